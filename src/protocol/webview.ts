@@ -1,0 +1,25 @@
+// Messages between the Plan & Usage webview and the extension host. The webview only ever renders
+// the latest ViewState; it never talks to the server itself.
+import type { AccountState } from './api';
+
+export type ViewState =
+  | { kind: 'loading' }
+  | { kind: 'signedOut' }
+  | { kind: 'unavailable'; message: string }
+  | { kind: 'value'; state: AccountState };
+
+export type HostToWebview = { type: 'state'; view: ViewState };
+
+export type WebviewAction = 'signIn' | 'upgradePlan' | 'managePlan' | 'retry';
+
+export type WebviewToHost = { type: 'ready' } | { type: 'action'; action: WebviewAction };
+
+export function isWebviewToHost(value: unknown): value is WebviewToHost {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as { type?: unknown; action?: unknown };
+  if (message.type === 'ready') return true;
+  return (
+    message.type === 'action' &&
+    (message.action === 'signIn' || message.action === 'upgradePlan' || message.action === 'managePlan' || message.action === 'retry')
+  );
+}
