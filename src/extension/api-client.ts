@@ -1,0 +1,113 @@
+// The extension's client for the Tally server. Every response is validated against the shared
+// protocol schemas, and every failure becomes a TallyApiError whose message a user can act on.
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import type { z } from 'zod';
+import {
+  AccountState,
+  ApiError,
+  CatalogResponse,
+  CheckoutSession,
+  OAUTH_CLIENT_ID,
+  PortalSession,
+  TokenResponse,
+  type CreateCheckoutSessionRequest,
+  type TokenRequest,
+} from '../protocol/api';
+
+export class TallyApiError extends Error {
+  override name = 'TallyApiError';
+  constructor(
+    message: string,
+    /** HTTP status, or undefined when the server could not be reached. */
+    readonly status: number | undefined,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+
+  get unauthorized(): boolean {
+    return this.status === 401;
+  }
+}
+
+export interface SignInUrlParams {
+  redirectUri: string;
+  state: string;
+  codeChallenge: string;
+}
+
+export class ApiClient {
+  private readonly http: AxiosInstance;
+
+  constructor(
+    /** Read on every request, so a change of the server setting applies at once. */
+    private readonly serverUrl: () => string,
+    private readonly accessToken: () => Promise<string | undefined>,
+  ) {
+    this.http = axios.create({ timeout: 15_000 });
+    this.http.interceptors.request.use(async (request) => {
+      request.baseURL = this.serverUrl();
+      const token = await this.accessToken();
+      if (token) request.headers.set('Authorization', `Bearer ${token}`);
+      return request;
+    });
+  }
+
+  signInUrl({ redirectUri, state, codeChallenge }: SignInUrlParams): string {
+    const url = new URL('/signin', this.serverUrl());
+    url.search = new URLSearchParams({
+      client_id: OAUTH_CLIENT_ID,
+      redirect_uri: redirectUri,
+      state,
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+    }).toString();
+    return url.toString();
+  }
+
+  exchangeCode(request: TokenRequest): Promise<TokenResponse> {
+    return this.send(TokenResponse, () => this.http.post('/api/token', request));
+  }
+
+  getAccount(): Promise<AccountState> {
+    return this.send(AccountState, () => this.http.get('/api/account'));
+  }
+
+  getCatalog(): Promise<CatalogResponse> {
+    return this.send(CatalogResponse, () => this.http.get('/api/catalog'));
+  }
+
+  createCheckoutSession(request: CreateCheckoutSessionRequest, idempotencyKey: string): Promise<CheckoutSession> {
+    return this.send(CheckoutSession, () =>
+      this.http.post('/api/checkout-sessions', request, { headers: { 'Idempotency-Key': idempotencyKey } }),
+    );
+  }
+
+  createPortalSession(callbackUrl: string): Promise<PortalSession> {
+    return this.send(PortalSession, () => this.http.post('/api/portal-sessions', { callbackUrl }));
+  }
+
+  private async send<T extends z.ZodType>(schema: T, request: () => Promise<{ data: unknown }>): Promise<z.infer<T>> {
+    let data: unknown;
+    try {
+      data = (await request()).data;
+    } catch (error) {
+      throw toApiError(error, this.serverUrl());
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) throw new TallyApiError('The Tally server sent a response this version of the extension does not understand.', 200, 'bad_response');
+    return parsed.data;
+  }
+}
+
+function toApiError(error: unknown, baseUrl: string): TallyApiError {
+  if (error instanceof AxiosError) {
+    if (!error.response) {
+      return new TallyApiError(`Cannot reach the Tally server at ${baseUrl}. Check that it is running, or change the "tally.serverUrl" setting.`, undefined, 'unreachable');
+    }
+    const body = ApiError.safeParse(error.response.data);
+    if (body.success) return new TallyApiError(body.data.error.message, error.response.status, body.data.error.code);
+    return new TallyApiError(`The Tally server answered with HTTP ${error.response.status}.`, error.response.status, 'http_error');
+  }
+  return new TallyApiError(error instanceof Error ? error.message : String(error), undefined, 'unknown');
+}

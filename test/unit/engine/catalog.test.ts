@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CatalogError, findPlan, parseCatalog, upgradeOptions } from '../../../src/engine/catalog';
+
+const defaultCatalog = JSON.parse(readFileSync(path.join(__dirname, '../../../catalog/default.json'), 'utf8'));
+
+function withPlan(change: Record<string, unknown>, index = 1) {
+  const copy = structuredClone(defaultCatalog);
+  copy.plans[index] = { ...copy.plans[index], ...change };
+  return copy;
+}
+
+describe('engine/catalog', () => {
+  it('loads the default catalog of product.md, ordered by rank', () => {
+    const catalog = parseCatalog(defaultCatalog);
+    assert.deepEqual(
+      catalog.plans.map((p) => [p.name, p.priceCents, p.monthlyCredits]),
+      [
+        ['Free', 0, 5000],
+        ['Pro', 2000, 100000],
+        ['Pro+', 4000, 200000],
+        ['Power', 20000, 1000000],
+        ['Enterprise', null, null],
+      ],
+    );
+    assert.equal(catalog.freePlanId, 'free');
+  });
+
+  it('offers only higher self-serve plans as upgrades', () => {
+    const catalog = parseCatalog(defaultCatalog);
+    const pro = findPlan(catalog, 'pro');
+    assert.ok(pro);
+    assert.deepEqual(upgradeOptions(catalog, pro).map((p) => p.id), ['pro-plus', 'power']);
+  });
+
+  it('names the bad entry and field', () => {
+    assert.throws(() => parseCatalog(withPlan({ priceCents: 19.99 })), (e: Error) => e instanceof CatalogError && /plan "pro".*priceCents/.test(e.message));
+    assert.throws(() => parseCatalog(withPlan({ priceCents: null })), /plan "pro": a self-serve plan needs a priceCents/);
+    assert.throws(() => parseCatalog(withPlan({ id: 'free' })), /plan "free": id is used twice/);
+    assert.throws(() => parseCatalog(withPlan({ rank: 0 })), /rank 0 is used twice/);
+    assert.throws(() => parseCatalog(withPlan({ colour: 'blue' })), /plan "pro".*colour/);
+    assert.throws(() => parseCatalog({ ...defaultCatalog, freePlanId: 'gratis' }), /freePlanId: no plan has id "gratis"/);
+    assert.throws(() => parseCatalog({ freePlanId: 'free', plans: [] }), /plans/);
+  });
+});
