@@ -5,11 +5,13 @@ import type { z } from 'zod';
 import {
   AccountState,
   ApiError,
+  AuthorizationRequest,
   CatalogResponse,
   CheckoutSession,
   OAUTH_CLIENT_ID,
   PortalSession,
   TokenResponse,
+  type CreateAuthorizationRequest,
   type CreateCheckoutSessionRequest,
   type TokenRequest,
 } from '../protocol/api';
@@ -53,16 +55,10 @@ export class ApiClient {
     });
   }
 
-  signInUrl({ redirectUri, state, codeChallenge }: SignInUrlParams): string {
-    const url = new URL('/signin', this.serverUrl());
-    url.search = new URLSearchParams({
-      client_id: OAUTH_CLIENT_ID,
-      redirect_uri: redirectUri,
-      state,
-      code_challenge: codeChallenge,
-      code_challenge_method: 'S256',
-    }).toString();
-    return url.toString();
+  /** The sign-in page to open: the server checks the request first and answers with its public URL. */
+  async signInUrl({ redirectUri, state, codeChallenge }: SignInUrlParams): Promise<string> {
+    const request: CreateAuthorizationRequest = { clientId: OAUTH_CLIENT_ID, redirectUri, state, codeChallenge, codeChallengeMethod: 'S256' };
+    return (await this.send(AuthorizationRequest, () => this.http.post('/api/authorization-requests', request))).url;
   }
 
   exchangeCode(request: TokenRequest): Promise<TokenResponse> {

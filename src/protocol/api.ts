@@ -3,6 +3,8 @@
 // integer hundredths of a credit, so no floating point ever crosses the boundary.
 import { z } from 'zod';
 
+export const OAUTH_CLIENT_ID = 'tally-vscode';
+
 export const IdentityKind = z.enum(['builder-id', 'social', 'organization']);
 export type IdentityKind = z.infer<typeof IdentityKind>;
 
@@ -66,6 +68,23 @@ export const TokenResponse = z.object({
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
+/**
+ * A sign-in request pushed by the editor before it opens the browser (in the manner of OAuth's
+ * pushed authorization requests): the server checks it and answers with the page to open, on the
+ * server's public address — which may differ from the address the editor uses for the API.
+ */
+export const CreateAuthorizationRequest = z.object({
+  clientId: z.literal(OAUTH_CLIENT_ID),
+  redirectUri: z.string().min(1),
+  state: z.string().min(16).max(256),
+  codeChallenge: z.string().min(43).max(128),
+  codeChallengeMethod: z.literal('S256'),
+});
+export type CreateAuthorizationRequest = z.infer<typeof CreateAuthorizationRequest>;
+
+export const AuthorizationRequest = z.object({ url: z.string() });
+export type AuthorizationRequest = z.infer<typeof AuthorizationRequest>;
+
 export const CreateCheckoutSessionRequest = z.object({
   planId: z.string().min(1),
   /** One-time value the editor checks when the browser hands the user back. */
@@ -94,4 +113,3 @@ export const ApiError = z.object({
 });
 export type ApiError = z.infer<typeof ApiError>;
 
-export const OAUTH_CLIENT_ID = 'tally-vscode';

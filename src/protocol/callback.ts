@@ -48,12 +48,14 @@ export function checkCallbackUrl(raw: string): CallbackCheck {
   return { ok: false, reason: 'must use an editor URI scheme or http(s)' };
 }
 
-/** Adds parameters to a callback URL, inside `vscode-query` when the editor wrapped the URI. */
+/**
+ * Adds parameters to a callback URL: inside `vscode-query` when the editor wrapped the URI (the
+ * wrapper omits `vscode-query` when the URI had no query, so its authority marks it instead).
+ */
 export function withCallbackParams(callbackUrl: string, params: Record<string, string>): string {
   const url = new URL(callbackUrl);
-  const wrappedQuery = url.searchParams.get(EDITOR_QUERY_PARAM);
-  if (wrappedQuery !== null) {
-    const inner = new URLSearchParams(wrappedQuery);
+  if (url.searchParams.has(EDITOR_AUTHORITY_PARAM)) {
+    const inner = new URLSearchParams(url.searchParams.get(EDITOR_QUERY_PARAM) ?? '');
     for (const [key, value] of Object.entries(params)) inner.set(key, value);
     url.searchParams.set(EDITOR_QUERY_PARAM, inner.toString());
   } else {

@@ -31,4 +31,11 @@ describe('protocol/callback', () => {
     const inner = new URLSearchParams(result.searchParams.get('vscode-query') ?? '');
     assert.deepEqual(Object.fromEntries(inner), { from: 'editor', code: 'c1', state: 's1' });
   });
+
+  it('creates vscode-query when the wrapped URI had no query', () => {
+    const wrapped = 'http://127.0.0.1:8080/callback?vscode-reqid=3&vscode-scheme=code-oss&vscode-authority=tally.tally&vscode-path=%2Fcheckout';
+    const result = new URL(withCallbackParams(wrapped, { state: 's1' }));
+    assert.equal(result.searchParams.get('state'), null);
+    assert.equal(result.searchParams.get('vscode-query'), 'state=s1');
+  });
 });

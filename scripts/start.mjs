@@ -1,0 +1,67 @@
+// `npm start`: builds Tally, starts the server on its embedded defaults, and opens an editor with
+// the extension loaded — desktop VS Code when the `code` command exists, otherwise code-server in
+// the browser. Prints the URLs and runs until Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { editorUrl, installCodeServer, startCodeServer } from './editor/code-server.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const serverPort = Number(process.env.TALLY_PORT ?? 3417);
+const editorPort = Number(process.env.TALLY_EDITOR_PORT ?? 8417);
+
+function commandExists(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+async function waitForHealth(url, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the Tally server did not answer at ${url}/healthz within ${timeoutMs / 1000} s`);
+}
+
+if (spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' }).status !== 0) process.exit(1);
+
+const server = spawn(process.execPath, [path.join(repo, 'out/server.js')], {
+  cwd: repo,
+  stdio: 'inherit',
+  env: { ...process.env, TALLY_PORT: String(serverPort) },
+});
+const serverUrl = `http://127.0.0.1:${serverPort}`;
+await waitForHealth(serverUrl);
+
+let stopEditor = () => {};
+if (commandExists('code') && !process.env.TALLY_USE_CODE_SERVER) {
+  spawn('code', ['--new-window', `--extensionDevelopmentPath=${repo}`, repo], { stdio: 'inherit', detached: true }).unref();
+  console.log(`\nTally server: ${serverUrl}\nVS Code opened with the extension loaded (development host).`);
+} else {
+  await installCodeServer();
+  const runDir = path.join(repo, '.cache/start');
+  mkdirSync(runDir, { recursive: true });
+  const editor = await startCodeServer({ workspace: repo, port: editorPort, runDir, env: {} });
+  stopEditor = () => editor.stop();
+  const url = editorUrl({ baseUrl: editor.url, port: editor.port, workspace: repo, extensionDevelopmentPath: repo });
+  console.log(`\nTally server: ${serverUrl}\nEditor (code-server with Tally loaded): ${url}\n`);
+}
+console.log('Press Ctrl-C to stop.');
+
+const stop = () => {
+  stopEditor();
+  server.kill('SIGTERM');
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+server.on('exit', (code) => {
+  console.error(`The Tally server stopped (exit code ${code}).`);
+  stopEditor();
+  process.exit(code ?? 1);
+});

@@ -1,0 +1,120 @@
+// The one test command: builds, then runs the unit, browser and in-editor suites and ends with the
+// line CI reads: "N passed, N failed", the totals over every suite.
+//   node scripts/test.mjs [unit] [browser] [editor]   (default: all three)
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './editor/system-deps.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const requested = process.argv.slice(2);
+const wanted = (suite) => requested.length === 0 || requested.includes(suite);
+
+/** Runs one mocha suite in its own process and reads its counts back. */
+function runMocha(name, specs) {
+  const statsDir = mkdtempSync(path.join(os.tmpdir(), 'tally-stats-'));
+  const statsFile = path.join(statsDir, 'stats.json');
+  const result = spawnSync(
+    process.execPath,
+    [path.join(repo, 'node_modules/mocha/bin/mocha.js'), '--reporter', path.join(repo, 'test/support/counting-reporter.cjs'), ...specs],
+    { cwd: repo, stdio: 'inherit', env: { ...process.env, TALLY_TEST_STATS: statsFile } },
+  );
+  try {
+    return JSON.parse(readFileSync(statsFile, 'utf8'));
+  } catch {
+    console.error(`${name}: the suite ended without reporting its results (exit code ${result.status}).`);
+    return { passed: 0, failed: 1 };
+  } finally {
+    rmSync(statsDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The address the browser uses for Tally's pages under code-server. code-server replaces any
+ * http://127.0.0.1:<port>/… or localhost URL an extension opens with the root of its port proxy,
+ * dropping the path; a *.localhost name reaches the same loopback server and is left alone.
+ */
+export function browserFacingUrl(port) {
+  return `http://tally.localhost:${port}`;
+}
+
+/** A Tally server of its own for the editor suite: a free port and an empty data directory. */
+async function startTallyServer() {
+  const port = await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tally-editor-data-'));
+  const child = spawn(process.execPath, [path.join(repo, 'out/server.js')], {
+    cwd: repo,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, TALLY_PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_PUBLIC_URL: browserFacingUrl(port) },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the Tally server exited with code ${child.exitCode}`);
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) {
+      return { url, publicUrl: browserFacingUrl(port), stop: () => (child.kill('SIGTERM'), rmSync(dataDir, { recursive: true, force: true })) };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`the Tally server did not answer at ${url}/healthz`);
+}
+
+async function runEditor() {
+  let server;
+  const { runEditorSuite } = await import(process.env.TALLY_EDITOR_HOST === 'electron' ? './editor/run-electron.mjs' : './editor/run-suite.mjs');
+  try {
+    server = await startTallyServer();
+    return await runEditorSuite({
+      extensionPath: repo,
+      suitePath: path.join(repo, 'out/test/editor/index.js'),
+      env: { TALLY_TEST_SERVER_URL: server.url },
+      // Pages on the Tally server open without code-server's "open external website?" prompt.
+      codeServerArgs: [`--link-protection-trusted-domains=${server.publicUrl}`],
+      timeoutMs: 10 * 60 * 1000,
+      screenshotDir: path.join(repo, '.test-runs'),
+    });
+  } catch (error) {
+    console.error(`editor: ${error instanceof Error ? error.message : error}`);
+    return { passed: 0, failed: 1 };
+  } finally {
+    server?.stop();
+  }
+}
+
+function timed(label, results) {
+  return async (run) => {
+    const started = Date.now();
+    const counts = await run();
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`\n${label}: ${counts.passed} passed, ${counts.failed} failed in ${seconds} s\n`);
+    results.push(counts);
+  };
+}
+
+const results = [];
+const started = Date.now();
+const build = spawnSync(process.execPath, [path.join(repo, 'esbuild.mjs')], { cwd: repo, stdio: 'inherit' });
+if (build.status !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+if (wanted('browser') || wanted('editor')) ensureChromium();
+
+if (wanted('unit')) await timed('unit', results)(() => runMocha('unit', ['test/unit/**/*.test.ts']));
+if (wanted('browser')) await timed('browser', results)(() => runMocha('browser', ['test/browser/**/*.test.ts']));
+if (wanted('editor')) await timed('editor', results)(runEditor);
+
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+const failed = results.reduce((sum, r) => sum + r.failed, 0);
+console.log(`all suites took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

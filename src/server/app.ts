@@ -1,0 +1,139 @@
+// Assembles the Fastify application: plugins, the request guards, every route, and the handlers
+// for unknown routes and errors. Nothing here listens; main.ts and the tests do that.
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
+import type { Catalog } from '../engine/catalog';
+import type { Store } from '../store/store';
+import { authenticate } from './auth';
+import { originFor, type ServerConfig } from './config';
+import type { ServerContext } from './context';
+import { messagePage } from './pages/message';
+import type { PaymentProcessor } from './payments/processor';
+import { SandboxProcessor } from './payments/sandbox';
+import { sendApiError, sendPage } from './respond';
+import { accountRoutes, catalogRoutes } from './routes/account';
+import { authorizationRequestRoutes } from './routes/authorization-requests';
+import { basicRoutes } from './routes/basics';
+import { checkoutApiRoutes } from './routes/checkout-api';
+import { checkoutPageRoutes } from './routes/checkout-pages';
+import { portalApiRoutes, portalPageRoutes } from './routes/portal';
+import { signInRoutes } from './routes/signin';
+import { tokenRoutes } from './routes/token';
+import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
+
+export interface BuildServerOptions {
+  config: ServerConfig;
+  store: Store;
+  catalog: Catalog;
+  clock: () => Date;
+  /** The sandbox unless a test or a deployment supplies another. */
+  processor?: PaymentProcessor;
+  /** Where logs go (stdout by default); tests capture them to prove no secret is logged. */
+  logStream?: Writable;
+}
+
+/** Forms and JSON bodies are small; a larger body is a mistake or an attack. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+export function buildServer(options: BuildServerOptions): FastifyInstance {
+  const { config } = options;
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Fastify never logs bodies; the redaction covers the headers that carry credentials.
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+  });
+
+  const listeningPort = (): number => {
+    const address = app.server.address() as AddressInfo | null;
+    return address?.port ?? config.port;
+  };
+  const context: ServerContext = {
+    config,
+    store: options.store,
+    catalog: options.catalog,
+    clock: options.clock,
+    processor: options.processor ?? new SandboxProcessor(),
+    publicUrl: () => config.publicUrl ?? originFor(config.host, listeningPort()),
+  };
+
+  app.register(cookie);
+  app.register(formbody);
+  app.decorateRequest('account', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    applySecurityHeaders(request, reply);
+    // A safe default for any answer; HTML pages replace it with their own policy.
+    reply.header('Content-Security-Policy', contentSecurityPolicy());
+    // Health probes come from orchestrators that address the server by any name; the answer is harmless.
+    if (request.url === '/healthz') return;
+    const verdict = checkHost(request.headers.host, {
+      allowedHosts: () => allowedHostsFor(context.publicUrl(), listeningPort()),
+      publicUrl: context.publicUrl,
+    });
+    if (!verdict.ok) {
+      if (isApi(request)) return sendApiError(reply, verdict.status, 'wrong_host', verdict.message, 'Host');
+      return sendPage(reply, verdict.status, messagePage('Wrong address', verdict.message));
+    }
+  });
+
+  app.register(async (publicApi) => {
+    basicRoutes(publicApi);
+    signInRoutes(publicApi, context);
+    authorizationRequestRoutes(publicApi, context);
+    tokenRoutes(publicApi, context);
+    catalogRoutes(publicApi, context);
+    checkoutPageRoutes(publicApi, context);
+    portalPageRoutes(publicApi, context);
+  });
+  app.register(async (signedIn) => {
+    signedIn.addHook('preHandler', authenticate(context));
+    accountRoutes(signedIn, context);
+    checkoutApiRoutes(signedIn, context);
+    portalApiRoutes(signedIn, context);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (isApi(request)) return sendApiError(reply, 404, 'not_found', `There is no ${request.method} ${request.url.split('?')[0]} in the Tally API.`);
+    return sendPage(reply, 404, messagePage('Page not found', 'There is no page at this address.'));
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => handleError(error, request, reply));
+
+  return app;
+}
+
+function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  if (status >= 500) {
+    // The message and stack only: request bodies (card numbers) are never logged.
+    request.log.error({ err: { message: error.message, stack: error.stack, code: error.code } }, 'request failed');
+  }
+  const message = status >= 500 ? 'Something went wrong on the server. Try again in a moment.' : clientMessage(error);
+  if (isApi(request)) return sendApiError(reply, status, status >= 500 ? 'server_error' : 'invalid_request', message, status >= 500 ? undefined : 'body');
+  return sendPage(reply, status, messagePage(status >= 500 ? 'Something went wrong' : 'This request could not be handled', message));
+}
+
+function clientMessage(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The request body is not valid JSON.';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KB.`;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Send the body as application/json (API) or application/x-www-form-urlencoded (forms).';
+    default:
+      return error.message;
+  }
+}
+
+function isApi(request: FastifyRequest): boolean {
+  return request.url === '/api' || request.url.startsWith('/api/');
+}

@@ -1,0 +1,82 @@
+// Server settings from the environment, checked once at start-up so that a typo is reported by
+// name instead of surfacing later as a strange failure.
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface ServerConfig {
+  /** Address to bind; 127.0.0.1 by default so that nothing else on the network can reach it. */
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  dataDir: string;
+  catalogPath: string;
+  /** Origin browsers use to reach the server; null = derived from the listening address. */
+  publicUrl: string | null;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ServerConfig {
+  const host = nonEmpty(env.TALLY_HOST) ?? '127.0.0.1';
+  const port = parsePort(nonEmpty(env.TALLY_PORT) ?? '3417');
+  const dataDir = resolvePath(cwd, nonEmpty(env.TALLY_DATA_DIR) ?? '.tally-data');
+  const catalogPath = nonEmpty(env.TALLY_CATALOG) ? resolvePath(cwd, env.TALLY_CATALOG as string) : defaultCatalogPath();
+  const explicitUrl = nonEmpty(env.TALLY_PUBLIC_URL);
+  const publicUrl = explicitUrl ? parsePublicUrl(explicitUrl) : port === 0 ? null : originFor(host, port);
+  const logLevel = parseLogLevel(nonEmpty(env.TALLY_LOG_LEVEL) ?? 'warn');
+  return { host, port, dataDir, catalogPath, publicUrl, logLevel };
+}
+
+export function originFor(host: string, port: number): string {
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return `http://${hostPart}:${port}`;
+}
+
+/**
+ * The catalog that ships with Tally sits at `<repo>/catalog/default.json`. The bundle runs from
+ * `out/server.js` (one level down) and the source from `src/server/config.ts` (two levels down).
+ */
+export function defaultCatalogPath(): string {
+  const candidates = [resolve(__dirname, '..', 'catalog', 'default.json'), resolve(__dirname, '..', '..', 'catalog', 'default.json')];
+  return candidates.find((path) => existsSync(path)) ?? (candidates[0] as string);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function resolvePath(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new ConfigError(`TALLY_PORT must be a port number from 0 to 65535, got "${raw}".`);
+  return port;
+}
+
+function parsePublicUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`TALLY_PUBLIC_URL must be a URL like https://tally.example.com, got "${raw}".`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`TALLY_PUBLIC_URL must use http or https, got "${raw}".`);
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`TALLY_PUBLIC_URL must be an origin without a path, like https://tally.example.com, got "${raw}".`);
+  }
+  return url.origin;
+}
+
+function parseLogLevel(raw: string): LogLevel {
+  const level = raw.toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`TALLY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}".`);
+  return level;
+}

@@ -1,0 +1,48 @@
+// The server's entry point: `node out/server.js`. Reads the environment and the catalog, opens
+// the store, listens on 127.0.0.1 and closes cleanly on Ctrl+C or SIGTERM.
+import { CatalogError } from '../engine/catalog';
+import { SqliteStore } from '../store/sqlite/sqlite-store';
+import { buildServer } from './app';
+import { loadCatalogFile } from './catalog-file';
+import { ConfigError, loadConfig, originFor } from './config';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const catalog = loadCatalogFile(config.catalogPath);
+  const clock = () => new Date();
+  const store = SqliteStore.open({ dataDir: config.dataDir, clock });
+  const app = buildServer({ config, store, catalog, clock });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`Tally server: ${signal} received, closing.`);
+    try {
+      await app.close();
+    } finally {
+      await store.close();
+    }
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const publicUrl = config.publicUrl ?? originFor(config.host, (app.server.address() as { port: number }).port);
+  console.log(`Tally server listening at ${publicUrl} (data in ${config.dataDir}, catalog ${config.catalogPath})`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof CatalogError) {
+    console.error(error.message);
+  } else {
+    console.error(`Tally server failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exit(1);
+});

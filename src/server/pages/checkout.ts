@@ -1,0 +1,98 @@
+// The checkout page (plan summary beside the payment form) and the success page after it.
+import type { CatalogPlan } from '../../engine/catalog';
+import { formatCredits, formatDate, formatMoney } from '../../protocol/format';
+import type { ChargePreview } from '../checkout-charge';
+import { CSRF_FIELD } from '../csrf';
+import type { CheckoutField, CheckoutForm } from '../forms/checkout-form';
+import type { FieldErrors } from '../forms/fields';
+import { html } from '../html';
+import { SANDBOX_CARDS } from '../payments/sandbox';
+import { formError, hiddenField, inputField } from './form-fields';
+import type { Page } from './layout';
+
+export interface CheckoutPageModel {
+  sessionId: string;
+  plan: CatalogPlan & { priceCents: number; monthlyCredits: number };
+  preview: ChargePreview;
+  csrfToken: string;
+  /** Values to show again; the card number and CVC are never sent back to the browser. */
+  form: Pick<CheckoutForm, 'email' | 'cardholderName' | 'cardExpiry'>;
+  errors?: FieldErrors<CheckoutField>;
+  formError?: string;
+  testMode: boolean;
+}
+
+export function checkoutPage(model: CheckoutPageModel): Page {
+  const { plan, preview, errors = {} } = model;
+  return {
+    title: `Subscribe to ${plan.name}`,
+    testMode: model.testMode,
+    width: 'wide',
+    body: html`<section class="card card--wide" aria-labelledby="page-title">
+  <div class="summary">
+    <p class="eyebrow">Subscribe to Tally</p>
+    <h1 id="page-title">${plan.name} plan</h1>
+    <p class="price" id="plan-price">${formatMoney(plan.priceCents)} <span class="per">per month</span></p>
+    <ul class="perks">
+      <li id="plan-credits">${formatCredits(plan.monthlyCredits)} credits every month</li>
+      <li>The full allowance is available as soon as you subscribe</li>
+      ${plan.overageCentsPerCredit !== null && html`<li>Optional overage at ${formatMoney(plan.overageCentsPerCredit)} per credit</li>`}
+    </ul>
+    <table class="lines" id="charge-lines">
+      ${preview.lines.map((line) => html`<tr class="line"><td>${line.description}</td><td class="amount">${formatMoney(line.amountCents)}</td></tr>`)}
+      <tr class="total"><td>Due today</td><td class="amount" id="due-today">${formatMoney(preview.totalCents)}</td></tr>
+    </table>
+    <p class="muted small">Then ${formatMoney(plan.priceCents)} per month from ${formatDate(preview.period.end.toISOString())}. Prices in USD.</p>
+  </div>
+  <div class="form-pane">
+    ${formError(model.formError)}
+    <form id="checkout-form" method="post" action="/checkout/${model.sessionId}" novalidate>
+      ${hiddenField(CSRF_FIELD, model.csrfToken)}
+      ${hiddenField('expected_total', String(preview.totalCents))}
+      ${inputField({ id: 'email', name: 'email', label: 'Email', type: 'email', value: model.form.email, autocomplete: 'email', maxlength: 254, hint: 'Invoices and receipts go to this address.', error: errors.email })}
+      ${inputField({ id: 'cardholder-name', name: 'cardholder_name', label: 'Name on card', value: model.form.cardholderName, autocomplete: 'cc-name', maxlength: 200, error: errors.cardholderName })}
+      ${inputField({ id: 'card-number', name: 'card_number', label: 'Card number', autocomplete: 'cc-number', inputmode: 'numeric', placeholder: '1234 1234 1234 1234', maxlength: 23, error: errors.cardNumber })}
+      <div class="field-row">
+        ${inputField({ id: 'card-expiry', name: 'card_expiry', label: 'Expiry', value: model.form.cardExpiry, autocomplete: 'cc-exp', inputmode: 'numeric', placeholder: 'MM/YY', maxlength: 7, error: errors.cardExpiry })}
+        ${inputField({ id: 'card-cvc', name: 'card_cvc', label: 'CVC', autocomplete: 'cc-csc', inputmode: 'numeric', placeholder: '123', maxlength: 4, error: errors.cardCvc })}
+      </div>
+      <button class="button button--block" type="submit" id="subscribe-button">Subscribe</button>
+      <p class="hint">You will be charged ${formatMoney(preview.totalCents)} today. Your card is charged in USD.</p>
+    </form>
+    ${model.testMode && html`<div class="notice" id="test-cards">Test mode: pay with <code>${spaced(SANDBOX_CARDS.success)}</code>, any future expiry and any CVC. <code>${spaced(SANDBOX_CARDS.declined)}</code> is declined.</div>`}
+  </div>
+</section>`,
+  };
+}
+
+export interface CheckoutSuccessModel {
+  planName: string;
+  creditsLimit: number;
+  amountCents: number;
+  invoiceNumber: string;
+  email: string;
+  /** The editor callback with `state` added. */
+  getStartedUrl: string;
+}
+
+export function checkoutSuccessPage(model: CheckoutSuccessModel): Page {
+  return {
+    title: `Welcome to ${model.planName}`,
+    body: html`<section class="card" aria-labelledby="page-title">
+  <div class="success-mark" aria-hidden="true"></div>
+  <h1 id="page-title">Welcome to ${model.planName}</h1>
+  <p class="lead">Your ${model.planName} plan is active and its ${formatCredits(model.creditsLimit)} credits are ready to use.</p>
+  <dl class="facts">
+    <dt>Amount charged</dt><dd id="amount-charged">${formatMoney(model.amountCents)}</dd>
+    <dt>Invoice</dt><dd id="invoice-number">${model.invoiceNumber}</dd>
+    <dt>Billing email</dt><dd id="billing-email">${model.email}</dd>
+  </dl>
+  <a class="button button--block" id="get-started" href="${model.getStartedUrl}">Get started</a>
+  <p class="hint">Get started takes you back to your editor.</p>
+</section>`,
+  };
+}
+
+function spaced(digits: string): string {
+  return digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+}

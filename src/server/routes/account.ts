@@ -1,0 +1,24 @@
+// GET /api/catalog (public) and GET /api/account (signed in): what the editor shows.
+import type { FastifyInstance } from 'fastify';
+import type { AccountState, CatalogResponse } from '../../protocol/api';
+import { toAccountState } from '../account-state';
+import { currentAccount } from '../auth';
+import type { ServerContext } from '../context';
+import { sendApiError, sendJson } from '../respond';
+
+export function catalogRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.get('/api/catalog', async (_request, reply) => {
+    const response: CatalogResponse = { plans: context.catalog.plans.map((plan) => ({ ...plan })) };
+    return sendJson(reply, 200, response);
+  });
+}
+
+export function accountRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.get('/api/account', async (request, reply) => {
+    const account = currentAccount(request);
+    const subscription = await context.store.findSubscription(account.id);
+    if (!subscription) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    const state: AccountState = toAccountState(account, subscription, context.catalog);
+    return sendJson(reply, 200, state);
+  });
+}

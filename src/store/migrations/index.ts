@@ -1,0 +1,6 @@
+// Every migration, oldest first. Append new ones; never edit one that has shipped.
+import type { Migration } from './migration';
+import { initial } from './0001-initial';
+import { authorizationRequests } from './0002-authorization-requests';
+
+export const migrations: readonly Migration[] = [initial, authorizationRequests];

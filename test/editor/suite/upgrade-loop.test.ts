@@ -1,0 +1,121 @@
+// The whole loop in a real editor: sign in through the browser, Upgrade Plan, pay in the checkout
+// page, Get started, and the URI handler brings the new plan into the status item and the webview
+// without a reload. And the refusals: forged or replayed returns and a declined card change nothing.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { clearNotifications, editorCallbackUrl, statusItemText, waitForNotification, waitForText, webviewText } from './editor-ui';
+import { harness, harnessAvailable, workbench } from './harness';
+
+const email = `loop-${Date.now()}@example.com`;
+const password = 'correct horse battery';
+
+async function pickPlanInQuickPick(name: string): Promise<void> {
+  await harness.waitFor(workbench, '.quick-input-widget .quick-input-list .monaco-list-row');
+  await harness.fill(workbench, '.quick-input-widget input', name);
+  await harness.press(workbench, 'Enter', '.quick-input-widget input');
+}
+
+async function payWith(page: string, card: string): Promise<void> {
+  const target = { page };
+  await harness.fill(target, '#cardholder-name', 'Loop Tester');
+  await harness.fill(target, '#card-number', card);
+  await harness.fill(target, '#card-expiry', '12/34');
+  await harness.fill(target, '#card-cvc', '123');
+  await harness.click(target, '#subscribe-button');
+}
+
+describe('Upgrade loop in the editor', function () {
+  this.timeout(120_000);
+
+  before(async function () {
+    if (!harnessAvailable()) this.skip();
+    const serverUrl = process.env.TALLY_TEST_SERVER_URL;
+    assert.ok(serverUrl, 'TALLY_TEST_SERVER_URL must point the suite at a running Tally server');
+    await vscode.workspace.getConfiguration('tally').update('serverUrl', serverUrl, vscode.ConfigurationTarget.Global);
+    const extension = vscode.extensions.getExtension('tally.tally');
+    assert.ok(extension, 'the Tally extension is loaded');
+    await extension.activate();
+  });
+
+  it('shows "Sign In" in the status item before anyone signs in', async () => {
+    await statusItemText('Tally: Sign In');
+  });
+
+  it('signs in through the browser and shows Free · 50/50', async () => {
+    const signedIn = vscode.commands.executeCommand('tally.signIn');
+    const page = await harness.waitForPage('/signin');
+    await harness.fill({ page }, '#email', email);
+    await harness.fill({ page }, '#password', password);
+    await harness.click({ page }, '#create-account-button');
+    await signedIn;
+    await statusItemText('Free · 50/50');
+    // The account is in VS Code's own Accounts menu.
+    await harness.click(workbench, '.codicon-accounts-view-bar-icon');
+    await waitForText(workbench, '.context-view .monaco-menu', (text) => text.includes(email) && text.includes('Tally'));
+    await harness.press(workbench, 'Escape');
+    await harness.closePage(page);
+  });
+
+  it('refuses a return whose state it never issued', async () => {
+    await clearNotifications();
+    await harness.openPage(await editorCallbackUrl('/checkout', 'state=forged-state-value-0000'));
+    await waitForNotification('Tally ignored a link');
+    await statusItemText('Free · 50/50');
+  });
+
+  it('keeps Free when the card is declined and the user gives up', async () => {
+    await clearNotifications();
+    const upgrade = vscode.commands.executeCommand('tally.upgradePlan');
+    await pickPlanInQuickPick('Pro');
+    const page = await harness.waitForPage('/checkout/');
+    await payWith(page, '4000 0000 0000 0002');
+    const error = await waitForText({ page }, '#form-error', (text) => text.length > 0);
+    assert.match(error, /declined/i);
+    // Cancel the "waiting for checkout" progress notification.
+    await harness.click(workbench, '.notification-toast .monaco-button:has-text("Cancel")');
+    await upgrade;
+    await statusItemText('Free · 50/50');
+    await harness.closePage(page);
+  });
+
+  let getStartedUrl = '';
+
+  it('upgrades to Pro: checkout, Get started, and the plan shows at once', async () => {
+    await clearNotifications();
+    const upgrade = vscode.commands.executeCommand('tally.upgradePlan');
+    await pickPlanInQuickPick('Pro');
+    const page = await harness.waitForPage('/checkout/');
+    await waitForText({ page }, '#plan-credits', (text) => text.includes('1,000'));
+    await payWith(page, '4242 4242 4242 4242');
+    await harness.waitFor({ page }, '#get-started');
+    await harness.click({ page }, '#get-started');
+    await upgrade;
+    getStartedUrl = await harness.url({ page });
+    await statusItemText('Pro · 1,000/1,000');
+
+    await vscode.commands.executeCommand('tally.showPlanAndUsage');
+    await webviewText('#plan-name', 'Pro');
+    await webviewText('#credits-summary', '0 of 1,000 used');
+    await webviewText('#plan-status', 'Active');
+    await harness.screenshot(workbench, 'editor-after-upgrade.png');
+    await harness.closePage(page);
+  });
+
+  it('refuses the same Get started return a second time', async () => {
+    // The editor's web callback de-duplicates by request id, so replay the URI it carried through
+    // a fresh callback: exactly what reaches the handler when a link is reused.
+    const carried = new URL(getStartedUrl).searchParams.get('vscode-query');
+    assert.ok(carried?.includes('state='), `the Get started link went through the editor's callback (${getStartedUrl})`);
+    await clearNotifications();
+    await harness.openPage(await editorCallbackUrl('/checkout', carried));
+    await waitForNotification('Tally ignored a link');
+    await statusItemText('Pro · 1,000/1,000');
+  });
+
+  it('offers Manage Plan instead of Upgrade Plan once paid, opening the portal', async () => {
+    await vscode.commands.executeCommand('tally.upgradePlan');
+    const page = await harness.waitForPage('/portal/');
+    await waitForText({ page }, '#portal-plan', (text) => text.includes('Pro'));
+    await harness.closePage(page);
+  });
+});
