@@ -3,7 +3,6 @@
 // nothing the server sends can become markup.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { AccountState } from '../src/protocol/api';
@@ -32,10 +31,23 @@ function actionButton(label: string, action: WebviewAction, secondary = false): 
 
 function renderValue(state: AccountState): HTMLElement[] {
   const { plan, subscription, credits } = state;
-  const usedShare = credits.limit > 0 ? Math.min(100, Math.round((credits.used / credits.limit) * 100)) : 0;
-  const bar = el('vscode-progress-bar', { id: 'credits-bar', 'aria-label': 'Credits used' });
-  (bar as HTMLElement & { value: number; max: number }).max = 100;
-  (bar as HTMLElement & { value: number; max: number }).value = usedShare;
+  const usedPercent = credits.limit > 0 ? Math.min(100, (credits.used / credits.limit) * 100) : 0;
+  const fill = el('div', { class: 'meter-fill' });
+  // Set through the CSSOM, which the webview's CSP allows (inline style attributes it does not).
+  fill.style.width = `${usedPercent}%`;
+  const bar = el(
+    'div',
+    {
+      id: 'credits-bar',
+      class: 'meter',
+      role: 'meter',
+      'aria-label': 'Credits used',
+      'aria-valuemin': '0',
+      'aria-valuemax': String(credits.limit / 100),
+      'aria-valuenow': String(credits.used / 100),
+    },
+    fill,
+  );
   const statusClass = subscription.status === 'active' ? 'ok' : 'attention';
 
   return [

@@ -97,6 +97,7 @@ describe('Upgrade loop in the editor', function () {
     await webviewText('#plan-name', 'Pro');
     await webviewText('#credits-summary', '0 of 1,000 used');
     await webviewText('#plan-status', 'Active');
+    await harness.click(workbench, '.part.editor'); // moves the pointer off any tooltip
     await harness.screenshot(workbench, 'editor-after-upgrade.png');
     await harness.closePage(page);
   });
@@ -104,8 +105,8 @@ describe('Upgrade loop in the editor', function () {
   it('refuses the same Get started return a second time', async () => {
     // The editor's web callback de-duplicates by request id, so replay the URI it carried through
     // a fresh callback: exactly what reaches the handler when a link is reused.
-    const carried = new URL(getStartedUrl).searchParams.get('vscode-query');
-    assert.ok(carried?.includes('state='), `the Get started link went through the editor's callback (${getStartedUrl})`);
+    const carried = new URL(getStartedUrl).searchParams.get('vscode-query') ?? '';
+    assert.ok(carried.includes('state='), `the Get started link went through the editor's callback (${getStartedUrl})`);
     await clearNotifications();
     await harness.openPage(await editorCallbackUrl('/checkout', carried));
     await waitForNotification('Tally ignored a link');
