@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { editorUrl, installCodeServer, startCodeServer } from './editor/code-server.mjs';
+import { editorUrl, installCodeServer, loopbackUrlForBrowser, startCodeServer } from './editor/code-server.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverPort = Number(process.env.TALLY_PORT ?? 3417);
@@ -30,26 +30,35 @@ async function waitForHealth(url, timeoutMs = 15_000) {
 
 if (spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' }).status !== 0) process.exit(1);
 
+const useDesktop = commandExists('code') && !process.env.TALLY_USE_CODE_SERVER;
+// Under code-server, Tally's pages must be opened by a *.localhost name (see loopbackUrlForBrowser).
+const publicUrl = process.env.TALLY_PUBLIC_URL ?? (useDesktop ? `http://127.0.0.1:${serverPort}` : loopbackUrlForBrowser(serverPort, 'tally'));
 const server = spawn(process.execPath, [path.join(repo, 'out/server.js')], {
   cwd: repo,
   stdio: 'inherit',
-  env: { ...process.env, TALLY_PORT: String(serverPort) },
+  env: { ...process.env, TALLY_PORT: String(serverPort), TALLY_PUBLIC_URL: publicUrl },
 });
 const serverUrl = `http://127.0.0.1:${serverPort}`;
 await waitForHealth(serverUrl);
 
 let stopEditor = () => {};
-if (commandExists('code') && !process.env.TALLY_USE_CODE_SERVER) {
+if (useDesktop) {
   spawn('code', ['--new-window', `--extensionDevelopmentPath=${repo}`, repo], { stdio: 'inherit', detached: true }).unref();
   console.log(`\nTally server: ${serverUrl}\nVS Code opened with the extension loaded (development host).`);
 } else {
   await installCodeServer();
   const runDir = path.join(repo, '.cache/start');
   mkdirSync(runDir, { recursive: true });
-  const editor = await startCodeServer({ workspace: repo, port: editorPort, runDir, env: {} });
+  const editor = await startCodeServer({
+    workspace: repo,
+    port: editorPort,
+    runDir,
+    env: {},
+    extraArgs: [`--link-protection-trusted-domains=${publicUrl}`],
+  });
   stopEditor = () => editor.stop();
   const url = editorUrl({ baseUrl: editor.url, port: editor.port, workspace: repo, extensionDevelopmentPath: repo });
-  console.log(`\nTally server: ${serverUrl}\nEditor (code-server with Tally loaded): ${url}\n`);
+  console.log(`\nTally server: ${serverUrl} (pages at ${publicUrl})\nEditor (code-server with Tally loaded): ${url}\n`);
 }
 console.log('Press Ctrl-C to stop.');
 

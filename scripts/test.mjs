@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loopbackUrlForBrowser } from './editor/code-server.mjs';
 import { ensureChromium } from './editor/system-deps.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,15 +33,6 @@ function runMocha(name, specs) {
   }
 }
 
-/**
- * The address the browser uses for Tally's pages under code-server. code-server replaces any
- * http://127.0.0.1:<port>/… or localhost URL an extension opens with the root of its port proxy,
- * dropping the path; a *.localhost name reaches the same loopback server and is left alone.
- */
-export function browserFacingUrl(port) {
-  return `http://tally.localhost:${port}`;
-}
-
 /** A Tally server of its own for the editor suite: a free port and an empty data directory. */
 async function startTallyServer() {
   const port = await new Promise((resolve) => {
@@ -53,14 +45,14 @@ async function startTallyServer() {
   const child = spawn(process.execPath, [path.join(repo, 'out/server.js')], {
     cwd: repo,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, TALLY_PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_PUBLIC_URL: browserFacingUrl(port) },
+    env: { ...process.env, TALLY_PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_PUBLIC_URL: loopbackUrlForBrowser(port, 'tally') },
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the Tally server exited with code ${child.exitCode}`);
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) {
-      return { url, publicUrl: browserFacingUrl(port), stop: () => (child.kill('SIGTERM'), rmSync(dataDir, { recursive: true, force: true })) };
+      return { url, publicUrl: loopbackUrlForBrowser(port, 'tally'), stop: () => (child.kill('SIGTERM'), rmSync(dataDir, { recursive: true, force: true })) };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -107,6 +107,16 @@ export function installCodeServer() {
 }
 
 /** Asks the OS for a free loopback port. */
+/**
+ * The address of a loopback server as pages opened from code-server must use it. code-server
+ * 4.100 sends every http://127.0.0.1|localhost|0.0.0.0:<port>/… URL an extension opens to its own
+ * port proxy and drops the path and query; a *.localhost name reaches the same loopback server
+ * (browsers resolve it to 127.0.0.1 themselves) and is left alone.
+ */
+export function loopbackUrlForBrowser(port, name) {
+  return `http://${name}.localhost:${port}`;
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();

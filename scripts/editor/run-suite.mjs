@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
-import { editorUrl, installCodeServer, startCodeServer } from './code-server.mjs';
+import { editorUrl, installCodeServer, loopbackUrlForBrowser, startCodeServer } from './code-server.mjs';
 import { ensureChromium } from './system-deps.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -68,7 +68,7 @@ export async function runEditorSuite({ extensionPath, suitePath, env = {}, timeo
     control = await startControlServer(browserState);
     codeServer = await startCodeServer({ workspace, env: { ...env, TALLY_HARNESS_URL: control.url }, runDir,
       // Tests open the control channel's pages by a *.localhost name; no "open external website?" prompt.
-      extraArgs: [`--link-protection-trusted-domains=${control.url.replace('127.0.0.1', 'harness.localhost')}`, ...codeServerArgs],
+      extraArgs: [`--link-protection-trusted-domains=${loopbackUrlForBrowser(new URL(control.url).port, 'harness')}`, ...codeServerArgs],
     });
     log(`code-server at ${codeServer.url}, control channel at ${control.url}, run folder ${path.relative(process.cwd(), runDir)}`);
 

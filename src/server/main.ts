@@ -34,8 +34,9 @@ async function main(): Promise<void> {
     await store.close();
     throw error;
   }
-  const publicUrl = config.publicUrl ?? originFor(config.host, (app.server.address() as { port: number }).port);
-  console.log(`Tally server listening at ${publicUrl} (data in ${config.dataDir}, catalog ${config.catalogPath})`);
+  const listening = originFor(config.host, (app.server.address() as { port: number }).port);
+  const pages = config.publicUrl && config.publicUrl !== listening ? `, pages at ${config.publicUrl}` : '';
+  console.log(`Tally server listening on ${listening}${pages} (data in ${config.dataDir}, catalog ${config.catalogPath})`);
 }
 
 main().catch((error: unknown) => {

@@ -37,7 +37,7 @@ describe('editor harness smoke', () => {
 
     it('sees a page opened by vscode.env.openExternal, with its path and query', async () => {
       // A *.localhost name: code-server 4.100 sends literal 127.0.0.1/localhost URLs to its port
-      // proxy with their path dropped (see browserFacingUrl in scripts/test.mjs).
+      // proxy with their path dropped (see loopbackUrlForBrowser in scripts/editor/code-server.mjs).
       const target = `${harnessUrl()?.replace('127.0.0.1', 'harness.localhost')}/from/openExternal?x=1`;
       assert.ok(await vscode.env.openExternal(vscode.Uri.parse(target)), 'openExternal returned false');
       const pageId = await harness.waitForPage('/from/openExternal?x=1');
