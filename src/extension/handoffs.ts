@@ -46,12 +46,6 @@ export class Handoffs implements vscode.Disposable {
     return true;
   }
 
-  /** The state of the only pending hand-off of a kind, for the paste-a-code fallback. */
-  soleState(kind: HandoffKind): string | undefined {
-    const states = [...this.pending].filter(([, entry]) => entry.kind === kind).map(([state]) => state);
-    return states.length === 1 ? states[0] : undefined;
-  }
-
   cancel(state: string): void {
     const entry = this.pending.get(state);
     if (!entry) return;

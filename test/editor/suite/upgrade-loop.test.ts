@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { clearNotifications, editorCallbackUrl, statusItemText, waitForNotification, waitForText, webviewText } from './editor-ui';
+import { getForm, postForm } from '../../support/http-client';
 import { harness, harnessAvailable, workbench } from './harness';
 
 const email = `loop-${Date.now()}@example.com`;
@@ -118,5 +119,28 @@ describe('Upgrade loop in the editor', function () {
     const page = await harness.waitForPage('/portal/');
     await waitForText({ page }, '#portal-plan', (text) => text.includes('Pro'));
     await harness.closePage(page);
+  });
+
+  it('completes a sign-in with a pasted code when the browser cannot return', async () => {
+    await vscode.commands.executeCommand('tally.signOut');
+    await statusItemText('Tally: Sign In');
+    const signingIn = vscode.commands.executeCommand('tally.signIn');
+    const page = await harness.waitForPage('/signin');
+    const link = new URL(await harness.url({ page }));
+    await harness.closePage(page);
+
+    // The user signs in from a browser that cannot reach this editor and copies the code it shows.
+    const signInUrl = new URL(link.pathname + link.search, process.env.TALLY_TEST_SERVER_URL).toString();
+    const form = await getForm(signInUrl);
+    const signedIn = await postForm(new URL('/signin', signInUrl).toString(), { ...form.hidden, email, password, action: 'signin' }, form.cookie);
+    const code = /id="signin-code">([^<]+)</.exec(signedIn.html)?.[1];
+    assert.ok(code, `the signed-in page shows a code (HTTP ${signedIn.status})`);
+
+    const entering = vscode.commands.executeCommand('tally.enterCode');
+    await harness.fill(workbench, '.quick-input-widget input', code);
+    await harness.press(workbench, 'Enter', '.quick-input-widget input');
+    await entering;
+    await signingIn;
+    await statusItemText('Pro · 1,000/1,000');
   });
 });

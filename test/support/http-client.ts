@@ -1,0 +1,197 @@
+// The client side of the test helpers: driving the sign-in and checkout pages and the API over
+// plain HTTP, like a browser or the editor would. No server code here, so the in-editor suite can
+// bundle it too.
+import { createHash, randomBytes } from 'node:crypto';
+import type { CheckoutSession, TokenResponse } from '../../src/protocol/api';
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in over HTTP
+
+export const TEST_REDIRECT_URI = 'vscode://tally.tally/auth';
+
+export interface Pkce {
+  verifier: string;
+  challenge: string;
+}
+
+export function newPkce(): Pkce {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+export function newState(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export interface SignInLink {
+  url: string;
+  pkce: Pkce;
+  state: string;
+  redirectUri: string;
+}
+
+export function signInLink(baseUrl: string, overrides: Partial<Record<string, string>> = {}): SignInLink {
+  const pkce = newPkce();
+  const state = newState();
+  const query = {
+    client_id: 'tally-vscode',
+    redirect_uri: TEST_REDIRECT_URI,
+    state,
+    code_challenge: pkce.challenge,
+    code_challenge_method: 'S256',
+    ...overrides,
+  };
+  const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return { url: `${baseUrl}/signin?${params}`, pkce, state: query.state, redirectUri: query.redirect_uri };
+}
+
+/** A browser-like form session: the CSRF cookie from the GET, and the hidden fields of the form. */
+export interface FormPage {
+  status: number;
+  html: string;
+  cookie: string;
+  hidden: Record<string, string>;
+}
+
+export async function getForm(url: string, cookie = ''): Promise<FormPage> {
+  const response = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+  const html = await response.text();
+  const setCookie = response.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+  const hidden: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    hidden[match[1] as string] = decodeHtml(match[2] as string);
+  }
+  return { status: response.status, html, cookie: setCookie || cookie, hidden };
+}
+
+export async function postForm(url: string, fields: Record<string, string>, cookie: string): Promise<{ status: number; html: string; location: string | null }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+  return { status: response.status, html: await response.text(), location: response.headers.get('location') };
+}
+
+export interface SignInResult {
+  status: number;
+  html: string;
+  /** The one-time code shown on the "signed in" page (undefined when sign-in failed). */
+  code: string | undefined;
+  link: SignInLink;
+}
+
+/** Fills in and submits the sign-in form. `action` is the button: sign in or create account. */
+export async function submitSignIn(
+  baseUrl: string,
+  input: { email: string; password: string; action: 'signin' | 'create'; link?: SignInLink },
+): Promise<SignInResult> {
+  const link = input.link ?? signInLink(baseUrl);
+  const form = await getForm(link.url);
+  if (form.status !== 200) throw new Error(`GET /signin answered ${form.status}: ${form.html.slice(0, 300)}`);
+  const result = await postForm(`${baseUrl}/signin`, { ...form.hidden, email: input.email, password: input.password, action: input.action }, form.cookie);
+  const code = /id="signin-code">([^<]+)</.exec(result.html)?.[1];
+  return { status: result.status, html: result.html, code, link };
+}
+
+export async function exchangeCode(baseUrl: string, body: { code: string; codeVerifier: string; redirectUri: string }): Promise<{ status: number; json: unknown }> {
+  return apiRequest(baseUrl, 'POST', '/api/token', { body: { grantType: 'authorization_code', ...body } });
+}
+
+/** Creates an account through the sign-in page and trades the code for an access token. */
+export async function signUpAndGetToken(baseUrl: string, email: string, password: string): Promise<TokenResponse> {
+  return signInAndGetToken(baseUrl, email, password, 'create');
+}
+
+/** Signs in (or, with 'create', signs up) through the sign-in page and returns the token response. */
+export async function signInAndGetToken(baseUrl: string, email: string, password: string, action: 'signin' | 'create' = 'signin'): Promise<TokenResponse> {
+  const signIn = await submitSignIn(baseUrl, { email, password, action });
+  if (!signIn.code) throw new Error(`sign-in failed with ${signIn.status}: ${signIn.html.replace(/\s+/g, ' ').slice(0, 500)}`);
+  const token = await exchangeCode(baseUrl, { code: signIn.code, codeVerifier: signIn.link.pkce.verifier, redirectUri: signIn.link.redirectUri });
+  if (token.status !== 200) throw new Error(`token exchange failed with ${token.status}: ${JSON.stringify(token.json)}`);
+  return token.json as TokenResponse;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API and checkout over HTTP
+
+export async function apiRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; json: unknown; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+export const TEST_CHECKOUT_CALLBACK = 'vscode://tally.tally/checkout';
+
+export async function createCheckoutSession(
+  baseUrl: string,
+  token: string,
+  planId: string,
+  options: { state?: string; callbackUrl?: string; idempotencyKey?: string } = {},
+): Promise<CheckoutSession & { state: string }> {
+  const state = options.state ?? newState();
+  const response = await apiRequest(baseUrl, 'POST', '/api/checkout-sessions', {
+    token,
+    body: { planId, state, callbackUrl: options.callbackUrl ?? TEST_CHECKOUT_CALLBACK },
+    headers: options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {},
+  });
+  if (response.status !== 200) throw new Error(`POST /api/checkout-sessions answered ${response.status}: ${JSON.stringify(response.json)}`);
+  return { ...(response.json as CheckoutSession), state };
+}
+
+export const TEST_CARDS = { success: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' } as const;
+/** Far enough ahead for any test clock. */
+export const TEST_CARD_EXPIRY = '12/49';
+
+export interface CardFields {
+  email?: string;
+  cardholderName?: string;
+  cardNumber?: string;
+  cardExpiry?: string;
+  cardCvc?: string;
+}
+
+/** Opens the checkout page and submits its form; the defaults pay with the success test card. */
+export async function payCheckout(checkoutUrl: string, fields: CardFields = {}) {
+  const page = await getForm(checkoutUrl);
+  const email = fields.email ?? /id="email"[^>]*value="([^"]*)"/.exec(page.html)?.[1] ?? '';
+  const result = await postForm(
+    checkoutUrl,
+    {
+      ...page.hidden,
+      email: decodeHtml(email),
+      cardholder_name: fields.cardholderName ?? 'Ada Lovelace',
+      card_number: fields.cardNumber ?? TEST_CARDS.success,
+      card_expiry: fields.cardExpiry ?? TEST_CARD_EXPIRY,
+      card_cvc: fields.cardCvc ?? '123',
+    },
+    page.cookie,
+  );
+  return { page, result };
+}
+
+/** Signs up and pays for `planId` with the success card; returns the token and the checkout. */
+export async function signUpAndUpgrade(baseUrl: string, email: string, password: string, planId: string) {
+  const token = await signUpAndGetToken(baseUrl, email, password);
+  const session = await createCheckoutSession(baseUrl, token.accessToken, planId);
+  const { result } = await payCheckout(session.url);
+  if (result.status !== 303) throw new Error(`checkout answered ${result.status}: ${result.html.replace(/\s+/g, ' ').slice(0, 500)}`);
+  return { token, session };
+}
+
+export function decodeHtml(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_all, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] ?? '');
+}
