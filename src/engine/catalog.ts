@@ -13,12 +13,37 @@ export interface CatalogPlan {
   overageCentsPerCredit: number | null;
   selfServe: boolean;
   rank: number;
+  /** 'in-advance': charged at each period start. 'in-arrears' (usage-based): not billed at sign-up;
+   *  the period's charges are calculated a few days before the billing date and charged on it. */
+  chargeTiming: ChargeTiming;
+}
+
+export type ChargeTiming = 'in-advance' | 'in-arrears';
+export type PeriodAnchor = 'calendar' | 'anniversary';
+/** 'first-month': product.md's rule (prorate back to the first paid day in the first paid month,
+ *  the full price difference afterwards). 'time-based': credit unused time, charge remaining time. */
+export type ProrationPolicy = 'first-month' | 'time-based';
+/** 'period-end': a downgrade waits for the next period. 'immediate-prorated': it applies at once,
+ *  with unused time credited. */
+export type DowngradePolicy = 'period-end' | 'immediate-prorated';
+
+export interface BillingPolicy {
+  anchor: PeriodAnchor;
+  proration: ProrationPolicy;
+  downgrade: DowngradePolicy;
+  /** Zone for accounts that have not chosen one; period boundaries are local midnight. */
+  defaultTimeZone: string;
+  /** Credits (hundredths) every new account receives, and how long they last. */
+  welcomeBonus: { credits: number; expiresAfterDays: number } | null;
+  /** How many days before the billing date the charges of an in-arrears plan are calculated. */
+  arrearsLeadDays: number;
 }
 
 export interface Catalog {
   plans: CatalogPlan[];
   /** The plan every new account starts on (and returns to on cancellation). */
   freePlanId: string;
+  billing: BillingPolicy;
 }
 
 export class CatalogError extends Error {
@@ -35,9 +60,26 @@ const PlanEntry = z
     overageCentsPerCredit: money.nullable(),
     selfServe: z.boolean(),
     rank: z.number().int().nonnegative(),
+    chargeTiming: z.enum(['in-advance', 'in-arrears']).default('in-advance'),
   })
   .strict();
-const CatalogFile = z.object({ freePlanId: z.string(), plans: z.array(z.unknown()).min(1) }).strict();
+const Billing = z
+  .object({
+    anchor: z.enum(['calendar', 'anniversary']).default('calendar'),
+    proration: z.enum(['first-month', 'time-based']).default('first-month'),
+    downgrade: z.enum(['period-end', 'immediate-prorated']).default('period-end'),
+    defaultTimeZone: z.string().default('UTC'),
+    welcomeBonus: z
+      .object({ credits: z.number().int().positive(), expiresAfterDays: z.number().int().positive() })
+      .strict()
+      .nullable()
+      .default(null),
+    arrearsLeadDays: z.number().int().min(0).max(27).default(3),
+  })
+  .strict();
+const CatalogFile = z
+  .object({ freePlanId: z.string(), plans: z.array(z.unknown()).min(1), billing: z.unknown().optional() })
+  .strict();
 
 /** Validates a parsed catalog file; every error names the entry and the field at fault. */
 export function parseCatalog(input: unknown): Catalog {
@@ -67,7 +109,29 @@ export function parseCatalog(input: unknown): Catalog {
   if (!free) throw new CatalogError(`catalog freePlanId: no plan has id "${file.data.freePlanId}"`);
   if (free.priceCents !== 0) throw new CatalogError(`catalog plan "${free.id}": the free plan must cost 0`);
 
-  return { plans: [...plans].sort((a, b) => a.rank - b.rank), freePlanId: free.id };
+  const billing = Billing.safeParse(file.data.billing ?? {});
+  if (!billing.success) throw new CatalogError(`catalog billing: ${describe(billing.error)}`);
+  if (!isTimeZone(billing.data.defaultTimeZone)) {
+    throw new CatalogError(`catalog billing.defaultTimeZone: "${billing.data.defaultTimeZone}" is not an IANA time zone`);
+  }
+
+  return { plans: [...plans].sort((a, b) => a.rank - b.rank), freePlanId: free.id, billing: billing.data };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The plan with this id, or an error naming it: for callers that hold an id the catalog issued. */
+export function planById(catalog: Catalog, id: string): CatalogPlan {
+  const plan = findPlan(catalog, id);
+  if (!plan) throw new CatalogError(`no plan "${id}" in the catalog`);
+  return plan;
 }
 
 export function findPlan(catalog: Catalog, id: string): CatalogPlan | undefined {

@@ -1,0 +1,57 @@
+// What the engine knows about one account's subscription between events. The server stores it;
+// every change goes through a pure function of (catalog, state, event, time) in this folder.
+import type { Catalog } from './catalog';
+import { planById } from './catalog';
+import { localDateOf, periodContaining, type BillingCalendar, type Period } from './calendar';
+import type { SubscriptionStatus } from './subscription-status';
+
+export interface ScheduledChange {
+  planId: string;
+  effectiveAt: Date;
+}
+
+export interface BillingState {
+  planId: string;
+  status: SubscriptionStatus;
+  calendar: BillingCalendar;
+  period: Period;
+  /** When the account first became paid; null while it never has. */
+  firstPaidAt: Date | null;
+  /** Subscription charges billed for the current period, net of proration credits (cents). */
+  chargedThisPeriod: number;
+  /** Allowance granted for the current period (hundredths): plan changes only ever top it up. */
+  allowanceThisPeriod: number;
+  /** The highest-ranked plan held at any moment of the current period. */
+  highestPlanThisPeriod: string;
+  /** Money owed to the customer (cents), applied to the next invoice. */
+  creditBalanceCents: number;
+  /** A downgrade or cancellation waiting for the period end; undoable until then. */
+  scheduledChange: ScheduledChange | null;
+}
+
+/** A new account: on the free plan, active, in the period containing `at`. */
+export function openAccount(catalog: Catalog, at: Date, timeZone: string = catalog.billing.defaultTimeZone): BillingState {
+  const calendar: BillingCalendar = { anchor: catalog.billing.anchor, timeZone, startDate: localDateOf(at, timeZone) };
+  const free = planById(catalog, catalog.freePlanId);
+  return {
+    planId: free.id,
+    status: 'active',
+    calendar,
+    period: periodContaining(calendar, at),
+    firstPaidAt: null,
+    chargedThisPeriod: 0,
+    allowanceThisPeriod: free.monthlyCredits ?? 0,
+    highestPlanThisPeriod: free.id,
+    creditBalanceCents: 0,
+    scheduledChange: null,
+  };
+}
+
+/** The plan whose limits apply now: past due and canceled fall back to the free plan's. */
+export function effectivePlanId(catalog: Catalog, state: BillingState): string {
+  return state.status === 'active' ? state.planId : catalog.freePlanId;
+}
+
+export function higherOf(catalog: Catalog, a: string, b: string): string {
+  return planById(catalog, a).rank >= planById(catalog, b).rank ? a : b;
+}

@@ -1,0 +1,182 @@
+// Plan changes: what an upgrade, downgrade, cancellation or undo will do, line by line, before the
+// user confirms (the preview), and the state after it (apply). The server charges exactly the
+// preview's total, so what the user saw is what they pay.
+import { planById, type Catalog, type CatalogPlan } from './catalog';
+import { daysInPeriod, daysRemaining, localDateOf, periodContaining, type Period } from './calendar';
+import { higherOf, type BillingState } from './billing-state';
+import { buildInvoice, sumLines, type BillingDetails, type InvoiceDraft, type InvoiceLine } from './invoice';
+import { prorate } from './money';
+
+export type ChangeKind = 'upgrade' | 'downgrade' | 'cancel' | 'undo';
+
+export interface ChangePreview {
+  kind: ChangeKind;
+  fromPlanId: string;
+  toPlanId: string;
+  /** True when the change applies at once; otherwise at `effectiveAt`, the period end. */
+  immediate: boolean;
+  effectiveAt: Date;
+  /** The invoice the change issues now; null when nothing is billed now. */
+  invoice: InvoiceDraft | null;
+  /** Allowance to add now (hundredths); negative when an immediate downgrade lowers the limit. */
+  allowanceDelta: number;
+}
+
+export class PlanChangeError extends Error {
+  override name = 'PlanChangeError';
+  constructor(
+    readonly code: 'unknown_plan' | 'not_self_serve' | 'no_change' | 'not_active' | 'managed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What the preview needs besides the subscription: who is billed, and what is left of this period's allowance. */
+export interface ChangeContext {
+  billing: BillingDetails;
+  /** Hundredths still unspent in this period's allowance grants (an immediate downgrade revokes at most this). */
+  allowanceRemaining: number;
+}
+
+/** What changing to `targetPlanId` at `at` will do. Throws PlanChangeError for a change that is not allowed. */
+export function previewChange(catalog: Catalog, state: BillingState, targetPlanId: string, at: Date, context: ChangeContext): ChangePreview {
+  const { billing } = context;
+  const from = planById(catalog, state.planId);
+  const to = catalog.plans.find((plan) => plan.id === targetPlanId);
+  if (!to) throw new PlanChangeError('unknown_plan', `There is no plan "${targetPlanId}".`);
+  const base = { fromPlanId: from.id, toPlanId: to.id };
+
+  if (to.id === from.id) {
+    if (!state.scheduledChange) throw new PlanChangeError('no_change', `You are already on ${to.name}.`);
+    return { ...base, kind: 'undo', immediate: true, effectiveAt: at, invoice: null, allowanceDelta: 0 };
+  }
+  if (state.status !== 'active') {
+    throw new PlanChangeError('not_active', 'Pay the outstanding balance before changing plans.');
+  }
+  const isCancel = to.id === catalog.freePlanId;
+  if (!isCancel && !to.selfServe) {
+    throw new PlanChangeError('not_self_serve', `${to.name} is not sold self-serve: use Contact Sales.`);
+  }
+
+  if (to.rank > from.rank) return { ...base, kind: 'upgrade', immediate: true, effectiveAt: at, ...upgradeCharges(catalog, state, from, to, at, billing) };
+  if (isCancel || catalog.billing.downgrade === 'period-end') {
+    return { ...base, kind: isCancel ? 'cancel' : 'downgrade', immediate: false, effectiveAt: state.period.end, invoice: null, allowanceDelta: 0 };
+  }
+  return { ...base, kind: 'downgrade', immediate: true, effectiveAt: at, ...immediateDowngrade(state, from, to, at, context) };
+}
+
+/** The state after a confirmed change (the caller has charged `preview.invoice.totalCents`). */
+export function applyChange(catalog: Catalog, state: BillingState, preview: ChangePreview, at: Date): BillingState {
+  switch (preview.kind) {
+    case 'undo':
+      return { ...state, scheduledChange: null };
+    case 'cancel':
+    case 'downgrade':
+      if (!preview.immediate) return { ...state, scheduledChange: { planId: preview.toPlanId, effectiveAt: preview.effectiveAt } };
+      return settle({ ...state, planId: preview.toPlanId, scheduledChange: null }, preview);
+    case 'upgrade': {
+      const reanchored = state.firstPaidAt === null ? firstPaidCalendar(state, at) : state;
+      return settle(
+        {
+          ...reanchored,
+          planId: preview.toPlanId,
+          firstPaidAt: state.firstPaidAt ?? at,
+          highestPlanThisPeriod: higherOf(catalog, state.highestPlanThisPeriod, preview.toPlanId),
+          scheduledChange: null,
+        },
+        preview,
+      );
+    }
+  }
+}
+
+/** Books the preview's money and allowance into the state. */
+function settle(state: BillingState, preview: ChangePreview): BillingState {
+  const lines = preview.invoice?.lines ?? [];
+  const charged = sumLines(lines.filter((line) => line.kind !== 'tax' && line.kind !== 'applied-balance'));
+  const applied = -sumLines(lines.filter((line) => line.kind === 'applied-balance'));
+  // A negative invoice (an immediate downgrade) becomes credit for the next one, never a refund.
+  const credited = preview.invoice && preview.invoice.totalCents < 0 ? -preview.invoice.totalCents : 0;
+  return {
+    ...state,
+    chargedThisPeriod: state.chargedThisPeriod + charged,
+    allowanceThisPeriod: state.allowanceThisPeriod + preview.allowanceDelta,
+    creditBalanceCents: state.creditBalanceCents - applied + credited,
+  };
+}
+
+/** With anniversary periods, the first paid day becomes the anchor: the first paid period is whole. */
+function firstPaidCalendar(state: BillingState, at: Date): BillingState {
+  if (state.calendar.anchor !== 'anniversary') return state;
+  const calendar = { ...state.calendar, startDate: localDateOf(at, state.calendar.timeZone) };
+  return { ...state, calendar, period: periodContaining(calendar, at) };
+}
+
+function upgradeCharges(catalog: Catalog, state: BillingState, from: CatalogPlan, to: CatalogPlan, at: Date, billing: BillingDetails) {
+  const allowanceDelta = Math.max(0, (to.monthlyCredits ?? 0) - state.allowanceThisPeriod);
+  if (to.chargeTiming === 'in-arrears') {
+    // Usage-based plans are not billed now: the period's charges are calculated before the billing date.
+    return { invoice: null, allowanceDelta };
+  }
+  const lines = catalog.billing.proration === 'time-based' ? timeBasedLines(state, from, to, at) : firstMonthLines(state, from, to, at);
+  return { invoice: buildInvoice(lines, billing, state.creditBalanceCents), allowanceDelta };
+}
+
+/**
+ * product.md's rule. In the first paid period: the higher plan prorated back to the day the account
+ * first became paid, less what was already paid. Later: the full price difference (the whole
+ * period is re-rated under the higher plan).
+ */
+function firstMonthLines(state: BillingState, from: CatalogPlan, to: CatalogPlan, at: Date): InvoiceLine[] {
+  const price = to.priceCents ?? 0;
+  const paidSince = state.firstPaidAt ?? at;
+  const period = state.firstPaidAt === null ? firstPaidCalendar(state, at).period : state.period;
+  const lines: InvoiceLine[] = [];
+  if (paidSince >= period.start) {
+    lines.push(proratedLine('subscription', `${to.name} plan`, price, period, paidSince, state.calendar.timeZone));
+  } else {
+    lines.push({ kind: 'subscription', description: `${to.name} plan, this period`, amountCents: price });
+  }
+  if (state.chargedThisPeriod > 0) {
+    lines.push({ kind: 'proration-credit', description: `Already paid for ${from.name} this period`, amountCents: -state.chargedThisPeriod });
+  }
+  return lines;
+}
+
+/** Stripe's rule: credit the unused time on the old plan, charge the remaining time on the new one. */
+function timeBasedLines(state: BillingState, from: CatalogPlan, to: CatalogPlan, at: Date): InvoiceLine[] {
+  const period = state.firstPaidAt === null ? firstPaidCalendar(state, at).period : state.period;
+  const zone = state.calendar.timeZone;
+  const lines: InvoiceLine[] = [];
+  if (state.chargedThisPeriod > 0) {
+    const unused = proratedLine('proration-credit', `Unused time on ${from.name}`, from.priceCents ?? 0, period, at, zone);
+    // Never credit more than was actually paid for this period.
+    lines.push({ ...unused, amountCents: -Math.min(unused.amountCents, state.chargedThisPeriod) });
+  }
+  const kind = state.chargedThisPeriod > 0 ? 'proration-charge' : 'subscription';
+  lines.push(proratedLine(kind, state.chargedThisPeriod > 0 ? `Remaining time on ${to.name}` : `${to.name} plan`, to.priceCents ?? 0, period, at, zone));
+  return lines;
+}
+
+/** Konnect's rule: the lower plan at once, the unused time on the higher one credited. */
+function immediateDowngrade(state: BillingState, from: CatalogPlan, to: CatalogPlan, at: Date, context: ChangeContext) {
+  const zone = state.calendar.timeZone;
+  const unused = proratedLine('proration-credit', `Unused time on ${from.name}`, from.priceCents ?? 0, state.period, at, zone);
+  const lines: InvoiceLine[] = [
+    { ...unused, amountCents: -Math.min(unused.amountCents, state.chargedThisPeriod) },
+    proratedLine('proration-charge', `Remaining time on ${to.name}`, to.priceCents ?? 0, state.period, at, zone),
+  ];
+  // The lower plan's limit applies at once: revoke the unspent allowance above it (what was spent stays spent).
+  const excess = Math.max(0, state.allowanceThisPeriod - (to.monthlyCredits ?? 0));
+  const allowanceDelta = -Math.min(excess, Math.max(0, context.allowanceRemaining));
+  return { invoice: buildInvoice(lines, context.billing, 0), allowanceDelta };
+}
+
+/** `price` for the days from the local day of `from` to the period end, rounded once. */
+function proratedLine(kind: InvoiceLine['kind'], label: string, price: number, period: Period, from: Date, zone: string): InvoiceLine {
+  const days = daysInPeriod(period, zone);
+  const remaining = daysRemaining(period, from, zone);
+  const description = remaining === days ? `${label}, full period` : `${label}, ${remaining} of ${days} days`;
+  return { kind, description, amountCents: prorate(price, remaining, days) };
+}

@@ -1,0 +1,90 @@
+// The turn of a billing period: close the old one (its overage, and the charges of a usage-based
+// plan, are invoiced), apply a scheduled downgrade or cancellation, open the new one (a fresh
+// allowance: credits do not roll over) and charge a fixed-price plan in advance.
+import { planById, type Catalog } from './catalog';
+import { daysInPeriod, daysRemaining, localDateOf, nextPeriod, startOfLocalDay, type LocalDate, type Period } from './calendar';
+import type { BillingState } from './billing-state';
+import { buildInvoice, sumLines, type BillingDetails, type InvoiceDraft, type InvoiceLine } from './invoice';
+import { prorate } from './money';
+import { formatCredits } from '../protocol/format';
+
+export interface ClosingUsage {
+  /** Overage spent in the closing period (hundredths) and its accrued cost (cents), from the ledger. */
+  overageUsed: number;
+  overageCents: number;
+}
+
+export interface Renewal {
+  closedPeriod: Period;
+  /** The subscription in its new period. */
+  state: BillingState;
+  /** What the renewal bills; null when there is nothing to bill. */
+  invoice: InvoiceDraft | null;
+  /** The new period's allowance (hundredths), to grant expiring at the new period's end. */
+  allowance: number;
+}
+
+/** Renews `state` at its period end. Call it once per period boundary, oldest first. */
+export function renew(catalog: Catalog, state: BillingState, usage: ClosingUsage, billing: BillingDetails): Renewal {
+  const closed = state.period;
+  const lines: InvoiceLine[] = [...arrearsLines(catalog, state), ...overageLines(usage)];
+
+  const scheduled = state.scheduledChange;
+  const planId = scheduled && scheduled.effectiveAt <= closed.end ? scheduled.planId : state.planId;
+  const plan = planById(catalog, planId);
+  const period = nextPeriod(state.calendar, closed);
+  const billedInAdvance = state.status === 'active' && plan.chargeTiming === 'in-advance' && (plan.priceCents ?? 0) > 0;
+  if (billedInAdvance) {
+    lines.push({ kind: 'subscription', description: `${plan.name} plan, ${span(period, state.calendar.timeZone)}`, amountCents: plan.priceCents ?? 0 });
+  }
+
+  const invoice = lines.length > 0 ? buildInvoice(lines, billing, state.creditBalanceCents) : null;
+  const applied = invoice ? -sumLines(invoice.lines.filter((line) => line.kind === 'applied-balance')) : 0;
+  const allowance = state.status === 'active' ? (plan.monthlyCredits ?? 0) : (planById(catalog, catalog.freePlanId).monthlyCredits ?? 0);
+  return {
+    closedPeriod: closed,
+    allowance,
+    invoice,
+    state: {
+      ...state,
+      planId,
+      period,
+      scheduledChange: scheduled && scheduled.effectiveAt <= closed.end ? null : scheduled,
+      chargedThisPeriod: billedInAdvance ? (plan.priceCents ?? 0) : 0,
+      allowanceThisPeriod: allowance,
+      highestPlanThisPeriod: planId,
+      creditBalanceCents: state.creditBalanceCents - applied,
+    },
+  };
+}
+
+/** When the charges of an in-arrears plan for the current period are calculated: `arrearsLeadDays` local days before its end. */
+export function arrearsCalculationAt(catalog: Catalog, state: BillingState): Date {
+  const end = localDateOf(state.period.end, state.calendar.timeZone);
+  const day = new Date(Date.UTC(end.year, end.month - 1, end.day - catalog.billing.arrearsLeadDays));
+  const date: LocalDate = { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() };
+  return startOfLocalDay(date, state.calendar.timeZone);
+}
+
+/** A usage-based plan pays for the period just served, at the highest plan held in it. */
+function arrearsLines(catalog: Catalog, state: BillingState): InvoiceLine[] {
+  const plan = planById(catalog, state.highestPlanThisPeriod);
+  if (plan.chargeTiming !== 'in-arrears' || !plan.priceCents || state.firstPaidAt === null) return [];
+  const zone = state.calendar.timeZone;
+  const period = state.period;
+  const from = state.firstPaidAt > period.start ? state.firstPaidAt : period.start;
+  const days = daysInPeriod(period, zone);
+  const served = daysRemaining(period, from, zone);
+  const description = served === days ? `${plan.name} plan, ${span(period, zone)}` : `${plan.name} plan, ${served} of ${days} days`;
+  return [{ kind: 'subscription', description, amountCents: prorate(plan.priceCents, served, days) }];
+}
+
+function overageLines(usage: ClosingUsage): InvoiceLine[] {
+  if (usage.overageUsed <= 0) return [];
+  return [{ kind: 'overage', description: `Overage, ${formatCredits(usage.overageUsed)} credits`, amountCents: usage.overageCents }];
+}
+
+function span(period: Period, zone: string): string {
+  const format = (d: LocalDate) => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  return `${format(localDateOf(period.start, zone))} to ${format(localDateOf(period.end, zone))}`;
+}

@@ -1,0 +1,181 @@
+// The plan-change rules of product.md, as table tests of the published examples.
+import assert from 'node:assert/strict';
+import { openAccount, type BillingState } from '../../../src/engine/billing-state';
+import { NO_BILLING_DETAILS, sumLines } from '../../../src/engine/invoice';
+import { applyChange, PlanChangeError, previewChange, type ChangePreview } from '../../../src/engine/plan-change';
+import { renew } from '../../../src/engine/renewal';
+import { catalogWith, defaultCatalog, stripeExampleCatalog } from './catalogs';
+import type { Catalog } from '../../../src/engine/catalog';
+
+const context = { billing: NO_BILLING_DETAILS, allowanceRemaining: 0 };
+const noUsage = { overageUsed: 0, overageCents: 0 };
+
+function change(catalog: Catalog, state: BillingState, planId: string, at: string, allowanceRemaining = 0): { preview: ChangePreview; state: BillingState } {
+  const preview = previewChange(catalog, state, planId, new Date(at), { ...context, allowanceRemaining });
+  if (preview.invoice) assert.equal(preview.invoice.totalCents, sumLines(preview.invoice.lines), 'invoice total = sum of its lines');
+  return { preview, state: applyChange(catalog, state, preview, new Date(at)) };
+}
+
+const total = (preview: ChangePreview) => preview.invoice?.totalCents ?? 0;
+
+describe('engine/plan-change: first-month rule (product.md)', () => {
+  const opened = openAccount(defaultCatalog, new Date('2026-11-01T09:00:00Z'));
+
+  it('Pro from day 15 of a 30-day month = $10', () => {
+    const { preview, state } = change(defaultCatalog, opened, 'pro', '2026-11-16T10:00:00Z');
+    assert.equal(preview.kind, 'upgrade');
+    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 15 of 30 days', amountCents: 1000 }]);
+    assert.equal(preview.allowanceDelta, 100000 - 5000, 'tops the allowance up to Pro’s 1,000 credits');
+    assert.equal(state.planId, 'pro');
+    assert.equal(state.chargedThisPeriod, 1000);
+  });
+
+  it('Pro+ later in the same month = $20 − $10', () => {
+    const pro = change(defaultCatalog, opened, 'pro', '2026-11-16T10:00:00Z').state;
+    const { preview, state } = change(defaultCatalog, pro, 'pro-plus', '2026-11-24T10:00:00Z');
+    assert.deepEqual(preview.invoice?.lines, [
+      { kind: 'subscription', description: 'Pro+ plan, 15 of 30 days', amountCents: 2000 },
+      { kind: 'proration-credit', description: 'Already paid for Pro this period', amountCents: -1000 },
+    ]);
+    assert.equal(total(preview), 1000);
+    assert.equal(state.chargedThisPeriod, 2000);
+    assert.equal(preview.allowanceDelta, 100000, 'only the difference: one allowance per period');
+  });
+
+  it('from the second month on: the full price difference', () => {
+    const pro = change(defaultCatalog, opened, 'pro', '2026-11-16T10:00:00Z').state;
+    const december = renew(defaultCatalog, pro, noUsage, NO_BILLING_DETAILS);
+    assert.equal(december.invoice?.totalCents, 2000, 'Pro is charged in advance at the period start');
+    const { preview } = change(defaultCatalog, december.state, 'pro-plus', '2026-12-20T10:00:00Z');
+    assert.deepEqual(preview.invoice?.lines, [
+      { kind: 'subscription', description: 'Pro+ plan, this period', amountCents: 4000 },
+      { kind: 'proration-credit', description: 'Already paid for Pro this period', amountCents: -2000 },
+    ]);
+  });
+
+  it('upgrade, downgrade and re-upgrade in one period: no second allowance, no second charge', () => {
+    let state = change(defaultCatalog, opened, 'pro-plus', '2026-11-16T10:00:00Z').state;
+    const down = change(defaultCatalog, state, 'pro', '2026-11-18T10:00:00Z');
+    assert.equal(down.preview.immediate, false);
+    assert.equal(down.state.scheduledChange?.planId, 'pro');
+    assert.equal(down.state.scheduledChange?.effectiveAt.toISOString(), '2026-12-01T00:00:00.000Z');
+    const again = change(defaultCatalog, down.state, 'pro-plus', '2026-11-20T10:00:00Z');
+    assert.equal(again.preview.kind, 'undo');
+    assert.equal(total(again.preview), 0);
+    assert.equal(again.preview.allowanceDelta, 0);
+    state = again.state;
+    assert.equal(state.scheduledChange, null);
+    assert.equal(state.chargedThisPeriod, 2000);
+    assert.equal(state.allowanceThisPeriod, 200000);
+  });
+
+  it('a downgrade waits for the period end, keeping the plan and its credits until then', () => {
+    const plus = change(defaultCatalog, opened, 'pro-plus', '2026-11-16T10:00:00Z').state;
+    const down = change(defaultCatalog, plus, 'pro', '2026-11-18T10:00:00Z').state;
+    assert.equal(down.planId, 'pro-plus');
+    const december = renew(defaultCatalog, down, noUsage, NO_BILLING_DETAILS);
+    assert.equal(december.state.planId, 'pro');
+    assert.equal(december.allowance, 100000);
+    assert.equal(december.invoice?.totalCents, 2000);
+  });
+
+  it('cancel returns to Free at the period end, and can be undone before then', () => {
+    const pro = change(defaultCatalog, opened, 'pro', '2026-11-16T10:00:00Z').state;
+    const canceled = change(defaultCatalog, pro, 'free', '2026-11-20T10:00:00Z');
+    assert.equal(canceled.preview.kind, 'cancel');
+    assert.equal(canceled.state.planId, 'pro');
+    const renewed = renew(defaultCatalog, canceled.state, noUsage, NO_BILLING_DETAILS);
+    assert.equal(renewed.state.planId, 'free');
+    assert.equal(renewed.invoice, null, 'Free is not billed');
+    assert.equal(renewed.allowance, 5000);
+
+    const undone = change(defaultCatalog, canceled.state, 'pro', '2026-11-21T10:00:00Z');
+    assert.equal(undone.preview.kind, 'undo');
+    assert.equal(renew(defaultCatalog, undone.state, noUsage, NO_BILLING_DETAILS).state.planId, 'pro');
+  });
+
+  it('refuses what cannot be bought, naming the reason', () => {
+    const attempt = (state: BillingState, plan: string) => () => previewChange(defaultCatalog, state, plan, new Date('2026-11-16T10:00:00Z'), context);
+    assert.throws(attempt(opened, 'enterprise'), (e: Error) => e instanceof PlanChangeError && e.code === 'not_self_serve' && /Contact Sales/.test(e.message));
+    assert.throws(attempt(opened, 'platinum'), (e: Error) => e instanceof PlanChangeError && e.code === 'unknown_plan');
+    assert.throws(attempt(opened, 'free'), (e: Error) => e instanceof PlanChangeError && e.code === 'no_change');
+    assert.throws(attempt({ ...opened, status: 'past_due' }, 'pro'), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
+  });
+});
+
+describe('engine/plan-change: time-based proration (Stripe)', () => {
+  it('halfway through the month, $10 → $20 = +$5', () => {
+    const opened = openAccount(stripeExampleCatalog, new Date('2026-11-01T00:00:00Z'));
+    const basic = change(stripeExampleCatalog, opened, 'basic', '2026-11-01T00:00:00Z');
+    assert.equal(total(basic.preview), 1000, 'a whole month on the first day');
+    const { preview } = change(stripeExampleCatalog, basic.state, 'premium', '2026-11-16T00:00:00Z');
+    assert.deepEqual(preview.invoice?.lines, [
+      { kind: 'proration-credit', description: 'Unused time on Basic, 15 of 30 days', amountCents: -500 },
+      { kind: 'proration-charge', description: 'Remaining time on Premium, 15 of 30 days', amountCents: 1000 },
+    ]);
+    assert.equal(total(preview), 500);
+  });
+});
+
+describe('engine/plan-change: immediate prorated downgrade (Konnect)', () => {
+  const catalog = catalogWith({ downgrade: 'immediate-prorated' });
+
+  it('applies at once, credits the unused time, and lowers the limit to the new plan', () => {
+    const opened = openAccount(catalog, new Date('2026-11-01T00:00:00Z'));
+    const plus = change(catalog, opened, 'pro-plus', '2026-11-01T00:00:00Z').state;
+    assert.equal(plus.chargedThisPeriod, 4000);
+    const { preview, state } = change(catalog, plus, 'pro', '2026-11-16T00:00:00Z', 150000);
+    assert.equal(preview.immediate, true);
+    assert.equal(total(preview), -2000 + 1000);
+    assert.equal(state.planId, 'pro');
+    assert.equal(state.creditBalanceCents, 1000, 'owed to the customer, applied to the next invoice');
+    assert.equal(preview.allowanceDelta, -100000, 'the unspent allowance above Pro’s limit is revoked');
+    const december = renew(catalog, state, { overageUsed: 0, overageCents: 0 }, NO_BILLING_DETAILS);
+    assert.deepEqual(december.invoice?.lines.map((l) => [l.kind, l.amountCents]), [
+      ['subscription', 2000],
+      ['applied-balance', -1000],
+    ]);
+    assert.equal(december.state.creditBalanceCents, 0);
+  });
+
+  it('never revokes more than is left unspent', () => {
+    const opened = openAccount(catalog, new Date('2026-11-01T00:00:00Z'));
+    const plus = change(catalog, opened, 'pro-plus', '2026-11-01T00:00:00Z').state;
+    const { preview, state } = change(catalog, plus, 'pro', '2026-11-16T00:00:00Z', 30000);
+    assert.equal(preview.allowanceDelta, -30000);
+    assert.equal(state.allowanceThisPeriod, 170000);
+    const back = change(catalog, state, 'pro-plus', '2026-11-17T00:00:00Z');
+    assert.equal(back.preview.allowanceDelta, 30000, 're-upgrading restores exactly what was revoked');
+  });
+});
+
+describe('engine/plan-change: periods', () => {
+  it('anniversary periods from Jan 31: Feb 28, Mar 31, Apr 30', () => {
+    const catalog = catalogWith({ anchor: 'anniversary' });
+    const opened = openAccount(catalog, new Date('2026-01-10T00:00:00Z'));
+    const { preview, state } = change(catalog, opened, 'pro', '2026-01-31T15:00:00Z');
+    assert.equal(total(preview), 2000, 'the first paid day becomes the anchor: a whole period');
+    let current = state;
+    const starts: string[] = [current.period.start.toISOString().slice(0, 10)];
+    for (let i = 0; i < 3; i++) {
+      current = renew(catalog, current, noUsage, NO_BILLING_DETAILS).state;
+      starts.push(current.period.start.toISOString().slice(0, 10));
+    }
+    assert.deepEqual(starts, ['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30']);
+  });
+
+  it('leap year: 15 of 29 days of February 2028', () => {
+    const opened = openAccount(defaultCatalog, new Date('2028-02-01T00:00:00Z'));
+    const { preview } = change(defaultCatalog, opened, 'pro', '2028-02-15T12:00:00Z');
+    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 15 of 29 days', amountCents: 1034 }]);
+  });
+
+  it('a period that crosses a DST change counts local days', () => {
+    const opened = openAccount(defaultCatalog, new Date('2026-11-01T12:00:00Z'), 'America/New_York');
+    assert.equal(opened.period.start.toISOString(), '2026-11-01T04:00:00.000Z');
+    assert.equal(opened.period.end.toISOString(), '2026-12-01T05:00:00.000Z');
+    // 23:30 on Nov 15 in New York is already Nov 16 in UTC: the local day decides.
+    const { preview } = change(defaultCatalog, opened, 'pro', '2026-11-16T04:30:00Z');
+    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 16 of 30 days', amountCents: 1067 }]);
+  });
+});
