@@ -1,6 +1,7 @@
 // The catalog: which plans exist, what they cost and what they allow. Loaded from a file by the
 // server, validated here so that a bad entry is named at start-up rather than found at checkout.
 import { z } from 'zod';
+import { assertTimeZone } from './calendar';
 
 export interface CatalogPlan {
   id: string;
@@ -111,20 +112,13 @@ export function parseCatalog(input: unknown): Catalog {
 
   const billing = Billing.safeParse(file.data.billing ?? {});
   if (!billing.success) throw new CatalogError(`catalog billing: ${describe(billing.error)}`);
-  if (!isTimeZone(billing.data.defaultTimeZone)) {
-    throw new CatalogError(`catalog billing.defaultTimeZone: "${billing.data.defaultTimeZone}" is not an IANA time zone`);
+  try {
+    assertTimeZone(billing.data.defaultTimeZone);
+  } catch (error) {
+    throw new CatalogError(`catalog billing.defaultTimeZone: ${(error as Error).message}`);
   }
 
   return { plans: [...plans].sort((a, b) => a.rank - b.rank), freePlanId: free.id, billing: billing.data };
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The plan with this id, or an error naming it: for callers that hold an id the catalog issued. */

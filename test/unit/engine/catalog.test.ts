@@ -25,6 +25,14 @@ describe('engine/catalog', () => {
       ],
     );
     assert.equal(catalog.freePlanId, 'free');
+    assert.deepEqual(catalog.billing, {
+      anchor: 'calendar',
+      proration: 'first-month',
+      downgrade: 'period-end',
+      defaultTimeZone: 'UTC',
+      welcomeBonus: { credits: 50000, expiresAfterDays: 30 },
+      arrearsLeadDays: 3,
+    });
   });
 
   it('offers only higher self-serve plans as upgrades', () => {
@@ -42,5 +50,7 @@ describe('engine/catalog', () => {
     assert.throws(() => parseCatalog(withPlan({ colour: 'blue' })), /plan "pro".*colour/);
     assert.throws(() => parseCatalog({ ...defaultCatalog, freePlanId: 'gratis' }), /freePlanId: no plan has id "gratis"/);
     assert.throws(() => parseCatalog({ freePlanId: 'free', plans: [] }), /plans/);
+    assert.throws(() => parseCatalog({ ...defaultCatalog, billing: { ...defaultCatalog.billing, defaultTimeZone: 'Mars/Olympus' } }), /billing.defaultTimeZone: .*Mars\/Olympus/);
+    assert.throws(() => parseCatalog({ ...defaultCatalog, billing: { ...defaultCatalog.billing, proration: 'monthly' } }), /catalog billing: proration/);
   });
 });
