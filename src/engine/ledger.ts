@@ -1,0 +1,288 @@
+// The credit ledger: an append-only list of entries from which every balance is derived. Nothing
+// here stores a balance or mutates its input; functions return the entries to append, so the
+// server and the bundled engine can replay the same list and agree. The clock is always a
+// parameter and ids come from a `newId` callback, which keeps the module pure and testable.
+//
+// Credits are integer hundredths of a credit (100 = 1 credit); money is integer cents. The only
+// rounding is overage cost, done once over a period's total by `divideRounded`.
+import { assertInteger, divideRounded } from './money';
+
+export type GrantSource = 'allowance' | 'welcome-bonus' | 'purchased' | 'promotional';
+
+export type LedgerEntry =
+  | { kind: 'grant'; id: string; at: Date; source: GrantSource; amount: number; expiresAt: Date | null; reason: string }
+  /** Spending drawn from one grant (a spend across grants is several entries sharing spendId). */
+  | { kind: 'debit'; id: string; at: Date; grantId: string; amount: number; spendId: string; reason: string }
+  /** Spending beyond every grant, priced at the overage rate. */
+  | { kind: 'overage'; id: string; at: Date; amount: number; spendId: string; centsPerCredit: number; reason: string }
+  /**
+   * What was left of a grant when it expired (allowances expire at their period end: no roll-over).
+   * Dated at the grant's `expiresAt`, however late the sweep that wrote it ran.
+   */
+  | { kind: 'expiry'; id: string; at: Date; grantId: string; amount: number; reason: string }
+  /** Unspent credit taken back before its expiry (an immediate downgrade lowers the allowance). */
+  | { kind: 'revocation'; id: string; at: Date; grantId: string; amount: number; reason: string };
+
+export type GrantEntry = Extract<LedgerEntry, { kind: 'grant' }>;
+
+export interface GrantBalance {
+  grantId: string;
+  source: GrantSource;
+  remaining: number;
+  expiresAt: Date | null;
+}
+
+export interface Balance {
+  /** Live grants (not expired at `at`) with something left, in spending order. */
+  grants: GrantBalance[];
+  /** Sum of remaining over live grants. */
+  available: number;
+  /** Overage used in [since, at] (hundredths) and its cost so far in cents (rounded once, by divideRounded). */
+  overageUsed: number;
+  overageCents: number;
+}
+
+/** A grant is live from its `at` until just before `expiresAt`: at the expiry instant it is gone. */
+function isLive(grant: GrantEntry, atMs: number): boolean {
+  return grant.expiresAt === null || atMs < grant.expiresAt.getTime();
+}
+
+/**
+ * Spending order: grants that expire (other than the allowance) first, so bonus and promotional
+ * credits are not wasted; then the allowance, which resets anyway at period end; then grants that
+ * never expire (purchased), which the customer paid for and keeps longest.
+ */
+function spendingGroup(grant: GrantEntry): number {
+  if (grant.source === 'allowance') return 1;
+  return grant.expiresAt === null ? 2 : 0;
+}
+
+function compareForSpending(a: GrantEntry, b: GrantEntry): number {
+  const group = spendingGroup(a) - spendingGroup(b);
+  if (group !== 0) return group;
+  // Within a group the soonest expiry goes first; then the older grant. Array sort is stable, so
+  // grants equal on both keep their ledger order and the result is deterministic.
+  const expiryA = a.expiresAt?.getTime() ?? Infinity;
+  const expiryB = b.expiresAt?.getTime() ?? Infinity;
+  if (expiryA !== expiryB) return expiryA < expiryB ? -1 : 1;
+  return a.at.getTime() - b.at.getTime();
+}
+
+interface Replay extends Balance {
+  /** Σ overage hundredths × cents per credit since `overageSince`: cents × 100, before rounding. */
+  overageCentsTimes100: number;
+}
+
+function replay(entries: readonly LedgerEntry[], at: Date, overageSince: Date): Replay {
+  const atMs = at.getTime();
+  const sinceMs = overageSince.getTime();
+  const grants: GrantEntry[] = [];
+  const used = new Map<string, number>(); // debited or expired, per grant id
+  let overageUsed = 0;
+  let overageCentsTimes100 = 0;
+  for (const entry of entries) {
+    if (entry.at.getTime() > atMs) continue; // the future has not happened yet
+    switch (entry.kind) {
+      case 'grant':
+        grants.push(entry);
+        break;
+      case 'debit':
+      case 'expiry':
+      case 'revocation':
+        used.set(entry.grantId, (used.get(entry.grantId) ?? 0) + entry.amount);
+        break;
+      case 'overage':
+        if (entry.at.getTime() >= sinceMs) {
+          overageUsed += entry.amount;
+          // Accumulate unrounded so a stream of tiny requests still accrues (1 hundredth at 4¢ is
+          // 0.04¢: rounding each would make it free).
+          overageCentsTimes100 += entry.amount * entry.centsPerCredit;
+        }
+        break;
+    }
+  }
+  const live = grants
+    .filter((g) => isLive(g, atMs))
+    .sort(compareForSpending)
+    .map((g) => ({ grantId: g.id, source: g.source, remaining: g.amount - (used.get(g.id) ?? 0), expiresAt: g.expiresAt }))
+    .filter((g) => g.remaining > 0);
+  return {
+    grants: live,
+    available: live.reduce((sum, g) => sum + g.remaining, 0),
+    overageUsed,
+    overageCents: divideRounded(overageCentsTimes100, 100),
+    overageCentsTimes100,
+  };
+}
+
+/**
+ * Replays entries up to `at`: what is left of every grant, honouring expiries by time even when no
+ * expiry entry was written yet. `overageSince` bounds the overage sum (the current billing period's
+ * start).
+ */
+export function balanceAt(entries: readonly LedgerEntry[], at: Date, overageSince: Date): Balance {
+  const { grants, available, overageUsed, overageCents } = replay(entries, at, overageSince);
+  return { grants, available, overageUsed, overageCents };
+}
+
+export type OveragePolicy =
+  | { allowed: false }
+  | {
+      allowed: true;
+      /** Price of one credit of overage in cents (the catalog's $0.04 / credit is 4). */
+      centsPerCredit: number;
+      /** The most overage may cost in the current billing period, in cents; null for no cap. */
+      capCents: number | null;
+      /**
+       * Start of the current billing period: overage recorded since then counts toward the cap.
+       * The caller passes it because it owns the subscription's calendar; the ledger cannot infer
+       * it (an allowance granted mid-period by an upgrade does not start a new period).
+       */
+      periodStart: Date;
+    };
+
+export interface SpendRequest {
+  /** Idempotency key: a spendId already in the ledger produces no new entries. */
+  spendId: string;
+  /** Hundredths of a credit, a positive integer. */
+  amount: number;
+  at: Date;
+  /** E.g. "chat request, model x". */
+  reason: string;
+  overage: OveragePolicy;
+}
+
+export type SpendResult =
+  /** Entries to append (empty for a repeated spendId). */
+  | { ok: true; entries: LedgerEntry[] }
+  | { ok: false; reason: 'insufficient-credits' | 'overage-cap-reached'; available: number };
+
+function assertPositiveInteger(value: number, what: string): void {
+  assertInteger(value, what);
+  if (value <= 0) throw new RangeError(`${what} must be positive, got ${value}`);
+}
+
+function assertValidDate(value: Date, what: string): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new RangeError(`${what} must be a valid date`);
+}
+
+/**
+ * Draws `request.amount` from live grants in spending order, then from overage if the policy
+ * allows it and the period's overage cost stays within the cap (reaching the cap exactly is
+ * allowed; passing it is not). A spend that cannot be covered in full is refused whole and writes
+ * nothing.
+ *
+ * Spends must be recorded in time order: `request.at` may not be earlier than any debit, overage
+ * or expiry already in the ledger (RangeError), since a back-dated spend could draw on credit that
+ * later entries already used or expired. A repeated spendId returns no entries whatever its date.
+ */
+export function spend(entries: readonly LedgerEntry[], request: SpendRequest, newId: () => string): SpendResult {
+  assertPositiveInteger(request.amount, 'spend amount');
+  assertValidDate(request.at, 'spend time');
+  const { overage } = request;
+  if (overage.allowed) {
+    assertInteger(overage.centsPerCredit, 'overage cents per credit');
+    if (overage.centsPerCredit < 0) throw new RangeError(`overage cents per credit must not be negative, got ${overage.centsPerCredit}`);
+    if (overage.capCents !== null) {
+      assertInteger(overage.capCents, 'overage cap');
+      if (overage.capCents < 0) throw new RangeError(`overage cap must not be negative, got ${overage.capCents}`);
+    }
+    assertValidDate(overage.periodStart, 'overage period start');
+  }
+
+  // Retries (a crashed editor, a lost response) must not spend twice.
+  if (entries.some((e) => (e.kind === 'debit' || e.kind === 'overage') && e.spendId === request.spendId)) {
+    return { ok: true, entries: [] };
+  }
+  const atMs = request.at.getTime();
+  const later = entries.find((e) => e.kind !== 'grant' && e.at.getTime() > atMs);
+  if (later) {
+    throw new RangeError(`spend at ${request.at.toISOString()} is earlier than ledger entry ${later.id} at ${later.at.toISOString()}`);
+  }
+
+  const balance = replay(entries, request.at, overage.allowed ? overage.periodStart : request.at);
+  const beyondGrants = Math.max(0, request.amount - balance.available);
+  if (beyondGrants > 0) {
+    if (!overage.allowed) return { ok: false, reason: 'insufficient-credits', available: balance.available };
+    if (overage.capCents !== null) {
+      // The cap is on the period's rounded total, the figure the invoice will show.
+      const centsAfter = divideRounded(balance.overageCentsTimes100 + beyondGrants * overage.centsPerCredit, 100);
+      if (centsAfter > overage.capCents) return { ok: false, reason: 'overage-cap-reached', available: balance.available };
+    }
+  }
+
+  const written: LedgerEntry[] = [];
+  let left = request.amount;
+  for (const g of balance.grants) {
+    if (left === 0) break;
+    const amount = Math.min(left, g.remaining);
+    written.push({ kind: 'debit', id: newId(), at: request.at, grantId: g.grantId, amount, spendId: request.spendId, reason: request.reason });
+    left -= amount;
+  }
+  if (left > 0 && overage.allowed) {
+    written.push({ kind: 'overage', id: newId(), at: request.at, amount: left, spendId: request.spendId, centsPerCredit: overage.centsPerCredit, reason: request.reason });
+  }
+  return { ok: true, entries: written };
+}
+
+/**
+ * Expiry entries for every grant that expired at or before `at` and has no expiry entry yet (what
+ * was left of it). A grant spent to zero gets none: there is nothing to expire, and every entry
+ * amount stays positive. Entries are dated at the grant's expiry, so history reads the same
+ * however late the sweep ran; running it again writes nothing.
+ */
+export function expireGrants(entries: readonly LedgerEntry[], at: Date, newId: () => string): LedgerEntry[] {
+  assertValidDate(at, 'expiry sweep time');
+  const atMs = at.getTime();
+  const used = new Map<string, number>();
+  const alreadyExpired = new Set<string>();
+  for (const e of entries) {
+    if (e.kind === 'debit' || e.kind === 'revocation') used.set(e.grantId, (used.get(e.grantId) ?? 0) + e.amount);
+    if (e.kind === 'expiry') alreadyExpired.add(e.grantId);
+  }
+  const written: LedgerEntry[] = [];
+  for (const g of entries) {
+    if (g.kind !== 'grant' || g.expiresAt === null || g.expiresAt.getTime() > atMs || alreadyExpired.has(g.id)) continue;
+    const remaining = g.amount - (used.get(g.id) ?? 0);
+    if (remaining <= 0) continue;
+    written.push({ kind: 'expiry', id: newId(), at: g.expiresAt, grantId: g.id, amount: remaining, reason: `${g.source} ${g.id} expired unused` });
+  }
+  return written;
+}
+
+/** A grant entry, validated: amount a positive integer of hundredths, expiry (if any) after `at`. */
+export function grant(input: { id: string; at: Date; source: GrantSource; amount: number; expiresAt: Date | null; reason: string }): GrantEntry {
+  assertPositiveInteger(input.amount, 'grant amount');
+  assertValidDate(input.at, 'grant time');
+  if (input.expiresAt !== null) {
+    assertValidDate(input.expiresAt, 'grant expiry');
+    if (input.expiresAt.getTime() <= input.at.getTime()) {
+      throw new RangeError(`grant ${input.id} expires at ${input.expiresAt.toISOString()}, not after its start ${input.at.toISOString()}`);
+    }
+  }
+  return { kind: 'grant', id: input.id, at: input.at, source: input.source, amount: input.amount, expiresAt: input.expiresAt, reason: input.reason };
+}
+
+/**
+ * Revocation entries taking back up to `amount` of what is left in live grants of `source` at `at`,
+ * latest expiry first (what would last longest goes first). Returns fewer than `amount` when less
+ * is left: spent credit is never taken back.
+ */
+export function revoke(
+  entries: readonly LedgerEntry[],
+  request: { source: GrantSource; amount: number; at: Date; reason: string },
+  newId: () => string,
+): LedgerEntry[] {
+  assertPositiveInteger(request.amount, 'revocation amount');
+  assertValidDate(request.at, 'revocation time');
+  const live = replay(entries, request.at, request.at).grants.filter((g) => g.source === request.source).reverse();
+  const written: LedgerEntry[] = [];
+  let left = request.amount;
+  for (const g of live) {
+    if (left === 0) break;
+    const amount = Math.min(left, g.remaining);
+    written.push({ kind: 'revocation', id: newId(), at: request.at, grantId: g.grantId, amount, reason: request.reason });
+    left -= amount;
+  }
+  return written;
+}

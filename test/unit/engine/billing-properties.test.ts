@@ -1,0 +1,86 @@
+// Property tests: random sequences of sign-ups, upgrades, downgrades, cancels, usage and clock
+// advances, under every billing policy, with the invariants checked after every step.
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { Catalog } from '../../../src/engine/catalog';
+import { sumLines } from '../../../src/engine/invoice';
+import { catalogWith, defaultCatalog } from './catalogs';
+import { SimulatedAccount, type Step } from './simulation';
+
+const RUNS = Number(process.env.TALLY_PROPERTY_RUNS ?? 10_000);
+
+const catalogs: Record<string, Catalog> = {
+  'first-month, period-end': defaultCatalog,
+  'time-based': catalogWith({ proration: 'time-based' }),
+  'immediate downgrade': catalogWith({ downgrade: 'immediate-prorated' }),
+  'anniversary, time-based, immediate': catalogWith({ anchor: 'anniversary', proration: 'time-based', downgrade: 'immediate-prorated' }),
+};
+const planIds = defaultCatalog.plans.map((plan) => plan.id);
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ op: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 24 * 40 }) }),
+  fc.record({ op: fc.constant('change' as const), planId: fc.constantFrom(...planIds) }),
+  fc.record({ op: fc.constant('usage' as const), amount: fc.integer({ min: 1, max: 300_000 }), overage: fc.boolean() }),
+);
+
+const scenario = fc.record({
+  catalog: fc.constantFrom(...Object.keys(catalogs)),
+  start: fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2029-12-31T00:00:00Z'), noInvalidDate: true }),
+  timeZone: fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Pacific/Auckland'),
+  steps: fc.array(step, { minLength: 1, maxLength: 25 }),
+});
+
+function maxOf(values: number[]): number {
+  return values.reduce((max, v) => Math.max(max, v), 0);
+}
+
+function checkInvariants(account: SimulatedAccount): void {
+  const balance = account.balance();
+  assert.ok(balance.available >= 0, `negative balance ${balance.available}`);
+  for (const g of balance.grants) assert.ok(g.remaining >= 0, `grant ${g.grantId} below zero`);
+  assert.equal(account.refusedOverageSpends, 0, 'overage was written while overage was off');
+  for (const invoice of account.invoices) {
+    assert.equal(invoice.draft.totalCents, sumLines(invoice.draft.lines), 'invoice total = sum of lines');
+  }
+  for (const period of account.periods.values()) {
+    const held = [...period.plansHeld].map((id) => account.catalog.plans.find((p) => p.id === id));
+    const highestPrice = maxOf(held.map((p) => p?.priceCents ?? 0));
+    assert.ok(
+      period.subscriptionCharges <= highestPrice,
+      `period ${period.key}: charged ${period.subscriptionCharges}¢ for plans ${[...period.plansHeld]} (highest ${highestPrice}¢)`,
+    );
+    const highestAllowance = maxOf(held.map((p) => p?.monthlyCredits ?? 0));
+    assert.ok(period.allowanceGranted <= highestAllowance, `period ${period.key}: ${period.allowanceGranted} allowance granted, limit ${highestAllowance}`);
+  }
+}
+
+/** The balance after a step must equal the balance before it plus what the step's entries say. */
+function checkReplay(account: SimulatedAccount, before: number, firstNewEntry: number): void {
+  let delta = 0;
+  for (const entry of account.entries.slice(firstNewEntry)) {
+    if (entry.kind === 'grant') delta += entry.amount;
+    else if (entry.kind !== 'overage') delta -= entry.amount;
+  }
+  assert.equal(account.balance().available, before + delta, 'the ledger replays to the running balance');
+}
+
+describe('engine: billing invariants over random sequences', function () {
+  this.timeout(300_000);
+
+  it(`hold for ${RUNS} generated sequences`, () => {
+    fc.assert(
+      fc.property(scenario, ({ catalog, start, timeZone, steps }) => {
+        const account = new SimulatedAccount(catalogs[catalog] as Catalog, start, timeZone);
+        checkInvariants(account);
+        for (const s of steps) {
+          const before = account.balance().available;
+          const firstNew = account.entries.length;
+          account.run(s);
+          checkReplay(account, before, firstNew);
+          checkInvariants(account);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});

@@ -1,0 +1,153 @@
+// A whole account driven through the engine the way the server drives it: plan changes with their
+// previews, usage through the ledger, and period renewals as the clock moves. The property tests
+// run random sequences through it and check the invariants after every step.
+import type { BillingState } from '../../../src/engine/billing-state';
+import { openAccount } from '../../../src/engine/billing-state';
+import { planById, type Catalog } from '../../../src/engine/catalog';
+import { NO_BILLING_DETAILS, type InvoiceDraft } from '../../../src/engine/invoice';
+import { balanceAt, expireGrants, grant, revoke, spend, type LedgerEntry } from '../../../src/engine/ledger';
+import { applyChange, PlanChangeError, previewChange } from '../../../src/engine/plan-change';
+import { renew } from '../../../src/engine/renewal';
+
+export type Step =
+  | { op: 'advance'; hours: number }
+  | { op: 'change'; planId: string }
+  | { op: 'usage'; amount: number; overage: boolean };
+
+export interface BilledInvoice {
+  at: Date;
+  /** Start of the period the invoice's subscription charges belong to. */
+  periodKey: string;
+  draft: InvoiceDraft;
+}
+
+/** What happened in one billing period, for the invariants. */
+export interface PeriodRecord {
+  key: string;
+  plansHeld: Set<string>;
+  subscriptionCharges: number;
+  overageCents: number;
+  allowanceGranted: number;
+}
+
+export class SimulatedAccount {
+  state: BillingState;
+  entries: LedgerEntry[] = [];
+  invoices: BilledInvoice[] = [];
+  periods = new Map<string, PeriodRecord>();
+  now: Date;
+  refusedOverageSpends = 0;
+  private ids = 0;
+
+  constructor(
+    readonly catalog: Catalog,
+    start: Date,
+    timeZone = 'UTC',
+  ) {
+    this.now = start;
+    this.state = openAccount(catalog, start, timeZone);
+    this.record().plansHeld.add(this.state.planId);
+    this.grantAllowance(this.state.allowanceThisPeriod, start);
+    const bonus = catalog.billing.welcomeBonus;
+    if (bonus) {
+      const expiresAt = new Date(start.getTime() + bonus.expiresAfterDays * 86_400_000);
+      this.entries.push(grant({ id: this.newId(), at: start, source: 'welcome-bonus', amount: bonus.credits, expiresAt, reason: 'welcome bonus' }));
+    }
+  }
+
+  run(step: Step): void {
+    if (step.op === 'advance') this.advance(new Date(this.now.getTime() + step.hours * 3_600_000));
+    else if (step.op === 'change') this.change(step.planId);
+    else this.use(step.amount, step.overage);
+  }
+
+  balance() {
+    return balanceAt(this.entries, this.now, this.state.period.start);
+  }
+
+  private advance(to: Date): void {
+    while (this.state.period.end.getTime() <= to.getTime()) {
+      const closeAt = this.state.period.end;
+      this.entries.push(...expireGrants(this.entries, closeAt, () => this.newId()));
+      const closing = balanceAt(this.entries, closeAt, this.state.period.start);
+      this.record().overageCents += closing.overageCents;
+      const renewal = renew(this.catalog, this.state, { overageUsed: closing.overageUsed, overageCents: closing.overageCents }, NO_BILLING_DETAILS);
+      this.state = renewal.state;
+      this.now = closeAt;
+      this.record().plansHeld.add(this.state.planId);
+      if (renewal.invoice) this.bill(renewal.invoice);
+      this.grantAllowance(renewal.allowance, closeAt);
+    }
+    this.now = to;
+    this.entries.push(...expireGrants(this.entries, to, () => this.newId()));
+  }
+
+  private change(planId: string): void {
+    const allowanceRemaining = this.balance()
+      .grants.filter((g) => g.source === 'allowance')
+      .reduce((sum, g) => sum + g.remaining, 0);
+    let preview;
+    try {
+      preview = previewChange(this.catalog, this.state, planId, this.now, { billing: NO_BILLING_DETAILS, allowanceRemaining });
+    } catch (error) {
+      if (error instanceof PlanChangeError) return;
+      throw error;
+    }
+    this.state = applyChange(this.catalog, this.state, preview, this.now);
+    this.record().plansHeld.add(this.state.planId);
+    if (preview.invoice) this.bill(preview.invoice);
+    if (preview.allowanceDelta > 0) this.grantAllowance(preview.allowanceDelta, this.now);
+    if (preview.allowanceDelta < 0) {
+      const revoked = revoke(this.entries, { source: 'allowance', amount: -preview.allowanceDelta, at: this.now, reason: 'immediate downgrade' }, () => this.newId());
+      this.entries.push(...revoked);
+      this.record().allowanceGranted -= revoked.reduce((sum, e) => sum + e.amount, 0);
+    }
+  }
+
+  private use(amount: number, overageWanted: boolean): void {
+    const plan = planById(this.catalog, this.state.status === 'active' ? this.state.planId : this.catalog.freePlanId);
+    const overageAllowed = overageWanted && plan.overageCentsPerCredit !== null;
+    const result = spend(
+      this.entries,
+      {
+        spendId: this.newId(),
+        amount,
+        at: this.now,
+        reason: 'simulated request',
+        overage: overageAllowed
+          ? { allowed: true, centsPerCredit: plan.overageCentsPerCredit ?? 0, capCents: null, periodStart: this.state.period.start }
+          : { allowed: false },
+      },
+      () => this.newId(),
+    );
+    if (result.ok) this.entries.push(...result.entries);
+    if (!overageAllowed && result.ok && result.entries.some((e) => e.kind === 'overage')) this.refusedOverageSpends++;
+  }
+
+  private bill(draft: InvoiceDraft): void {
+    const key = this.state.period.start.toISOString();
+    this.invoices.push({ at: this.now, periodKey: key, draft });
+    const subscription = draft.lines.filter((l) => l.kind === 'subscription' || l.kind === 'proration-charge' || l.kind === 'proration-credit');
+    this.record().subscriptionCharges += subscription.reduce((sum, l) => sum + l.amountCents, 0);
+  }
+
+  private grantAllowance(amount: number, at: Date): void {
+    if (amount <= 0) return;
+    this.entries.push(grant({ id: this.newId(), at, source: 'allowance', amount, expiresAt: this.state.period.end, reason: 'monthly allowance' }));
+    this.record().allowanceGranted += amount;
+  }
+
+  private record(): PeriodRecord {
+    const key = this.state.period.start.toISOString();
+    let record = this.periods.get(key);
+    if (!record) {
+      record = { key, plansHeld: new Set(), subscriptionCharges: 0, overageCents: 0, allowanceGranted: 0 };
+      this.periods.set(key, record);
+    }
+    return record;
+  }
+
+  private newId(): string {
+    return `e${++this.ids}`;
+  }
+}
