@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { openAccount, type BillingState } from '../../../src/engine/billing-state';
 import { NO_BILLING_DETAILS, sumLines } from '../../../src/engine/invoice';
 import { applyChange, PlanChangeError, previewChange, type ChangePreview } from '../../../src/engine/plan-change';
-import { renew } from '../../../src/engine/renewal';
+import { arrearsCalculationAt, renew } from '../../../src/engine/renewal';
 import { catalogWith, defaultCatalog, stripeExampleCatalog } from './catalogs';
 import type { Catalog } from '../../../src/engine/catalog';
 
@@ -177,5 +177,29 @@ describe('engine/plan-change: periods', () => {
     // 23:30 on Nov 15 in New York is already Nov 16 in UTC: the local day decides.
     const { preview } = change(defaultCatalog, opened, 'pro', '2026-11-16T04:30:00Z');
     assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 16 of 30 days', amountCents: 1067 }]);
+  });
+});
+
+describe('engine/renewal: usage-based plans', () => {
+  const catalog = catalogWith({}, [
+    { id: 'free', name: 'Free', priceCents: 0, monthlyCredits: 5000, overageCentsPerCredit: null, selfServe: false, rank: 0 },
+    { id: 'plus', name: 'Plus', priceCents: 3000, monthlyCredits: 100000, overageCentsPerCredit: 4, selfServe: true, rank: 1, chargeTiming: 'in-arrears' },
+  ]);
+
+  it('is not billed at sign-up, and pays for the days served at the billing date, with overage', () => {
+    const opened = openAccount(catalog, new Date('2026-11-01T00:00:00Z'));
+    const { preview, state } = change(catalog, opened, 'plus', '2026-11-16T00:00:00Z');
+    assert.equal(preview.invoice, null);
+    assert.equal(preview.allowanceDelta, 95000, 'the credits are there at once');
+    const renewal = renew(catalog, state, { overageUsed: 1250, overageCents: 50 }, NO_BILLING_DETAILS);
+    assert.deepEqual(renewal.invoice?.lines, [
+      { kind: 'subscription', description: 'Plus plan, 15 of 30 days', amountCents: 1500 },
+      { kind: 'overage', description: 'Overage, 12.50 credits', amountCents: 50 },
+    ]);
+  });
+
+  it('has its charges calculated three days before the billing date', () => {
+    const opened = openAccount(catalog, new Date('2026-11-10T12:00:00Z'), 'America/New_York');
+    assert.equal(arrearsCalculationAt(catalog, opened).toISOString(), '2026-11-28T05:00:00.000Z');
   });
 });
