@@ -77,7 +77,7 @@ function replay(entries: readonly LedgerEntry[], at: Date, overageSince: Date): 
   const atMs = at.getTime();
   const sinceMs = overageSince.getTime();
   const grants: GrantEntry[] = [];
-  const used = new Map<string, number>(); // debited or expired, per grant id
+  const used = new Map<string, number>(); // debited, expired or revoked, per grant id
   let overageUsed = 0;
   let overageCentsTimes100 = 0;
   for (const entry of entries) {
@@ -172,9 +172,10 @@ function assertValidDate(value: Date, what: string): void {
  * allowed; passing it is not). A spend that cannot be covered in full is refused whole and writes
  * nothing.
  *
- * Spends must be recorded in time order: `request.at` may not be earlier than any debit, overage
- * or expiry already in the ledger (RangeError), since a back-dated spend could draw on credit that
- * later entries already used or expired. A repeated spendId returns no entries whatever its date.
+ * Spends must be recorded in time order: `request.at` may not be earlier than any entry other than
+ * a grant (RangeError), since a back-dated spend could draw on credit that later entries already
+ * used, expired or revoked. A grant dated later is fine: it is simply not spendable yet.
+ * A repeated spendId returns no entries whatever its date.
  */
 export function spend(entries: readonly LedgerEntry[], request: SpendRequest, newId: () => string): SpendResult {
   assertPositiveInteger(request.amount, 'spend amount');

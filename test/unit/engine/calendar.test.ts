@@ -291,7 +291,7 @@ describe('engine/calendar', () => {
             const days = daysInPeriod(period, timeZone);
             assert.ok(days >= 28 && days <= 31, `${days} days`);
             const elapsed = daysElapsed(period, at, timeZone);
-            assert.ok(elapsed >= 0 && elapsed < days);
+            assert.ok(elapsed >= 0 && elapsed < days, `daysElapsed ${elapsed} outside a ${days}-day period`);
             // Every period starts on the 1st or on the anchor day, clamped to the month's end.
             const local = localDateOf(period.start, timeZone);
             const lastDayOfMonth = new Date(Date.UTC(local.year, local.month, 0)).getUTCDate();

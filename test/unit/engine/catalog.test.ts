@@ -38,7 +38,7 @@ describe('engine/catalog', () => {
   it('offers only higher self-serve plans as upgrades', () => {
     const catalog = parseCatalog(defaultCatalog);
     const pro = findPlan(catalog, 'pro');
-    assert.ok(pro);
+    assert.ok(pro, 'the catalog has Pro');
     assert.deepEqual(upgradeOptions(catalog, pro).map((p) => p.id), ['pro-plus', 'power']);
   });
 

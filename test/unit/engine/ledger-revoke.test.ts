@@ -15,11 +15,11 @@ describe('engine/ledger: revocation', () => {
 
   it('takes back only unspent credit of the named source, and says so in the balance', () => {
     const spent = spend(base, { spendId: 's1', amount: 150000, at: t('12T00:00:00'), reason: 'work', overage: { allowed: false } }, newId);
-    assert.ok(spent.ok);
+    assert.ok(spent.ok, 'the spend is covered');
     const entries = [...base, ...spent.entries]; // bonus 50,000 then 100,000 of allowance spent
     const revoked = revoke(entries, { source: 'allowance', amount: 150000, at: t('15T00:00:00'), reason: 'downgrade to Pro' }, newId);
     assert.equal(revoked.reduce((sum, e) => sum + e.amount, 0), 100000, 'only the 100,000 left can be taken back');
-    assert.ok(revoked.every((e) => e.kind === 'revocation'));
+    assert.ok(revoked.every((e) => e.kind === 'revocation'), 'only revocation entries');
     const after = balanceAt([...entries, ...revoked], t('15T00:00:00'), t('01T00:00:00'));
     assert.equal(after.available, 0);
   });
