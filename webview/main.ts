@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { AccountState } from '../src/protocol/api';
-import { formatCredits, formatDate, formatStatus } from '../src/protocol/format';
+import { formatCredits, formatDate, formatMoney, formatStatus } from '../src/protocol/format';
 import type { HostToWebview, ViewState, WebviewAction, WebviewToHost } from '../src/protocol/webview';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
@@ -70,6 +70,7 @@ function renderValue(state: AccountState): HTMLElement[] {
     ),
     bar,
     el('p', { class: 'muted', id: 'credits-remaining' }, `${formatCredits(credits.remaining)} credits left · resets ${formatDate(subscription.currentPeriodEnd)}`),
+    ...extras(state),
     el('vscode-divider'),
     el(
       'div',
@@ -77,6 +78,27 @@ function renderValue(state: AccountState): HTMLElement[] {
       subscription.hasPaidPlan ? actionButton('Manage Plan', 'managePlan') : actionButton('Upgrade Plan', 'upgradePlan'),
     ),
   ];
+}
+
+/** Bonus credits, overage, a pending plan change and the next bill: each only when it applies. */
+function extras(state: AccountState): HTMLElement[] {
+  const { credits, subscription } = state;
+  const rows: HTMLElement[] = [];
+  if (credits.bonus && credits.bonus.remaining > 0) {
+    const expiry = credits.bonus.expiresAt ? `, expire ${formatDate(credits.bonus.expiresAt)}` : '';
+    rows.push(el('p', { id: 'bonus-credits' }, `Bonus: ${formatCredits(credits.bonus.remaining)} credits${expiry}`));
+  }
+  if (credits.overageUsed) {
+    rows.push(el('p', { id: 'overage' }, `Overage: ${formatCredits(credits.overageUsed)} credits, ${formatMoney(credits.overageCents ?? 0)} so far`));
+  }
+  if (subscription.scheduledChange) {
+    const { planName, effectiveAt } = subscription.scheduledChange;
+    rows.push(el('p', { id: 'scheduled-change', class: 'attention-text' }, `Changes to ${planName} on ${formatDate(effectiveAt)}`));
+  }
+  if (subscription.nextBillingDate && subscription.nextAmountCents !== null && subscription.nextAmountCents !== undefined) {
+    rows.push(el('p', { id: 'next-bill', class: 'muted' }, `Next bill: ${formatMoney(subscription.nextAmountCents)} on ${formatDate(subscription.nextBillingDate)}`));
+  }
+  return rows;
 }
 
 function render(view: ViewState): void {

@@ -39,6 +39,14 @@ export const Account = z.object({
 });
 export type Account = z.infer<typeof Account>;
 
+export const ScheduledChange = z.object({
+  planId: z.string(),
+  planName: z.string(),
+  /** When the change applies: the end of the current period. */
+  effectiveAt: z.string(),
+});
+export type ScheduledChange = z.infer<typeof ScheduledChange>;
+
 export const AccountState = z.object({
   account: Account,
   plan: z.object({ id: z.string(), name: z.string() }),
@@ -48,8 +56,27 @@ export const AccountState = z.object({
     hasPaidPlan: z.boolean(),
     currentPeriodStart: z.string(),
     currentPeriodEnd: z.string(),
+    // Optional so that clients built before these fields existed still parse the answer.
+    /** A downgrade or cancellation waiting for the period end; null when none is pending. */
+    scheduledChange: ScheduledChange.nullable().optional(),
+    /** When the next renewal bills something; null when it bills nothing (Free, past due). */
+    nextBillingDate: z.string().nullable().optional(),
+    /** What that renewal bills as things stand (the plan in advance plus the overage so far); null with no billing date. */
+    nextAmountCents: cents.nullable().optional(),
   }),
-  credits: z.object({ limit: hundredths, used: hundredths, remaining: hundredths }),
+  credits: z.object({
+    /** This period's allowance (hundredths): the plan's monthly credits, topped up by upgrades. */
+    limit: hundredths,
+    /** limit − remaining, never negative. */
+    used: hundredths,
+    /** What is left in this period's allowance grants (bonus credits are counted apart). */
+    remaining: hundredths,
+    /** Welcome and promotional credits still live, and the soonest expiry among them; null when none. */
+    bonus: z.object({ remaining: hundredths, expiresAt: z.string().nullable() }).nullable().optional(),
+    /** Overage used in this period (hundredths) and its cost so far (cents). */
+    overageUsed: hundredths.optional(),
+    overageCents: cents.optional(),
+  }),
 });
 export type AccountState = z.infer<typeof AccountState>;
 
@@ -103,6 +130,79 @@ export type CreatePortalSessionRequest = z.infer<typeof CreatePortalSessionReque
 export const PortalSession = z.object({ url: z.string() });
 export type PortalSession = z.infer<typeof PortalSession>;
 
+export const InvoiceLineKind = z.enum(['subscription', 'proration-credit', 'proration-charge', 'overage', 'applied-balance', 'tax']);
+export type InvoiceLineKind = z.infer<typeof InvoiceLineKind>;
+
+export const InvoiceLine = z.object({ kind: InvoiceLineKind, description: z.string(), amountCents: cents });
+export type InvoiceLine = z.infer<typeof InvoiceLine>;
+
+export const PlanChangeKind = z.enum(['upgrade', 'downgrade', 'cancel', 'undo']);
+export type PlanChangeKind = z.infer<typeof PlanChangeKind>;
+
+export const PlanChangePreviewRequest = z.object({ planId: z.string().min(1) }).strict();
+export type PlanChangePreviewRequest = z.infer<typeof PlanChangePreviewRequest>;
+
+/** What a change to `toPlanId` does, exactly as confirming it now will charge. */
+export const PlanChangePreview = z.object({
+  kind: PlanChangeKind,
+  fromPlanId: z.string(),
+  toPlanId: z.string(),
+  /** True when the change applies at once; otherwise at `effectiveAt`, the period end. */
+  immediate: z.boolean(),
+  effectiveAt: z.string(),
+  /** The lines of the invoice the change issues now; empty when nothing is billed now. */
+  lines: z.array(InvoiceLine),
+  /** What confirming charges now (negative: credited to the account's balance for the next invoice). */
+  totalCents: cents,
+  /** Credits (hundredths) added to this period's allowance at once; negative when an immediate downgrade lowers it. */
+  allowanceDelta: hundredths,
+});
+export type PlanChangePreview = z.infer<typeof PlanChangePreview>;
+
+export const PlanChangeRequest = z
+  .object({
+    planId: z.string().min(1),
+    /** The total the user confirmed (from the preview): a different total now is refused, nothing charged. */
+    expectedTotalCents: cents,
+  })
+  .strict();
+export type PlanChangeRequest = z.infer<typeof PlanChangeRequest>;
+
+export const InvoiceKind = z.enum(['checkout', 'plan-change', 'renewal']);
+export type InvoiceKind = z.infer<typeof InvoiceKind>;
+
+export const InvoiceStatus = z.enum(['paid', 'open', 'void']);
+export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
+
+export const InvoiceSummary = z.object({ number: z.string(), kind: InvoiceKind, totalCents: cents, status: InvoiceStatus });
+export type InvoiceSummary = z.infer<typeof InvoiceSummary>;
+
+/** The answer to a confirmed plan change or an undone scheduled change. */
+export const PlanChangeResult = z.object({ account: AccountState, invoice: InvoiceSummary.nullable() });
+export type PlanChangeResult = z.infer<typeof PlanChangeResult>;
+
+/**
+ * Test clocks: move the signed-in account's clock forward, either `{ to }` (an ISO-8601 instant) or
+ * `{ days?, months? }` (months first, then days, on the account's wall calendar); never both forms.
+ */
+export const TestClockAdvanceRequest = z
+  .object({
+    to: z.string().min(1).optional(),
+    days: z.number().int().min(1).max(730).optional(),
+    months: z.number().int().min(1).max(24).optional(),
+  })
+  .strict();
+export type TestClockAdvanceRequest = z.infer<typeof TestClockAdvanceRequest>;
+
+export const TestClockAdvanceResult = z.object({
+  /** The account's clock after the advance. */
+  now: z.string(),
+  account: AccountState,
+  /** The invoices the renewals issued on the way, oldest first. */
+  invoices: z.array(InvoiceSummary),
+});
+export type TestClockAdvanceResult = z.infer<typeof TestClockAdvanceResult>;
+
 export const ApiError = z.object({
   error: z.object({
     code: z.string(),
@@ -113,3 +213,7 @@ export const ApiError = z.object({
 });
 export type ApiError = z.infer<typeof ApiError>;
 
+
+/** A 409 for a plan change whose total moved since the preview: the new preview comes with it. */
+export const AmountChangedError = ApiError.extend({ preview: PlanChangePreview });
+export type AmountChangedError = z.infer<typeof AmountChangedError>;

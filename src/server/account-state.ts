@@ -1,25 +1,61 @@
-// The AccountState the editor shows: the account, its plan and its credits, read from the store
-// and named from the catalog.
+// The AccountState the editor shows, derived from the engine's state and the ledger at the
+// account's "now": the allowance (limit, used, remaining), bonus credits, overage so far, a
+// scheduled change, and what the next renewal will bill as things stand.
 import { findPlan, type Catalog } from '../engine/catalog';
+import type { BillingState } from '../engine/billing-state';
+import type { BillingDetails } from '../engine/invoice';
+import { balanceAt, type LedgerEntry } from '../engine/ledger';
+import { renew } from '../engine/renewal';
 import type { AccountState } from '../protocol/api';
-import type { AccountRecord, SubscriptionRecord } from '../store/store';
+import type { AccountRecord } from '../store/store';
 
-export function toAccountState(account: AccountRecord, subscription: SubscriptionRecord, catalog: Catalog): AccountState {
-  const plan = findPlan(catalog, subscription.planId);
+export interface AccountStateInput {
+  account: AccountRecord;
+  state: BillingState;
+  ledger: readonly LedgerEntry[];
+  billing: BillingDetails;
+  now: Date;
+}
+
+export function toAccountState(catalog: Catalog, input: AccountStateInput): AccountState {
+  const { account, state, now } = input;
+  const balance = balanceAt(input.ledger, now, state.period.start);
+  const allowanceLeft = balance.grants.filter((g) => g.source === 'allowance').reduce((sum, g) => sum + g.remaining, 0);
+  const bonusGrants = balance.grants.filter((g) => g.source === 'welcome-bonus' || g.source === 'promotional');
+  const bonusExpiries = bonusGrants.flatMap((g) => (g.expiresAt ? [g.expiresAt.getTime()] : []));
+  // What the renewal at the period end would bill now: the plan in advance and the overage so far.
+  const next = renew(catalog, state, { overageUsed: balance.overageUsed, overageCents: balance.overageCents }, input.billing).invoice;
+  const scheduled = state.scheduledChange;
   return {
     account: { id: account.id, email: account.email, identityKind: account.identityKind },
     // A plan removed from the catalog keeps its subscribers; its id stands in for the name.
-    plan: { id: subscription.planId, name: plan?.name ?? subscription.planId },
+    plan: { id: state.planId, name: planName(catalog, state.planId) },
     subscription: {
-      status: subscription.status,
-      hasPaidPlan: subscription.firstPaidAt !== null,
-      currentPeriodStart: subscription.periodStart,
-      currentPeriodEnd: subscription.periodEnd,
+      status: state.status,
+      hasPaidPlan: state.firstPaidAt !== null,
+      currentPeriodStart: state.period.start.toISOString(),
+      currentPeriodEnd: state.period.end.toISOString(),
+      scheduledChange: scheduled && { planId: scheduled.planId, planName: planName(catalog, scheduled.planId), effectiveAt: scheduled.effectiveAt.toISOString() },
+      nextBillingDate: next ? state.period.end.toISOString() : null,
+      nextAmountCents: next ? next.totalCents : null,
     },
     credits: {
-      limit: subscription.creditsLimit,
-      used: subscription.creditsUsed,
-      remaining: Math.max(0, subscription.creditsLimit - subscription.creditsUsed),
+      limit: state.allowanceThisPeriod,
+      used: Math.max(0, state.allowanceThisPeriod - allowanceLeft),
+      remaining: allowanceLeft,
+      bonus:
+        bonusGrants.length === 0
+          ? null
+          : {
+              remaining: bonusGrants.reduce((sum, g) => sum + g.remaining, 0),
+              expiresAt: bonusExpiries.length > 0 ? new Date(Math.min(...bonusExpiries)).toISOString() : null,
+            },
+      overageUsed: balance.overageUsed,
+      overageCents: balance.overageCents,
     },
   };
+}
+
+function planName(catalog: Catalog, planId: string): string {
+  return findPlan(catalog, planId)?.name ?? planId;
 }

@@ -1,36 +1,50 @@
 // Creating an account and signing in with email and password. A new local account is a Builder ID
-// on the Free plan for the current calendar month.
-import type { Catalog } from '../engine/catalog';
-import { findPlan } from '../engine/catalog';
-import { calendarMonth } from '../engine/period';
+// opened by the engine: on the free plan in the period containing `now`, with the free allowance
+// and the catalog's welcome bonus granted in the ledger.
+import { openAccount } from '../engine/billing-state';
+import { planById, type Catalog } from '../engine/catalog';
+import { grant, type LedgerEntry } from '../engine/ledger';
 import type { AccountRecord, Store } from '../store/store';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { randomId } from './secrets';
+
+const DAY_MS = 86_400_000;
 
 export async function createBuilderIdAccount(
   store: Store,
   catalog: Catalog,
   input: { email: string; password: string; now: Date },
 ): Promise<AccountRecord | 'email-taken'> {
-  const free = findPlan(catalog, catalog.freePlanId);
-  if (!free || free.monthlyCredits === null) throw new Error(`the free plan "${catalog.freePlanId}" needs monthlyCredits`);
-  const period = calendarMonth(input.now);
+  const { now } = input;
+  const state = openAccount(catalog, now);
+  const free = planById(catalog, state.planId);
+  const ledger: LedgerEntry[] = [];
+  if (state.allowanceThisPeriod > 0) {
+    ledger.push(
+      grant({
+        id: randomId('le'),
+        at: now,
+        source: 'allowance',
+        amount: state.allowanceThisPeriod,
+        expiresAt: state.period.end,
+        reason: `${free.name} plan allowance for the period`,
+      }),
+    );
+  }
+  const bonus = catalog.billing.welcomeBonus;
+  if (bonus) {
+    const expiresAt = new Date(now.getTime() + bonus.expiresAfterDays * DAY_MS);
+    ledger.push(grant({ id: randomId('le'), at: now, source: 'welcome-bonus', amount: bonus.credits, expiresAt, reason: `welcome bonus, ${bonus.expiresAfterDays} days` }));
+  }
   const account: AccountRecord = {
     id: randomId('acct'),
     email: input.email,
     passwordHash: await hashPassword(input.password),
     identityKind: 'builder-id',
-    createdAt: input.now.toISOString(),
+    createdAt: now.toISOString(),
+    testClockAt: null,
   };
-  const result = await store.createAccount(account, {
-    planId: free.id,
-    status: 'active',
-    periodStart: period.start.toISOString(),
-    periodEnd: period.end.toISOString(),
-    firstPaidAt: null,
-    creditsLimit: free.monthlyCredits,
-    creditsUsed: 0,
-  });
+  const result = await store.createAccount(account, state, ledger);
   return result === 'created' ? account : 'email-taken';
 }
 

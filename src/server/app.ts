@@ -21,6 +21,8 @@ import { checkoutApiRoutes } from './routes/checkout-api';
 import { checkoutPageRoutes } from './routes/checkout-pages';
 import { portalApiRoutes, portalPageRoutes } from './routes/portal';
 import { signInRoutes } from './routes/signin';
+import { subscriptionRoutes } from './routes/subscription';
+import { testClockRoutes } from './routes/test-clock';
 import { tokenRoutes } from './routes/token';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
@@ -39,6 +41,11 @@ export interface BuildServerOptions {
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
+  return buildServerWithContext(options).app;
+}
+
+/** The application and the context its routes share (for jobs that run beside the routes). */
+export function buildServerWithContext(options: BuildServerOptions): { app: FastifyInstance; context: ServerContext } {
   const { config } = options;
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -97,6 +104,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     accountRoutes(signedIn, context);
     checkoutApiRoutes(signedIn, context);
     portalApiRoutes(signedIn, context);
+    subscriptionRoutes(signedIn, context);
+    // Absent, not refused, when off: the API then has no such route (404).
+    if (config.testClocks) testClockRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -106,7 +116,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError, request, reply) => handleError(error, request, reply));
 
-  return app;
+  return { app, context };
 }
 
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {

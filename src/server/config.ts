@@ -16,6 +16,11 @@ export interface ServerConfig {
   /** Origin browsers use to reach the server; null = derived from the listening address. */
   publicUrl: string | null;
   logLevel: LogLevel;
+  /**
+   * Test clocks (POST /api/test-clock/advance): on by default while the payment processor is the
+   * sandbox, which is the only one so far; a real processor will default them off.
+   */
+  testClocks: boolean;
 }
 
 export class ConfigError extends Error {
@@ -30,7 +35,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const explicitUrl = nonEmpty(env.TALLY_PUBLIC_URL);
   const publicUrl = explicitUrl ? parsePublicUrl(explicitUrl) : port === 0 ? null : originFor(host, port);
   const logLevel = parseLogLevel(nonEmpty(env.TALLY_LOG_LEVEL) ?? 'warn');
-  return { host, port, dataDir, catalogPath, publicUrl, logLevel };
+  const testClocks = parseSwitch('TALLY_TEST_CLOCKS', nonEmpty(env.TALLY_TEST_CLOCKS) ?? 'on');
+  return { host, port, dataDir, catalogPath, publicUrl, logLevel, testClocks };
 }
 
 export function originFor(host: string, port: number): string {
@@ -79,4 +85,10 @@ function parseLogLevel(raw: string): LogLevel {
   const level = raw.toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(level)) throw new ConfigError(`TALLY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}".`);
   return level;
+}
+
+function parseSwitch(name: string, raw: string): boolean {
+  const value = raw.toLowerCase();
+  if (value !== 'on' && value !== 'off') throw new ConfigError(`${name} must be on or off, got "${raw}".`);
+  return value === 'on';
 }

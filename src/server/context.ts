@@ -1,7 +1,7 @@
 // What every route needs, passed explicitly rather than imported as globals, so that tests can
 // build a server with their own store, catalog and clock.
 import type { Catalog } from '../engine/catalog';
-import type { Store } from '../store/store';
+import type { AccountRecord, Store } from '../store/store';
 import type { ServerConfig } from './config';
 import type { PaymentProcessor } from './payments/processor';
 
@@ -9,7 +9,7 @@ export interface ServerContext {
   config: ServerConfig;
   store: Store;
   catalog: Catalog;
-  /** The only source of "now" for the server's logic. */
+  /** The real clock: sessions, tokens and links. Billing asks `clockFor(account)` instead. */
   clock: () => Date;
   processor: PaymentProcessor;
   /** Origin that browsers use, e.g. http://127.0.0.1:3417 (known only after listen when the port is 0). */
@@ -19,4 +19,12 @@ export interface ServerContext {
 /** Cookies get the Secure flag when browsers reach the server over https. */
 export function secureCookies(context: ServerContext): boolean {
   return context.publicUrl().startsWith('https:');
+}
+
+/**
+ * "Now" for an account's billing: its test clock when it runs on one (frozen between advances, like
+ * Stripe's test clocks), otherwise the real clock. The one place that makes this choice.
+ */
+export function clockFor(context: Pick<ServerContext, 'clock'>, account: Pick<AccountRecord, 'testClockAt'>): Date {
+  return account.testClockAt === null ? context.clock() : new Date(account.testClockAt);
 }

@@ -1,22 +1,37 @@
 // The server's entry point: `node out/server.js`. Reads the environment and the catalog, opens
-// the store, listens on 127.0.0.1 and closes cleanly on Ctrl+C or SIGTERM.
+// the store, listens on 127.0.0.1, runs due renewals every minute, and closes cleanly on Ctrl+C or
+// SIGTERM.
 import { CatalogError } from '../engine/catalog';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
-import { buildServer } from './app';
+import { buildServerWithContext } from './app';
+import { renewDueAccounts } from './billing/renewals';
 import { loadCatalogFile } from './catalog-file';
 import { ConfigError, loadConfig, originFor } from './config';
+
+const RENEWAL_INTERVAL_MS = 60_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const catalog = loadCatalogFile(config.catalogPath);
   const clock = () => new Date();
   const store = SqliteStore.open({ dataDir: config.dataDir, clock });
-  const app = buildServer({ config, store, catalog, clock });
+  const { app, context } = buildServerWithContext({ config, store, catalog, clock });
+  // Accounts that nobody opens are renewed here; a request for an account renews it first anyway.
+  let renewing = false;
+  const renewals = setInterval(() => {
+    if (renewing) return;
+    renewing = true;
+    renewDueAccounts(context)
+      .catch((error: unknown) => app.log.error({ err: { message: (error as Error).message } }, 'renewals failed'))
+      .finally(() => (renewing = false));
+  }, RENEWAL_INTERVAL_MS);
+  renewals.unref();
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
+    clearInterval(renewals);
     console.log(`Tally server: ${signal} received, closing.`);
     try {
       await app.close();

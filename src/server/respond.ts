@@ -26,13 +26,17 @@ export function sendApiError(reply: FastifyReply, status: number, code: string, 
 /** A request body rejected by its schema: the first problem, with the field named. */
 export function sendValidationError(reply: FastifyReply, error: z.ZodError, input: unknown): FastifyReply {
   const issue = error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.join('.') : undefined;
+  // A key the schema does not know is named too (strict schemas), not only a bad value.
+  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const path = unknownKey === undefined ? issue?.path : [...(issue?.path ?? []), unknownKey];
+  const field = path && path.length > 0 ? path.join('.') : undefined;
   return sendApiError(reply, 400, 'invalid_request', describeIssue(issue, field, input), field);
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined, field: string | undefined, input: unknown): string {
   if (!issue) return 'The request is not valid.';
   if (field === undefined) return issue.code === 'invalid_type' ? 'The request body must be a JSON object.' : issue.message;
+  if (issue.code === 'unrecognized_keys') return `${field} is not a field of this request.`;
   if (valueAt(input, issue.path) === undefined) return `${field} is required.`;
   return `${field}: ${issue.message}`;
 }

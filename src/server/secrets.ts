@@ -6,8 +6,11 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/** An unguessable id with a type prefix, e.g. `cs_…` for a checkout session (24 random bytes). */
-export function randomId(prefix: 'acct' | 'cs' | 'ps' | 'in' | 'py'): string {
+/**
+ * An unguessable id with a type prefix (24 random bytes): `acct_` account, `cs_` checkout session,
+ * `ps_` portal session, `in_` invoice, `py_` payment, `pm_` payment method, `le_` ledger entry.
+ */
+export function randomId(prefix: 'acct' | 'cs' | 'ps' | 'in' | 'py' | 'pm' | 'le'): string {
   return `${prefix}_${randomToken(24)}`;
 }
 

@@ -3,7 +3,12 @@
 // is not. Methods are whole units of work: anything that moves money or changes a plan is a single
 // method that runs as one transaction with a conditional update, so a retried or doubled request
 // cannot apply twice. The store records; it never reads the clock (callers pass `now`).
-import type { IdentityKind, SubscriptionStatus } from '../protocol/api';
+import type { BillingState } from '../engine/billing-state';
+import type { BillingDetails, InvoiceDraft, InvoiceLineKind } from '../engine/invoice';
+import type { LedgerEntry } from '../engine/ledger';
+import type { IdentityKind, InvoiceKind, InvoiceStatus } from '../protocol/api';
+
+export type { InvoiceKind, InvoiceStatus };
 
 /** An ISO-8601 UTC timestamp, e.g. "2026-11-12T09:30:00.000Z". */
 export type Timestamp = string;
@@ -14,19 +19,32 @@ export interface AccountRecord {
   passwordHash: string;
   identityKind: IdentityKind;
   createdAt: Timestamp;
+  /** The account's own clock when it runs on a test clock (frozen between advances); null: the real clock. */
+  testClockAt: Timestamp | null;
 }
 
+/** The engine's BillingState as stored, with the version every conditional write names. */
 export interface SubscriptionRecord {
   accountId: string;
-  planId: string;
-  status: SubscriptionStatus;
-  periodStart: Timestamp;
-  periodEnd: Timestamp;
-  firstPaidAt: Timestamp | null;
-  /** Hundredths of a credit. */
-  creditsLimit: number;
-  /** Hundredths of a credit. */
-  creditsUsed: number;
+  /** Bumped by every write: a write applies only while the version it read is still current. */
+  version: number;
+  state: BillingState;
+}
+
+/** How the sandbox processor treats later charges to a saved card (a real processor decides for itself). */
+export type SandboxBehaviour = 'succeeds' | 'declines';
+
+/** A saved card: what a receipt shows, never the number or the CVC. */
+export interface PaymentMethodRecord {
+  id: string;
+  accountId: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  sandboxBehaviour: SandboxBehaviour;
+  isDefault: boolean;
+  createdAt: Timestamp;
 }
 
 export interface AuthCodeRecord {
@@ -82,21 +100,27 @@ export interface PortalSessionRecord {
 }
 
 export interface InvoiceLineRecord {
+  kind: InvoiceLineKind;
   description: string;
   amountCents: number;
 }
-
-export type InvoiceStatus = 'paid' | 'open' | 'void';
 
 export interface InvoiceRecord {
   id: string;
   /** Sequential and unique across the server, e.g. "TALLY-000001". */
   number: string;
   accountId: string;
+  kind: InvoiceKind;
+  /** Exactly the sum of the lines. */
   totalCents: number;
   status: InvoiceStatus;
   issuedAt: Timestamp;
   email: string;
+  /** The billing period the invoice belongs to (for a renewal: the period it opens). */
+  periodStart: Timestamp | null;
+  periodEnd: Timestamp | null;
+  /** The billing details as they were at issue time; later edits never reach an issued invoice. */
+  billing: BillingDetails;
   lines: InvoiceLineRecord[];
 }
 
@@ -104,6 +128,7 @@ export interface PaymentRecord {
   id: string;
   accountId: string;
   invoiceId: string | null;
+  paymentMethodId: string | null;
   amountCents: number;
   /** Only the brand and the last four digits of a card are ever stored. */
   cardBrand: string;
@@ -111,6 +136,46 @@ export interface PaymentRecord {
   status: 'succeeded' | 'failed';
   failureMessage: string | null;
   createdAt: Timestamp;
+}
+
+/** An invoice to issue: the engine's draft (lines, total, billing snapshot) and where it belongs. */
+export interface NewInvoice {
+  id: string;
+  kind: InvoiceKind;
+  /** 'paid' when its total was collected or nothing was due; 'open' when the charge failed. */
+  status: 'paid' | 'open';
+  email: string;
+  periodStart: Timestamp;
+  periodEnd: Timestamp;
+  draft: InvoiceDraft;
+}
+
+export interface NewPayment {
+  id: string;
+  amountCents: number;
+  status: 'succeeded' | 'failed';
+  cardBrand: string;
+  cardLast4: string;
+  paymentMethodId: string | null;
+  failureMessage: string | null;
+}
+
+/**
+ * What one billing event writes, in one transaction: the subscription's new state, ledger entries,
+ * and an invoice with its payment. It applies only while the subscription is at `expectedVersion`
+ * and, when `expectedLedgerLength` is given, while the ledger still has that many entries (for
+ * entries computed from the ledger: expiries, revocations).
+ */
+export interface BillingChange {
+  accountId: string;
+  now: Timestamp;
+  expectedVersion: number;
+  expectedLedgerLength?: number;
+  state: BillingState;
+  ledger: LedgerEntry[];
+  invoice: NewInvoice | null;
+  /** Recorded with `invoice` (its invoice id) when there is one. */
+  payment: NewPayment | null;
 }
 
 export interface IdempotencyRecord {
@@ -124,33 +189,68 @@ export interface NewIdempotencyRecord extends IdempotencyRecord {
   key: string;
 }
 
-export interface CompleteCheckoutInput {
+/** The checkout's payment: the session completes once, and the card it charged becomes the default. */
+export interface CompleteCheckoutInput extends BillingChange {
   sessionId: string;
-  accountId: string;
-  /** The plan the account is on now; the change applies only if it still is (no lost updates). */
-  fromPlanId: string;
-  toPlanId: string;
-  /** The new plan's allowance in hundredths; `credits_used` is kept. */
-  creditsLimit: number;
-  periodStart: Timestamp;
-  periodEnd: Timestamp;
-  now: Timestamp;
-  invoice: { id: string; email: string; lines: InvoiceLineRecord[] };
-  payment: { id: string; cardBrand: string; cardLast4: string };
+  paymentMethod: Omit<PaymentMethodRecord, 'accountId' | 'isDefault' | 'createdAt'>;
 }
 
 export type CompleteCheckoutResult =
-  | { kind: 'completed'; invoice: InvoiceRecord }
+  | { kind: 'completed'; invoice: InvoiceRecord | null }
   | { kind: 'already-complete' }
-  | { kind: 'plan-changed' };
+  /** The subscription changed between the preview and the payment: nothing was recorded. */
+  | { kind: 'subscription-changed' };
+
+export interface PlanChangeInput extends BillingChange {
+  /**
+   * Stored with the change, so that a retried request gets the same answer. The answer names the
+   * invoice's number, which exists only inside the transaction: the store asks for it then.
+   */
+  idempotency?: Omit<NewIdempotencyRecord, 'responseJson'> & { responseJson: (invoice: InvoiceRecord | null) => string };
+}
+
+export type BillingChangeResult =
+  | { kind: 'applied'; invoice: InvoiceRecord | null }
+  /** The subscription (or the ledger) changed since it was read: nothing was recorded. */
+  | { kind: 'conflict' }
+  /** A concurrent request stored the same idempotency key first: nothing was recorded. */
+  | { kind: 'key-taken' };
+
+export interface RenewalInput extends BillingChange {
+  /** For an account on a test clock: its clock moves to the boundary the renewal happened at. */
+  testClockAt: Timestamp | null;
+}
+
+export type FailedPaymentInput = Omit<PaymentRecord, 'status' | 'invoiceId' | 'paymentMethodId'> & {
+  failureMessage: string;
+  paymentMethodId?: string | null;
+};
 
 export interface Store {
-  /** Creates the account with its first subscription, or reports that the email is taken (any case). */
-  createAccount(account: AccountRecord, subscription: Omit<SubscriptionRecord, 'accountId'>): Promise<'created' | 'email-taken'>;
+  /**
+   * Creates the account with its first subscription and opening ledger entries, or reports that
+   * the email is taken (any case).
+   */
+  createAccount(account: AccountRecord, subscription: BillingState, ledger: LedgerEntry[]): Promise<'created' | 'email-taken'>;
   findAccountById(id: string): Promise<AccountRecord | undefined>;
   /** Case-insensitive. */
   findAccountByEmail(email: string): Promise<AccountRecord | undefined>;
   findSubscription(accountId: string): Promise<SubscriptionRecord | undefined>;
+  /** Accounts on the real clock whose period ended at or before `now`: their renewal is due. */
+  listAccountsDueForRenewal(now: Timestamp): Promise<string[]>;
+
+  /** The account's ledger in the order it was written. */
+  listLedgerEntries(accountId: string): Promise<LedgerEntry[]>;
+  /** Appends entries while the ledger still has `expectedLength` entries; false (nothing written) otherwise. */
+  appendLedgerEntries(accountId: string, entries: LedgerEntry[], expectedLength: number, now: Timestamp): Promise<boolean>;
+
+  /** The details future invoices print; all empty and no tax when never set. */
+  findBillingDetails(accountId: string): Promise<BillingDetails>;
+  saveBillingDetails(accountId: string, details: BillingDetails, now: Timestamp): Promise<void>;
+
+  findDefaultPaymentMethod(accountId: string): Promise<PaymentMethodRecord | undefined>;
+  /** Default first, then newest first. */
+  listPaymentMethods(accountId: string): Promise<PaymentMethodRecord[]>;
 
   createAuthorizationRequest(request: AuthorizationRequestRecord): Promise<void>;
   /** The request if it exists and has not expired at `now`. */
@@ -169,9 +269,22 @@ export interface Store {
     idempotency?: NewIdempotencyRecord,
   ): Promise<'created' | 'key-taken'>;
   findCheckoutSession(id: string): Promise<CheckoutSessionRecord | undefined>;
-  /** In one transaction: completes the open session, records the payment and invoice, changes the plan. */
+  /**
+   * In one transaction: completes the open session, records the payment and the numbered invoice,
+   * saves the card as the default payment method, stores the new state and appends the ledger entries.
+   */
   completeCheckout(input: CompleteCheckoutInput): Promise<CompleteCheckoutResult>;
-  recordFailedPayment(payment: Omit<PaymentRecord, 'status' | 'invoiceId'> & { failureMessage: string }): Promise<void>;
+  /** A confirmed plan change (or an undone scheduled change), in one transaction. */
+  applyPlanChange(input: PlanChangeInput): Promise<BillingChangeResult>;
+  /** One period boundary crossed: the renewal's invoice and payment, the new period, its allowance. */
+  recordRenewal(input: RenewalInput): Promise<BillingChangeResult>;
+  /**
+   * Moves a test clock forward to `to` (never backwards) with the expiry entries due by then, while
+   * the subscription is at `expectedVersion` and the ledger has `expectedLedgerLength` entries.
+   */
+  moveTestClock(input: { accountId: string; to: Timestamp; expectedVersion: number; expectedLedgerLength: number; ledger: LedgerEntry[]; now: Timestamp }): Promise<boolean>;
+  /** A payment that failed before anything else was recorded (declined at checkout or on a plan change). */
+  recordFailedPayment(payment: FailedPaymentInput): Promise<void>;
 
   createPortalSession(session: PortalSessionRecord): Promise<void>;
   findPortalSession(id: string): Promise<PortalSessionRecord | undefined>;

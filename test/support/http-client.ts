@@ -152,7 +152,12 @@ export async function createCheckoutSession(
   return { ...(response.json as CheckoutSession), state };
 }
 
-export const TEST_CARDS = { success: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' } as const;
+export const TEST_CARDS = {
+  success: '4242 4242 4242 4242',
+  declined: '4000 0000 0000 0002',
+  /** Pays at checkout; every later charge of the saved card is declined (renewals, plan changes). */
+  declinesAfterFirstCharge: '4000 0000 0000 0341',
+} as const;
 /** Far enough ahead for any test clock. */
 export const TEST_CARD_EXPIRY = '12/49';
 
@@ -183,13 +188,13 @@ export async function payCheckout(checkoutUrl: string, fields: CardFields = {}) 
   return { page, result };
 }
 
-/** Signs up and pays for `planId` with the success card; returns the token and the checkout. */
-export async function signUpAndUpgrade(baseUrl: string, email: string, password: string, planId: string) {
+/** Signs up and pays for `planId` (with the success card unless told); returns the token and the checkout. */
+export async function signUpAndUpgrade(baseUrl: string, email: string, password: string, planId: string, fields: CardFields = {}) {
   const token = await signUpAndGetToken(baseUrl, email, password);
   const session = await createCheckoutSession(baseUrl, token.accessToken, planId);
-  const { result } = await payCheckout(session.url);
+  const { page, result } = await payCheckout(session.url, fields);
   if (result.status !== 303) throw new Error(`checkout answered ${result.status}: ${result.html.replace(/\s+/g, ' ').slice(0, 500)}`);
-  return { token, session };
+  return { token, session, page };
 }
 
 export function decodeHtml(text: string): string {

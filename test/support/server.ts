@@ -6,8 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { Catalog } from '../../src/engine/catalog';
-import { buildServer } from '../../src/server/app';
+import { effectivePlanId } from '../../src/engine/billing-state';
+import { planById, type Catalog } from '../../src/engine/catalog';
+import { spend, type LedgerEntry } from '../../src/engine/ledger';
+import { buildServerWithContext } from '../../src/server/app';
+import type { ServerContext } from '../../src/server/context';
 import { loadCatalogFile } from '../../src/server/catalog-file';
 import { defaultCatalogPath, type ServerConfig } from '../../src/server/config';
 import { DATABASE_FILE } from '../../src/store/sqlite/open';
@@ -18,6 +21,8 @@ export interface TestServer {
   baseUrl: string;
   store: SqliteStore;
   catalog: Catalog;
+  /** What the routes share: for running the server's jobs (renewals) directly. */
+  context: ServerContext;
   dataDir: string;
   /** The SQLite file (its -wal file sits beside it). */
   databaseFile: string;
@@ -31,13 +36,15 @@ export interface TestServer {
 export interface StartTestServerOptions {
   clock?: () => Date;
   catalog?: Catalog;
+  /** TALLY_TEST_CLOCKS; on by default, as with the sandbox processor. */
+  testClocks?: boolean;
 }
 
 export async function startTestServer(options: StartTestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tally-test-'));
   const clock = options.clock ?? (() => new Date());
   const catalog = options.catalog ?? loadCatalogFile(defaultCatalogPath());
-  const config: ServerConfig = { host: '127.0.0.1', port: 0, dataDir, catalogPath: defaultCatalogPath(), publicUrl: null, logLevel: 'info' };
+  const config: ServerConfig = { host: '127.0.0.1', port: 0, dataDir, catalogPath: defaultCatalogPath(), publicUrl: null, logLevel: 'info', testClocks: options.testClocks ?? true };
   const logLines: string[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, done) {
@@ -46,7 +53,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     },
   });
   const store = SqliteStore.open({ dataDir, clock });
-  const app = buildServer({ config, store, catalog, clock, logStream });
+  const { app, context } = buildServerWithContext({ config, store, catalog, clock, logStream });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const databaseFile = join(dataDir, DATABASE_FILE);
@@ -56,6 +63,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     baseUrl: `http://127.0.0.1:${port}`,
     store,
     catalog,
+    context,
     dataDir,
     databaseFile,
     logs: () => logLines.join(''),
@@ -71,6 +79,43 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Usage, for tests only (there is no usage API yet): spends `credits` (hundredths) through the
+ * engine's `spend` and appends the entries through the store, as the credit leases will. Overage
+ * is allowed at the effective plan's rate when `overage` is set. Returns the entries written.
+ */
+export async function spendCredits(
+  server: TestServer,
+  accountId: string,
+  input: { credits: number; at: Date; overage?: boolean; reason?: string },
+): Promise<LedgerEntry[]> {
+  const subscription = await server.store.findSubscription(accountId);
+  if (!subscription) throw new Error(`no subscription for ${accountId}`);
+  const { state } = subscription;
+  const plan = planById(server.catalog, effectivePlanId(server.catalog, state));
+  const entries = await server.store.listLedgerEntries(accountId);
+  let ids = entries.length;
+  const result = spend(
+    entries,
+    {
+      spendId: `test-spend-${accountId}-${entries.length}`,
+      amount: input.credits,
+      at: input.at,
+      reason: input.reason ?? 'test usage',
+      overage:
+        input.overage && plan.overageCentsPerCredit !== null
+          ? { allowed: true, centsPerCredit: plan.overageCentsPerCredit, capCents: null, periodStart: state.period.start }
+          : { allowed: false },
+    },
+    () => `le_test_${accountId}_${++ids}`,
+  );
+  if (!result.ok) throw new Error(`spend refused: ${result.reason}`);
+  if (!(await server.store.appendLedgerEntries(accountId, result.entries, entries.length, input.at.toISOString()))) {
+    throw new Error('the ledger changed while spending');
+  }
+  return result.entries;
 }
 
 /** A clock that tests move by hand. */

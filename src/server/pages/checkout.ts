@@ -1,7 +1,7 @@
 // The checkout page (plan summary beside the payment form) and the success page after it.
 import type { CatalogPlan } from '../../engine/catalog';
 import { formatCredits, formatDate, formatMoney } from '../../protocol/format';
-import type { ChargePreview } from '../checkout-charge';
+import type { CheckoutCharge } from '../checkout-charge';
 import { CSRF_FIELD } from '../csrf';
 import type { CheckoutField, CheckoutForm } from '../forms/checkout-form';
 import type { FieldErrors } from '../forms/fields';
@@ -13,7 +13,7 @@ import type { Page } from './layout';
 export interface CheckoutPageModel {
   sessionId: string;
   plan: CatalogPlan & { priceCents: number; monthlyCredits: number };
-  preview: ChargePreview;
+  preview: CheckoutCharge;
   csrfToken: string;
   /** Values to show again; the card number and CVC are never sent back to the browser. */
   form: Pick<CheckoutForm, 'email' | 'cardholderName' | 'cardExpiry'>;
@@ -42,7 +42,7 @@ export function checkoutPage(model: CheckoutPageModel): Page {
       ${preview.lines.map((line) => html`<tr class="line"><td>${line.description}</td><td class="amount">${formatMoney(line.amountCents)}</td></tr>`)}
       <tr class="total"><td>Due today</td><td class="amount" id="due-today">${formatMoney(preview.totalCents)}</td></tr>
     </table>
-    <p class="muted small">Then ${formatMoney(plan.priceCents)} per month from ${formatDate(preview.period.end.toISOString())}. Prices in USD.</p>
+    <p class="muted small">Then ${formatMoney(plan.priceCents)} per month from ${formatDate(preview.renewsAt.toISOString())}. Prices in USD.</p>
   </div>
   <div class="form-pane">
     ${formError(model.formError)}
@@ -59,7 +59,7 @@ export function checkoutPage(model: CheckoutPageModel): Page {
       <button class="button button--block" type="submit" id="subscribe-button">Subscribe</button>
       <p class="hint">You will be charged ${formatMoney(preview.totalCents)} today. Your card is charged in USD.</p>
     </form>
-    ${model.testMode && html`<div class="notice" id="test-cards">Test mode: pay with <code>${spaced(SANDBOX_CARDS.success)}</code>, any future expiry and any CVC. <code>${spaced(SANDBOX_CARDS.declined)}</code> is declined.</div>`}
+    ${model.testMode && html`<div class="notice" id="test-cards">Test mode: pay with <code>${spaced(SANDBOX_CARDS.success)}</code>, any future expiry and any CVC. <code>${spaced(SANDBOX_CARDS.declined)}</code> is declined; <code>${spaced(SANDBOX_CARDS.declinesAfterFirstCharge)}</code> pays today and declines later charges.</div>`}
   </div>
 </section>`,
   };
@@ -69,7 +69,8 @@ export interface CheckoutSuccessModel {
   planName: string;
   creditsLimit: number;
   amountCents: number;
-  invoiceNumber: string;
+  /** Null when nothing was billed today (a usage-based plan is billed at the period end). */
+  invoiceNumber: string | null;
   email: string;
   /** The editor callback with `state` added. */
   getStartedUrl: string;
@@ -84,7 +85,7 @@ export function checkoutSuccessPage(model: CheckoutSuccessModel): Page {
   <p class="lead">Your ${model.planName} plan is active and its ${formatCredits(model.creditsLimit)} credits are ready to use.</p>
   <dl class="facts">
     <dt>Amount charged</dt><dd id="amount-charged">${formatMoney(model.amountCents)}</dd>
-    <dt>Invoice</dt><dd id="invoice-number">${model.invoiceNumber}</dd>
+    ${model.invoiceNumber !== null && html`<dt>Invoice</dt><dd id="invoice-number">${model.invoiceNumber}</dd>`}
     <dt>Billing email</dt><dd id="billing-email">${model.email}</dd>
   </dl>
   <a class="button button--block" id="get-started" href="${model.getStartedUrl}">Get started</a>

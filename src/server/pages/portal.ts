@@ -1,14 +1,14 @@
 // The billing portal placeholder: the current subscription and the invoice history.
-import type { CatalogPlan } from '../../engine/catalog';
+import type { AccountState } from '../../protocol/api';
 import { formatCredits, formatDate, formatMoney, formatStatus } from '../../protocol/format';
-import type { InvoiceRecord, SubscriptionRecord } from '../../store/store';
+import type { InvoiceRecord } from '../../store/store';
 import { html } from '../html';
 import type { Page } from './layout';
 
 export interface PortalPageModel {
   email: string;
-  subscription: SubscriptionRecord;
-  plan: CatalogPlan | undefined;
+  /** What the editor shows too, with the next billing date and amount. */
+  state: AccountState;
   invoices: InvoiceRecord[];
   /** The editor callback, when the editor opened the portal. */
   returnUrl: string | null;
@@ -16,9 +16,10 @@ export interface PortalPageModel {
 }
 
 export function portalPage(model: PortalPageModel): Page {
-  const { subscription, plan } = model;
-  const planName = plan?.name ?? subscription.planId;
-  const nextAmount = plan?.priceCents;
+  const { subscription, plan, credits } = model.state;
+  const scheduled = subscription.scheduledChange;
+  const nextDate = subscription.nextBillingDate;
+  const nextAmount = subscription.nextAmountCents;
   return {
     title: 'Billing',
     testMode: model.testMode,
@@ -29,11 +30,12 @@ export function portalPage(model: PortalPageModel): Page {
 
   <h2>Current subscription</h2>
   <dl class="facts" id="subscription">
-    <dt>Plan</dt><dd id="portal-plan">${planName}</dd>
+    <dt>Plan</dt><dd id="portal-plan">${plan.name}</dd>
     <dt>Status</dt><dd><span class="${subscription.status === 'active' ? 'status' : 'status status--warn'}" id="portal-status">${formatStatus(subscription.status)}</span></dd>
-    <dt>Credits</dt><dd id="portal-credits">${formatCredits(subscription.creditsLimit)} per month</dd>
-    <dt>Next billing date</dt><dd id="next-billing-date">${formatDate(subscription.periodEnd)}</dd>
-    <dt>Next amount</dt><dd id="next-amount">${nextAmount === null || nextAmount === undefined ? 'Set by your contract' : formatMoney(nextAmount)}</dd>
+    <dt>Credits</dt><dd id="portal-credits">${formatCredits(credits.remaining)} of ${formatCredits(credits.limit)} left this period</dd>
+    ${scheduled && html`<dt>Scheduled change</dt><dd id="scheduled-change">${scheduled.planName} from ${formatDate(scheduled.effectiveAt)}</dd>`}
+    <dt>Next billing date</dt><dd id="next-billing-date">${nextDate ? formatDate(nextDate) : 'None'}</dd>
+    <dt>Next amount</dt><dd id="next-amount">${nextAmount === null || nextAmount === undefined ? 'Nothing due' : formatMoney(nextAmount)}</dd>
   </dl>
 
   <h2>Invoice history</h2>

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountState, CatalogResponse } from '../../protocol/api';
 import { toAccountState } from '../account-state';
 import { currentAccount } from '../auth';
+import { loadAccountBilling } from '../billing/account-billing';
 import type { ServerContext } from '../context';
 import { sendApiError, sendJson } from '../respond';
 
@@ -15,10 +16,9 @@ export function catalogRoutes(app: FastifyInstance, context: ServerContext): voi
 
 export function accountRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/account', async (request, reply) => {
-    const account = currentAccount(request);
-    const subscription = await context.store.findSubscription(account.id);
-    if (!subscription) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
-    const state: AccountState = toAccountState(account, subscription, context.catalog);
+    const billing = await loadAccountBilling(context, currentAccount(request));
+    if (!billing) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    const state: AccountState = toAccountState(context.catalog, { ...billing, state: billing.subscription.state });
     return sendJson(reply, 200, state);
   });
 }

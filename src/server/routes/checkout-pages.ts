@@ -3,9 +3,12 @@
 // pages need no sign-in of their own.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findPlan } from '../../engine/catalog';
+import { applyChange, PlanChangeError } from '../../engine/plan-change';
 import { withCallbackParams } from '../../protocol/callback';
 import type { CheckoutSessionRecord } from '../../store/store';
-import { previewFirstUpgrade } from '../checkout-charge';
+import { loadAccountBilling } from '../billing/account-billing';
+import { allowanceGrant } from '../billing/ledger';
+import { previewCheckout, type CheckoutCharge } from '../checkout-charge';
 import { secureCookies, type ServerContext } from '../context';
 import { csrfTokenMatches, issueCsrfToken } from '../csrf';
 import { readCheckoutForm, validateCheckoutForm, type CheckoutForm } from '../forms/checkout-form';
@@ -37,15 +40,13 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     if (!csrfTokenMatches(request, request.body)) {
       return showCheckout(request, reply, session, 403, { form: keep, formError: 'This form expired. Enter your card details and submit again.' });
     }
-    const now = context.clock();
-    const validation = validateCheckoutForm(form, now);
-    if (!validation.ok) return showCheckout(request, reply, session, 400, { form: keep, errors: validation.errors });
-
     const eligibility = await eligibilityOf(session);
     if (!eligibility.ok) return sendPage(reply, eligibility.status, eligibility.page);
-    const { plan, fromPlanId } = eligibility;
-    const preview = previewFirstUpgrade(plan, now);
-    if (form.expectedTotal !== String(preview.totalCents)) {
+    const { billing, charge: due } = eligibility;
+    const { now } = billing;
+    const validation = validateCheckoutForm(form, now);
+    if (!validation.ok) return showCheckout(request, reply, session, 400, { form: keep, errors: validation.errors });
+    if (form.expectedTotal !== String(due.totalCents)) {
       // The charge must equal what the page showed; a new day changes the proration.
       return showCheckout(request, reply, session, 409, {
         form: keep,
@@ -55,7 +56,7 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
 
     const { value } = validation;
     const charge = await context.processor.charge({
-      amountCents: preview.totalCents,
+      amountCents: due.totalCents,
       card: { number: value.cardNumber, expiry: value.expiry, cvc: value.cvc, holderName: value.cardholderName },
       idempotencyKey: session.id,
       at: now,
@@ -64,7 +65,7 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       await context.store.recordFailedPayment({
         id: randomId('py'),
         accountId: session.accountId,
-        amountCents: preview.totalCents,
+        amountCents: due.totalCents,
         cardBrand: charge.brand,
         cardLast4: charge.last4,
         failureMessage: charge.message,
@@ -73,19 +74,37 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       return showCheckout(request, reply, session, 402, { form: keep, formError: charge.message });
     }
 
+    const { subscription } = billing;
+    const state = applyChange(context.catalog, subscription.state, due.preview, now);
+    const paymentMethodId = randomId('pm');
     const result = await context.store.completeCheckout({
       sessionId: session.id,
       accountId: session.accountId,
-      fromPlanId,
-      toPlanId: plan.id,
-      creditsLimit: plan.monthlyCredits,
-      periodStart: preview.period.start.toISOString(),
-      periodEnd: preview.period.end.toISOString(),
       now: now.toISOString(),
-      invoice: { id: randomId('in'), email: value.email, lines: preview.lines },
-      payment: { id: randomId('py'), cardBrand: charge.brand, cardLast4: charge.last4 },
+      expectedVersion: subscription.version,
+      state,
+      ledger: due.preview.allowanceDelta > 0 ? [allowanceGrant(state, due.preview.allowanceDelta, now, `${eligibility.plan.name} plan allowance for the period`)] : [],
+      invoice: due.preview.invoice && {
+        id: randomId('in'),
+        kind: 'checkout',
+        status: 'paid',
+        email: value.email,
+        periodStart: state.period.start.toISOString(),
+        periodEnd: state.period.end.toISOString(),
+        draft: due.preview.invoice,
+      },
+      payment: {
+        id: randomId('py'),
+        amountCents: due.totalCents,
+        status: 'succeeded',
+        cardBrand: charge.brand,
+        cardLast4: charge.last4,
+        paymentMethodId,
+        failureMessage: null,
+      },
+      paymentMethod: { id: paymentMethodId, ...charge.reusable },
     });
-    if (result.kind === 'plan-changed') {
+    if (result.kind === 'subscription-changed') {
       return sendPage(reply, 409, messagePage('Your plan changed', 'Your plan changed while you were paying, so nothing was charged. Start again from your editor.'));
     }
     // 'completed', or 'already-complete' when a double submit lost the race: both show the one result.
@@ -99,48 +118,52 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     return sendSuccess(reply, session);
   });
 
+  /** Whether the session's plan can still be bought, and what it costs at the account's "now". */
   async function eligibilityOf(session: CheckoutSessionRecord) {
     const account = await context.store.findAccountById(session.accountId);
-    const subscription = await context.store.findSubscription(session.accountId);
-    if (!account || !subscription) return { ok: false as const, status: 404, page: messagePage('Account not found', 'The account of this checkout no longer exists.') };
-    const verdict = checkUpgrade(context.catalog, account, subscription, session.planId);
-    if (!verdict.ok) {
-      const back = withCallbackParams(session.callbackUrl, { state: session.state });
-      return {
-        ok: false as const,
-        status: verdict.status,
-        page: messagePage('This checkout is no longer needed', verdict.message, html`<a class="button button--block" id="return-to-editor" href="${back}">Return to the editor</a>`),
-      };
+    const billing = account && (await loadAccountBilling(context, account));
+    if (!account || !billing) return { ok: false as const, status: 404, page: messagePage('Account not found', 'The account of this checkout no longer exists.') };
+    const back = withCallbackParams(session.callbackUrl, { state: session.state });
+    const noLongerNeeded = (status: number, message: string) => ({
+      ok: false as const,
+      status,
+      page: messagePage('This checkout is no longer needed', message, html`<a class="button button--block" id="return-to-editor" href="${back}">Return to the editor</a>`),
+    });
+    const verdict = checkUpgrade(context.catalog, account, billing.subscription.state, session.planId);
+    if (!verdict.ok) return noLongerNeeded(verdict.status, verdict.message);
+    let charge: CheckoutCharge;
+    try {
+      charge = previewCheckout(context.catalog, billing, verdict.plan.id);
+    } catch (error) {
+      if (error instanceof PlanChangeError) return noLongerNeeded(409, error.message);
+      throw error;
     }
-    return { ok: true as const, plan: verdict.plan, fromPlanId: subscription.planId };
+    return { ok: true as const, plan: verdict.plan, billing, charge };
   }
 
   async function showCheckout(request: FastifyRequest, reply: FastifyReply, session: CheckoutSessionRecord, status: number, input: PageInput) {
     const eligibility = await eligibilityOf(session);
     if (!eligibility.ok) return sendPage(reply, eligibility.status, eligibility.page);
     const csrfToken = issueCsrfToken(request, reply, secureCookies(context));
-    const preview = previewFirstUpgrade(eligibility.plan, context.clock());
     return sendPage(
       reply,
       status,
-      checkoutPage({ ...input, csrfToken, sessionId: session.id, plan: eligibility.plan, preview, testMode: context.processor.testMode }),
+      checkoutPage({ ...input, csrfToken, sessionId: session.id, plan: eligibility.plan, preview: eligibility.charge, testMode: context.processor.testMode }),
     );
   }
 
   async function sendSuccess(reply: FastifyReply, session: CheckoutSessionRecord) {
     const invoice = session.invoiceId ? await context.store.findInvoice(session.invoiceId) : undefined;
-    const subscription = await context.store.findSubscription(session.accountId);
     const plan = findPlan(context.catalog, session.planId);
-    if (!invoice || !subscription) return sendPage(reply, 404, messagePage('Checkout not found', 'This checkout has no invoice.'));
     return sendPage(
       reply,
       200,
       checkoutSuccessPage({
         planName: plan?.name ?? session.planId,
-        creditsLimit: subscription.creditsLimit,
-        amountCents: invoice.totalCents,
-        invoiceNumber: invoice.number,
-        email: invoice.email,
+        creditsLimit: plan?.monthlyCredits ?? 0,
+        amountCents: invoice?.totalCents ?? 0,
+        invoiceNumber: invoice?.number ?? null,
+        email: invoice?.email ?? (await context.store.findAccountById(session.accountId))?.email ?? '',
         getStartedUrl: withCallbackParams(session.callbackUrl, { state: session.state }),
       }),
     );

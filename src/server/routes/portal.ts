@@ -1,10 +1,11 @@
 // POST /api/portal-sessions (signed in) opens a one-hour link to the billing portal;
 // GET /portal/:id shows it.
 import type { FastifyInstance } from 'fastify';
-import { findPlan } from '../../engine/catalog';
 import { CreatePortalSessionRequest, type PortalSession } from '../../protocol/api';
 import { checkCallbackUrl } from '../../protocol/callback';
+import { toAccountState } from '../account-state';
 import { currentAccount } from '../auth';
+import { loadAccountBilling } from '../billing/account-billing';
 import type { ServerContext } from '../context';
 import { messagePage } from '../pages/message';
 import { portalPage } from '../pages/portal';
@@ -49,16 +50,15 @@ export function portalPageRoutes(app: FastifyInstance, context: ServerContext): 
       return sendPage(reply, 410, messagePage('This billing link has expired', 'Billing links work for one hour. Open Manage Plan in your editor to get a new one.'));
     }
     const account = await context.store.findAccountById(session.accountId);
-    const subscription = await context.store.findSubscription(session.accountId);
-    if (!account || !subscription) return sendPage(reply, 404, messagePage('Account not found', 'The account of this billing link no longer exists.'));
+    const billing = account && (await loadAccountBilling(context, account));
+    if (!account || !billing) return sendPage(reply, 404, messagePage('Account not found', 'The account of this billing link no longer exists.'));
     const invoices = await context.store.listInvoices(account.id);
     return sendPage(
       reply,
       200,
       portalPage({
         email: account.email,
-        subscription,
-        plan: findPlan(context.catalog, subscription.planId),
+        state: toAccountState(context.catalog, { ...billing, state: billing.subscription.state }),
         invoices,
         returnUrl: session.callbackUrl,
         testMode: context.processor.testMode,

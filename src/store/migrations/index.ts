@@ -2,5 +2,6 @@
 import type { Migration } from './migration';
 import { initial } from './0001-initial';
 import { authorizationRequests } from './0002-authorization-requests';
+import { billingEngine } from './0003-billing-engine';
 
-export const migrations: readonly Migration[] = [initial, authorizationRequests];
+export const migrations: readonly Migration[] = [initial, authorizationRequests, billingEngine];

@@ -1,4 +1,9 @@
-// Row shapes as SQLite returns them, and their mapping to the store's records.
+// Row shapes as SQLite returns them, and their mapping to the store's records. Times are stored as
+// ISO-8601 UTC text and become Dates only where the engine's types hold Dates.
+import type { BillingState } from '../../engine/billing-state';
+import type { Anchor } from '../../engine/calendar';
+import type { InvoiceLineKind } from '../../engine/invoice';
+import type { GrantSource, LedgerEntry } from '../../engine/ledger';
 import type { IdentityKind, SubscriptionStatus } from '../../protocol/api';
 import type {
   AccountRecord,
@@ -6,11 +11,14 @@ import type {
   AuthorizationRequestRecord,
   CheckoutSessionRecord,
   CheckoutStatus,
+  InvoiceKind,
   InvoiceLineRecord,
   InvoiceRecord,
   InvoiceStatus,
+  PaymentMethodRecord,
   PaymentRecord,
   PortalSessionRecord,
+  SandboxBehaviour,
   SubscriptionRecord,
 } from '../store';
 
@@ -20,6 +28,7 @@ export interface AccountRow {
   password_hash: string;
   identity_kind: IdentityKind;
   created_at: string;
+  test_clock_at: string | null;
 }
 
 export const toAccount = (row: AccountRow): AccountRecord => ({
@@ -28,28 +37,168 @@ export const toAccount = (row: AccountRow): AccountRecord => ({
   passwordHash: row.password_hash,
   identityKind: row.identity_kind,
   createdAt: row.created_at,
+  testClockAt: row.test_clock_at,
 });
 
-export interface SubscriptionRow {
-  account_id: string;
+/** The columns that hold a BillingState (everything of a subscription row but its key and version). */
+export interface BillingStateColumns {
   plan_id: string;
   status: SubscriptionStatus;
+  time_zone: string;
+  anchor: Anchor;
+  /** The calendar's local start date, 'YYYY-MM-DD'. */
+  start_date: string;
   period_start: string;
   period_end: string;
   first_paid_at: string | null;
-  credits_limit: number;
-  credits_used: number;
+  charged_this_period: number;
+  allowance_this_period: number;
+  highest_plan_id: string;
+  credit_balance_cents: number;
+  scheduled_plan_id: string | null;
+  scheduled_effective_at: string | null;
+}
+
+export interface SubscriptionRow extends BillingStateColumns {
+  account_id: string;
+  version: number;
+}
+
+/** Row → engine state. */
+export function toBillingState(row: BillingStateColumns): BillingState {
+  return {
+    planId: row.plan_id,
+    status: row.status,
+    calendar: { anchor: row.anchor, timeZone: row.time_zone, startDate: parseLocalDate(row.start_date) },
+    period: { start: new Date(row.period_start), end: new Date(row.period_end) },
+    firstPaidAt: row.first_paid_at === null ? null : new Date(row.first_paid_at),
+    chargedThisPeriod: row.charged_this_period,
+    allowanceThisPeriod: row.allowance_this_period,
+    highestPlanThisPeriod: row.highest_plan_id,
+    creditBalanceCents: row.credit_balance_cents,
+    scheduledChange:
+      row.scheduled_plan_id === null || row.scheduled_effective_at === null
+        ? null
+        : { planId: row.scheduled_plan_id, effectiveAt: new Date(row.scheduled_effective_at) },
+  };
+}
+
+/** Engine state → row. */
+export function fromBillingState(state: BillingState): BillingStateColumns {
+  const { year, month, day } = state.calendar.startDate;
+  return {
+    plan_id: state.planId,
+    status: state.status,
+    time_zone: state.calendar.timeZone,
+    anchor: state.calendar.anchor,
+    start_date: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+    period_start: state.period.start.toISOString(),
+    period_end: state.period.end.toISOString(),
+    first_paid_at: state.firstPaidAt?.toISOString() ?? null,
+    charged_this_period: state.chargedThisPeriod,
+    allowance_this_period: state.allowanceThisPeriod,
+    highest_plan_id: state.highestPlanThisPeriod,
+    credit_balance_cents: state.creditBalanceCents,
+    scheduled_plan_id: state.scheduledChange?.planId ?? null,
+    scheduled_effective_at: state.scheduledChange?.effectiveAt.toISOString() ?? null,
+  };
 }
 
 export const toSubscription = (row: SubscriptionRow): SubscriptionRecord => ({
   accountId: row.account_id,
-  planId: row.plan_id,
-  status: row.status,
-  periodStart: row.period_start,
-  periodEnd: row.period_end,
-  firstPaidAt: row.first_paid_at,
-  creditsLimit: row.credits_limit,
-  creditsUsed: row.credits_used,
+  version: row.version,
+  state: toBillingState(row),
+});
+
+function parseLocalDate(text: string): { year: number; month: number; day: number } {
+  const [year, month, day] = text.split('-').map(Number);
+  return { year: year as number, month: month as number, day: day as number };
+}
+
+export interface LedgerEntryRow {
+  id: string;
+  account_id: string;
+  kind: LedgerEntry['kind'];
+  at: string;
+  amount: number;
+  reason: string;
+  source: GrantSource | null;
+  expires_at: string | null;
+  grant_id: string | null;
+  spend_id: string | null;
+  cents_per_credit: number | null;
+}
+
+/** Row → ledger entry; a row missing a column its kind needs is a corrupt ledger, not a value to guess. */
+export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
+  const base = { id: row.id, at: new Date(row.at), amount: row.amount, reason: row.reason };
+  const need = <T>(value: T | null, column: string): T => {
+    if (value === null) throw new Error(`ledger entry ${row.id} (${row.kind}) has no ${column}`);
+    return value;
+  };
+  switch (row.kind) {
+    case 'grant':
+      return { ...base, kind: 'grant', source: need(row.source, 'source'), expiresAt: row.expires_at === null ? null : new Date(row.expires_at) };
+    case 'debit':
+      return { ...base, kind: 'debit', grantId: need(row.grant_id, 'grant_id'), spendId: need(row.spend_id, 'spend_id') };
+    case 'overage':
+      return { ...base, kind: 'overage', spendId: need(row.spend_id, 'spend_id'), centsPerCredit: need(row.cents_per_credit, 'cents_per_credit') };
+    case 'expiry':
+      return { ...base, kind: 'expiry', grantId: need(row.grant_id, 'grant_id') };
+    case 'revocation':
+      return { ...base, kind: 'revocation', grantId: need(row.grant_id, 'grant_id') };
+  }
+}
+
+/** Ledger entry → row (without the account and the time it was recorded). */
+export function fromLedgerEntry(entry: LedgerEntry): Omit<LedgerEntryRow, 'account_id'> {
+  const row: Omit<LedgerEntryRow, 'account_id'> = {
+    id: entry.id,
+    kind: entry.kind,
+    at: entry.at.toISOString(),
+    amount: entry.amount,
+    reason: entry.reason,
+    source: null,
+    expires_at: null,
+    grant_id: null,
+    spend_id: null,
+    cents_per_credit: null,
+  };
+  switch (entry.kind) {
+    case 'grant':
+      return { ...row, source: entry.source, expires_at: entry.expiresAt?.toISOString() ?? null };
+    case 'debit':
+      return { ...row, grant_id: entry.grantId, spend_id: entry.spendId };
+    case 'overage':
+      return { ...row, spend_id: entry.spendId, cents_per_credit: entry.centsPerCredit };
+    case 'expiry':
+    case 'revocation':
+      return { ...row, grant_id: entry.grantId };
+  }
+}
+
+export interface PaymentMethodRow {
+  id: string;
+  account_id: string;
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+  sandbox_behaviour: SandboxBehaviour;
+  is_default: 0 | 1;
+  created_at: string;
+}
+
+export const toPaymentMethod = (row: PaymentMethodRow): PaymentMethodRecord => ({
+  id: row.id,
+  accountId: row.account_id,
+  brand: row.brand,
+  last4: row.last4,
+  expMonth: row.exp_month,
+  expYear: row.exp_year,
+  sandboxBehaviour: row.sandbox_behaviour,
+  isDefault: row.is_default === 1,
+  createdAt: row.created_at,
 });
 
 export interface AuthorizationRequestRow {
@@ -136,13 +285,21 @@ export interface InvoiceRow {
   id: string;
   number: string;
   account_id: string;
+  kind: InvoiceKind;
   total_cents: number;
   status: InvoiceStatus;
   issued_at: string;
   email: string;
+  period_start: string | null;
+  period_end: string | null;
+  billing_name: string | null;
+  billing_address: string | null;
+  billing_tax_id: string | null;
+  tax_rate_basis_points: number;
 }
 
 export interface InvoiceLineRow {
+  kind: InvoiceLineKind;
   description: string;
   amount_cents: number;
 }
@@ -151,17 +308,22 @@ export const toInvoice = (row: InvoiceRow, lines: InvoiceLineRow[]): InvoiceReco
   id: row.id,
   number: row.number,
   accountId: row.account_id,
+  kind: row.kind,
   totalCents: row.total_cents,
   status: row.status,
   issuedAt: row.issued_at,
   email: row.email,
-  lines: lines.map((line): InvoiceLineRecord => ({ description: line.description, amountCents: line.amount_cents })),
+  periodStart: row.period_start,
+  periodEnd: row.period_end,
+  billing: { name: row.billing_name, address: row.billing_address, taxId: row.billing_tax_id, taxRateBasisPoints: row.tax_rate_basis_points },
+  lines: lines.map((line): InvoiceLineRecord => ({ kind: line.kind, description: line.description, amountCents: line.amount_cents })),
 });
 
 export interface PaymentRow {
   id: string;
   account_id: string;
   invoice_id: string | null;
+  payment_method_id: string | null;
   amount_cents: number;
   card_brand: string;
   card_last4: string;
@@ -174,6 +336,7 @@ export const toPayment = (row: PaymentRow): PaymentRecord => ({
   id: row.id,
   accountId: row.account_id,
   invoiceId: row.invoice_id,
+  paymentMethodId: row.payment_method_id,
   amountCents: row.amount_cents,
   cardBrand: row.card_brand,
   cardLast4: row.card_last4,

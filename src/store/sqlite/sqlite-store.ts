@@ -2,20 +2,30 @@
 // IMMEDIATE transactions (the write lock is taken before the first read, so a read-then-write
 // cannot interleave with another writer) and conditional updates whose row counts are checked.
 import type Database from 'better-sqlite3';
+import type { BillingState } from '../../engine/billing-state';
+import { NO_BILLING_DETAILS, type BillingDetails } from '../../engine/invoice';
+import type { LedgerEntry } from '../../engine/ledger';
 import { migrations } from '../migrations';
 import type {
   AccessTokenRecord,
   AccountRecord,
   AuthCodeRecord,
   AuthorizationRequestRecord,
+  BillingChange,
+  BillingChangeResult,
   CheckoutSessionRecord,
   CompleteCheckoutInput,
   CompleteCheckoutResult,
+  FailedPaymentInput,
   IdempotencyRecord,
   InvoiceRecord,
   NewIdempotencyRecord,
+  NewInvoice,
+  PaymentMethodRecord,
   PaymentRecord,
+  PlanChangeInput,
   PortalSessionRecord,
+  RenewalInput,
   Store,
   SubscriptionRecord,
   Timestamp,
@@ -24,12 +34,16 @@ import { invoiceNumber } from '../store';
 import { migrate, type MigrationReport } from './migrate';
 import { openDatabase } from './open';
 import {
+  fromBillingState,
+  fromLedgerEntry,
   toAccount,
   toAuthCode,
   toAuthorizationRequest,
   toCheckoutSession,
   toInvoice,
+  toLedgerEntry,
   toPayment,
+  toPaymentMethod,
   toPortalSession,
   toSubscription,
   type AccountRow,
@@ -38,6 +52,8 @@ import {
   type CheckoutSessionRow,
   type InvoiceLineRow,
   type InvoiceRow,
+  type LedgerEntryRow,
+  type PaymentMethodRow,
   type PaymentRow,
   type PortalSessionRow,
   type SubscriptionRow,
@@ -70,28 +86,19 @@ export class SqliteStore implements Store {
     return this.db.pragma(name, { simple: true });
   }
 
-  async createAccount(account: AccountRecord, subscription: Omit<SubscriptionRecord, 'accountId'>): Promise<'created' | 'email-taken'> {
+  async createAccount(account: AccountRecord, subscription: BillingState, ledger: LedgerEntry[]): Promise<'created' | 'email-taken'> {
     try {
       this.db
         .transaction(() => {
           this.db
-            .prepare('INSERT INTO accounts (id, email, password_hash, identity_kind, created_at) VALUES (?, ?, ?, ?, ?)')
-            .run(account.id, account.email, account.passwordHash, account.identityKind, account.createdAt);
+            .prepare('INSERT INTO accounts (id, email, password_hash, identity_kind, created_at, test_clock_at) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(account.id, account.email, account.passwordHash, account.identityKind, account.createdAt, account.testClockAt);
+          const columns = fromBillingState(subscription);
+          const names = Object.keys(columns);
           this.db
-            .prepare(
-              `INSERT INTO subscriptions (account_id, plan_id, status, period_start, period_end, first_paid_at, credits_limit, credits_used)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              account.id,
-              subscription.planId,
-              subscription.status,
-              subscription.periodStart,
-              subscription.periodEnd,
-              subscription.firstPaidAt,
-              subscription.creditsLimit,
-              subscription.creditsUsed,
-            );
+            .prepare(`INSERT INTO subscriptions (account_id, ${names.join(', ')}) VALUES (@account_id, ${names.map((n) => `@${n}`).join(', ')})`)
+            .run({ account_id: account.id, ...columns });
+          this.insertLedgerEntries(account.id, ledger, account.createdAt);
         })
         .immediate();
       return 'created';
@@ -115,6 +122,61 @@ export class SqliteStore implements Store {
   async findSubscription(accountId: string): Promise<SubscriptionRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM subscriptions WHERE account_id = ?').get(accountId) as SubscriptionRow | undefined;
     return row && toSubscription(row);
+  }
+
+  async listAccountsDueForRenewal(now: Timestamp): Promise<string[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT subscriptions.account_id AS id FROM subscriptions JOIN accounts ON accounts.id = subscriptions.account_id
+          WHERE accounts.test_clock_at IS NULL AND subscriptions.period_end <= ? ORDER BY subscriptions.period_end`,
+      )
+      .all(now) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  async listLedgerEntries(accountId: string): Promise<LedgerEntry[]> {
+    const rows = this.db.prepare('SELECT * FROM ledger_entries WHERE account_id = ? ORDER BY seq').all(accountId) as LedgerEntryRow[];
+    return rows.map(toLedgerEntry);
+  }
+
+  async appendLedgerEntries(accountId: string, entries: LedgerEntry[], expectedLength: number, now: Timestamp): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        if (this.ledgerLength(accountId) !== expectedLength) return false;
+        this.insertLedgerEntries(accountId, entries, now);
+        return true;
+      })
+      .immediate();
+  }
+
+  async findBillingDetails(accountId: string): Promise<BillingDetails> {
+    const row = this.db.prepare('SELECT name, address, tax_id, tax_rate_basis_points FROM billing_details WHERE account_id = ?').get(accountId) as
+      | { name: string | null; address: string | null; tax_id: string | null; tax_rate_basis_points: number }
+      | undefined;
+    if (!row) return { ...NO_BILLING_DETAILS };
+    return { name: row.name, address: row.address, taxId: row.tax_id, taxRateBasisPoints: row.tax_rate_basis_points };
+  }
+
+  async saveBillingDetails(accountId: string, details: BillingDetails, now: Timestamp): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO billing_details (account_id, name, address, tax_id, tax_rate_basis_points, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET name = excluded.name, address = excluded.address, tax_id = excluded.tax_id,
+           tax_rate_basis_points = excluded.tax_rate_basis_points, updated_at = excluded.updated_at`,
+      )
+      .run(accountId, details.name, details.address, details.taxId, details.taxRateBasisPoints, now);
+  }
+
+  async findDefaultPaymentMethod(accountId: string): Promise<PaymentMethodRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM payment_methods WHERE account_id = ? AND is_default = 1').get(accountId) as PaymentMethodRow | undefined;
+    return row && toPaymentMethod(row);
+  }
+
+  async listPaymentMethods(accountId: string): Promise<PaymentMethodRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM payment_methods WHERE account_id = ? ORDER BY is_default DESC, created_at DESC, rowid DESC')
+      .all(accountId) as PaymentMethodRow[];
+    return rows.map(toPaymentMethod);
   }
 
   async createAuthorizationRequest(request: AuthorizationRequestRecord): Promise<void> {
@@ -206,78 +268,119 @@ export class SqliteStore implements Store {
   }
 
   async completeCheckout(input: CompleteCheckoutInput): Promise<CompleteCheckoutResult> {
-    const totalCents = input.invoice.lines.reduce((sum, line) => sum + line.amountCents, 0);
     try {
-      return this.completeCheckoutTransaction(input, totalCents);
+      return this.db
+        .transaction((): CompleteCheckoutResult => {
+          // The conditional update is the guard against a double submit: only one request can move
+          // the session from open to complete; the other sees zero changed rows and records nothing.
+          const completed = this.db
+            .prepare(`UPDATE checkout_sessions SET status = 'complete', completed_at = ? WHERE id = ? AND account_id = ? AND status = 'open'`)
+            .run(input.now, input.sessionId, input.accountId);
+          if (completed.changes !== 1) return { kind: 'already-complete' };
+          // Saved before the payment that references it.
+          const method = input.paymentMethod;
+          this.db.prepare('UPDATE payment_methods SET is_default = 0 WHERE account_id = ? AND is_default = 1').run(input.accountId);
+          this.db
+            .prepare(
+              `INSERT INTO payment_methods (id, account_id, brand, last4, exp_month, exp_year, sandbox_behaviour, is_default, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+            )
+            .run(method.id, input.accountId, method.brand, method.last4, method.expMonth, method.expYear, method.sandboxBehaviour, input.now);
+          const invoice = this.writeBillingChange(input);
+          this.db.prepare('UPDATE checkout_sessions SET invoice_id = ? WHERE id = ?').run(invoice?.id ?? null, input.sessionId);
+          return { kind: 'completed', invoice };
+        })
+        .immediate();
     } catch (error) {
-      if (error instanceof PlanChanged) return { kind: 'plan-changed' };
+      // Thrown inside the transaction so that the session completion is undone with the rest.
+      if (error instanceof Conflict) return { kind: 'subscription-changed' };
       throw error;
     }
   }
 
-  private completeCheckoutTransaction(input: CompleteCheckoutInput, totalCents: number): CompleteCheckoutResult {
-    return this.db
-      .transaction((): CompleteCheckoutResult => {
-        // The conditional update is the guard against a double submit: only one request can move
-        // the session from open to complete; the other sees zero changed rows and charges nothing.
-        const completed = this.db
-          .prepare(`UPDATE checkout_sessions SET status = 'complete', completed_at = ? WHERE id = ? AND account_id = ? AND status = 'open'`)
-          .run(input.now, input.sessionId, input.accountId);
-        if (completed.changes !== 1) return { kind: 'already-complete' };
-
-        const changedPlan = this.db
-          .prepare(
-            `UPDATE subscriptions
-                SET plan_id = ?, status = 'active', first_paid_at = COALESCE(first_paid_at, ?),
-                    credits_limit = ?, period_start = ?, period_end = ?
-              WHERE account_id = ? AND plan_id = ?`,
-          )
-          .run(input.toPlanId, input.now, input.creditsLimit, input.periodStart, input.periodEnd, input.accountId, input.fromPlanId);
-        if (changedPlan.changes !== 1) {
-          // Another checkout changed the plan first: undo the session completion with the rest.
-          throw new PlanChanged();
-        }
-
-        const { next } = this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM invoices').get() as { next: number };
-        const number = invoiceNumber(next);
-        this.db
-          .prepare(`INSERT INTO invoices (id, seq, number, account_id, total_cents, status, issued_at, email) VALUES (?, ?, ?, ?, ?, 'paid', ?, ?)`)
-          .run(input.invoice.id, next, number, input.accountId, totalCents, input.now, input.invoice.email);
-        const addLine = this.db.prepare('INSERT INTO invoice_lines (invoice_id, position, description, amount_cents) VALUES (?, ?, ?, ?)');
-        input.invoice.lines.forEach((line, position) => addLine.run(input.invoice.id, position, line.description, line.amountCents));
-
-        this.db
-          .prepare(
-            `INSERT INTO payments (id, account_id, invoice_id, amount_cents, card_brand, card_last4, status, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'succeeded', ?)`,
-          )
-          .run(input.payment.id, input.accountId, input.invoice.id, totalCents, input.payment.cardBrand, input.payment.cardLast4, input.now);
-        this.db.prepare('UPDATE checkout_sessions SET invoice_id = ? WHERE id = ?').run(input.invoice.id, input.sessionId);
-
-        return {
-          kind: 'completed',
-          invoice: {
-            id: input.invoice.id,
-            number,
-            accountId: input.accountId,
-            totalCents,
-            status: 'paid',
-            issuedAt: input.now,
-            email: input.invoice.email,
-            lines: input.invoice.lines,
-          },
-        };
-      })
-      .immediate();
+  async applyPlanChange(input: PlanChangeInput): Promise<BillingChangeResult> {
+    try {
+      return this.db
+        .transaction((): BillingChangeResult => {
+          const { idempotency } = input;
+          if (idempotency) {
+            // First, so that a concurrent twin holding the same key records nothing at all; the
+            // answer is filled in below, once the invoice has its number.
+            this.db
+              .prepare(`INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, '', ?)`)
+              .run(input.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, input.now);
+          }
+          const invoice = this.writeBillingChange(input);
+          if (idempotency) {
+            this.db
+              .prepare('UPDATE idempotency_keys SET response_json = ? WHERE account_id = ? AND key = ?')
+              .run(idempotency.responseJson(invoice), input.accountId, idempotency.key);
+          }
+          return { kind: 'applied', invoice };
+        })
+        .immediate();
+    } catch (error) {
+      if (error instanceof Conflict) return { kind: 'conflict' };
+      if (isUniqueViolation(error, 'idempotency_keys.')) return { kind: 'key-taken' };
+      throw error;
+    }
   }
 
-  async recordFailedPayment(payment: Omit<PaymentRecord, 'status' | 'invoiceId'> & { failureMessage: string }): Promise<void> {
+  async recordRenewal(input: RenewalInput): Promise<BillingChangeResult> {
+    try {
+      return this.db
+        .transaction((): BillingChangeResult => {
+          const invoice = this.writeBillingChange(input);
+          if (input.testClockAt !== null) this.setTestClock(input.accountId, input.testClockAt);
+          return { kind: 'applied', invoice };
+        })
+        .immediate();
+    } catch (error) {
+      if (error instanceof Conflict) return { kind: 'conflict' };
+      throw error;
+    }
+  }
+
+  async moveTestClock(input: {
+    accountId: string;
+    to: Timestamp;
+    expectedVersion: number;
+    expectedLedgerLength: number;
+    ledger: LedgerEntry[];
+    now: Timestamp;
+  }): Promise<boolean> {
+    try {
+      return this.db
+        .transaction(() => {
+          const current = this.db.prepare('SELECT version FROM subscriptions WHERE account_id = ?').get(input.accountId) as { version: number } | undefined;
+          if (current?.version !== input.expectedVersion || this.ledgerLength(input.accountId) !== input.expectedLedgerLength) return false;
+          this.insertLedgerEntries(input.accountId, input.ledger, input.now);
+          this.setTestClock(input.accountId, input.to);
+          return true;
+        })
+        .immediate();
+    } catch (error) {
+      if (error instanceof Conflict) return false;
+      throw error;
+    }
+  }
+
+  async recordFailedPayment(payment: FailedPaymentInput): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO payments (id, account_id, invoice_id, amount_cents, card_brand, card_last4, status, failure_message, created_at)
-         VALUES (?, ?, NULL, ?, ?, ?, 'failed', ?, ?)`,
+        `INSERT INTO payments (id, account_id, invoice_id, payment_method_id, amount_cents, card_brand, card_last4, status, failure_message, created_at)
+         VALUES (?, ?, NULL, ?, ?, ?, ?, 'failed', ?, ?)`,
       )
-      .run(payment.id, payment.accountId, payment.amountCents, payment.cardBrand, payment.cardLast4, payment.failureMessage, payment.createdAt);
+      .run(
+        payment.id,
+        payment.accountId,
+        payment.paymentMethodId ?? null,
+        payment.amountCents,
+        payment.cardBrand,
+        payment.cardLast4,
+        payment.failureMessage,
+        payment.createdAt,
+      );
   }
 
   async createPortalSession(session: PortalSessionRecord): Promise<void> {
@@ -312,12 +415,120 @@ export class SqliteStore implements Store {
 
   private linesOf(invoiceId: string): InvoiceLineRow[] {
     return this.db
-      .prepare('SELECT description, amount_cents FROM invoice_lines WHERE invoice_id = ? ORDER BY position')
+      .prepare('SELECT kind, description, amount_cents FROM invoice_lines WHERE invoice_id = ? ORDER BY position')
       .all(invoiceId) as InvoiceLineRow[];
+  }
+
+  /**
+   * The part every billing event shares, inside the caller's transaction: the conditional update of
+   * the subscription (throws Conflict when it moved on), the ledger entries, the invoice and its
+   * payment. Returns the issued invoice.
+   */
+  private writeBillingChange(change: BillingChange): InvoiceRecord | null {
+    if (change.expectedLedgerLength !== undefined && this.ledgerLength(change.accountId) !== change.expectedLedgerLength) throw new Conflict();
+    const columns = fromBillingState(change.state);
+    const assignments = Object.keys(columns).map((name) => `${name} = @${name}`);
+    const updated = this.db
+      .prepare(`UPDATE subscriptions SET ${assignments.join(', ')}, version = version + 1 WHERE account_id = @account_id AND version = @expected_version`)
+      .run({ ...columns, account_id: change.accountId, expected_version: change.expectedVersion });
+    if (updated.changes !== 1) throw new Conflict();
+
+    this.insertLedgerEntries(change.accountId, change.ledger, change.now);
+    const invoice = change.invoice && this.insertInvoice(change.accountId, change.invoice, change.now);
+    const { payment } = change;
+    if (payment) {
+      this.db
+        .prepare(
+          `INSERT INTO payments (id, account_id, invoice_id, payment_method_id, amount_cents, card_brand, card_last4, status, failure_message, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          payment.id,
+          change.accountId,
+          invoice?.id ?? null,
+          payment.paymentMethodId,
+          payment.amountCents,
+          payment.cardBrand,
+          payment.cardLast4,
+          payment.status,
+          payment.failureMessage,
+          change.now,
+        );
+    }
+    return invoice;
+  }
+
+  private insertInvoice(accountId: string, invoice: NewInvoice, now: Timestamp): InvoiceRecord {
+    const { draft } = invoice;
+    const totalCents = draft.lines.reduce((sum, line) => sum + line.amountCents, 0);
+    if (totalCents !== draft.totalCents) throw new Error(`invoice ${invoice.id}: total ${draft.totalCents} is not the sum of its lines (${totalCents})`);
+    const billing = draft.billing ?? NO_BILLING_DETAILS;
+    const { next } = this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM invoices').get() as { next: number };
+    const number = invoiceNumber(next);
+    this.db
+      .prepare(
+        `INSERT INTO invoices (id, seq, number, account_id, kind, total_cents, status, issued_at, email, period_start, period_end,
+                               billing_name, billing_address, billing_tax_id, tax_rate_basis_points)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        invoice.id,
+        next,
+        number,
+        accountId,
+        invoice.kind,
+        totalCents,
+        invoice.status,
+        now,
+        invoice.email,
+        invoice.periodStart,
+        invoice.periodEnd,
+        billing.name,
+        billing.address,
+        billing.taxId,
+        billing.taxRateBasisPoints,
+      );
+    const addLine = this.db.prepare('INSERT INTO invoice_lines (invoice_id, position, kind, description, amount_cents) VALUES (?, ?, ?, ?, ?)');
+    draft.lines.forEach((line, position) => addLine.run(invoice.id, position, line.kind, line.description, line.amountCents));
+    return {
+      id: invoice.id,
+      number,
+      accountId,
+      kind: invoice.kind,
+      totalCents,
+      status: invoice.status,
+      issuedAt: now,
+      email: invoice.email,
+      periodStart: invoice.periodStart,
+      periodEnd: invoice.periodEnd,
+      billing: { ...billing },
+      lines: draft.lines.map((line) => ({ ...line })),
+    };
+  }
+
+  private insertLedgerEntries(accountId: string, entries: readonly LedgerEntry[], now: Timestamp): void {
+    const insert = this.db.prepare(
+      `INSERT INTO ledger_entries (id, account_id, kind, at, amount, reason, source, expires_at, grant_id, spend_id, cents_per_credit, recorded_at)
+       VALUES (@id, @account_id, @kind, @at, @amount, @reason, @source, @expires_at, @grant_id, @spend_id, @cents_per_credit, @recorded_at)`,
+    );
+    for (const entry of entries) insert.run({ ...fromLedgerEntry(entry), account_id: accountId, recorded_at: now });
+  }
+
+  private ledgerLength(accountId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM ledger_entries WHERE account_id = ?').get(accountId) as { n: number }).n;
+  }
+
+  /** Test clocks only move forward. */
+  private setTestClock(accountId: string, to: Timestamp): void {
+    const moved = this.db
+      .prepare('UPDATE accounts SET test_clock_at = ? WHERE id = ? AND (test_clock_at IS NULL OR test_clock_at <= ?)')
+      .run(to, accountId, to);
+    if (moved.changes !== 1) throw new Conflict();
   }
 }
 
-class PlanChanged extends Error {}
+/** Thrown inside a transaction to roll it back when a conditional write finds the data moved on. */
+class Conflict extends Error {}
 
 function isUniqueViolation(error: unknown, columnPrefix: string): boolean {
   const sqliteError = error as { code?: unknown; message?: unknown };

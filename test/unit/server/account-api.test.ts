@@ -18,7 +18,7 @@ describe('server: catalog and account state', () => {
     assert.equal(plans.find((plan) => plan.id === 'pro')?.monthlyCredits, 100000);
   });
 
-  it('puts a new account on Free, active, for the calendar month, with the full allowance unused', async () => {
+  it('puts a new account on Free, active, for the calendar month, with the full allowance unused and the welcome bonus', async () => {
     const token = await signUpAndGetToken(server.baseUrl, 'new@example.com', 'a good password');
     const response = await apiRequest(server.baseUrl, 'GET', '/api/account', { token: token.accessToken });
     assert.equal(response.status, 200);
@@ -30,8 +30,12 @@ describe('server: catalog and account state', () => {
         hasPaidPlan: false,
         currentPeriodStart: '2026-02-01T00:00:00.000Z',
         currentPeriodEnd: '2026-03-01T00:00:00.000Z',
+        scheduledChange: null,
+        nextBillingDate: null,
+        nextAmountCents: null,
       },
-      credits: { limit: 5000, used: 0, remaining: 5000 },
+      // 500 welcome credits, 30 days from sign-up (Feb 10, 15:00 → Mar 12, 15:00).
+      credits: { limit: 5000, used: 0, remaining: 5000, bonus: { remaining: 50000, expiresAt: '2026-03-12T15:00:00.000Z' }, overageUsed: 0, overageCents: 0 },
     });
   });
 

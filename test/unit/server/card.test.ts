@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { cardBrand, isExpired, isLuhnValid, isValidCvc, normalizeCardNumber, parseExpiry } from '../../../src/server/payments/card';
-import { DECLINED_MESSAGE, SandboxProcessor } from '../../../src/server/payments/sandbox';
+import { DECLINED_MESSAGE, SANDBOX_CARDS, SandboxProcessor } from '../../../src/server/payments/sandbox';
 
 function withCheckDigit(payload: string): string {
   for (let digit = 0; digit <= 9; digit++) if (isLuhnValid(payload + digit)) return payload + digit;
@@ -52,7 +52,7 @@ describe('server: card rules and the sandbox processor', () => {
     assert.equal(isExpired({ month: 12, year: 2025 }, at), true);
   });
 
-  it('succeeds with 4242…, declines 4000…0002, and returns only brand and last four', async () => {
+  it('succeeds with 4242…, declines 4000…0002, and returns only brand, last four and expiry', async () => {
     const processor = new SandboxProcessor();
     const card = { expiry: { month: 12, year: 2049 }, cvc: '123', holderName: 'Ada' };
     const at = new Date('2026-11-12T00:00:00Z');
@@ -60,6 +60,7 @@ describe('server: card rules and the sandbox processor', () => {
       ok: true,
       brand: 'visa',
       last4: '4242',
+      reusable: { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' },
     });
     assert.deepEqual(await processor.charge({ amountCents: 100, card: { ...card, number: '4000000000000002' }, idempotencyKey: 'k', at }), {
       ok: false,
@@ -70,5 +71,21 @@ describe('server: card rules and the sandbox processor', () => {
     assert.equal((await processor.charge({ amountCents: 100, card: { ...card, number: '5555555555554444' }, idempotencyKey: 'k', at })).ok, true);
     const expired = await processor.charge({ amountCents: 100, card: { ...card, number: '4242424242424242', expiry: { month: 10, year: 2026 } }, idempotencyKey: 'k', at });
     assert.equal(expired.ok, false);
+  });
+
+  it('charges a saved card again: 4242… keeps succeeding, 4000…0341 succeeds once and then declines', async () => {
+    const processor = new SandboxProcessor();
+    const at = new Date('2026-11-12T00:00:00Z');
+    const card = { expiry: { month: 12, year: 2049 }, cvc: '123', holderName: 'Ada' };
+    const first = await processor.charge({ amountCents: 2000, card: { ...card, number: SANDBOX_CARDS.declinesAfterFirstCharge }, idempotencyKey: 'k', at });
+    assert.ok(first.ok, 'the first charge, at checkout, succeeds');
+    assert.equal(first.reusable.sandboxBehaviour, 'declines');
+    const later = await processor.chargeSaved({ amountCents: 2000, paymentMethod: { id: 'pm_1', ...first.reusable }, idempotencyKey: 'k2', at });
+    assert.deepEqual(later, { ok: false, brand: 'visa', last4: '0341', message: DECLINED_MESSAGE });
+
+    const good = { id: 'pm_2', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' as const };
+    assert.deepEqual(await processor.chargeSaved({ amountCents: 2000, paymentMethod: good, idempotencyKey: 'k3', at }), { ok: true, brand: 'visa', last4: '4242' });
+    const expired = await processor.chargeSaved({ amountCents: 2000, paymentMethod: { ...good, expMonth: 10, expYear: 2026 }, idempotencyKey: 'k4', at });
+    assert.deepEqual(expired, { ok: false, brand: 'visa', last4: '4242', message: 'Your card has expired.' });
   });
 });

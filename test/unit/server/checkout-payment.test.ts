@@ -10,6 +10,7 @@ import {
   payCheckout,
   postForm,
   signUpAndGetToken,
+  spendCredits,
   startTestServer,
   TEST_CARD_EXPIRY,
   TEST_CARDS,
@@ -59,23 +60,55 @@ describe('server: paying at checkout', () => {
     assert.equal(state.plan.id, 'pro');
     assert.equal(state.subscription.status, 'active');
     assert.equal(state.subscription.hasPaidPlan, true);
-    assert.deepEqual(state.credits, { limit: 100000, used: 0, remaining: 100000 });
+    assert.deepEqual(state.credits, {
+      limit: 100000,
+      used: 0,
+      remaining: 100000,
+      bonus: { remaining: 50000, expiresAt: '2026-12-12T10:00:00.000Z' },
+      overageUsed: 0,
+      overageCents: 0,
+    });
+    assert.equal(state.subscription.nextBillingDate, '2026-12-01T00:00:00.000Z');
+    assert.equal(state.subscription.nextAmountCents, 2000);
 
     const invoices = await server.store.listInvoices(accountId);
     assert.equal(invoices.length, 1);
     const invoice = invoices[0];
-    assert.ok(invoice);
+    assert.ok(invoice, 'the checkout issued an invoice');
     assert.match(invoice.number, /^TALLY-\d{6}$/);
     assert.equal(invoice.totalCents, invoice.lines.reduce((sum, line) => sum + line.amountCents, 0));
     const previewed = /id="due-today">([^<]+)</.exec(page.html)?.[1];
     assert.equal(formatMoney(invoice.totalCents), previewed);
     assert.equal(invoice.totalCents, 1267);
     assert.equal(invoice.email, 'payer@example.com');
+    assert.equal(invoice.kind, 'checkout');
+    assert.deepEqual(invoice.lines, [{ kind: 'subscription', description: 'Pro plan, 19 of 30 days', amountCents: 1267 }]);
+    assert.deepEqual([invoice.periodStart, invoice.periodEnd], ['2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+    assert.deepEqual(invoice.billing, { name: null, address: null, taxId: null, taxRateBasisPoints: 0 });
+
+    const methods = await server.store.listPaymentMethods(accountId);
+    assert.deepEqual(
+      methods.map((m) => ({ brand: m.brand, last4: m.last4, exp: `${m.expMonth}/${m.expYear}`, behaviour: m.sandboxBehaviour, isDefault: m.isDefault })),
+      [{ brand: 'visa', last4: '4242', exp: '12/2049', behaviour: 'succeeds', isDefault: true }],
+      'the card it charged is saved as the default payment method',
+    );
+    assert.match(methods[0]?.id ?? '', /^pm_/);
 
     const payments = await server.store.listPayments(accountId);
     assert.deepEqual(
-      payments.map((p) => ({ status: p.status, amount: p.amountCents, brand: p.cardBrand, last4: p.cardLast4, invoiceId: p.invoiceId })),
-      [{ status: 'succeeded', amount: 1267, brand: 'visa', last4: '4242', invoiceId: invoice.id }],
+      payments.map((p) => ({ status: p.status, amount: p.amountCents, brand: p.cardBrand, last4: p.cardLast4, invoiceId: p.invoiceId, method: p.paymentMethodId })),
+      [{ status: 'succeeded', amount: 1267, brand: 'visa', last4: '4242', invoiceId: invoice.id, method: methods[0]?.id }],
+    );
+
+    // The allowance is topped up in the ledger: Free's 50 credits plus a grant of the difference.
+    const grants = (await server.store.listLedgerEntries(accountId)).filter((e) => e.kind === 'grant');
+    assert.deepEqual(
+      grants.map((g) => g.kind === 'grant' && [g.source, g.amount, g.expiresAt?.toISOString()]),
+      [
+        ['allowance', 5000, '2026-12-01T00:00:00.000Z'],
+        ['welcome-bonus', 50000, '2026-12-12T10:00:00.000Z'],
+        ['allowance', 95000, '2026-12-01T00:00:00.000Z'],
+      ],
     );
 
     const success = await fetch(`${server.baseUrl}${result.location}`);
@@ -93,10 +126,12 @@ describe('server: paying at checkout', () => {
   });
 
   it('keeps the credits already used when the allowance grows', async () => {
-    server.sql('UPDATE subscriptions SET credits_used = 4200 WHERE account_id = ?', accountId);
+    // The welcome bonus is spent first: 500 credits of it, then 42 of Free's 50.
+    await spendCredits(server, accountId, { credits: 50000 + 4200, at: new Date(NOW) });
+    assert.deepEqual((await accountState()).credits, { limit: 5000, used: 4200, remaining: 800, bonus: null, overageUsed: 0, overageCents: 0 });
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
     await payCheckout(session.url);
-    assert.deepEqual((await accountState()).credits, { limit: 100000, used: 4200, remaining: 95800 });
+    assert.deepEqual((await accountState()).credits, { limit: 100000, used: 4200, remaining: 95800, bonus: null, overageUsed: 0, overageCents: 0 });
   });
 
   it('declines the decline card with 402, leaving the plan on Free and issuing no invoice', async () => {

@@ -13,6 +13,7 @@ describe('server: configuration', () => {
       catalogPath: defaultCatalogPath(),
       publicUrl: 'http://127.0.0.1:3417',
       logLevel: 'warn',
+      testClocks: true,
     });
     assert.equal(defaultCatalogPath(), resolve(__dirname, '../../../catalog/default.json'));
     assert.ok(existsSync(defaultCatalogPath()));
@@ -27,6 +28,7 @@ describe('server: configuration', () => {
         TALLY_CATALOG: '/etc/tally/catalog.json',
         TALLY_PUBLIC_URL: 'https://tally.example.com/',
         TALLY_LOG_LEVEL: 'INFO',
+        TALLY_TEST_CLOCKS: 'OFF',
       },
       '/srv/tally',
     );
@@ -37,6 +39,7 @@ describe('server: configuration', () => {
       catalogPath: '/etc/tally/catalog.json',
       publicUrl: 'https://tally.example.com',
       logLevel: 'info',
+      testClocks: false,
     });
   });
 
@@ -50,5 +53,6 @@ describe('server: configuration', () => {
     assert.throws(() => loadConfig({ TALLY_PUBLIC_URL: 'ftp://x' }), /TALLY_PUBLIC_URL must use http or https/);
     assert.throws(() => loadConfig({ TALLY_PUBLIC_URL: 'https://x.example/tally' }), /without a path/);
     assert.throws(() => loadConfig({ TALLY_LOG_LEVEL: 'loud' }), /TALLY_LOG_LEVEL/);
+    assert.throws(() => loadConfig({ TALLY_TEST_CLOCKS: 'yes' }), /TALLY_TEST_CLOCKS must be on or off, got "yes"/);
   });
 });

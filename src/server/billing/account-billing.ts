@@ -1,0 +1,38 @@
+// Everything billing needs to know about one account at one instant. Reading it first brings the
+// account up to date: renewals due by the account's clock run before anything is previewed,
+// charged or shown, so no handler ever works on a period that has already ended.
+import type { BillingDetails } from '../../engine/invoice';
+import type { LedgerEntry } from '../../engine/ledger';
+import type { ChangeContext } from '../../engine/plan-change';
+import type { AccountRecord, SubscriptionRecord } from '../../store/store';
+import { clockFor, type ServerContext } from '../context';
+import { allowanceRemaining } from './ledger';
+import { advanceAccount } from './renewals';
+
+export interface AccountBilling {
+  account: AccountRecord;
+  subscription: SubscriptionRecord;
+  ledger: LedgerEntry[];
+  billing: BillingDetails;
+  /** The account's "now": its test clock, or the real clock. */
+  now: Date;
+}
+
+/** The account's billing as of its clock, after running the renewals due by then; undefined without a subscription. */
+export async function loadAccountBilling(context: ServerContext, account: AccountRecord): Promise<AccountBilling | undefined> {
+  const now = clockFor(context, account);
+  let subscription = await context.store.findSubscription(account.id);
+  if (!subscription) return undefined;
+  if (subscription.state.period.end.getTime() <= now.getTime()) {
+    await advanceAccount(context, account, now, { testClock: account.testClockAt !== null });
+    subscription = await context.store.findSubscription(account.id);
+    if (!subscription) return undefined;
+  }
+  const [ledger, billing] = await Promise.all([context.store.listLedgerEntries(account.id), context.store.findBillingDetails(account.id)]);
+  return { account, subscription, ledger, billing, now };
+}
+
+/** What the engine's previewChange needs besides the state. */
+export function changeContextOf(billing: AccountBilling): ChangeContext {
+  return { billing: billing.billing, allowanceRemaining: allowanceRemaining(billing.ledger, billing.subscription.state, billing.now) };
+}

@@ -1,0 +1,137 @@
+// Plan changes on a saved card, as the billing portal's API offers them: the engine previews, the
+// server charges exactly the preview's total to the default card, then records the payment, the
+// invoice, the new state and the ledger entries in one transaction. Nothing here knows HTTP.
+import { planById, type Catalog } from '../../engine/catalog';
+import { revoke, type LedgerEntry } from '../../engine/ledger';
+import { applyChange, previewChange, type ChangePreview, type PlanChangeError } from '../../engine/plan-change';
+import type { AccountState, InvoiceSummary, PlanChangePreview } from '../../protocol/api';
+import type { BillingChangeResult, InvoiceRecord, NewIdempotencyRecord, NewPayment } from '../../store/store';
+import { toAccountState } from '../account-state';
+import type { ServerContext } from '../context';
+import { randomId } from '../secrets';
+import { changeContextOf, type AccountBilling } from './account-billing';
+import { chargeDefaultCard } from './charges';
+import { allowanceGrant, newLedgerId } from './ledger';
+
+export interface Refusal {
+  status: 400 | 402 | 403 | 409;
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/** The engine's reasons, as HTTP answers naming the field at fault. */
+export function refusalOf(error: PlanChangeError): Refusal {
+  switch (error.code) {
+    case 'unknown_plan':
+    case 'not_self_serve':
+      return { status: 400, code: error.code, message: error.message, field: 'planId' };
+    case 'no_change':
+    case 'not_active':
+      return { status: 409, code: error.code, message: error.message, field: 'planId' };
+    case 'managed':
+      return { status: 403, code: 'managed_by_organization', message: error.message, field: 'planId' };
+  }
+}
+
+/** The preview as the API shows it. */
+export function toPreviewResponse(preview: ChangePreview): PlanChangePreview {
+  return {
+    kind: preview.kind,
+    fromPlanId: preview.fromPlanId,
+    toPlanId: preview.toPlanId,
+    immediate: preview.immediate,
+    effectiveAt: preview.effectiveAt.toISOString(),
+    lines: (preview.invoice?.lines ?? []).map((line) => ({ ...line })),
+    totalCents: preview.invoice?.totalCents ?? 0,
+    allowanceDelta: preview.allowanceDelta,
+  };
+}
+
+export function invoiceSummary(invoice: InvoiceRecord): InvoiceSummary {
+  return { number: invoice.number, kind: invoice.kind, totalCents: invoice.totalCents, status: invoice.status };
+}
+
+/** Throws PlanChangeError when the change is not allowed. */
+export function previewFor(catalog: Catalog, billing: AccountBilling, planId: string): ChangePreview {
+  return previewChange(catalog, billing.subscription.state, planId, billing.now, changeContextOf(billing));
+}
+
+export type ConfirmOutcome =
+  | { kind: 'applied'; account: AccountState; invoice: InvoiceRecord | null }
+  | { kind: 'refused'; refusal: Refusal }
+  | { kind: 'conflict' }
+  | { kind: 'key-taken' };
+
+export interface ConfirmInput {
+  billing: AccountBilling;
+  preview: ChangePreview;
+  /** Passed to the processor: the same key charges at most once. */
+  chargeKey: string;
+  /** Stored with the change; its response is filled in once the invoice has its number. */
+  idempotency?: Omit<NewIdempotencyRecord, 'responseJson'>;
+}
+
+/** Charges the preview's total (if positive) to the default card, then applies the change. */
+export async function confirmChange(context: ServerContext, input: ConfirmInput): Promise<ConfirmOutcome> {
+  const { catalog } = context;
+  const { billing, preview } = input;
+  const { account, subscription, now } = billing;
+  const total = preview.invoice?.totalCents ?? 0;
+
+  let payment: NewPayment | null = null;
+  if (total > 0) {
+    const charge = await chargeDefaultCard(context, { accountId: account.id, amountCents: total, idempotencyKey: input.chargeKey, at: now });
+    if (charge.kind === 'no-card') {
+      return { kind: 'refused', refusal: { status: 402, code: 'payment_method_required', message: 'Add a payment method in Manage Plan.', field: 'paymentMethod' } };
+    }
+    if (charge.kind === 'declined') {
+      await context.store.recordFailedPayment({ ...charge.payment, accountId: account.id, failureMessage: charge.message, createdAt: now.toISOString() });
+      return { kind: 'refused', refusal: { status: 402, code: 'card_declined', message: charge.message, field: 'paymentMethod' } };
+    }
+    payment = charge.payment;
+  }
+
+  const state = applyChange(catalog, subscription.state, preview, now);
+  const ledger: LedgerEntry[] = [];
+  if (preview.allowanceDelta > 0) {
+    ledger.push(allowanceGrant(state, preview.allowanceDelta, now, `${planById(catalog, preview.toPlanId).name} plan allowance, topped up on the ${preview.kind}`));
+  }
+  if (preview.allowanceDelta < 0) {
+    const reason = `${planById(catalog, preview.toPlanId).name}'s lower limit applies at once (${preview.kind})`;
+    ledger.push(...revoke(billing.ledger, { source: 'allowance', amount: -preview.allowanceDelta, at: now, reason }, newLedgerId));
+  }
+  const invoice = preview.invoice && {
+    id: randomId('in'),
+    kind: 'plan-change' as const,
+    status: 'paid' as const,
+    email: account.email,
+    periodStart: state.period.start.toISOString(),
+    periodEnd: state.period.end.toISOString(),
+    draft: preview.invoice,
+  };
+  const accountState = toAccountState(catalog, { account, state, ledger: [...billing.ledger, ...ledger], billing: billing.billing, now });
+  // A lost race after a successful charge records nothing: with the sandbox no money moved; a real
+  // processor will need the charge voided here (or authorised now and captured after the write).
+  const result: BillingChangeResult = await context.store.applyPlanChange({
+    accountId: account.id,
+    now: now.toISOString(),
+    expectedVersion: subscription.version,
+    // Revocations are computed from the ledger: they stand only if it has not moved since.
+    ...(ledger.some((entry) => entry.kind === 'revocation') ? { expectedLedgerLength: billing.ledger.length } : {}),
+    state,
+    ledger,
+    invoice,
+    payment,
+    ...(input.idempotency
+      ? {
+          idempotency: {
+            ...input.idempotency,
+            responseJson: (issued: InvoiceRecord | null) => JSON.stringify({ account: accountState, invoice: issued && invoiceSummary(issued) }),
+          },
+        }
+      : {}),
+  });
+  if (result.kind !== 'applied') return result;
+  return { kind: 'applied', account: accountState, invoice: result.invoice };
+}

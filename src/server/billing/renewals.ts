@@ -1,0 +1,143 @@
+// Moving an account through time: for every period boundary crossed, oldest first, close the old
+// period (its overage is invoiced), open the new one with its allowance, and charge a fixed-price
+// plan in advance. A declined renewal leaves the invoice open and the subscription past due (paid
+// features stop; retries come with dunning). Each boundary is one store transaction, so an advance
+// interrupted half-way resumes from the last boundary it recorded.
+import { effectivePlanId, type BillingState } from '../../engine/billing-state';
+import { planById } from '../../engine/catalog';
+import { balanceAt, expireGrants, type LedgerEntry } from '../../engine/ledger';
+import { renew } from '../../engine/renewal';
+import { transition } from '../../engine/subscription-status';
+import type { AccountRecord, InvoiceRecord, NewInvoice, NewPayment, SubscriptionRecord } from '../../store/store';
+import { clockFor, type ServerContext } from '../context';
+import { randomId } from '../secrets';
+import { chargeDefaultCard } from './charges';
+import { allowanceGrant, newLedgerId } from './ledger';
+
+/** A guard against a runaway loop: more boundaries than this in one call is a bug, not a request. */
+const MAX_BOUNDARIES = 120;
+/** Conditional writes that lost a race are retried from a fresh read this many times. */
+const MAX_ATTEMPTS = 5;
+
+export interface AdvanceOptions {
+  /** The account runs on a test clock: the clock follows each boundary, then stops at `to`. */
+  testClock: boolean;
+}
+
+/** Runs every renewal due by `to`; with a test clock, also sweeps expiries up to `to` and sets the clock there. */
+export async function advanceAccount(context: ServerContext, account: AccountRecord, to: Date, options: AdvanceOptions): Promise<InvoiceRecord[]> {
+  const invoices: InvoiceRecord[] = [];
+  let boundaries = 0;
+  let attempts = 0;
+  for (;;) {
+    const subscription = await context.store.findSubscription(account.id);
+    if (!subscription) throw new Error(`account ${account.id} has no subscription`);
+    const ledger = await context.store.listLedgerEntries(account.id);
+
+    if (subscription.state.period.end.getTime() > to.getTime()) {
+      if (!options.testClock) return invoices;
+      const expiries = expireGrants(ledger, to, newLedgerId);
+      const moved = await context.store.moveTestClock({
+        accountId: account.id,
+        to: to.toISOString(),
+        expectedVersion: subscription.version,
+        expectedLedgerLength: ledger.length,
+        ledger: expiries,
+        now: to.toISOString(),
+      });
+      if (moved) return invoices;
+    } else {
+      const renewed = await renewOnce(context, account, subscription, ledger, options);
+      if (renewed.kind === 'applied') {
+        if (renewed.invoice) invoices.push(renewed.invoice);
+        if (++boundaries >= MAX_BOUNDARIES) throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} renewals in one advance`);
+        attempts = 0;
+        continue;
+      }
+    }
+    // Someone else wrote first (a plan change, a concurrent advance): read again and carry on.
+    if (++attempts >= MAX_ATTEMPTS) throw new Error(`account ${account.id}: the subscription kept changing during the advance`);
+  }
+}
+
+/**
+ * The renewals due on the real clock, for accounts that nobody has looked at since their period
+ * ended. Returns how many invoices were issued; one account's failure does not hold up the others (they are
+ * thrown together at the end).
+ */
+export async function renewDueAccounts(context: ServerContext): Promise<number> {
+  const now = context.clock();
+  const due = await context.store.listAccountsDueForRenewal(now.toISOString());
+  let renewed = 0;
+  const failures: unknown[] = [];
+  for (const id of due) {
+    try {
+      const account = await context.store.findAccountById(id);
+      if (!account || account.testClockAt !== null) continue;
+      renewed += (await advanceAccount(context, account, clockFor(context, account), { testClock: false })).length;
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${due.length} due renewals failed`);
+  return renewed;
+}
+
+async function renewOnce(context: ServerContext, account: AccountRecord, subscription: SubscriptionRecord, ledger: LedgerEntry[], options: AdvanceOptions) {
+  const { catalog } = context;
+  const closing = subscription.state;
+  const boundary = closing.period.end;
+  const expiries = expireGrants(ledger, boundary, newLedgerId);
+  const usage = balanceAt([...ledger, ...expiries], boundary, closing.period.start);
+  const billing = await context.store.findBillingDetails(account.id);
+  const renewal = renew(catalog, closing, { overageUsed: usage.overageUsed, overageCents: usage.overageCents }, billing);
+
+  let state: BillingState = renewal.state;
+  let allowance = renewal.allowance;
+  let invoice: NewInvoice | null = null;
+  let payment: NewPayment | null = null;
+  if (renewal.invoice) {
+    let paid = true;
+    if (renewal.invoice.totalCents > 0) {
+      const charge = await chargeDefaultCard(context, {
+        accountId: account.id,
+        amountCents: renewal.invoice.totalCents,
+        // One charge per account and period, however often the renewal is attempted.
+        idempotencyKey: `renewal:${account.id}:${boundary.toISOString()}`,
+        at: boundary,
+      });
+      paid = charge.kind === 'paid';
+      payment = charge.kind === 'no-card' ? null : charge.payment;
+    }
+    if (!paid) {
+      // Past due: paid features stop at once, so the new period gets the free plan's allowance.
+      state = { ...state, status: transition(state.status, 'payment-failed') };
+      allowance = planById(catalog, effectivePlanId(catalog, state)).monthlyCredits ?? 0;
+      state = { ...state, allowanceThisPeriod: allowance };
+    }
+    invoice = {
+      id: randomId('in'),
+      kind: 'renewal',
+      status: paid ? 'paid' : 'open',
+      email: account.email,
+      periodStart: state.period.start.toISOString(),
+      periodEnd: state.period.end.toISOString(),
+      draft: renewal.invoice,
+    };
+  }
+
+  const plan = planById(catalog, effectivePlanId(catalog, state));
+  const entries: LedgerEntry[] = [...expiries];
+  if (allowance > 0) entries.push(allowanceGrant(state, allowance, boundary, `${plan.name} plan allowance for the period`));
+  return context.store.recordRenewal({
+    accountId: account.id,
+    now: (options.testClock ? boundary : context.clock()).toISOString(),
+    expectedVersion: subscription.version,
+    expectedLedgerLength: ledger.length,
+    state,
+    ledger: entries,
+    invoice,
+    payment,
+    testClockAt: options.testClock ? boundary.toISOString() : null,
+  });
+}
