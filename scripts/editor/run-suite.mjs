@@ -437,6 +437,17 @@ function controlOps(state) {
       const scope = await resolveTarget(body.target, body.selector, Date.now() + 10000);
       return scope.evaluate(body.js);
     },
+    /** → [{ url, name, text }] of the workbench's frames, for diagnosing webviews. */
+    async frames() {
+      browserReady();
+      return Promise.all(
+        state.workbench.frames().map(async (f) => ({
+          url: f.url().slice(0, 120),
+          name: f.name(),
+          text: await f.evaluate(() => document.body?.innerText.slice(0, 120) ?? '(no body)').catch((e) => `(${e.message.split('\n')[0]})`),
+        })),
+      );
+    },
     /** → [{ pageId, url }] of the open pages other than the workbench. */
     async pages() {
       browserReady();

@@ -18,6 +18,7 @@ const commandForAction: Record<Exclude<WebviewAction, 'retry'>, string> = {
 export class PlanViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private ready = false;
+  private assetsRead: Promise<{ script: string; style: string }> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -27,18 +28,30 @@ export class PlanViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.disposables.push(subscription.onDidChange(() => this.post()));
   }
 
-  resolveWebviewView(view: vscode.WebviewView): void {
+  async resolveWebviewView(view: vscode.WebviewView): Promise<void> {
     this.view = view;
     this.ready = false;
-    const out = vscode.Uri.joinPath(this.extensionUri, 'out');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [out, media] };
-    view.webview.html = this.html(view.webview, out, media);
+    // Scripts and styles are inlined under the CSP nonce rather than loaded as webview resources:
+    // browser-hosted editors serve resources through a service worker that is not always ready
+    // when a view first opens, which left the view blank.
+    view.webview.options = { enableScripts: true, localResourceRoots: [] };
     this.disposables.push(
       view.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       view.onDidChangeVisibility(() => view.visible && this.post()),
       view.onDidDispose(() => (this.view = undefined)),
     );
+    view.webview.html = this.html(await this.assets());
+  }
+
+  /** The bundled webview script and its stylesheet, read once. */
+  private assets(): Promise<{ script: string; style: string }> {
+    this.assetsRead ??= (async () => {
+      const read = async (...segments: string[]) =>
+        new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.extensionUri, ...segments)));
+      const [script, style] = await Promise.all([read('out', 'webview.js'), read('media', 'plan-usage.css')]);
+      return { script, style };
+    })();
+    return this.assetsRead;
   }
 
   private receive(message: unknown): void {
@@ -58,28 +71,24 @@ export class PlanViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     void this.view.webview.postMessage(message);
   }
 
-  private html(webview: vscode.Webview, out: vscode.Uri, media: vscode.Uri): string {
+  private html(assets: { script: string; style: string }): string {
     const nonce = randomToken(18);
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(out, 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'plan-usage.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
+    const csp = ["default-src 'none'", `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
+    // A literal "</script" or "</style" inside the inlined text would end its element early.
+    const script = assets.script.replace(/<\/script/gi, '<\\/script');
+    const style = assets.style.replace(/<\/style/gi, '<\\/style');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${style}">
+  <style nonce="${nonce}">${style}</style>
   <title>Plan &amp; Usage</title>
 </head>
 <body>
   <main id="root" aria-live="polite"></main>
-  <script nonce="${nonce}" src="${script}"></script>
+  <script nonce="${nonce}">${script}</script>
 </body>
 </html>`;
   }

@@ -24,7 +24,34 @@ export async function waitForText(target: Target, selector: string, predicate: (
 
 export const statusItemText = (expected: string) => waitForText(workbench, STATUS_ITEM, (text) => text.includes(expected));
 
-export const webviewText = (selector: string, expected: string) => waitForText(workbenchWebview, selector, (text) => text.includes(expected));
+/**
+ * Waits for a webview element's text. VS Code's browser build sometimes never creates a webview's
+ * content frame: its frame waits for a service-worker "controllerchange" that already fired (a race
+ * inside VS Code, not in Tally). When that is the state, the view is closed and opened again, as a
+ * user would, and the wait repeats once; the check itself is unchanged. On failure the error lists
+ * every frame, to tell a blank view from a missing one.
+ */
+export async function webviewText(selector: string, expected: string): Promise<string> {
+  const wanted = (text: string) => text.includes(expected);
+  try {
+    return await waitForText(workbenchWebview, selector, wanted, 10_000);
+  } catch (error) {
+    const frames = await harness.frames().catch(() => []);
+    const contentFrameMissing = !frames.some((f) => f.url.includes('/pre/fake.html') || f.name === 'active-frame' || f.name === 'pending-frame');
+    if (contentFrameMissing) {
+      console.log('webview content frame never loaded (VS Code service-worker race): reopening the view');
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await vscode.commands.executeCommand('tally.showPlanAndUsage');
+      try {
+        return await waitForText(workbenchWebview, selector, wanted, 15_000);
+      } catch (retryError) {
+        error = retryError;
+      }
+    }
+    const now = await harness.frames().catch(() => []);
+    throw new Error(`${(error as Error).message}\nframes:\n${now.map((f) => `  ${f.name || '-'} ${f.url} :: ${JSON.stringify(f.text)}`).join('\n')}`);
+  }
+}
 
 /** The text of every notification toast on screen. */
 export async function notificationsText(): Promise<string> {

@@ -91,6 +91,9 @@ export const harness = {
   press: (target: Target, key: string, selector?: string, timeoutMs = DEFAULT_TIMEOUT_MS) =>
     call<null>('press', { target, key, selector, timeoutMs }, timeoutMs),
 
+  /** The workbench's frames (URL, name, start of their text), for diagnosing webviews. */
+  frames: () => call<Array<{ url: string; name: string; text: string }>>('frames', {}),
+
   /** Open pages other than the workbench, for debugging. */
   pages: () => call<Array<{ pageId: string; url: string }>>('pages', {}),
 };

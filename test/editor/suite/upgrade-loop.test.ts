@@ -55,6 +55,12 @@ describe('Upgrade loop in the editor', function () {
     await waitForText(workbench, '.context-view .monaco-menu', (text) => text.includes(email) && text.includes('Tally'));
     await harness.press(workbench, 'Escape');
     await harness.closePage(page);
+
+    // The Plan & Usage view opens now and must follow every later change without a reload.
+    await vscode.commands.executeCommand('tally.showPlanAndUsage');
+    await webviewText('#plan-name', 'Free');
+    await webviewText('#credits-summary', '0 of 50 used');
+    await webviewText('#bonus-credits', 'Bonus: 500 credits');
   });
 
   it('refuses a return whose state it never issued', async () => {
@@ -94,10 +100,10 @@ describe('Upgrade loop in the editor', function () {
     getStartedUrl = await harness.url({ page });
     await statusItemText('Pro · 1,000/1,000');
 
-    await vscode.commands.executeCommand('tally.showPlanAndUsage');
     await webviewText('#plan-name', 'Pro');
     await webviewText('#credits-summary', '0 of 1,000 used');
     await webviewText('#plan-status', 'Active');
+    await webviewText('#next-bill', 'Next bill: $20.00');
     await harness.click(workbench, '.part.editor'); // moves the pointer off any tooltip
     await harness.screenshot(workbench, 'editor-after-upgrade.png');
     await harness.closePage(page);
