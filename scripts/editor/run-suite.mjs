@@ -444,7 +444,7 @@ function controlOps(state) {
         state.workbench.frames().map(async (f) => ({
           url: f.url().slice(0, 120),
           name: f.name(),
-          text: await f.evaluate(() => document.body?.innerText.slice(0, 120) ?? '(no body)').catch((e) => `(${e.message.split('\n')[0]})`),
+          text: await f.evaluate(() => globalThis.document.body?.innerText.slice(0, 120) ?? '(no body)').catch((e) => `(${e.message.split('\n')[0]})`),
         })),
       );
     },

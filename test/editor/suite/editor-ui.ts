@@ -33,9 +33,11 @@ export const statusItemText = (expected: string) => waitForText(workbench, STATU
  */
 export async function webviewText(selector: string, expected: string): Promise<string> {
   const wanted = (text: string) => text.includes(expected);
+  let failure: unknown;
   try {
     return await waitForText(workbenchWebview, selector, wanted, 10_000);
   } catch (error) {
+    failure = error;
     const frames = await harness.frames().catch(() => []);
     const contentFrameMissing = !frames.some((f) => f.url.includes('/pre/fake.html') || f.name === 'active-frame' || f.name === 'pending-frame');
     if (contentFrameMissing) {
@@ -45,11 +47,11 @@ export async function webviewText(selector: string, expected: string): Promise<s
       try {
         return await waitForText(workbenchWebview, selector, wanted, 15_000);
       } catch (retryError) {
-        error = retryError;
+        failure = retryError;
       }
     }
     const now = await harness.frames().catch(() => []);
-    throw new Error(`${(error as Error).message}\nframes:\n${now.map((f) => `  ${f.name || '-'} ${f.url} :: ${JSON.stringify(f.text)}`).join('\n')}`);
+    throw new Error(`${(failure as Error).message}\nframes:\n${now.map((f) => `  ${f.name || '-'} ${f.url} :: ${JSON.stringify(f.text)}`).join('\n')}`);
   }
 }
 
