@@ -20,6 +20,9 @@ export interface ChangePreview {
   invoice: InvoiceDraft | null;
   /** Allowance to add now (hundredths); negative when an immediate downgrade lowers the limit. */
   allowanceDelta: number;
+  /** True when the change starts a new period (a first paid upgrade re-anchors anniversary periods):
+   *  what is left of the old period's allowance goes, and `allowanceDelta` is the whole new one. */
+  allowanceReset: boolean;
 }
 
 export class PlanChangeError extends Error {
@@ -49,7 +52,7 @@ export function previewChange(catalog: Catalog, state: BillingState, targetPlanI
 
   if (to.id === from.id) {
     if (!state.scheduledChange) throw new PlanChangeError('no_change', `You are already on ${to.name}.`);
-    return { ...base, kind: 'undo', immediate: true, effectiveAt: at, invoice: null, allowanceDelta: 0 };
+    return { ...base, kind: 'undo', immediate: true, effectiveAt: at, invoice: null, allowanceDelta: 0, allowanceReset: false };
   }
   if (state.status !== 'active') {
     throw new PlanChangeError('not_active', 'Pay the outstanding balance before changing plans.');
@@ -61,7 +64,7 @@ export function previewChange(catalog: Catalog, state: BillingState, targetPlanI
 
   if (to.rank > from.rank) return { ...base, kind: 'upgrade', immediate: true, effectiveAt: at, ...upgradeCharges(catalog, state, from, to, at, billing) };
   if (isCancel || catalog.billing.downgrade === 'period-end') {
-    return { ...base, kind: isCancel ? 'cancel' : 'downgrade', immediate: false, effectiveAt: state.period.end, invoice: null, allowanceDelta: 0 };
+    return { ...base, kind: isCancel ? 'cancel' : 'downgrade', immediate: false, effectiveAt: state.period.end, invoice: null, allowanceDelta: 0, allowanceReset: false };
   }
   return { ...base, kind: 'downgrade', immediate: true, effectiveAt: at, ...immediateDowngrade(state, from, to, at, context) };
 }
@@ -101,26 +104,34 @@ function settle(state: BillingState, preview: ChangePreview): BillingState {
   return {
     ...state,
     chargedThisPeriod: state.chargedThisPeriod + charged,
-    allowanceThisPeriod: state.allowanceThisPeriod + preview.allowanceDelta,
+    allowanceThisPeriod: preview.allowanceReset ? preview.allowanceDelta : state.allowanceThisPeriod + preview.allowanceDelta,
     creditBalanceCents: state.creditBalanceCents - applied + credited,
   };
 }
 
 /** With anniversary periods, the first paid day becomes the anchor: the first paid period is whole. */
 function firstPaidCalendar(state: BillingState, at: Date): BillingState {
-  if (state.calendar.anchor !== 'anniversary') return state;
+  if (!startsNewPeriod(state)) return state;
   const calendar = { ...state.calendar, startDate: localDateOf(at, state.calendar.timeZone) };
   return { ...state, calendar, period: periodContaining(calendar, at) };
 }
 
 function upgradeCharges(catalog: Catalog, state: BillingState, from: CatalogPlan, to: CatalogPlan, at: Date, billing: BillingDetails) {
-  const allowanceDelta = Math.max(0, (to.monthlyCredits ?? 0) - state.allowanceThisPeriod);
+  // Re-anchored on the day the old period began, the period is the same one: a top-up, not a reset.
+  const allowanceReset = firstPaidCalendar(state, at).period.start.getTime() !== state.period.start.getTime();
+  const allowance = to.monthlyCredits ?? 0;
+  const allowanceDelta = allowanceReset ? allowance : Math.max(0, allowance - state.allowanceThisPeriod);
   if (to.chargeTiming === 'in-arrears') {
     // Usage-based plans are not billed now: the period's charges are calculated before the billing date.
-    return { invoice: null, allowanceDelta };
+    return { invoice: null, allowanceDelta, allowanceReset };
   }
   const lines = catalog.billing.proration === 'time-based' ? timeBasedLines(state, from, to, at) : firstMonthLines(state, from, to, at);
-  return { invoice: buildInvoice(lines, billing, state.creditBalanceCents), allowanceDelta };
+  return { invoice: buildInvoice(lines, billing, state.creditBalanceCents), allowanceDelta, allowanceReset };
+}
+
+/** A first paid upgrade with anniversary periods starts a period of its own. */
+function startsNewPeriod(state: BillingState): boolean {
+  return state.firstPaidAt === null && state.calendar.anchor === 'anniversary';
 }
 
 /**
@@ -170,7 +181,7 @@ function immediateDowngrade(state: BillingState, from: CatalogPlan, to: CatalogP
   // The lower plan's limit applies at once: revoke the unspent allowance above it (what was spent stays spent).
   const excess = Math.max(0, state.allowanceThisPeriod - (to.monthlyCredits ?? 0));
   const allowanceDelta = -Math.min(excess, Math.max(0, context.allowanceRemaining));
-  return { invoice: buildInvoice(lines, context.billing, 0), allowanceDelta };
+  return { invoice: buildInvoice(lines, context.billing, 0), allowanceDelta, allowanceReset: false };
 }
 
 /** `price` for the days from the local day of `from` to the period end, rounded once. */

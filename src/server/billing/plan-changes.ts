@@ -2,7 +2,7 @@
 // server charges exactly the preview's total to the default card, then records the payment, the
 // invoice, the new state and the ledger entries in one transaction. Nothing here knows HTTP.
 import { planById, type Catalog } from '../../engine/catalog';
-import { revoke, type LedgerEntry } from '../../engine/ledger';
+import { allowanceEntries } from '../../engine/allowance';
 import { applyChange, previewChange, type ChangePreview, type PlanChangeError } from '../../engine/plan-change';
 import type { AccountState, InvoiceSummary, PlanChangePreview } from '../../protocol/api';
 import type { BillingChangeResult, InvoiceRecord, NewIdempotencyRecord, NewPayment } from '../../store/store';
@@ -11,7 +11,7 @@ import type { ServerContext } from '../context';
 import { randomId } from '../secrets';
 import { changeContextOf, type AccountBilling } from './account-billing';
 import { chargeDefaultCard } from './charges';
-import { allowanceGrant, newLedgerId } from './ledger';
+import { newLedgerId } from './ledger';
 
 export interface Refusal {
   status: 400 | 402 | 403 | 409;
@@ -93,14 +93,9 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
   }
 
   const state = applyChange(catalog, subscription.state, preview, now);
-  const ledger: LedgerEntry[] = [];
-  if (preview.allowanceDelta > 0) {
-    ledger.push(allowanceGrant(state, preview.allowanceDelta, now, `${planById(catalog, preview.toPlanId).name} plan allowance, topped up on the ${preview.kind}`));
-  }
-  if (preview.allowanceDelta < 0) {
-    const reason = `${planById(catalog, preview.toPlanId).name}'s lower limit applies at once (${preview.kind})`;
-    ledger.push(...revoke(billing.ledger, { source: 'allowance', amount: -preview.allowanceDelta, at: now, reason }, newLedgerId));
-  }
+  const planName = planById(catalog, preview.toPlanId).name;
+  const reason = preview.allowanceDelta < 0 ? `${planName}'s lower limit applies at once (${preview.kind})` : `${planName} plan allowance, on the ${preview.kind}`;
+  const ledger = allowanceEntries(billing.ledger, state, preview, now, reason, newLedgerId);
   const invoice = preview.invoice && {
     id: randomId('in'),
     kind: 'plan-change' as const,

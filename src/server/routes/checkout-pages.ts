@@ -7,7 +7,8 @@ import { applyChange, PlanChangeError } from '../../engine/plan-change';
 import { withCallbackParams } from '../../protocol/callback';
 import type { CheckoutSessionRecord } from '../../store/store';
 import { loadAccountBilling } from '../billing/account-billing';
-import { allowanceGrant } from '../billing/ledger';
+import { allowanceEntries } from '../../engine/allowance';
+import { newLedgerId } from '../billing/ledger';
 import { previewCheckout, type CheckoutCharge } from '../checkout-charge';
 import { secureCookies, type ServerContext } from '../context';
 import { csrfTokenMatches, issueCsrfToken } from '../csrf';
@@ -83,7 +84,7 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       now: now.toISOString(),
       expectedVersion: subscription.version,
       state,
-      ledger: due.preview.allowanceDelta > 0 ? [allowanceGrant(state, due.preview.allowanceDelta, now, `${eligibility.plan.name} plan allowance for the period`)] : [],
+      ledger: allowanceEntries(billing.ledger, state, due.preview, now, `${eligibility.plan.name} plan allowance for the period`, newLedgerId),
       invoice: due.preview.invoice && {
         id: randomId('in'),
         kind: 'checkout',

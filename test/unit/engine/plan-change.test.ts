@@ -1,7 +1,9 @@
 // The plan-change rules of product.md, as table tests of the published examples.
 import assert from 'node:assert/strict';
 import { openAccount, type BillingState } from '../../../src/engine/billing-state';
+import { allowanceEntries } from '../../../src/engine/allowance';
 import { NO_BILLING_DETAILS, sumLines } from '../../../src/engine/invoice';
+import { balanceAt, grant } from '../../../src/engine/ledger';
 import { applyChange, PlanChangeError, previewChange, type ChangePreview } from '../../../src/engine/plan-change';
 import { arrearsCalculationAt, renew } from '../../../src/engine/renewal';
 import { catalogWith, defaultCatalog, stripeExampleCatalog } from './catalogs';
@@ -201,5 +203,25 @@ describe('engine/renewal: usage-based plans', () => {
   it('has its charges calculated three days before the billing date', () => {
     const opened = openAccount(catalog, new Date('2026-11-10T12:00:00Z'), 'America/New_York');
     assert.equal(arrearsCalculationAt(catalog, opened).toISOString(), '2026-11-28T05:00:00.000Z');
+  });
+});
+
+describe('engine/allowance: ledger entries for a change', () => {
+  it('starts afresh when a first paid upgrade re-anchors anniversary periods', () => {
+    const catalog = catalogWith({ anchor: 'anniversary' });
+    const opened = openAccount(catalog, new Date('2026-11-05T10:00:00Z'));
+    let n = 0;
+    const newId = () => `x${++n}`;
+    const entries = [grant({ id: 'free', at: new Date('2026-11-05T10:00:00Z'), source: 'allowance', amount: 5000, expiresAt: opened.period.end, reason: 'Free' })];
+    const at = new Date('2026-11-16T10:00:00Z');
+    const preview = previewChange(catalog, opened, 'pro', at, context);
+    assert.equal(preview.allowanceReset, true);
+    const after = applyChange(catalog, opened, preview, at);
+    assert.equal(after.period.end.toISOString(), '2026-12-16T00:00:00.000Z');
+    const written = allowanceEntries(entries, after, preview, at, 'Pro allowance', newId);
+    assert.deepEqual(written.map((e) => [e.kind, e.amount]), [['revocation', 5000], ['grant', 100000]]);
+    const ledger = [...entries, ...written];
+    assert.equal(balanceAt(ledger, new Date('2026-12-10T00:00:00Z'), after.period.start).available, 100000, 'all of Pro’s 1,000 credits until Dec 16');
+    assert.equal(after.allowanceThisPeriod, 100000);
   });
 });

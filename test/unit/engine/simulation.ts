@@ -5,7 +5,8 @@ import type { BillingState } from '../../../src/engine/billing-state';
 import { openAccount } from '../../../src/engine/billing-state';
 import { planById, type Catalog } from '../../../src/engine/catalog';
 import { NO_BILLING_DETAILS, type InvoiceDraft } from '../../../src/engine/invoice';
-import { balanceAt, expireGrants, grant, revoke, spend, type LedgerEntry } from '../../../src/engine/ledger';
+import { allowanceEntries } from '../../../src/engine/allowance';
+import { balanceAt, expireGrants, grant, spend, type LedgerEntry } from '../../../src/engine/ledger';
 import { applyChange, PlanChangeError, previewChange } from '../../../src/engine/plan-change';
 import { renew } from '../../../src/engine/renewal';
 
@@ -96,11 +97,11 @@ export class SimulatedAccount {
     this.state = applyChange(this.catalog, this.state, preview, this.now);
     this.record().plansHeld.add(this.state.planId);
     if (preview.invoice) this.bill(preview.invoice);
-    if (preview.allowanceDelta > 0) this.grantAllowance(preview.allowanceDelta, this.now);
-    if (preview.allowanceDelta < 0) {
-      const revoked = revoke(this.entries, { source: 'allowance', amount: -preview.allowanceDelta, at: this.now, reason: 'immediate downgrade' }, () => this.newId());
-      this.entries.push(...revoked);
-      this.record().allowanceGranted -= revoked.reduce((sum, e) => sum + e.amount, 0);
+    const written = allowanceEntries(this.entries, this.state, preview, this.now, `change to ${planId}`, () => this.newId());
+    this.entries.push(...written);
+    for (const entry of written) {
+      if (entry.kind === 'grant') this.record().allowanceGranted += entry.amount;
+      if (entry.kind === 'revocation') this.record().allowanceGranted -= entry.amount;
     }
   }
 

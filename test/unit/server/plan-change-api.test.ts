@@ -345,11 +345,9 @@ describe('server: plan changes through the engine', () => {
   describe('an anniversary catalog', () => {
     beforeEach(() => start(catalogWith({ anchor: 'anniversary' })));
 
-    // Skipped until the engine answers: the first paid upgrade re-anchors the period (Nov 16 → Dec 16),
-    // but allowanceDelta (95,000) assumes Free's 50 credits, granted until the old period end
-    // (Dec 5 for an account opened on Nov 5), last as long as the new period. From Dec 5 the account
-    // shows 950 of 1,000 left although nothing was spent.
-    it.skip('keeps the whole Pro allowance until the re-anchored period ends (engine question)', async () => {
+    // The first paid upgrade re-anchors the period (Nov 16 → Dec 16): Free's 50 credits, granted
+    // until the old period end, are replaced by the whole Pro allowance for the new period.
+    it('keeps the whole Pro allowance until the re-anchored period ends', async () => {
       time.set('2026-11-05T10:00:00Z');
       const token = (await signUpAndGetToken(server.baseUrl, email(), 'a good password')).accessToken;
       time.set(NOV_16);

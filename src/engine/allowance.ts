@@ -1,0 +1,27 @@
+// Turning a plan change's allowance into ledger entries, the one way every caller does it (the
+// checkout, the plan-change API and the tests' simulation): top up, take back, or start afresh.
+import type { BillingState } from './billing-state';
+import { grant, revoke, type LedgerEntry } from './ledger';
+import type { ChangePreview } from './plan-change';
+
+/**
+ * The entries that realise `preview`'s allowance change, given the ledger so far and the state
+ * after the change (whose period end is when the new allowance expires).
+ */
+export function allowanceEntries(
+  entries: readonly LedgerEntry[],
+  after: BillingState,
+  preview: Pick<ChangePreview, 'allowanceDelta' | 'allowanceReset'>,
+  at: Date,
+  reason: string,
+  newId: () => string,
+): LedgerEntry[] {
+  const written: LedgerEntry[] = [];
+  const taken = (amount: number) => revoke([...entries, ...written], { source: 'allowance', amount, at, reason }, newId);
+  if (preview.allowanceReset) written.push(...taken(Number.MAX_SAFE_INTEGER));
+  if (preview.allowanceDelta > 0) {
+    written.push(grant({ id: newId(), at, source: 'allowance', amount: preview.allowanceDelta, expiresAt: after.period.end, reason }));
+  }
+  if (preview.allowanceDelta < 0) written.push(...taken(-preview.allowanceDelta));
+  return written;
+}
