@@ -11,6 +11,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // Without a message, a failing assert.ok makes node read the source to describe it, which
+          // can hang under tsx instead of failing.
+          selector: "CallExpression[callee.object.name='assert'][callee.property.name='ok'][arguments.length=1]",
+          message: 'Give assert.ok a message (a bare one can hang under tsx instead of failing).',
+        },
+      ],
       'no-console': 'off',
     },
   },

@@ -56,7 +56,7 @@ describe('browser: checkout page', function () {
   it('says an invalid card number is invalid', async () => {
     assert.equal(await pay({ number: '4242 4242 4242 4241' }), 400);
     assert.equal((await page.textContent('#card-number-error'))?.trim(), 'Your card number is invalid.');
-    assert.ok(await page.isVisible('#card-number-error'));
+    assert.ok(await page.isVisible('#card-number-error'), 'the card number error is shown');
     await page.screenshot({ path: screenshotPath('checkout-invalid-card'), fullPage: true });
     assertNothingStored();
     assert.equal(count('payments'), 0);
@@ -79,7 +79,7 @@ describe('browser: checkout page', function () {
   it('says a declined card was declined and keeps the plan', async () => {
     assert.equal(await pay({ number: TEST_CARDS.declined }), 402);
     assert.equal((await page.textContent('#form-error'))?.trim(), 'Your card was declined.');
-    assert.ok(await page.isVisible('#form-error'));
+    assert.ok(await page.isVisible('#form-error'), 'the form error is shown');
     await page.screenshot({ path: screenshotPath('checkout-declined'), fullPage: true });
     assertNothingStored();
   });

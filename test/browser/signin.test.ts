@@ -37,7 +37,7 @@ describe('browser: sign-in page', function () {
   it('asks for an email when it is empty', async () => {
     assert.equal(await submit('', 'a good password', 'create'), 400);
     assert.equal((await page.textContent('#email-error'))?.trim(), 'Enter your email address.');
-    assert.ok(await page.isVisible('#email-error'));
+    assert.ok(await page.isVisible('#email-error'), 'the email error is shown');
     assert.equal(await page.getAttribute('#email', 'aria-invalid'), 'true');
     await page.screenshot({ path: screenshotPath('signin-empty-email'), fullPage: true });
     assert.equal(count('accounts'), 0);
@@ -56,7 +56,7 @@ describe('browser: sign-in page', function () {
     const codes = count('auth_codes');
     assert.equal(await submit('ada@example.com', 'the wrong password', 'signin'), 401);
     assert.equal((await page.textContent('#form-error'))?.trim(), 'Email or password is incorrect.');
-    assert.ok(await page.isVisible('#form-error'));
+    assert.ok(await page.isVisible('#form-error'), 'the form error is shown');
     assert.equal(await page.inputValue('#email'), 'ada@example.com');
     assert.equal(await page.inputValue('#password'), '', 'the password is not sent back');
     assert.equal(count('auth_codes'), codes);

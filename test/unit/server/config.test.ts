@@ -16,7 +16,7 @@ describe('server: configuration', () => {
       testClocks: true,
     });
     assert.equal(defaultCatalogPath(), resolve(__dirname, '../../../catalog/default.json'));
-    assert.ok(existsSync(defaultCatalogPath()));
+    assert.ok(existsSync(defaultCatalogPath()), 'the default catalog file exists');
   });
 
   it('reads every TALLY_ variable', () => {

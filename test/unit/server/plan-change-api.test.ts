@@ -233,7 +233,7 @@ describe('server: plan changes through the engine', () => {
       const statuses = responses.map((r) => r.status).sort();
       assert.ok(statuses[0] === 200 && statuses[1] === 409, `got ${statuses.join(', ')}`);
       const loser = responses.find((r) => r.status === 409);
-      assert.ok(['subscription_changed', 'no_change'].includes(ApiError.parse(loser?.json).error.code));
+      assert.ok(['subscription_changed', 'no_change'].includes(ApiError.parse(loser?.json).error.code), 'the second change is refused as already applied');
       assert.equal((await server.store.listInvoices(accountId)).length, 2, 'the checkout and one plan change');
       assert.equal((await payments(accountId)).filter((p) => p.status === 'succeeded').length, 2);
       assert.equal((await server.store.listLedgerEntries(accountId)).filter((e) => e.kind === 'grant').length, 4, 'Free, bonus, Pro top-up, one Pro+ top-up');

@@ -33,7 +33,7 @@ describe('server: sign-in and token exchange', () => {
     assert.equal(signIn.status, 200);
     assert.ok(signIn.code, 'the page shows the code');
     const returnLink = /id="return-to-editor" href="([^"]+)"/.exec(signIn.html)?.[1]?.replace(/&amp;/g, '&');
-    assert.ok(returnLink);
+    assert.ok(returnLink, 'the signed-in page links back to the editor');
     const callback = new URL(returnLink);
     assert.equal(`${callback.protocol}//${callback.host}${callback.pathname}`, 'vscode://tally.tally/auth');
     assert.equal(callback.searchParams.get('code'), signIn.code);
@@ -138,7 +138,7 @@ describe('server: sign-in and token exchange', () => {
   describe('POST /api/token refusals', () => {
     async function freshCode() {
       const signIn = await submitSignIn(server.baseUrl, { email: `u${Math.random()}@example.com`, password: PASSWORD, action: 'create' });
-      assert.ok(signIn.code);
+      assert.ok(signIn.code, 'the sign-in issued a code');
       return { code: signIn.code, verifier: signIn.link.pkce.verifier, redirectUri: signIn.link.redirectUri };
     }
     function assertApiError(response: { status: number; json: unknown }, field: string, message: RegExp) {
