@@ -36,9 +36,10 @@ function presentation(view: ViewState): Presentation {
     case 'value': {
       const { plan, credits, subscription, account } = view.state;
       const needsAction = subscription.status === 'past_due' || credits.remaining <= credits.limit * LOW_CREDITS_SHARE;
+      const bonus = credits.bonus && credits.bonus.remaining > 0 ? `\n+ ${formatCredits(credits.bonus.remaining)} bonus credits` : '';
       return {
         text: `$(account) ${formatPlanSummary(plan.name, credits.remaining, credits.limit)}`,
-        tooltip: `${account.email}\n${plan.name} (${formatStatus(subscription.status)}): ${formatCredits(credits.remaining)} of ${formatCredits(credits.limit)} credits left`,
+        tooltip: `${account.email}\n${plan.name} (${formatStatus(subscription.status)}): ${formatCredits(credits.remaining)} of ${formatCredits(credits.limit)} credits left${bonus}`,
         backgroundColor: needsAction ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined,
       };
     }
