@@ -4,6 +4,7 @@ import type { Catalog } from './catalog';
 import { planById } from './catalog';
 import { localDateOf, periodContaining, type BillingCalendar, type Period } from './calendar';
 import type { SubscriptionStatus } from './subscription-status';
+import { sumLines, type InvoiceDraft } from './invoice';
 
 export interface ScheduledChange {
   planId: string;
@@ -27,6 +28,8 @@ export interface BillingState {
   creditBalanceCents: number;
   /** A downgrade or cancellation waiting for the period end; undoable until then. */
   scheduledChange: ScheduledChange | null;
+  /** When the current period's in-arrears charges were calculated (`calculateArrears`); null until then. */
+  arrearsCalculatedAt: Date | null;
 }
 
 /** A new account: on the free plan, active, in the period containing `at`. */
@@ -44,7 +47,20 @@ export function openAccount(catalog: Catalog, at: Date, timeZone: string = catal
     highestPlanThisPeriod: free.id,
     creditBalanceCents: 0,
     scheduledChange: null,
+    arrearsCalculatedAt: null,
   };
+}
+
+/**
+ * The state once the current period's in-arrears charges have been calculated at `at`. Pass the
+ * calculated invoice: its subscription charges count as charged this period, and the credit
+ * balance it applied is used up.
+ */
+export function markArrearsCalculated(state: BillingState, at: Date, invoice: InvoiceDraft | null = null): BillingState {
+  const lines = invoice?.lines ?? [];
+  const charged = sumLines(lines.filter((line) => line.kind === 'subscription' || line.kind === 'proration-credit'));
+  const applied = -sumLines(lines.filter((line) => line.kind === 'applied-balance'));
+  return { ...state, arrearsCalculatedAt: at, chargedThisPeriod: state.chargedThisPeriod + charged, creditBalanceCents: state.creditBalanceCents - applied };
 }
 
 /** The plan whose limits apply now: past due and canceled fall back to the free plan's. */

@@ -6,6 +6,7 @@ import { daysInPeriod, daysRemaining, localDateOf, nextPeriod, startOfLocalDay, 
 import type { BillingState } from './billing-state';
 import { buildInvoice, sumLines, type BillingDetails, type InvoiceDraft, type InvoiceLine } from './invoice';
 import { prorate } from './money';
+import { balanceAt, type LedgerEntry } from './ledger';
 import { formatCredits } from '../protocol/format';
 
 export interface ClosingUsage {
@@ -24,10 +25,15 @@ export interface Renewal {
   allowance: number;
 }
 
-/** Renews `state` at its period end. Call it once per period boundary, oldest first. */
+/**
+ * Renews `state` at its period end. Call it once per period boundary, oldest first. When the
+ * period's in-arrears charges were already calculated (`state.arrearsCalculatedAt`), they are not
+ * billed again, and `usage` is only the overage spent since the calculation.
+ */
 export function renew(catalog: Catalog, state: BillingState, usage: ClosingUsage, billing: BillingDetails): Renewal {
   const closed = state.period;
-  const lines: InvoiceLine[] = [...arrearsLines(catalog, state), ...overageLines(usage)];
+  const arrears = state.arrearsCalculatedAt === null ? arrearsLines(catalog, state) : [];
+  const lines: InvoiceLine[] = [...arrears, ...overageLines(usage)];
 
   const scheduled = state.scheduledChange;
   const planId = scheduled && scheduled.effectiveAt <= closed.end ? scheduled.planId : state.planId;
@@ -54,8 +60,47 @@ export function renew(catalog: Catalog, state: BillingState, usage: ClosingUsage
       allowanceThisPeriod: allowance,
       highestPlanThisPeriod: planId,
       creditBalanceCents: state.creditBalanceCents - applied,
+      arrearsCalculatedAt: null,
     },
   };
+}
+
+/**
+ * The overage `renew` bills at `boundary` (the period end): that of the whole period, less what an
+ * in-arrears calculation already billed (the period up to `state.arrearsCalculatedAt`). Computed
+ * as a difference so that an entry at the calculation instant is billed once, and the period's
+ * overage is rounded once overall.
+ */
+export function closingUsage(entries: readonly LedgerEntry[], state: BillingState, boundary: Date): ClosingUsage {
+  const whole = balanceAt(entries, boundary, state.period.start);
+  if (state.arrearsCalculatedAt === null) return { overageUsed: whole.overageUsed, overageCents: whole.overageCents };
+  const calculated = balanceAt(entries, state.arrearsCalculatedAt, state.period.start);
+  return { overageUsed: whole.overageUsed - calculated.overageUsed, overageCents: whole.overageCents - calculated.overageCents };
+}
+
+/** True when the current period's in-arrears charges are still to be calculated: the plan held
+ *  at its highest is usage-based, and no calculation was made for this period yet. */
+export function arrearsDue(catalog: Catalog, state: BillingState): boolean {
+  return state.arrearsCalculatedAt === null && planById(catalog, state.highestPlanThisPeriod).chargeTiming === 'in-arrears';
+}
+
+/** When the current period's in-arrears charges are to be calculated, if they are still due and that
+ *  falls before the period end; null otherwise. */
+export function pendingArrearsCalculation(catalog: Catalog, state: BillingState): Date | null {
+  if (!arrearsDue(catalog, state)) return null;
+  const at = arrearsCalculationAt(catalog, state);
+  return at.getTime() < state.period.end.getTime() ? at : null;
+}
+
+/**
+ * The charges of an in-arrears plan, calculated `arrearsLeadDays` before the billing date: the days
+ * served in the current period plus the overage spent so far (`usage`). Charged on the billing date;
+ * mark the state with `markArrearsCalculated` so the renewal does not bill them again. Null when
+ * there is nothing to bill.
+ */
+export function calculateArrears(catalog: Catalog, state: BillingState, usage: ClosingUsage, billing: BillingDetails): InvoiceDraft | null {
+  const lines: InvoiceLine[] = [...arrearsLines(catalog, state), ...overageLines(usage)];
+  return lines.length > 0 ? buildInvoice(lines, billing, state.creditBalanceCents) : null;
 }
 
 /** When the charges of an in-arrears plan for the current period are calculated: `arrearsLeadDays` local days before its end. */
@@ -76,7 +121,12 @@ function arrearsLines(catalog: Catalog, state: BillingState): InvoiceLine[] {
   const days = daysInPeriod(period, zone);
   const served = daysRemaining(period, from, zone);
   const description = served === days ? `${plan.name} plan, ${span(period, zone)}` : `${plan.name} plan, ${served} of ${days} days`;
-  return [{ kind: 'subscription', description, amountCents: prorate(plan.priceCents, served, days) }];
+  const amount = prorate(plan.priceCents, served, days);
+  const lines: InvoiceLine[] = [{ kind: 'subscription', description, amountCents: amount }];
+  // What an in-advance plan held earlier in the period already paid for it is not paid twice.
+  const paid = Math.min(state.chargedThisPeriod, amount);
+  if (paid > 0) lines.push({ kind: 'proration-credit', description: 'Already paid this period', amountCents: -paid });
+  return lines;
 }
 
 function overageLines(usage: ClosingUsage): InvoiceLine[] {

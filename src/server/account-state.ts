@@ -5,7 +5,7 @@ import { findPlan, type Catalog } from '../engine/catalog';
 import type { BillingState } from '../engine/billing-state';
 import type { BillingDetails } from '../engine/invoice';
 import { balanceAt, type LedgerEntry } from '../engine/ledger';
-import { renew } from '../engine/renewal';
+import { closingUsage, renew } from '../engine/renewal';
 import type { AccountState } from '../protocol/api';
 import type { AccountRecord } from '../store/store';
 
@@ -24,7 +24,8 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
   const bonusGrants = balance.grants.filter((g) => g.source === 'welcome-bonus' || g.source === 'promotional');
   const bonusExpiries = bonusGrants.flatMap((g) => (g.expiresAt ? [g.expiresAt.getTime()] : []));
   // What the renewal at the period end would bill now: the plan in advance and the overage so far.
-  const next = renew(catalog, state, { overageUsed: balance.overageUsed, overageCents: balance.overageCents }, input.billing).invoice;
+  // (After an in-arrears calculation: only the overage since then; the calculated invoice is charged separately.)
+  const next = renew(catalog, state, closingUsage(input.ledger, state, now), input.billing).invoice;
   const scheduled = state.scheduledChange;
   return {
     account: { id: account.id, email: account.email, identityKind: account.identityKind },

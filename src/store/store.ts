@@ -219,6 +219,11 @@ export type BillingChangeResult =
 export interface RenewalInput extends BillingChange {
   /** For an account on a test clock: its clock moves to the boundary the renewal happened at. */
   testClockAt: Timestamp | null;
+  /**
+   * An open invoice issued earlier (an in-arrears calculation) that this renewal charged: it
+   * becomes 'paid' when `paid`, and `payment` (when there is one) is recorded against it.
+   */
+  settled?: { invoiceId: string; paid: boolean; payment: NewPayment | null } | null;
 }
 
 export type FailedPaymentInput = Omit<PaymentRecord, 'status' | 'invoiceId' | 'paymentMethodId'> & {

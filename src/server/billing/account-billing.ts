@@ -4,6 +4,7 @@
 import type { BillingDetails } from '../../engine/invoice';
 import type { LedgerEntry } from '../../engine/ledger';
 import type { ChangeContext } from '../../engine/plan-change';
+import { pendingArrearsCalculation } from '../../engine/renewal';
 import type { AccountRecord, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
 import { allowanceRemaining } from './ledger';
@@ -23,7 +24,8 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   const now = clockFor(context, account);
   let subscription = await context.store.findSubscription(account.id);
   if (!subscription) return undefined;
-  if (subscription.state.period.end.getTime() <= now.getTime()) {
+  const calculationAt = pendingArrearsCalculation(context.catalog, subscription.state);
+  if (subscription.state.period.end.getTime() <= now.getTime() || (calculationAt !== null && calculationAt.getTime() <= now.getTime())) {
     await advanceAccount(context, account, now, { testClock: account.testClockAt !== null });
     subscription = await context.store.findSubscription(account.id);
     if (!subscription) return undefined;

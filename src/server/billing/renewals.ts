@@ -3,12 +3,12 @@
 // plan in advance. A declined renewal leaves the invoice open and the subscription past due (paid
 // features stop; retries come with dunning). Each boundary is one store transaction, so an advance
 // interrupted half-way resumes from the last boundary it recorded.
-import { effectivePlanId, type BillingState } from '../../engine/billing-state';
+import { effectivePlanId, markArrearsCalculated, type BillingState } from '../../engine/billing-state';
 import { planById } from '../../engine/catalog';
 import { balanceAt, expireGrants, type LedgerEntry } from '../../engine/ledger';
-import { renew } from '../../engine/renewal';
+import { calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../engine/renewal';
 import { transition } from '../../engine/subscription-status';
-import type { AccountRecord, InvoiceRecord, NewInvoice, NewPayment, SubscriptionRecord } from '../../store/store';
+import type { AccountRecord, InvoiceRecord, NewInvoice, NewPayment, RenewalInput, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
 import { randomId } from '../secrets';
 import { chargeDefaultCard } from './charges';
@@ -34,7 +34,15 @@ export async function advanceAccount(context: ServerContext, account: AccountRec
     if (!subscription) throw new Error(`account ${account.id} has no subscription`);
     const ledger = await context.store.listLedgerEntries(account.id);
 
-    if (subscription.state.period.end.getTime() > to.getTime()) {
+    const calculationAt = pendingArrearsCalculation(context.catalog, subscription.state);
+    if (calculationAt && calculationAt.getTime() <= to.getTime()) {
+      const calculated = await calculateOnce(context, account, subscription, ledger, calculationAt, options);
+      if (calculated.kind === 'applied') {
+        if (calculated.invoice) invoices.push(calculated.invoice);
+        attempts = 0;
+        continue;
+      }
+    } else if (subscription.state.period.end.getTime() > to.getTime()) {
       if (!options.testClock) return invoices;
       const expiries = expireGrants(ledger, to, newLedgerId);
       const moved = await context.store.moveTestClock({
@@ -88,14 +96,41 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
   const closing = subscription.state;
   const boundary = closing.period.end;
   const expiries = expireGrants(ledger, boundary, newLedgerId);
-  const usage = balanceAt([...ledger, ...expiries], boundary, closing.period.start);
+  const usage = closingUsage([...ledger, ...expiries], closing, boundary);
   const billing = await context.store.findBillingDetails(account.id);
-  const renewal = renew(catalog, closing, { overageUsed: usage.overageUsed, overageCents: usage.overageCents }, billing);
+  const renewal = renew(catalog, closing, usage, billing);
 
   let state: BillingState = renewal.state;
   let allowance = renewal.allowance;
   let invoice: NewInvoice | null = null;
   let payment: NewPayment | null = null;
+  let settled: RenewalInput['settled'] = null;
+  const pastDue = () => {
+    // Past due: paid features stop at once, so the new period gets the free plan's allowance.
+    state = { ...state, status: transition(state.status, 'payment-failed') };
+    allowance = planById(catalog, effectivePlanId(catalog, state)).monthlyCredits ?? 0;
+    state = { ...state, allowanceThisPeriod: allowance };
+  };
+  if (closing.arrearsCalculatedAt !== null) {
+    // The period's in-arrears charges were calculated a few days ago as an open invoice: charge it now.
+    const calculated = await findArrearsInvoice(context, account, closing);
+    if (calculated) {
+      let paid = true;
+      let calculatedPayment: NewPayment | null = null;
+      if (calculated.totalCents > 0) {
+        const charge = await chargeDefaultCard(context, {
+          accountId: account.id,
+          amountCents: calculated.totalCents,
+          idempotencyKey: `arrears:${account.id}:${boundary.toISOString()}`,
+          at: boundary,
+        });
+        paid = charge.kind === 'paid';
+        calculatedPayment = charge.kind === 'no-card' ? null : charge.payment;
+      }
+      settled = { invoiceId: calculated.id, paid, payment: calculatedPayment };
+      if (!paid) pastDue();
+    }
+  }
   if (renewal.invoice) {
     let paid = true;
     if (renewal.invoice.totalCents > 0) {
@@ -109,12 +144,7 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
       paid = charge.kind === 'paid';
       payment = charge.kind === 'no-card' ? null : charge.payment;
     }
-    if (!paid) {
-      // Past due: paid features stop at once, so the new period gets the free plan's allowance.
-      state = { ...state, status: transition(state.status, 'payment-failed') };
-      allowance = planById(catalog, effectivePlanId(catalog, state)).monthlyCredits ?? 0;
-      state = { ...state, allowanceThisPeriod: allowance };
-    }
+    if (!paid && state.status === 'active') pastDue();
     invoice = {
       id: randomId('in'),
       kind: 'renewal',
@@ -138,6 +168,47 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
     ledger: entries,
     invoice,
     payment,
+    settled,
     testClockAt: options.testClock ? boundary.toISOString() : null,
   });
+}
+
+/**
+ * The in-arrears charges of the current period, calculated at `at` (a few days before the billing
+ * date) with the overage spent since the period start: an open invoice, charged at the period end.
+ */
+async function calculateOnce(context: ServerContext, account: AccountRecord, subscription: SubscriptionRecord, ledger: LedgerEntry[], at: Date, options: AdvanceOptions) {
+  const { catalog } = context;
+  const current = subscription.state;
+  const expiries = expireGrants(ledger, at, newLedgerId);
+  const usage = balanceAt([...ledger, ...expiries], at, current.period.start);
+  const billing = await context.store.findBillingDetails(account.id);
+  const draft = calculateArrears(catalog, current, { overageUsed: usage.overageUsed, overageCents: usage.overageCents }, billing);
+  const invoice: NewInvoice | null = draft && {
+    id: randomId('in'),
+    kind: 'renewal',
+    status: 'open',
+    email: account.email,
+    periodStart: current.period.start.toISOString(),
+    periodEnd: current.period.end.toISOString(),
+    draft,
+  };
+  return context.store.recordRenewal({
+    accountId: account.id,
+    now: (options.testClock ? at : context.clock()).toISOString(),
+    expectedVersion: subscription.version,
+    expectedLedgerLength: ledger.length,
+    state: markArrearsCalculated(current, at, draft),
+    ledger: expiries,
+    invoice,
+    payment: null,
+    testClockAt: options.testClock ? at.toISOString() : null,
+  });
+}
+
+/** The open invoice a calculation issued for `state`'s period, if it issued one. */
+async function findArrearsInvoice(context: ServerContext, account: AccountRecord, state: BillingState): Promise<InvoiceRecord | undefined> {
+  const start = state.period.start.toISOString();
+  const invoices = await context.store.listInvoices(account.id);
+  return invoices.find((invoice) => invoice.kind === 'renewal' && invoice.status === 'open' && invoice.periodStart === start);
 }

@@ -3,5 +3,6 @@ import type { Migration } from './migration';
 import { initial } from './0001-initial';
 import { authorizationRequests } from './0002-authorization-requests';
 import { billingEngine } from './0003-billing-engine';
+import { arrearsCalculation } from './0004-arrears-calculation';
 
-export const migrations: readonly Migration[] = [initial, authorizationRequests, billingEngine];
+export const migrations: readonly Migration[] = [initial, authorizationRequests, billingEngine, arrearsCalculation];

@@ -57,6 +57,7 @@ export interface BillingStateColumns {
   credit_balance_cents: number;
   scheduled_plan_id: string | null;
   scheduled_effective_at: string | null;
+  arrears_calculated_at: string | null;
 }
 
 export interface SubscriptionRow extends BillingStateColumns {
@@ -80,6 +81,7 @@ export function toBillingState(row: BillingStateColumns): BillingState {
       row.scheduled_plan_id === null || row.scheduled_effective_at === null
         ? null
         : { planId: row.scheduled_plan_id, effectiveAt: new Date(row.scheduled_effective_at) },
+    arrearsCalculatedAt: row.arrears_calculated_at === null ? null : new Date(row.arrears_calculated_at),
   };
 }
 
@@ -101,6 +103,7 @@ export function fromBillingState(state: BillingState): BillingStateColumns {
     credit_balance_cents: state.creditBalanceCents,
     scheduled_plan_id: state.scheduledChange?.planId ?? null,
     scheduled_effective_at: state.scheduledChange?.effectiveAt.toISOString() ?? null,
+    arrears_calculated_at: state.arrearsCalculatedAt?.toISOString() ?? null,
   };
 }
 

@@ -25,6 +25,7 @@ import type {
   PaymentRecord,
   PlanChangeInput,
   PortalSessionRecord,
+  NewPayment,
   RenewalInput,
   Store,
   SubscriptionRecord,
@@ -331,6 +332,7 @@ export class SqliteStore implements Store {
       return this.db
         .transaction((): BillingChangeResult => {
           const invoice = this.writeBillingChange(input);
+          if (input.settled) this.settleInvoice(input.accountId, input.settled, input.now);
           if (input.testClockAt !== null) this.setTestClock(input.accountId, input.testClockAt);
           return { kind: 'applied', invoice };
         })
@@ -456,6 +458,24 @@ export class SqliteStore implements Store {
         );
     }
     return invoice;
+  }
+
+  /** Charges an earlier open invoice: its payment, and 'paid' when it went through. */
+  private settleInvoice(accountId: string, settled: NonNullable<RenewalInput['settled']>, now: Timestamp): void {
+    const row = this.db.prepare("SELECT status FROM invoices WHERE id = ? AND account_id = ?").get(settled.invoiceId, accountId) as { status: string } | undefined;
+    if (row?.status !== 'open') throw new Conflict();
+    if (settled.paid) this.db.prepare("UPDATE invoices SET status = 'paid' WHERE id = ?").run(settled.invoiceId);
+    const { payment } = settled;
+    if (payment) this.insertPayment(accountId, payment, settled.invoiceId, now);
+  }
+
+  private insertPayment(accountId: string, payment: NewPayment, invoiceId: string | null, now: Timestamp): void {
+    this.db
+      .prepare(
+        `INSERT INTO payments (id, account_id, invoice_id, payment_method_id, amount_cents, card_brand, card_last4, status, failure_message, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(payment.id, accountId, invoiceId, payment.paymentMethodId, payment.amountCents, payment.cardBrand, payment.cardLast4, payment.status, payment.failureMessage, now);
   }
 
   private insertInvoice(accountId: string, invoice: NewInvoice, now: Timestamp): InvoiceRecord {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Catalog } from '../../../src/engine/catalog';
 import { sumLines } from '../../../src/engine/invoice';
-import { catalogWith, defaultCatalog } from './catalogs';
+import { catalogWith, defaultCatalog, defaultCatalogJson } from './catalogs';
 import { SimulatedAccount, type Step } from './simulation';
 
 const RUNS = Number(process.env.TALLY_PROPERTY_RUNS ?? 10_000);
@@ -14,6 +14,10 @@ const catalogs: Record<string, Catalog> = {
   'time-based': catalogWith({ proration: 'time-based' }),
   'immediate downgrade': catalogWith({ downgrade: 'immediate-prorated' }),
   'anniversary, time-based, immediate': catalogWith({ anchor: 'anniversary', proration: 'time-based', downgrade: 'immediate-prorated' }),
+  'usage-based Pro+': catalogWith(
+    {},
+    defaultCatalogJson.plans.map((plan: { id: string }) => (plan.id === 'pro-plus' ? { ...plan, chargeTiming: 'in-arrears' } : plan)),
+  ),
 };
 const planIds = defaultCatalog.plans.map((plan) => plan.id);
 
@@ -68,6 +72,7 @@ describe('engine: billing invariants over random sequences', function () {
   this.timeout(300_000);
 
   it(`hold for ${RUNS} generated sequences`, () => {
+    let arrearsCalculations = 0;
     fc.assert(
       fc.property(scenario, ({ catalog, start, timeZone, steps }) => {
         const account = new SimulatedAccount(catalogs[catalog] as Catalog, start, timeZone);
@@ -79,8 +84,10 @@ describe('engine: billing invariants over random sequences', function () {
           checkReplay(account, before, firstNew);
           checkInvariants(account);
         }
+        arrearsCalculations += account.arrearsCalculations;
       }),
       { numRuns: RUNS },
     );
+    if (RUNS >= 1000) assert.ok(arrearsCalculations > 0, 'the usage-based catalog calculated some arrears');
   });
 });

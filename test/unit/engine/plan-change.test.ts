@@ -1,11 +1,11 @@
 // The plan-change rules of product.md, as table tests of the published examples.
 import assert from 'node:assert/strict';
-import { openAccount, type BillingState } from '../../../src/engine/billing-state';
+import { markArrearsCalculated, openAccount, type BillingState } from '../../../src/engine/billing-state';
 import { allowanceEntries } from '../../../src/engine/allowance';
 import { NO_BILLING_DETAILS, sumLines } from '../../../src/engine/invoice';
-import { balanceAt, grant } from '../../../src/engine/ledger';
+import { balanceAt, grant, type LedgerEntry } from '../../../src/engine/ledger';
 import { applyChange, PlanChangeError, previewChange, type ChangePreview } from '../../../src/engine/plan-change';
-import { arrearsCalculationAt, renew } from '../../../src/engine/renewal';
+import { arrearsCalculationAt, calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../../src/engine/renewal';
 import { catalogWith, defaultCatalog, stripeExampleCatalog } from './catalogs';
 import type { Catalog } from '../../../src/engine/catalog';
 
@@ -203,6 +203,56 @@ describe('engine/renewal: usage-based plans', () => {
   it('has its charges calculated three days before the billing date', () => {
     const opened = openAccount(catalog, new Date('2026-11-10T12:00:00Z'), 'America/New_York');
     assert.equal(arrearsCalculationAt(catalog, opened).toISOString(), '2026-11-28T05:00:00.000Z');
+  });
+
+  describe('calculated before the billing date, charged on it', () => {
+    // Overage entries at 4¢ per credit: 12.50 credits on Nov 20, 5 credits at the calculation instant, 2.50 on Nov 30.
+    const overage = (id: string, at: string, amount: number): LedgerEntry => ({ kind: 'overage', id, at: new Date(at), amount, spendId: id, centsPerCredit: 4, reason: 'request' });
+    const ledger = [overage('a', '2026-11-20T10:00:00Z', 1250), overage('b', '2026-11-28T00:00:00Z', 500), overage('c', '2026-11-30T23:00:00Z', 250)];
+    const upgraded = change(catalog, openAccount(catalog, new Date('2026-11-01T00:00:00Z')), 'plus', '2026-11-16T00:00:00Z').state;
+    const calcAt = new Date('2026-11-28T00:00:00Z');
+
+    it('is due on Nov 28 at 00:00 UTC (3 days before Dec 1): the days served and the overage up to then', () => {
+      assert.equal(pendingArrearsCalculation(catalog, upgraded)?.toISOString(), calcAt.toISOString());
+      const usage = balanceAt(ledger, calcAt, upgraded.period.start);
+      const draft = calculateArrears(catalog, upgraded, { overageUsed: usage.overageUsed, overageCents: usage.overageCents }, NO_BILLING_DETAILS);
+      assert.deepEqual(draft?.lines, [
+        { kind: 'subscription', description: 'Plus plan, 15 of 30 days', amountCents: 1500 },
+        { kind: 'overage', description: 'Overage, 17.50 credits', amountCents: 70 },
+      ]);
+      assert.equal(draft?.totalCents, 1570);
+      const marked = markArrearsCalculated(upgraded, calcAt, draft);
+      assert.equal(marked.arrearsCalculatedAt?.toISOString(), calcAt.toISOString());
+      assert.equal(pendingArrearsCalculation(catalog, marked), null, 'calculated once a period');
+    });
+
+    it('bills at the renewal only the overage spent after the calculation, and not the plan again', () => {
+      const usage = balanceAt(ledger, calcAt, upgraded.period.start);
+      const draft = calculateArrears(catalog, upgraded, { overageUsed: usage.overageUsed, overageCents: usage.overageCents }, NO_BILLING_DETAILS);
+      const marked = markArrearsCalculated(upgraded, calcAt, draft);
+      const closing = closingUsage(ledger, marked, marked.period.end);
+      assert.deepEqual(closing, { overageUsed: 250, overageCents: 10 }, 'Nov 28–30 only: the entry at the calculation instant is not billed twice');
+      const renewal = renew(catalog, marked, closing, NO_BILLING_DETAILS);
+      assert.deepEqual(renewal.invoice?.lines, [{ kind: 'overage', description: 'Overage, 2.50 credits', amountCents: 10 }]);
+      assert.equal(renewal.state.arrearsCalculatedAt, null, 'the new period is calculated afresh');
+      assert.equal(pendingArrearsCalculation(catalog, renewal.state)?.toISOString(), '2026-12-29T00:00:00.000Z', 'Jan 1 less 3 days');
+    });
+
+    it('still bills everything at the renewal when the period was never calculated', () => {
+      const renewal = renew(catalog, upgraded, closingUsage(ledger, upgraded, upgraded.period.end), NO_BILLING_DETAILS);
+      assert.deepEqual(renewal.invoice?.lines, [
+        { kind: 'subscription', description: 'Plus plan, 15 of 30 days', amountCents: 1500 },
+        { kind: 'overage', description: 'Overage, 20 credits', amountCents: 80 },
+      ]);
+    });
+
+    it('leaves an in-advance plan alone', () => {
+      const pro = change(defaultCatalog, openAccount(defaultCatalog, new Date('2026-11-01T00:00:00Z')), 'pro', '2026-11-16T00:00:00Z').state;
+      assert.equal(pendingArrearsCalculation(defaultCatalog, pro), null);
+      assert.deepEqual(closingUsage(ledger, pro, pro.period.end), { overageUsed: 2000, overageCents: 80 });
+      const renewal = renew(defaultCatalog, pro, closingUsage(ledger, pro, pro.period.end), NO_BILLING_DETAILS);
+      assert.deepEqual(renewal.invoice?.lines.map((l) => [l.kind, l.amountCents]), [['overage', 80], ['subscription', 2000]]);
+    });
   });
 });
 

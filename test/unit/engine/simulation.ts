@@ -2,13 +2,13 @@
 // previews, usage through the ledger, and period renewals as the clock moves. The property tests
 // run random sequences through it and check the invariants after every step.
 import type { BillingState } from '../../../src/engine/billing-state';
-import { openAccount } from '../../../src/engine/billing-state';
+import { markArrearsCalculated, openAccount } from '../../../src/engine/billing-state';
 import { planById, type Catalog } from '../../../src/engine/catalog';
 import { NO_BILLING_DETAILS, type InvoiceDraft } from '../../../src/engine/invoice';
 import { allowanceEntries } from '../../../src/engine/allowance';
 import { balanceAt, expireGrants, grant, spend, type LedgerEntry } from '../../../src/engine/ledger';
 import { applyChange, PlanChangeError, previewChange } from '../../../src/engine/plan-change';
-import { renew } from '../../../src/engine/renewal';
+import { calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../../src/engine/renewal';
 
 export type Step =
   | { op: 'advance'; hours: number }
@@ -38,6 +38,8 @@ export class SimulatedAccount {
   periods = new Map<string, PeriodRecord>();
   now: Date;
   refusedOverageSpends = 0;
+  /** How many in-arrears calculations ran (the property test checks that some did). */
+  arrearsCalculations = 0;
   private ids = 0;
 
   constructor(
@@ -67,12 +69,27 @@ export class SimulatedAccount {
   }
 
   private advance(to: Date): void {
-    while (this.state.period.end.getTime() <= to.getTime()) {
+    for (;;) {
+      // An in-arrears plan's charges are calculated a few days before the period end (overage: period start → then).
+      const calculateAt = pendingArrearsCalculation(this.catalog, this.state);
+      if (calculateAt && calculateAt.getTime() <= to.getTime()) {
+        this.entries.push(...expireGrants(this.entries, calculateAt, () => this.newId()));
+        const usage = balanceAt(this.entries, calculateAt, this.state.period.start);
+        this.record().overageCents += usage.overageCents;
+        const draft = calculateArrears(this.catalog, this.state, { overageUsed: usage.overageUsed, overageCents: usage.overageCents }, NO_BILLING_DETAILS);
+        this.state = markArrearsCalculated(this.state, calculateAt, draft);
+        if (calculateAt.getTime() > this.now.getTime()) this.now = calculateAt;
+        if (draft) this.bill(draft);
+        this.arrearsCalculations++;
+        continue;
+      }
+      if (this.state.period.end.getTime() > to.getTime()) break;
       const closeAt = this.state.period.end;
       this.entries.push(...expireGrants(this.entries, closeAt, () => this.newId()));
-      const closing = balanceAt(this.entries, closeAt, this.state.period.start);
+      // The overage since the calculation, when there was one.
+      const closing = closingUsage(this.entries, this.state, closeAt);
       this.record().overageCents += closing.overageCents;
-      const renewal = renew(this.catalog, this.state, { overageUsed: closing.overageUsed, overageCents: closing.overageCents }, NO_BILLING_DETAILS);
+      const renewal = renew(this.catalog, this.state, closing, NO_BILLING_DETAILS);
       this.state = renewal.state;
       this.now = closeAt;
       this.record().plansHeld.add(this.state.planId);

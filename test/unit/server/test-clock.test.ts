@@ -11,6 +11,7 @@ import {
   TEST_CARDS,
   type TestServer,
 } from '../../support/server';
+import { catalogWith } from '../engine/catalogs';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 
@@ -189,5 +190,73 @@ describe('server: test clocks switched off', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('server: a usage-based plan on the test clock', () => {
+  const time = manualClock(NOV_16);
+  const catalog = catalogWith({}, [
+    { id: 'free', name: 'Free', priceCents: 0, monthlyCredits: 5000, overageCentsPerCredit: null, selfServe: false, rank: 0 },
+    { id: 'plus', name: 'Plus', priceCents: 3000, monthlyCredits: 100000, overageCentsPerCredit: 4, selfServe: true, rank: 1, chargeTiming: 'in-arrears' },
+  ]);
+  let server: TestServer;
+  beforeEach(async () => {
+    time.set(NOV_16);
+    server = await startTestServer({ clock: time.clock, catalog });
+  });
+  afterEach(() => server.close());
+
+  const advanced = async (token: string, body: unknown) => {
+    const response = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body });
+    assert.equal(response.status, 200, JSON.stringify(response.json));
+    return TestClockAdvanceResult.parse(response.json);
+  };
+
+  it('calculates the charges three days before the billing date as an open invoice, and charges it on the billing date', async () => {
+    // Checkout charges nothing: the plan is billed in arrears.
+    const { token } = await signUpAndUpgrade(server.baseUrl, 'arrears@example.com', 'a good password', 'plus');
+    const accountId = token.account.id;
+    assert.deepEqual(await server.store.listInvoices(accountId), [], 'nothing invoiced at sign-up');
+    const atCheckout = (await server.store.listPayments(accountId)).map((p) => [p.amountCents, p.status]);
+    assert.deepEqual(atCheckout, [[0, 'succeeded']], 'the card is saved with a zero payment');
+    // 500 bonus credits, the 1,000 of the allowance, then 25 credits of overage at $0.04 before the calculation.
+    await spendCredits(server, accountId, { credits: 50000 + 100000 + 2500, at: new Date('2026-11-20T12:00:00Z'), overage: true });
+
+    const calculated = await advanced(token.accessToken, { to: '2026-11-28T12:00:00Z' });
+    assert.deepEqual(calculated.invoices, [{ number: 'TALLY-000001', kind: 'renewal', totalCents: 1600, status: 'open' }]);
+    const [open] = await server.store.listInvoices(accountId);
+    assert.deepEqual(open?.lines, [
+      { kind: 'subscription', description: 'Plus plan, 15 of 30 days', amountCents: 1500 },
+      { kind: 'overage', description: 'Overage, 25 credits', amountCents: 100 },
+    ]);
+    assert.equal(open?.issuedAt, '2026-11-28T00:00:00.000Z', 'dated at the calculation time: Dec 1 less 3 days');
+    assert.deepEqual((await server.store.listPayments(accountId)).map((p) => p.amountCents), [0], 'nothing charged yet');
+
+    // 5 more credits of overage after the calculation: billed on the renewal invoice, not twice.
+    await spendCredits(server, accountId, { credits: 500, at: new Date('2026-11-29T12:00:00Z'), overage: true });
+    const december = await advanced(token.accessToken, { to: '2026-12-02T00:00:00Z' });
+    assert.deepEqual(december.invoices, [{ number: 'TALLY-000002', kind: 'renewal', totalCents: 20, status: 'paid' }]);
+    const invoices = await server.store.listInvoices(accountId);
+    const paidArrears = invoices.find((invoice) => invoice.id === open?.id);
+    assert.equal(paidArrears?.status, 'paid');
+    const payments = await server.store.listPayments(accountId);
+    const forArrears = payments.filter((p) => p.invoiceId === open?.id);
+    assert.deepEqual(forArrears.map((p) => [p.amountCents, p.status]), [[1600, 'succeeded']], 'one payment of exactly its total');
+    assert.deepEqual(invoices.find((invoice) => invoice.number === 'TALLY-000002')?.lines, [{ kind: 'overage', description: 'Overage, 5 credits', amountCents: 20 }]);
+    assert.equal(december.account.subscription.status, 'active');
+    assert.equal(december.account.subscription.currentPeriodStart, '2026-12-01T00:00:00.000Z');
+  });
+
+  it('leaves the calculated invoice open, with the failed payment, and the account past due when the billing-date charge is declined', async () => {
+    const { token } = await signUpAndUpgrade(server.baseUrl, 'arrears-declined@example.com', 'a good password', 'plus', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const accountId = token.account.id;
+    const december = await advanced(token.accessToken, { to: '2026-12-01T00:00:00Z' });
+    assert.deepEqual(december.invoices, [{ number: 'TALLY-000001', kind: 'renewal', totalCents: 1500, status: 'open' }]);
+    assert.equal(december.account.subscription.status, 'past_due');
+    assert.deepEqual([december.account.credits.limit, december.account.credits.remaining], [5000, 5000], 'paid features stop: Free limits');
+    const [invoice] = await server.store.listInvoices(accountId);
+    assert.equal(invoice?.status, 'open');
+    const failed = (await server.store.listPayments(accountId)).filter((p) => p.invoiceId === invoice?.id);
+    assert.deepEqual(failed.map((p) => [p.status, p.amountCents, p.failureMessage]), [['failed', 1500, 'Your card was declined.']]);
   });
 });
