@@ -28,11 +28,14 @@ export interface Renewal {
 /**
  * Renews `state` at its period end. Call it once per period boundary, oldest first. When the
  * period's in-arrears charges were already calculated (`state.arrearsCalculatedAt`), they are not
- * billed again, and `usage` is only the overage spent since the calculation.
+ * billed again (only the difference of an upgrade made since), and `usage` is only the overage
+ * spent since the calculation.
  */
 export function renew(catalog: Catalog, state: BillingState, usage: ClosingUsage, billing: BillingDetails): Renewal {
   const closed = state.period;
-  const arrears = state.arrearsCalculatedAt === null ? arrearsLines(catalog, state) : [];
+  // After a calculation only an upgrade since then is left to bill: the lines net what was paid.
+  const computed = arrearsLines(catalog, state);
+  const arrears = state.arrearsCalculatedAt === null || sumLines(computed) > 0 ? computed : [];
   const lines: InvoiceLine[] = [...arrears, ...overageLines(usage)];
 
   const scheduled = state.scheduledChange;

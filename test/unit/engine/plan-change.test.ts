@@ -275,3 +275,35 @@ describe('engine/allowance: ledger entries for a change', () => {
     assert.equal(after.allowanceThisPeriod, 100000);
   });
 });
+
+describe('engine/renewal: an upgrade after the arrears calculation', () => {
+  const catalog = catalogWith({}, [
+    { id: 'free', name: 'Free', priceCents: 0, monthlyCredits: 5000, overageCentsPerCredit: null, selfServe: false, rank: 0 },
+    { id: 'plus', name: 'Plus', priceCents: 3000, monthlyCredits: 100000, overageCentsPerCredit: 4, selfServe: true, rank: 1, chargeTiming: 'in-arrears' },
+    { id: 'plus-max', name: 'Plus Max', priceCents: 6000, monthlyCredits: 200000, overageCentsPerCredit: 4, selfServe: true, rank: 2, chargeTiming: 'in-arrears' },
+  ]);
+
+  it('bills the difference on the billing date, once', () => {
+    const opened = openAccount(catalog, new Date('2026-11-01T00:00:00Z'));
+    const plus = change(catalog, opened, 'plus', '2026-11-01T00:00:00Z').state;
+    const calcAt = arrearsCalculationAt(catalog, plus);
+    const draft = calculateArrears(catalog, plus, noUsage, NO_BILLING_DETAILS);
+    assert.equal(draft?.totalCents, 3000, 'Plus for the whole period, calculated on Nov 28');
+    const calculated = markArrearsCalculated(plus, calcAt, draft);
+    const max = change(catalog, calculated, 'plus-max', '2026-11-29T00:00:00Z');
+    assert.equal(max.preview.invoice, null, 'usage-based: nothing billed at the upgrade');
+    const renewal = renew(catalog, max.state, noUsage, NO_BILLING_DETAILS);
+    assert.deepEqual(renewal.invoice?.lines.map((l) => [l.kind, l.amountCents]), [
+      ['subscription', 6000],
+      ['proration-credit', -3000],
+    ]);
+    assert.equal((draft?.totalCents ?? 0) + (renewal.invoice?.totalCents ?? 0), 6000, 'the period costs the highest plan held, no more');
+  });
+
+  it('adds nothing at the billing date when nothing changed after the calculation', () => {
+    const opened = openAccount(catalog, new Date('2026-11-01T00:00:00Z'));
+    const plus = change(catalog, opened, 'plus', '2026-11-01T00:00:00Z').state;
+    const calculated = markArrearsCalculated(plus, arrearsCalculationAt(catalog, plus), calculateArrears(catalog, plus, noUsage, NO_BILLING_DETAILS));
+    assert.equal(renew(catalog, calculated, noUsage, NO_BILLING_DETAILS).invoice, null);
+  });
+});
