@@ -17,8 +17,9 @@ const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'out/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   // The webview runs in the browser sandbox of a VS Code webview.
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'out/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  // The server keeps the native SQLite binding outside the bundle.
-  { ...common, entryPoints: ['src/server/main.ts'], outfile: 'out/server.js', platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'] },
+  // The server keeps the native SQLite binding, and pdfkit (which reads its font and colour files
+  // relative to its own folder), outside the bundle.
+  { ...common, entryPoints: ['src/server/main.ts'], outfile: 'out/server.js', platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3', 'pdfkit'] },
   // The in-editor mocha suite, loaded by the extension host with `require`.
   { ...common, entryPoints: ['test/editor/suite/index.ts'], outfile: 'out/test/editor/index.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'] },
 ];

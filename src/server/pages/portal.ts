@@ -3,9 +3,12 @@ import type { AccountState } from '../../protocol/api';
 import { formatCredits, formatDate, formatMoney, formatStatus } from '../../protocol/format';
 import type { InvoiceRecord } from '../../store/store';
 import { html } from '../html';
+import { invoicePath, invoiceStatusLabel } from '../invoices/invoice-labels';
 import type { Page } from './layout';
 
 export interface PortalPageModel {
+  /** The portal session the page is shown in: each invoice links to its page inside it. */
+  portalSessionId: string;
   email: string;
   /** What the editor shows too, with the next billing date and amount. */
   state: AccountState;
@@ -43,14 +46,15 @@ export function portalPage(model: PortalPageModel): Page {
     model.invoices.length === 0
       ? html`<p class="muted" id="no-invoices">No invoices yet.</p>`
       : html`<table class="invoices" id="invoices">
-    <thead><tr><th scope="col">Invoice</th><th scope="col">Date</th><th scope="col" class="amount">Amount</th><th scope="col">Status</th></tr></thead>
+    <thead><tr><th scope="col">Invoice</th><th scope="col">Date</th><th scope="col" class="amount">Amount</th><th scope="col">Status</th><th scope="col" aria-label="Details"></th></tr></thead>
     <tbody>
       ${model.invoices.map(
         (invoice) => html`<tr class="invoice">
         <td class="invoice-number">${invoice.number}</td>
         <td>${formatDate(invoice.issuedAt)}</td>
         <td class="amount">${formatMoney(invoice.totalCents)}</td>
-        <td><span class="status">${invoice.status === 'paid' ? 'Paid' : invoice.status === 'open' ? 'Open' : 'Void'}</span></td>
+        <td><span class="status">${invoiceStatusLabel(invoice.status)}</span></td>
+        <td class="invoice-link"><a href="${invoicePath(model.portalSessionId, invoice)}" aria-label="${`View invoice ${invoice.number}`}">View</a></td>
       </tr>`,
       )}
     </tbody>
