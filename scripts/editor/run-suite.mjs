@@ -433,10 +433,6 @@ function controlOps(state) {
       return null;
     },
 
-    async evalx(body) {
-      const scope = await resolveTarget(body.target, body.selector, Date.now() + 10000);
-      return scope.evaluate(body.js);
-    },
     /** → [{ url, name, text }] of the workbench's frames, for diagnosing webviews. */
     async frames() {
       browserReady();
