@@ -79,8 +79,8 @@ export class ApiClient {
     );
   }
 
-  createPortalSession(callbackUrl: string): Promise<PortalSession> {
-    return this.send(PortalSession, () => this.http.post('/api/portal-sessions', { callbackUrl }));
+  createPortalSession(callbackUrl: string, state: string): Promise<PortalSession> {
+    return this.send(PortalSession, () => this.http.post('/api/portal-sessions', { callbackUrl, state }));
   }
 
   private async send<T extends z.ZodType>(schema: T, request: () => Promise<{ data: unknown }>): Promise<z.infer<T>> {

@@ -39,7 +39,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const managePlan = async (): Promise<void> => {
     if (!(await signedInState())) return;
     const start = await prepareHandoff('portal');
-    const { url } = await api.createPortalSession(start.callbackUrl);
+    const { url } = await api.createPortalSession(start.callbackUrl, start.state);
     // The portal has no time limit, so no progress notification: a return refreshes the plan.
     handoffs.expect('portal', start.state).then(() => subscription.refresh(), () => undefined);
     await vscode.env.openExternal(vscode.Uri.parse(url, true));

@@ -124,7 +124,11 @@ export type CreateCheckoutSessionRequest = z.infer<typeof CreateCheckoutSessionR
 export const CheckoutSession = z.object({ id: z.string(), url: z.string() });
 export type CheckoutSession = z.infer<typeof CheckoutSession>;
 
-export const CreatePortalSessionRequest = z.object({ callbackUrl: z.string().min(1).optional() });
+export const CreatePortalSessionRequest = z.object({
+  callbackUrl: z.string().min(1).optional(),
+  /** The editor's one-time state for the portal's "Return to the editor" link. */
+  state: z.string().min(16).max(128).regex(/^[A-Za-z0-9_-]+$/).optional(),
+});
 export type CreatePortalSessionRequest = z.infer<typeof CreatePortalSessionRequest>;
 
 export const PortalSession = z.object({ url: z.string() });

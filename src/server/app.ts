@@ -19,7 +19,10 @@ import { authorizationRequestRoutes } from './routes/authorization-requests';
 import { basicRoutes } from './routes/basics';
 import { checkoutApiRoutes } from './routes/checkout-api';
 import { checkoutPageRoutes } from './routes/checkout-pages';
-import { portalApiRoutes, portalPageRoutes } from './routes/portal';
+import { portalApiRoutes, portalHomeRoutes, portalLinkRoutes } from './routes/portal';
+import { portalBillingDetailsRoutes } from './routes/portal-billing-details';
+import { portalPlanRoutes } from './routes/portal-plan';
+import { requirePortalVisit } from './portal/visit';
 import { signInRoutes } from './routes/signin';
 import { subscriptionRoutes } from './routes/subscription';
 import { testClockRoutes } from './routes/test-clock';
@@ -73,6 +76,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   app.register(cookie);
   app.register(formbody);
   app.decorateRequest('account', null);
+  app.decorateRequest('portalVisit', null);
 
   app.addHook('onRequest', async (request, reply) => {
     applySecurityHeaders(request, reply);
@@ -97,7 +101,13 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     tokenRoutes(publicApi, context);
     catalogRoutes(publicApi, context);
     checkoutPageRoutes(publicApi, context);
-    portalPageRoutes(publicApi, context);
+    portalLinkRoutes(publicApi, context);
+  });
+  app.register(async (portal) => {
+    portal.addHook('preHandler', requirePortalVisit(context));
+    portalHomeRoutes(portal, context);
+    portalPlanRoutes(portal, context);
+    portalBillingDetailsRoutes(portal, context);
   });
   app.register(async (signedIn) => {
     signedIn.addHook('preHandler', authenticate(context));

@@ -91,13 +91,30 @@ export interface CheckoutSessionRecord {
   completedAt: Timestamp | null;
 }
 
+/** A one-time link from the editor to the billing portal. */
 export interface PortalSessionRecord {
   id: string;
   accountId: string;
+  /** Where *Return to the editor* goes (the editor's callback with its one-time state); null without one. */
   callbackUrl: string | null;
   createdAt: Timestamp;
   expiresAt: Timestamp;
+  /** When the link was opened and turned into a browser session; a link opens once. */
+  usedAt: Timestamp | null;
 }
+
+/** The portal in one browser: an HttpOnly cookie holds the token, the store only its hash. */
+export interface BrowserSessionRecord {
+  tokenHash: string;
+  accountId: string;
+  /** The link the session was opened from. */
+  portalSessionId: string;
+  returnUrl: string | null;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+}
+
+export type PortalLinkRedemption = 'redeemed' | 'already-used' | 'expired' | 'unknown';
 
 export interface InvoiceLineRecord {
   kind: InvoiceLineKind;
@@ -291,8 +308,15 @@ export interface Store {
   /** A payment that failed before anything else was recorded (declined at checkout or on a plan change). */
   recordFailedPayment(payment: FailedPaymentInput): Promise<void>;
 
-  createPortalSession(session: PortalSessionRecord): Promise<void>;
+  createPortalSession(session: Omit<PortalSessionRecord, 'usedAt'>): Promise<void>;
   findPortalSession(id: string): Promise<PortalSessionRecord | undefined>;
+  /**
+   * Spends the portal link and starts `session` from it, in one transaction: only an unused link
+   * that has not expired at `now` opens, and only once however many requests race for it.
+   */
+  redeemPortalLink(portalSessionId: string, session: BrowserSessionRecord, now: Timestamp): Promise<PortalLinkRedemption>;
+  /** The browser session with that token hash, unless it expired at `now`. */
+  findBrowserSession(tokenHash: string, now: Timestamp): Promise<BrowserSessionRecord | undefined>;
 
   findInvoice(id: string): Promise<InvoiceRecord | undefined>;
   /** Newest first. */

@@ -126,13 +126,14 @@ h2 { font-size: 1.05rem; margin: 28px 0 12px; }
 form { margin: 0; }
 .field { margin-bottom: 18px; }
 .field label { display: block; font-weight: 550; font-size: 0.9rem; margin-bottom: 6px; }
-.field input {
+.field input, .field textarea {
   width: 100%; font: inherit; color: var(--text);
   background: var(--surface); border: 1px solid var(--input-border); border-radius: 8px;
   padding: 10px 12px; transition: border-color 0.15s, box-shadow 0.15s;
 }
-.field input:focus { outline: none; border-color: var(--accent); box-shadow: 0 0 0 4px var(--focus); }
-.field input[aria-invalid="true"] { border-color: var(--danger); }
+.field textarea { resize: vertical; }
+.field input:focus, .field textarea:focus { outline: none; border-color: var(--accent); box-shadow: 0 0 0 4px var(--focus); }
+.field textarea[aria-invalid="true"], .field input[aria-invalid="true"] { border-color: var(--danger); }
 .field input[aria-invalid="true"]:focus { box-shadow: 0 0 0 4px var(--danger-bg); }
 .field-row { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
 .field-error { color: var(--danger); font-size: 0.85rem; margin: 6px 0 0; }
@@ -185,5 +186,32 @@ table.invoices .amount { text-align: right; }
 table.invoices th:last-child, table.invoices td:last-child { text-align: right; padding-left: 24px; width: 1%; white-space: nowrap; }
 .status { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.8rem; font-weight: 600; background: var(--success-bg); color: var(--success); }
 .status--warn { background: var(--danger-bg); color: var(--danger); }
+/* Billing portal */
+.notice--success { border-color: var(--success); background: var(--success-bg); color: var(--success); margin: 0 0 20px; font-size: 0.95rem; }
+.actions--start { margin-top: 12px; }
+.actions--start .button { flex: 0 0 auto; }
+.inline-form { display: contents; }
+.button--danger { background: var(--danger); color: #ffffff; }
+.button--danger:hover { background: var(--danger); color: #ffffff; filter: brightness(0.92); }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.eyebrow a { color: var(--muted); text-decoration: none; }
+.eyebrow a:hover { color: var(--text); }
+.plan-options { border: 0; padding: 0; margin: 0; display: grid; gap: 10px; }
+.plan-option {
+  display: grid; grid-template-columns: auto 1fr auto; grid-template-areas: "radio name price" "radio credits credits";
+  gap: 2px 12px; align-items: center; cursor: pointer;
+  border: 1px solid var(--input-border); border-radius: 10px; padding: 12px 16px;
+}
+.plan-option:has(input:checked) { border-color: var(--accent); box-shadow: 0 0 0 3px var(--focus); }
+.plan-option--current { cursor: default; opacity: 0.75; }
+.plan-option input { grid-area: radio; accent-color: var(--accent); }
+.plan-option-name { grid-area: name; font-weight: 600; }
+.plan-option-price { grid-area: price; font-variant-numeric: tabular-nums; }
+.plan-option-credits { grid-area: credits; font-size: 0.875rem; }
+.payment-methods { list-style: none; padding: 0; margin: 0; }
+.payment-method { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; padding: 10px 0; border-bottom: 1px solid var(--border); }
+.payment-method .card-label { font-weight: 600; }
+.payment-method .row-actions { margin-left: auto; display: flex; gap: 8px; }
+.button--small { padding: 5px 10px; font-size: 0.85rem; }
 .footer { text-align: center; color: var(--muted); font-size: 0.8rem; padding: 0 24px 24px; }
 `;

@@ -24,9 +24,9 @@ export function invoiceKindLabel(kind: InvoiceKind): string {
   }
 }
 
-/** The path of an invoice inside a portal session: the page, or its PDF with `.pdf`. */
-export function invoicePath(portalSessionId: string, invoice: Pick<InvoiceRecord, 'number'>, pdf = false): string {
-  return `/portal/${encodeURIComponent(portalSessionId)}/invoices/${encodeURIComponent(invoice.number)}${pdf ? '.pdf' : ''}`;
+/** The path of an invoice in the billing portal: the page, or its PDF with `.pdf`. */
+export function invoicePath(invoice: Pick<InvoiceRecord, 'number'>, pdf = false): string {
+  return `/billing/invoices/${encodeURIComponent(invoice.number)}${pdf ? '.pdf' : ''}`;
 }
 
 /** The "Billed to" lines of the billing snapshot: name, address lines, tax ID, whichever are set. */

@@ -7,20 +7,19 @@ import { billedToLines, invoiceKindLabel, invoicePath, invoiceStatusLabel } from
 import type { Page } from './layout';
 
 export interface InvoicePageModel {
-  portalSessionId: string;
   invoice: InvoiceRecord;
   testMode: boolean;
 }
 
 export function invoicePage(model: InvoicePageModel): Page {
-  const { invoice, portalSessionId } = model;
+  const { invoice } = model;
   const billed = billedToLines(invoice);
   return {
     title: `Invoice ${invoice.number}`,
     testMode: model.testMode,
     width: 'medium',
     body: html`<section class="card card--medium" aria-labelledby="page-title">
-  <p class="eyebrow"><a href="${`/portal/${encodeURIComponent(portalSessionId)}`}" id="back-to-billing">← Billing</a></p>
+  <p class="eyebrow"><a href="/billing" id="back-to-billing">← Billing</a></p>
   <h1 id="page-title">Invoice <span id="invoice-number">${invoice.number}</span></h1>
 
   <dl class="facts" id="invoice-facts">
@@ -45,8 +44,8 @@ export function invoicePage(model: InvoicePageModel): Page {
   </table>
 
   <div class="actions">
-    <a class="button" id="download-pdf" href="${invoicePath(portalSessionId, invoice, true)}" download="${`${invoice.number}.pdf`}">Download PDF</a>
-    <a class="button button--secondary" href="${`/portal/${encodeURIComponent(portalSessionId)}`}">Back to billing</a>
+    <a class="button" id="download-pdf" href="${invoicePath(invoice, true)}" download="${`${invoice.number}.pdf`}">Download PDF</a>
+    <a class="button button--secondary" href="/billing">Back to billing</a>
   </div>
 </section>`,
   };

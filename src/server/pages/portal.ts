@@ -1,28 +1,32 @@
-// The billing portal placeholder: the current subscription and the invoice history.
+// The billing portal's home: the four sections of Manage Plan (current subscription, payment
+// methods, billing information, invoice history) and the way back to the editor.
 import type { AccountState } from '../../protocol/api';
 import { formatCredits, formatDate, formatMoney, formatStatus } from '../../protocol/format';
-import type { InvoiceRecord } from '../../store/store';
-import { html } from '../html';
+import type { BillingDetails } from '../../engine/invoice';
+import type { InvoiceRecord, PaymentMethodRecord } from '../../store/store';
+import { CSRF_FIELD } from '../csrf';
+import { html, type SafeHtml } from '../html';
 import { invoicePath, invoiceStatusLabel } from '../invoices/invoice-labels';
+import { hiddenField } from './form-fields';
 import type { Page } from './layout';
+import { cardLabel } from './payment-method-labels';
 
 export interface PortalPageModel {
-  /** The portal session the page is shown in: each invoice links to its page inside it. */
-  portalSessionId: string;
   email: string;
   /** What the editor shows too, with the next billing date and amount. */
   state: AccountState;
+  paymentMethods: PaymentMethodRecord[];
+  billing: BillingDetails;
   invoices: InvoiceRecord[];
   /** The editor callback, when the editor opened the portal. */
   returnUrl: string | null;
+  /** A confirmation to show at the top (after a change), or null. */
+  flash: string | null;
+  csrfToken: string;
   testMode: boolean;
 }
 
 export function portalPage(model: PortalPageModel): Page {
-  const { subscription, plan, credits } = model.state;
-  const scheduled = subscription.scheduledChange;
-  const nextDate = subscription.nextBillingDate;
-  const nextAmount = subscription.nextAmountCents;
   return {
     title: 'Billing',
     testMode: model.testMode,
@@ -30,8 +34,23 @@ export function portalPage(model: PortalPageModel): Page {
     body: html`<section class="card card--medium" aria-labelledby="page-title">
   <h1 id="page-title">Billing</h1>
   <p class="lead">Plan, payments and invoices for <strong id="portal-email">${model.email}</strong>.</p>
+  ${model.flash && html`<div class="notice notice--success" role="status" id="flash">${model.flash}</div>`}
+  ${subscriptionSection(model)}
+  ${paymentMethodsSection(model)}
+  ${billingDetailsSection(model.billing)}
+  ${invoicesSection(model.invoices)}
+  ${model.returnUrl && html`<div class="actions"><a class="button button--secondary" id="return-to-editor" href="${model.returnUrl}">Return to the editor</a></div>`}
+</section>`,
+  };
+}
 
-  <h2>Current subscription</h2>
+function subscriptionSection(model: PortalPageModel): SafeHtml {
+  const { subscription, plan, credits } = model.state;
+  const scheduled = subscription.scheduledChange;
+  const nextDate = subscription.nextBillingDate;
+  const nextAmount = subscription.nextAmountCents;
+  const paid = subscription.hasPaidPlan;
+  return html`<h2 id="current-subscription">Current subscription</h2>
   <dl class="facts" id="subscription">
     <dt>Plan</dt><dd id="portal-plan">${plan.name}</dd>
     <dt>Status</dt><dd><span class="${subscription.status === 'active' ? 'status' : 'status status--warn'}" id="portal-status">${formatStatus(subscription.status)}</span></dd>
@@ -40,27 +59,70 @@ export function portalPage(model: PortalPageModel): Page {
     <dt>Next billing date</dt><dd id="next-billing-date">${nextDate ? formatDate(nextDate) : 'None'}</dd>
     <dt>Next amount</dt><dd id="next-amount">${nextAmount === null || nextAmount === undefined ? 'Nothing due' : formatMoney(nextAmount)}</dd>
   </dl>
+  <div class="actions actions--start">
+    ${model.state.account.identityKind === 'organization'
+      ? html`<p class="muted" id="managed-plan">Your organization's admin manages this plan.</p>`
+      : html`<a class="button" id="update-subscription" href="/billing/subscription">${paid ? 'Update subscription' : 'Choose a plan'}</a>
+    ${paid && !scheduled && html`<a class="button button--secondary" id="cancel-plan" href="/billing/cancel">Cancel Plan</a>`}
+    ${scheduled && html`<form id="keep-plan-form" method="post" action="/billing/subscription/keep" class="inline-form">
+      ${hiddenField(CSRF_FIELD, model.csrfToken)}
+      <button class="button button--secondary" type="submit" id="keep-plan">${`Keep ${plan.name}`}</button>
+    </form>`}
+    <a class="button button--secondary" id="contact-sales" href="/contact-sales?plan=enterprise">Contact Sales</a>`}
+  </div>`;
+}
 
-  <h2>Invoice history</h2>
+function paymentMethodsSection(model: PortalPageModel): SafeHtml {
+  return html`<h2 id="payment-methods-heading">Payment methods</h2>
   ${
-    model.invoices.length === 0
+    model.paymentMethods.length === 0
+      ? html`<p class="muted" id="no-payment-methods">No saved cards.</p>`
+      : html`<ul class="payment-methods" id="payment-methods">
+    ${model.paymentMethods.map(
+      (method) => html`<li class="payment-method" id="${`pm-${method.last4}`}">
+      <span class="card-label">${cardLabel(method)}</span>
+      <span class="muted">Expires ${String(method.expMonth).padStart(2, '0')}/${String(method.expYear)}</span>
+      ${method.isDefault && html`<span class="status">Default</span>`}
+    </li>`,
+    )}
+  </ul>`
+  }`;
+}
+
+function billingDetailsSection(billing: BillingDetails): SafeHtml {
+  const set = Boolean(billing.name || billing.address || billing.taxId);
+  return html`<h2 id="billing-information">Billing information</h2>
+  ${
+    set
+      ? html`<dl class="facts" id="billing-details">
+    ${billing.name && html`<dt>Name</dt><dd id="billing-name">${billing.name}</dd>`}
+    ${billing.address && html`<dt>Address</dt><dd id="billing-address">${billing.address.split(/\r?\n/).map((line, index) => html`${index > 0 && html`<br>`}${line}`)}</dd>`}
+    ${billing.taxId && html`<dt>Tax ID</dt><dd id="billing-tax-id">${billing.taxId}</dd>`}
+  </dl>`
+      : html`<p class="muted" id="no-billing-details">No billing address or tax ID yet.</p>`
+  }
+  <p class="hint">Changes apply to future invoices only; an issued invoice never changes.</p>
+  <div class="actions actions--start"><a class="button button--secondary" id="edit-billing-details" href="/billing/details">Edit billing information</a></div>`;
+}
+
+function invoicesSection(invoices: InvoiceRecord[]): SafeHtml {
+  return html`<h2 id="invoice-history">Invoice history</h2>
+  ${
+    invoices.length === 0
       ? html`<p class="muted" id="no-invoices">No invoices yet.</p>`
       : html`<table class="invoices" id="invoices">
     <thead><tr><th scope="col">Invoice</th><th scope="col">Date</th><th scope="col" class="amount">Amount</th><th scope="col">Status</th><th scope="col" aria-label="Details"></th></tr></thead>
     <tbody>
-      ${model.invoices.map(
+      ${invoices.map(
         (invoice) => html`<tr class="invoice">
         <td class="invoice-number">${invoice.number}</td>
         <td>${formatDate(invoice.issuedAt)}</td>
         <td class="amount">${formatMoney(invoice.totalCents)}</td>
-        <td><span class="status">${invoiceStatusLabel(invoice.status)}</span></td>
-        <td class="invoice-link"><a href="${invoicePath(model.portalSessionId, invoice)}" aria-label="${`View invoice ${invoice.number}`}">View</a></td>
+        <td><span class="${invoice.status === 'open' ? 'status status--warn' : 'status'}">${invoiceStatusLabel(invoice.status)}</span></td>
+        <td class="invoice-link"><a href="${invoicePath(invoice)}" aria-label="${`View invoice ${invoice.number}`}">View</a></td>
       </tr>`,
       )}
     </tbody>
   </table>`
-  }
-  ${model.returnUrl && html`<div class="actions"><a class="button button--secondary" id="return-to-editor" href="${model.returnUrl}">Return to the editor</a></div>`}
-</section>`,
-  };
+  }`;
 }

@@ -1,22 +1,28 @@
-// POST /api/portal-sessions (signed in) opens a one-hour link to the billing portal;
-// GET /portal/:id shows it, GET /portal/:id/invoices/:number one invoice (:number.pdf as a PDF).
+// The billing portal's entry and home:
+//   POST /api/portal-sessions (signed in)   a one-hour, one-time link for the browser
+//   GET  /portal/:id                        spends the link, starts the browser session, → /billing
+//   GET  /billing                           the four sections of Manage Plan
+//   GET  /billing/invoices/:number[.pdf]    one invoice of the session's account, as a page or a PDF
+// The other /billing pages live in portal-*.ts, behind the same session guard.
 import type { FastifyInstance } from 'fastify';
 import { CreatePortalSessionRequest, type PortalSession } from '../../protocol/api';
-import { checkCallbackUrl } from '../../protocol/callback';
+import { checkCallbackUrl, withCallbackParams } from '../../protocol/callback';
 import { toAccountState } from '../account-state';
 import { currentAccount } from '../auth';
 import { loadAccountBilling } from '../billing/account-billing';
-import type { ServerContext } from '../context';
+import { secureCookies, type ServerContext } from '../context';
+import { issueCsrfToken } from '../csrf';
 import { renderInvoicePdf } from '../invoices/invoice-pdf';
 import { invoicePage } from '../pages/invoice';
-import type { Page } from '../pages/layout';
 import { messagePage } from '../pages/message';
 import { portalPage } from '../pages/portal';
+import { findPortalVisit, redeemPortalLink } from '../portal/browser-session';
+import { flashMessage } from '../portal/flash';
+import { currentVisit } from '../portal/visit';
 import { sendApiError, sendJson, sendPage, sendValidationError } from '../respond';
 import { randomId } from '../secrets';
-import type { AccountRecord, PortalSessionRecord } from '../../store/store';
 
-const PORTAL_LIFETIME_MS = 60 * 60 * 1000;
+const LINK_LIFETIME_MS = 60 * 60 * 1000;
 
 export function portalApiRoutes(app: FastifyInstance, context: ServerContext): void {
   app.post('/api/portal-sessions', async (request, reply) => {
@@ -25,7 +31,7 @@ export function portalApiRoutes(app: FastifyInstance, context: ServerContext): v
     const input = request.body ?? {};
     const parsed = CreatePortalSessionRequest.safeParse(input);
     if (!parsed.success) return sendValidationError(reply, parsed.error, input);
-    const { callbackUrl } = parsed.data;
+    const { callbackUrl, state } = parsed.data;
     if (callbackUrl !== undefined) {
       const callback = checkCallbackUrl(callbackUrl);
       if (!callback.ok) return sendApiError(reply, 400, 'invalid_callback_url', `callbackUrl ${callback.reason}.`, 'callbackUrl');
@@ -35,43 +41,68 @@ export function portalApiRoutes(app: FastifyInstance, context: ServerContext): v
     await context.store.createPortalSession({
       id,
       accountId: account.id,
-      callbackUrl: callbackUrl ?? null,
+      // The editor accepts its return only with the state it is waiting for.
+      callbackUrl: callbackUrl === undefined ? null : state === undefined ? callbackUrl : withCallbackParams(callbackUrl, { state }),
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + PORTAL_LIFETIME_MS).toISOString(),
+      expiresAt: new Date(now.getTime() + LINK_LIFETIME_MS).toISOString(),
     });
     const response: PortalSession = { url: `${context.publicUrl()}/portal/${id}` };
     return sendJson(reply, 200, response);
   });
 }
 
-export function portalPageRoutes(app: FastifyInstance, context: ServerContext): void {
+/** The link from the editor: public, since the link itself is the credential, and good once. */
+export function portalLinkRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get<{ Params: { id: string } }>('/portal/:id', async (request, reply) => {
-    const portal = await openPortalSession(context, request.params.id);
-    if (!portal.ok) return sendPage(reply, portal.status, portal.page);
-    const { session, account } = portal;
+    const link = await context.store.findPortalSession(request.params.id);
+    if (!link) {
+      return sendPage(reply, 404, messagePage('Billing link not found', 'This billing link is not valid. Open Manage Plan in your editor to get a new one.'));
+    }
+    // A reload after the link was spent: this browser already holds the session it opened.
+    const visit = await findPortalVisit(context, request);
+    if (visit && visit.session.portalSessionId === link.id) return reply.redirect('/billing', 303);
+
+    const outcome = await redeemPortalLink(context, reply, link);
+    switch (outcome) {
+      case 'redeemed':
+        return reply.redirect('/billing', 303);
+      case 'already-used':
+        return sendPage(reply, 410, messagePage('This billing link was already used', 'Each billing link opens once. Open Manage Plan in your editor to get a new one.'));
+      case 'expired':
+        return sendPage(reply, 410, messagePage('This billing link has expired', 'Billing links work for one hour. Open Manage Plan in your editor to get a new one.'));
+      case 'unknown':
+        return sendPage(reply, 404, messagePage('Billing link not found', 'This billing link is not valid. Open Manage Plan in your editor to get a new one.'));
+    }
+  });
+}
+
+/** Registered behind requirePortalVisit: every handler reads the account from the session. */
+export function portalHomeRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.get<{ Querystring: { done?: string } }>('/billing', async (request, reply) => {
+    const { session, account } = currentVisit(request);
     const billing = await loadAccountBilling(context, account);
-    if (!billing) return sendPage(reply, 404, accountNotFoundPage());
-    const invoices = await context.store.listInvoices(account.id);
+    if (!billing) return sendPage(reply, 404, messagePage('Account not found', 'This account has no subscription.'));
+    const [invoices, paymentMethods] = await Promise.all([context.store.listInvoices(account.id), context.store.listPaymentMethods(account.id)]);
     return sendPage(
       reply,
       200,
       portalPage({
-        portalSessionId: session.id,
         email: account.email,
         state: toAccountState(context.catalog, { ...billing, state: billing.subscription.state }),
+        paymentMethods,
+        billing: billing.billing,
         invoices,
-        returnUrl: session.callbackUrl,
+        returnUrl: session.returnUrl,
+        flash: flashMessage(request.query.done),
+        csrfToken: issueCsrfToken(request, reply, secureCookies(context)),
         testMode: context.processor.testMode,
       }),
     );
   });
 
-  // One invoice of the session's account, as a page or (with ".pdf") as a PDF download. The
-  // invoice is looked up among that account's invoices only: another account's number is a 404.
-  app.get<{ Params: { id: string; number: string } }>('/portal/:id/invoices/:number', async (request, reply) => {
-    const portal = await openPortalSession(context, request.params.id);
-    if (!portal.ok) return sendPage(reply, portal.status, portal.page);
-    const { session, account } = portal;
+  // Looked up among the session account's invoices only: another account's number is a 404.
+  app.get<{ Params: { number: string } }>('/billing/invoices/:number', async (request, reply) => {
+    const { account } = currentVisit(request);
     const requested = request.params.number;
     const pdf = requested.endsWith('.pdf');
     const number = pdf ? requested.slice(0, -'.pdf'.length) : requested;
@@ -79,7 +110,7 @@ export function portalPageRoutes(app: FastifyInstance, context: ServerContext): 
     if (!invoice) {
       return sendPage(reply, 404, messagePage('Invoice not found', 'This billing account has no invoice with that number. Go back to the billing page to see your invoices.'));
     }
-    if (!pdf) return sendPage(reply, 200, invoicePage({ portalSessionId: session.id, invoice, testMode: context.processor.testMode }));
+    if (!pdf) return sendPage(reply, 200, invoicePage({ invoice, testMode: context.processor.testMode }));
     const document = await renderInvoicePdf(invoice);
     return reply
       .code(200)
@@ -87,24 +118,4 @@ export function portalPageRoutes(app: FastifyInstance, context: ServerContext): 
       .header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`)
       .send(document);
   });
-}
-
-type OpenedPortal = { ok: true; session: PortalSessionRecord; account: AccountRecord } | { ok: false; status: number; page: Page };
-
-/** The portal session and its account, or the page that says why there is none (unknown, expired). */
-async function openPortalSession(context: ServerContext, id: string): Promise<OpenedPortal> {
-  const session = await context.store.findPortalSession(id);
-  if (!session) {
-    return { ok: false, status: 404, page: messagePage('Billing link not found', 'This billing link is not valid. Open Manage Plan in your editor to get a new one.') };
-  }
-  if (session.expiresAt <= context.clock().toISOString()) {
-    return { ok: false, status: 410, page: messagePage('This billing link has expired', 'Billing links work for one hour. Open Manage Plan in your editor to get a new one.') };
-  }
-  const account = await context.store.findAccountById(session.accountId);
-  if (!account) return { ok: false, status: 404, page: accountNotFoundPage() };
-  return { ok: true, session, account };
-}
-
-function accountNotFoundPage(): Page {
-  return messagePage('Account not found', 'The account of this billing link no longer exists.');
 }

@@ -4,5 +4,6 @@ import { initial } from './0001-initial';
 import { authorizationRequests } from './0002-authorization-requests';
 import { billingEngine } from './0003-billing-engine';
 import { arrearsCalculation } from './0004-arrears-calculation';
+import { browserSessions } from './0005-browser-sessions';
 
-export const migrations: readonly Migration[] = [initial, authorizationRequests, billingEngine, arrearsCalculation];
+export const migrations: readonly Migration[] = [initial, authorizationRequests, billingEngine, arrearsCalculation, browserSessions];

@@ -18,6 +18,7 @@ import type {
   PaymentMethodRecord,
   PaymentRecord,
   PortalSessionRecord,
+  BrowserSessionRecord,
   SandboxBehaviour,
   SubscriptionRecord,
 } from '../store';
@@ -274,12 +275,32 @@ export interface PortalSessionRow {
   callback_url: string | null;
   created_at: string;
   expires_at: string;
+  used_at: string | null;
 }
 
 export const toPortalSession = (row: PortalSessionRow): PortalSessionRecord => ({
   id: row.id,
   accountId: row.account_id,
   callbackUrl: row.callback_url,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  usedAt: row.used_at,
+});
+
+export interface BrowserSessionRow {
+  token_hash: string;
+  account_id: string;
+  portal_session_id: string;
+  return_url: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export const toBrowserSession = (row: BrowserSessionRow): BrowserSessionRecord => ({
+  tokenHash: row.token_hash,
+  accountId: row.account_id,
+  portalSessionId: row.portal_session_id,
+  returnUrl: row.return_url,
   createdAt: row.created_at,
   expiresAt: row.expires_at,
 });

@@ -25,6 +25,8 @@ import type {
   PaymentRecord,
   PlanChangeInput,
   PortalSessionRecord,
+  BrowserSessionRecord,
+  PortalLinkRedemption,
   NewPayment,
   RenewalInput,
   Store,
@@ -46,6 +48,7 @@ import {
   toPayment,
   toPaymentMethod,
   toPortalSession,
+  toBrowserSession,
   toSubscription,
   type AccountRow,
   type AuthCodeRow,
@@ -57,6 +60,7 @@ import {
   type PaymentMethodRow,
   type PaymentRow,
   type PortalSessionRow,
+  type BrowserSessionRow,
   type SubscriptionRow,
 } from './rows';
 
@@ -385,7 +389,7 @@ export class SqliteStore implements Store {
       );
   }
 
-  async createPortalSession(session: PortalSessionRecord): Promise<void> {
+  async createPortalSession(session: Omit<PortalSessionRecord, 'usedAt'>): Promise<void> {
     this.db
       .prepare('INSERT INTO portal_sessions (id, account_id, callback_url, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
       .run(session.id, session.accountId, session.callbackUrl, session.createdAt, session.expiresAt);
@@ -394,6 +398,30 @@ export class SqliteStore implements Store {
   async findPortalSession(id: string): Promise<PortalSessionRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM portal_sessions WHERE id = ?').get(id) as PortalSessionRow | undefined;
     return row && toPortalSession(row);
+  }
+
+  async redeemPortalLink(portalSessionId: string, session: BrowserSessionRecord, now: Timestamp): Promise<PortalLinkRedemption> {
+    return this.db
+      .transaction((): PortalLinkRedemption => {
+        const spent = this.db
+          .prepare('UPDATE portal_sessions SET used_at = ? WHERE id = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?')
+          .run(now, portalSessionId, session.accountId, now);
+        if (spent.changes === 0) {
+          const link = this.db.prepare('SELECT * FROM portal_sessions WHERE id = ? AND account_id = ?').get(portalSessionId, session.accountId) as PortalSessionRow | undefined;
+          if (!link) return 'unknown';
+          return link.used_at !== null ? 'already-used' : 'expired';
+        }
+        this.db
+          .prepare('INSERT INTO browser_sessions (token_hash, account_id, portal_session_id, return_url, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(session.tokenHash, session.accountId, portalSessionId, session.returnUrl, session.createdAt, session.expiresAt);
+        return 'redeemed';
+      })
+      .immediate();
+  }
+
+  async findBrowserSession(tokenHash: string, now: Timestamp): Promise<BrowserSessionRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM browser_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now) as BrowserSessionRow | undefined;
+    return row && toBrowserSession(row);
   }
 
   async findInvoice(id: string): Promise<InvoiceRecord | undefined> {

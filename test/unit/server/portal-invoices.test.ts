@@ -1,10 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { formatMoney } from '../../../src/protocol/format';
-import { PortalSession } from '../../../src/protocol/api';
 import type { InvoiceRecord } from '../../../src/store/store';
 import {
-  apiRequest,
   createCheckoutSession,
   decodeHtml,
   manualClock,
@@ -14,6 +12,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../../support/server';
+import { openPortal, type PortalBrowser } from '../../support/portal-client';
 
 async function pdfText(bytes: Uint8Array): Promise<string> {
   const pdf = await getDocumentProxy(bytes);
@@ -29,13 +28,9 @@ describe('server: invoices in the billing portal', () => {
   });
   after(() => server.close());
 
-  const openPortal = async (accessToken: string): Promise<string> => {
-    const response = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', { token: accessToken, body: {} });
-    assert.equal(response.status, 200);
-    return PortalSession.parse(response.json).url;
-  };
+  const portalOf = async (accessToken: string): Promise<PortalBrowser> => (await openPortal(server.baseUrl, accessToken)).browser;
 
-  /** Signs up, saves billing details (with tax), pays for Pro; returns the portal URL and the invoice. */
+  /** Signs up, saves billing details (with tax), pays for Pro; returns a browser in the portal and the invoice. */
   async function billedAccount(email: string, billing: { name: string; address: string; taxId: string | null }) {
     const token = await signUpAndGetToken(server.baseUrl, email, 'a good password');
     await server.store.saveBillingDetails(token.account.id, { ...billing, taxRateBasisPoints: 2000 }, time.clock().toISOString());
@@ -45,25 +40,25 @@ describe('server: invoices in the billing portal', () => {
     const invoices = await server.store.listInvoices(token.account.id);
     assert.equal(invoices.length, 1);
     const invoice = invoices[0] as InvoiceRecord;
-    return { token, invoice, portalUrl: await openPortal(token.accessToken) };
+    return { token, invoice, browser: await portalOf(token.accessToken) };
   }
 
   it('links each invoice in the list to its page, which shows the snapshot, the lines and the total', async () => {
-    const { invoice, portalUrl } = await billedAccount('lines@example.com', { name: 'Ada <Lovelace>', address: '12 St James’s Square\nLondon SW1Y 4JH', taxId: 'GB123456789' });
+    const { invoice, browser } = await billedAccount('lines@example.com', { name: 'Ada <Lovelace>', address: '12 St James’s Square\nLondon SW1Y 4JH', taxId: 'GB123456789' });
     assert.ok(invoice.lines.length >= 2, 'the invoice has a charge and a tax line');
     assert.equal(
       invoice.lines.reduce((sum, line) => sum + line.amountCents, 0),
       invoice.totalCents,
     );
 
-    const list = await (await fetch(portalUrl)).text();
-    const path = `${new URL(portalUrl).pathname}/invoices/${invoice.number}`;
+    const list = (await browser.get('/billing')).html;
+    const path = `/billing/invoices/${invoice.number}`;
     assert.match(list, new RegExp(`<td class="invoice-number">${invoice.number}</td>[\\s\\S]*?<td class="invoice-link"><a href="${path}" aria-label="View invoice ${invoice.number}">View</a></td>`));
 
-    const response = await fetch(`${server.baseUrl}${path}`);
+    const response = await browser.get(path);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
-    const html = await response.text();
+    const { html } = response;
     assert.match(html, new RegExp(`id="invoice-number">${invoice.number}<`));
     assert.match(html, /id="invoice-date">Nov 12, 2026</);
     assert.match(html, /id="invoice-status">Paid</);
@@ -89,16 +84,16 @@ describe('server: invoices in the billing portal', () => {
     const { token } = await signUpAndUpgrade(server.baseUrl, 'plain@example.com', 'a good password', 'pro');
     const [invoice] = await server.store.listInvoices(token.account.id);
     assert.ok(invoice, 'the checkout issued an invoice');
-    const portalUrl = await openPortal(token.accessToken);
-    const html = await (await fetch(`${portalUrl}/invoices/${invoice.number}`)).text();
+    const browser = await portalOf(token.accessToken);
+    const { html } = await browser.get(`/billing/invoices/${invoice.number}`);
     assert.match(html, /id="billed-email">plain@example\.com</);
     assert.doesNotMatch(html, /billed-name|billed-address|billed-tax-id/);
     assert.equal(/id="invoice-total">([^<]*)</.exec(html)?.[1], formatMoney(invoice.totalCents));
   });
 
   it('downloads the invoice as a PDF whose text has the number, the billed-to and the total', async () => {
-    const { invoice, portalUrl } = await billedAccount('pdf@example.com', { name: 'Grace Hopper', address: '1 Navy Way\nArlington', taxId: 'US-99' });
-    const response = await fetch(`${portalUrl}/invoices/${invoice.number}.pdf`);
+    const { invoice, browser } = await billedAccount('pdf@example.com', { name: 'Grace Hopper', address: '1 Navy Way\nArlington', taxId: 'US-99' });
+    const response = await fetch(`${server.baseUrl}/billing/invoices/${invoice.number}.pdf`, { headers: { cookie: `tally_portal=${browser.cookie('tally_portal')}` } });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/pdf');
     assert.equal(response.headers.get('content-disposition'), `attachment; filename="${invoice.number}.pdf"`);
@@ -116,45 +111,39 @@ describe('server: invoices in the billing portal', () => {
     assert.ok(new RegExp(`Total\\s+${formatMoney(invoice.totalCents).replace(/[$.]/g, '\\$&')}`).test(text), `the PDF has the total ${formatMoney(invoice.totalCents)}: ${text}`);
   });
 
-  it("never shows one account's invoice through another account's portal link", async () => {
+  it("never shows one account's invoice in another account's portal", async () => {
     const owner = await billedAccount('owner@example.com', { name: 'Owner', address: 'Here', taxId: null });
     const other = await signUpAndUpgrade(server.baseUrl, 'other@example.com', 'a good password', 'pro');
-    const otherPortal = await openPortal(other.token.accessToken);
+    const otherPortal = await portalOf(other.token.accessToken);
     const [otherInvoice] = await server.store.listInvoices(other.token.account.id);
     assert.ok(otherInvoice, 'the other account has its own invoice');
     assert.notEqual(otherInvoice.number, owner.invoice.number);
 
     for (const suffix of ['', '.pdf']) {
-      const response = await fetch(`${otherPortal}/invoices/${owner.invoice.number}${suffix}`);
+      const response = await otherPortal.get(`/billing/invoices/${owner.invoice.number}${suffix}`);
       assert.equal(response.status, 404, `another account's invoice${suffix} is not found`);
       assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
-      const html = await response.text();
-      assert.match(html, /Invoice not found/);
-      assert.doesNotMatch(html, /Owner|owner@example\.com/);
+      assert.match(response.html, /Invoice not found/);
+      assert.doesNotMatch(response.html, /Owner|owner@example\.com/);
 
-      const unknown = await fetch(`${owner.portalUrl}/invoices/TALLY-999999${suffix}`);
+      const unknown = await owner.browser.get(`/billing/invoices/TALLY-999999${suffix}`);
       assert.equal(unknown.status, 404, `an unknown number${suffix} is not found`);
-      assert.match(await unknown.text(), /Invoice not found/);
+      assert.match(unknown.html, /Invoice not found/);
 
-      const own: Response = await fetch(`${otherPortal}/invoices/${otherInvoice.number}${suffix}`);
+      const own = await otherPortal.get(`/billing/invoices/${otherInvoice.number}${suffix}`);
       assert.equal(own.status, 200, `the account's own invoice${suffix} is found`);
-      await own.arrayBuffer();
     }
   });
 
-  it('answers an unknown or expired billing link with the billing-link page on both routes', async () => {
-    const { invoice, portalUrl } = await billedAccount('expired@example.com', { name: 'Late', address: 'Somewhere', taxId: null });
+  it('shows no invoice, page or PDF, to a browser without a portal session', async () => {
+    const { invoice } = await billedAccount('nosession@example.com', { name: 'Late', address: 'Somewhere', taxId: null });
     for (const suffix of ['', '.pdf']) {
-      const unknown = await fetch(`${server.baseUrl}/portal/ps_nope/invoices/${invoice.number}${suffix}`);
-      assert.equal(unknown.status, 404);
-      assert.match(await unknown.text(), /Billing link not found/);
-    }
-    time.advance(60 * 60 * 1000);
-    for (const suffix of ['', '.pdf']) {
-      const expired = await fetch(`${portalUrl}/invoices/${invoice.number}${suffix}`);
-      assert.equal(expired.status, 410);
-      assert.match(expired.headers.get('content-type') ?? '', /^text\/html/);
-      assert.match(await expired.text(), /This billing link has expired/);
+      const response = await fetch(`${server.baseUrl}/billing/invoices/${invoice.number}${suffix}`);
+      assert.equal(response.status, 401);
+      assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+      const html = await response.text();
+      assert.match(html, /choose Manage Plan/);
+      assert.doesNotMatch(html, new RegExp(invoice.number));
     }
   });
 });

@@ -1,0 +1,21 @@
+// One-line confirmations after a portal form: the redirect names a known code (?done=…), never
+// free text, so a crafted link cannot make the page say something of its own.
+const MESSAGES = {
+  'details-saved': 'Billing information saved. It applies to invoices issued from now on.',
+  'plan-kept': 'The scheduled change was undone: your plan stays as it is.',
+  'card-added': 'Card added.',
+  'card-updated': 'Card updated.',
+  'card-removed': 'Card removed.',
+  'default-changed': 'Default card changed: future charges go to it.',
+  'balance-paid': 'Payment received: your plan is active again.',
+} as const;
+
+export type FlashCode = keyof typeof MESSAGES;
+
+export function flashPath(code: FlashCode): string {
+  return `/billing?done=${code}`;
+}
+
+export function flashMessage(code: unknown): string | null {
+  return typeof code === 'string' && Object.hasOwn(MESSAGES, code) ? MESSAGES[code as FlashCode] : null;
+}
