@@ -183,6 +183,7 @@ table.invoices { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
 table.invoices th { text-align: left; color: var(--muted); font-weight: 550; font-size: 0.85rem; padding: 8px 0; border-bottom: 1px solid var(--border); }
 table.invoices td { padding: 10px 0; border-bottom: 1px solid var(--border); font-variant-numeric: tabular-nums; }
 table.invoices .amount { text-align: right; }
+table.invoices th + th, table.invoices td + td { padding-left: 16px; }
 table.invoices th:last-child, table.invoices td:last-child { text-align: right; padding-left: 24px; width: 1%; white-space: nowrap; }
 .status { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.8rem; font-weight: 600; background: var(--success-bg); color: var(--success); }
 .status--warn { background: var(--danger-bg); color: var(--danger); }

@@ -120,10 +120,19 @@ describe('Upgrade loop in the editor', function () {
     await statusItemText('Pro · 1,000/1,000');
   });
 
-  it('offers Manage Plan instead of Upgrade Plan once paid, opening the portal', async () => {
+  it('offers Manage Plan once paid: the portal changes the plan, and Return to the editor shows it at once', async () => {
     await vscode.commands.executeCommand('tally.upgradePlan');
-    const page = await harness.waitForPage('/portal/');
-    await waitForText({ page }, '#portal-plan', (text) => text.includes('Pro'));
+    const page = await harness.waitForPage('/billing');
+    await waitForText({ page }, '#portal-plan', (text) => text === 'Pro');
+    await harness.click({ page }, '#update-subscription');
+    await harness.click({ page }, '#plan-pro-plus');
+    await harness.click({ page }, '#continue');
+    await waitForText({ page }, '#change-to', (text) => text === 'Pro+');
+    await harness.click({ page }, '#confirm-change');
+    await harness.waitFor({ page }, '#return-to-editor');
+    await harness.click({ page }, '#return-to-editor');
+    await statusItemText('Pro+ · 2,000/2,000');
+    await webviewText('#plan-name', 'Pro+');
     await harness.closePage(page);
   });
 
@@ -147,6 +156,6 @@ describe('Upgrade loop in the editor', function () {
     await harness.press(workbench, 'Enter', '.quick-input-widget input');
     await entering;
     await signingIn;
-    await statusItemText('Pro · 1,000/1,000');
+    await statusItemText('Pro+ · 2,000/2,000');
   });
 });

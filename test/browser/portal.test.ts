@@ -1,0 +1,132 @@
+import { strict as assert } from 'node:assert';
+import { readFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { PortalSession } from '../../src/protocol/api';
+import { formatMoney } from '../../src/protocol/format';
+import { launchChromium, screenshotPath } from '../support/browser';
+import { apiRequest, signUpAndUpgrade, startTestServer, type TestServer } from '../support/server';
+
+describe('browser: billing portal', function () {
+  this.timeout(30_000);
+  let browser: Browser;
+  let server: TestServer;
+  before(async () => {
+    browser = await launchChromium();
+    server = await startTestServer();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A paid account with billing details, and a fresh browser (its own cookies) inside its portal. */
+  async function portalFor(email: string): Promise<{ page: Page; context: BrowserContext; accountId: string }> {
+    const { token } = await signUpAndUpgrade(server.baseUrl, email, 'a good password', 'pro');
+    await server.store.saveBillingDetails(token.account.id, { name: 'Ada Lovelace', address: '12 St James’s Square\nLondon', taxId: 'GB123456789', taxRateBasisPoints: 2000 }, new Date().toISOString());
+    const response = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', {
+      token: token.accessToken,
+      body: { callbackUrl: 'vscode://tally.tally/portal', state: 'browser-state-0123456789' },
+    });
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(PortalSession.parse(response.json).url);
+    return { page, context, accountId: token.account.id };
+  }
+
+  const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
+
+  it('shows the four sections: subscription, payment methods, billing information and invoices', async () => {
+    const { page, context } = await portalFor('sections@example.com');
+    assert.equal(new URL(page.url()).pathname, '/billing');
+    assert.equal(await text(page, '#portal-plan'), 'Pro');
+    assert.equal(await text(page, '#portal-status'), 'Active');
+    assert.match(await text(page, '#next-billing-date'), /^[A-Z][a-z]{2} 1, \d{4}$/);
+    assert.equal(await text(page, '#next-amount'), '$24.00', 'Pro at $20 plus 20% tax');
+    assert.match(await text(page, '#payment-methods'), /Visa •••• 4242 Expires 12\/2049 Default/);
+    assert.equal(await text(page, '#billing-name'), 'Ada Lovelace');
+    assert.equal(await text(page, '#billing-tax-id'), 'GB123456789');
+    assert.equal(await page.locator('#invoices tr.invoice').count(), 1);
+    assert.equal(await page.getAttribute('#return-to-editor', 'href'), 'vscode://tally.tally/portal?state=browser-state-0123456789');
+    await page.screenshot({ path: screenshotPath('portal'), fullPage: true });
+    await context.close();
+  });
+
+  it('opens an invoice and downloads its PDF, whose text has the number and the total', async () => {
+    const { page, context, accountId } = await portalFor('pdf@example.com');
+    const [invoice] = await server.store.listInvoices(accountId);
+    assert.ok(invoice, 'the checkout issued an invoice');
+    await page.click(`a[aria-label="View invoice ${invoice.number}"]`);
+    assert.equal(await text(page, '#invoice-number'), invoice.number);
+    assert.equal(await text(page, '#invoice-total'), formatMoney(invoice.totalCents));
+    await page.screenshot({ path: screenshotPath('portal-invoice'), fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-pdf')]);
+    assert.equal(download.suggestedFilename(), `${invoice.number}.pdf`);
+    const bytes = new Uint8Array(await readFile(await download.path()));
+    const { text: pdfText } = await extractText(await getDocumentProxy(bytes), { mergePages: true });
+    assert.ok(pdfText.includes(invoice.number), `the PDF names the invoice: ${pdfText}`);
+    assert.ok(new RegExp(`Total\\s+${formatMoney(invoice.totalCents).replace(/[$.]/g, '\\$&')}`).test(pdfText), `the PDF has the total: ${pdfText}`);
+    await context.close();
+  });
+
+  it('updates the subscription: choose a plan, Continue, review, Confirm, Return to the editor', async () => {
+    const { page, context, accountId } = await portalFor('update@example.com');
+    await page.click('#update-subscription');
+    await page.check('#plan-pro-plus');
+    await page.click('#continue');
+    assert.equal(await text(page, '#change-to'), 'Pro+');
+    const shown = await text(page, '#change-total');
+    await page.screenshot({ path: screenshotPath('portal-review'), fullPage: true });
+    await page.click('#confirm-change');
+    assert.equal(await text(page, '#done-summary'), 'You are now on Pro+.');
+    assert.equal(await page.getAttribute('#return-to-editor', 'href'), 'vscode://tally.tally/portal?state=browser-state-0123456789');
+    const [latest] = await server.store.listInvoices(accountId);
+    assert.equal(formatMoney(latest?.totalCents ?? -1), shown, 'charged what the review showed');
+    await page.click('#back-to-billing');
+    assert.equal(await text(page, '#portal-plan'), 'Pro+');
+    await context.close();
+  });
+
+  it('asks for a plan before Continue', async () => {
+    const { page, context } = await portalFor('noplan@example.com');
+    await page.click('#update-subscription');
+    await page.click('#continue');
+    assert.match(await text(page, '#form-error'), /Choose a plan/);
+    await context.close();
+  });
+
+  it('cancels with Cancel Plan → Confirm Downgrade, and keeps the plan again', async () => {
+    const { page, context, accountId } = await portalFor('cancel@example.com');
+    await page.click('#cancel-plan');
+    assert.match(await text(page, '#cancel-summary'), /You keep Pro and its credits until/);
+    await page.click('#confirm-downgrade');
+    assert.match(await text(page, '#done-summary'), /You stay on Pro until the change: Free from/);
+    await page.click('#back-to-billing');
+    assert.match(await text(page, '#scheduled-change'), /^Free from/);
+    await page.click('#keep-plan');
+    assert.match(await text(page, '#flash'), /undone/);
+    assert.equal((await server.store.findSubscription(accountId))?.state.scheduledChange, null);
+    await context.close();
+  });
+
+  it('edits billing information, with a clear message for a bad tax ID and nothing stored', async () => {
+    const { page, context, accountId } = await portalFor('details@example.com');
+    await page.click('#edit-billing-details');
+    assert.equal(await page.inputValue('#details-name'), 'Ada Lovelace');
+    await page.fill('#details-name', 'Analytical Engines Ltd');
+    await page.fill('#details-tax-id', '<>');
+    await page.click('#save-billing-details');
+    assert.match(await text(page, '#details-tax-id-error'), /Enter the tax ID as registered/);
+    assert.equal(await page.inputValue('#details-name'), 'Analytical Engines Ltd', 'what was typed is kept');
+    assert.equal((await server.store.findBillingDetails(accountId)).name, 'Ada Lovelace', 'nothing was stored');
+
+    await page.fill('#details-tax-id', 'GB 987 654 321');
+    await page.click('#save-billing-details');
+    assert.match(await text(page, '#flash'), /Billing information saved/);
+    assert.equal(await text(page, '#billing-name'), 'Analytical Engines Ltd');
+    const saved = await server.store.findBillingDetails(accountId);
+    assert.deepEqual([saved.name, saved.taxId, saved.taxRateBasisPoints], ['Analytical Engines Ltd', 'GB 987 654 321', 2000]);
+    await context.close();
+  });
+});
