@@ -58,6 +58,7 @@ function renderValue(state: AccountState): HTMLElement[] {
       el('vscode-badge', { id: 'plan-status', class: statusClass }, formatStatus(subscription.status)),
     ),
     el('p', { class: 'account' }, state.account.email),
+    ...pastDueNotice(state),
     el('vscode-divider'),
     el('h3', {}, 'Credits'),
     el(
@@ -75,7 +76,24 @@ function renderValue(state: AccountState): HTMLElement[] {
     el(
       'div',
       { class: 'actions' },
-      subscription.hasPaidPlan ? actionButton('Manage Plan', 'managePlan') : actionButton('Upgrade Plan', 'upgradePlan'),
+      subscription.status === 'past_due'
+        ? actionButton('Pay Outstanding Balance', 'managePlan')
+        : subscription.hasPaidPlan
+          ? actionButton('Manage Plan', 'managePlan')
+          : actionButton('Upgrade Plan', 'upgradePlan'),
+    ),
+  ];
+}
+
+/** A failed payment: what it means and the way to fix it, above everything else. */
+function pastDueNotice(state: AccountState): HTMLElement[] {
+  if (state.subscription.status !== 'past_due') return [];
+  return [
+    el(
+      'div',
+      { id: 'past-due', class: 'notice', role: 'alert' },
+      el('p', {}, 'Your last payment failed, so paid features are paused and Free limits apply. Pay the outstanding balance to restore your plan at once.'),
+      actionButton('Pay Outstanding Balance', 'managePlan'),
     ),
   ];
 }

@@ -96,15 +96,21 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       view.kind === 'signedOut' || view.kind === 'loading'
         ? [{ label: '$(sign-in) Sign In', command: 'tally.signIn' }]
         : [
-            view.kind === 'value' && view.state.subscription.hasPaidPlan
-              ? { label: '$(credit-card) Manage Plan', command: 'tally.managePlan' }
-              : { label: '$(arrow-up) Upgrade Plan', command: 'tally.upgradePlan' },
+            view.kind === 'value' && view.state.subscription.status === 'past_due'
+              ? { label: '$(warning) Pay Outstanding Balance', command: 'tally.managePlan' }
+              : view.kind === 'value' && view.state.subscription.hasPaidPlan
+                ? { label: '$(credit-card) Manage Plan', command: 'tally.managePlan' }
+                : { label: '$(arrow-up) Upgrade Plan', command: 'tally.upgradePlan' },
             { label: '$(graph) Show Plan & Usage', command: 'tally.showPlanAndUsage' },
             { label: '$(sign-out) Sign Out', command: 'tally.signOut' },
           ];
     const title = view.kind === 'value' ? `Tally — ${view.state.account.email}` : 'Tally';
     const picked = await vscode.window.showQuickPick(items, { title });
     if (picked) await vscode.commands.executeCommand(picked.command);
+  };
+
+  const refresh = async (): Promise<void> => {
+    await subscription.refresh();
   };
 
   const handlers: Record<string, () => Promise<void>> = {
@@ -115,6 +121,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     'tally.showPlanAndUsage': showPlanAndUsage,
     'tally.profileMenu': profileMenu,
     'tally.enterCode': enterCode,
+    'tally.refresh': refresh,
   };
   return vscode.Disposable.from(
     ...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, () => reportFailures(id, handler, deps.log))),

@@ -5,6 +5,7 @@ import { ApiClient } from './api-client';
 import { AUTH_PROVIDER_ID, TallyAuthProvider } from './auth-provider';
 import { registerCommands } from './commands';
 import { Handoffs } from './handoffs';
+import { watchPaymentStatus } from './payment-alerts';
 import { PLAN_VIEW_ID, PlanViewProvider } from './plan-view';
 import { SessionStore } from './session-store';
 import { createStatusItem } from './status-item';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): TallyExtensionApi {
     vscode.window.registerUriHandler(new TallyUriHandler(handoffs, log)),
     vscode.window.registerWebviewViewProvider(PLAN_VIEW_ID, planView),
     createStatusItem(subscription),
+    watchPaymentStatus(subscription),
     registerCommands({ api, auth, handoffs, subscription, log }),
     // Another window signed in or out: follow it.
     sessions.onDidChange(() => void subscription.refresh()),

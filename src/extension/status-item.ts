@@ -35,7 +35,14 @@ function presentation(view: ViewState): Presentation {
       return { text: '$(warning) Tally', tooltip: `Tally: plan unavailable. ${view.message}`, backgroundColor: undefined };
     case 'value': {
       const { plan, credits, subscription, account } = view.state;
-      const needsAction = subscription.status === 'past_due' || credits.remaining <= credits.limit * LOW_CREDITS_SHARE;
+      if (subscription.status === 'past_due') {
+        return {
+          text: `$(warning) ${plan.name} · Past due`,
+          tooltip: `${account.email}\nYour last payment failed, so paid features are paused (Free limits apply). Click, then Pay Outstanding Balance.`,
+          backgroundColor: new vscode.ThemeColor('statusBarItem.warningBackground'),
+        };
+      }
+      const needsAction = credits.remaining <= credits.limit * LOW_CREDITS_SHARE;
       const bonus = credits.bonus && credits.bonus.remaining > 0 ? `\n+ ${formatCredits(credits.bonus.remaining)} bonus credits` : '';
       return {
         text: `$(account) ${formatPlanSummary(plan.name, credits.remaining, credits.limit)}`,
