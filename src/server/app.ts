@@ -20,6 +20,8 @@ import { basicRoutes } from './routes/basics';
 import { checkoutApiRoutes } from './routes/checkout-api';
 import { checkoutPageRoutes } from './routes/checkout-pages';
 import { portalApiRoutes, portalPageRoutes } from './routes/portal';
+import { sandbox3dsRoutes } from './routes/sandbox-3ds';
+import { contactSalesRoutes } from './routes/contact-sales';
 import { signInRoutes } from './routes/signin';
 import { subscriptionRoutes } from './routes/subscription';
 import { testClockRoutes } from './routes/test-clock';
@@ -66,7 +68,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     store: options.store,
     catalog: options.catalog,
     clock: options.clock,
-    processor: options.processor ?? new SandboxProcessor(),
+    processor: options.processor ?? new SandboxProcessor(options.store, options.clock),
     publicUrl: () => config.publicUrl ?? originFor(config.host, listeningPort()),
   };
 
@@ -98,6 +100,9 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     catalogRoutes(publicApi, context);
     checkoutPageRoutes(publicApi, context);
     portalPageRoutes(publicApi, context);
+    // sandbox3ds slice: the sandbox's 3-D Secure challenge exists only with the sandbox processor.
+    if (context.processor instanceof SandboxProcessor) sandbox3dsRoutes(publicApi, context);
+    contactSalesRoutes(publicApi, context);
   });
   app.register(async (signedIn) => {
     signedIn.addHook('preHandler', authenticate(context));

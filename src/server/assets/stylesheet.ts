@@ -186,4 +186,14 @@ table.invoices th:last-child, table.invoices td:last-child { text-align: right; 
 .status { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.8rem; font-weight: 600; background: var(--success-bg); color: var(--success); }
 .status--warn { background: var(--danger-bg); color: var(--danger); }
 .footer { text-align: center; color: var(--muted); font-size: 0.8rem; padding: 0 24px 24px; }
+
+/* sandbox3ds slice: the 3-D Secure challenge's two button forms, and Contact Sales' message box. */
+.actions form { flex: 1; }
+.field textarea {
+  width: 100%; font: inherit; color: var(--text); resize: vertical; min-height: 120px;
+  background: var(--surface); border: 1px solid var(--input-border); border-radius: 8px;
+  padding: 10px 12px; transition: border-color 0.15s, box-shadow 0.15s;
+}
+.field textarea:focus { outline: none; border-color: var(--accent); box-shadow: 0 0 0 4px var(--focus); }
+.field textarea[aria-invalid="true"] { border-color: var(--danger); }
 `;

@@ -40,3 +40,16 @@ export function formError(message: string | undefined): SafeHtml {
 function attr(name: string, value: string | number | undefined): SafeHtml {
   return value === undefined ? html`` : html` ${name}="${value}"`;
 }
+
+/** A labelled multi-line text box, wired like `inputField` (sandbox3ds slice: Contact Sales). */
+export function textareaField(options: Pick<InputOptions, 'id' | 'name' | 'label' | 'value' | 'maxlength' | 'hint' | 'error'> & { rows?: number }): SafeHtml {
+  const errorId = `${options.id}-error`;
+  const hintId = `${options.id}-hint`;
+  const describedBy = [options.error ? errorId : '', options.hint ? hintId : ''].filter(Boolean).join(' ');
+  return html`<div class="field">
+  <label for="${options.id}">${options.label}</label>
+  <textarea id="${options.id}" name="${options.name}" rows="${options.rows ?? 6}"${attr('maxlength', options.maxlength)}${attr('aria-describedby', describedBy || undefined)}${options.error ? html` aria-invalid="true"` : ''}>${options.value ?? ''}</textarea>
+  ${options.hint && html`<p class="hint" id="${hintId}">${options.hint}</p>`}
+  ${options.error && html`<p class="field-error" id="${errorId}">${options.error}</p>`}
+</div>`;
+}
