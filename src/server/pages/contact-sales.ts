@@ -33,7 +33,7 @@ export function contactSalesPage(model: ContactSalesPageModel): Page {
     ${inputField({ id: 'sales-company', name: 'company', label: 'Company', value: form.company, autocomplete: 'organization', maxlength: SALES_LIMITS.company, error: errors.company })}
     ${inputField({ id: 'sales-seats', name: 'seats', label: 'Seats', value: form.seats, inputmode: 'numeric', placeholder: '25', maxlength: 7, hint: 'How many people would use Tally (1 to 100,000).', error: errors.seats })}
     ${textareaField({ id: 'sales-message', name: 'message', label: 'Message', value: form.message, maxlength: SALES_LIMITS.message, hint: 'What do you need? At most 5,000 characters.', error: errors.message })}
-    <button class="button button--block" type="submit" id="sales-submit">Contact Sales</button>
+    <button class="button button--block" type="submit" id="sales-submit">Send request</button>
   </form>
 </section>`,
   };
