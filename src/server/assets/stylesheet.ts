@@ -187,8 +187,9 @@ table.invoices th:last-child, table.invoices td:last-child { text-align: right; 
 .status--warn { background: var(--danger-bg); color: var(--danger); }
 .footer { text-align: center; color: var(--muted); font-size: 0.8rem; padding: 0 24px 24px; }
 
-/* sandbox3ds slice: the 3-D Secure challenge's two button forms, and Contact Sales' message box. */
-.actions form { flex: 1; }
+/* sandbox3ds slice: the 3-D Secure challenge's two button forms, test card numbers kept whole, Contact Sales' message box. */
+.actions--split > form { flex: 1; }
+.notice code { white-space: nowrap; }
 .field textarea {
   width: 100%; font: inherit; color: var(--text); resize: vertical; min-height: 120px;
   background: var(--surface); border: 1px solid var(--input-border); border-radius: 8px;

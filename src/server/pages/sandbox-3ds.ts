@@ -29,7 +29,7 @@ export function challengePage(model: ChallengePageModel): Page {
     <dt>Amount</dt><dd id="authentication-amount">${model.amountCents === 0 ? 'No charge (card check)' : formatMoney(model.amountCents)}</dd>
     <dt>Card</dt><dd id="authentication-card">${cardLabel(model.brand)} •••• ${model.last4}</dd>
   </dl>
-  <div class="actions">
+  <div class="actions actions--split">
     <form method="post" action="${action}/fail">
       ${hiddenField(CSRF_FIELD, model.csrfToken)}
       <button class="button button--secondary button--block" type="submit" id="fail-authentication">Fail</button>

@@ -101,10 +101,11 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       idempotencyKey: session.id,
       at: billing.now,
     });
-    if (result.ok) return completePayment(reply, session, eligibility, result, result.metadata.email ?? '');
-
-    if ((await context.store.findCheckoutSession(session.id))?.status === 'complete') return reply.redirect(successPath(session), 303);
     const account = await context.store.findAccountById(session.accountId);
+    if (result.ok) return completePayment(reply, session, eligibility, result, result.metadata.email ?? account?.email ?? '');
+
+    // A concurrent twin of this return may have completed the session with this authentication.
+    if ((await context.store.findCheckoutSession(session.id))?.status === 'complete') return reply.redirect(successPath(session), 303);
     if (result.reason === 'authentication-failed') {
       await recordDecline(session, due.totalCents, result, billing.now);
       const { email = account?.email ?? '', cardholderName = '' } = result.metadata;
