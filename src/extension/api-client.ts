@@ -42,8 +42,8 @@ export class ApiClient {
   private readonly http: AxiosInstance;
 
   constructor(
-    /** Read on every request, so a change of the server setting applies at once. */
-    private readonly serverUrl: () => string,
+    /** Read on every request, so a change of the server setting applies at once (public for pages like Contact Sales). */
+    readonly serverUrl: () => string,
     private readonly accessToken: () => Promise<string | undefined>,
   ) {
     this.http = axios.create({ timeout: 15_000 });

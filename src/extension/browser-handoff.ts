@@ -40,3 +40,12 @@ export async function runBrowserHandoff(handoffs: Handoffs, options: BrowserHand
     },
   );
 }
+
+/**
+ * Opens a page of the Tally server that needs no return to the editor (Contact Sales). asExternalUri
+ * maps a local server address to one the browser can reach (Remote-SSH, Codespaces, code-server).
+ */
+export async function openServerPage(url: string): Promise<boolean> {
+  const external = await vscode.env.asExternalUri(vscode.Uri.parse(url, true));
+  return vscode.env.openExternal(external);
+}

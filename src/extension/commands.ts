@@ -8,7 +8,7 @@ import type { TallyAuthProvider } from './auth-provider';
 import { prepareHandoff } from './browser-handoff';
 import { HandoffCanceledError, type Handoffs } from './handoffs';
 import type { SubscriptionService } from './subscription-service';
-import { checkout, pickUpgrade } from './upgrade';
+import { checkout, contactSales, pickUpgrade } from './upgrade';
 import { PLAN_VIEW_ID } from './plan-view';
 
 export interface CommandDeps {
@@ -53,9 +53,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       void vscode.window.showInformationMessage("Your plan is managed by your organization's admin. Ask them to change it.");
       return;
     }
-    const plan = await pickUpgrade(api, state);
-    if (!plan) return;
-    await checkout(api, handoffs, plan);
+    const picked = await pickUpgrade(api, state);
+    if (!picked) return;
+    // Enterprise has no checkout: its form goes to the sales team, and the plan stays as it is.
+    if (picked.contactSales) return contactSales(api, picked.plan, state);
+    await checkout(api, handoffs, picked.plan);
     await subscription.refresh();
     const now = subscription.state;
     if (now.kind === 'value') {

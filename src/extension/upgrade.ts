@@ -4,29 +4,41 @@ import * as vscode from 'vscode';
 import type { AccountState, Plan } from '../protocol/api';
 import { formatCredits, formatMoney } from '../protocol/format';
 import type { ApiClient } from './api-client';
-import { runBrowserHandoff } from './browser-handoff';
+import { openServerPage, runBrowserHandoff } from './browser-handoff';
+import { contactSalesUrl, salesPlans } from './contact-sales';
 import type { Handoffs } from './handoffs';
 import { randomToken } from './pkce';
 
 export interface PlanPick extends vscode.QuickPickItem {
   plan: Plan;
+  /** Sold by the sales team (Enterprise): opens Contact Sales instead of a checkout. */
+  contactSales: boolean;
 }
 
-/** The plans a user on `state` may buy by themselves, as quick pick items. */
+/** The plans a user on `state` may buy by themselves, then those sold by sales, as quick pick items. */
 export function upgradeChoices(plans: readonly Plan[], state: AccountState): PlanPick[] {
   const currentRank = plans.find((plan) => plan.id === state.plan.id)?.rank ?? 0;
-  return plans
+  const selfServe = plans
     .filter((plan) => plan.selfServe && plan.rank > currentRank && plan.priceCents !== null)
     .map((plan) => ({
       plan,
+      contactSales: false,
       label: plan.name,
       description: `${formatMoney(plan.priceCents ?? 0)} / month`,
       detail: `${formatCredits(plan.monthlyCredits ?? 0)} credits a month, available at once`,
     }));
+  const bySales = salesPlans(plans, state).map((plan) => ({
+    plan,
+    contactSales: true,
+    label: plan.name,
+    description: 'Contact Sales',
+    detail: 'Custom pricing and credits for teams: opens a form for our sales team in your browser',
+  }));
+  return [...selfServe, ...bySales];
 }
 
 /** Asks which plan to buy; undefined when the user dismissed the list. */
-export async function pickUpgrade(api: ApiClient, state: AccountState): Promise<Plan | undefined> {
+export async function pickUpgrade(api: ApiClient, state: AccountState): Promise<PlanPick | undefined> {
   const { plans } = await api.getCatalog();
   const choices = upgradeChoices(plans, state);
   if (choices.length === 0) {
@@ -37,7 +49,12 @@ export async function pickUpgrade(api: ApiClient, state: AccountState): Promise<
     title: 'Tally: Upgrade Plan',
     placeHolder: `You are on ${state.plan.name}. Choose a plan; checkout opens in your browser.`,
   });
-  return picked?.plan;
+  return picked;
+}
+
+/** Opens the Contact Sales form for `plan` (Enterprise) with the account's email filled in. */
+export async function contactSales(api: ApiClient, plan: Plan, state: AccountState): Promise<void> {
+  await openServerPage(contactSalesUrl(api.serverUrl(), plan, state.account.email));
 }
 
 /** Sends the user to the checkout for `plan` and waits for the return from the browser. */

@@ -23,6 +23,8 @@ import { portalApiRoutes, portalHomeRoutes, portalLinkRoutes } from './routes/po
 import { portalBillingDetailsRoutes } from './routes/portal-billing-details';
 import { portalPlanRoutes } from './routes/portal-plan';
 import { requirePortalVisit } from './portal/visit';
+import { sandbox3dsRoutes } from './routes/sandbox-3ds';
+import { contactSalesRoutes } from './routes/contact-sales';
 import { signInRoutes } from './routes/signin';
 import { subscriptionRoutes } from './routes/subscription';
 import { testClockRoutes } from './routes/test-clock';
@@ -69,7 +71,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     store: options.store,
     catalog: options.catalog,
     clock: options.clock,
-    processor: options.processor ?? new SandboxProcessor(),
+    processor: options.processor ?? new SandboxProcessor(options.store, options.clock),
     publicUrl: () => config.publicUrl ?? originFor(config.host, listeningPort()),
   };
 
@@ -102,6 +104,9 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     catalogRoutes(publicApi, context);
     checkoutPageRoutes(publicApi, context);
     portalLinkRoutes(publicApi, context);
+    // The sandbox's 3-D Secure challenge exists only with the sandbox processor.
+    if (context.processor instanceof SandboxProcessor) sandbox3dsRoutes(publicApi, context);
+    contactSalesRoutes(publicApi, context);
   });
   app.register(async (portal) => {
     portal.addHook('preHandler', requirePortalVisit(context));

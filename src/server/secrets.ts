@@ -8,9 +8,10 @@ export function randomToken(bytes = 32): string {
 
 /**
  * An unguessable id with a type prefix (24 random bytes): `acct_` account, `cs_` checkout session,
- * `ps_` portal session, `in_` invoice, `py_` payment, `pm_` payment method, `le_` ledger entry.
+ * `ps_` portal session, `in_` invoice, `py_` payment, `pm_` payment method, `le_` ledger entry,
+ * `pa_` payment authentication (3-D Secure), `si_` sales inquiry.
  */
-export function randomId(prefix: 'acct' | 'cs' | 'ps' | 'in' | 'py' | 'pm' | 'le'): string {
+export function randomId(prefix: 'acct' | 'cs' | 'ps' | 'in' | 'py' | 'pm' | 'le' | 'pa' | 'si'): string {
   return `${prefix}_${randomToken(24)}`;
 }
 

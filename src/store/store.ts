@@ -248,6 +248,57 @@ export type FailedPaymentInput = Omit<PaymentRecord, 'status' | 'invoiceId' | 'p
   paymentMethodId?: string | null;
 };
 
+// --- sandbox3ds slice: 3-D Secure authentications and Contact Sales ---------------------------
+
+export type PaymentAuthenticationStatus = 'pending' | 'succeeded' | 'failed' | 'consumed';
+/** What a 3-D Secure authentication is for: a checkout's payment or a card being added. */
+export type PaymentAuthenticationPurpose = 'checkout' | 'payment-method';
+
+/**
+ * A card payment waiting for (or past) its 3-D Secure challenge. Holds what a saved card holds,
+ * never the card number or the CVC.
+ */
+export interface PaymentAuthenticationRecord {
+  id: string;
+  accountId: string;
+  purpose: PaymentAuthenticationPurpose;
+  /** What it belongs to within the purpose (the checkout session id). */
+  reference: string;
+  amountCents: number;
+  card: Pick<PaymentMethodRecord, 'brand' | 'last4' | 'expMonth' | 'expYear' | 'sandboxBehaviour'>;
+  /** A path on this server (never an absolute URL) where the browser returns after the challenge. */
+  returnPath: string;
+  /** Strings the flow needs back after the challenge (e.g. the receipt email). */
+  metadata: Record<string, string>;
+  status: PaymentAuthenticationStatus;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  decidedAt: Timestamp | null;
+  consumedAt: Timestamp | null;
+}
+
+/** The one flow allowed to use an authentication: it must match all of these. */
+export interface PaymentAuthenticationUse {
+  id: string;
+  accountId: string;
+  purpose: PaymentAuthenticationPurpose;
+  reference: string;
+  amountCents: number;
+  now: Timestamp;
+}
+
+export interface SalesInquiryRecord {
+  id: string;
+  /** The plan the person asked about (Enterprise), when the link named a known one. */
+  planId: string | null;
+  name: string;
+  email: string;
+  company: string;
+  seats: number;
+  message: string;
+  createdAt: Timestamp;
+}
+
 export interface Store {
   /**
    * Creates the account with its first subscription and opening ledger entries, or reports that
@@ -325,6 +376,21 @@ export interface Store {
   listPayments(accountId: string): Promise<PaymentRecord[]>;
 
   close(): Promise<void>;
+
+  // --- sandbox3ds slice: 3-D Secure authentications and Contact Sales ---
+  createPaymentAuthentication(authentication: Omit<PaymentAuthenticationRecord, 'status' | 'decidedAt' | 'consumedAt'>): Promise<void>;
+  findPaymentAuthentication(id: string): Promise<PaymentAuthenticationRecord | undefined>;
+  /** The challenge's answer: moves a pending, unexpired authentication on; false when it was not pending. */
+  decidePaymentAuthentication(id: string, outcome: 'succeeded' | 'failed', now: Timestamp): Promise<boolean>;
+  /**
+   * Uses a decided, unexpired authentication once, only for the flow it was made for: it becomes
+   * 'consumed' and the answer is what it had been ('succeeded' or 'failed'); null (nothing changed)
+   * when it is pending, already used, expired, unknown, or `use` does not match it.
+   */
+  consumePaymentAuthentication(use: PaymentAuthenticationUse): Promise<'succeeded' | 'failed' | null>;
+  createSalesInquiry(inquiry: SalesInquiryRecord): Promise<void>;
+  /** Oldest first. */
+  listSalesInquiries(): Promise<SalesInquiryRecord[]>;
 }
 
 export function invoiceNumber(sequence: number): string {

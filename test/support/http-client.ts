@@ -157,6 +157,9 @@ export const TEST_CARDS = {
   declined: '4000 0000 0000 0002',
   /** Pays at checkout; every later charge of the saved card is declined (renewals, plan changes). */
   declinesAfterFirstCharge: '4000 0000 0000 0341',
+  insufficientFunds: '4000 0000 0000 9995',
+  /** Asks for 3-D Secure when typed in (the sandbox's challenge page); later charges succeed. */
+  requiresAuthentication: '4000 0025 0000 3155',
 } as const;
 /** Far enough ahead for any test clock. */
 export const TEST_CARD_EXPIRY = '12/49';
@@ -199,4 +202,15 @@ export async function signUpAndUpgrade(baseUrl: string, email: string, password:
 
 export function decodeHtml(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (_all, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] ?? '');
+}
+
+/**
+ * Answers the sandbox's 3-D Secure challenge at `challengePath` (where the checkout redirected) with
+ * its Complete or Fail button; returns the redirect back to the flow.
+ */
+export async function answerChallenge(baseUrl: string, challengePath: string, action: 'complete' | 'fail') {
+  const page = await getForm(`${baseUrl}${challengePath}`);
+  if (page.status !== 200) throw new Error(`GET ${challengePath} answered ${page.status}: ${page.html.replace(/\s+/g, ' ').slice(0, 300)}`);
+  const result = await postForm(`${baseUrl}${challengePath}/${action}`, page.hidden, page.cookie);
+  return { page, result };
 }

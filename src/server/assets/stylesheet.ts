@@ -131,7 +131,7 @@ form { margin: 0; }
   background: var(--surface); border: 1px solid var(--input-border); border-radius: 8px;
   padding: 10px 12px; transition: border-color 0.15s, box-shadow 0.15s;
 }
-.field textarea { resize: vertical; }
+.field textarea { resize: vertical; min-height: 96px; }
 .field input:focus, .field textarea:focus { outline: none; border-color: var(--accent); box-shadow: 0 0 0 4px var(--focus); }
 .field textarea[aria-invalid="true"], .field input[aria-invalid="true"] { border-color: var(--danger); }
 .field input[aria-invalid="true"]:focus { box-shadow: 0 0 0 4px var(--danger-bg); }
@@ -215,4 +215,8 @@ table.invoices th:last-child, table.invoices td:last-child { text-align: right; 
 .payment-method .row-actions { margin-left: auto; display: flex; gap: 8px; }
 .button--small { padding: 5px 10px; font-size: 0.85rem; }
 .footer { text-align: center; color: var(--muted); font-size: 0.8rem; padding: 0 24px 24px; }
+
+/* 3-D Secure challenge: its two button forms side by side; test card numbers kept whole. */
+.actions--split > form { flex: 1; }
+.notice code { white-space: nowrap; }
 `;

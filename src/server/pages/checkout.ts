@@ -59,7 +59,7 @@ export function checkoutPage(model: CheckoutPageModel): Page {
       <button class="button button--block" type="submit" id="subscribe-button">Subscribe</button>
       <p class="hint">You will be charged ${formatMoney(preview.totalCents)} today. Your card is charged in USD.</p>
     </form>
-    ${model.testMode && html`<div class="notice" id="test-cards">Test mode: pay with <code>${spaced(SANDBOX_CARDS.success)}</code>, any future expiry and any CVC. <code>${spaced(SANDBOX_CARDS.declined)}</code> is declined; <code>${spaced(SANDBOX_CARDS.declinesAfterFirstCharge)}</code> pays today and declines later charges.</div>`}
+    ${model.testMode && html`<div class="notice" id="test-cards">Test mode: pay with <code>${spaced(SANDBOX_CARDS.success)}</code>, any future expiry and any CVC. <code>${spaced(SANDBOX_CARDS.declined)}</code> is declined; <code>${spaced(SANDBOX_CARDS.insufficientFunds)}</code> has insufficient funds; <code>${spaced(SANDBOX_CARDS.declinesAfterFirstCharge)}</code> pays today and declines later charges; <code>${spaced(SANDBOX_CARDS.requiresAuthentication)}</code> asks for 3-D Secure.</div>`}
   </div>
 </section>`,
   };

@@ -2,7 +2,12 @@
 // what is needed to charge it again), and charge a saved card later (plan changes, renewals). The
 // sandbox implements it today; a Stripe implementation would pass `idempotencyKey` through so that
 // a retried charge is made only once.
-import type { PaymentMethodRecord } from '../../store/store';
+//
+// A typed card may ask for 3-D Secure (Stripe: a PaymentIntent in `requires_action`): `charge` then
+// answers `requiresAuthentication` with a challenge URL, the browser goes there and comes back to
+// `authentication.returnPath`, and the flow calls `confirmAuthenticated` to take the payment. Off-
+// session charges of a saved card (`chargeSaved`) never ask. See authentication.ts for the flow.
+import type { PaymentAuthenticationPurpose, PaymentMethodRecord } from '../../store/store';
 import type { Expiry } from './card';
 
 export interface CardInput {
@@ -19,6 +24,23 @@ export interface ChargeRequest {
   /** The same key charges at most once (the checkout session id). */
   idempotencyKey: string;
   at: Date;
+  /** Where a card that asks for 3-D Secure sends the person, and which flow may then confirm it. */
+  authentication: AuthenticationContext;
+}
+
+/** The flow a typed card is charged in: only this flow may later confirm its authentication. */
+export interface AuthenticationContext {
+  accountId: string;
+  purpose: PaymentAuthenticationPurpose;
+  /** What the payment belongs to within the purpose (the checkout session id). */
+  reference: string;
+  /**
+   * A path on this server (e.g. "/checkout/cs_…/authenticated"), never an absolute URL: after the
+   * challenge the browser goes there with `?authentication=<id>` added.
+   */
+  returnPath: string;
+  /** A few strings the flow needs back after the challenge (the receipt email). Never card data. */
+  metadata?: Record<string, string>;
 }
 
 /** What a saved card keeps: enough to show it and charge it again, never the number or the CVC. */
@@ -36,12 +58,47 @@ export type ChargeResult =
   | { ok: true; brand: string; last4: string }
   | { ok: false; brand: string; last4: string; message: string };
 
-/** A charge of a typed card also says how to charge that card again. */
-export type CardChargeResult = (ChargeResult & { ok: false }) | (ChargeResult & { ok: true; reusable: ReusableCard });
+/** The card asked for 3-D Secure: nothing is charged until the flow confirms the authentication. */
+export interface AuthenticationRequired {
+  ok: false;
+  requiresAuthentication: true;
+  authenticationId: string;
+  /** Where to send the browser for the challenge. */
+  challengeUrl: string;
+  brand: string;
+  last4: string;
+  message: string;
+}
+
+/** A charge of a typed card also says how to charge that card again, or that it must be authenticated. */
+export type CardChargeResult =
+  | (ChargeResult & { ok: false; requiresAuthentication?: false })
+  | (ChargeResult & { ok: true; requiresAuthentication?: false; reusable: ReusableCard })
+  | AuthenticationRequired;
+
+/** Takes the payment of an authenticated card: the flow, account and amount must be the ones it was made for. */
+export interface ConfirmAuthenticatedRequest {
+  authenticationId: string;
+  accountId: string;
+  purpose: PaymentAuthenticationPurpose;
+  reference: string;
+  amountCents: number;
+  idempotencyKey: string;
+  at: Date;
+}
+
+export type AuthenticatedChargeResult =
+  | { ok: true; brand: string; last4: string; reusable: ReusableCard; metadata: Record<string, string> }
+  /** The person failed the challenge: a decline, to be recorded as one. */
+  | { ok: false; reason: 'authentication-failed'; brand: string; last4: string; message: string; metadata: Record<string, string> }
+  /** Unknown, unfinished, expired, already used, or made for another account, flow or amount: nothing happened. */
+  | { ok: false; reason: 'unusable'; message: string };
 
 export interface PaymentProcessor {
   /** True when no real money moves (pages show a "Test mode" badge). */
   readonly testMode: boolean;
   charge(request: ChargeRequest): Promise<CardChargeResult>;
+  /** Succeeds at most once per authentication, and only after the challenge was completed. */
+  confirmAuthenticated(request: ConfirmAuthenticatedRequest): Promise<AuthenticatedChargeResult>;
   chargeSaved(request: SavedCardChargeRequest): Promise<ChargeResult>;
 }

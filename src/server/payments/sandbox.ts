@@ -1,21 +1,63 @@
 // The built-in sandbox processor: no money moves, and test cards choose the outcome.
 //   4242 4242 4242 4242  succeeds, now and on every later charge
 //   4000 0000 0000 0002  is declined ("Your card was declined.")
+//   4000 0000 0000 9995  is declined for insufficient funds ("Your card has insufficient funds.")
 //   4000 0000 0000 0341  succeeds at checkout, then every later charge of the saved card is declined
+//   4000 0025 0000 3155  asks for 3-D Secure whenever it is typed in (checkout, adding a card): the
+//                        sandbox's challenge page (/sandbox/3ds/:id) completes or fails it; later
+//                        off-session charges of the saved card succeed without a challenge
 //   any other Luhn-valid number succeeds
+// The pending 3-D Secure authentications live in the store (payment_authentications), as a real
+// processor keeps them on its side: only brand, last four and expiry, never the number or the CVC.
+import type { Store } from '../../store/store';
+import { randomId } from '../secrets';
 import { cardBrand, isExpired, isLuhnValid, isValidCvc, lastFour } from './card';
-import type { CardChargeResult, ChargeRequest, ChargeResult, PaymentProcessor, SavedCardChargeRequest } from './processor';
+import type {
+  AuthenticatedChargeResult,
+  CardChargeResult,
+  ChargeRequest,
+  ChargeResult,
+  ConfirmAuthenticatedRequest,
+  PaymentProcessor,
+  ReusableCard,
+  SavedCardChargeRequest,
+} from './processor';
+import { isLocalPath } from './return-path';
 
 export const SANDBOX_CARDS = {
   success: '4242424242424242',
   declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
   declinesAfterFirstCharge: '4000000000000341',
+  requiresAuthentication: '4000002500003155',
 } as const;
 
 export const DECLINED_MESSAGE = 'Your card was declined.';
+export const INSUFFICIENT_FUNDS_MESSAGE = 'Your card has insufficient funds.';
+export const AUTHENTICATION_REQUIRED_MESSAGE = 'Your card requires authentication.';
+export const AUTHENTICATION_FAILED_MESSAGE = "We couldn't authenticate your card. Try again or use another card.";
+
+/** How long the person has to answer the challenge and the flow to confirm it. */
+export const AUTHENTICATION_LIFETIME_MS = 60 * 60 * 1000;
+
+/** The sandbox's challenge page for an authentication. */
+export function challengePath(authenticationId: string): string {
+  return `/sandbox/3ds/${encodeURIComponent(authenticationId)}`;
+}
+
+export type SandboxStore = Pick<Store, 'createPaymentAuthentication' | 'findPaymentAuthentication' | 'consumePaymentAuthentication'>;
 
 export class SandboxProcessor implements PaymentProcessor {
   readonly testMode = true;
+
+  /**
+   * `clock` is the real clock: an authentication's lifetime is wall time, whatever test clock the
+   * account's billing runs on (the charge's `at`).
+   */
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly clock: () => Date,
+  ) {}
 
   async charge(request: ChargeRequest): Promise<CardChargeResult> {
     const { card } = request;
@@ -26,8 +68,28 @@ export class SandboxProcessor implements PaymentProcessor {
     if (isExpired(card.expiry, request.at)) return { ok: false, brand, last4, message: 'Your card has expired.' };
     if (!isValidCvc(card.cvc)) return { ok: false, brand, last4, message: "Your card's security code is invalid." };
     if (card.number === SANDBOX_CARDS.declined) return { ok: false, brand, last4, message: DECLINED_MESSAGE };
+    if (card.number === SANDBOX_CARDS.insufficientFunds) return { ok: false, brand, last4, message: INSUFFICIENT_FUNDS_MESSAGE };
     const sandboxBehaviour = card.number === SANDBOX_CARDS.declinesAfterFirstCharge ? 'declines' : 'succeeds';
-    return { ok: true, brand, last4, reusable: { brand, last4, expMonth: card.expiry.month, expYear: card.expiry.year, sandboxBehaviour } };
+    const reusable: ReusableCard = { brand, last4, expMonth: card.expiry.month, expYear: card.expiry.year, sandboxBehaviour };
+    if (card.number === SANDBOX_CARDS.requiresAuthentication) return this.requireAuthentication(request, reusable);
+    return { ok: true, brand, last4, reusable };
+  }
+
+  async confirmAuthenticated(request: ConfirmAuthenticatedRequest): Promise<AuthenticatedChargeResult> {
+    const now = this.clock().toISOString();
+    const found = await this.store.findPaymentAuthentication(request.authenticationId);
+    const outcome = await this.store.consumePaymentAuthentication({
+      id: request.authenticationId,
+      accountId: request.accountId,
+      purpose: request.purpose,
+      reference: request.reference,
+      amountCents: request.amountCents,
+      now,
+    });
+    if (!found || outcome === null) return { ok: false, reason: 'unusable', message: unusableMessage(found?.status, found !== undefined && now >= found.expiresAt) };
+    const { card, metadata } = found;
+    if (outcome === 'failed') return { ok: false, reason: 'authentication-failed', brand: card.brand, last4: card.last4, message: AUTHENTICATION_FAILED_MESSAGE, metadata };
+    return { ok: true, brand: card.brand, last4: card.last4, reusable: { ...card }, metadata };
   }
 
   async chargeSaved(request: SavedCardChargeRequest): Promise<ChargeResult> {
@@ -36,4 +98,42 @@ export class SandboxProcessor implements PaymentProcessor {
     if (sandboxBehaviour === 'declines') return { ok: false, brand, last4, message: DECLINED_MESSAGE };
     return { ok: true, brand, last4 };
   }
+
+  /** Keeps the pending authentication (never the number or CVC) and answers with its challenge. */
+  private async requireAuthentication(request: ChargeRequest, card: ReusableCard): Promise<CardChargeResult> {
+    const { authentication } = request;
+    // The return path comes from server code, but it is checked here too: the challenge page
+    // redirects to it, and a redirect must never leave this server.
+    if (!isLocalPath(authentication.returnPath)) throw new Error('The 3-D Secure return path must be a path on this server.');
+    const id = randomId('pa');
+    const now = this.clock();
+    await this.store.createPaymentAuthentication({
+      id,
+      accountId: authentication.accountId,
+      purpose: authentication.purpose,
+      reference: authentication.reference,
+      amountCents: request.amountCents,
+      card,
+      returnPath: authentication.returnPath,
+      metadata: authentication.metadata ?? {},
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + AUTHENTICATION_LIFETIME_MS).toISOString(),
+    });
+    return {
+      ok: false,
+      requiresAuthentication: true,
+      authenticationId: id,
+      challengeUrl: challengePath(id),
+      brand: card.brand,
+      last4: card.last4,
+      message: AUTHENTICATION_REQUIRED_MESSAGE,
+    };
+  }
+}
+
+function unusableMessage(status: string | undefined, expired: boolean): string {
+  if (status === 'pending' && !expired) return 'Your card has not been authenticated yet. Complete the authentication, or enter your card again.';
+  if (status === 'consumed') return 'This card authentication was already used. Enter your card again to pay.';
+  if (expired) return 'This card authentication expired. Enter your card again to pay.';
+  return 'This card authentication is not valid for this payment. Enter your card again to pay.';
 }

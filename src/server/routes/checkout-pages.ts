@@ -1,4 +1,5 @@
-// GET/POST /checkout/:id and GET /checkout/:id/success: the browser checkout for a first paid plan.
+// GET/POST /checkout/:id and GET /checkout/:id/success: the browser checkout for a first paid plan,
+// with GET /checkout/:id/authenticated where a card's 3-D Secure challenge returns.
 // The session id in the URL is the capability (unguessable, from the signed-in editor), so these
 // pages need no sign-in of their own.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -16,6 +17,8 @@ import { readCheckoutForm, validateCheckoutForm, type CheckoutForm } from '../fo
 import { html } from '../html';
 import { checkoutPage, checkoutSuccessPage, type CheckoutPageModel } from '../pages/checkout';
 import { messagePage } from '../pages/message';
+import { finishAuthentication, startAuthentication } from '../payments/authentication';
+import type { ReusableCard } from '../payments/processor';
 import { sendPage } from '../respond';
 import { randomId } from '../secrets';
 import { checkUpgrade } from '../upgrade-rules';
@@ -61,21 +64,69 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       card: { number: value.cardNumber, expiry: value.expiry, cvc: value.cvc, holderName: value.cardholderName },
       idempotencyKey: session.id,
       at: now,
-    });
-    if (!charge.ok) {
-      await context.store.recordFailedPayment({
-        id: randomId('py'),
+      authentication: {
         accountId: session.accountId,
-        amountCents: due.totalCents,
-        cardBrand: charge.brand,
-        cardLast4: charge.last4,
-        failureMessage: charge.message,
-        createdAt: now.toISOString(),
-      });
+        purpose: 'checkout',
+        reference: session.id,
+        returnPath: authenticatedPath(session),
+        metadata: { email: value.email, cardholderName: value.cardholderName },
+      },
+    });
+    // 3-D Secure: nothing is charged yet; the challenge sends the browser back to the route below.
+    if (charge.requiresAuthentication) return startAuthentication(reply, charge);
+    if (!charge.ok) {
+      await recordDecline(session, due.totalCents, charge, now);
       return showCheckout(request, reply, session, 402, { form: keep, formError: charge.message });
     }
+    return completePayment(reply, session, eligibility, charge, value.email);
+  });
 
-    const { subscription } = billing;
+  // Where the 3-D Secure challenge returns (?authentication=<id>): the payment completes exactly as
+  // above, or the form shows why not. A refresh or replay finds the session complete and charges
+  // nothing; a concurrent twin finds the authentication already used.
+  app.get<{ Params: { id: string } }>('/checkout/:id/authenticated', async (request, reply) => {
+    const session = await context.store.findCheckoutSession(request.params.id);
+    if (!session) return sendUnknownSession(reply);
+    if (session.status === 'complete') return reply.redirect(successPath(session), 303);
+    const eligibility = await eligibilityOf(session);
+    if (!eligibility.ok) return sendPage(reply, eligibility.status, eligibility.page);
+    const { billing, charge: due } = eligibility;
+    const result = await finishAuthentication(context, {
+      query: request.query,
+      accountId: session.accountId,
+      purpose: 'checkout',
+      reference: session.id,
+      // The amount the authentication was made for must still be the amount due.
+      amountCents: due.totalCents,
+      idempotencyKey: session.id,
+      at: billing.now,
+    });
+    const account = await context.store.findAccountById(session.accountId);
+    if (result.ok) return completePayment(reply, session, eligibility, result, result.metadata.email ?? account?.email ?? '');
+
+    // A concurrent twin of this return may have completed the session with this authentication.
+    if ((await context.store.findCheckoutSession(session.id))?.status === 'complete') return reply.redirect(successPath(session), 303);
+    if (result.reason === 'authentication-failed') {
+      await recordDecline(session, due.totalCents, result, billing.now);
+      const { email = account?.email ?? '', cardholderName = '' } = result.metadata;
+      return showCheckout(request, reply, session, 402, { form: { email, cardholderName, cardExpiry: '' }, formError: result.message });
+    }
+    return showCheckout(request, reply, session, 409, { form: { email: account?.email ?? '', cardholderName: '', cardExpiry: '' }, formError: result.message });
+  });
+
+  app.get<{ Params: { id: string } }>('/checkout/:id/success', async (request, reply) => {
+    const session = await context.store.findCheckoutSession(request.params.id);
+    if (!session) return sendUnknownSession(reply);
+    if (session.status !== 'complete') return reply.redirect(`/checkout/${encodeURIComponent(session.id)}`, 303);
+    return sendSuccess(reply, session);
+  });
+
+  type Eligible = Extract<Awaited<ReturnType<typeof eligibilityOf>>, { ok: true }>;
+
+  /** A card the processor charged: the session completes once, with the card saved as the default. */
+  async function completePayment(reply: FastifyReply, session: CheckoutSessionRecord, eligibility: Eligible, charge: ChargedCard, email: string) {
+    const { billing, charge: due } = eligibility;
+    const { subscription, now } = billing;
     const state = applyChange(context.catalog, subscription.state, due.preview, now);
     const paymentMethodId = randomId('pm');
     const result = await context.store.completeCheckout({
@@ -89,7 +140,7 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
         id: randomId('in'),
         kind: 'checkout',
         status: 'paid',
-        email: value.email,
+        email,
         periodStart: state.period.start.toISOString(),
         periodEnd: state.period.end.toISOString(),
         draft: due.preview.invoice,
@@ -110,14 +161,19 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     }
     // 'completed', or 'already-complete' when a double submit lost the race: both show the one result.
     return reply.redirect(successPath(session), 303);
-  });
+  }
 
-  app.get<{ Params: { id: string } }>('/checkout/:id/success', async (request, reply) => {
-    const session = await context.store.findCheckoutSession(request.params.id);
-    if (!session) return sendUnknownSession(reply);
-    if (session.status !== 'complete') return reply.redirect(`/checkout/${encodeURIComponent(session.id)}`, 303);
-    return sendSuccess(reply, session);
-  });
+  async function recordDecline(session: CheckoutSessionRecord, amountCents: number, decline: { brand: string; last4: string; message: string }, now: Date) {
+    await context.store.recordFailedPayment({
+      id: randomId('py'),
+      accountId: session.accountId,
+      amountCents,
+      cardBrand: decline.brand,
+      cardLast4: decline.last4,
+      failureMessage: decline.message,
+      createdAt: now.toISOString(),
+    });
+  }
 
   /** Whether the session's plan can still be bought, and what it costs at the account's "now". */
   async function eligibilityOf(session: CheckoutSessionRecord) {
@@ -173,6 +229,13 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
 
 function keptValues(form: CheckoutForm): CheckoutPageModel['form'] {
   return { email: form.email, cardholderName: form.cardholderName, cardExpiry: form.cardExpiry };
+}
+
+/** What a successful charge of a typed card hands the checkout (directly or after 3-D Secure). */
+type ChargedCard = { brand: string; last4: string; reusable: ReusableCard };
+
+function authenticatedPath(session: CheckoutSessionRecord): string {
+  return `/checkout/${encodeURIComponent(session.id)}/authenticated`;
 }
 
 function successPath(session: CheckoutSessionRecord): string {

@@ -5,5 +5,6 @@ import { authorizationRequests } from './0002-authorization-requests';
 import { billingEngine } from './0003-billing-engine';
 import { arrearsCalculation } from './0004-arrears-calculation';
 import { browserSessions } from './0005-browser-sessions';
+import { authenticationsAndSales } from './0006-authentications-and-sales';
 
-export const migrations: readonly Migration[] = [initial, authorizationRequests, billingEngine, arrearsCalculation, browserSessions];
+export const migrations: readonly Migration[] = [initial, authorizationRequests, billingEngine, arrearsCalculation, browserSessions, authenticationsAndSales];

@@ -15,10 +15,14 @@ import type {
   InvoiceLineRecord,
   InvoiceRecord,
   InvoiceStatus,
+  PaymentAuthenticationPurpose,
+  PaymentAuthenticationRecord,
+  PaymentAuthenticationStatus,
   PaymentMethodRecord,
   PaymentRecord,
   PortalSessionRecord,
   BrowserSessionRecord,
+  SalesInquiryRecord,
   SandboxBehaviour,
   SubscriptionRecord,
 } from '../store';
@@ -366,5 +370,65 @@ export const toPayment = (row: PaymentRow): PaymentRecord => ({
   cardLast4: row.card_last4,
   status: row.status,
   failureMessage: row.failure_message,
+  createdAt: row.created_at,
+});
+
+// --- sandbox3ds slice: 3-D Secure authentications and Contact Sales ---
+
+export interface PaymentAuthenticationRow {
+  id: string;
+  account_id: string;
+  purpose: PaymentAuthenticationPurpose;
+  reference: string;
+  amount_cents: number;
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+  sandbox_behaviour: SandboxBehaviour;
+  return_path: string;
+  metadata: string;
+  status: PaymentAuthenticationStatus;
+  created_at: string;
+  expires_at: string;
+  decided_at: string | null;
+  consumed_at: string | null;
+}
+
+export const toPaymentAuthentication = (row: PaymentAuthenticationRow): PaymentAuthenticationRecord => ({
+  id: row.id,
+  accountId: row.account_id,
+  purpose: row.purpose,
+  reference: row.reference,
+  amountCents: row.amount_cents,
+  card: { brand: row.brand, last4: row.last4, expMonth: row.exp_month, expYear: row.exp_year, sandboxBehaviour: row.sandbox_behaviour },
+  returnPath: row.return_path,
+  metadata: JSON.parse(row.metadata) as Record<string, string>,
+  status: row.status,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  decidedAt: row.decided_at,
+  consumedAt: row.consumed_at,
+});
+
+export interface SalesInquiryRow {
+  id: string;
+  plan_id: string | null;
+  name: string;
+  email: string;
+  company: string;
+  seats: number;
+  message: string;
+  created_at: string;
+}
+
+export const toSalesInquiry = (row: SalesInquiryRow): SalesInquiryRecord => ({
+  id: row.id,
+  planId: row.plan_id,
+  name: row.name,
+  email: row.email,
+  company: row.company,
+  seats: row.seats,
+  message: row.message,
   createdAt: row.created_at,
 });

@@ -21,9 +21,12 @@ import type {
   InvoiceRecord,
   NewIdempotencyRecord,
   NewInvoice,
+  PaymentAuthenticationRecord,
+  PaymentAuthenticationUse,
   PaymentMethodRecord,
   PaymentRecord,
   PlanChangeInput,
+  SalesInquiryRecord,
   PortalSessionRecord,
   BrowserSessionRecord,
   PortalLinkRedemption,
@@ -62,6 +65,10 @@ import {
   type PortalSessionRow,
   type BrowserSessionRow,
   type SubscriptionRow,
+  toPaymentAuthentication,
+  toSalesInquiry,
+  type PaymentAuthenticationRow,
+  type SalesInquiryRow,
 } from './rows';
 
 export interface SqliteStoreOptions {
@@ -572,6 +579,71 @@ export class SqliteStore implements Store {
       .prepare('UPDATE accounts SET test_clock_at = ? WHERE id = ? AND (test_clock_at IS NULL OR test_clock_at <= ?)')
       .run(to, accountId, to);
     if (moved.changes !== 1) throw new Conflict();
+  }
+
+  // --- sandbox3ds slice: 3-D Secure authentications and Contact Sales ---
+
+  async createPaymentAuthentication(a: Omit<PaymentAuthenticationRecord, 'status' | 'decidedAt' | 'consumedAt'>): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO payment_authentications (id, account_id, purpose, reference, amount_cents, brand, last4, exp_month, exp_year,
+                                              sandbox_behaviour, return_path, metadata, status, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      )
+      .run(
+        a.id,
+        a.accountId,
+        a.purpose,
+        a.reference,
+        a.amountCents,
+        a.card.brand,
+        a.card.last4,
+        a.card.expMonth,
+        a.card.expYear,
+        a.card.sandboxBehaviour,
+        a.returnPath,
+        JSON.stringify(a.metadata),
+        a.createdAt,
+        a.expiresAt,
+      );
+  }
+
+  async findPaymentAuthentication(id: string): Promise<PaymentAuthenticationRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM payment_authentications WHERE id = ?').get(id) as PaymentAuthenticationRow | undefined;
+    return row && toPaymentAuthentication(row);
+  }
+
+  async decidePaymentAuthentication(id: string, outcome: 'succeeded' | 'failed', now: Timestamp): Promise<boolean> {
+    const decided = this.db
+      .prepare(`UPDATE payment_authentications SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ?`)
+      .run(outcome, now, id, now);
+    return decided.changes === 1;
+  }
+
+  async consumePaymentAuthentication(use: PaymentAuthenticationUse): Promise<'succeeded' | 'failed' | null> {
+    return this.db
+      .transaction((): 'succeeded' | 'failed' | null => {
+        const match = `id = @id AND account_id = @account_id AND purpose = @purpose AND reference = @reference AND amount_cents = @amount_cents
+                       AND status IN ('succeeded', 'failed') AND expires_at > @now`;
+        const params = { id: use.id, account_id: use.accountId, purpose: use.purpose, reference: use.reference, amount_cents: use.amountCents, now: use.now };
+        const row = this.db.prepare(`SELECT status FROM payment_authentications WHERE ${match}`).get(params) as { status: 'succeeded' | 'failed' } | undefined;
+        if (!row) return null;
+        // The conditional update makes the use single: a concurrent twin finds no 'succeeded' row left.
+        const consumed = this.db.prepare(`UPDATE payment_authentications SET status = 'consumed', consumed_at = @now WHERE ${match}`).run(params);
+        return consumed.changes === 1 ? row.status : null;
+      })
+      .immediate();
+  }
+
+  async createSalesInquiry(inquiry: SalesInquiryRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO sales_inquiries (id, plan_id, name, email, company, seats, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(inquiry.id, inquiry.planId, inquiry.name, inquiry.email, inquiry.company, inquiry.seats, inquiry.message, inquiry.createdAt);
+  }
+
+  async listSalesInquiries(): Promise<SalesInquiryRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM sales_inquiries ORDER BY created_at, rowid').all() as SalesInquiryRow[];
+    return rows.map(toSalesInquiry);
   }
 }
 

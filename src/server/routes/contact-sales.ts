@@ -1,0 +1,55 @@
+// GET/POST /contact-sales and GET /contact-sales/thanks: the public Contact Sales form (product.md:
+// Enterprise has no self-serve upgrade; Contact Sales records the request and notifies sales).
+// GET takes an optional ?plan= (a plan in the catalog, e.g. enterprise) and ?email= to prefill.
+// The POST answers with a redirect so that a refresh of the thank-you page sends nothing twice.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findPlan } from '../../engine/catalog';
+import { secureCookies, type ServerContext } from '../context';
+import { csrfTokenMatches, issueCsrfToken } from '../csrf';
+import { readContactSalesForm, validateContactSalesForm, type ContactSalesForm } from '../forms/contact-sales-form';
+import { textField } from '../forms/fields';
+import { contactSalesPage, contactSalesThanksPage, type ContactSalesPageModel } from '../pages/contact-sales';
+import { sendPage } from '../respond';
+import { notifySales } from '../sales/notify-sales';
+import { randomId } from '../secrets';
+
+export function contactSalesRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.get('/contact-sales', async (request, reply) => {
+    const form: ContactSalesForm = {
+      name: '',
+      email: textField(request.query, 'email').trim().slice(0, 254),
+      company: '',
+      seats: '',
+      message: '',
+      plan: knownPlanId(textField(request.query, 'plan')) ?? '',
+    };
+    return showForm(request, reply, 200, { form });
+  });
+
+  app.post('/contact-sales', async (request, reply) => {
+    const form = readContactSalesForm(request.body);
+    const kept = { ...form, plan: knownPlanId(form.plan) ?? '' };
+    if (!csrfTokenMatches(request, request.body)) {
+      return showForm(request, reply, 403, { form: kept, formError: 'This form expired. Check your details and send them again.' });
+    }
+    const validation = validateContactSalesForm(form);
+    if (!validation.ok) return showForm(request, reply, 400, { form: kept, errors: validation.errors });
+
+    const inquiry = { id: randomId('si'), planId: kept.plan || null, ...validation.value, createdAt: context.clock().toISOString() };
+    await context.store.createSalesInquiry(inquiry);
+    await notifySales(context, inquiry);
+    return reply.redirect('/contact-sales/thanks', 303);
+  });
+
+  app.get('/contact-sales/thanks', async (_request, reply) => sendPage(reply, 200, contactSalesThanksPage()));
+
+  function knownPlanId(id: string): string | undefined {
+    return findPlan(context.catalog, id)?.id;
+  }
+
+  function showForm(request: FastifyRequest, reply: FastifyReply, status: number, input: Omit<ContactSalesPageModel, 'csrfToken' | 'planName'>) {
+    const csrfToken = issueCsrfToken(request, reply, secureCookies(context));
+    const planName = input.form.plan ? (findPlan(context.catalog, input.form.plan)?.name ?? null) : null;
+    return sendPage(reply, status, contactSalesPage({ ...input, csrfToken, planName }));
+  }
+}
