@@ -16,10 +16,12 @@ import type {
   CheckoutSessionRecord,
   CompleteCheckoutInput,
   CompleteCheckoutResult,
+  EmailRecord,
   FailedPaymentInput,
   IdempotencyRecord,
   InvoiceRecord,
   NewIdempotencyRecord,
+  NewEmail,
   NewInvoice,
   PaymentMethodRecord,
   PaymentRecord,
@@ -41,6 +43,7 @@ import {
   toAuthCode,
   toAuthorizationRequest,
   toCheckoutSession,
+  toEmail,
   toInvoice,
   toLedgerEntry,
   toPayment,
@@ -51,6 +54,7 @@ import {
   type AuthCodeRow,
   type AuthorizationRequestRow,
   type CheckoutSessionRow,
+  type EmailRow,
   type InvoiceLineRow,
   type InvoiceRow,
   type LedgerEntryRow,
@@ -544,6 +548,53 @@ export class SqliteStore implements Store {
       .prepare('UPDATE accounts SET test_clock_at = ? WHERE id = ? AND (test_clock_at IS NULL OR test_clock_at <= ?)')
       .run(to, accountId, to);
     if (moved.changes !== 1) throw new Conflict();
+  }
+
+  // --- email slice: the outbox -------------------------------------------------------------
+
+  async recordEmail(email: NewEmail): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO emails (id, account_id, kind, to_address, reply_to, subject, text_body, html_body, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(email.id, email.accountId, email.kind, email.to, email.replyTo, email.subject, email.text, email.html, email.createdAt, email.nextAttemptAt);
+  }
+
+  async listEmails(limit: number): Promise<EmailRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM emails ORDER BY seq DESC LIMIT ?').all(limit) as EmailRow[];
+    return rows.map(toEmail);
+  }
+
+  async findEmail(id: string): Promise<EmailRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM emails WHERE id = ?').get(id) as EmailRow | undefined;
+    return row && toEmail(row);
+  }
+
+  async listUndeliveredEmails(now: Timestamp, limit: number): Promise<EmailRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM emails WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?')
+      .all(now, limit) as EmailRow[];
+    return rows.map(toEmail);
+  }
+
+  async claimEmailDelivery(id: string, now: Timestamp, leaseUntil: Timestamp): Promise<boolean> {
+    // One conditional update: of two senders racing for the same message, only one sees a change.
+    const claimed = this.db
+      .prepare(
+        `UPDATE emails SET attempts = attempts + 1, next_attempt_at = ?
+          WHERE id = ? AND delivered_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?`,
+      )
+      .run(leaseUntil, id, now);
+    return claimed.changes === 1;
+  }
+
+  async markEmailDelivered(id: string, at: Timestamp): Promise<void> {
+    this.db.prepare('UPDATE emails SET delivered_at = ?, next_attempt_at = NULL WHERE id = ? AND delivered_at IS NULL').run(at, id);
+  }
+
+  async markEmailAttemptFailed(id: string, error: string, nextAttemptAt: Timestamp | null): Promise<void> {
+    this.db.prepare('UPDATE emails SET last_error = ?, next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL').run(error, nextAttemptAt, id);
   }
 }
 
