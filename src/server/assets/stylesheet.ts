@@ -186,4 +186,10 @@ table.invoices th:last-child, table.invoices td:last-child { text-align: right; 
 .status { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.8rem; font-weight: 600; background: var(--success-bg); color: var(--success); }
 .status--warn { background: var(--danger-bg); color: var(--danger); }
 .footer { text-align: center; color: var(--muted); font-size: 0.8rem; padding: 0 24px 24px; }
+/* email slice: the outbox pages */
+table.outbox { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
+table.outbox th { text-align: left; color: var(--muted); font-weight: 550; font-size: 0.85rem; padding: 8px 12px 8px 0; border-bottom: 1px solid var(--border); }
+table.outbox td { padding: 10px 12px 10px 0; border-bottom: 1px solid var(--border); vertical-align: top; }
+table.outbox .email-date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.email-body { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--surface-alt); border: 1px solid var(--border); border-radius: 8px; padding: 16px; font-size: 0.9rem; line-height: 1.45; }
 `;
