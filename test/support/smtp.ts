@@ -39,6 +39,8 @@ export interface SmtpServerOptions {
   port?: number;
   user?: string;
   password?: string;
+  /** The reply to a refused login; a test can make it echo the password, as a careless server might. */
+  refusal?: (attempt: { username: string; password: string }) => string;
 }
 
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
@@ -59,7 +61,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     onAuth(auth, _session, callback) {
       if (auth.username === user && auth.password === password) return callback(null, { user });
       failedLogins++;
-      return callback(new Error('Invalid username or password'));
+      return callback(new Error(options.refusal?.({ username: auth.username ?? '', password: auth.password ?? '' }) ?? 'Invalid username or password'));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

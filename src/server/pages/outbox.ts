@@ -34,7 +34,7 @@ export function outboxPage(model: OutboxPageModel): Page {
         <td class="email-date">${formatDateTime(email.createdAt)}</td>
         <td class="email-to">${email.to}</td>
         <td class="email-subject"><a href="${emailPath(email)}">${email.subject}</a></td>
-        <td><span class="${deliveryStatus(email).tone === 'warn' ? 'status status--warn' : 'status'}" data-delivered="${email.deliveredAt ? 'yes' : 'no'}">${deliveryStatus(email).label}</span></td>
+        <td class="email-delivery"><span class="${deliveryStatus(email).tone === 'warn' ? 'status status--warn' : 'status'}" data-delivered="${email.deliveredAt ? 'yes' : 'no'}" title="${deliveryStatus(email).label}">${deliveryStatus(email).short}</span></td>
       </tr>`,
       )}
     </tbody>
@@ -80,14 +80,16 @@ export function emailPath(email: Pick<EmailRecord, 'id'>): string {
   return `/outbox/${encodeURIComponent(email.id)}`;
 }
 
-/** Where a message is on its way, in words. */
-export function deliveryStatus(email: EmailRecord): { label: string; tone: 'ok' | 'neutral' | 'warn' } {
-  if (email.deliveredAt) return { label: `Delivered ${formatDateTime(email.deliveredAt)}`, tone: 'ok' };
+/** Where a message is on its way: in a word for the list, in a sentence for the message's page. */
+export function deliveryStatus(email: EmailRecord): { short: string; label: string; tone: 'ok' | 'neutral' | 'warn' } {
+  if (email.deliveredAt) return { short: 'Delivered', label: `Delivered ${formatDateTime(email.deliveredAt)}`, tone: 'ok' };
   if (email.nextAttemptAt !== null) {
-    return email.attempts === 0 ? { label: 'Sending', tone: 'neutral' } : { label: `Not delivered yet: retrying (attempt ${email.attempts} failed)`, tone: 'warn' };
+    return email.attempts === 0
+      ? { short: 'Sending', label: 'Sending', tone: 'neutral' }
+      : { short: 'Retrying', label: `Not delivered yet: retrying (attempt ${email.attempts} failed)`, tone: 'warn' };
   }
-  if (email.attempts === 0) return { label: 'Kept in the outbox (no SMTP server)', tone: 'neutral' };
-  return { label: `Not delivered: gave up after ${email.attempts} attempts`, tone: 'warn' };
+  if (email.attempts === 0) return { short: 'Outbox only', label: 'Kept in the outbox (no SMTP server)', tone: 'neutral' };
+  return { short: 'Not delivered', label: `Not delivered: gave up after ${email.attempts} attempts`, tone: 'warn' };
 }
 
 /** "Nov 12, 2026, 09:30 UTC": the outbox is a log, so the time matters too. */
