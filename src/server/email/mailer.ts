@@ -108,12 +108,14 @@ export class OutboxMailer implements Mailer {
   async deliverDue(): Promise<DeliveryRun> {
     if (!this.smtpConfigured) return { attempted: 0, delivered: 0 };
     const due = await this.options.store.listUndeliveredEmails(this.options.clock().toISOString(), BATCH);
-    let delivered = 0;
+    const run: DeliveryRun = { attempted: 0, delivered: 0 };
     for (const email of due) {
       const outcome = await this.deliver(email);
-      if (outcome === 'delivered') delivered++;
+      // 'skipped': another sender took it between the listing and the claim.
+      if (outcome !== 'skipped') run.attempted++;
+      if (outcome === 'delivered') run.delivered++;
     }
-    return { attempted: due.length, delivered };
+    return run;
   }
 
   async idle(): Promise<void> {

@@ -99,6 +99,20 @@ describe('server: email over a real SMTP server', function () {
     assert.equal(smtp.received.length, 1);
   });
 
+  it('delivers a due mail once when two retry runs overlap', async () => {
+    const port = await unusedPort();
+    server = await startTestServer({ clock: time.clock, smtpUrl: `smtp://tally-mailer:overlap-pw@127.0.0.1:${port}` });
+    const token = await signUpAndGetToken(server.baseUrl, email(), 'a good password');
+    await sendSubscriptionCanceled(server.context, token.account, { planId: 'pro', reason: 'canceled-by-user', effectiveAt: new Date(NOV_16) });
+    await server.context.mailer.idle();
+    smtp = await startSmtpServer({ port, password: 'overlap-pw' });
+    time.advance(RETRY_DELAYS_MS[0] as number);
+    const runs = await Promise.all([server.context.mailer.deliverDue(), server.context.mailer.deliverDue()]);
+    assert.deepEqual(runs.map((run) => run.delivered).sort(), [0, 1], 'one run delivered it, the other found it taken');
+    assert.equal(smtp.received.length, 1);
+    assert.equal((await emails())[0]?.attempts, 2);
+  });
+
   it('backs off longer after each failure and gives up after the last, leaving the mail in the outbox', async () => {
     server = await startTestServer({ clock: time.clock, smtpUrl: `smtp://127.0.0.1:${await unusedPort()}` });
     const token = await signUpAndGetToken(server.baseUrl, email(), 'a good password');
