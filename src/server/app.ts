@@ -10,6 +10,7 @@ import type { Store } from '../store/store';
 import { authenticate } from './auth';
 import { originFor, type ServerConfig } from './config';
 import type { ServerContext } from './context';
+import { OutboxMailer, type Mailer } from './email/mailer';
 import { messagePage } from './pages/message';
 import type { PaymentProcessor } from './payments/processor';
 import { SandboxProcessor } from './payments/sandbox';
@@ -29,6 +30,7 @@ import { signInRoutes } from './routes/signin';
 import { subscriptionRoutes } from './routes/subscription';
 import { testClockRoutes } from './routes/test-clock';
 import { tokenRoutes } from './routes/token';
+import { outboxRoutes } from './routes/outbox';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -40,6 +42,8 @@ export interface BuildServerOptions {
   processor?: PaymentProcessor;
   /** Where logs go (stdout by default); tests capture them to prove no secret is logged. */
   logStream?: Writable;
+  /** The outbox mailer on the config's SMTP settings unless a test or a deployment supplies another. */
+  mailer?: Mailer;
 }
 
 /** Forms and JSON bodies are small; a larger body is a mistake or an attack. */
@@ -73,7 +77,10 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     clock: options.clock,
     processor: options.processor ?? new SandboxProcessor(options.store, options.clock),
     publicUrl: () => config.publicUrl ?? originFor(config.host, listeningPort()),
+    mailer: options.mailer ?? new OutboxMailer({ store: options.store, clock: options.clock, smtp: config.smtp, from: config.mailFrom, log: app.log }),
   };
+  // A mailer built here is closed here: deliveries in progress finish before the store closes.
+  if (!options.mailer) app.addHook('onClose', () => context.mailer.close());
 
   app.register(cookie);
   app.register(formbody);
@@ -107,6 +114,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     // The sandbox's 3-D Secure challenge exists only with the sandbox processor.
     if (context.processor instanceof SandboxProcessor) sandbox3dsRoutes(publicApi, context);
     contactSalesRoutes(publicApi, context);
+    // Absent when off (404): the outbox shows every message of the server, for local use only.
+    if (config.outboxPage) outboxRoutes(publicApi, context);
   });
   app.register(async (portal) => {
     portal.addHook('preHandler', requirePortalVisit(context));

@@ -2,6 +2,7 @@
 // name instead of surfacing later as a strange failure.
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { isMailbox, parseSmtpUrl, type SmtpSettings } from './email/smtp-settings';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -21,7 +22,19 @@ export interface ServerConfig {
    * sandbox, which is the only one so far; a real processor will default them off.
    */
   testClocks: boolean;
+  // --- Email
+  /** TALLY_SMTP_URL: where mail is delivered; null keeps it in the outbox only. Its password never prints. */
+  smtp: SmtpSettings | null;
+  /** TALLY_MAIL_FROM: the sender of every message. */
+  mailFrom: string;
+  /** TALLY_SALES_EMAIL: where Contact Sales requests go. */
+  salesEmail: string;
+  /** TALLY_OUTBOX_PAGE: /outbox shows every message this server sent (for the embedded, local server). */
+  outboxPage: boolean;
 }
+
+export const DEFAULT_MAIL_FROM = 'Tally Billing <billing@tally.localhost>';
+export const DEFAULT_SALES_EMAIL = 'sales@tally.localhost';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -36,7 +49,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const publicUrl = explicitUrl ? parsePublicUrl(explicitUrl) : port === 0 ? null : originFor(host, port);
   const logLevel = parseLogLevel(nonEmpty(env.TALLY_LOG_LEVEL) ?? 'warn');
   const testClocks = parseSwitch('TALLY_TEST_CLOCKS', nonEmpty(env.TALLY_TEST_CLOCKS) ?? 'on');
-  return { host, port, dataDir, catalogPath, publicUrl, logLevel, testClocks };
+  return { host, port, dataDir, catalogPath, publicUrl, logLevel, testClocks, ...loadEmailConfig(env) };
+}
+
+// --- Email
+function loadEmailConfig(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'smtp' | 'mailFrom' | 'salesEmail' | 'outboxPage'> {
+  const smtpUrl = nonEmpty(env.TALLY_SMTP_URL);
+  let smtp: SmtpSettings | null = null;
+  if (smtpUrl !== undefined) {
+    const parsed = parseSmtpUrl(smtpUrl);
+    // The URL holds the password: the message describes it, never repeats it.
+    if (!parsed.ok) throw new ConfigError(`TALLY_SMTP_URL ${parsed.reason}: it must look like smtp://user:password@host:587 or smtps://user:password@host:465.`);
+    smtp = parsed.settings;
+  }
+  const mailFrom = nonEmpty(env.TALLY_MAIL_FROM) ?? DEFAULT_MAIL_FROM;
+  if (!isMailbox(mailFrom)) throw new ConfigError(`TALLY_MAIL_FROM must be an address like billing@example.com or "Billing <billing@example.com>", got "${mailFrom}".`);
+  const salesEmail = nonEmpty(env.TALLY_SALES_EMAIL) ?? DEFAULT_SALES_EMAIL;
+  if (!isMailbox(salesEmail)) throw new ConfigError(`TALLY_SALES_EMAIL must be an address like sales@example.com, got "${salesEmail}".`);
+  const outboxPage = parseSwitch('TALLY_OUTBOX_PAGE', nonEmpty(env.TALLY_OUTBOX_PAGE) ?? 'on');
+  return { smtp, mailFrom, salesEmail, outboxPage };
 }
 
 export function originFor(host: string, port: number): string {

@@ -3,6 +3,7 @@
 import type { Catalog } from '../engine/catalog';
 import type { AccountRecord, Store } from '../store/store';
 import type { ServerConfig } from './config';
+import type { Mailer } from './email/mailer';
 import type { PaymentProcessor } from './payments/processor';
 
 export interface ServerContext {
@@ -14,6 +15,9 @@ export interface ServerContext {
   processor: PaymentProcessor;
   /** Origin that browsers use, e.g. http://127.0.0.1:3417 (known only after listen when the port is 0). */
   publicUrl(): string;
+  // --- Email
+  /** Writes every message to the outbox and delivers it over SMTP when configured. */
+  mailer: Mailer;
 }
 
 /** Cookies get the Secure flag when browsers reach the server over https. */

@@ -1,6 +1,6 @@
 // The server's entry point: `node out/server.js`. Reads the environment and the catalog, opens
-// the store, listens on 127.0.0.1, runs due renewals every minute, and closes cleanly on Ctrl+C or
-// SIGTERM.
+// the store, listens on 127.0.0.1, runs due renewals every minute, retries failed email deliveries,
+// and closes cleanly on Ctrl+C or SIGTERM.
 import { CatalogError } from '../engine/catalog';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { buildServerWithContext } from './app';
@@ -9,6 +9,8 @@ import { loadCatalogFile } from './catalog-file';
 import { ConfigError, loadConfig, originFor } from './config';
 
 const RENEWAL_INTERVAL_MS = 60_000;
+/** How often undelivered email is looked at; each message waits out its own backoff (mailer.ts). */
+const MAIL_RETRY_INTERVAL_MS = 30_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -26,12 +28,24 @@ async function main(): Promise<void> {
       .finally(() => (renewing = false));
   }, RENEWAL_INTERVAL_MS);
   renewals.unref();
+  // Email deliveries that failed (SMTP down) are retried here once their backoff has passed.
+  let delivering = false;
+  const mailRetries = setInterval(() => {
+    if (delivering) return;
+    delivering = true;
+    context.mailer
+      .deliverDue()
+      .catch((error: unknown) => app.log.error({ err: { message: (error as Error).message } }, 'email retries failed'))
+      .finally(() => (delivering = false));
+  }, MAIL_RETRY_INTERVAL_MS);
+  mailRetries.unref();
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     clearInterval(renewals);
+    clearInterval(mailRetries);
     console.log(`Tally server: ${signal} received, closing.`);
     try {
       await app.close();
@@ -52,6 +66,9 @@ async function main(): Promise<void> {
   const listening = originFor(config.host, (app.server.address() as { port: number }).port);
   const pages = config.publicUrl && config.publicUrl !== listening ? `, pages at ${config.publicUrl}` : '';
   console.log(`Tally server listening on ${listening}${pages} (data in ${config.dataDir}, catalog ${config.catalogPath})`);
+  // Email: where to read the mail (never the SMTP URL: it holds the password).
+  const mail = config.smtp ? `delivered through SMTP at ${config.smtp.host}:${config.smtp.port}` : 'kept in the outbox (no TALLY_SMTP_URL)';
+  console.log(`Email ${mail}${config.outboxPage ? `; outbox at ${config.publicUrl ?? listening}/outbox` : ''}`);
 }
 
 main().catch((error: unknown) => {

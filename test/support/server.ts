@@ -12,7 +12,8 @@ import { spend, type LedgerEntry } from '../../src/engine/ledger';
 import { buildServerWithContext } from '../../src/server/app';
 import type { ServerContext } from '../../src/server/context';
 import { loadCatalogFile } from '../../src/server/catalog-file';
-import { defaultCatalogPath, type ServerConfig } from '../../src/server/config';
+import { DEFAULT_MAIL_FROM, DEFAULT_SALES_EMAIL, defaultCatalogPath, type ServerConfig } from '../../src/server/config';
+import { parseSmtpUrl } from '../../src/server/email/smtp-settings';
 import { DATABASE_FILE } from '../../src/store/sqlite/open';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 
@@ -38,13 +39,27 @@ export interface StartTestServerOptions {
   catalog?: Catalog;
   /** TALLY_TEST_CLOCKS; on by default, as with the sandbox processor. */
   testClocks?: boolean;
+  // --- Email
+  /** TALLY_SMTP_URL; none by default (mail stays in the outbox). */
+  smtpUrl?: string;
+  /** TALLY_OUTBOX_PAGE; on by default. */
+  outboxPage?: boolean;
 }
 
 export async function startTestServer(options: StartTestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tally-test-'));
   const clock = options.clock ?? (() => new Date());
   const catalog = options.catalog ?? loadCatalogFile(defaultCatalogPath());
-  const config: ServerConfig = { host: '127.0.0.1', port: 0, dataDir, catalogPath: defaultCatalogPath(), publicUrl: null, logLevel: 'info', testClocks: options.testClocks ?? true };
+  const config: ServerConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    catalogPath: defaultCatalogPath(),
+    publicUrl: null,
+    logLevel: 'info',
+    testClocks: options.testClocks ?? true,
+    ...emailConfig(options),
+  };
   const logLines: string[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, done) {
@@ -116,6 +131,17 @@ export async function spendCredits(
     throw new Error('the ledger changed while spending');
   }
   return result.entries;
+}
+
+/** The email settings of a test server: the defaults, an SMTP server when the test runs one. */
+function emailConfig(options: StartTestServerOptions): Pick<ServerConfig, 'smtp' | 'mailFrom' | 'salesEmail' | 'outboxPage'> {
+  let smtp: ServerConfig['smtp'] = null;
+  if (options.smtpUrl !== undefined) {
+    const parsed = parseSmtpUrl(options.smtpUrl);
+    if (!parsed.ok) throw new Error(`smtpUrl ${parsed.reason}`);
+    smtp = parsed.settings;
+  }
+  return { smtp, mailFrom: DEFAULT_MAIL_FROM, salesEmail: DEFAULT_SALES_EMAIL, outboxPage: options.outboxPage ?? true };
 }
 
 /** A clock that tests move by hand. */

@@ -219,4 +219,11 @@ table.invoices th:last-child, table.invoices td:last-child { text-align: right; 
 /* 3-D Secure challenge: its two button forms side by side; test card numbers kept whole. */
 .actions--split > form { flex: 1; }
 .notice code { white-space: nowrap; }
+
+/* The outbox pages */
+table.outbox { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
+table.outbox th { text-align: left; color: var(--muted); font-weight: 550; font-size: 0.85rem; padding: 8px 12px 8px 0; border-bottom: 1px solid var(--border); }
+table.outbox td { padding: 10px 12px 10px 0; border-bottom: 1px solid var(--border); vertical-align: top; }
+table.outbox .email-date, table.outbox .email-delivery { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.email-body { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--surface-alt); border: 1px solid var(--border); border-radius: 8px; padding: 16px; font-size: 0.9rem; line-height: 1.45; }
 `;

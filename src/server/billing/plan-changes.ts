@@ -8,6 +8,7 @@ import type { AccountState, InvoiceSummary, PlanChangePreview } from '../../prot
 import type { BillingChangeResult, InvoiceRecord, NewIdempotencyRecord, NewPayment } from '../../store/store';
 import { toAccountState } from '../account-state';
 import type { ServerContext } from '../context';
+import { sendPlanChanged, sendReceipt } from '../email/notifications';
 import { randomId } from '../secrets';
 import { changeContextOf, type AccountBilling } from './account-billing';
 import { chargeDefaultCard } from './charges';
@@ -128,5 +129,17 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
       : {}),
   });
   if (result.kind !== 'applied') return result;
+  // Undoing a scheduled change leaves the plan as it was: nothing to tell.
+  if (preview.kind !== 'undo') {
+    await sendPlanChanged(context, account, {
+      fromPlanId: preview.fromPlanId,
+      toPlanId: preview.toPlanId,
+      effectiveAt: preview.effectiveAt,
+      immediate: preview.immediate,
+      cancel: preview.kind === 'cancel',
+      invoice: result.invoice,
+    });
+    if (result.invoice && payment) await sendReceipt(context, account, result.invoice, payment);
+  }
   return { kind: 'applied', account: accountState, invoice: result.invoice };
 }

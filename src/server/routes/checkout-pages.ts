@@ -13,6 +13,7 @@ import { newLedgerId } from '../billing/ledger';
 import { previewCheckout, type CheckoutCharge } from '../checkout-charge';
 import { secureCookies, type ServerContext } from '../context';
 import { csrfTokenMatches, issueCsrfToken } from '../csrf';
+import { sendReceipt } from '../email/notifications';
 import { readCheckoutForm, validateCheckoutForm, type CheckoutForm } from '../forms/checkout-form';
 import { html } from '../html';
 import { checkoutPage, checkoutSuccessPage, type CheckoutPageModel } from '../pages/checkout';
@@ -158,6 +159,11 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     });
     if (result.kind === 'subscription-changed') {
       return sendPage(reply, 409, messagePage('Your plan changed', 'Your plan changed while you were paying, so nothing was charged. Start again from your editor.'));
+    }
+    // Only the request that completed the checkout mails the receipt; a double submit that lost the
+    // race ('already-complete') shows the same result without a second one.
+    if (result.kind === 'completed' && result.invoice) {
+      await sendReceipt(context, billing.account, result.invoice, { cardBrand: charge.brand, cardLast4: charge.last4 });
     }
     // 'completed', or 'already-complete' when a double submit lost the race: both show the one result.
     return reply.redirect(successPath(session), 303);

@@ -9,8 +9,8 @@ import { csrfTokenMatches, issueCsrfToken } from '../csrf';
 import { readContactSalesForm, validateContactSalesForm, type ContactSalesForm } from '../forms/contact-sales-form';
 import { textField } from '../forms/fields';
 import { contactSalesPage, contactSalesThanksPage, type ContactSalesPageModel } from '../pages/contact-sales';
+import { sendSalesInquiry } from '../email/notifications';
 import { sendPage } from '../respond';
-import { notifySales } from '../sales/notify-sales';
 import { randomId } from '../secrets';
 
 export function contactSalesRoutes(app: FastifyInstance, context: ServerContext): void {
@@ -37,7 +37,8 @@ export function contactSalesRoutes(app: FastifyInstance, context: ServerContext)
 
     const inquiry = { id: randomId('si'), planId: kept.plan || null, ...validation.value, createdAt: context.clock().toISOString() };
     await context.store.createSalesInquiry(inquiry);
-    await notifySales(context, inquiry);
+    // Stored first: the request is safe even if the mail to sales is delayed (the outbox retries it).
+    await sendSalesInquiry(context, { ...validation.value, accountId: null, receivedAt: new Date(inquiry.createdAt) });
     return reply.redirect('/contact-sales/thanks', 303);
   });
 

@@ -6,5 +6,6 @@ import { billingEngine } from './0003-billing-engine';
 import { arrearsCalculation } from './0004-arrears-calculation';
 import { browserSessions } from './0005-browser-sessions';
 import { authenticationsAndSales } from './0006-authentications-and-sales';
+import { emails } from './0007-emails';
 
-export const migrations: readonly Migration[] = [initial, authorizationRequests, billingEngine, arrearsCalculation, browserSessions, authenticationsAndSales];
+export const migrations: readonly Migration[] = [initial, authorizationRequests, billingEngine, arrearsCalculation, browserSessions, authenticationsAndSales, emails];

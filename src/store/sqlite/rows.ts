@@ -11,6 +11,8 @@ import type {
   AuthorizationRequestRecord,
   CheckoutSessionRecord,
   CheckoutStatus,
+  EmailKind,
+  EmailRecord,
   InvoiceKind,
   InvoiceLineRecord,
   InvoiceRecord,
@@ -373,7 +375,7 @@ export const toPayment = (row: PaymentRow): PaymentRecord => ({
   createdAt: row.created_at,
 });
 
-// --- sandbox3ds slice: 3-D Secure authentications and Contact Sales ---
+// --- 3-D Secure authentications and Contact Sales ---
 
 export interface PaymentAuthenticationRow {
   id: string;
@@ -431,4 +433,39 @@ export const toSalesInquiry = (row: SalesInquiryRow): SalesInquiryRecord => ({
   seats: row.seats,
   message: row.message,
   createdAt: row.created_at,
+});
+
+// --- The outbox ---------------------------------------------------------------------------
+
+export interface EmailRow {
+  seq: number;
+  id: string;
+  account_id: string | null;
+  kind: EmailKind;
+  to_address: string;
+  reply_to: string | null;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+}
+
+export const toEmail = (row: EmailRow): EmailRecord => ({
+  id: row.id,
+  accountId: row.account_id,
+  kind: row.kind,
+  to: row.to_address,
+  replyTo: row.reply_to,
+  subject: row.subject,
+  text: row.text_body,
+  html: row.html_body,
+  createdAt: row.created_at,
+  deliveredAt: row.delivered_at,
+  attempts: row.attempts,
+  lastError: row.last_error,
+  nextAttemptAt: row.next_attempt_at,
 });

@@ -16,10 +16,12 @@ import type {
   CheckoutSessionRecord,
   CompleteCheckoutInput,
   CompleteCheckoutResult,
+  EmailRecord,
   FailedPaymentInput,
   IdempotencyRecord,
   InvoiceRecord,
   NewIdempotencyRecord,
+  NewEmail,
   NewInvoice,
   PaymentAuthenticationRecord,
   PaymentAuthenticationUse,
@@ -46,6 +48,7 @@ import {
   toAuthCode,
   toAuthorizationRequest,
   toCheckoutSession,
+  toEmail,
   toInvoice,
   toLedgerEntry,
   toPayment,
@@ -57,6 +60,7 @@ import {
   type AuthCodeRow,
   type AuthorizationRequestRow,
   type CheckoutSessionRow,
+  type EmailRow,
   type InvoiceLineRow,
   type InvoiceRow,
   type LedgerEntryRow,
@@ -581,7 +585,7 @@ export class SqliteStore implements Store {
     if (moved.changes !== 1) throw new Conflict();
   }
 
-  // --- sandbox3ds slice: 3-D Secure authentications and Contact Sales ---
+  // --- 3-D Secure authentications and Contact Sales ---
 
   async createPaymentAuthentication(a: Omit<PaymentAuthenticationRecord, 'status' | 'decidedAt' | 'consumedAt'>): Promise<void> {
     this.db
@@ -644,6 +648,53 @@ export class SqliteStore implements Store {
   async listSalesInquiries(): Promise<SalesInquiryRecord[]> {
     const rows = this.db.prepare('SELECT * FROM sales_inquiries ORDER BY created_at, rowid').all() as SalesInquiryRow[];
     return rows.map(toSalesInquiry);
+  }
+
+  // --- The outbox ---------------------------------------------------------------------------
+
+  async recordEmail(email: NewEmail): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO emails (id, account_id, kind, to_address, reply_to, subject, text_body, html_body, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(email.id, email.accountId, email.kind, email.to, email.replyTo, email.subject, email.text, email.html, email.createdAt, email.nextAttemptAt);
+  }
+
+  async listEmails(limit: number): Promise<EmailRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM emails ORDER BY seq DESC LIMIT ?').all(limit) as EmailRow[];
+    return rows.map(toEmail);
+  }
+
+  async findEmail(id: string): Promise<EmailRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM emails WHERE id = ?').get(id) as EmailRow | undefined;
+    return row && toEmail(row);
+  }
+
+  async listUndeliveredEmails(now: Timestamp, limit: number): Promise<EmailRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM emails WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?')
+      .all(now, limit) as EmailRow[];
+    return rows.map(toEmail);
+  }
+
+  async claimEmailDelivery(id: string, now: Timestamp, leaseUntil: Timestamp): Promise<boolean> {
+    // One conditional update: of two senders racing for the same message, only one sees a change.
+    const claimed = this.db
+      .prepare(
+        `UPDATE emails SET attempts = attempts + 1, next_attempt_at = ?
+          WHERE id = ? AND delivered_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?`,
+      )
+      .run(leaseUntil, id, now);
+    return claimed.changes === 1;
+  }
+
+  async markEmailDelivered(id: string, at: Timestamp): Promise<void> {
+    this.db.prepare('UPDATE emails SET delivered_at = ?, next_attempt_at = NULL WHERE id = ? AND delivered_at IS NULL').run(at, id);
+  }
+
+  async markEmailAttemptFailed(id: string, error: string, nextAttemptAt: Timestamp | null): Promise<void> {
+    this.db.prepare('UPDATE emails SET last_error = ?, next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL').run(error, nextAttemptAt, id);
   }
 }
 

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { ConfigError, defaultCatalogPath, loadConfig } from '../../../src/server/config';
 
 describe('server: configuration', () => {
@@ -14,6 +15,10 @@ describe('server: configuration', () => {
       publicUrl: 'http://127.0.0.1:3417',
       logLevel: 'warn',
       testClocks: true,
+      smtp: null,
+      mailFrom: 'Tally Billing <billing@tally.localhost>',
+      salesEmail: 'sales@tally.localhost',
+      outboxPage: true,
     });
     assert.equal(defaultCatalogPath(), resolve(__dirname, '../../../catalog/default.json'));
     assert.ok(existsSync(defaultCatalogPath()), 'the default catalog file exists');
@@ -29,9 +34,14 @@ describe('server: configuration', () => {
         TALLY_PUBLIC_URL: 'https://tally.example.com/',
         TALLY_LOG_LEVEL: 'INFO',
         TALLY_TEST_CLOCKS: 'OFF',
+        TALLY_SMTP_URL: 'smtps://mailer%40example.com:s3cr%3At@smtp.example.com:2465',
+        TALLY_MAIL_FROM: 'Example Billing <billing@example.com>',
+        TALLY_SALES_EMAIL: 'sales@example.com',
+        TALLY_OUTBOX_PAGE: 'Off',
       },
       '/srv/tally',
     );
+    assert.equal(config.smtp?.password?.reveal(), 's3cr:t', 'the password is percent-decoded');
     assert.deepEqual(config, {
       host: '127.0.0.2',
       port: 8080,
@@ -40,6 +50,10 @@ describe('server: configuration', () => {
       publicUrl: 'https://tally.example.com',
       logLevel: 'info',
       testClocks: false,
+      smtp: { secure: true, host: 'smtp.example.com', port: 2465, user: 'mailer@example.com', password: config.smtp?.password },
+      mailFrom: 'Example Billing <billing@example.com>',
+      salesEmail: 'sales@example.com',
+      outboxPage: false,
     });
   });
 
@@ -54,5 +68,40 @@ describe('server: configuration', () => {
     assert.throws(() => loadConfig({ TALLY_PUBLIC_URL: 'https://x.example/tally' }), /without a path/);
     assert.throws(() => loadConfig({ TALLY_LOG_LEVEL: 'loud' }), /TALLY_LOG_LEVEL/);
     assert.throws(() => loadConfig({ TALLY_TEST_CLOCKS: 'yes' }), /TALLY_TEST_CLOCKS must be on or off, got "yes"/);
+  });
+
+  // --- Email
+  it('reads an SMTP URL with its default ports, and one without credentials', () => {
+    assert.deepEqual(loadConfig({ TALLY_SMTP_URL: 'smtp://relay.internal' }).smtp, { secure: false, host: 'relay.internal', port: 587, user: null, password: null });
+    const secure = loadConfig({ TALLY_SMTP_URL: 'smtps://u:p@mail.example.com' }).smtp;
+    assert.equal(secure?.port, 465);
+    assert.equal(secure?.secure, true);
+    assert.equal(loadConfig({ TALLY_SMTP_URL: 'smtp://127.0.0.1:2525' }).smtp?.port, 2525);
+  });
+
+  it('never prints the SMTP password: not in the config, not in an error about the URL', () => {
+    const secret = 'hunter2-very-secret';
+    const config = loadConfig({ TALLY_SMTP_URL: `smtp://mailer:${secret}@smtp.example.com:587` });
+    assert.equal(config.smtp?.password?.reveal(), secret);
+    for (const printed of [JSON.stringify(config), inspect(config, { depth: 5 }), String(config.smtp?.password), `${JSON.stringify({ smtp: config.smtp })}`]) {
+      assert.doesNotMatch(printed, new RegExp(secret), 'the password does not print');
+      assert.match(printed, /\[redacted\]/, 'it prints as [redacted]');
+    }
+    for (const bad of [`http://mailer:${secret}@smtp.example.com`, `smtp://mailer:${secret}@smtp.example.com/path`, `smtp://:${secret}@smtp.example.com`, `not a url ${secret}`]) {
+      assert.throws(
+        () => loadConfig({ TALLY_SMTP_URL: bad }),
+        (error: unknown) => error instanceof ConfigError && /^TALLY_SMTP_URL /.test(error.message) && !error.message.includes(secret),
+        `refused without echoing: ${bad.replace(secret, '***')}`,
+      );
+    }
+  });
+
+  it('names the email variable at fault', () => {
+    assert.throws(() => loadConfig({ TALLY_SMTP_URL: 'http://smtp.example.com' }), /TALLY_SMTP_URL must use smtp or smtps, not http/);
+    assert.throws(() => loadConfig({ TALLY_MAIL_FROM: 'billing' }), /TALLY_MAIL_FROM must be an address/);
+    assert.throws(() => loadConfig({ TALLY_MAIL_FROM: 'Billing <billing@example.com' }), /TALLY_MAIL_FROM/);
+    assert.throws(() => loadConfig({ TALLY_SALES_EMAIL: 'sales at example.com' }), /TALLY_SALES_EMAIL must be an address/);
+    assert.throws(() => loadConfig({ TALLY_OUTBOX_PAGE: 'maybe' }), /TALLY_OUTBOX_PAGE must be on or off, got "maybe"/);
+    assert.equal(loadConfig({ TALLY_MAIL_FROM: 'billing@example.com' }).mailFrom, 'billing@example.com');
   });
 });

@@ -77,6 +77,11 @@ describe('server: Contact Sales', () => {
       inquiries.map(({ id, ...rest }) => ({ id: /^si_[A-Za-z0-9_-]{32}$/.test(id), ...rest })),
       [{ id: true, planId: 'enterprise', name: good.name, email: good.email, company: good.company, seats: 100000, message: 'Line one\nLine two', createdAt: NOW }],
     );
+    const [mail] = await server.store.listEmails(10);
+    assert.equal(mail?.kind, 'sales-inquiry', 'sales is notified through the outbox');
+    assert.equal(mail.to, 'sales@tally.localhost');
+    assert.equal(mail.replyTo, good.email);
+    assert.ok(mail.text.includes(good.company) && mail.text.includes('Line two'), mail.text);
     const thanks = await fetch(`${server.baseUrl}${result.location}`);
     assert.equal(thanks.status, 200);
     assert.match(await thanks.text(), /id="sales-thanks"/);

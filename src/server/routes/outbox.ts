@@ -1,0 +1,38 @@
+// GET /outbox, GET /outbox/:id and GET /outbox/:id/html: the local outbox, where the embedded server
+// shows every email it wrote (product.md: "a local outbox for emails that can be read in the
+// browser"). It shows every account's mail, so app.ts registers it only when TALLY_OUTBOX_PAGE is
+// on: the default for the embedded server on 127.0.0.1, to be switched off anywhere else.
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context';
+import { messagePage } from '../pages/message';
+import { emailPage, outboxPage } from '../pages/outbox';
+import { sendPage } from '../respond';
+
+/** The newest messages the list shows. */
+export const OUTBOX_PAGE_LIMIT = 200;
+
+/** The HTML body is the message's own markup with inline styles: nothing else may load or run. */
+const EMAIL_HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
+
+export function outboxRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.get('/outbox', async (_request, reply) => {
+    const emails = await context.store.listEmails(OUTBOX_PAGE_LIMIT);
+    return sendPage(reply, 200, outboxPage({ emails, limit: OUTBOX_PAGE_LIMIT, smtpConfigured: context.mailer.smtpConfigured }));
+  });
+
+  app.get<{ Params: { id: string } }>('/outbox/:id', async (request, reply) => {
+    const email = await context.store.findEmail(request.params.id);
+    if (!email) return sendPage(reply, 404, unknownEmail());
+    return sendPage(reply, 200, emailPage({ email, from: context.config.mailFrom }));
+  });
+
+  app.get<{ Params: { id: string } }>('/outbox/:id/html', async (request, reply) => {
+    const email = await context.store.findEmail(request.params.id);
+    if (!email?.html) return sendPage(reply, 404, unknownEmail());
+    return reply.code(200).header('Content-Security-Policy', EMAIL_HTML_POLICY).type('text/html; charset=utf-8').send(email.html);
+  });
+}
+
+function unknownEmail() {
+  return messagePage('Email not found', 'There is no email with this address in the outbox.');
+}
