@@ -24,6 +24,7 @@ import { signInRoutes } from './routes/signin';
 import { subscriptionRoutes } from './routes/subscription';
 import { testClockRoutes } from './routes/test-clock';
 import { tokenRoutes } from './routes/token';
+import { outstandingPaymentRoutes } from './routes/outstanding-payment';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -107,6 +108,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     subscriptionRoutes(signedIn, context);
     // Absent, not refused, when off: the API then has no such route (404).
     if (config.testClocks) testClockRoutes(signedIn, context);
+    outstandingPaymentRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

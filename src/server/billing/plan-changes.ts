@@ -105,7 +105,15 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
     periodEnd: state.period.end.toISOString(),
     draft: preview.invoice,
   };
-  const accountState = toAccountState(catalog, { account, state, ledger: [...billing.ledger, ...ledger], billing: billing.billing, now });
+  const accountState = toAccountState(catalog, {
+    account,
+    state,
+    ledger: [...billing.ledger, ...ledger],
+    billing: billing.billing,
+    now,
+    // Plan changes need an active subscription, which owes nothing outstanding.
+    outstandingCents: billing.outstandingCents,
+  });
   // A lost race after a successful charge records nothing: with the sandbox no money moved; a real
   // processor will need the charge voided here (or authorised now and captured after the write).
   const result: BillingChangeResult = await context.store.applyPlanChange({
