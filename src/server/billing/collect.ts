@@ -14,6 +14,8 @@ export const NO_CARD_MESSAGE = 'There is no saved card to charge: add a card.';
 export interface Collection {
   /** The invoices the attempt was about (all outstanding ones), oldest first. */
   invoices: InvoiceRecord[];
+  /** Every open invoice of the account, outstanding or not yet due (what a cancellation writes off). */
+  open: InvoiceRecord[];
   settlements: PaymentAttemptInput['settlements'];
   /** Every outstanding invoice is now paid. */
   allPaid: boolean;
@@ -43,6 +45,7 @@ export function sumOf(invoices: readonly InvoiceRecord[]): number {
 export async function collectOutstanding(context: ServerContext, accountId: string, state: BillingState, at: Date): Promise<Collection> {
   const [allInvoices, payments] = await Promise.all([context.store.listInvoices(accountId), context.store.listPayments(accountId)]);
   const invoices = outstandingInvoices(state, allInvoices);
+  const open = allInvoices.filter((invoice) => invoice.status === 'open');
   const settlements: Collection['settlements'] = [];
   let paidCents = 0;
   for (const invoice of invoices) {
@@ -57,11 +60,11 @@ export async function collectOutstanding(context: ServerContext, accountId: stri
       idempotencyKey: `invoice:${invoice.id}:attempt:${attempt}`,
       at,
     });
-    if (charge.kind === 'no-card') return { invoices, settlements, allPaid: false, paidCents, failure: NO_CARD_MESSAGE };
+    if (charge.kind === 'no-card') return { invoices, open, settlements, allPaid: false, paidCents, failure: NO_CARD_MESSAGE };
     const payment: NewPayment = charge.payment;
     settlements.push({ invoiceId: invoice.id, paid: charge.kind === 'paid', payment });
-    if (charge.kind === 'declined') return { invoices, settlements, allPaid: false, paidCents, failure: charge.message };
+    if (charge.kind === 'declined') return { invoices, open, settlements, allPaid: false, paidCents, failure: charge.message };
     paidCents += invoice.totalCents;
   }
-  return { invoices, settlements, allPaid: true, paidCents, failure: null };
+  return { invoices, open, settlements, allPaid: true, paidCents, failure: null };
 }

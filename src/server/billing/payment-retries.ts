@@ -52,7 +52,8 @@ export async function retryOnce(
     } else {
       state = failure.state;
       const paid = new Set(collection.settlements.filter((s) => s.paid).map((s) => s.invoiceId));
-      const unpaid = collection.invoices.filter((invoice) => !paid.has(invoice.id));
+      // Every open invoice, also a usage-based plan's charges calculated for this period (served on Free limits).
+      const unpaid = collection.open.filter((invoice) => !paid.has(invoice.id));
       voidInvoiceIds = unpaid.map((invoice) => invoice.id);
       event = { kind: 'subscription-canceled', accountId: account.id, at, voidedInvoiceIds: voidInvoiceIds, writtenOffCents: sumOf(unpaid), message };
     }

@@ -163,7 +163,7 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
         message = charge.kind === 'declined' ? charge.message : NO_CARD_MESSAGE;
       }
       settled = { invoiceId: calculated.id, paid, payment: calculatedPayment };
-      if (!paid) pastDue({ amountCents: calculated.totalCents, invoiceId: calculated.id, message });
+      if (!paid && (state.status === 'active' || state.status === 'past_due')) pastDue({ amountCents: calculated.totalCents, invoiceId: calculated.id, message });
     }
   }
   if (renewal.invoice) {
