@@ -46,6 +46,8 @@ export class SimulatedAccount {
   /** Dunning outcomes seen (the property test checks that each happened). */
   dunning = { failures: 0, retriesFailed: 0, recoveries: 0, cancellations: 0 };
   private cardDeclines = false;
+  /** Invoices whose charge was declined and not recovered yet: a cancellation writes them off. */
+  private unpaid: BilledInvoice[] = [];
   private ids = 0;
 
   constructor(
@@ -112,6 +114,7 @@ export class SimulatedAccount {
       if (renewal.invoice && renewal.invoice.totalCents > 0 && this.cardDeclines && active) {
         this.state = paymentFailed(this.catalog, this.state, closeAt);
         allowance = this.state.allowanceThisPeriod;
+        this.unpaid.push(this.invoices[this.invoices.length - 1] as BilledInvoice);
         this.dunning.failures++;
       }
       this.grantAllowance(allowance, closeAt);
@@ -128,6 +131,7 @@ export class SimulatedAccount {
       const recovery = paymentRecovered(this.catalog, this.state);
       this.state = recovery.state;
       this.grantAllowance(recovery.allowanceDelta, at);
+      this.unpaid = [];
       this.dunning.recoveries++;
       return;
     }
@@ -135,6 +139,12 @@ export class SimulatedAccount {
     this.state = failure.state;
     if (failure.kind === 'canceled') {
       this.record().plansHeld.add(this.state.planId);
+      // The unpaid invoices are written off (void): their subscription charges were never collected.
+      for (const written of this.unpaid) {
+        const period = this.periods.get(written.periodKey);
+        if (period) period.subscriptionCharges -= subscriptionCharges(written.draft);
+      }
+      this.unpaid = [];
       this.dunning.cancellations++;
     } else {
       this.dunning.retriesFailed++;
@@ -186,8 +196,7 @@ export class SimulatedAccount {
   private bill(draft: InvoiceDraft): void {
     const key = this.state.period.start.toISOString();
     this.invoices.push({ at: this.now, periodKey: key, draft });
-    const subscription = draft.lines.filter((l) => l.kind === 'subscription' || l.kind === 'proration-charge' || l.kind === 'proration-credit');
-    this.record().subscriptionCharges += subscription.reduce((sum, l) => sum + l.amountCents, 0);
+    this.record().subscriptionCharges += subscriptionCharges(draft);
   }
 
   private grantAllowance(amount: number, at: Date): void {
@@ -209,4 +218,9 @@ export class SimulatedAccount {
   private newId(): string {
     return `e${++this.ids}`;
   }
+}
+
+function subscriptionCharges(draft: InvoiceDraft): number {
+  const subscription = draft.lines.filter((l) => l.kind === 'subscription' || l.kind === 'proration-charge' || l.kind === 'proration-credit');
+  return subscription.reduce((sum, l) => sum + l.amountCents, 0);
 }
