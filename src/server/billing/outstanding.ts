@@ -3,7 +3,9 @@
 // exactly like a successful retry: active again, the paid plan's allowance restored at once. A
 // decline records the failed payment and changes nothing else. Safe against double submits: the
 // caller's idempotency key returns the first answer, and the charges' own keys (per invoice and
-// attempt, see collect.ts) never charge an invoice twice. Nothing here knows HTTP.
+// attempt, see collect.ts) never charge an invoice twice. Only a payment that went through spends
+// the caller's key: after a decline, the same key (the same button, after a new card) tries again.
+// Nothing here knows HTTP.
 import { planById } from '../../engine/catalog';
 import { paymentRecovered } from '../../engine/dunning';
 import type { LedgerEntry } from '../../engine/ledger';
