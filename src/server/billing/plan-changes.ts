@@ -111,7 +111,7 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
     ledger: [...billing.ledger, ...ledger],
     billing: billing.billing,
     now,
-    // Plan changes need an active subscription, which owes nothing outstanding.
+    // What the account owed before the change (plan changes are refused while past due, so 0).
     outstandingCents: billing.outstandingCents,
   });
   // A lost race after a successful charge records nothing: with the sandbox no money moved; a real
