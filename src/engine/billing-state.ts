@@ -30,6 +30,10 @@ export interface BillingState {
   scheduledChange: ScheduledChange | null;
   /** When the current period's in-arrears charges were calculated (`calculateArrears`); null until then. */
   arrearsCalculatedAt: Date | null;
+  /** Dunning: when the payment that made the subscription past due failed; null unless past due. */
+  pastDueSince: Date | null;
+  /** Dunning: how many automatic retries of that payment have failed so far (0 unless past due). */
+  paymentRetries: number;
 }
 
 /** A new account: on the free plan, active, in the period containing `at`. */
@@ -48,6 +52,8 @@ export function openAccount(catalog: Catalog, at: Date, timeZone: string = catal
     creditBalanceCents: 0,
     scheduledChange: null,
     arrearsCalculatedAt: null,
+    pastDueSince: null,
+    paymentRetries: 0,
   };
 }
 

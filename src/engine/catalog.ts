@@ -38,6 +38,12 @@ export interface BillingPolicy {
   welcomeBonus: { credits: number; expiresAfterDays: number } | null;
   /** How many days before the billing date the charges of an in-arrears plan are calculated. */
   arrearsLeadDays: number;
+  /**
+   * Dunning: when a failed payment is retried, in days after the first failure (strictly
+   * increasing, at most 27 so that every retry falls inside the period the failure opened: periods
+   * last 28 days or more). When the last retry fails, the subscription is canceled.
+   */
+  paymentRetryDays: number[];
 }
 
 export interface Catalog {
@@ -52,6 +58,8 @@ export class CatalogError extends Error {
 }
 
 const money = z.number().int().nonnegative();
+/** A payment retry must fall inside the period the failure opened: the shortest period has 28 days. */
+const MAX_RETRY_DAY = 27;
 const PlanEntry = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
@@ -76,6 +84,11 @@ const Billing = z
       .nullable()
       .default(null),
     arrearsLeadDays: z.number().int().min(0).max(27).default(3),
+    paymentRetryDays: z
+      .array(z.number().int().min(1).max(MAX_RETRY_DAY))
+      .min(1)
+      .refine((days) => days.every((day, i) => i === 0 || day > (days[i - 1] as number)), 'must be strictly increasing (e.g. [1, 3, 5, 7])')
+      .default([1, 3, 5, 7]),
   })
   .strict();
 const CatalogFile = z

@@ -6,6 +6,7 @@ import { daysInPeriod, daysRemaining, localDateOf, periodContaining, type Period
 import { higherOf, type BillingState } from './billing-state';
 import { buildInvoice, sumLines, type BillingDetails, type InvoiceDraft, type InvoiceLine } from './invoice';
 import { prorate } from './money';
+import { transition } from './subscription-status';
 
 export type ChangeKind = 'upgrade' | 'downgrade' | 'cancel' | 'undo';
 
@@ -54,7 +55,12 @@ export function previewChange(catalog: Catalog, state: BillingState, targetPlanI
     if (!state.scheduledChange) throw new PlanChangeError('no_change', `You are already on ${to.name}.`);
     return { ...base, kind: 'undo', immediate: true, effectiveAt: at, invoice: null, allowanceDelta: 0, allowanceReset: false };
   }
-  if (state.status !== 'active') {
+  // A subscription canceled for non-payment (its debt written off) comes back as a new purchase:
+  // an upgrade from Free, charged like any upgrade, which reactivates it (see applyChange).
+  if (state.status === 'canceled' && to.rank <= from.rank) {
+    throw new PlanChangeError('not_active', 'Your subscription is canceled: choose a paid plan to subscribe again.');
+  }
+  if (state.status !== 'active' && state.status !== 'canceled') {
     throw new PlanChangeError('not_active', 'Pay the outstanding balance before changing plans.');
   }
   const isCancel = to.id === catalog.freePlanId;
@@ -83,6 +89,7 @@ export function applyChange(catalog: Catalog, state: BillingState, preview: Chan
       return settle(
         {
           ...reanchored,
+          status: state.status === 'canceled' ? transition(state.status, 'reactivate') : state.status,
           planId: preview.toPlanId,
           firstPaidAt: state.firstPaidAt ?? at,
           highestPlanThisPeriod: higherOf(catalog, state.highestPlanThisPeriod, preview.toPlanId),

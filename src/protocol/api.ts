@@ -63,6 +63,10 @@ export const AccountState = z.object({
     nextBillingDate: z.string().nullable().optional(),
     /** What that renewal bills as things stand (the plan in advance plus the overage so far); null with no billing date. */
     nextAmountCents: cents.nullable().optional(),
+    /** Past due: what is owed (cents), the open invoices the portal's *Pay outstanding balance* pays; 0 otherwise. */
+    outstandingCents: cents.optional(),
+    /** Past due: when the failed payment is retried next; null when no retry is scheduled. */
+    nextPaymentRetryAt: z.string().nullable().optional(),
   }),
   credits: z.object({
     /** This period's allowance (hundredths): the plan's monthly credits, topped up by upgrades. */
@@ -221,3 +225,7 @@ export type ApiError = z.infer<typeof ApiError>;
 /** A 409 for a plan change whose total moved since the preview: the new preview comes with it. */
 export const AmountChangedError = ApiError.extend({ preview: PlanChangePreview });
 export type AmountChangedError = z.infer<typeof AmountChangedError>;
+
+/** POST /api/billing/outstanding-payment: a past-due account pays what it owes; the invoices it paid. */
+export const OutstandingPaymentResult = z.object({ account: AccountState, invoices: z.array(InvoiceSummary) });
+export type OutstandingPaymentResult = z.infer<typeof OutstandingPaymentResult>;

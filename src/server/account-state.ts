@@ -5,6 +5,7 @@ import { findPlan, type Catalog } from '../engine/catalog';
 import type { BillingState } from '../engine/billing-state';
 import type { BillingDetails } from '../engine/invoice';
 import { balanceAt, type LedgerEntry } from '../engine/ledger';
+import { nextRetryAt } from '../engine/dunning';
 import { closingUsage, renew } from '../engine/renewal';
 import type { AccountState } from '../protocol/api';
 import type { AccountRecord } from '../store/store';
@@ -15,6 +16,8 @@ export interface AccountStateInput {
   ledger: readonly LedgerEntry[];
   billing: BillingDetails;
   now: Date;
+  /** What a past-due account owes (its outstanding invoices, cents); 0 otherwise. */
+  outstandingCents: number;
 }
 
 export function toAccountState(catalog: Catalog, input: AccountStateInput): AccountState {
@@ -39,6 +42,8 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
       scheduledChange: scheduled && { planId: scheduled.planId, planName: planName(catalog, scheduled.planId), effectiveAt: scheduled.effectiveAt.toISOString() },
       nextBillingDate: next ? state.period.end.toISOString() : null,
       nextAmountCents: next ? next.totalCents : null,
+      outstandingCents: input.outstandingCents,
+      nextPaymentRetryAt: nextRetryAt(catalog, state)?.toISOString() ?? null,
     },
     credits: {
       limit: state.allowanceThisPeriod,

@@ -31,6 +31,7 @@ import { subscriptionRoutes } from './routes/subscription';
 import { testClockRoutes } from './routes/test-clock';
 import { tokenRoutes } from './routes/token';
 import { outboxRoutes } from './routes/outbox';
+import { outstandingPaymentRoutes } from './routes/outstanding-payment';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -131,6 +132,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     subscriptionRoutes(signedIn, context);
     // Absent, not refused, when off: the API then has no such route (404).
     if (config.testClocks) testClockRoutes(signedIn, context);
+    outstandingPaymentRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -408,6 +408,24 @@ export interface Store {
   markEmailDelivered(id: string, at: Timestamp): Promise<void>;
   /** Records why the attempt failed and when to try again (null: no more attempts). */
   markEmailAttemptFailed(id: string, error: string, nextAttemptAt: Timestamp | null): Promise<void>;
+
+  // --- Dunning and saved cards ---
+  /** Accounts on the real clock whose subscription is past due: a payment retry may be due. */
+  listPastDueAccounts(): Promise<string[]>;
+  /**
+   * One attempt to collect the outstanding balance (an automatic retry or the user's payment), in
+   * one transaction: the subscription's new state, the allowance restored on success, every
+   * invoice charged with its payment, the invoices written off on cancellation.
+   */
+  recordPaymentAttempt(input: PaymentAttemptInput): Promise<BillingChangeResult>;
+  /** Saves a card; it becomes the default when asked, or when the account has no card yet. */
+  addPaymentMethod(input: NewPaymentMethod): Promise<PaymentMethodRecord>;
+  /** The account's own card with the new expiry; undefined when the account has no such card. */
+  updatePaymentMethodExpiry(accountId: string, id: string, expiry: { expMonth: number; expYear: number }): Promise<PaymentMethodRecord | undefined>;
+  /** Makes the account's own card its only default, atomically; undefined when the account has no such card. */
+  setDefaultPaymentMethod(accountId: string, id: string): Promise<PaymentMethodRecord | undefined>;
+  /** Removes the account's own card (kept for the payments that name it, never listed or charged again). */
+  removePaymentMethod(input: RemovePaymentMethodInput): Promise<RemovePaymentMethodResult>;
 }
 
 // --- The outbox ------------------------------------------------------------------------------
@@ -435,6 +453,39 @@ export interface EmailRecord {
 }
 
 export type NewEmail = Omit<EmailRecord, 'deliveredAt' | 'attempts' | 'lastError'>;
+
+/** See Store.recordPaymentAttempt. `invoice` and `payment` of the BillingChange stay null. */
+export interface PaymentAttemptInput extends BillingChange {
+  /** Each open invoice charged: 'paid' when `paid`, and its payment (when there was one) recorded against it. */
+  settlements: { invoiceId: string; paid: boolean; payment: NewPayment | null }[];
+  /** Open invoices that become 'void': the subscription was canceled and the debt is written off. */
+  voidInvoiceIds: string[];
+  /** For an automatic retry on a test clock: the clock moves to the retry's time. */
+  testClockAt: Timestamp | null;
+  /** The user's request: its answer, stored with the change so that a repeated request gets it back. */
+  idempotency?: NewIdempotencyRecord;
+}
+
+export interface NewPaymentMethod extends Omit<PaymentMethodRecord, 'isDefault'> {
+  makeDefault: boolean;
+}
+
+export interface RemovePaymentMethodInput {
+  accountId: string;
+  id: string;
+  now: Timestamp;
+  /** The subscription needs a card: refuse to remove the last one. */
+  keepOne: boolean;
+  /** `keepOne` was decided on the subscription at this version: a change since then is a conflict. */
+  expectedVersion: number;
+}
+
+export type RemovePaymentMethodResult =
+  /** `promoted`: the card that became the default because the removed one was. */
+  | { kind: 'removed'; promoted: PaymentMethodRecord | null }
+  | { kind: 'not-found' }
+  | { kind: 'last-card' }
+  | { kind: 'conflict' };
 
 export function invoiceNumber(sequence: number): string {
   return `TALLY-${String(sequence).padStart(6, '0')}`;

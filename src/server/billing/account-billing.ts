@@ -4,9 +4,11 @@
 import type { BillingDetails } from '../../engine/invoice';
 import type { LedgerEntry } from '../../engine/ledger';
 import type { ChangeContext } from '../../engine/plan-change';
+import { nextRetryAt } from '../../engine/dunning';
 import { pendingArrearsCalculation } from '../../engine/renewal';
 import type { AccountRecord, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
+import { outstandingInvoices, sumOf } from './collect';
 import { allowanceRemaining } from './ledger';
 import { advanceAccount } from './renewals';
 
@@ -17,6 +19,8 @@ export interface AccountBilling {
   billing: BillingDetails;
   /** The account's "now": its test clock, or the real clock. */
   now: Date;
+  /** What a past-due account owes (cents): its outstanding invoices; 0 otherwise. */
+  outstandingCents: number;
 }
 
 /** The account's billing as of its clock, after running the renewals due by then; undefined without a subscription. */
@@ -25,13 +29,17 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   let subscription = await context.store.findSubscription(account.id);
   if (!subscription) return undefined;
   const calculationAt = pendingArrearsCalculation(context.catalog, subscription.state);
-  if (subscription.state.period.end.getTime() <= now.getTime() || (calculationAt !== null && calculationAt.getTime() <= now.getTime())) {
+  const retryAt = nextRetryAt(context.catalog, subscription.state);
+  const due = (at: Date | null) => at !== null && at.getTime() <= now.getTime();
+  if (due(subscription.state.period.end) || due(calculationAt) || due(retryAt)) {
     await advanceAccount(context, account, now, { testClock: account.testClockAt !== null });
     subscription = await context.store.findSubscription(account.id);
     if (!subscription) return undefined;
   }
   const [ledger, billing] = await Promise.all([context.store.listLedgerEntries(account.id), context.store.findBillingDetails(account.id)]);
-  return { account, subscription, ledger, billing, now };
+  const state = subscription.state;
+  const outstandingCents = state.status === 'past_due' ? sumOf(outstandingInvoices(state, await context.store.listInvoices(account.id))) : 0;
+  return { account, subscription, ledger, billing, now, outstandingCents };
 }
 
 /** What the engine's previewChange needs besides the state. */

@@ -106,7 +106,15 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
     periodEnd: state.period.end.toISOString(),
     draft: preview.invoice,
   };
-  const accountState = toAccountState(catalog, { account, state, ledger: [...billing.ledger, ...ledger], billing: billing.billing, now });
+  const accountState = toAccountState(catalog, {
+    account,
+    state,
+    ledger: [...billing.ledger, ...ledger],
+    billing: billing.billing,
+    now,
+    // What the account owed before the change (plan changes are refused while past due, so 0).
+    outstandingCents: billing.outstandingCents,
+  });
   // A lost race after a successful charge records nothing: with the sandbox no money moved; a real
   // processor will need the charge voided here (or authorised now and captured after the write).
   const result: BillingChangeResult = await context.store.applyPlanChange({

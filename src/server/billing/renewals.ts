@@ -1,18 +1,22 @@
 // Moving an account through time: for every period boundary crossed, oldest first, close the old
 // period (its overage is invoiced), open the new one with its allowance, and charge a fixed-price
 // plan in advance. A declined renewal leaves the invoice open and the subscription past due (paid
-// features stop; retries come with dunning). Each boundary is one store transaction, so an advance
-// interrupted half-way resumes from the last boundary it recorded.
+// features stop), and the payment retries the dunning schedule sets run in time order with the
+// boundaries and calculations (payment-retries.ts). Each event is one store transaction, so an
+// advance interrupted half-way resumes from the last one it recorded.
 import { effectivePlanId, markArrearsCalculated, type BillingState } from '../../engine/billing-state';
 import { planById } from '../../engine/catalog';
+import { nextRetryAt, paymentFailed } from '../../engine/dunning';
 import { balanceAt, expireGrants, type LedgerEntry } from '../../engine/ledger';
 import { calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../engine/renewal';
-import { transition } from '../../engine/subscription-status';
 import type { AccountRecord, InvoiceRecord, NewInvoice, NewPayment, RenewalInput, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
 import { randomId } from '../secrets';
+import type { BillingEvent } from './billing-events';
 import { chargeDefaultCard } from './charges';
+import { NO_CARD_MESSAGE } from './collect';
 import { allowanceGrant, newLedgerId } from './ledger';
+import { retryOnce } from './payment-retries';
 
 /** A guard against a runaway loop: more boundaries than this in one call is a bug, not a request. */
 const MAX_BOUNDARIES = 120;
@@ -22,6 +26,8 @@ const MAX_ATTEMPTS = 5;
 export interface AdvanceOptions {
   /** The account runs on a test clock: the clock follows each boundary, then stops at `to`. */
   testClock: boolean;
+  /** Collects what happened (payment failed, retried, recovered, canceled) for the emails; optional. */
+  events?: BillingEvent[];
 }
 
 /** Runs every renewal due by `to`; with a test clock, also sweeps expiries up to `to` and sets the clock there. */
@@ -35,7 +41,18 @@ export async function advanceAccount(context: ServerContext, account: AccountRec
     const ledger = await context.store.listLedgerEntries(account.id);
 
     const calculationAt = pendingArrearsCalculation(context.catalog, subscription.state);
-    if (calculationAt && calculationAt.getTime() <= to.getTime()) {
+    const retryAt = nextRetryAt(context.catalog, subscription.state);
+    // A retry due before the next calculation and boundary runs first (the schedule keeps retries inside the period).
+    const retryFirst = retryAt !== null && retryAt.getTime() <= to.getTime() && retryAt.getTime() < (calculationAt ?? subscription.state.period.end).getTime();
+    if (retryFirst) {
+      const retried = await retryOnce(context, account, subscription, retryAt, options);
+      if (retried.result.kind === 'applied') {
+        options.events?.push(retried.event);
+        if (++boundaries >= MAX_BOUNDARIES) throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} billing events in one advance`);
+        attempts = 0;
+        continue;
+      }
+    } else if (calculationAt && calculationAt.getTime() <= to.getTime()) {
       const calculated = await calculateOnce(context, account, subscription, ledger, calculationAt, options);
       if (calculated.kind === 'applied') {
         if (calculated.invoice) invoices.push(calculated.invoice);
@@ -55,9 +72,10 @@ export async function advanceAccount(context: ServerContext, account: AccountRec
       });
       if (moved) return invoices;
     } else {
-      const renewed = await renewOnce(context, account, subscription, ledger, options);
+      const { result: renewed, event } = await renewOnce(context, account, subscription, ledger, options);
       if (renewed.kind === 'applied') {
         if (renewed.invoice) invoices.push(renewed.invoice);
+        if (event) options.events?.push(event);
         if (++boundaries >= MAX_BOUNDARIES) throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} renewals in one advance`);
         attempts = 0;
         continue;
@@ -69,26 +87,39 @@ export async function advanceAccount(context: ServerContext, account: AccountRec
 }
 
 /**
- * The renewals due on the real clock, for accounts that nobody has looked at since their period
- * ended. Returns how many invoices were issued; one account's failure does not hold up the others (they are
- * thrown together at the end).
+ * The renewals and payment retries due on the real clock, for accounts that nobody has looked at
+ * since they fell due. Returns how many invoices were issued; one account's failure does not hold
+ * up the others (they are thrown together at the end). `events` collects what happened.
  */
-export async function renewDueAccounts(context: ServerContext): Promise<number> {
+export async function renewDueAccounts(context: ServerContext, events?: BillingEvent[]): Promise<number> {
   const now = context.clock();
-  const due = await context.store.listAccountsDueForRenewal(now.toISOString());
+  const renewals = await context.store.listAccountsDueForRenewal(now.toISOString());
+  const retries = await retriesDue(context, now);
+  const due = [...new Set([...renewals, ...retries])];
   let renewed = 0;
   const failures: unknown[] = [];
   for (const id of due) {
     try {
       const account = await context.store.findAccountById(id);
       if (!account || account.testClockAt !== null) continue;
-      renewed += (await advanceAccount(context, account, clockFor(context, account), { testClock: false })).length;
+      renewed += (await advanceAccount(context, account, clockFor(context, account), { testClock: false, ...(events ? { events } : {}) })).length;
     } catch (error) {
       failures.push(error);
     }
   }
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${due.length} due renewals failed`);
   return renewed;
+}
+
+/** Past-due accounts on the real clock whose next payment retry is due by `now`. */
+async function retriesDue(context: ServerContext, now: Date): Promise<string[]> {
+  const due: string[] = [];
+  for (const id of await context.store.listPastDueAccounts()) {
+    const subscription = await context.store.findSubscription(id);
+    const retryAt = subscription && nextRetryAt(context.catalog, subscription.state);
+    if (retryAt && retryAt.getTime() <= now.getTime()) due.push(id);
+  }
+  return due;
 }
 
 async function renewOnce(context: ServerContext, account: AccountRecord, subscription: SubscriptionRecord, ledger: LedgerEntry[], options: AdvanceOptions) {
@@ -105,11 +136,13 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
   let invoice: NewInvoice | null = null;
   let payment: NewPayment | null = null;
   let settled: RenewalInput['settled'] = null;
-  const pastDue = () => {
-    // Past due: paid features stop at once, so the new period gets the free plan's allowance.
-    state = { ...state, status: transition(state.status, 'payment-failed') };
-    allowance = planById(catalog, effectivePlanId(catalog, state)).monthlyCredits ?? 0;
-    state = { ...state, allowanceThisPeriod: allowance };
+  const declined: { amountCents: number; invoiceId: string; message: string }[] = [];
+  const pastDue = (failed: { amountCents: number; invoiceId: string; message: string }) => {
+    // Past due: paid features stop at once, so the new period gets the free plan's allowance, and
+    // the dunning schedule counts from the charge's time.
+    declined.push(failed);
+    state = paymentFailed(catalog, state, boundary);
+    allowance = state.allowanceThisPeriod;
   };
   if (closing.arrearsCalculatedAt !== null) {
     // The period's in-arrears charges were calculated a few days ago as an open invoice: charge it now.
@@ -117,6 +150,7 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
     if (calculated) {
       let paid = true;
       let calculatedPayment: NewPayment | null = null;
+      let message = '';
       if (calculated.totalCents > 0) {
         const charge = await chargeDefaultCard(context, {
           accountId: account.id,
@@ -126,13 +160,16 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
         });
         paid = charge.kind === 'paid';
         calculatedPayment = charge.kind === 'no-card' ? null : charge.payment;
+        message = charge.kind === 'declined' ? charge.message : NO_CARD_MESSAGE;
       }
       settled = { invoiceId: calculated.id, paid, payment: calculatedPayment };
-      if (!paid) pastDue();
+      if (!paid && (state.status === 'active' || state.status === 'past_due')) pastDue({ amountCents: calculated.totalCents, invoiceId: calculated.id, message });
     }
   }
   if (renewal.invoice) {
+    const invoiceId = randomId('in');
     let paid = true;
+    let message = '';
     if (renewal.invoice.totalCents > 0) {
       const charge = await chargeDefaultCard(context, {
         accountId: account.id,
@@ -143,10 +180,12 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
       });
       paid = charge.kind === 'paid';
       payment = charge.kind === 'no-card' ? null : charge.payment;
+      message = charge.kind === 'declined' ? charge.message : NO_CARD_MESSAGE;
     }
-    if (!paid && state.status === 'active') pastDue();
+    // (A canceled or pending subscription has no paid features to stop: its invoice just stays open.)
+    if (!paid && (state.status === 'active' || state.status === 'past_due')) pastDue({ amountCents: renewal.invoice.totalCents, invoiceId, message });
     invoice = {
-      id: randomId('in'),
+      id: invoiceId,
       kind: 'renewal',
       status: paid ? 'paid' : 'open',
       email: account.email,
@@ -159,7 +198,7 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
   const plan = planById(catalog, effectivePlanId(catalog, state));
   const entries: LedgerEntry[] = [...expiries];
   if (allowance > 0) entries.push(allowanceGrant(state, allowance, boundary, `${plan.name} plan allowance for the period`));
-  return context.store.recordRenewal({
+  const result = await context.store.recordRenewal({
     accountId: account.id,
     now: (options.testClock ? boundary : context.clock()).toISOString(),
     expectedVersion: subscription.version,
@@ -171,6 +210,19 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
     settled,
     testClockAt: options.testClock ? boundary.toISOString() : null,
   });
+  const event: BillingEvent | null =
+    declined.length === 0
+      ? null
+      : {
+          kind: 'payment-failed',
+          accountId: account.id,
+          at: boundary,
+          amountCents: declined.reduce((sum, failed) => sum + failed.amountCents, 0),
+          invoiceIds: declined.map((failed) => failed.invoiceId),
+          nextRetryAt: nextRetryAt(catalog, state),
+          message: declined[0]?.message ?? '',
+        };
+  return { result, event };
 }
 
 /**

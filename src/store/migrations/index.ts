@@ -7,5 +7,15 @@ import { arrearsCalculation } from './0004-arrears-calculation';
 import { browserSessions } from './0005-browser-sessions';
 import { authenticationsAndSales } from './0006-authentications-and-sales';
 import { emails } from './0007-emails';
+import { dunning } from './0008-dunning';
 
-export const migrations: readonly Migration[] = [initial, authorizationRequests, billingEngine, arrearsCalculation, browserSessions, authenticationsAndSales, emails];
+export const migrations: readonly Migration[] = [
+  initial,
+  authorizationRequests,
+  billingEngine,
+  arrearsCalculation,
+  browserSessions,
+  authenticationsAndSales,
+  emails,
+  dunning,
+];

@@ -65,6 +65,8 @@ export interface BillingStateColumns {
   scheduled_plan_id: string | null;
   scheduled_effective_at: string | null;
   arrears_calculated_at: string | null;
+  past_due_since: string | null;
+  payment_retries: number;
 }
 
 export interface SubscriptionRow extends BillingStateColumns {
@@ -89,6 +91,8 @@ export function toBillingState(row: BillingStateColumns): BillingState {
         ? null
         : { planId: row.scheduled_plan_id, effectiveAt: new Date(row.scheduled_effective_at) },
     arrearsCalculatedAt: row.arrears_calculated_at === null ? null : new Date(row.arrears_calculated_at),
+    pastDueSince: row.past_due_since === null ? null : new Date(row.past_due_since),
+    paymentRetries: row.payment_retries,
   };
 }
 
@@ -111,6 +115,8 @@ export function fromBillingState(state: BillingState): BillingStateColumns {
     scheduled_plan_id: state.scheduledChange?.planId ?? null,
     scheduled_effective_at: state.scheduledChange?.effectiveAt.toISOString() ?? null,
     arrears_calculated_at: state.arrearsCalculatedAt?.toISOString() ?? null,
+    past_due_since: state.pastDueSince?.toISOString() ?? null,
+    payment_retries: state.paymentRetries,
   };
 }
 

@@ -33,6 +33,10 @@ import type {
   BrowserSessionRecord,
   PortalLinkRedemption,
   NewPayment,
+  NewPaymentMethod,
+  PaymentAttemptInput,
+  RemovePaymentMethodInput,
+  RemovePaymentMethodResult,
   RenewalInput,
   Store,
   SubscriptionRecord,
@@ -184,13 +188,13 @@ export class SqliteStore implements Store {
   }
 
   async findDefaultPaymentMethod(accountId: string): Promise<PaymentMethodRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM payment_methods WHERE account_id = ? AND is_default = 1').get(accountId) as PaymentMethodRow | undefined;
+    const row = this.db.prepare('SELECT * FROM payment_methods WHERE account_id = ? AND is_default = 1 AND removed_at IS NULL').get(accountId) as PaymentMethodRow | undefined;
     return row && toPaymentMethod(row);
   }
 
   async listPaymentMethods(accountId: string): Promise<PaymentMethodRecord[]> {
     const rows = this.db
-      .prepare('SELECT * FROM payment_methods WHERE account_id = ? ORDER BY is_default DESC, created_at DESC, rowid DESC')
+      .prepare('SELECT * FROM payment_methods WHERE account_id = ? AND removed_at IS NULL ORDER BY is_default DESC, created_at DESC, rowid DESC')
       .all(accountId) as PaymentMethodRow[];
     return rows.map(toPaymentMethod);
   }
@@ -695,6 +699,122 @@ export class SqliteStore implements Store {
 
   async markEmailAttemptFailed(id: string, error: string, nextAttemptAt: Timestamp | null): Promise<void> {
     this.db.prepare('UPDATE emails SET last_error = ?, next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL').run(error, nextAttemptAt, id);
+  }
+
+  // --- Dunning and saved cards ---
+
+  async listPastDueAccounts(): Promise<string[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT subscriptions.account_id AS id FROM subscriptions JOIN accounts ON accounts.id = subscriptions.account_id
+          WHERE accounts.test_clock_at IS NULL AND subscriptions.status = 'past_due' ORDER BY subscriptions.past_due_since`,
+      )
+      .all() as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  async recordPaymentAttempt(input: PaymentAttemptInput): Promise<BillingChangeResult> {
+    try {
+      return this.db
+        .transaction((): BillingChangeResult => {
+          const { idempotency } = input;
+          if (idempotency) {
+            this.db
+              .prepare('INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+              .run(input.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, idempotency.responseJson, input.now);
+          }
+          this.writeBillingChange({ ...input, invoice: null, payment: null });
+          // settleInvoice refuses an invoice that is no longer open: a concurrent payment already settled it.
+          for (const settled of input.settlements) this.settleInvoice(input.accountId, settled, input.now);
+          const voided = this.db.prepare(`UPDATE invoices SET status = 'void' WHERE id = ? AND account_id = ? AND status = 'open'`);
+          for (const id of input.voidInvoiceIds) {
+            if (voided.run(id, input.accountId).changes !== 1) throw new Conflict();
+          }
+          if (input.testClockAt !== null) this.setTestClock(input.accountId, input.testClockAt);
+          return { kind: 'applied', invoice: null };
+        })
+        .immediate();
+    } catch (error) {
+      if (error instanceof Conflict) return { kind: 'conflict' };
+      if (isUniqueViolation(error, 'idempotency_keys.')) return { kind: 'key-taken' };
+      throw error;
+    }
+  }
+
+  async addPaymentMethod(input: NewPaymentMethod): Promise<PaymentMethodRecord> {
+    return this.db
+      .transaction(() => {
+        const hasDefault = this.db
+          .prepare('SELECT 1 FROM payment_methods WHERE account_id = ? AND is_default = 1 AND removed_at IS NULL')
+          .get(input.accountId);
+        const makeDefault = input.makeDefault || !hasDefault;
+        if (makeDefault) this.clearDefault(input.accountId);
+        this.db
+          .prepare(
+            `INSERT INTO payment_methods (id, account_id, brand, last4, exp_month, exp_year, sandbox_behaviour, is_default, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(input.id, input.accountId, input.brand, input.last4, input.expMonth, input.expYear, input.sandboxBehaviour, makeDefault ? 1 : 0, input.createdAt);
+        return this.ownPaymentMethod(input.accountId, input.id) as PaymentMethodRecord;
+      })
+      .immediate();
+  }
+
+  async updatePaymentMethodExpiry(accountId: string, id: string, expiry: { expMonth: number; expYear: number }): Promise<PaymentMethodRecord | undefined> {
+    return this.db
+      .transaction(() => {
+        const updated = this.db
+          .prepare('UPDATE payment_methods SET exp_month = ?, exp_year = ? WHERE id = ? AND account_id = ? AND removed_at IS NULL')
+          .run(expiry.expMonth, expiry.expYear, id, accountId);
+        return updated.changes === 1 ? this.ownPaymentMethod(accountId, id) : undefined;
+      })
+      .immediate();
+  }
+
+  async setDefaultPaymentMethod(accountId: string, id: string): Promise<PaymentMethodRecord | undefined> {
+    return this.db
+      .transaction(() => {
+        if (!this.ownPaymentMethod(accountId, id)) return undefined;
+        this.clearDefault(accountId);
+        this.db.prepare('UPDATE payment_methods SET is_default = 1 WHERE id = ? AND account_id = ?').run(id, accountId);
+        return this.ownPaymentMethod(accountId, id);
+      })
+      .immediate();
+  }
+
+  async removePaymentMethod(input: RemovePaymentMethodInput): Promise<RemovePaymentMethodResult> {
+    return this.db
+      .transaction((): RemovePaymentMethodResult => {
+        const card = this.ownPaymentMethod(input.accountId, input.id);
+        if (!card) return { kind: 'not-found' };
+        const current = this.db.prepare('SELECT version FROM subscriptions WHERE account_id = ?').get(input.accountId) as { version: number } | undefined;
+        if (current?.version !== input.expectedVersion) return { kind: 'conflict' };
+        const { n } = this.db
+          .prepare('SELECT COUNT(*) AS n FROM payment_methods WHERE account_id = ? AND removed_at IS NULL')
+          .get(input.accountId) as { n: number };
+        if (input.keepOne && n <= 1) return { kind: 'last-card' };
+        this.db.prepare('UPDATE payment_methods SET removed_at = ?, is_default = 0 WHERE id = ? AND account_id = ?').run(input.now, input.id, input.accountId);
+        if (!card.isDefault) return { kind: 'removed', promoted: null };
+        const newest = this.db
+          .prepare('SELECT id FROM payment_methods WHERE account_id = ? AND removed_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1')
+          .get(input.accountId) as { id: string } | undefined;
+        if (!newest) return { kind: 'removed', promoted: null };
+        this.db.prepare('UPDATE payment_methods SET is_default = 1 WHERE id = ?').run(newest.id);
+        return { kind: 'removed', promoted: this.ownPaymentMethod(input.accountId, newest.id) ?? null };
+      })
+      .immediate();
+  }
+
+  /** The card, only when it belongs to the account and has not been removed. */
+  private ownPaymentMethod(accountId: string, id: string): PaymentMethodRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM payment_methods WHERE id = ? AND account_id = ? AND removed_at IS NULL').get(id, accountId) as
+      | PaymentMethodRow
+      | undefined;
+    return row && toPaymentMethod(row);
+  }
+
+  private clearDefault(accountId: string): void {
+    this.db.prepare('UPDATE payment_methods SET is_default = 0 WHERE account_id = ? AND is_default = 1').run(accountId);
   }
 }
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Catalog } from '../../../src/engine/catalog';
+import { nextRetryAt } from '../../../src/engine/dunning';
 import { sumLines } from '../../../src/engine/invoice';
 import { catalogWith, defaultCatalog, defaultCatalogJson } from './catalogs';
 import { SimulatedAccount, type Step } from './simulation';
@@ -25,6 +26,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 24 * 40 }) }),
   fc.record({ op: fc.constant('change' as const), planId: fc.constantFrom(...planIds) }),
   fc.record({ op: fc.constant('usage' as const), amount: fc.integer({ min: 1, max: 300_000 }), overage: fc.boolean() }),
+  fc.record({ op: fc.constant('card' as const), declines: fc.boolean() }),
 );
 
 const scenario = fc.record({
@@ -56,6 +58,22 @@ function checkInvariants(account: SimulatedAccount): void {
     const highestAllowance = maxOf(held.map((p) => p?.monthlyCredits ?? 0));
     assert.ok(period.allowanceGranted <= highestAllowance, `period ${period.key}: ${period.allowanceGranted} allowance granted, limit ${highestAllowance}`);
   }
+  checkDunning(account);
+}
+
+/** Past due only with a schedule whose next retry falls inside the period; otherwise no dunning state at all. */
+function checkDunning(account: SimulatedAccount): void {
+  const { state, catalog } = account;
+  if (state.status === 'past_due') {
+    const retryAt = nextRetryAt(catalog, state);
+    assert.ok(retryAt !== null && retryAt.getTime() < state.period.end.getTime(), 'a past-due account has its next retry inside the period');
+    assert.ok(state.paymentRetries < catalog.billing.paymentRetryDays.length, 'no retry beyond the schedule');
+    const free = catalog.plans.find((p) => p.id === catalog.freePlanId)?.monthlyCredits ?? 0;
+    assert.equal(state.allowanceThisPeriod, free, 'past due: the Free allowance');
+  } else {
+    assert.deepEqual([state.pastDueSince, state.paymentRetries], [null, 0], `${state.status}: no dunning state`);
+  }
+  if (state.status === 'canceled') assert.equal(state.planId, catalog.freePlanId, 'canceled: back on Free');
 }
 
 /** The balance after a step must equal the balance before it plus what the step's entries say. */
@@ -73,6 +91,7 @@ describe('engine: billing invariants over random sequences', function () {
 
   it(`hold for ${RUNS} generated sequences`, () => {
     let arrearsCalculations = 0;
+    const dunning = { failures: 0, retriesFailed: 0, recoveries: 0, cancellations: 0 };
     fc.assert(
       fc.property(scenario, ({ catalog, start, timeZone, steps }) => {
         const account = new SimulatedAccount(catalogs[catalog] as Catalog, start, timeZone);
@@ -85,9 +104,13 @@ describe('engine: billing invariants over random sequences', function () {
           checkInvariants(account);
         }
         arrearsCalculations += account.arrearsCalculations;
+        for (const key of Object.keys(dunning) as (keyof typeof dunning)[]) dunning[key] += account.dunning[key];
       }),
       { numRuns: RUNS },
     );
     if (RUNS >= 1000) assert.ok(arrearsCalculations > 0, 'the usage-based catalog calculated some arrears');
+    if (RUNS >= 1000) {
+      for (const [outcome, count] of Object.entries(dunning)) assert.ok(count > 0, `some sequences exercised dunning: ${outcome} (${count})`);
+    }
   });
 });

@@ -32,7 +32,23 @@ describe('engine/catalog', () => {
       defaultTimeZone: 'UTC',
       welcomeBonus: { credits: 50000, expiresAfterDays: 30 },
       arrearsLeadDays: 3,
+      paymentRetryDays: [1, 3, 5, 7],
     });
+  });
+
+  it('validates the dunning schedule: strictly increasing whole days from 1 to 27, at least one', () => {
+    const withRetries = (paymentRetryDays: unknown) => ({ ...defaultCatalog, billing: { ...defaultCatalog.billing, paymentRetryDays } });
+    assert.deepEqual(parseCatalog(withRetries([2, 4, 27])).billing.paymentRetryDays, [2, 4, 27]);
+    const withoutRetries = { ...defaultCatalog.billing };
+    delete withoutRetries.paymentRetryDays;
+    assert.deepEqual(parseCatalog({ ...defaultCatalog, billing: withoutRetries }).billing.paymentRetryDays, [1, 3, 5, 7], 'the default schedule');
+    assert.throws(() => parseCatalog(withRetries([1, 5, 3])), /catalog billing: paymentRetryDays must be strictly increasing/);
+    assert.throws(() => parseCatalog(withRetries([1, 1])), /paymentRetryDays must be strictly increasing/);
+    assert.throws(() => parseCatalog(withRetries([0, 3])), /catalog billing: paymentRetryDays\.0/);
+    assert.throws(() => parseCatalog(withRetries([1, 2.5])), /paymentRetryDays\.1/);
+    assert.throws(() => parseCatalog(withRetries([1, 28])), /paymentRetryDays\.1/);
+    assert.throws(() => parseCatalog(withRetries([])), /paymentRetryDays/);
+    assert.throws(() => parseCatalog(withRetries('1,3,5,7')), /paymentRetryDays/);
   });
 
   it('offers only higher self-serve plans as upgrades', () => {

@@ -102,6 +102,18 @@ describe('engine/plan-change: first-month rule (product.md)', () => {
     assert.throws(attempt(opened, 'platinum'), (e: Error) => e instanceof PlanChangeError && e.code === 'unknown_plan');
     assert.throws(attempt(opened, 'free'), (e: Error) => e instanceof PlanChangeError && e.code === 'no_change');
     assert.throws(attempt({ ...opened, status: 'past_due' }, 'pro'), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
+    assert.throws(attempt({ ...opened, status: 'pending' }, 'pro'), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
+  });
+
+  it('buys a canceled subscription again as an upgrade from Free, which reactivates it', () => {
+    const at = new Date('2026-12-10T00:00:00Z');
+    const canceled: BillingState = { ...opened, status: 'canceled', firstPaidAt: new Date('2026-11-16T10:00:00Z'), period: { start: new Date('2026-12-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') } };
+    const preview = previewChange(defaultCatalog, canceled, 'pro', at, context);
+    assert.equal(preview.kind, 'upgrade');
+    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, this period', amountCents: 2000 }]);
+    const after = applyChange(defaultCatalog, canceled, preview, at);
+    assert.deepEqual([after.status, after.planId, after.highestPlanThisPeriod], ['active', 'pro', 'pro']);
+    assert.throws(() => previewChange(defaultCatalog, { ...canceled, planId: 'pro' }, 'free', at, context), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
   });
 });
 

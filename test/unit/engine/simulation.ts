@@ -9,11 +9,14 @@ import { allowanceEntries } from '../../../src/engine/allowance';
 import { balanceAt, expireGrants, grant, spend, type LedgerEntry } from '../../../src/engine/ledger';
 import { applyChange, PlanChangeError, previewChange } from '../../../src/engine/plan-change';
 import { calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../../src/engine/renewal';
+import { nextRetryAt, paymentFailed, paymentRecovered, retryFailed } from '../../../src/engine/dunning';
 
 export type Step =
   | { op: 'advance'; hours: number }
   | { op: 'change'; planId: string }
-  | { op: 'usage'; amount: number; overage: boolean };
+  | { op: 'usage'; amount: number; overage: boolean }
+  /** From now on the saved card is declined (or accepted again): renewals fail, retries fail or recover. */
+  | { op: 'card'; declines: boolean };
 
 export interface BilledInvoice {
   at: Date;
@@ -40,6 +43,11 @@ export class SimulatedAccount {
   refusedOverageSpends = 0;
   /** How many in-arrears calculations ran (the property test checks that some did). */
   arrearsCalculations = 0;
+  /** Dunning outcomes seen (the property test checks that each happened). */
+  dunning = { failures: 0, retriesFailed: 0, recoveries: 0, cancellations: 0 };
+  private cardDeclines = false;
+  /** Invoices whose charge was declined and not recovered yet: a cancellation writes them off. */
+  private unpaid: BilledInvoice[] = [];
   private ids = 0;
 
   constructor(
@@ -61,6 +69,7 @@ export class SimulatedAccount {
   run(step: Step): void {
     if (step.op === 'advance') this.advance(new Date(this.now.getTime() + step.hours * 3_600_000));
     else if (step.op === 'change') this.change(step.planId);
+    else if (step.op === 'card') this.cardDeclines = step.declines;
     else this.use(step.amount, step.overage);
   }
 
@@ -70,6 +79,12 @@ export class SimulatedAccount {
 
   private advance(to: Date): void {
     for (;;) {
+      // A payment retry due before the period end runs first, as the server runs it.
+      const retryAt = nextRetryAt(this.catalog, this.state);
+      if (retryAt && retryAt.getTime() <= to.getTime() && retryAt.getTime() < this.state.period.end.getTime()) {
+        this.retry(retryAt);
+        continue;
+      }
       // An in-arrears plan's charges are calculated a few days before the period end (overage: period start → then).
       const calculateAt = pendingArrearsCalculation(this.catalog, this.state);
       if (calculateAt && calculateAt.getTime() <= to.getTime()) {
@@ -94,10 +109,46 @@ export class SimulatedAccount {
       this.now = closeAt;
       this.record().plansHeld.add(this.state.planId);
       if (renewal.invoice) this.bill(renewal.invoice);
-      this.grantAllowance(renewal.allowance, closeAt);
+      let allowance = renewal.allowance;
+      const active = this.state.status === 'active' || this.state.status === 'past_due';
+      if (renewal.invoice && renewal.invoice.totalCents > 0 && this.cardDeclines && active) {
+        this.state = paymentFailed(this.catalog, this.state, closeAt);
+        allowance = this.state.allowanceThisPeriod;
+        this.unpaid.push(this.invoices[this.invoices.length - 1] as BilledInvoice);
+        this.dunning.failures++;
+      }
+      this.grantAllowance(allowance, closeAt);
     }
     this.now = to;
     this.entries.push(...expireGrants(this.entries, to, () => this.newId()));
+  }
+
+  /** An automatic retry at `at`: the card's answer decides between recovery and the next step of the schedule. */
+  private retry(at: Date): void {
+    this.now = at;
+    this.entries.push(...expireGrants(this.entries, at, () => this.newId()));
+    if (!this.cardDeclines) {
+      const recovery = paymentRecovered(this.catalog, this.state);
+      this.state = recovery.state;
+      this.grantAllowance(recovery.allowanceDelta, at);
+      this.unpaid = [];
+      this.dunning.recoveries++;
+      return;
+    }
+    const failure = retryFailed(this.catalog, this.state);
+    this.state = failure.state;
+    if (failure.kind === 'canceled') {
+      this.record().plansHeld.add(this.state.planId);
+      // The unpaid invoices are written off (void): their subscription charges were never collected.
+      for (const written of this.unpaid) {
+        const period = this.periods.get(written.periodKey);
+        if (period) period.subscriptionCharges -= subscriptionCharges(written.draft);
+      }
+      this.unpaid = [];
+      this.dunning.cancellations++;
+    } else {
+      this.dunning.retriesFailed++;
+    }
   }
 
   private change(planId: string): void {
@@ -145,8 +196,7 @@ export class SimulatedAccount {
   private bill(draft: InvoiceDraft): void {
     const key = this.state.period.start.toISOString();
     this.invoices.push({ at: this.now, periodKey: key, draft });
-    const subscription = draft.lines.filter((l) => l.kind === 'subscription' || l.kind === 'proration-charge' || l.kind === 'proration-credit');
-    this.record().subscriptionCharges += subscription.reduce((sum, l) => sum + l.amountCents, 0);
+    this.record().subscriptionCharges += subscriptionCharges(draft);
   }
 
   private grantAllowance(amount: number, at: Date): void {
@@ -168,4 +218,9 @@ export class SimulatedAccount {
   private newId(): string {
     return `e${++this.ids}`;
   }
+}
+
+function subscriptionCharges(draft: InvoiceDraft): number {
+  const subscription = draft.lines.filter((l) => l.kind === 'subscription' || l.kind === 'proration-charge' || l.kind === 'proration-credit');
+  return subscription.reduce((sum, l) => sum + l.amountCents, 0);
 }

@@ -1,0 +1,104 @@
+// Saved cards, as the billing portal manages them: add (a card the processor made reusable), edit
+// the expiry, set the default, remove. Every operation names the signed-in account, and the store
+// finds a card only by its id *and* that account, so one account can never see or touch another's
+// card (it is "not found"). Refusals are PaymentMethodErrors with a code, an HTTP status and the
+// field at fault. Nothing here knows HTTP; a card's number and CVC never reach this module.
+import { needsPaymentMethod } from '../../engine/payment-method-policy';
+import type { AccountRecord, PaymentMethodRecord } from '../../store/store';
+import { clockFor, type ServerContext } from '../context';
+import { isExpired } from '../payments/card';
+import type { ReusableCard } from '../payments/processor';
+import { randomId } from '../secrets';
+
+export type PaymentMethodErrorCode = 'not_found' | 'invalid_expiry' | 'expired' | 'last_card' | 'no_subscription' | 'subscription_changed';
+
+export class PaymentMethodError extends Error {
+  override name = 'PaymentMethodError';
+  constructor(
+    readonly code: PaymentMethodErrorCode,
+    readonly status: 400 | 404 | 409,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const NOT_FOUND = () => new PaymentMethodError('not_found', 404, 'There is no such card on your account.', 'paymentMethodId');
+
+/** Saves a card; it becomes the default when `makeDefault`, or when it is the account's first card. */
+export async function addCard(context: ServerContext, account: AccountRecord, card: ReusableCard, options: { makeDefault: boolean }): Promise<PaymentMethodRecord> {
+  const now = clockFor(context, account);
+  checkExpiry({ expMonth: card.expMonth, expYear: card.expYear }, now);
+  return context.store.addPaymentMethod({
+    id: randomId('pm'),
+    accountId: account.id,
+    brand: card.brand,
+    last4: card.last4,
+    expMonth: card.expMonth,
+    expYear: card.expYear,
+    sandboxBehaviour: card.sandboxBehaviour,
+    makeDefault: options.makeDefault,
+    createdAt: now.toISOString(),
+  });
+}
+
+/** A new expiry for a saved card (the bank sent a new one with the same number): a real month, not in the past. */
+export async function updateCardExpiry(context: ServerContext, account: AccountRecord, id: string, expiry: { expMonth: number; expYear: number }): Promise<PaymentMethodRecord> {
+  checkExpiry(expiry, clockFor(context, account));
+  const updated = await context.store.updatePaymentMethodExpiry(account.id, id, expiry);
+  if (!updated) throw NOT_FOUND();
+  return updated;
+}
+
+/** Makes the card the account's default (the one renewals, plan changes and retries charge); the previous default stops being one. */
+export async function setDefaultCard(context: ServerContext, account: AccountRecord, id: string): Promise<PaymentMethodRecord> {
+  const card = await context.store.setDefaultPaymentMethod(account.id, id);
+  if (!card) throw NOT_FOUND();
+  return card;
+}
+
+/**
+ * Removes a card. The last card is refused while the subscription needs one (a plan other than Free,
+ * active or past due: see needsPaymentMethod). Removing the default makes the newest remaining card
+ * the default, which is returned.
+ */
+export async function removeCard(context: ServerContext, account: AccountRecord, id: string): Promise<{ promoted: PaymentMethodRecord | null }> {
+  const subscription = await context.store.findSubscription(account.id);
+  if (!subscription) throw new PaymentMethodError('no_subscription', 404, 'This account has no subscription.');
+  const result = await context.store.removePaymentMethod({
+    accountId: account.id,
+    id,
+    now: clockFor(context, account).toISOString(),
+    keepOne: needsPaymentMethod(context.catalog, subscription.state),
+    expectedVersion: subscription.version,
+  });
+  switch (result.kind) {
+    case 'removed':
+      return { promoted: result.promoted };
+    case 'not-found':
+      throw NOT_FOUND();
+    case 'last-card':
+      throw new PaymentMethodError(
+        'last_card',
+        409,
+        'This is your only card and your subscription is charged to it: add another card first, or cancel the subscription.',
+        'paymentMethodId',
+      );
+    case 'conflict':
+      throw new PaymentMethodError('subscription_changed', 409, 'Your subscription changed meanwhile: reload and try again.', 'paymentMethodId');
+  }
+}
+
+function checkExpiry(expiry: { expMonth: number; expYear: number }, now: Date): void {
+  const { expMonth, expYear } = expiry;
+  if (!Number.isInteger(expMonth) || expMonth < 1 || expMonth > 12) {
+    throw new PaymentMethodError('invalid_expiry', 400, 'The expiry month must be a whole number from 1 to 12.', 'expMonth');
+  }
+  if (!Number.isInteger(expYear) || expYear < 2000 || expYear > 9999) {
+    throw new PaymentMethodError('invalid_expiry', 400, 'The expiry year must have four digits, like 2030.', 'expYear');
+  }
+  if (isExpired({ month: expMonth, year: expYear }, now)) {
+    throw new PaymentMethodError('expired', 400, `The expiry ${String(expMonth).padStart(2, '0')}/${expYear} is in the past.`, 'expYear');
+  }
+}
