@@ -9,4 +9,4 @@ export type BillingEvent =
   /** The outstanding balance was paid, by a retry or by the user: the paid plan is back. */
   | { kind: 'payment-recovered'; accountId: string; at: Date; amountCents: number; invoiceIds: string[]; by: 'retry' | 'customer' }
   /** The last retry was declined: the subscription is canceled and its unpaid invoices written off (void). */
-  | { kind: 'subscription-canceled'; accountId: string; at: Date; voidedInvoiceIds: string[]; writtenOffCents: number; message: string };
+  | { kind: 'subscription-canceled'; accountId: string; at: Date; canceledPlanId: string; voidedInvoiceIds: string[]; writtenOffCents: number; message: string };

@@ -19,6 +19,7 @@ import type { BillingEvent } from './billing-events';
 import { collectOutstanding, NO_CARD_MESSAGE, sumOf } from './collect';
 import { allowanceGrant } from './ledger';
 import { invoiceSummary } from './plan-changes';
+import { announceBillingEvent } from '../email/billing-notices';
 
 export const OUTSTANDING_PAYMENT_ENDPOINT = 'POST /api/billing/outstanding-payment';
 /** The request has no body: every request for this endpoint is the same request. */
@@ -108,7 +109,10 @@ export async function payOutstandingBalance(context: ServerContext, account: Acc
     }
 
     if (result.kind === 'applied') {
-      if (paid) return { kind: 'paid', result: paid.response, event: paid.event };
+      if (paid) {
+        await announceBillingEvent(context, account, paid.event);
+        return { kind: 'paid', result: paid.response, event: paid.event };
+      }
       if (collection.failure === NO_CARD_MESSAGE) throw new OutstandingPaymentError('no_payment_method', 409, NO_CARD_MESSAGE);
       throw new OutstandingPaymentError('card_declined', 402, `${collection.failure ?? 'The payment failed.'} Update your payment method and try again.`);
     }

@@ -55,7 +55,7 @@ export async function retryOnce(
       // Every open invoice, also a usage-based plan's charges calculated for this period (served on Free limits).
       const unpaid = collection.open.filter((invoice) => !paid.has(invoice.id));
       voidInvoiceIds = unpaid.map((invoice) => invoice.id);
-      event = { kind: 'subscription-canceled', accountId: account.id, at, voidedInvoiceIds: voidInvoiceIds, writtenOffCents: sumOf(unpaid), message };
+      event = { kind: 'subscription-canceled', accountId: account.id, at, canceledPlanId: current.planId, voidedInvoiceIds: voidInvoiceIds, writtenOffCents: sumOf(unpaid), message };
     }
   }
 

@@ -13,6 +13,7 @@ import type { AccountRecord, InvoiceRecord, NewInvoice, NewPayment, RenewalInput
 import { clockFor, type ServerContext } from '../context';
 import { randomId } from '../secrets';
 import type { BillingEvent } from './billing-events';
+import { announceBillingEvent, announceRenewalInvoice } from '../email/billing-notices';
 import { chargeDefaultCard } from './charges';
 import { NO_CARD_MESSAGE } from './collect';
 import { allowanceGrant, newLedgerId } from './ledger';
@@ -26,13 +27,18 @@ const MAX_ATTEMPTS = 5;
 export interface AdvanceOptions {
   /** The account runs on a test clock: the clock follows each boundary, then stops at `to`. */
   testClock: boolean;
-  /** Collects what happened (payment failed, retried, recovered, canceled) for the emails; optional. */
+  /** Collects what happened (payment failed, retried, recovered, canceled); each is also emailed. */
   events?: BillingEvent[];
 }
 
 /** Runs every renewal due by `to`; with a test clock, also sweeps expiries up to `to` and sets the clock there. */
 export async function advanceAccount(context: ServerContext, account: AccountRecord, to: Date, options: AdvanceOptions): Promise<InvoiceRecord[]> {
   const invoices: InvoiceRecord[] = [];
+  // Each event is told to the customer once it is recorded, and collected for the caller.
+  const recorded = async (event: BillingEvent) => {
+    options.events?.push(event);
+    await announceBillingEvent(context, account, event);
+  };
   let boundaries = 0;
   let attempts = 0;
   for (;;) {
@@ -47,7 +53,7 @@ export async function advanceAccount(context: ServerContext, account: AccountRec
     if (retryFirst) {
       const retried = await retryOnce(context, account, subscription, retryAt, options);
       if (retried.result.kind === 'applied') {
-        options.events?.push(retried.event);
+        await recorded(retried.event);
         if (++boundaries >= MAX_BOUNDARIES) throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} billing events in one advance`);
         attempts = 0;
         continue;
@@ -74,8 +80,11 @@ export async function advanceAccount(context: ServerContext, account: AccountRec
     } else {
       const { result: renewed, event } = await renewOnce(context, account, subscription, ledger, options);
       if (renewed.kind === 'applied') {
-        if (renewed.invoice) invoices.push(renewed.invoice);
-        if (event) options.events?.push(event);
+        if (renewed.invoice) {
+          invoices.push(renewed.invoice);
+          await announceRenewalInvoice(context, account, renewed.invoice);
+        }
+        if (event) await recorded(event);
         if (++boundaries >= MAX_BOUNDARIES) throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} renewals in one advance`);
         attempts = 0;
         continue;
