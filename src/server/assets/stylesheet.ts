@@ -214,6 +214,11 @@ table.invoices th:last-child, table.invoices td:last-child { text-align: right; 
 .payment-method .card-label { font-weight: 600; }
 .payment-method .row-actions { margin-left: auto; display: flex; gap: 8px; }
 .button--small { padding: 5px 10px; font-size: 0.85rem; }
+.alert--action { color: var(--text); }
+.alert--action p { margin: 0 0 8px; }
+.alert--action strong { color: var(--danger); }
+.field--checkbox label { display: flex; gap: 8px; align-items: center; font-weight: 500; }
+.field--checkbox input { accent-color: var(--accent); width: 16px; height: 16px; }
 .footer { text-align: center; color: var(--muted); font-size: 0.8rem; padding: 0 24px 24px; }
 
 /* 3-D Secure challenge: its two button forms side by side; test card numbers kept whole. */

@@ -6,7 +6,7 @@ import { CSRF_FIELD } from '../csrf';
 import type { CheckoutField, CheckoutForm } from '../forms/checkout-form';
 import type { FieldErrors } from '../forms/fields';
 import { html } from '../html';
-import { SANDBOX_CARDS } from '../payments/sandbox';
+import { cardInputs, testCardsNotice } from './card-inputs';
 import { formError, hiddenField, inputField } from './form-fields';
 import type { Page } from './layout';
 
@@ -50,16 +50,11 @@ export function checkoutPage(model: CheckoutPageModel): Page {
       ${hiddenField(CSRF_FIELD, model.csrfToken)}
       ${hiddenField('expected_total', String(preview.totalCents))}
       ${inputField({ id: 'email', name: 'email', label: 'Email', type: 'email', value: model.form.email, autocomplete: 'email', maxlength: 254, hint: 'Invoices and receipts go to this address.', error: errors.email })}
-      ${inputField({ id: 'cardholder-name', name: 'cardholder_name', label: 'Name on card', value: model.form.cardholderName, autocomplete: 'cc-name', maxlength: 200, error: errors.cardholderName })}
-      ${inputField({ id: 'card-number', name: 'card_number', label: 'Card number', autocomplete: 'cc-number', inputmode: 'numeric', placeholder: '1234 1234 1234 1234', maxlength: 23, error: errors.cardNumber })}
-      <div class="field-row">
-        ${inputField({ id: 'card-expiry', name: 'card_expiry', label: 'Expiry', value: model.form.cardExpiry, autocomplete: 'cc-exp', inputmode: 'numeric', placeholder: 'MM/YY', maxlength: 7, error: errors.cardExpiry })}
-        ${inputField({ id: 'card-cvc', name: 'card_cvc', label: 'CVC', autocomplete: 'cc-csc', inputmode: 'numeric', placeholder: '123', maxlength: 4, error: errors.cardCvc })}
-      </div>
+      ${cardInputs(model.form, errors)}
       <button class="button button--block" type="submit" id="subscribe-button">Subscribe</button>
       <p class="hint">You will be charged ${formatMoney(preview.totalCents)} today. Your card is charged in USD.</p>
     </form>
-    ${model.testMode && html`<div class="notice" id="test-cards">Test mode: pay with <code>${spaced(SANDBOX_CARDS.success)}</code>, any future expiry and any CVC. <code>${spaced(SANDBOX_CARDS.declined)}</code> is declined; <code>${spaced(SANDBOX_CARDS.insufficientFunds)}</code> has insufficient funds; <code>${spaced(SANDBOX_CARDS.declinesAfterFirstCharge)}</code> pays today and declines later charges; <code>${spaced(SANDBOX_CARDS.requiresAuthentication)}</code> asks for 3-D Secure.</div>`}
+    ${model.testMode && testCardsNotice()}
   </div>
 </section>`,
   };
@@ -92,8 +87,4 @@ export function checkoutSuccessPage(model: CheckoutSuccessModel): Page {
   <p class="hint">Get started takes you back to your editor.</p>
 </section>`,
   };
-}
-
-function spaced(digits: string): string {
-  return digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 }

@@ -7,7 +7,7 @@ import type { InvoiceRecord, PaymentMethodRecord } from '../../store/store';
 import { CSRF_FIELD } from '../csrf';
 import { html, type SafeHtml } from '../html';
 import { invoicePath, invoiceStatusLabel } from '../invoices/invoice-labels';
-import { hiddenField } from './form-fields';
+import { formError, hiddenField } from './form-fields';
 import type { Page } from './layout';
 import { cardLabel } from './payment-method-labels';
 
@@ -22,7 +22,11 @@ export interface PortalPageModel {
   returnUrl: string | null;
   /** A confirmation to show at the top (after a change), or null. */
   flash: string | null;
+  /** Why a form on this page was refused. */
+  formError?: string;
   csrfToken: string;
+  /** Carried by *Pay outstanding balance*: a double submit pays once. */
+  requestKey: string;
   testMode: boolean;
 }
 
@@ -35,6 +39,8 @@ export function portalPage(model: PortalPageModel): Page {
   <h1 id="page-title">Billing</h1>
   <p class="lead">Plan, payments and invoices for <strong id="portal-email">${model.email}</strong>.</p>
   ${model.flash && html`<div class="notice notice--success" role="status" id="flash">${model.flash}</div>`}
+  ${formError(model.formError)}
+  ${pastDueNotice(model)}
   ${subscriptionSection(model)}
   ${paymentMethodsSection(model)}
   ${billingDetailsSection(model.billing)}
@@ -42,6 +48,26 @@ export function portalPage(model: PortalPageModel): Page {
   ${model.returnUrl && html`<div class="actions"><a class="button button--secondary" id="return-to-editor" href="${model.returnUrl}">Return to the editor</a></div>`}
 </section>`,
   };
+}
+
+/** A failed payment: what is owed, when it is retried, and the two steps that fix it now. */
+function pastDueNotice(model: PortalPageModel): SafeHtml {
+  const { subscription } = model.state;
+  if (subscription.status !== 'past_due') return html``;
+  const owed = subscription.outstandingCents ?? 0;
+  const retry = subscription.nextPaymentRetryAt;
+  return html`<div class="alert alert--action" role="alert" id="past-due">
+    <p><strong>Your last payment failed.</strong> ${formatMoney(owed)} is outstanding, and paid features are paused until it is paid.${retry ? ` We will try your default card again on ${formatDate(retry)}.` : ''}</p>
+    <p>Update your card if it has changed, then pay now to restore your plan at once.</p>
+    <div class="actions actions--start">
+      <form id="pay-outstanding-form" method="post" action="/billing/outstanding-payment" class="inline-form">
+        ${hiddenField(CSRF_FIELD, model.csrfToken)}
+        ${hiddenField('request_key', model.requestKey)}
+        <button class="button" type="submit" id="pay-outstanding">${`Pay outstanding balance (${formatMoney(owed)})`}</button>
+      </form>
+      <a class="button button--secondary" href="/billing/payment-methods/new" id="past-due-add-card">Add a card</a>
+    </div>
+  </div>`;
 }
 
 function subscriptionSection(model: PortalPageModel): SafeHtml {
@@ -78,15 +104,26 @@ function paymentMethodsSection(model: PortalPageModel): SafeHtml {
     model.paymentMethods.length === 0
       ? html`<p class="muted" id="no-payment-methods">No saved cards.</p>`
       : html`<ul class="payment-methods" id="payment-methods">
-    ${model.paymentMethods.map(
-      (method) => html`<li class="payment-method" id="${`pm-${method.last4}`}">
-      <span class="card-label">${cardLabel(method)}</span>
+    ${model.paymentMethods.map((method) => paymentMethodRow(method, model.csrfToken))}
+  </ul>`
+  }
+  <p class="hint">Cards are charged in USD. Tally keeps only the brand, the last four digits and the expiry.</p>
+  <div class="actions actions--start"><a class="button button--secondary" id="add-payment-method" href="/billing/payment-methods/new">Add a card</a></div>`;
+}
+
+function paymentMethodRow(method: PaymentMethodRecord, csrfToken: string): SafeHtml {
+  const base = `/billing/payment-methods/${encodeURIComponent(method.id)}`;
+  const label = cardLabel(method);
+  return html`<li class="payment-method" id="${`pm-${method.last4}`}">
+      <span class="card-label">${label}</span>
       <span class="muted">Expires ${String(method.expMonth).padStart(2, '0')}/${String(method.expYear)}</span>
       ${method.isDefault && html`<span class="status">Default</span>`}
-    </li>`,
-    )}
-  </ul>`
-  }`;
+      <span class="row-actions">
+        <a class="button button--secondary button--small" href="${`${base}/edit`}" aria-label="${`Edit ${label}`}">Edit</a>
+        ${!method.isDefault && html`<form id="${`default-${method.id}`}" method="post" action="${`${base}/default`}" class="inline-form">${hiddenField(CSRF_FIELD, csrfToken)}<button class="button button--secondary button--small" type="submit" aria-label="${`Make ${label} the default`}">Make default</button></form>`}
+        <form id="${`remove-${method.id}`}" method="post" action="${`${base}/remove`}" class="inline-form">${hiddenField(CSRF_FIELD, csrfToken)}<button class="button button--secondary button--small" type="submit" aria-label="${`Remove ${label}`}">Remove</button></form>
+      </span>
+    </li>`;
 }
 
 function billingDetailsSection(billing: BillingDetails): SafeHtml {

@@ -30,11 +30,11 @@ export function challengePage(model: ChallengePageModel): Page {
     <dt>Card</dt><dd id="authentication-card">${cardLabel(model.brand)} •••• ${model.last4}</dd>
   </dl>
   <div class="actions actions--split">
-    <form method="post" action="${action}/fail">
+    <form id="fail-form" method="post" action="${action}/fail">
       ${hiddenField(CSRF_FIELD, model.csrfToken)}
       <button class="button button--secondary button--block" type="submit" id="fail-authentication">Fail</button>
     </form>
-    <form method="post" action="${action}/complete">
+    <form id="complete-form" method="post" action="${action}/complete">
       ${hiddenField(CSRF_FIELD, model.csrfToken)}
       <button class="button button--block" type="submit" id="complete-authentication">Complete</button>
     </form>

@@ -7,17 +7,14 @@
 import type { FastifyInstance } from 'fastify';
 import { CreatePortalSessionRequest, type PortalSession } from '../../protocol/api';
 import { checkCallbackUrl, withCallbackParams } from '../../protocol/callback';
-import { toAccountState } from '../account-state';
 import { currentAccount } from '../auth';
-import { loadAccountBilling } from '../billing/account-billing';
-import { secureCookies, type ServerContext } from '../context';
-import { issueCsrfToken } from '../csrf';
+import type { ServerContext } from '../context';
 import { renderInvoicePdf } from '../invoices/invoice-pdf';
 import { invoicePage } from '../pages/invoice';
 import { messagePage } from '../pages/message';
-import { portalPage } from '../pages/portal';
 import { findPortalVisit, redeemPortalLink } from '../portal/browser-session';
 import { flashMessage } from '../portal/flash';
+import { showPortalHome } from '../portal/home';
 import { currentVisit } from '../portal/visit';
 import { sendApiError, sendJson, sendPage, sendValidationError } from '../respond';
 import { randomId } from '../secrets';
@@ -78,27 +75,7 @@ export function portalLinkRoutes(app: FastifyInstance, context: ServerContext): 
 
 /** Registered behind requirePortalVisit: every handler reads the account from the session. */
 export function portalHomeRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get<{ Querystring: { done?: string } }>('/billing', async (request, reply) => {
-    const { session, account } = currentVisit(request);
-    const billing = await loadAccountBilling(context, account);
-    if (!billing) return sendPage(reply, 404, messagePage('Account not found', 'This account has no subscription.'));
-    const [invoices, paymentMethods] = await Promise.all([context.store.listInvoices(account.id), context.store.listPaymentMethods(account.id)]);
-    return sendPage(
-      reply,
-      200,
-      portalPage({
-        email: account.email,
-        state: toAccountState(context.catalog, { ...billing, state: billing.subscription.state }),
-        paymentMethods,
-        billing: billing.billing,
-        invoices,
-        returnUrl: session.returnUrl,
-        flash: flashMessage(request.query.done),
-        csrfToken: issueCsrfToken(request, reply, secureCookies(context)),
-        testMode: context.processor.testMode,
-      }),
-    );
-  });
+  app.get<{ Querystring: { done?: string } }>('/billing', async (request, reply) => showPortalHome(context, request, reply, 200, { flash: flashMessage(request.query.done) }));
 
   // Looked up among the session account's invoices only: another account's number is a 404.
   app.get<{ Params: { number: string } }>('/billing/invoices/:number', async (request, reply) => {

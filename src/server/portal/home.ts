@@ -1,0 +1,43 @@
+// The portal's home page for the session's account, shown after GET /billing and again (with the
+// problem named) when a form on it is refused.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toAccountState } from '../account-state';
+import { loadAccountBilling } from '../billing/account-billing';
+import { secureCookies, type ServerContext } from '../context';
+import { issueCsrfToken } from '../csrf';
+import { messagePage } from '../pages/message';
+import { portalPage } from '../pages/portal';
+import { sendPage } from '../respond';
+import { randomToken } from '../secrets';
+import { currentVisit } from './visit';
+
+export async function showPortalHome(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  notes: { flash?: string | null; error?: string } = {},
+): Promise<FastifyReply> {
+  const { session, account } = currentVisit(request);
+  const billing = await loadAccountBilling(context, account);
+  if (!billing) return sendPage(reply, 404, messagePage('Account not found', 'This account has no subscription.'));
+  const [invoices, paymentMethods] = await Promise.all([context.store.listInvoices(account.id), context.store.listPaymentMethods(account.id)]);
+  return sendPage(
+    reply,
+    status,
+    portalPage({
+      email: account.email,
+      state: toAccountState(context.catalog, { ...billing, state: billing.subscription.state }),
+      paymentMethods,
+      billing: billing.billing,
+      invoices,
+      returnUrl: session.returnUrl,
+      flash: notes.flash ?? null,
+      ...(notes.error ? { formError: notes.error } : {}),
+      csrfToken: issueCsrfToken(request, reply, secureCookies(context)),
+      // A fresh key per rendered page: a double-submitted Pay outstanding balance pays once.
+      requestKey: randomToken(16),
+      testMode: context.processor.testMode,
+    }),
+  );
+}
