@@ -5,7 +5,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { PortalSession } from '../../src/protocol/api';
 import { formatMoney } from '../../src/protocol/format';
 import { launchChromium, screenshotPath } from '../support/browser';
-import { apiRequest, signUpAndUpgrade, startTestServer, type TestServer } from '../support/server';
+import { apiRequest, signUpAndUpgrade, startTestServer, TEST_CARDS, type TestServer } from '../support/server';
 
 describe('browser: billing portal', function () {
   this.timeout(30_000);
@@ -21,8 +21,12 @@ describe('browser: billing portal', function () {
   });
 
   /** A paid account with billing details, and a fresh browser (its own cookies) inside its portal. */
-  async function portalFor(email: string): Promise<{ page: Page; context: BrowserContext; accountId: string }> {
-    const { token } = await signUpAndUpgrade(server.baseUrl, email, 'a good password', 'pro');
+  async function portalFor(email: string, options: { card?: string; clockTo?: string } = {}): Promise<{ page: Page; context: BrowserContext; accountId: string }> {
+    const { token } = await signUpAndUpgrade(server.baseUrl, email, 'a good password', 'pro', options.card ? { cardNumber: options.card } : {});
+    if (options.clockTo) {
+      const moved = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token: token.accessToken, body: { to: options.clockTo } });
+      assert.equal(moved.status, 200, JSON.stringify(moved.json));
+    }
     await server.store.saveBillingDetails(token.account.id, { name: 'Ada Lovelace', address: '12 St James’s Square\nLondon', taxId: 'GB123456789', taxRateBasisPoints: 2000 }, new Date().toISOString());
     const response = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', {
       token: token.accessToken,
@@ -127,6 +131,67 @@ describe('browser: billing portal', function () {
     assert.equal(await text(page, '#billing-name'), 'Analytical Engines Ltd');
     const saved = await server.store.findBillingDetails(accountId);
     assert.deepEqual([saved.name, saved.taxId, saved.taxRateBasisPoints], ['Analytical Engines Ltd', 'GB 987 654 321', 2000]);
+    await context.close();
+  });
+
+  async function addCard(page: Page, number: string, fields: { cvc?: string; makeDefault?: boolean } = {}) {
+    await page.click('#add-payment-method, #past-due-add-card >> nth=0');
+    await page.fill('#cardholder-name', 'Ada Lovelace');
+    await page.fill('#card-number', number);
+    await page.fill('#card-expiry', '11/48');
+    await page.fill('#card-cvc', fields.cvc ?? '321');
+    if (fields.makeDefault === false) await page.uncheck('#make-default');
+    await page.click('#add-card');
+  }
+
+  it('manages saved cards: bad input named, 3-D Secure on a new card, edit, default, remove', async () => {
+    const { page, context, accountId } = await portalFor('cards@example.com');
+    await addCard(page, TEST_CARDS.success, { cvc: '1' });
+    assert.match(await text(page, '#card-cvc-error'), /3 or 4 digits/);
+    assert.equal(await page.inputValue('#card-number'), '', 'the number is never filled back in');
+    assert.equal((await server.store.listPaymentMethods(accountId)).length, 1, 'nothing stored');
+    await page.goto(`${server.baseUrl}/billing`);
+
+    await addCard(page, '4000 0025 0000 3155', { makeDefault: false });
+    assert.equal(await text(page, '#page-title'), 'Authenticate your card');
+    await page.screenshot({ path: screenshotPath('portal-3ds-challenge'), fullPage: true });
+    await page.click('#complete-authentication');
+    assert.match(await text(page, '#flash'), /Card added/);
+    assert.match(await text(page, '#pm-3155'), /Visa •••• 3155 Expires 11\/2048/);
+
+    await page.click('a[aria-label="Edit Visa •••• 3155"]');
+    await page.fill('#card-expiry', '01/20');
+    await page.click('#save-card');
+    assert.match(await text(page, '#card-expiry-error'), /expired/);
+    await page.fill('#card-expiry', '02/33');
+    await page.click('#save-card');
+    assert.match(await text(page, '#pm-3155'), /Expires 02\/2033/);
+
+    await page.click('button[aria-label="Make Visa •••• 3155 the default"]');
+    assert.match(await text(page, '#pm-3155'), /Default/);
+    await page.click('button[aria-label="Remove Visa •••• 3155"]');
+    assert.match(await text(page, '#flash'), /Card removed/);
+    assert.match(await text(page, '#pm-4242'), /Default/, 'the other card became the default');
+    await page.click('button[aria-label="Remove Visa •••• 4242"]');
+    assert.match(await text(page, '#form-error'), /only card/);
+    assert.equal((await server.store.listPaymentMethods(accountId)).length, 1);
+    await context.close();
+  });
+
+  it('shows a past-due account what it owes, and Pay outstanding balance brings the plan back', async () => {
+    const { page, context, accountId } = await portalFor('pastdue@example.com', { card: TEST_CARDS.declinesAfterFirstCharge, clockTo: '2026-12-01T06:00:00Z' });
+    assert.equal(await text(page, '#portal-status'), 'Past due');
+    assert.match(await text(page, '#past-due'), /\$20\.00 is outstanding/);
+    await page.screenshot({ path: screenshotPath('portal-past-due'), fullPage: true });
+    await page.click('#pay-outstanding');
+    assert.match(await text(page, '#form-error'), /declined/);
+
+    await addCard(page, TEST_CARDS.success);
+    await page.click('#pay-outstanding');
+    assert.match(await text(page, '#flash'), /Payment received/);
+    assert.equal(await text(page, '#portal-status'), 'Active');
+    assert.equal(await page.locator('#past-due').count(), 0);
+    assert.equal((await server.store.findSubscription(accountId))?.state.status, 'active');
     await context.close();
   });
 });
