@@ -182,6 +182,7 @@ describe('browser: billing portal', function () {
     const { page, context, accountId } = await portalFor('pastdue@example.com', { card: TEST_CARDS.declinesAfterFirstCharge, clockTo: '2026-12-01T06:00:00Z' });
     assert.equal(await text(page, '#portal-status'), 'Past due');
     assert.match(await text(page, '#past-due'), /\$20\.00 is outstanding/);
+    assert.equal(await page.locator('#update-subscription, #cancel-plan').count(), 0, 'no plan change while past due');
     await page.screenshot({ path: screenshotPath('portal-past-due'), fullPage: true });
     await page.click('#pay-outstanding');
     assert.match(await text(page, '#form-error'), /declined/);
@@ -191,6 +192,7 @@ describe('browser: billing portal', function () {
     assert.match(await text(page, '#flash'), /Payment received/);
     assert.equal(await text(page, '#portal-status'), 'Active');
     assert.equal(await page.locator('#past-due').count(), 0);
+    assert.equal(await page.locator('#update-subscription').count(), 1, 'plan changes are back');
     assert.equal((await server.store.findSubscription(accountId))?.state.status, 'active');
     await context.close();
   });

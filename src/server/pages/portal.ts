@@ -88,7 +88,9 @@ function subscriptionSection(model: PortalPageModel): SafeHtml {
   <div class="actions actions--start">
     ${model.state.account.identityKind === 'organization'
       ? html`<p class="muted" id="managed-plan">Your organization's admin manages this plan.</p>`
-      : html`<a class="button" id="update-subscription" href="/billing/subscription">${paid ? 'Update subscription' : 'Choose a plan'}</a>
+      : subscription.status === 'past_due'
+        ? html`<p class="muted" id="plan-changes-paused">Plan changes are possible again once the outstanding balance is paid.</p>`
+        : html`<a class="button" id="update-subscription" href="/billing/subscription">${paid ? 'Update subscription' : 'Choose a plan'}</a>
     ${paid && !scheduled && html`<a class="button button--secondary" id="cancel-plan" href="/billing/cancel">Cancel Plan</a>`}
     ${scheduled && html`<form id="keep-plan-form" method="post" action="/billing/subscription/keep" class="inline-form">
       ${hiddenField(CSRF_FIELD, model.csrfToken)}
