@@ -86,7 +86,8 @@ export async function openPortal(baseUrl: string, accessToken: string, body: { c
   if (response.status !== 200) throw new Error(`POST /api/portal-sessions answered ${response.status}: ${JSON.stringify(response.json)}`);
   const { url } = PortalSession.parse(response.json);
   const browser = new PortalBrowser(baseUrl);
-  const page = await browser.get(url);
+  // Pages may be published under another name (tally.localhost in the editor suite): same server.
+  const page = await browser.get(new URL(url).pathname);
   return { browser, page, url };
 }
 

@@ -3,8 +3,10 @@
 // without a reload. And the refusals: forged or replayed returns and a declined card change nothing.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { AccountState } from '../../../src/protocol/api';
 import { clearNotifications, editorCallbackUrl, statusItemText, waitForNotification, waitForText, webviewText } from './editor-ui';
-import { getForm, postForm } from '../../support/http-client';
+import { apiRequest, getForm, postForm, signInAndGetToken } from '../../support/http-client';
+import { openPortal } from '../../support/portal-client';
 import { harness, harnessAvailable, workbench } from './harness';
 
 const email = `loop-${Date.now()}@example.com`;
@@ -16,13 +18,14 @@ async function pickPlanInQuickPick(name: string): Promise<void> {
   await harness.press(workbench, 'Enter', '.quick-input-widget input');
 }
 
-async function payWith(page: string, card: string): Promise<void> {
+/** Fills a card form (the checkout's or Add a card's) and submits it. */
+async function payWith(page: string, card: string, submit = '#subscribe-button'): Promise<void> {
   const target = { page };
   await harness.fill(target, '#cardholder-name', 'Loop Tester');
   await harness.fill(target, '#card-number', card);
   await harness.fill(target, '#card-expiry', '12/34');
   await harness.fill(target, '#card-cvc', '123');
-  await harness.click(target, '#subscribe-button');
+  await harness.click(target, submit);
 }
 
 describe('Upgrade loop in the editor', function () {
@@ -157,5 +160,50 @@ describe('Upgrade loop in the editor', function () {
     await entering;
     await signingIn;
     await statusItemText('Pro+ · 2,000/2,000');
+  });
+
+  it('shows past due when a renewal is declined, and the plan again once the balance is paid in the portal', async () => {
+    // Over HTTP, as the user would in the browser: a card that declines later charges becomes the
+    // default, and the account's test clock moves into the next period, whose renewal is declined.
+    const serverUrl = process.env.TALLY_TEST_SERVER_URL as string;
+    const token = await signInAndGetToken(serverUrl, email, password);
+    const { browser } = await openPortal(serverUrl, token.accessToken);
+    const added = await browser.submit(await browser.get('/billing/payment-methods/new'), 'add-card-form', {
+      cardholder_name: 'Loop Tester',
+      card_number: '4000 0000 0000 0341',
+      card_expiry: '12/48',
+      card_cvc: '123',
+      make_default: 'yes',
+    });
+    assert.equal(added.path, '/billing?done=card-added');
+    // Just past the period end: the renewal is declined, and the first retry is still a day away.
+    const account = AccountState.parse((await apiRequest(serverUrl, 'GET', '/api/account', { token: token.accessToken })).json);
+    const justAfterRenewal = new Date(Date.parse(account.subscription.currentPeriodEnd) + 60 * 60 * 1000).toISOString();
+    const advanced = await apiRequest(serverUrl, 'POST', '/api/test-clock/advance', { token: token.accessToken, body: { to: justAfterRenewal } });
+    assert.equal(advanced.status, 200, JSON.stringify(advanced.json));
+
+    await clearNotifications();
+    await vscode.commands.executeCommand('tally.refresh');
+    await statusItemText('Pro+ · Past due');
+    await waitForNotification('your last payment failed');
+    await webviewText('#past-due', 'Pay the outstanding balance');
+    await webviewText('#plan-status', 'Past due');
+    await harness.click(workbench, '.part.editor'); // moves the pointer off any tooltip
+    await harness.screenshot(workbench, 'editor-past-due.png');
+
+    // The status item's menu leads to the portal, where a new card pays the balance.
+    void vscode.commands.executeCommand('tally.profileMenu');
+    await pickPlanInQuickPick('Pay Outstanding Balance');
+    const page = await harness.waitForPage('/billing');
+    await waitForText({ page }, '#past-due', (text) => text.includes('outstanding'));
+    await harness.click({ page }, '#past-due-add-card');
+    await payWith(page, '4242 4242 4242 4242', '#add-card');
+    await waitForText({ page }, '#flash', (text) => text.includes('Card added'));
+    await harness.click({ page }, '#pay-outstanding');
+    await waitForText({ page }, '#flash', (text) => text.includes('Payment received'));
+    await harness.click({ page }, '#return-to-editor');
+    await statusItemText('Pro+ · 2,000/2,000');
+    await webviewText('#plan-status', 'Active');
+    await harness.closePage(page);
   });
 });
