@@ -49,11 +49,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const publicUrl = explicitUrl ? parsePublicUrl(explicitUrl) : port === 0 ? null : originFor(host, port);
   const logLevel = parseLogLevel(nonEmpty(env.TALLY_LOG_LEVEL) ?? 'warn');
   const testClocks = parseSwitch('TALLY_TEST_CLOCKS', nonEmpty(env.TALLY_TEST_CLOCKS) ?? 'on');
-  return { host, port, dataDir, catalogPath, publicUrl, logLevel, testClocks, ...loadEmailConfig(env) };
+  return { host, port, dataDir, catalogPath, publicUrl, logLevel, testClocks, ...loadEmailConfig(env, host) };
 }
 
 // --- Email
-function loadEmailConfig(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'smtp' | 'mailFrom' | 'salesEmail' | 'outboxPage'> {
+function loadEmailConfig(env: NodeJS.ProcessEnv, host: string): Pick<ServerConfig, 'smtp' | 'mailFrom' | 'salesEmail' | 'outboxPage'> {
   const smtpUrl = nonEmpty(env.TALLY_SMTP_URL);
   let smtp: SmtpSettings | null = null;
   if (smtpUrl !== undefined) {
@@ -66,7 +66,8 @@ function loadEmailConfig(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'smtp' | 'm
   if (!isMailbox(mailFrom)) throw new ConfigError(`TALLY_MAIL_FROM must be an address like billing@example.com or "Billing <billing@example.com>", got "${mailFrom}".`);
   const salesEmail = nonEmpty(env.TALLY_SALES_EMAIL) ?? DEFAULT_SALES_EMAIL;
   if (!isMailbox(salesEmail)) throw new ConfigError(`TALLY_SALES_EMAIL must be an address like sales@example.com, got "${salesEmail}".`);
-  const outboxPage = parseSwitch('TALLY_OUTBOX_PAGE', nonEmpty(env.TALLY_OUTBOX_PAGE) ?? 'on');
+  // The outbox page shows everyone's mail without sign-in: on by default only where no one else can reach it.
+  const outboxPage = parseSwitch('TALLY_OUTBOX_PAGE', nonEmpty(env.TALLY_OUTBOX_PAGE) ?? (isLoopbackHost(host) ? 'on' : 'off'));
   return { smtp, mailFrom, salesEmail, outboxPage };
 }
 
@@ -82,6 +83,11 @@ export function originFor(host: string, port: number): string {
 export function defaultCatalogPath(): string {
   const candidates = [resolve(__dirname, '..', 'catalog', 'default.json'), resolve(__dirname, '..', '..', 'catalog', 'default.json')];
   return candidates.find((path) => existsSync(path)) ?? (candidates[0] as string);
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -24,6 +24,14 @@ describe('server: configuration', () => {
     assert.ok(existsSync(defaultCatalogPath()), 'the default catalog file exists');
   });
 
+  it('turns the outbox page off by default on a server others can reach', () => {
+    assert.equal(loadConfig({ TALLY_HOST: '0.0.0.0' }).outboxPage, false);
+    assert.equal(loadConfig({ TALLY_HOST: '192.168.1.5' }).outboxPage, false);
+    assert.equal(loadConfig({ TALLY_HOST: '127.0.0.2' }).outboxPage, true);
+    assert.equal(loadConfig({ TALLY_HOST: '::1' }).outboxPage, true);
+    assert.equal(loadConfig({ TALLY_HOST: '0.0.0.0', TALLY_OUTBOX_PAGE: 'on' }).outboxPage, true, 'unless asked');
+  });
+
   it('reads every TALLY_ variable', () => {
     const config = loadConfig(
       {
