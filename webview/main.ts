@@ -76,11 +76,7 @@ function renderValue(state: AccountState): HTMLElement[] {
     el(
       'div',
       { class: 'actions' },
-      subscription.status === 'past_due'
-        ? actionButton('Pay Outstanding Balance', 'managePlan')
-        : subscription.hasPaidPlan
-          ? actionButton('Manage Plan', 'managePlan')
-          : actionButton('Upgrade Plan', 'upgradePlan'),
+      subscription.hasPaidPlan ? actionButton('Manage Plan', 'managePlan', subscription.status === 'past_due') : actionButton('Upgrade Plan', 'upgradePlan'),
     ),
   ];
 }
