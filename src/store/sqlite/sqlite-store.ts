@@ -318,27 +318,13 @@ export class SqliteStore implements Store {
     }
   }
 
-  async applyPlanChange(input: PlanChangeInput): Promise<BillingChangeResult> {
+  /**
+   * One billing write in an IMMEDIATE transaction: a Conflict thrown inside (data moved on since it
+   * was read) or a taken idempotency key rolls it all back and is answered as such.
+   */
+  private billingTransaction(write: () => BillingChangeResult): BillingChangeResult {
     try {
-      return this.db
-        .transaction((): BillingChangeResult => {
-          const { idempotency } = input;
-          if (idempotency) {
-            // First, so that a concurrent twin holding the same key records nothing at all; the
-            // answer is filled in below, once the invoice has its number.
-            this.db
-              .prepare(`INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, '', ?)`)
-              .run(input.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, input.now);
-          }
-          const invoice = this.writeBillingChange(input);
-          if (idempotency) {
-            this.db
-              .prepare('UPDATE idempotency_keys SET response_json = ? WHERE account_id = ? AND key = ?')
-              .run(idempotency.responseJson(invoice), input.accountId, idempotency.key);
-          }
-          return { kind: 'applied', invoice };
-        })
-        .immediate();
+      return this.db.transaction(write).immediate();
     } catch (error) {
       if (error instanceof Conflict) return { kind: 'conflict' };
       if (isUniqueViolation(error, 'idempotency_keys.')) return { kind: 'key-taken' };
@@ -346,20 +332,33 @@ export class SqliteStore implements Store {
     }
   }
 
+  async applyPlanChange(input: PlanChangeInput): Promise<BillingChangeResult> {
+    return this.billingTransaction(() => {
+      const { idempotency } = input;
+      if (idempotency) {
+        // First, so that a concurrent twin holding the same key records nothing at all; the
+        // answer is filled in below, once the invoice has its number.
+        this.db
+          .prepare(`INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, '', ?)`)
+          .run(input.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, input.now);
+      }
+      const invoice = this.writeBillingChange(input);
+      if (idempotency) {
+        this.db
+          .prepare('UPDATE idempotency_keys SET response_json = ? WHERE account_id = ? AND key = ?')
+          .run(idempotency.responseJson(invoice), input.accountId, idempotency.key);
+      }
+      return { kind: 'applied', invoice };
+    });
+  }
+
   async recordRenewal(input: RenewalInput): Promise<BillingChangeResult> {
-    try {
-      return this.db
-        .transaction((): BillingChangeResult => {
-          const invoice = this.writeBillingChange(input);
-          if (input.settled) this.settleInvoice(input.accountId, input.settled, input.now);
-          if (input.testClockAt !== null) this.setTestClock(input.accountId, input.testClockAt);
-          return { kind: 'applied', invoice };
-        })
-        .immediate();
-    } catch (error) {
-      if (error instanceof Conflict) return { kind: 'conflict' };
-      throw error;
-    }
+    return this.billingTransaction(() => {
+      const invoice = this.writeBillingChange(input);
+      if (input.settled) this.settleInvoice(input.accountId, input.settled, input.now);
+      if (input.testClockAt !== null) this.setTestClock(input.accountId, input.testClockAt);
+      return { kind: 'applied', invoice };
+    });
   }
 
   async moveTestClock(input: {
@@ -714,31 +713,23 @@ export class SqliteStore implements Store {
   }
 
   async recordPaymentAttempt(input: PaymentAttemptInput): Promise<BillingChangeResult> {
-    try {
-      return this.db
-        .transaction((): BillingChangeResult => {
-          const { idempotency } = input;
-          if (idempotency) {
-            this.db
-              .prepare('INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-              .run(input.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, idempotency.responseJson, input.now);
-          }
-          this.writeBillingChange({ ...input, invoice: null, payment: null });
-          // settleInvoice refuses an invoice that is no longer open: a concurrent payment already settled it.
-          for (const settled of input.settlements) this.settleInvoice(input.accountId, settled, input.now);
-          const voided = this.db.prepare(`UPDATE invoices SET status = 'void' WHERE id = ? AND account_id = ? AND status = 'open'`);
-          for (const id of input.voidInvoiceIds) {
-            if (voided.run(id, input.accountId).changes !== 1) throw new Conflict();
-          }
-          if (input.testClockAt !== null) this.setTestClock(input.accountId, input.testClockAt);
-          return { kind: 'applied', invoice: null };
-        })
-        .immediate();
-    } catch (error) {
-      if (error instanceof Conflict) return { kind: 'conflict' };
-      if (isUniqueViolation(error, 'idempotency_keys.')) return { kind: 'key-taken' };
-      throw error;
-    }
+    return this.billingTransaction(() => {
+      const { idempotency } = input;
+      if (idempotency) {
+        this.db
+          .prepare('INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(input.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, idempotency.responseJson, input.now);
+      }
+      this.writeBillingChange({ ...input, invoice: null, payment: null });
+      // settleInvoice refuses an invoice that is no longer open: a concurrent payment already settled it.
+      for (const settled of input.settlements) this.settleInvoice(input.accountId, settled, input.now);
+      const voided = this.db.prepare(`UPDATE invoices SET status = 'void' WHERE id = ? AND account_id = ? AND status = 'open'`);
+      for (const id of input.voidInvoiceIds) {
+        if (voided.run(id, input.accountId).changes !== 1) throw new Conflict();
+      }
+      if (input.testClockAt !== null) this.setTestClock(input.accountId, input.testClockAt);
+      return { kind: 'applied', invoice: null };
+    });
   }
 
   async addPaymentMethod(input: NewPaymentMethod): Promise<PaymentMethodRecord> {
