@@ -52,7 +52,14 @@ async function startTallyServer() {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the Tally server exited with code ${child.exitCode}`);
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) {
-      return { url, publicUrl: loopbackUrlForBrowser(port, 'tally'), stop: () => (child.kill('SIGTERM'), rmSync(dataDir, { recursive: true, force: true })) };
+      // Waits for the server to exit, so that nothing it prints lands after the totals line.
+      const stop = async () => {
+        const exited = child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        rmSync(dataDir, { recursive: true, force: true });
+      };
+      return { url, publicUrl: loopbackUrlForBrowser(port, 'tally'), stop };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -78,7 +85,7 @@ async function runEditor() {
     console.error(`editor: ${error instanceof Error ? error.message : error}`);
     return { passed: 0, failed: 1 };
   } finally {
-    server?.stop();
+    await server?.stop();
   }
 }
 

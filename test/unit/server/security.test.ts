@@ -37,6 +37,12 @@ describe('server: request guards and security headers', () => {
     assert.equal(page.status, 421);
     assert.match(page.body, /Wrong address/);
 
+    // The billing portal too, even with a session cookie: a rebound name never reaches an account.
+    for (const path of ['/billing', '/billing/invoices/TALLY-000001.pdf', '/portal/ps_x', '/outbox']) {
+      const portal = await rawGet(server.baseUrl, path, { host: `evil.example:${port}`, cookie: 'tally_portal=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+      assert.equal(portal.status, 421, path);
+    }
+
     const otherPort = await rawGet(server.baseUrl, '/api/catalog', { host: '127.0.0.1:1' });
     assert.equal(otherPort.status, 421);
   });
