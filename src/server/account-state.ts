@@ -18,6 +18,8 @@ export interface AccountStateInput {
   now: Date;
   /** What a past-due account owes (its outstanding invoices, cents); 0 otherwise. */
   outstandingCents: number;
+  /** The period's calculated in-arrears charges, billed on the billing date with the renewal. */
+  calculatedCents: number;
 }
 
 export function toAccountState(catalog: Catalog, input: AccountStateInput): AccountState {
@@ -27,8 +29,10 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
   const bonusGrants = balance.grants.filter((g) => g.source === 'welcome-bonus' || g.source === 'promotional');
   const bonusExpiries = bonusGrants.flatMap((g) => (g.expiresAt ? [g.expiresAt.getTime()] : []));
   // What the renewal at the period end would bill now: the plan in advance and the overage so far.
-  // (After an in-arrears calculation: only the overage since then; the calculated invoice is charged separately.)
+  // After an in-arrears calculation the renewal adds only the overage since then; the calculated
+  // invoice is charged on the same date, so the next amount counts both.
   const next = renew(catalog, state, closingUsage(input.ledger, state, now), input.billing).invoice;
+  const nextAmount = next || input.calculatedCents > 0 ? (next?.totalCents ?? 0) + input.calculatedCents : null;
   const scheduled = state.scheduledChange;
   return {
     account: { id: account.id, email: account.email, identityKind: account.identityKind },
@@ -40,8 +44,8 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
       currentPeriodStart: state.period.start.toISOString(),
       currentPeriodEnd: state.period.end.toISOString(),
       scheduledChange: scheduled && { planId: scheduled.planId, planName: planName(catalog, scheduled.planId), effectiveAt: scheduled.effectiveAt.toISOString() },
-      nextBillingDate: next ? state.period.end.toISOString() : null,
-      nextAmountCents: next ? next.totalCents : null,
+      nextBillingDate: nextAmount === null ? null : state.period.end.toISOString(),
+      nextAmountCents: nextAmount,
       outstandingCents: input.outstandingCents,
       nextPaymentRetryAt: nextRetryAt(catalog, state)?.toISOString() ?? null,
     },

@@ -8,7 +8,7 @@ import { nextRetryAt } from '../../engine/dunning';
 import { pendingArrearsCalculation } from '../../engine/renewal';
 import type { AccountRecord, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
-import { outstandingInvoices, sumOf } from './collect';
+import { calculatedInvoices, outstandingInvoices, sumOf } from './collect';
 import { allowanceRemaining } from './ledger';
 import { advanceAccount } from './renewals';
 
@@ -21,6 +21,8 @@ export interface AccountBilling {
   now: Date;
   /** What a past-due account owes (cents): its outstanding invoices; 0 otherwise. */
   outstandingCents: number;
+  /** The current period's calculated in-arrears charges (cents), due on the billing date. */
+  calculatedCents: number;
 }
 
 /** The account's billing as of its clock, after running the renewals due by then; undefined without a subscription. */
@@ -38,8 +40,10 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   }
   const [ledger, billing] = await Promise.all([context.store.listLedgerEntries(account.id), context.store.findBillingDetails(account.id)]);
   const state = subscription.state;
-  const outstandingCents = state.status === 'past_due' ? sumOf(outstandingInvoices(state, await context.store.listInvoices(account.id))) : 0;
-  return { account, subscription, ledger, billing, now, outstandingCents };
+  const invoices = await context.store.listInvoices(account.id);
+  const outstandingCents = state.status === 'past_due' ? sumOf(outstandingInvoices(state, invoices)) : 0;
+  const calculatedCents = sumOf(calculatedInvoices(state, invoices));
+  return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents };
 }
 
 /** What the engine's previewChange needs besides the state. */

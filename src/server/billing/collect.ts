@@ -31,10 +31,17 @@ export interface Collection {
  */
 export function outstandingInvoices(state: BillingState, invoices: readonly InvoiceRecord[]): InvoiceRecord[] {
   // The store lists invoices newest first.
+  return invoices.filter((invoice) => invoice.status === 'open' && !isCalculatedForThisPeriod(state, invoice)).reverse();
+}
+
+/** The open invoice of the current period's in-arrears calculation, charged on the billing date. */
+export function calculatedInvoices(state: BillingState, invoices: readonly InvoiceRecord[]): InvoiceRecord[] {
+  return invoices.filter((invoice) => invoice.status === 'open' && isCalculatedForThisPeriod(state, invoice));
+}
+
+function isCalculatedForThisPeriod(state: BillingState, invoice: InvoiceRecord): boolean {
   const calculatedAt = state.arrearsCalculatedAt?.toISOString();
-  const periodStart = state.period.start.toISOString();
-  const notYetDue = (invoice: InvoiceRecord) => calculatedAt !== undefined && invoice.periodStart === periodStart && invoice.issuedAt >= calculatedAt;
-  return invoices.filter((invoice) => invoice.status === 'open' && !notYetDue(invoice)).reverse();
+  return calculatedAt !== undefined && invoice.periodStart === state.period.start.toISOString() && invoice.issuedAt >= calculatedAt;
 }
 
 export function sumOf(invoices: readonly InvoiceRecord[]): number {

@@ -114,6 +114,7 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
     now,
     // What the account owed before the change (plan changes are refused while past due, so 0).
     outstandingCents: billing.outstandingCents,
+    calculatedCents: billing.calculatedCents,
   });
   // A lost race after a successful charge records nothing: with the sandbox no money moved; a real
   // processor will need the charge voided here (or authorised now and captured after the write).

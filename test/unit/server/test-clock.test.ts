@@ -231,6 +231,8 @@ describe('server: a usage-based plan on the test clock', () => {
     ]);
     assert.equal(open?.issuedAt, '2026-11-28T00:00:00.000Z', 'dated at the calculation time: Dec 1 less 3 days');
     assert.deepEqual((await server.store.listPayments(accountId)).map((p) => p.amountCents), [0], 'nothing charged yet');
+    // The next bill is the calculated invoice (plus any overage from now on), on the billing date.
+    assert.deepEqual([calculated.account.subscription.nextAmountCents, calculated.account.subscription.nextBillingDate], [1600, '2026-12-01T00:00:00.000Z']);
 
     // 5 more credits of overage after the calculation: billed on the renewal invoice, not twice.
     await spendCredits(server, accountId, { credits: 500, at: new Date('2026-11-29T12:00:00Z'), overage: true });
