@@ -39,6 +39,25 @@ export const Account = z.object({
 });
 export type Account = z.infer<typeof Account>;
 
+export const OverageSettings = z.object({
+  /** The plan has an overage price (paid plans); Free never goes past its allowance. */
+  available: z.boolean(),
+  /** The switch: off by default; only a paid plan can turn it on. */
+  enabled: z.boolean(),
+  /** Price of one credit beyond the allowance (cents); null when the plan has none. */
+  centsPerCredit: cents.nullable(),
+  /** The most overage may cost in a period (cents); null for no cap. */
+  capCents: cents.nullable(),
+});
+export type OverageSettings = z.infer<typeof OverageSettings>;
+
+/** PUT /api/overage: the account's switch and optional cap (paid plans only). */
+export const OverageSettingsRequest = z.object({
+  enabled: z.boolean(),
+  capCents: z.number().int().min(0).max(100_000_000).nullable().default(null),
+});
+export type OverageSettingsRequest = z.infer<typeof OverageSettingsRequest>;
+
 export const ScheduledChange = z.object({
   planId: z.string(),
   planName: z.string(),
@@ -80,7 +99,14 @@ export const AccountState = z.object({
     /** Overage used in this period (hundredths) and its cost so far (cents). */
     overageUsed: hundredths.optional(),
     overageCents: cents.optional(),
+    /**
+     * Credits held by editors' leases and not yet reported as used (hundredths): already debited
+     * on the server, still spendable in the editors that hold them. Counted in `remaining`/`bonus`.
+     */
+    leased: hundredths.optional(),
   }),
+  /** Overage for this account: whether the plan offers it, the switch, its price and the cap. */
+  overage: OverageSettings.optional(),
 });
 export type AccountState = z.infer<typeof AccountState>;
 
