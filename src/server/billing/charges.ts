@@ -6,7 +6,7 @@ import { randomId } from '../secrets';
 
 export type SavedCardCharge =
   | { kind: 'no-card' }
-  | { kind: 'paid'; payment: NewPayment; method: PaymentMethodRecord }
+  | { kind: 'paid'; payment: NewPayment; method: PaymentMethodRecord; chargeId: string }
   | { kind: 'declined'; payment: NewPayment; method: PaymentMethodRecord; message: string };
 
 export async function chargeDefaultCard(
@@ -30,5 +30,5 @@ export async function chargeDefaultCard(
     paymentMethodId: method.id,
     failureMessage: result.ok ? null : result.message,
   };
-  return result.ok ? { kind: 'paid', payment, method } : { kind: 'declined', payment, method, message: result.message };
+  return result.ok ? { kind: 'paid', payment, method, chargeId: result.chargeId } : { kind: 'declined', payment, method, message: result.message };
 }

@@ -81,8 +81,10 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
   const total = preview.invoice?.totalCents ?? 0;
 
   let payment: NewPayment | null = null;
+  let chargeId: string | null = null;
   if (total > 0) {
-    const charge = await chargeDefaultCard(context, { accountId: account.id, amountCents: total, idempotencyKey: input.chargeKey, at: now });
+    // The key names the subscription version too: a retry after a lost race (refunded below) is a new charge.
+    const charge = await chargeDefaultCard(context, { accountId: account.id, amountCents: total, idempotencyKey: `${input.chargeKey}:v${subscription.version}`, at: now });
     if (charge.kind === 'no-card') {
       return { kind: 'refused', refusal: { status: 402, code: 'payment_method_required', message: 'Add a payment method in Manage Plan.', field: 'paymentMethod' } };
     }
@@ -91,6 +93,7 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
       return { kind: 'refused', refusal: { status: 402, code: 'card_declined', message: charge.message, field: 'paymentMethod' } };
     }
     payment = charge.payment;
+    chargeId = charge.chargeId;
   }
 
   const state = applyChange(catalog, subscription.state, preview, now);
@@ -116,8 +119,6 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
     outstandingCents: billing.outstandingCents,
     calculatedCents: billing.calculatedCents,
   });
-  // A lost race after a successful charge records nothing: with the sandbox no money moved; a real
-  // processor will need the charge voided here (or authorised now and captured after the write).
   const result: BillingChangeResult = await context.store.applyPlanChange({
     accountId: account.id,
     now: now.toISOString(),
@@ -137,7 +138,12 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
         }
       : {}),
   });
-  if (result.kind !== 'applied') return result;
+  if (result.kind !== 'applied') {
+    // Lost a race after the card was charged: the subscription changed, so nothing was recorded and
+    // the money goes back. ('key-taken': a twin with the same key and charge won; the charge is its.)
+    if (result.kind === 'conflict' && chargeId !== null) await context.processor.refund({ chargeId, amountCents: total, reason: 'The plan change could not be recorded: the subscription changed meanwhile.' });
+    return result;
+  }
   // Undoing a scheduled change leaves the plan as it was: nothing to tell.
   if (preview.kind !== 'undo') {
     await sendPlanChanged(context, account, {

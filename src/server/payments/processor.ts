@@ -1,7 +1,7 @@
 // What the server needs from a payment processor: charge a card typed into the checkout (and keep
 // what is needed to charge it again), and charge a saved card later (plan changes, renewals). The
-// sandbox implements it today; a Stripe implementation would pass `idempotencyKey` through so that
-// a retried charge is made only once.
+// sandbox implements it today. Both honour `idempotencyKey` (a retried charge is made only once),
+// and a charge the server took but could not record is refunded.
 //
 // A typed card may ask for 3-D Secure (Stripe: a PaymentIntent in `requires_action`): `charge` then
 // answers `requiresAuthentication` with a challenge URL, the browser goes there and comes back to
@@ -58,6 +58,16 @@ export type ChargeResult =
   | { ok: true; brand: string; last4: string }
   | { ok: false; brand: string; last4: string; message: string };
 
+/** A saved card's charge names the charge, so that one the server could not record can be refunded. */
+export type SavedCardChargeResult = (ChargeResult & { ok: false }) | (ChargeResult & { ok: true; chargeId: string });
+
+export interface RefundRequest {
+  chargeId: string;
+  amountCents: number;
+  /** Why, for the processor's records (e.g. "the plan change could not be recorded"). */
+  reason: string;
+}
+
 /** The card asked for 3-D Secure: nothing is charged until the flow confirms the authentication. */
 export interface AuthenticationRequired {
   ok: false;
@@ -100,5 +110,8 @@ export interface PaymentProcessor {
   charge(request: ChargeRequest): Promise<CardChargeResult>;
   /** Succeeds at most once per authentication, and only after the challenge was completed. */
   confirmAuthenticated(request: ConfirmAuthenticatedRequest): Promise<AuthenticatedChargeResult>;
-  chargeSaved(request: SavedCardChargeRequest): Promise<ChargeResult>;
+  /** The same idempotency key charges once: a retry gets the first answer back. */
+  chargeSaved(request: SavedCardChargeRequest): Promise<SavedCardChargeResult>;
+  /** Gives a charge back in full: the server took the money but could not record what it was for. */
+  refund(request: RefundRequest): Promise<void>;
 }

@@ -16,11 +16,12 @@ import type {
   AuthenticatedChargeResult,
   CardChargeResult,
   ChargeRequest,
-  ChargeResult,
   ConfirmAuthenticatedRequest,
   PaymentProcessor,
+  RefundRequest,
   ReusableCard,
   SavedCardChargeRequest,
+  SavedCardChargeResult,
 } from './processor';
 import { isLocalPath } from './return-path';
 
@@ -49,6 +50,10 @@ export type SandboxStore = Pick<Store, 'createPaymentAuthentication' | 'findPaym
 
 export class SandboxProcessor implements PaymentProcessor {
   readonly testMode = true;
+  /** Refunds given, newest last: what the processor's dashboard would list. */
+  readonly refunds: RefundRequest[] = [];
+  private readonly savedCharges = new Map<string, SavedCardChargeResult>();
+  private chargeCount = 0;
 
   /**
    * `clock` is the real clock: an authentication's lifetime is wall time, whatever test clock the
@@ -92,11 +97,26 @@ export class SandboxProcessor implements PaymentProcessor {
     return { ok: true, brand: card.brand, last4: card.last4, reusable: { ...card }, metadata };
   }
 
-  async chargeSaved(request: SavedCardChargeRequest): Promise<ChargeResult> {
+  async chargeSaved(request: SavedCardChargeRequest): Promise<SavedCardChargeResult> {
+    // Like a real processor, a key already used answers as it did the first time (kept for the
+    // process's life: the sandbox moves no money, so a restart forgetting keys costs nothing).
+    const known = this.savedCharges.get(request.idempotencyKey);
+    if (known) return known;
+    const result = this.decideSavedCharge(request);
+    this.savedCharges.set(request.idempotencyKey, result);
+    return result;
+  }
+
+  async refund(request: RefundRequest): Promise<void> {
+    if (this.refunds.some((refund) => refund.chargeId === request.chargeId)) return;
+    this.refunds.push({ ...request });
+  }
+
+  private decideSavedCharge(request: SavedCardChargeRequest): SavedCardChargeResult {
     const { brand, last4, expMonth, expYear, sandboxBehaviour } = request.paymentMethod;
     if (isExpired({ month: expMonth, year: expYear }, request.at)) return { ok: false, brand, last4, message: 'Your card has expired.' };
     if (sandboxBehaviour === 'declines') return { ok: false, brand, last4, message: DECLINED_MESSAGE };
-    return { ok: true, brand, last4 };
+    return { ok: true, chargeId: `ch_sandbox_${++this.chargeCount}`, brand, last4 };
   }
 
   /** Keeps the pending authentication (never the number or CVC) and answers with its challenge. */

@@ -140,10 +140,24 @@ describe('server: card rules and the sandbox processor', () => {
     assert.deepEqual(later, { ok: false, brand: 'visa', last4: '0341', message: DECLINED_MESSAGE });
 
     const good = { id: 'pm_2', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' as const };
-    assert.deepEqual(await processor.chargeSaved({ amountCents: 2000, paymentMethod: good, idempotencyKey: 'k3', at }), { ok: true, brand: 'visa', last4: '4242' });
+    assert.deepEqual(await processor.chargeSaved({ amountCents: 2000, paymentMethod: good, idempotencyKey: 'k3', at }), { ok: true, chargeId: 'ch_sandbox_1', brand: 'visa', last4: '4242' });
     const expired = await processor.chargeSaved({ amountCents: 2000, paymentMethod: { ...good, expMonth: 10, expYear: 2026 }, idempotencyKey: 'k4', at });
     assert.deepEqual(expired, { ok: false, brand: 'visa', last4: '4242', message: 'Your card has expired.' });
   });
+  it('charges a saved card once per idempotency key, and keeps the refunds it gives', async () => {
+    const at = new Date(NOW);
+    const good = { id: 'pm_2', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' as const };
+    const first = await processor.chargeSaved({ amountCents: 2000, paymentMethod: good, idempotencyKey: 'renewal:1', at });
+    const retried = await processor.chargeSaved({ amountCents: 2000, paymentMethod: good, idempotencyKey: 'renewal:1', at });
+    const other = await processor.chargeSaved({ amountCents: 2000, paymentMethod: good, idempotencyKey: 'renewal:2', at });
+    assert.ok(first.ok && retried.ok && other.ok, 'all three succeed');
+    assert.equal(retried.chargeId, first.chargeId, 'a retried key is the same charge');
+    assert.notEqual(other.chargeId, first.chargeId, 'another key is another charge');
+    await processor.refund({ chargeId: first.chargeId, amountCents: 2000, reason: 'not recorded' });
+    await processor.refund({ chargeId: first.chargeId, amountCents: 2000, reason: 'not recorded' });
+    assert.deepEqual(processor.refunds, [{ chargeId: first.chargeId, amountCents: 2000, reason: 'not recorded' }], 'refunded once');
+  });
+
   it('declines 4000 0000 0000 9995 for insufficient funds', async () => {
     assert.deepEqual(await processor.charge(typed(SANDBOX_CARDS.insufficientFunds)), { ok: false, brand: 'visa', last4: '9995', message: INSUFFICIENT_FUNDS_MESSAGE });
     assert.equal(INSUFFICIENT_FUNDS_MESSAGE, 'Your card has insufficient funds.');
@@ -204,6 +218,7 @@ describe('server: card rules and the sandbox processor', () => {
     assert.ok(charged.ok, 'charged');
     assert.deepEqual(await processor.chargeSaved({ amountCents: 2000, paymentMethod: { id: 'pm_3ds', ...charged.reusable }, idempotencyKey: 'renewal', at: new Date(NOW) }), {
       ok: true,
+      chargeId: 'ch_sandbox_1',
       brand: 'visa',
       last4: '3155',
     });
