@@ -115,6 +115,8 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
     // What the account owed before the change (plan changes are refused while past due, so 0).
     outstandingCents: billing.outstandingCents,
     calculatedCents: billing.calculatedCents,
+    activeLeases: billing.activeLeases,
+    overageSettings: billing.overageSettings,
   });
   // A lost race after a successful charge records nothing: with the sandbox no money moved; a real
   // processor will need the charge voided here (or authorised now and captured after the write).
