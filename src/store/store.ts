@@ -430,6 +430,8 @@ export interface Store {
   // --- Credit leases (leases-server) ---
   /** The account's lease by id; undefined when the account has none by that id. */
   findLease(accountId: string, id: string): Promise<LeaseRecord | undefined>;
+  /** The lease granted by the request with this Idempotency-Key. */
+  findLeaseByRequestKey(accountId: string, key: string): Promise<LeaseRecord | undefined>;
   /** The account's active leases, oldest first. */
   listActiveLeases(accountId: string): Promise<LeaseRecord[]>;
   /** Which of these usage report ids the account has already recorded. */
@@ -470,6 +472,8 @@ export interface LeaseRecord {
   grantedAt: Timestamp;
   expiresAt: Timestamp;
   closedAt: Timestamp | null;
+  /** The Idempotency-Key of the request that granted it, if it had one. */
+  requestKey: string | null;
 }
 
 export interface LeaseUsageRecord {

@@ -22,8 +22,8 @@ export interface LeaseOperation {
   reports: UsageReport[];
   /** Return the lease's unreported rest (a return, or the old lease of a renewal). */
   close: boolean;
-  /** Grant a new lease. */
-  open?: { instanceId: string; requested: number };
+  /** Grant a new lease; `requestKey` is the request's Idempotency-Key, if it had one. */
+  open?: { instanceId: string; requested: number; requestKey: string | null };
 }
 
 export type LeaseOutcome =
@@ -36,6 +36,8 @@ export type LeaseOutcome =
       duplicates: number;
       returned: number;
     }
+  /** The grant request was retried with the same Idempotency-Key: the lease it granted the first time. */
+  | { kind: 'replayed'; lease: LeaseRecord }
   /** Nothing could be granted; the reports and the return of a renewal were still recorded. */
   | { kind: 'refused'; refusal: LeaseRefusalReason; resetsAt: Date }
   | { kind: 'not-found' }
@@ -58,6 +60,9 @@ export async function runLeaseOperation(context: ServerContext, account: Account
 
 async function attemptOnce(context: ServerContext, account: AccountRecord, now: Date, op: LeaseOperation): Promise<LeaseOutcome | 'conflict'> {
   const { store, catalog } = context;
+  const key = op.open?.requestKey ?? null;
+  const earlier = key === null ? undefined : await store.findLeaseByRequestKey(account.id, key);
+  if (earlier) return { kind: 'replayed', lease: earlier };
   const subscription = await store.findSubscription(account.id);
   if (!subscription) throw new Error(`account ${account.id} has no subscription`);
   const { state } = subscription;
@@ -134,6 +139,7 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, now: 
         overage: granted.overage,
         grantedAt: now.toISOString(),
         expiresAt: expiresAt.toISOString(),
+        requestKey: op.open.requestKey,
       };
     }
   }

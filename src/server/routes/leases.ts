@@ -4,7 +4,8 @@
 //   POST /api/leases/:id/return      ReportUsageRequest     → LeaseReturned
 //   PUT  /api/overage                OverageSettingsRequest → AccountState (plans with an overage price only)
 // A lease of another account is answered as if it did not exist (404). Usage reports are
-// idempotent by their id; a batch that would take a lease past its grant is refused whole.
+// idempotent by their id; a batch that would take a lease past its grant is refused whole. A grant
+// sent again with the same Idempotency-Key answers with the lease it granted, granting nothing more.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { findPlan } from '../../engine/catalog';
 import { OverageSettingsRequest, type AccountState } from '../../protocol/api';
@@ -15,6 +16,7 @@ import { currentAccount } from '../auth';
 import { loadAccountBilling, type AccountBilling } from '../billing/account-billing';
 import { runLeaseOperation, type LeaseOperation, type LeaseOutcome } from '../billing/leases';
 import type { ServerContext } from '../context';
+import { readIdempotencyKey } from '../idempotency';
 import { sendApiError, sendJson, sendValidationError } from '../respond';
 import { MANAGED_BY_ORGANIZATION } from '../upgrade-rules';
 
@@ -22,6 +24,8 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
   app.post('/api/leases', async (request, reply) => {
     const parsed = CreateLeaseRequest.safeParse(request.body);
     if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
+    const requestKey = readIdempotencyKey(request, reply);
+    if (requestKey === null) return reply;
     const { instanceId, requestedCredits, replacesLeaseId, reports } = parsed.data;
     if (replacesLeaseId === undefined && reports.length > 0) {
       return sendApiError(reply, 400, 'invalid_request', 'reports go with replacesLeaseId (the lease they were spent from), or to POST /api/leases/:id/usage.', 'reports');
@@ -29,7 +33,7 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     const op: LeaseOperation = {
       reports,
       close: replacesLeaseId !== undefined,
-      open: { instanceId, requested: requestedCredits },
+      open: { instanceId, requested: requestedCredits, requestKey: requestKey ?? null },
       ...(replacesLeaseId === undefined ? {} : { leaseId: replacesLeaseId }),
     };
     return operate(reply, currentAccount(request), op, 'replacesLeaseId', async (outcome, account) => {
@@ -108,6 +112,12 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
           account: await stateOf(account),
         };
         return sendJson(reply, 402, body);
+      }
+      case 'replayed': {
+        // A retried grant (same Idempotency-Key): the lease granted the first time, as it is now.
+        const body: LeaseGrant = { lease: toLease(outcome.lease), account: await stateOf(account) };
+        reply.header('Idempotent-Replayed', 'true');
+        return sendJson(reply, 200, body);
       }
       case 'not-found':
         return sendApiError(reply, 404, 'lease_not_found', 'There is no such lease on this account.', leaseField);

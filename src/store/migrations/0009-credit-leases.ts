@@ -2,7 +2,8 @@
 // - ledger_entries is rebuilt (SQLite cannot change a CHECK) to admit two new kinds: `credit` (part
 //   of a spend given back to its grant) and `overage-credit` (part of a spend's overage given back).
 //   Rows keep their seq, so every replay reads the same; the append-only triggers come back.
-// - leases: one row per lease granted to an editor instance; `reported` can never pass `granted`.
+// - leases: one row per lease granted to an editor instance; `reported` can never pass `granted`;
+//   `request_key` is the grant request's Idempotency-Key, when it had one.
 // - lease_usage: each usage report once per account (its id is the editor's idempotency key).
 //   `spend_id` is set for a late report (its lease was already closed): it was spent anew.
 // - overage_settings: the account's switch and cap; no row means off.
@@ -58,15 +59,18 @@ CREATE TABLE leases (
   granted_at   TEXT NOT NULL,
   expires_at   TEXT NOT NULL CHECK (expires_at > granted_at),
   closed_at    TEXT,
+  request_key  TEXT,
   CHECK ((status = 'active') = (closed_at IS NULL))
 );
+-- A grant retried with the same Idempotency-Key answers with the lease it granted the first time.
+CREATE UNIQUE INDEX leases_by_request_key ON leases(account_id, request_key) WHERE request_key IS NOT NULL;
 CREATE INDEX leases_active_by_expiry ON leases(expires_at) WHERE status = 'active';
 CREATE INDEX leases_by_account ON leases(account_id, status);
 -- A closed lease stays closed, and what it granted never changes.
 CREATE TRIGGER leases_closed_are_final BEFORE UPDATE OF status, returned, closed_at ON leases
   WHEN OLD.status <> 'active'
 BEGIN SELECT RAISE(ABORT, 'a closed lease never reopens'); END;
-CREATE TRIGGER leases_grant_is_final BEFORE UPDATE OF id, account_id, instance_id, granted, overage, granted_at, expires_at ON leases
+CREATE TRIGGER leases_grant_is_final BEFORE UPDATE OF id, account_id, instance_id, granted, overage, granted_at, expires_at, request_key ON leases
 BEGIN SELECT RAISE(ABORT, 'a lease grant never changes'); END;
 
 CREATE TABLE lease_usage (

@@ -501,6 +501,7 @@ export interface LeaseRow {
   granted_at: string;
   expires_at: string;
   closed_at: string | null;
+  request_key: string | null;
 }
 
 export const toLease = (row: LeaseRow): LeaseRecord => ({
@@ -515,6 +516,7 @@ export const toLease = (row: LeaseRow): LeaseRecord => ({
   grantedAt: row.granted_at,
   expiresAt: row.expires_at,
   closedAt: row.closed_at,
+  requestKey: row.request_key,
 });
 
 export interface LeaseUsageRow {

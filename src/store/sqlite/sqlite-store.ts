@@ -823,6 +823,11 @@ export class SqliteStore implements Store {
     return row && toLease(row);
   }
 
+  async findLeaseByRequestKey(accountId: string, key: string): Promise<LeaseRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM leases WHERE account_id = ? AND request_key = ?').get(accountId, key) as LeaseRow | undefined;
+    return row && toLease(row);
+  }
+
   async listActiveLeases(accountId: string): Promise<LeaseRecord[]> {
     const rows = this.db.prepare("SELECT * FROM leases WHERE account_id = ? AND status = 'active' ORDER BY granted_at, rowid").all(accountId) as LeaseRow[];
     return rows.map(toLease);
@@ -858,10 +863,10 @@ export class SqliteStore implements Store {
             const lease = change.open;
             this.db
               .prepare(
-                `INSERT INTO leases (id, account_id, instance_id, status, granted, overage, granted_at, expires_at)
-                 VALUES (?, ?, ?, 'active', ?, ?, ?, ?)`,
+                `INSERT INTO leases (id, account_id, instance_id, status, granted, overage, granted_at, expires_at, request_key)
+                 VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
               )
-              .run(lease.id, lease.accountId, lease.instanceId, lease.granted, lease.overage, lease.grantedAt, lease.expiresAt);
+              .run(lease.id, lease.accountId, lease.instanceId, lease.granted, lease.overage, lease.grantedAt, lease.expiresAt, lease.requestKey);
           }
           return 'applied' as const;
         })
@@ -869,8 +874,9 @@ export class SqliteStore implements Store {
     } catch (error) {
       if (error instanceof Conflict) return 'conflict';
       if (error instanceof ExceedsGrant) return 'exceeds-grant';
-      // A report id recorded by a concurrent request: the caller reads again and sees a duplicate.
-      if (isUniqueViolation(error, 'lease_usage.')) return 'conflict';
+      // A report id (or a grant's Idempotency-Key) recorded by a concurrent request: the caller
+      // reads again and sees a duplicate (or the lease granted).
+      if (isUniqueViolation(error, 'lease_usage.') || isUniqueViolation(error, 'leases.request_key')) return 'conflict';
       throw error;
     }
   }

@@ -90,6 +90,21 @@ describe('server: credit leases', () => {
     assert.equal(balanceAt(after, time.clock(), new Date('2026-11-01T00:00:00Z')).available, FREE_TOTAL - 375, 'exactly the reported usage is spent');
   });
 
+  it('answers a grant retried with the same Idempotency-Key with the first lease, granting nothing more', async () => {
+    const token = await freeAccount();
+    const body = { instanceId: instanceId(), requestedCredits: 2000 };
+    const headers = { 'idempotency-key': 'grant-once-1' };
+    const first = await apiRequest(server.baseUrl, 'POST', '/api/leases', { token, body, headers });
+    const again = await apiRequest(server.baseUrl, 'POST', '/api/leases', { token, body, headers });
+    assert.deepEqual([first.status, again.status, again.headers.get('idempotent-replayed')], [200, 200, 'true']);
+    const [a, b] = [LeaseGrant.parse(first.json), LeaseGrant.parse(again.json)];
+    assert.equal(b.lease.id, a.lease.id);
+    assert.equal(b.account.credits.leased, 2000, 'one lease held, not two');
+    assert.deepEqual(server.sql('SELECT id FROM leases'), [{ id: a.lease.id }]);
+    const bad = await apiRequest(server.baseUrl, 'POST', '/api/leases', { token, body, headers: { 'idempotency-key': 'with space' } });
+    assert.deepEqual([bad.status, ApiError.parse(bad.json).error.field], [400, 'Idempotency-Key']);
+  });
+
   it('grants part of a request at the limit, then refuses Free with "upgrade" and the reset date', async () => {
     const token = await freeAccount();
     const { lease } = await grant(token, 100000);

@@ -41,6 +41,7 @@ describe('store: credit leases', () => {
     overage: 0,
     grantedAt: NOW,
     expiresAt: '2026-11-12T09:10:00.000Z',
+    requestKey: null,
   });
   const debit = (id: string, amount: number, spendId: string): LedgerEntry => ({ kind: 'debit', id, at: at(NOW), grantId: 'g1', amount, spendId, reason: 'lease' });
   const usage = (reportId: string, credits: number) => ({ reportId, credits, feature: 'chat', model: null, committedAt: NOW, spendId: null });
@@ -52,6 +53,11 @@ describe('store: credit leases', () => {
     assert.equal((await store.listLedgerEntries('acct_1')).length, 2);
     assert.deepEqual((await store.listActiveLeases('acct_1')).map((l) => [l.id, l.granted, l.reported, l.status]), [['a', 1000, 0, 'active']]);
     await assert.rejects(store.applyLeaseChange(change({ ledger: [debit('d3', 1, 'x')] })), /ledger length/, 'entries need the length they were computed from');
+    // One lease per Idempotency-Key.
+    assert.equal(await store.applyLeaseChange(change({ ledger: [debit('d4', 10, 'lease:k1')], expectedLedgerLength: 2, open: { ...lease('k1', 10), requestKey: 'key-1' } })), 'applied');
+    assert.equal(await store.applyLeaseChange(change({ ledger: [debit('d5', 10, 'lease:k2')], expectedLedgerLength: 3, open: { ...lease('k2', 10), requestKey: 'key-1' } })), 'conflict');
+    assert.equal((await store.findLeaseByRequestKey('acct_1', 'key-1'))?.id, 'k1');
+    assert.equal((await store.listLedgerEntries('acct_1')).length, 3, 'the second grant wrote nothing');
   });
 
   it('records each report once, never past the grant, and only while the lease is as the caller read it', async () => {
