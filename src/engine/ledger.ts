@@ -333,8 +333,9 @@ export interface ReleaseRequest {
  * Gives back up to `request.amount` of an earlier spend: its overage first (the dearest credit is
  * the first not to be billed), then its grants in the reverse of the order it drew from them.
  * Never more than the spend took minus what earlier releases already gave back, per grant and in
- * all. Credit owed to a grant that is no longer live at `request.at`, or that already has its
- * expiry written, is not given back: credits do not roll over, so that part is simply forfeited
+ * all. Credit owed to a grant that is no longer live at `request.at`, that already has its expiry
+ * written, or that was revoked after the spend drew from it (a plan change settled its balance),
+ * is not given back: credits do not roll over, so that part is simply forfeited
  * (it still counts toward `amount`, and no later release can give it back either, because the
  * grant stays expired). Returns the entries to append, possibly none; the total given back is the
  * sum of their amounts.
@@ -344,7 +345,7 @@ export function release(entries: readonly LedgerEntry[], request: ReleaseRequest
   assertValidDate(request.at, 'release time');
   const atMs = request.at.getTime();
   const grants = new Map<string, GrantEntry>();
-  const expired = new Set<string>();
+  const expired = new Set<string>(); // expired, or revoked since the spend: no credit back
   const drawn: { grantId: string; amount: number }[] = []; // the spend's debits, merged per grant, in spending order
   let overageLeft = 0;
   let overagePrice = 0;
@@ -352,6 +353,9 @@ export function release(entries: readonly LedgerEntry[], request: ReleaseRequest
   for (const e of entries) {
     if (e.kind === 'grant') grants.set(e.id, e);
     if (e.kind === 'expiry') expired.add(e.grantId);
+    // A revocation after the spend settled that grant's balance without this spend's credit (a
+    // plan change reset or lowered the allowance): giving credit back to it would undo the revocation.
+    if (e.kind === 'revocation' && drawn.some((d) => d.grantId === e.grantId)) expired.add(e.grantId);
     if (e.kind !== 'grant' && 'spendId' in e && e.spendId === request.spendId) {
       if (e.kind === 'debit') {
         const same = drawn.find((d) => d.grantId === e.grantId);

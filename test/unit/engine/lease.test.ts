@@ -10,7 +10,7 @@ import {
   refusalFor,
   sizeLease,
 } from '../../../src/engine/lease';
-import { balanceAt, expireGrants, grant, overageHeadroom, release, spend, spendOutstanding, type LedgerEntry, type OveragePolicy } from '../../../src/engine/ledger';
+import { balanceAt, expireGrants, grant, overageHeadroom, release, revoke, spend, spendOutstanding, type LedgerEntry, type OveragePolicy } from '../../../src/engine/ledger';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1); // 1 Nov 2026, the period start
@@ -84,6 +84,20 @@ describe('ledger: releasing part of a spend', () => {
     ledger = [...ledger, ...back];
     assert.equal(balanceAt(ledger, day(11), day(0)).available, 100);
     assert.deepEqual(expireGrants(ledger, day(11), newId), [], 'the bonus was spent to zero: nothing to expire');
+  });
+
+  it('does not give back credit to a grant revoked after the spend (a plan change settled it)', () => {
+    const newId = ids();
+    const allowanceOnly = [grant({ id: 'allowance', at: day(0), source: 'allowance', amount: 100, expiresAt: PERIOD_END, reason: 'Free' })];
+    let ledger = spent(allowanceOnly, 'lease:a', 60, day(1), noOverage, newId);
+    // An upgrade resets the allowance: what is left of the old grant is revoked, a new one granted.
+    ledger = [
+      ...ledger,
+      ...revoke(ledger, { source: 'allowance', amount: 1000, at: day(2), reason: 'reset' }, newId),
+      grant({ id: 'pro', at: day(2), source: 'allowance', amount: 1000, expiresAt: PERIOD_END, reason: 'Pro' }),
+    ];
+    assert.deepEqual(release(ledger, { spendId: 'lease:a', amount: 60, at: day(3), reason: 'returned' }, newId), [], 'the reset already settled it');
+    assert.equal(balanceAt(ledger, day(3), day(0)).available, 1000, 'the new allowance, no more');
   });
 
   it('counts credits in the expiry sweep: what a release gave back expires with its grant', () => {
