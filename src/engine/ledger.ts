@@ -400,3 +400,15 @@ export function spendOutstanding(entries: readonly LedgerEntry[], spendId: strin
   }
   return total;
 }
+
+/**
+ * The earliest time a new spend may be dated at `now`: `now`, or the latest non-grant entry's time
+ * when that is later. Two writers (server processes) read their clocks before they read the ledger,
+ * so the ledger may already hold an entry a few milliseconds "ahead" of a writer's clock; the
+ * writer then dates its spend at that entry's time, keeping the ledger in time order.
+ */
+export function notBeforeLatest(entries: readonly LedgerEntry[], now: Date): Date {
+  let latest = now.getTime();
+  for (const e of entries) if (e.kind !== 'grant' && e.at.getTime() > latest) latest = e.at.getTime();
+  return new Date(latest);
+}

@@ -6,7 +6,7 @@
 import { effectivePlanId, type BillingState } from '../../engine/billing-state';
 import { planById } from '../../engine/catalog';
 import { closeLease, grantLease, leaseExpiry, overagePolicyFor, refusalFor, type LeaseRefusalReason } from '../../engine/lease';
-import { spend, type LedgerEntry } from '../../engine/ledger';
+import { notBeforeLatest, spend, type LedgerEntry } from '../../engine/ledger';
 import type { UsageReport } from '../../protocol/leases';
 import type { AccountRecord, LeaseChange, LeaseRecord } from '../../store/store';
 import type { ServerContext } from '../context';
@@ -58,7 +58,7 @@ export async function runLeaseOperation(context: ServerContext, account: Account
   throw new Error(`account ${account.id}: the ledger kept changing during a lease operation`);
 }
 
-async function attemptOnce(context: ServerContext, account: AccountRecord, now: Date, op: LeaseOperation): Promise<LeaseOutcome | 'conflict'> {
+async function attemptOnce(context: ServerContext, account: AccountRecord, clockNow: Date, op: LeaseOperation): Promise<LeaseOutcome | 'conflict'> {
   const { store, catalog } = context;
   const key = op.open?.requestKey ?? null;
   const earlier = key === null ? undefined : await store.findLeaseByRequestKey(account.id, key);
@@ -67,6 +67,8 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, now: 
   if (!subscription) throw new Error(`account ${account.id} has no subscription`);
   const { state } = subscription;
   const [ledger, settings] = await Promise.all([store.listLedgerEntries(account.id), store.findOverageSettings(account.id)]);
+  // Another server process may have written an entry a few milliseconds ahead of this one's clock.
+  const now = notBeforeLatest(ledger, clockNow);
   const plan = planById(catalog, effectivePlanId(catalog, state));
   const policy = overagePolicyFor(plan, state.status, settings, state.period.start);
   const change: LeaseChange = { accountId: account.id, now: now.toISOString(), ledger: [] };

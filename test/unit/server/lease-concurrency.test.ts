@@ -1,16 +1,45 @@
-// Many editor instances hammering one account at its limit over real HTTP, all at once: grants,
-// report batches sent twice, renewals with reports, returns. The server's grant is a conditional
-// write on the ledger, so whatever the interleaving, no credit is granted twice: overspend is
-// exactly 0, and every report is recorded once.
+// Many editor instances hammering one account at its limit over real HTTP, all at once, through
+// two server processes on the same SQLite file (a second process is what makes the race real: one
+// Node process runs each request's read-then-write without yielding to another request). Grants,
+// report batches sent twice, renewals with reports, returns. The grant is a conditional write on
+// the ledger, so whatever the interleaving no credit is granted twice: overspend is exactly 0, and
+// every report is recorded once.
 import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { balanceAt } from '../../../src/engine/ledger';
 import { LeaseGrant, LeaseRefusal, LeaseReturned, UsageRecorded, type UsageReport } from '../../../src/protocol/leases';
-import { apiRequest, manualClock, signUpAndGetToken, startTestServer, type TestServer } from '../../support/server';
+import { apiRequest, signUpAndGetToken, startTestServer, type TestServer } from '../../support/server';
 
 const CLIENTS = 32;
 const CYCLES = 4;
 // Free: 50 credits a month plus the 500-credit welcome bonus, in hundredths.
 const BUDGET = 5000 + 50000;
+
+/** A second Tally server process (src/server/main.ts through tsx) on the same data directory; resolves with its address. */
+function startSecondProcess(dataDir: string): Promise<{ baseUrl: string; child: ChildProcess }> {
+  const repo = path.resolve(__dirname, '../../..');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'src/server/main.ts')], {
+    cwd: repo,
+    env: { ...process.env, TALLY_DATA_DIR: dataDir, TALLY_PORT: '0', TALLY_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`the second server did not start: ${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += String(chunk);
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ baseUrl: match[1], child });
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', (code) => reject(new Error(`the second server exited (${code}): ${output}`)));
+  });
+}
 
 /** A small seeded generator, so a failure can be replayed. */
 function random(seed: number): (max: number) => number {
@@ -23,22 +52,33 @@ function random(seed: number): (max: number) => number {
 
 describe('server: leases under concurrency', function () {
   this.timeout(120_000);
-  const time = manualClock('2026-11-16T10:00:00Z');
+  // Both processes on the real clock, so that they agree on "now" (a lease lives ten minutes: longer than the test).
   let server: TestServer;
+  let second: { baseUrl: string; child: ChildProcess };
   before(async () => {
-    server = await startTestServer({ clock: time.clock });
+    server = await startTestServer();
+    second = await startSecondProcess(server.dataDir);
   });
-  after(() => server.close());
+  after(async () => {
+    if (second?.child.exitCode === null) {
+      const exited = new Promise((resolve) => second.child.once('exit', resolve));
+      second.child.kill('SIGTERM');
+      await exited;
+    }
+    await server?.close();
+  });
 
-  it(`${CLIENTS} editors at the limit of one account: overspend 0, every report recorded exactly once`, async () => {
+  it(`${CLIENTS} editors at the limit of one account, through two server processes: overspend 0, every report recorded exactly once`, async () => {
     const token = await signUpAndGetToken(server.baseUrl, 'crowd@example.com', 'a good password');
     const accountId = token.account.id;
-    const post = (path: string, body: unknown) => apiRequest(server.baseUrl, 'POST', path, { token: token.accessToken, body });
     const figures = { grants: 0, refusals: 0, renewals: 0, returns: 0, batches: 0, duplicatesAnswered: 0, reportsSent: 0 };
     /** Every report a client got acknowledged, by id (a report sent twice is the same report). */
     const acknowledged = new Map<string, number>();
 
     async function client(index: number): Promise<void> {
+      // Half the editors talk to each process.
+      const baseUrl = index % 2 === 0 ? server.baseUrl : second.baseUrl;
+      const post = (route: string, body: unknown) => apiRequest(baseUrl, 'POST', route, { token: token.accessToken, body });
       const rand = random(index + 1);
       const instanceId = `instance-${String(index).padStart(3, '0')}`;
       let n = 0;
@@ -46,7 +86,7 @@ describe('server: leases under concurrency', function () {
         id: `${instanceId}-r${++n}`,
         credits,
         feature: 'chat',
-        committedAt: time.clock().toISOString(),
+        committedAt: new Date().toISOString(),
       });
       /** Spends part of what is left on the lease, as 1–3 commits. */
       const spendSome = (left: number): UsageReport[] => {
@@ -125,8 +165,14 @@ describe('server: leases under concurrency', function () {
       accountId,
     );
     const ledger = await server.store.listLedgerEntries(accountId);
-    const balance = balanceAt(ledger, time.clock(), new Date('2026-11-01T00:00:00Z'));
-    const spentInLedger = BUDGET - balance.available + balance.overageUsed;
+    const subscription = await server.store.findSubscription(accountId);
+    const balance = balanceAt(ledger, new Date(), subscription?.state.period.start ?? new Date(0));
+    // Summed from the entries, not from the balance: a replay hides a grant overdrawn below zero.
+    const spentInLedger = ledger.reduce((sum, e) => {
+      if (e.kind === 'debit' || e.kind === 'overage') return sum + e.amount;
+      if (e.kind === 'credit' || e.kind === 'overage-credit') return sum - e.amount;
+      return sum;
+    }, 0);
     const overspend = Math.max(0, spentInLedger - BUDGET);
     const checked = {
       clients: CLIENTS,
@@ -152,6 +198,7 @@ describe('server: leases under concurrency', function () {
     assert.equal(leases?.reported, reportedByClients, 'the leases agree');
     assert.equal(spentInLedger, reportedByClients, 'the ledger spent exactly what was reported');
     assert.equal(balance.overageUsed, 0, 'no overage with the switch off');
+    assert.equal(balance.available, BUDGET - spentInLedger, 'the balance agrees');
     assert.equal(overspend, 0, 'never more than the allowance and the bonus');
     assert.ok(figures.duplicatesAnswered >= figures.batches / 2, 'the resent batches were answered as duplicates');
   });
