@@ -10,7 +10,19 @@ import {
   refusalFor,
   sizeLease,
 } from '../../../src/engine/lease';
-import { balanceAt, expireGrants, grant, overageHeadroom, release, revoke, spend, spendOutstanding, type LedgerEntry, type OveragePolicy } from '../../../src/engine/ledger';
+import {
+  balanceAt,
+  expireGrants,
+  grant,
+  notBeforeLatest,
+  overageHeadroom,
+  release,
+  revoke,
+  spend,
+  spendOutstanding,
+  type LedgerEntry,
+  type OveragePolicy,
+} from '../../../src/engine/ledger';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1); // 1 Nov 2026, the period start
@@ -158,6 +170,16 @@ describe('engine: credit leases', () => {
     const over = grantLease([...ledger, ...second.entries], { leaseId: 'e', requested: 40, at: day(1), overage: overage() }, newId);
     assert.ok(over.ok, 'overage granted');
     assert.deepEqual([over.granted, over.overage], [40, 40]);
+  });
+
+  it('dates a spend no earlier than the latest entry (a writer whose clock runs a little behind)', () => {
+    const newId = ids();
+    const ledger = spent(opening(), 'lease:a', 10, day(2), noOverage, newId);
+    assert.equal(notBeforeLatest(ledger, day(1)).getTime(), day(2).getTime());
+    assert.equal(notBeforeLatest(ledger, day(3)).getTime(), day(3).getTime());
+    assert.equal(notBeforeLatest(opening(), day(-1)).getTime(), day(-1).getTime(), 'grants do not count: a spend may precede a future grant');
+    assert.throws(() => grantLease(ledger, { leaseId: 'b', requested: 10, at: day(1), overage: noOverage }, newId), /earlier than ledger entry/);
+    assert.ok(grantLease(ledger, { leaseId: 'b', requested: 10, at: notBeforeLatest(ledger, day(1)), overage: noOverage }, newId).ok, 'dated at the latest entry');
   });
 
   it('expires after the TTL, never past the period (its last millisecond at most)', () => {
