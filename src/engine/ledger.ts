@@ -21,7 +21,15 @@ export type LedgerEntry =
    */
   | { kind: 'expiry'; id: string; at: Date; grantId: string; amount: number; reason: string }
   /** Unspent credit taken back before its expiry (an immediate downgrade lowers the allowance). */
-  | { kind: 'revocation'; id: string; at: Date; grantId: string; amount: number; reason: string };
+  | { kind: 'revocation'; id: string; at: Date; grantId: string; amount: number; reason: string }
+  /**
+   * Part of an earlier spend (`spendId`) given back to the grant it was drawn from: a credit lease
+   * returned or reclaimed with less used than granted. Written by `release`, never more than the
+   * spend drew from that grant.
+   */
+  | { kind: 'credit'; id: string; at: Date; grantId: string; amount: number; spendId: string; reason: string }
+  /** Part of an earlier spend's overage given back (at the spend's own price): it is not billed. */
+  | { kind: 'overage-credit'; id: string; at: Date; amount: number; spendId: string; centsPerCredit: number; reason: string };
 
 export type GrantEntry = Extract<LedgerEntry, { kind: 'grant' }>;
 
@@ -91,12 +99,17 @@ function replay(entries: readonly LedgerEntry[], at: Date, overageSince: Date): 
       case 'revocation':
         used.set(entry.grantId, (used.get(entry.grantId) ?? 0) + entry.amount);
         break;
+      case 'credit':
+        used.set(entry.grantId, (used.get(entry.grantId) ?? 0) - entry.amount);
+        break;
       case 'overage':
+      case 'overage-credit':
         if (entry.at.getTime() >= sinceMs) {
-          overageUsed += entry.amount;
+          const sign = entry.kind === 'overage' ? 1 : -1;
+          overageUsed += sign * entry.amount;
           // Accumulate unrounded so a stream of tiny requests still accrues (1 hundredth at 4¢ is
           // 0.04¢: rounding each would make it free).
-          overageCentsTimes100 += entry.amount * entry.centsPerCredit;
+          overageCentsTimes100 += sign * entry.amount * entry.centsPerCredit;
         }
         break;
     }
@@ -239,6 +252,7 @@ export function expireGrants(entries: readonly LedgerEntry[], at: Date, newId: (
   const alreadyExpired = new Set<string>();
   for (const e of entries) {
     if (e.kind === 'debit' || e.kind === 'revocation') used.set(e.grantId, (used.get(e.grantId) ?? 0) + e.amount);
+    if (e.kind === 'credit') used.set(e.grantId, (used.get(e.grantId) ?? 0) - e.amount);
     if (e.kind === 'expiry') alreadyExpired.add(e.grantId);
   }
   const written: LedgerEntry[] = [];
@@ -286,4 +300,115 @@ export function revoke(
     left -= amount;
   }
   return written;
+}
+
+/**
+ * Hundredths of overage that `policy` still permits at `at`: 0 when overage is not allowed,
+ * Infinity with no cap (or a zero price), else the most whose period cost, rounded once as the
+ * invoice rounds it, stays within the cap.
+ */
+export function overageHeadroom(entries: readonly LedgerEntry[], at: Date, policy: OveragePolicy): number {
+  if (!policy.allowed) return 0;
+  if (policy.capCents === null || policy.centsPerCredit === 0) return Infinity;
+  const spent = replay(entries, at, policy.periodStart).overageCentsTimes100;
+  const price = policy.centsPerCredit;
+  const costOf = (hundredths: number) => divideRounded(spent + hundredths * price, 100);
+  let headroom = Math.max(0, Math.floor((policy.capCents * 100 + 50 - spent) / price));
+  // The estimate can be one off either way at the rounding boundary: settle it exactly.
+  while (headroom > 0 && costOf(headroom) > policy.capCents) headroom--;
+  while (costOf(headroom + 1) <= policy.capCents) headroom++;
+  return headroom;
+}
+
+export interface ReleaseRequest {
+  /** The spend to give part of back (e.g. a credit lease's `lease:<id>`). */
+  spendId: string;
+  /** Hundredths to give back, a positive integer; more than the spend has left to give is capped. */
+  amount: number;
+  at: Date;
+  reason: string;
+}
+
+/**
+ * Gives back up to `request.amount` of an earlier spend: its overage first (the dearest credit is
+ * the first not to be billed), then its grants in the reverse of the order it drew from them.
+ * Never more than the spend took minus what earlier releases already gave back, per grant and in
+ * all. Credit owed to a grant that is no longer live at `request.at`, that already has its expiry
+ * written, or that was revoked after the spend drew from it (a plan change settled its balance),
+ * is not given back: credits do not roll over, so that part is simply forfeited
+ * (it still counts toward `amount`, and no later release can give it back either, because the
+ * grant stays expired). Returns the entries to append, possibly none; the total given back is the
+ * sum of their amounts.
+ */
+export function release(entries: readonly LedgerEntry[], request: ReleaseRequest, newId: () => string): LedgerEntry[] {
+  assertPositiveInteger(request.amount, 'release amount');
+  assertValidDate(request.at, 'release time');
+  const atMs = request.at.getTime();
+  const grants = new Map<string, GrantEntry>();
+  const expired = new Set<string>(); // expired, or revoked since the spend: no credit back
+  const drawn: { grantId: string; amount: number }[] = []; // the spend's debits, merged per grant, in spending order
+  let overageLeft = 0;
+  let overagePrice = 0;
+  const credited = new Map<string, number>();
+  for (const e of entries) {
+    if (e.kind === 'grant') grants.set(e.id, e);
+    if (e.kind === 'expiry') expired.add(e.grantId);
+    // A revocation after the spend settled that grant's balance without this spend's credit (a
+    // plan change reset or lowered the allowance): giving credit back to it would undo the revocation.
+    if (e.kind === 'revocation' && drawn.some((d) => d.grantId === e.grantId)) expired.add(e.grantId);
+    if (e.kind !== 'grant' && 'spendId' in e && e.spendId === request.spendId) {
+      if (e.kind === 'debit') {
+        const same = drawn.find((d) => d.grantId === e.grantId);
+        if (same) same.amount += e.amount;
+        else drawn.push({ grantId: e.grantId, amount: e.amount });
+      } else if (e.kind === 'credit') {
+        credited.set(e.grantId, (credited.get(e.grantId) ?? 0) + e.amount);
+      } else if (e.kind === 'overage') {
+        overageLeft += e.amount;
+        overagePrice = e.centsPerCredit;
+      } else if (e.kind === 'overage-credit') {
+        overageLeft -= e.amount;
+      }
+    }
+  }
+  const written: LedgerEntry[] = [];
+  let left = request.amount;
+  const fromOverage = Math.min(left, overageLeft);
+  if (fromOverage > 0) {
+    written.push({ kind: 'overage-credit', id: newId(), at: request.at, amount: fromOverage, spendId: request.spendId, centsPerCredit: overagePrice, reason: request.reason });
+    left -= fromOverage;
+  }
+  for (const d of [...drawn].reverse()) {
+    if (left === 0) break;
+    const givable = d.amount - (credited.get(d.grantId) ?? 0);
+    const amount = Math.min(left, givable);
+    if (amount <= 0) continue;
+    left -= amount;
+    const target = grants.get(d.grantId);
+    if (!target || !isLive(target, atMs) || expired.has(d.grantId)) continue; // forfeited: no roll-over
+    written.push({ kind: 'credit', id: newId(), at: request.at, grantId: d.grantId, amount, spendId: request.spendId, reason: request.reason });
+  }
+  return written;
+}
+
+/** What a spend has taken and not yet had back (hundredths): its debits and overage, less its credits. */
+export function spendOutstanding(entries: readonly LedgerEntry[], spendId: string): number {
+  let total = 0;
+  for (const e of entries) {
+    if (e.kind === 'grant' || !('spendId' in e) || e.spendId !== spendId) continue;
+    total += e.kind === 'debit' || e.kind === 'overage' ? e.amount : -e.amount;
+  }
+  return total;
+}
+
+/**
+ * The earliest time a new spend may be dated at `now`: `now`, or the latest non-grant entry's time
+ * when that is later. Two writers (server processes) read their clocks before they read the ledger,
+ * so the ledger may already hold an entry a few milliseconds "ahead" of a writer's clock; the
+ * writer then dates its spend at that entry's time, keeping the ledger in time order.
+ */
+export function notBeforeLatest(entries: readonly LedgerEntry[], now: Date): Date {
+  let latest = now.getTime();
+  for (const e of entries) if (e.kind !== 'grant' && e.at.getTime() > latest) latest = e.at.getTime();
+  return new Date(latest);
 }

@@ -4,11 +4,12 @@
 import { findPlan, type Catalog } from '../engine/catalog';
 import type { BillingState } from '../engine/billing-state';
 import type { BillingDetails } from '../engine/invoice';
+import { asIfReturned, leaseRest } from '../engine/lease';
 import { balanceAt, type LedgerEntry } from '../engine/ledger';
 import { nextRetryAt } from '../engine/dunning';
 import { closingUsage, renew } from '../engine/renewal';
 import type { AccountState } from '../protocol/api';
-import type { AccountRecord } from '../store/store';
+import type { AccountRecord, LeaseRecord, OverageSwitch } from '../store/store';
 
 export interface AccountStateInput {
   account: AccountRecord;
@@ -20,18 +21,27 @@ export interface AccountStateInput {
   outstandingCents: number;
   /** The period's calculated in-arrears charges, billed on the billing date with the renewal. */
   calculatedCents: number;
+  /** Leases editors hold now; without them, nothing is shown as leased. */
+  activeLeases?: readonly LeaseRecord[];
+  /** The account's overage switch; without it, the answer has no `overage`. */
+  overageSettings?: OverageSwitch;
 }
 
 export function toAccountState(catalog: Catalog, input: AccountStateInput): AccountState {
   const { account, state, now } = input;
-  const balance = balanceAt(input.ledger, now, state.period.start);
+  // Usage counts once it is reported: credit that editors' leases hold unreported still shows as
+  // remaining (bonus or allowance, where it came from) and its overage is not yet billed, exactly
+  // as if every lease were returned now. `leased` says how much of that the editors hold.
+  const leases = (input.activeLeases ?? []).map((l) => ({ id: l.id, granted: l.granted, reported: l.reported, expiresAt: new Date(l.expiresAt) }));
+  const ledger = asIfReturned(input.ledger, leases, now);
+  const balance = balanceAt(ledger, now, state.period.start);
   const allowanceLeft = balance.grants.filter((g) => g.source === 'allowance').reduce((sum, g) => sum + g.remaining, 0);
   const bonusGrants = balance.grants.filter((g) => g.source === 'welcome-bonus' || g.source === 'promotional');
   const bonusExpiries = bonusGrants.flatMap((g) => (g.expiresAt ? [g.expiresAt.getTime()] : []));
   // What the renewal at the period end would bill now: the plan in advance and the overage so far.
   // After an in-arrears calculation the renewal adds only the overage since then; the calculated
   // invoice is charged on the same date, so the next amount counts both.
-  const next = renew(catalog, state, closingUsage(input.ledger, state, now), input.billing).invoice;
+  const next = renew(catalog, state, closingUsage(ledger, state, now), input.billing).invoice;
   const nextAmount = next || input.calculatedCents > 0 ? (next?.totalCents ?? 0) + input.calculatedCents : null;
   const scheduled = state.scheduledChange;
   return {
@@ -62,8 +72,16 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
             },
       overageUsed: balance.overageUsed,
       overageCents: balance.overageCents,
+      leased: leases.reduce((sum, l) => sum + leaseRest(l), 0),
     },
+    ...(input.overageSettings ? { overage: overageOf(catalog, state, input.overageSettings) } : {}),
   };
+}
+
+/** The subscribed plan's overage offer and the account's switch (a past-due account keeps its switch, unused). */
+function overageOf(catalog: Catalog, state: BillingState, settings: OverageSwitch): NonNullable<AccountState['overage']> {
+  const price = findPlan(catalog, state.planId)?.overageCentsPerCredit ?? null;
+  return { available: price !== null, enabled: price !== null && settings.enabled, centsPerCredit: price, capCents: settings.capCents };
 }
 
 function planName(catalog: Catalog, planId: string): string {

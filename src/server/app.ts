@@ -33,6 +33,7 @@ import { testClockRoutes } from './routes/test-clock';
 import { tokenRoutes } from './routes/token';
 import { outboxRoutes } from './routes/outbox';
 import { outstandingPaymentRoutes } from './routes/outstanding-payment';
+import { leaseRoutes } from './routes/leases';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -135,6 +136,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     // Absent, not refused, when off: the API then has no such route (404).
     if (config.testClocks) testClockRoutes(signedIn, context);
     outstandingPaymentRoutes(signedIn, context);
+    // Credit leases and the overage switch (leases-server).
+    leaseRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,9 +1,10 @@
 // The server's entry point: `node out/server.js`. Reads the environment and the catalog, opens
-// the store, listens on 127.0.0.1, runs due renewals every minute, retries failed email deliveries,
-// and closes cleanly on Ctrl+C or SIGTERM.
+// the store, listens on 127.0.0.1, reclaims expired credit leases and runs due renewals every
+// minute, retries failed email deliveries, and closes cleanly on Ctrl+C or SIGTERM.
 import { CatalogError } from '../engine/catalog';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { buildServerWithContext } from './app';
+import { reclaimDueLeases } from './billing/leases';
 import { renewDueAccounts } from './billing/renewals';
 import { loadCatalogFile } from './catalog-file';
 import { ConfigError, loadConfig, originFor } from './config';
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
   const renewals = setInterval(() => {
     if (renewing) return;
     renewing = true;
-    renewDueAccounts(context)
+    // Expired leases first: their unused rest goes back inside its period, before a renewal bills it.
+    reclaimDueLeases(context)
+      .then(() => renewDueAccounts(context))
       .catch((error: unknown) => app.log.error({ err: { message: (error as Error).message } }, 'renewals failed'))
       .finally(() => (renewing = false));
   }, RENEWAL_INTERVAL_MS);

@@ -6,9 +6,10 @@ import type { LedgerEntry } from '../../engine/ledger';
 import type { ChangeContext } from '../../engine/plan-change';
 import { nextRetryAt } from '../../engine/dunning';
 import { pendingArrearsCalculation } from '../../engine/renewal';
-import type { AccountRecord, SubscriptionRecord } from '../../store/store';
+import type { AccountRecord, LeaseRecord, OverageSwitch, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
 import { calculatedInvoices, outstandingInvoices, sumOf } from './collect';
+import { reclaimExpiredLeases } from './leases';
 import { allowanceRemaining } from './ledger';
 import { advanceAccount } from './renewals';
 
@@ -23,6 +24,9 @@ export interface AccountBilling {
   outstandingCents: number;
   /** The current period's calculated in-arrears charges (cents), due on the billing date. */
   calculatedCents: number;
+  /** Credit leases held by editors now (expired ones were reclaimed first), and the overage switch. */
+  activeLeases: LeaseRecord[];
+  overageSettings: OverageSwitch;
 }
 
 /** The account's billing as of its clock, after running the renewals due by then; undefined without a subscription. */
@@ -30,6 +34,8 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   const now = clockFor(context, account);
   let subscription = await context.store.findSubscription(account.id);
   if (!subscription) return undefined;
+  // Leases first: what an expired lease did not use goes back inside its period, before a renewal bills it.
+  await reclaimExpiredLeases(context, account.id, now);
   const calculationAt = pendingArrearsCalculation(context.catalog, subscription.state);
   const retryAt = nextRetryAt(context.catalog, subscription.state);
   const due = (at: Date | null) => at !== null && at.getTime() <= now.getTime();
@@ -43,7 +49,8 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   const invoices = await context.store.listInvoices(account.id);
   const outstandingCents = state.status === 'past_due' ? sumOf(outstandingInvoices(state, invoices)) : 0;
   const calculatedCents = sumOf(calculatedInvoices(state, invoices));
-  return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents };
+  const [activeLeases, overageSettings] = await Promise.all([context.store.listActiveLeases(account.id), context.store.findOverageSettings(account.id)]);
+  return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents, activeLeases, overageSettings };
 }
 
 /** What the engine's previewChange needs besides the state. */

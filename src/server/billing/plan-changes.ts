@@ -118,6 +118,8 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
     // What the account owed before the change (plan changes are refused while past due, so 0).
     outstandingCents: billing.outstandingCents,
     calculatedCents: billing.calculatedCents,
+    activeLeases: billing.activeLeases,
+    overageSettings: billing.overageSettings,
   });
   const result: BillingChangeResult = await context.store.applyPlanChange({
     accountId: account.id,

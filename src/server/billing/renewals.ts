@@ -16,6 +16,7 @@ import type { BillingEvent } from './billing-events';
 import { announceBillingEvent, announceRenewalInvoice } from '../email/billing-notices';
 import { chargeDefaultCard } from './charges';
 import { NO_CARD_MESSAGE } from './collect';
+import { reclaimExpiredLeases } from './leases';
 import { allowanceGrant, newLedgerId } from './ledger';
 import { retryOnce } from './payment-retries';
 
@@ -33,6 +34,8 @@ export interface AdvanceOptions {
 
 /** Runs every renewal due by `to`; with a test clock, also sweeps expiries up to `to` and sets the clock there. */
 export async function advanceAccount(context: ServerContext, account: AccountRecord, to: Date, options: AdvanceOptions): Promise<InvoiceRecord[]> {
+  // Leases expired by `to` give their rest back first, inside their period, so no renewal bills unused overage.
+  await reclaimExpiredLeases(context, account.id, to);
   const invoices: InvoiceRecord[] = [];
   // Each event is told to the customer once it is recorded, and collected for the caller.
   const recorded = async (event: BillingEvent) => {

@@ -8,6 +8,7 @@ import { browserSessions } from './0005-browser-sessions';
 import { authenticationsAndSales } from './0006-authentications-and-sales';
 import { emails } from './0007-emails';
 import { dunning } from './0008-dunning';
+import { creditLeases } from './0009-credit-leases';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   authenticationsAndSales,
   emails,
   dunning,
+  creditLeases,
 ];

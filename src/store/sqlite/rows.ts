@@ -27,6 +27,9 @@ import type {
   SalesInquiryRecord,
   SandboxBehaviour,
   SubscriptionRecord,
+  LeaseRecord,
+  LeaseStatus,
+  LeaseUsageRecord,
 } from '../store';
 
 export interface AccountRow {
@@ -163,6 +166,10 @@ export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
       return { ...base, kind: 'expiry', grantId: need(row.grant_id, 'grant_id') };
     case 'revocation':
       return { ...base, kind: 'revocation', grantId: need(row.grant_id, 'grant_id') };
+    case 'credit':
+      return { ...base, kind: 'credit', grantId: need(row.grant_id, 'grant_id'), spendId: need(row.spend_id, 'spend_id') };
+    case 'overage-credit':
+      return { ...base, kind: 'overage-credit', spendId: need(row.spend_id, 'spend_id'), centsPerCredit: need(row.cents_per_credit, 'cents_per_credit') };
   }
 }
 
@@ -190,6 +197,10 @@ export function fromLedgerEntry(entry: LedgerEntry): Omit<LedgerEntryRow, 'accou
     case 'expiry':
     case 'revocation':
       return { ...row, grant_id: entry.grantId };
+    case 'credit':
+      return { ...row, grant_id: entry.grantId, spend_id: entry.spendId };
+    case 'overage-credit':
+      return { ...row, spend_id: entry.spendId, cents_per_credit: entry.centsPerCredit };
   }
 }
 
@@ -474,4 +485,59 @@ export const toEmail = (row: EmailRow): EmailRecord => ({
   attempts: row.attempts,
   lastError: row.last_error,
   nextAttemptAt: row.next_attempt_at,
+});
+
+// --- Credit leases (leases-server) ---
+
+export interface LeaseRow {
+  id: string;
+  account_id: string;
+  instance_id: string;
+  status: LeaseStatus;
+  granted: number;
+  reported: number;
+  overage: number;
+  returned: number;
+  granted_at: string;
+  expires_at: string;
+  closed_at: string | null;
+  request_key: string | null;
+}
+
+export const toLease = (row: LeaseRow): LeaseRecord => ({
+  id: row.id,
+  accountId: row.account_id,
+  instanceId: row.instance_id,
+  status: row.status,
+  granted: row.granted,
+  overage: row.overage,
+  reported: row.reported,
+  returned: row.returned,
+  grantedAt: row.granted_at,
+  expiresAt: row.expires_at,
+  closedAt: row.closed_at,
+  requestKey: row.request_key,
+});
+
+export interface LeaseUsageRow {
+  account_id: string;
+  report_id: string;
+  lease_id: string;
+  credits: number;
+  feature: string;
+  model: string | null;
+  committed_at: string;
+  recorded_at: string;
+  spend_id: string | null;
+}
+
+export const toLeaseUsage = (row: LeaseUsageRow): LeaseUsageRecord => ({
+  reportId: row.report_id,
+  leaseId: row.lease_id,
+  credits: row.credits,
+  feature: row.feature,
+  model: row.model,
+  committedAt: row.committed_at,
+  recordedAt: row.recorded_at,
+  spendId: row.spend_id,
 });

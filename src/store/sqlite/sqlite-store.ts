@@ -41,6 +41,10 @@ import type {
   Store,
   SubscriptionRecord,
   Timestamp,
+  LeaseChange,
+  LeaseRecord,
+  LeaseUsageRecord,
+  OverageSwitch,
 } from '../store';
 import { invoiceNumber } from '../store';
 import { migrate, type MigrationReport } from './migrate';
@@ -77,6 +81,10 @@ import {
   toSalesInquiry,
   type PaymentAuthenticationRow,
   type SalesInquiryRow,
+  toLease,
+  toLeaseUsage,
+  type LeaseRow,
+  type LeaseUsageRow,
 } from './rows';
 
 export interface SqliteStoreOptions {
@@ -807,10 +815,121 @@ export class SqliteStore implements Store {
   private clearDefault(accountId: string): void {
     this.db.prepare('UPDATE payment_methods SET is_default = 0 WHERE account_id = ? AND is_default = 1').run(accountId);
   }
+
+  // --- Credit leases (leases-server) ---
+
+  async findLease(accountId: string, id: string): Promise<LeaseRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM leases WHERE id = ? AND account_id = ?').get(id, accountId) as LeaseRow | undefined;
+    return row && toLease(row);
+  }
+
+  async findLeaseByRequestKey(accountId: string, key: string): Promise<LeaseRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM leases WHERE account_id = ? AND request_key = ?').get(accountId, key) as LeaseRow | undefined;
+    return row && toLease(row);
+  }
+
+  async listActiveLeases(accountId: string): Promise<LeaseRecord[]> {
+    const rows = this.db.prepare("SELECT * FROM leases WHERE account_id = ? AND status = 'active' ORDER BY granted_at, rowid").all(accountId) as LeaseRow[];
+    return rows.map(toLease);
+  }
+
+  async findRecordedReports(accountId: string, reportIds: string[]): Promise<Set<string>> {
+    const find = this.db.prepare('SELECT 1 FROM lease_usage WHERE account_id = ? AND report_id = ?');
+    return new Set(reportIds.filter((id) => find.get(accountId, id) !== undefined));
+  }
+
+  async listLeaseUsage(accountId: string, leaseId: string): Promise<LeaseUsageRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM lease_usage WHERE account_id = ? AND lease_id = ? ORDER BY rowid').all(accountId, leaseId) as LeaseUsageRow[];
+    return rows.map(toLeaseUsage);
+  }
+
+  async applyLeaseChange(change: LeaseChange): Promise<'applied' | 'conflict' | 'exceeds-grant'> {
+    if (change.ledger.length > 0 && change.expectedLedgerLength === undefined) {
+      throw new Error('applyLeaseChange: ledger entries need the ledger length they were computed from');
+    }
+    try {
+      return this.db
+        .transaction(() => {
+          if (change.expectedLedgerLength !== undefined && this.ledgerLength(change.accountId) !== change.expectedLedgerLength) throw new Conflict();
+          this.insertLedgerEntries(change.accountId, change.ledger, change.now);
+          if (change.usage) this.recordLeaseUsage(change.accountId, change.usage, change.now);
+          if (change.close) {
+            const closed = this.db
+              .prepare("UPDATE leases SET status = ?, returned = ?, closed_at = ? WHERE id = ? AND account_id = ? AND status = 'active' AND reported = ?")
+              .run(change.close.status, change.close.returned, change.now, change.close.leaseId, change.accountId, change.close.expectedReported);
+            if (closed.changes !== 1) throw new Conflict();
+          }
+          if (change.open) {
+            const lease = change.open;
+            this.db
+              .prepare(
+                `INSERT INTO leases (id, account_id, instance_id, status, granted, overage, granted_at, expires_at, request_key)
+                 VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
+              )
+              .run(lease.id, lease.accountId, lease.instanceId, lease.granted, lease.overage, lease.grantedAt, lease.expiresAt, lease.requestKey);
+          }
+          return 'applied' as const;
+        })
+        .immediate();
+    } catch (error) {
+      if (error instanceof Conflict) return 'conflict';
+      if (error instanceof ExceedsGrant) return 'exceeds-grant';
+      // A report id (or a grant's Idempotency-Key) recorded by a concurrent request: the caller
+      // reads again and sees a duplicate (or the lease granted).
+      if (isUniqueViolation(error, 'lease_usage.') || isUniqueViolation(error, 'leases.request_key')) return 'conflict';
+      throw error;
+    }
+  }
+
+  async listAccountsWithExpiredLeases(now: Timestamp): Promise<string[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT leases.account_id AS id FROM leases JOIN accounts ON accounts.id = leases.account_id
+          WHERE leases.status = 'active' AND leases.expires_at <= ? AND accounts.test_clock_at IS NULL`,
+      )
+      .all(now) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  async findOverageSettings(accountId: string): Promise<OverageSwitch> {
+    const row = this.db.prepare('SELECT enabled, cap_cents FROM overage_settings WHERE account_id = ?').get(accountId) as
+      | { enabled: 0 | 1; cap_cents: number | null }
+      | undefined;
+    return row ? { enabled: row.enabled === 1, capCents: row.cap_cents } : { enabled: false, capCents: null };
+  }
+
+  async saveOverageSettings(accountId: string, settings: OverageSwitch, now: Timestamp): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO overage_settings (account_id, enabled, cap_cents, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET enabled = excluded.enabled, cap_cents = excluded.cap_cents, updated_at = excluded.updated_at`,
+      )
+      .run(accountId, settings.enabled ? 1 : 0, settings.capCents, now);
+  }
+
+  /** Inside applyLeaseChange's transaction: the reports, once each, and the lease's new reported total. */
+  private recordLeaseUsage(accountId: string, usage: NonNullable<LeaseChange['usage']>, now: Timestamp): void {
+    const lease = this.db.prepare('SELECT granted, reported, status FROM leases WHERE id = ? AND account_id = ?').get(usage.leaseId, accountId) as
+      | { granted: number; reported: number; status: string }
+      | undefined;
+    // Closed meanwhile: its rest went back, so these reports now need a spend of their own.
+    if (!lease || lease.reported !== usage.expectedReported || (lease.status === 'active') !== usage.expectedActive) throw new Conflict();
+    const total = usage.reports.reduce((sum, report) => sum + report.credits, 0);
+    if (lease.reported + total > lease.granted) throw new ExceedsGrant();
+    const insert = this.db.prepare(
+      `INSERT INTO lease_usage (account_id, report_id, lease_id, credits, feature, model, committed_at, recorded_at, spend_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const r of usage.reports) insert.run(accountId, r.reportId, usage.leaseId, r.credits, r.feature, r.model, r.committedAt, now, r.spendId);
+    this.db.prepare('UPDATE leases SET reported = reported + ? WHERE id = ? AND account_id = ?').run(total, usage.leaseId, accountId);
+  }
 }
 
 /** Thrown inside a transaction to roll it back when a conditional write finds the data moved on. */
 class Conflict extends Error {}
+
+/** Thrown inside applyLeaseChange's transaction: the reports would take a lease past its grant. */
+class ExceedsGrant extends Error {}
 
 function isUniqueViolation(error: unknown, columnPrefix: string): boolean {
   const sqliteError = error as { code?: unknown; message?: unknown };

@@ -22,18 +22,29 @@ const catalogs: Record<string, Catalog> = {
 };
 const planIds = defaultCatalog.plans.map((plan) => plan.id);
 
+// The account's own steps weigh more than the lease steps, so that dunning and arrears still come up often.
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ op: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 24 * 40 }) }),
-  fc.record({ op: fc.constant('change' as const), planId: fc.constantFrom(...planIds) }),
-  fc.record({ op: fc.constant('usage' as const), amount: fc.integer({ min: 1, max: 300_000 }), overage: fc.boolean() }),
-  fc.record({ op: fc.constant('card' as const), declines: fc.boolean() }),
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 24 * 40 }) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('change' as const), planId: fc.constantFrom(...planIds) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('usage' as const), amount: fc.integer({ min: 1, max: 300_000 }), overage: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('card' as const), declines: fc.boolean() }) },
+  fc.record({
+    op: fc.constant('lease' as const),
+    amount: fc.integer({ min: 1, max: 300_000 }),
+    overage: fc.boolean(),
+    capCents: fc.option(fc.integer({ min: 0, max: 5_000 }), { nil: null }),
+  }),
+  fc.record({ op: fc.constant('report' as const), lease: fc.nat(10), amount: fc.integer({ min: 1, max: 300_000 }) }),
+  fc.record({ op: fc.constant('return' as const), lease: fc.nat(10) }),
+  // Short advances, so that leases are also reclaimed at their expiry (minutes, not days).
+  fc.record({ op: fc.constant('advance' as const), hours: fc.constant(1) }),
 );
 
 const scenario = fc.record({
   catalog: fc.constantFrom(...Object.keys(catalogs)),
   start: fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2029-12-31T00:00:00Z'), noInvalidDate: true }),
   timeZone: fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Pacific/Auckland'),
-  steps: fc.array(step, { minLength: 1, maxLength: 25 }),
+  steps: fc.array(step, { minLength: 1, maxLength: 30 }),
 });
 
 function maxOf(values: number[]): number {
@@ -59,6 +70,24 @@ function checkInvariants(account: SimulatedAccount): void {
     assert.ok(period.allowanceGranted <= highestAllowance, `period ${period.key}: ${period.allowanceGranted} allowance granted, limit ${highestAllowance}`);
   }
   checkDunning(account);
+  checkLeases(account);
+}
+
+/**
+ * Leases: never more granted than the balance plus the overage permitted (no overage with the
+ * switch off, none past the cap), and every reported credit counted once: an open lease holds its
+ * whole grant as spent; a closed one exactly what was reported (more only when a grant it drew
+ * from had expired by then: no roll-over), never less.
+ */
+function checkLeases(account: SimulatedAccount): void {
+  assert.equal(account.leaseOverageViolations, 0, 'a lease was granted overage past the switch or the cap');
+  for (const lease of account.leases) {
+    const spent = account.leaseSpent(lease);
+    assert.ok(lease.reported <= lease.granted, `lease ${lease.id} reported ${lease.reported} of ${lease.granted}`);
+    if (lease.open) assert.equal(spent, lease.granted, `open lease ${lease.id}: its whole grant is spent`);
+    else if (lease.forfeits) assert.ok(spent >= lease.reported && spent <= lease.granted, `closed lease ${lease.id}: ${spent} spent, ${lease.reported} reported`);
+    else assert.equal(spent, lease.reported, `closed lease ${lease.id}: exactly what was reported is spent`);
+  }
 }
 
 /** Past due only with a schedule whose next retry falls inside the period; otherwise no dunning state at all. */
@@ -81,7 +110,8 @@ function checkReplay(account: SimulatedAccount, before: number, firstNewEntry: n
   let delta = 0;
   for (const entry of account.entries.slice(firstNewEntry)) {
     if (entry.kind === 'grant') delta += entry.amount;
-    else if (entry.kind !== 'overage') delta -= entry.amount;
+    else if (entry.kind === 'credit') delta += entry.amount;
+    else if (entry.kind !== 'overage' && entry.kind !== 'overage-credit') delta -= entry.amount;
   }
   assert.equal(account.balance().available, before + delta, 'the ledger replays to the running balance');
 }
@@ -91,6 +121,7 @@ describe('engine: billing invariants over random sequences', function () {
 
   it(`hold for ${RUNS} generated sequences`, () => {
     let arrearsCalculations = 0;
+    const leases = { granted: 0, reported: 0, reclaimed: 0 };
     const dunning = { failures: 0, retriesFailed: 0, recoveries: 0, cancellations: 0 };
     fc.assert(
       fc.property(scenario, ({ catalog, start, timeZone, steps }) => {
@@ -104,11 +135,17 @@ describe('engine: billing invariants over random sequences', function () {
           checkInvariants(account);
         }
         arrearsCalculations += account.arrearsCalculations;
+        leases.granted += account.leases.length;
+        leases.reported += account.leases.filter((l) => l.reported > 0).length;
+        leases.reclaimed += account.leasesReclaimed;
         for (const key of Object.keys(dunning) as (keyof typeof dunning)[]) dunning[key] += account.dunning[key];
       }),
       { numRuns: RUNS },
     );
     if (RUNS >= 1000) assert.ok(arrearsCalculations > 0, 'the usage-based catalog calculated some arrears');
+    if (RUNS >= 1000) {
+      for (const [what, count] of Object.entries(leases)) assert.ok(count > 0, `some sequences exercised leases: ${what} (${count})`);
+    }
     if (RUNS >= 1000) {
       for (const [outcome, count] of Object.entries(dunning)) assert.ok(count > 0, `some sequences exercised dunning: ${outcome} (${count})`);
     }

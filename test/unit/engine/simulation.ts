@@ -6,7 +6,8 @@ import { markArrearsCalculated, openAccount } from '../../../src/engine/billing-
 import { planById, type Catalog } from '../../../src/engine/catalog';
 import { NO_BILLING_DETAILS, type InvoiceDraft } from '../../../src/engine/invoice';
 import { allowanceEntries } from '../../../src/engine/allowance';
-import { balanceAt, expireGrants, grant, spend, type LedgerEntry } from '../../../src/engine/ledger';
+import { balanceAt, expireGrants, grant, spend, spendOutstanding, type LedgerEntry } from '../../../src/engine/ledger';
+import { closeLease, grantLease, leaseExpiry, leaseSpendId, overagePolicyFor } from '../../../src/engine/lease';
 import { applyChange, PlanChangeError, previewChange } from '../../../src/engine/plan-change';
 import { calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../../src/engine/renewal';
 import { nextRetryAt, paymentFailed, paymentRecovered, retryFailed } from '../../../src/engine/dunning';
@@ -16,7 +17,24 @@ export type Step =
   | { op: 'change'; planId: string }
   | { op: 'usage'; amount: number; overage: boolean }
   /** From now on the saved card is declined (or accepted again): renewals fail, retries fail or recover. */
-  | { op: 'card'; declines: boolean };
+  | { op: 'card'; declines: boolean }
+  /** An editor asks for a credit lease, with the overage switch on or off and an optional cap (cents). */
+  | { op: 'lease'; amount: number; overage: boolean; capCents: number | null }
+  /** The editor holding lease `lease` (an index, modulo the open ones) reports usage: `amount`, capped by what it has left. */
+  | { op: 'report'; lease: number; amount: number }
+  /** It returns the lease (its unreported rest goes back). Leases not returned are reclaimed when they expire. */
+  | { op: 'return'; lease: number };
+
+/** A lease as the simulated server knows it. */
+export interface SimulatedLease {
+  id: string;
+  granted: number;
+  reported: number;
+  expiresAt: Date;
+  open: boolean;
+  /** Closed with part of its rest forfeited: a grant it drew from had expired by then. */
+  forfeits: boolean;
+}
 
 export interface BilledInvoice {
   at: Date;
@@ -45,6 +63,10 @@ export class SimulatedAccount {
   arrearsCalculations = 0;
   /** Dunning outcomes seen (the property test checks that each happened). */
   dunning = { failures: 0, retriesFailed: 0, recoveries: 0, cancellations: 0 };
+  /** Every lease granted, and the overage written past a cap or with the switch off (must stay 0). */
+  leases: SimulatedLease[] = [];
+  leaseOverageViolations = 0;
+  leasesReclaimed = 0;
   private cardDeclines = false;
   /** Invoices whose charge was declined and not recovered yet: a cancellation writes them off. */
   private unpaid: BilledInvoice[] = [];
@@ -70,6 +92,9 @@ export class SimulatedAccount {
     if (step.op === 'advance') this.advance(new Date(this.now.getTime() + step.hours * 3_600_000));
     else if (step.op === 'change') this.change(step.planId);
     else if (step.op === 'card') this.cardDeclines = step.declines;
+    else if (step.op === 'lease') this.lease(step.amount, step.overage, step.capCents);
+    else if (step.op === 'report') this.report(step.lease, step.amount);
+    else if (step.op === 'return') this.returnLease(step.lease);
     else this.use(step.amount, step.overage);
   }
 
@@ -78,6 +103,12 @@ export class SimulatedAccount {
   }
 
   private advance(to: Date): void {
+    // As the server does: leases expired by `to` give their rest back first, inside their period.
+    for (const lease of this.leases) {
+      if (!lease.open || lease.expiresAt.getTime() > to.getTime()) continue;
+      this.close(lease, to);
+      this.leasesReclaimed++;
+    }
     for (;;) {
       // A payment retry due before the period end runs first, as the server runs it.
       const retryAt = nextRetryAt(this.catalog, this.state);
@@ -191,6 +222,48 @@ export class SimulatedAccount {
     );
     if (result.ok) this.entries.push(...result.entries);
     if (!overageAllowed && result.ok && result.entries.some((e) => e.kind === 'overage')) this.refusedOverageSpends++;
+  }
+
+  private lease(amount: number, overageOn: boolean, capCents: number | null): void {
+    const plan = planById(this.catalog, this.state.status === 'active' ? this.state.planId : this.catalog.freePlanId);
+    const policy = overagePolicyFor(plan, this.state.status, { enabled: overageOn, capCents }, this.state.period.start);
+    const id = `lease${this.leases.length + 1}`;
+    const result = grantLease(this.entries, { leaseId: id, requested: amount, at: this.now, overage: policy }, () => this.newId());
+    if (!result.ok) return;
+    this.entries.push(...result.entries);
+    const overageCents = this.balance().overageCents;
+    if (result.overage > 0 && (!policy.allowed || (policy.capCents !== null && overageCents > policy.capCents))) this.leaseOverageViolations++;
+    this.leases.push({ id, granted: result.granted, reported: 0, expiresAt: leaseExpiry(this.now, this.state.period.end), open: true, forfeits: false });
+  }
+
+  openLeases(): SimulatedLease[] {
+    return this.leases.filter((l) => l.open && l.expiresAt.getTime() > this.now.getTime());
+  }
+
+  private report(index: number, amount: number): void {
+    const open = this.openLeases();
+    const lease = open[index % Math.max(1, open.length)];
+    if (!lease) return;
+    // Reports move no credit: the lease's grant was debited already.
+    lease.reported += Math.min(amount, lease.granted - lease.reported);
+  }
+
+  private returnLease(index: number): void {
+    const open = this.openLeases();
+    const lease = open[index % Math.max(1, open.length)];
+    if (lease) this.close(lease, this.now);
+  }
+
+  private close(lease: SimulatedLease, now: Date): void {
+    const written = closeLease(this.entries, lease, now, 'returned', () => this.newId());
+    this.entries.push(...written);
+    lease.open = false;
+    lease.forfeits = written.reduce((sum, e) => sum + e.amount, 0) < lease.granted - lease.reported;
+  }
+
+  /** What the ledger holds as spent for a lease (its spend less what went back). */
+  leaseSpent(lease: SimulatedLease): number {
+    return spendOutstanding(this.entries, leaseSpendId(lease.id));
   }
 
   private bill(draft: InvoiceDraft): void {

@@ -37,7 +37,9 @@ describe('server: catalog and account state', () => {
         nextPaymentRetryAt: null,
       },
       // 500 welcome credits, 30 days from sign-up (Feb 10, 15:00 → Mar 12, 15:00).
-      credits: { limit: 5000, used: 0, remaining: 5000, bonus: { remaining: 50000, expiresAt: '2026-03-12T15:00:00.000Z' }, overageUsed: 0, overageCents: 0 },
+      credits: { limit: 5000, used: 0, remaining: 5000, bonus: { remaining: 50000, expiresAt: '2026-03-12T15:00:00.000Z' }, overageUsed: 0, overageCents: 0, leased: 0 },
+      // Free has no overage price: the switch is off and cannot be turned on.
+      overage: { available: false, enabled: false, centsPerCredit: null, capCents: null },
     });
   });
 

@@ -67,6 +67,7 @@ describe('server: paying at checkout', () => {
       bonus: { remaining: 50000, expiresAt: '2026-12-12T10:00:00.000Z' },
       overageUsed: 0,
       overageCents: 0,
+      leased: 0,
     });
     assert.equal(state.subscription.nextBillingDate, '2026-12-01T00:00:00.000Z');
     assert.equal(state.subscription.nextAmountCents, 2000);
@@ -128,10 +129,10 @@ describe('server: paying at checkout', () => {
   it('keeps the credits already used when the allowance grows', async () => {
     // The welcome bonus is spent first: 500 credits of it, then 42 of Free's 50.
     await spendCredits(server, accountId, { credits: 50000 + 4200, at: new Date(NOW) });
-    assert.deepEqual((await accountState()).credits, { limit: 5000, used: 4200, remaining: 800, bonus: null, overageUsed: 0, overageCents: 0 });
+    assert.deepEqual((await accountState()).credits, { limit: 5000, used: 4200, remaining: 800, bonus: null, overageUsed: 0, overageCents: 0, leased: 0 });
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
     await payCheckout(session.url);
-    assert.deepEqual((await accountState()).credits, { limit: 100000, used: 4200, remaining: 95800, bonus: null, overageUsed: 0, overageCents: 0 });
+    assert.deepEqual((await accountState()).credits, { limit: 100000, used: 4200, remaining: 95800, bonus: null, overageUsed: 0, overageCents: 0, leased: 0 });
   });
 
   it('declines the decline card with 402, leaving the plan on Free and issuing no invoice', async () => {

@@ -41,7 +41,7 @@ describe('server: test clocks and renewals', () => {
     await spendCredits(server, accountId, { credits: 50000 + 100000 + 2500, at: new Date('2026-11-20T12:00:00Z'), overage: true });
     time.set('2026-11-20T12:00:00Z');
     const spent = await accountState(token.accessToken);
-    assert.deepEqual(spent.credits, { limit: 100000, used: 100000, remaining: 0, bonus: null, overageUsed: 2500, overageCents: 100 });
+    assert.deepEqual(spent.credits, { limit: 100000, used: 100000, remaining: 0, bonus: null, overageUsed: 2500, overageCents: 100, leased: 0 });
     assert.equal(spent.subscription.nextAmountCents, 2100, 'the next renewal as things stand: Pro and the overage so far');
 
     const december = await advanced(token.accessToken, { months: 1 });
@@ -53,7 +53,7 @@ describe('server: test clocks and renewals', () => {
       { kind: 'subscription', description: 'Pro plan, 2026-12-01 to 2027-01-01', amountCents: 2000 },
     ]);
     assert.deepEqual([renewal?.periodStart, renewal?.periodEnd, renewal?.issuedAt], ['2026-12-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
-    assert.deepEqual(december.account.credits, { limit: 100000, used: 0, remaining: 100000, bonus: null, overageUsed: 0, overageCents: 0 });
+    assert.deepEqual(december.account.credits, { limit: 100000, used: 0, remaining: 100000, bonus: null, overageUsed: 0, overageCents: 0, leased: 0 });
     assert.equal(december.account.subscription.currentPeriodStart, '2026-12-01T00:00:00.000Z');
 
     await spendCredits(server, accountId, { credits: 30000, at: new Date(december.now) });
