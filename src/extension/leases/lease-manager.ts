@@ -222,29 +222,36 @@ export class LeaseManager {
       for (const entry of this.outbox.pending()) {
         if (entry.accountId !== accountId) continue;
         const list = byLease.get(entry.leaseId) ?? [];
-        if (list.length < MAX_REPORTS) list.push(entry);
+        list.push(entry);
         byLease.set(entry.leaseId, list);
       }
-      for (const [leaseId, entries] of byLease) {
+      for (const [leaseId, all] of byLease) {
         const current = this.ledger.current?.id === leaseId;
-        const request = { reports: entries.map(toReport) };
-        try {
-          const answer = current ? await this.server.reportUsage(leaseId, request) : await this.server.returnLease(leaseId, request);
-          this.offline = false;
-          this.outbox.confirm(entries.map((entry) => entry.id));
-          this.accepted(answer.account);
-        } catch (error) {
-          const status = (error as ServerError).status;
-          if (status === undefined) {
-            this.offline = true;
-            return;
+        // In batches the server takes; an older lease (a dead window's, or one replaced) is returned with the last.
+        for (let start = 0; start < all.length; start += MAX_REPORTS) {
+          const entries = all.slice(start, start + MAX_REPORTS);
+          const last = start + MAX_REPORTS >= all.length;
+          const request = { reports: entries.map(toReport) };
+          try {
+            const answer = current || !last ? await this.server.reportUsage(leaseId, request) : await this.server.returnLease(leaseId, request);
+            this.offline = false;
+            this.outbox.confirm(entries.map((entry) => entry.id));
+            this.accepted(answer.account);
+          } catch (error) {
+            const status = (error as ServerError).status;
+            if (status === undefined) {
+              this.offline = true;
+              return;
+            }
+            if (status < 400 || status >= 500 || status === 401 || status === 429) return;
+            // The server no longer takes reports on that lease (returned, reclaimed or unknown): they
+            // go with the current lease next time, their ids keeping them exactly once.
+            if (current) this.ledger.drop();
+            const target = this.ledger.current?.id;
+            const rest = all.slice(start).map((entry) => entry.id);
+            if (target !== undefined && target !== leaseId) this.outbox.moveToLease(rest, target);
+            break;
           }
-          if (status < 400 || status >= 500 || status === 401 || status === 429) return;
-          // The server no longer takes reports on that lease (returned, reclaimed or unknown): they
-          // go with the current lease next time, their ids keeping them exactly once.
-          if (current) this.ledger.drop();
-          const target = this.ledger.current?.id;
-          if (target !== undefined && target !== leaseId) this.outbox.moveToLease(entries.map((entry) => entry.id), target);
         }
       }
       this.changed();

@@ -46,12 +46,15 @@ describe('extension: the outbox survives a crash', function () {
   it('sends every durable commit of a killed process exactly once after a restart', async () => {
     const url = await double.start();
     const durable = new Map<string, number>();
-    const lines = await run([dir, url, 'crashed-window-1'], (seen) => seen.filter((line) => line.startsWith('durable ')).length >= 3000);
+    const lines = await run([dir, url, 'crashed-window-1'], (seen) =>
+      // Killed mid-way: after it reported some usage, while it keeps committing more.
+      double.recorded.size > 0 && seen.filter((line) => line.startsWith('durable ')).length >= double.recorded.size + 500,
+    );
     for (const line of lines) {
       const [kind, id, credits] = line.split(' ');
       if (kind === 'durable' && id) durable.set(id, Number(credits));
     }
-    assert.ok(durable.size >= 3000, `the child committed before it was killed (${durable.size})`);
+    assert.ok(durable.size >= 500, `the child committed before it was killed (${durable.size})`);
     const unsent = [...durable.keys()].filter((id) => !double.recorded.has(id));
     assert.ok(unsent.length > 0, 'the kill left committed usage unreported (else this test proves nothing)');
     assert.ok(double.recorded.size > 0, 'the child had reported some usage before it died');
@@ -64,7 +67,7 @@ describe('extension: the outbox survives a crash', function () {
     const sentIds = double.received.map((report) => report.id);
     assert.equal(new Set(sentIds).size, double.recorded.size, 'each id recorded once, however often it was sent');
     // What was recorded but never printed as durable was sent from memory just before the kill: still once.
-    assert.ok(double.recorded.size - durable.size <= 1000, 'nothing else was recorded');
+    assert.ok(double.recorded.size <= durable.size + 1000, 'nothing else was recorded');
     assert.deepEqual(readdirSync(dir), [], 'the adopted outbox is emptied and removed, with its lock');
   });
 });
