@@ -1,6 +1,7 @@
 // The local accounting of one window's credit lease: what the server granted, what is reserved and
 // what is committed. Pure and synchronous (no I/O, the clock is a parameter): this is the hot path
-// of every metered request, so it only compares and adds integers.
+// of every metered request, so it compares and adds integers and, for the common case (the API
+// object, no key of the caller's), touches no map at all: the reservation object carries its state.
 import type { CommitResult, Reservation } from '../public-api';
 
 export interface HeldLease {
@@ -13,6 +14,8 @@ export interface HeldLease {
 /** A commit the ledger accepted, for the outbox. */
 export interface Committed {
   id: string;
+  /** The account the credits were spent on: only that account's session sends them. */
+  accountId: string;
   credits: number;
   feature: string;
   model: string | undefined;
@@ -20,7 +23,26 @@ export interface Committed {
   leaseId: string;
 }
 
-/** How many committed keys are remembered to answer a retried commit (older ones are rechecked by the server). */
+const OPEN = -1;
+const RELEASED = -2;
+
+/** A reservation as the ledger made it: its state travels with it. */
+class LedgerReservation implements Reservation {
+  /** OPEN, RELEASED, or the committed credits (≥ 0). */
+  state = OPEN;
+  constructor(
+    readonly id: string,
+    readonly estimate: number,
+    readonly feature: string,
+    readonly model: string | undefined,
+    /** Findable by id (a caller's key, or the command form): kept in the ledger's maps. */
+    readonly tracked: boolean,
+    /** The ledger's generation when it was made: a sign-out voids every older reservation. */
+    readonly generation: number,
+  ) {}
+}
+
+/** How many committed keys are remembered to answer a retried commit by id (older ones are rechecked by the server). */
 const REMEMBERED_COMMITS = 10_000;
 
 export class LeaseLedger {
@@ -29,8 +51,17 @@ export class LeaseLedger {
   private spent = 0;
   /** Reserved and not yet committed or released (hundredths). */
   private held = 0;
-  private readonly open = new Map<string, Reservation>();
-  private readonly done = new Map<string, CommitResult & { ok: true }>();
+  private generation = 0;
+  /** Open reservations findable by id. */
+  private readonly open = new Map<string, LedgerReservation>();
+  /** Committed id → its credits, for reservations findable by id. */
+  private readonly done = new Map<string, number>();
+  /** The remembered ids in commit order, as a ring: evicting through Map iteration would walk V8's deleted slots (slow). */
+  private readonly ring: (string | undefined)[] = new Array<string | undefined>(REMEMBERED_COMMITS);
+  private ringAt = 0;
+
+  /** `committed` receives every accepted commit with a cost (the outbox), synchronously. */
+  constructor(private readonly committed: (entry: Committed) => void = () => undefined) {}
 
   get current(): HeldLease | undefined {
     return this.lease;
@@ -45,12 +76,7 @@ export class LeaseLedger {
     return this.lease ? this.lease.granted - this.spent - this.held : 0;
   }
 
-  /** True when the lease exists and has not expired at `nowMs`. */
-  usable(nowMs: number): boolean {
-    return this.lease !== undefined && nowMs < this.lease.expiresAtMs;
-  }
-
-  /** A reservation with this key that is still open or already committed. */
+  /** An open reservation with this id (a caller's key or the command form's). */
   existing(id: string): Reservation | undefined {
     return this.open.get(id);
   }
@@ -60,50 +86,49 @@ export class LeaseLedger {
   }
 
   /** Reserves `estimate` when the unexpired lease covers it; undefined otherwise. */
-  tryReserve(reservation: Reservation, nowMs: number): boolean {
+  tryReserve(id: string, estimate: number, feature: string, model: string | undefined, tracked: boolean, nowMs: number): Reservation | undefined {
     const lease = this.lease;
-    if (lease === undefined || nowMs >= lease.expiresAtMs) return false;
-    if (lease.granted - this.spent - this.held < reservation.estimate) return false;
-    this.held += reservation.estimate;
-    this.open.set(reservation.id, reservation);
-    return true;
+    if (lease === undefined || nowMs >= lease.expiresAtMs) return undefined;
+    if (lease.granted - this.spent - this.held < estimate) return undefined;
+    this.held += estimate;
+    const reservation = new LedgerReservation(id, estimate, feature, model, tracked, this.generation);
+    if (tracked) this.open.set(id, reservation);
+    return reservation;
   }
 
   /**
    * Commits the actual cost. Less than the estimate frees the rest; more needs the lease to cover
    * the difference, else the reservation stays open and the caller commits less or releases it.
    */
-  commit(reservation: Reservation, actual: number, nowMs: number): { result: CommitResult; committed: Committed | undefined } {
-    const previous = this.done.get(reservation.id);
-    if (previous) return { result: previous, committed: undefined };
-    const open = this.open.get(reservation.id);
-    if (open === undefined || this.lease === undefined) {
-      return { result: { ok: false, reason: 'unknown_reservation', message: `Tally has no open reservation "${reservation.id}" in this window.` }, committed: undefined };
+  commit(reservation: Reservation, actual: number, nowMs: number, accountId: string): CommitResult {
+    const found = this.find(reservation);
+    if (found === undefined) {
+      const previous = this.done.get(reservation.id);
+      if (previous !== undefined) return { ok: true, credits: previous, reportId: reservation.id };
+      return { ok: false, reason: 'unknown_reservation', message: `Tally has no open reservation "${reservation.id}" in this window.` };
     }
-    const extra = actual - open.estimate;
-    if (extra > 0 && extra > this.available()) {
-      return {
-        result: { ok: false, reason: 'exceeds_lease', message: `The actual cost is ${extra} hundredths above the estimate, more than the lease in hand covers.` },
-        committed: undefined,
-      };
+    if (found.state >= 0) return { ok: true, credits: found.state, reportId: found.id };
+    if (found.state === RELEASED || this.lease === undefined) {
+      return { ok: false, reason: 'unknown_reservation', message: `Tally has no open reservation "${found.id}" in this window.` };
     }
-    this.open.delete(reservation.id);
-    this.held -= open.estimate;
+    const extra = actual - found.estimate;
+    if (extra > 0 && extra > this.lease.granted - this.spent - this.held) {
+      return { ok: false, reason: 'exceeds_lease', message: `The actual cost is ${extra} hundredths above the estimate, more than the lease in hand covers.` };
+    }
+    found.state = actual;
+    this.held -= found.estimate;
     this.spent += actual;
-    const result = { ok: true as const, credits: actual, reportId: open.id };
-    this.remember(open.id, result);
-    if (actual === 0) return { result, committed: undefined };
-    return {
-      result,
-      committed: { id: open.id, credits: actual, feature: open.feature, model: open.model, committedAtMs: nowMs, leaseId: this.lease.id },
-    };
+    if (found.tracked) this.remember(found.id, actual);
+    if (actual > 0) this.committed({ id: found.id, accountId, credits: actual, feature: found.feature, model: found.model, committedAtMs: nowMs, leaseId: this.lease.id });
+    return { ok: true, credits: actual, reportId: found.id };
   }
 
-  release(id: string): boolean {
-    const open = this.open.get(id);
-    if (!open) return false;
-    this.open.delete(id);
-    this.held -= open.estimate;
+  release(reservation: Reservation): boolean {
+    const found = this.find(reservation);
+    if (found === undefined || found.state !== OPEN) return false;
+    found.state = RELEASED;
+    this.held -= found.estimate;
+    if (found.tracked) this.open.delete(found.id);
     return true;
   }
 
@@ -126,14 +151,22 @@ export class LeaseLedger {
   clear(): void {
     this.drop();
     this.held = 0;
+    this.generation++;
     this.open.clear();
   }
 
-  private remember(id: string, result: CommitResult & { ok: true }): void {
-    this.done.set(id, result);
-    if (this.done.size > REMEMBERED_COMMITS) {
-      const oldest = this.done.keys().next().value;
-      if (oldest !== undefined) this.done.delete(oldest);
-    }
+  /** The ledger's own object (fast path), or the open reservation with that id; undefined when void. */
+  private find(reservation: Reservation): LedgerReservation | undefined {
+    const found = reservation instanceof LedgerReservation ? reservation : this.open.get(reservation.id);
+    return found !== undefined && found.generation === this.generation ? found : undefined;
+  }
+
+  private remember(id: string, credits: number): void {
+    this.open.delete(id);
+    const oldest = this.ring[this.ringAt];
+    if (oldest !== undefined) this.done.delete(oldest);
+    this.ring[this.ringAt] = id;
+    this.ringAt = (this.ringAt + 1) % REMEMBERED_COMMITS;
+    this.done.set(id, credits);
   }
 }

@@ -45,7 +45,7 @@ const MAX_REPORTS = 1000;
 type ServerError = Error & { status?: number; refusal?: LeaseRefusal };
 
 export class LeaseManager {
-  private readonly ledger = new LeaseLedger();
+  private readonly ledger: LeaseLedger;
   private readonly server: LeaseServer;
   private readonly outbox: Outbox;
   private readonly now: () => number;
@@ -75,6 +75,10 @@ export class LeaseManager {
   constructor(private readonly options: LeaseManagerOptions) {
     this.server = options.server;
     this.outbox = options.outbox;
+    this.ledger = new LeaseLedger((entry) => {
+      this.outbox.add(entry);
+      this.changed();
+    });
     this.now = options.now ?? Date.now;
     this.leaseCredits = options.leaseCredits ?? 25_00;
     this.renewShare = options.renewShare ?? 0.25;
@@ -83,23 +87,24 @@ export class LeaseManager {
 
   // ---- the hot path ------------------------------------------------------------------------
 
-  reserve(estimate: number, options: ReserveOptions): ReserveResult {
+  /** `tracked`: findable by id later (the command form); a caller's key always is. */
+  reserve(estimate: number, options: ReserveOptions, tracked = false): ReserveResult {
     if (!Number.isInteger(estimate) || estimate <= 0) throw new TypeError('estimate must be a positive integer (hundredths of a credit)');
-    if (typeof options?.feature !== 'string' || options.feature.length < 1 || options.feature.length > 64) {
-      throw new TypeError('feature must be 1 to 64 characters');
-    }
+    const feature = options?.feature;
+    if (typeof feature !== 'string' || feature.length < 1 || feature.length > 64) throw new TypeError('feature must be 1 to 64 characters');
     let id = options.idempotencyKey;
     if (id !== undefined) {
       const existing = this.ledger.existing(id);
       if (existing) return { ok: true, reservation: existing };
-      if (!KEY.test(id)) throw new TypeError('idempotencyKey must be 8 to 128 letters, digits or . _ : -');
-      if (this.ledger.wasCommitted(id)) return { ok: true, reservation: { id, estimate, feature: options.feature, model: options.model } };
+      if (typeof id !== 'string' || !KEY.test(id)) throw new TypeError('idempotencyKey must be 8 to 128 letters, digits or . _ : -');
+      if (this.ledger.wasCommitted(id)) return { ok: true, reservation: { id, estimate, feature, model: options.model } };
+      tracked = true;
     } else {
       id = this.idPrefix + ++this.counter;
     }
-    const reservation: Reservation = { id, estimate, feature: options.feature, model: options.model };
     const now = this.now();
-    if (this.accountId !== undefined && !this.frozen && this.ledger.tryReserve(reservation, now)) {
+    const reservation = this.accountId !== undefined && !this.frozen ? this.ledger.tryReserve(id, estimate, feature, options.model, tracked, now) : undefined;
+    if (reservation !== undefined) {
       this.demand = true;
       if ((this.ledger.available() < this.renewBelow || now >= this.renewAtMs) && this.renewing === undefined) this.startRenewal(now);
       return { ok: true, reservation };
@@ -111,25 +116,19 @@ export class LeaseManager {
 
   commit(reservation: Reservation, actualCost: number): CommitResult {
     if (!Number.isInteger(actualCost) || actualCost < 0) throw new TypeError('actualCost must be an integer ≥ 0 (hundredths of a credit)');
-    const now = this.now();
-    const { result, committed } = this.ledger.commit(reservation, actualCost, now);
-    if (committed !== undefined) {
-      this.outbox.add({ ...committed, accountId: this.accountId as string });
-      this.changed();
-    }
-    return result;
+    return this.ledger.commit(reservation, actualCost, this.now(), this.accountId as string);
   }
 
   release(reservation: Reservation): void {
-    if (this.ledger.release(reservation.id)) this.changed();
+    if (this.ledger.release(reservation)) this.changed();
   }
 
   /** As reserve, waiting (at most a few round trips) for a lease when one is being fetched. */
-  async reserveWhenReady(estimate: number, options: ReserveOptions): Promise<ReserveResult> {
-    let result = this.reserve(estimate, options);
+  async reserveWhenReady(estimate: number, options: ReserveOptions, tracked = false): Promise<ReserveResult> {
+    let result = this.reserve(estimate, options, tracked);
     for (let attempt = 0; attempt < 3 && !result.ok && result.remedy === 'retry'; attempt++) {
       await (this.renewing ?? new Promise((resolve) => setTimeout(resolve, 50)));
-      result = this.reserve(estimate, options);
+      result = this.reserve(estimate, options, tracked);
     }
     return result;
   }

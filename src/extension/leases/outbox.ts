@@ -19,10 +19,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renam
 import path from 'node:path';
 import type { Committed } from './lease-ledger';
 
-export interface OutboxEntry extends Committed {
-  /** The account the credits were spent on: only that account's session sends them. */
-  accountId: string;
-}
+export type OutboxEntry = Committed;
 
 export interface OutboxOptions {
   /** How often the lock is refreshed (ms). */
@@ -36,8 +33,10 @@ export interface OutboxOptions {
 const FILE = /^outbox-([A-Za-z0-9_-]+)\.(?:adopted-[A-Za-z0-9_-]+\.)?jsonl$/;
 
 export class Outbox {
-  private readonly entries = new Map<string, OutboxEntry>();
-  private queued: OutboxEntry[] = [];
+  /** Pending entries, oldest first (an array: a push is the cheapest thing the hot path can do). */
+  private entries: OutboxEntry[] = [];
+  /** How many of `entries`, from the end, have not reached the file yet. */
+  private unwritten = 0;
   private flushScheduled = false;
   private readonly file: string;
   private readonly lockFile: string;
@@ -65,18 +64,18 @@ export class Outbox {
   }
 
   /** Every report not yet confirmed, oldest first. */
-  pending(): OutboxEntry[] {
-    return [...this.entries.values()];
+  pending(): readonly OutboxEntry[] {
+    return this.entries;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries.length;
   }
 
   /** Hot path: queues the entry; it reaches the file at the end of this turn of the event loop. */
   add(entry: OutboxEntry): void {
-    this.entries.set(entry.id, entry);
-    this.queued.push(entry);
+    this.entries.push(entry);
+    this.unwritten++;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -86,26 +85,26 @@ export class Outbox {
   /** Writes the queued entries now (one append). */
   flush(): void {
     this.flushScheduled = false;
-    if (this.queued.length === 0 || this.closed) return;
-    const batch = this.queued;
-    this.queued = [];
+    if (this.unwritten === 0 || this.closed) return;
+    const batch = this.entries.slice(this.entries.length - this.unwritten);
+    this.unwritten = 0;
     appendFileSync(this.file, batch.map((entry) => JSON.stringify(entry) + '\n').join(''));
     this.options.onDurable?.(batch.map((entry) => entry.id));
   }
 
   /** The server recorded these reports: forget them, and compact the file. */
   confirm(ids: Iterable<string>): void {
-    let changed = false;
-    for (const id of ids) changed = this.entries.delete(id) || changed;
-    if (changed) this.rewrite();
+    const gone = new Set(ids);
+    const kept = this.entries.filter((entry) => !gone.has(entry.id));
+    if (kept.length === this.entries.length) return;
+    this.entries = kept;
+    this.rewrite();
   }
 
   /** Reports waiting for a lease that is gone move to another one (their ids stay: still exactly once). */
   moveToLease(ids: Iterable<string>, leaseId: string): void {
-    for (const id of ids) {
-      const entry = this.entries.get(id);
-      if (entry) this.entries.set(id, { ...entry, leaseId });
-    }
+    const moving = new Set(ids);
+    this.entries = this.entries.map((entry) => (moving.has(entry.id) ? { ...entry, leaseId } : entry));
     this.rewrite();
   }
 
@@ -115,16 +114,16 @@ export class Outbox {
     this.flush();
     this.closed = true;
     clearInterval(this.heartbeat);
-    if (this.entries.size === 0) rmSync(this.file, { force: true });
+    if (this.entries.length === 0) rmSync(this.file, { force: true });
     rmSync(this.lockFile, { force: true });
   }
 
   /** The whole pending set, written to a temporary file and renamed over ours (atomic). */
   private rewrite(): void {
     if (this.closed) return;
-    this.queued = [];
+    this.unwritten = 0;
     const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, [...this.entries.values()].map((entry) => JSON.stringify(entry) + '\n').join(''));
+    writeFileSync(temporary, this.entries.map((entry) => JSON.stringify(entry) + '\n').join(''));
     renameSync(temporary, this.file);
   }
 
@@ -152,9 +151,12 @@ export class Outbox {
       mine.push(claimed);
       if (!existsSync(path.join(this.dir, `outbox-${owner}.jsonl`))) rmSync(path.join(this.dir, `outbox-${owner}.lock`), { force: true });
     }
+    // By id: a crash mid-adoption can leave one report in two files.
+    const byId = new Map<string, OutboxEntry>();
     for (const file of mine) {
-      for (const entry of readEntries(file)) this.entries.set(entry.id, entry);
+      for (const entry of readEntries(file)) byId.set(entry.id, entry);
     }
+    this.entries = [...byId.values()];
     // Our own file first (holding everything), then the adopted ones are gone: a crash in between
     // leaves duplicates in files we own, which the next adopter merges by id.
     this.rewrite();

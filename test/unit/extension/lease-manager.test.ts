@@ -91,6 +91,22 @@ describe('extension: the lease manager spends from a lease locally', () => {
     assert.equal(outbox.size, 0, 'confirmed reports leave the outbox');
   });
 
+  it('finds a tracked reservation by its id alone (the command form), and voids every reservation at sign-out', async () => {
+    await setUp({ credits: 100_00 });
+    const tracked = reserved(await manager.reserveWhenReady(2_00, { feature: 'cmd' }, true));
+    const byId = { id: tracked.id } as Reservation;
+    assert.deepEqual(manager.commit(byId, 1_00), { ok: true, credits: 1_00, reportId: tracked.id });
+    assert.deepEqual(manager.commit(byId, 1_00), { ok: true, credits: 1_00, reportId: tracked.id }, 'again by id: the same answer, recorded once');
+    const untracked = reserved(manager.reserve(1_00, { feature: 'api' }));
+    assert.equal(manager.commit({ id: untracked.id } as Reservation, 1_00).ok, false, 'an API reservation is the object, not its id');
+    const open = reserved(manager.reserve(1_00, { feature: 'api' }));
+    manager.setAccount(undefined);
+    manager.setAccount('acct-double');
+    await manager.reserveWhenReady(1_00, { feature: 'api' });
+    assert.equal(manager.commit(open, 1_00).ok, false, 'a reservation from before a sign-out is void');
+    assert.equal(manager.commit(untracked, 1_00).ok, false);
+  });
+
   it('renews below the threshold with replacesLeaseId and the unreported reports, before running dry', async () => {
     await setUp({ credits: 100_00 });
     for (let i = 0; i < 7; i++) manager.commit(reserved(await manager.reserveWhenReady(1_00, { feature: 'x' })), 1_00);
