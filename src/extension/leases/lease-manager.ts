@@ -330,7 +330,8 @@ export class LeaseManager {
       this.offline = false;
       this.demand = false;
       this.wanted = 0;
-      this.nextAttemptMs = 0;
+      // A short grant means the account had nothing more: don't ask again on every refusal.
+      this.nextAttemptMs = this.short ? now + (this.options.refusedRetryMs ?? 30_000) : 0;
       this.accepted(grant.account);
     } catch (error) {
       const failure = error as ServerError;

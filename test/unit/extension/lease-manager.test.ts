@@ -22,7 +22,7 @@ describe('extension: the lease manager spends from a lease locally', () => {
   let manager: LeaseManager;
   let clock: number;
 
-  async function setUp(options: { credits: number; plan?: 'free' | 'pro'; leaseCredits?: number; ttlMs?: number }): Promise<void> {
+  async function setUp(options: { credits: number; plan?: 'free' | 'pro'; leaseCredits?: number; ttlMs?: number; refusedRetryMs?: number }): Promise<void> {
     double = new LeaseServerDouble(options);
     const url = await double.start();
     dir = mkdtempSync(path.join(os.tmpdir(), 'tally-leases-'));
@@ -34,7 +34,7 @@ describe('extension: the lease manager spends from a lease locally', () => {
       instanceId: 'window-aaaa1111',
       now: () => clock,
       leaseCredits: options.leaseCredits ?? 10_00,
-      refusedRetryMs: 0,
+      refusedRetryMs: options.refusedRetryMs ?? 0,
       offlineRetryMs: 0,
     });
     manager.setAccount('acct-double');
@@ -160,6 +160,23 @@ describe('extension: the lease manager spends from a lease locally', () => {
     double.available = 5_00; // e.g. overage turned on
     manager.accountRefreshed(double.account());
     assert.ok((await manager.reserveWhenReady(1_00, { feature: 'x' })).ok, 'work continues');
+  });
+
+  it('after a short grant, refuses with the plan\'s remedy and asks the server again only once the account changed', async () => {
+    await setUp({ credits: 4_00, plan: 'free', refusedRetryMs: 60_000 });
+    manager.commit(reserved(await manager.reserveWhenReady(3_00, { feature: 'x' })), 3_00);
+    const leaseRequests = () => double.calls.filter((call) => call === 'POST /api/leases').length;
+    const before = leaseRequests();
+    for (let i = 0; i < 5; i++) {
+      const refused = await manager.reserveWhenReady(2_00, { feature: 'x' });
+      assert.equal(!refused.ok && refused.reason, 'credits_exhausted');
+      assert.equal(!refused.ok && refused.remedy, 'upgrade', 'Free: upgrade');
+    }
+    assert.equal(leaseRequests(), before, 'no request per refusal');
+    assert.ok(manager.reserve(1_00, { feature: 'x' }).ok, 'what the lease still holds is spendable');
+    double.available += 10_00; // e.g. an upgrade
+    manager.accountRefreshed(double.account());
+    assert.ok((await manager.reserveWhenReady(2_00, { feature: 'x' })).ok, 'asks again after the account changed');
   });
 
   it('returns the rest of the lease with the last reports on dispose, and the outbox file is gone', async () => {
