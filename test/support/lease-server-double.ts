@@ -32,9 +32,10 @@ export class LeaseServerDouble {
     this.available = options.credits;
   }
 
-  async start(): Promise<string> {
+  /** Listens on `port` (0: any free one); a stopped double can start again on its old port (the network is back). */
+  async start(port = 0): Promise<string> {
     this.server = createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

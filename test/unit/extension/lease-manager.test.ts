@@ -21,10 +21,11 @@ describe('extension: the lease manager spends from a lease locally', () => {
   let outbox: Outbox;
   let manager: LeaseManager;
   let clock: number;
+  let url: string;
 
   async function setUp(options: { credits: number; plan?: 'free' | 'pro'; leaseCredits?: number; ttlMs?: number; refusedRetryMs?: number }): Promise<void> {
     double = new LeaseServerDouble(options);
-    const url = await double.start();
+    url = await double.start();
     dir = mkdtempSync(path.join(os.tmpdir(), 'tally-leases-'));
     outbox = Outbox.open(dir, 'window-aaaa1111');
     clock = Date.now();
@@ -145,6 +146,12 @@ describe('extension: the lease manager spends from a lease locally', () => {
     const refused = manager.reserve(1_00, { feature: 'x' });
     assert.equal(!refused.ok && refused.remedy, 'offline');
     assert.equal(!refused.ok && refused.reason, 'offline');
+
+    // The network is back: the usage kept offline is sent, once.
+    await double.start(Number(new URL(url).port));
+    await manager.flushReports();
+    assert.equal(double.recorded.get(offline.id), 1_00, 'recorded when the server came back');
+    assert.equal(manager.balance()?.unreported, 0);
   });
 
   it('passes on the server refusal and its remedy; a refreshed account lets it ask again', async () => {
