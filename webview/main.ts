@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { AccountState } from '../src/protocol/api';
 import { formatCredits, formatDate, formatMoney, formatStatus } from '../src/protocol/format';
 import type { HostToWebview, ViewState, WebviewAction, WebviewToHost } from '../src/protocol/webview';
@@ -72,6 +73,7 @@ function renderValue(state: AccountState): HTMLElement[] {
     bar,
     el('p', { class: 'muted', id: 'credits-remaining' }, `${formatCredits(credits.remaining)} credits left · resets ${formatDate(subscription.currentPeriodEnd)}`),
     ...extras(state),
+    ...overageSwitch(state),
     el('vscode-divider'),
     el(
       'div',
@@ -102,8 +104,8 @@ function extras(state: AccountState): HTMLElement[] {
     const expiry = credits.bonus.expiresAt ? `, expire ${formatDate(credits.bonus.expiresAt)}` : '';
     rows.push(el('p', { id: 'bonus-credits' }, `Bonus: ${formatCredits(credits.bonus.remaining)} credits${expiry}`));
   }
-  if (credits.overageUsed) {
-    rows.push(el('p', { id: 'overage' }, `Overage: ${formatCredits(credits.overageUsed)} credits, ${formatMoney(credits.overageCents ?? 0)} so far`));
+  if (credits.overageUsed || state.overage?.enabled) {
+    rows.push(el('p', { id: 'overage' }, `Overage: ${formatCredits(credits.overageUsed ?? 0)} credits, ${formatMoney(credits.overageCents ?? 0)} so far`));
   }
   if (subscription.scheduledChange) {
     const { planName, effectiveAt } = subscription.scheduledChange;
@@ -113,6 +115,20 @@ function extras(state: AccountState): HTMLElement[] {
     rows.push(el('p', { id: 'next-bill', class: 'muted' }, `Next bill: ${formatMoney(subscription.nextAmountCents)} on ${formatDate(subscription.nextBillingDate)}`));
   }
   return rows;
+}
+
+/** Paid plans: the Enable overage switch, its price and cap. The host turns it into PUT /api/overage. */
+function overageSwitch(state: AccountState): HTMLElement[] {
+  const overage = state.overage;
+  if (!overage?.available) return [];
+  const toggle = el('vscode-checkbox', { id: 'overage-switch', toggle: '', label: 'Enable overage', ...(overage.enabled ? { checked: '' } : {}) });
+  toggle.addEventListener('change', () => {
+    const enabled = (toggle as HTMLInputElement).checked;
+    vscode.postMessage({ type: 'action', action: enabled ? 'enableOverage' : 'disableOverage' });
+  });
+  const price = overage.centsPerCredit === null ? 'Keep working past your allowance' : `Keep working past your allowance at ${formatMoney(overage.centsPerCredit)} per credit`;
+  const cap = overage.capCents === null ? '' : `, up to ${formatMoney(overage.capCents)} a period`;
+  return [toggle, el('p', { id: 'overage-terms', class: 'muted' }, `${price}${cap}, billed at the period end.`)];
 }
 
 function render(view: ViewState): void {

@@ -13,8 +13,10 @@ import {
   TokenResponse,
   type CreateAuthorizationRequest,
   type CreateCheckoutSessionRequest,
+  type OverageSettingsRequest,
   type TokenRequest,
 } from '../protocol/api';
+import { LeaseGrant, LeaseRefusal, LeaseReturned, UsageRecorded, type CreateLeaseRequest, type ReportUsageRequest } from '../protocol/leases';
 
 export class TallyApiError extends Error {
   override name = 'TallyApiError';
@@ -29,6 +31,14 @@ export class TallyApiError extends Error {
 
   get unauthorized(): boolean {
     return this.status === 401;
+  }
+}
+
+/** A 402 to a lease request: nothing can be granted, and the refusal says what the user can do. */
+export class LeaseRefusedError extends TallyApiError {
+  override name = 'LeaseRefusedError';
+  constructor(readonly refusal: LeaseRefusal) {
+    super(refusal.error.message, 402, refusal.error.code);
   }
 }
 
@@ -83,6 +93,34 @@ export class ApiClient {
     return this.send(PortalSession, () => this.http.post('/api/portal-sessions', { callbackUrl, state }));
   }
 
+  // Credit leases (see src/protocol/leases.ts). A report id is its own idempotency key, so a batch
+  // sent again after a timeout records nothing twice.
+
+  /** Asks for a lease (or a renewal, with `replacesLeaseId`); a 402 becomes a LeaseRefusedError. */
+  createLease(request: CreateLeaseRequest): Promise<LeaseGrant> {
+    return this.send(LeaseGrant, async () => {
+      try {
+        return await this.http.post('/api/leases', request);
+      } catch (error) {
+        const refusal = error instanceof AxiosError && error.response?.status === 402 ? LeaseRefusal.safeParse(error.response.data) : undefined;
+        if (refusal?.success) throw new LeaseRefusedError(refusal.data);
+        throw error;
+      }
+    });
+  }
+
+  reportUsage(leaseId: string, request: ReportUsageRequest): Promise<UsageRecorded> {
+    return this.send(UsageRecorded, () => this.http.post(`/api/leases/${encodeURIComponent(leaseId)}/usage`, request));
+  }
+
+  returnLease(leaseId: string, request: ReportUsageRequest): Promise<LeaseReturned> {
+    return this.send(LeaseReturned, () => this.http.post(`/api/leases/${encodeURIComponent(leaseId)}/return`, request));
+  }
+
+  setOverage(request: OverageSettingsRequest): Promise<AccountState> {
+    return this.send(AccountState, () => this.http.put('/api/overage', request));
+  }
+
   private async send<T extends z.ZodType>(schema: T, request: () => Promise<{ data: unknown }>): Promise<z.infer<T>> {
     let data: unknown;
     try {
@@ -97,6 +135,7 @@ export class ApiClient {
 }
 
 function toApiError(error: unknown, baseUrl: string): TallyApiError {
+  if (error instanceof TallyApiError) return error;
   if (error instanceof AxiosError) {
     if (!error.response) {
       return new TallyApiError(`Cannot reach the Tally server at ${baseUrl}. Check that it is running, or change the "tally.serverUrl" setting.`, undefined, 'unreachable');

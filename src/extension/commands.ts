@@ -17,6 +17,8 @@ export interface CommandDeps {
   handoffs: Handoffs;
   subscription: SubscriptionService;
   log: vscode.LogOutputChannel;
+  /** Reports the last usage and returns the credit lease while the session still works. */
+  beforeSignOut: () => Promise<void>;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
@@ -68,6 +70,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   };
 
   const signOut = async (): Promise<void> => {
+    await deps.beforeSignOut();
     await auth.removeSession();
     await subscription.refresh();
   };

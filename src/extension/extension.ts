@@ -11,16 +11,22 @@ import { SessionStore } from './session-store';
 import { createStatusItem } from './status-item';
 import { SubscriptionService } from './subscription-service';
 import { TallyUriHandler } from './uri-handler';
+import { startEngine, type Engine } from './leases/engine';
+import { tryMeteredRequest } from './metered-demo';
+import { registerOverageCommand } from './overage';
+import type { TallyApi } from './public-api';
+import { watchUsage } from './usage-notifications';
 
-export interface TallyExtensionApi {
-  readonly apiVersion: 1;
-}
+export type { TallyApi } from './public-api';
+
+/** The running engine, for deactivate: it reports the last usage and returns the lease. */
+let engine: Engine | undefined;
 
 export function serverUrl(): string {
   return vscode.workspace.getConfiguration('tally').get<string>('serverUrl', 'http://127.0.0.1:3417');
 }
 
-export function activate(context: vscode.ExtensionContext): TallyExtensionApi {
+export function activate(context: vscode.ExtensionContext): TallyApi {
   const log = vscode.window.createOutputChannel('Tally', { log: true });
   const sessions = new SessionStore(context.secrets);
   const api = new ApiClient(serverUrl, async () => (await sessions.get())?.accessToken);
@@ -28,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): TallyExtensionApi {
   const auth = new TallyAuthProvider(sessions, api, handoffs);
   const subscription = new SubscriptionService(api, sessions);
   const planView = new PlanViewProvider(context.extensionUri, subscription);
+  const running = startEngine(context, api, subscription, log);
+  engine = running;
 
   context.subscriptions.push(
     log,
@@ -41,7 +49,11 @@ export function activate(context: vscode.ExtensionContext): TallyExtensionApi {
     vscode.window.registerWebviewViewProvider(PLAN_VIEW_ID, planView),
     createStatusItem(subscription),
     watchPaymentStatus(subscription),
-    registerCommands({ api, auth, handoffs, subscription, log }),
+    running,
+    registerCommands({ api, auth, handoffs, subscription, log, beforeSignOut: () => running.manager.returnLease() }),
+    registerOverageCommand(api, subscription, running.manager, log),
+    vscode.commands.registerCommand('tally.tryMeteredRequest', (cost?: number) => tryMeteredRequest(cost)),
+    watchUsage(subscription, context.globalState),
     // Another window signed in or out: follow it.
     sessions.onDidChange(() => void subscription.refresh()),
     // The plan may have changed in the browser while the editor was in the background.
@@ -50,9 +62,11 @@ export function activate(context: vscode.ExtensionContext): TallyExtensionApi {
   );
 
   setTimeout(() => void subscription.refresh(), 0);
-  return { apiVersion: 1 };
+  return running.api;
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions.
+/** Everything else is in context.subscriptions; the lease goes back first (VS Code waits a few seconds). */
+export async function deactivate(): Promise<void> {
+  await engine?.shutdown();
+  engine = undefined;
 }

@@ -9,10 +9,12 @@ import type { SubscriptionService } from './subscription-service';
 
 export const PLAN_VIEW_ID = 'tally.planUsage';
 
-const commandForAction: Record<Exclude<WebviewAction, 'retry'>, string> = {
-  signIn: 'tally.signIn',
-  upgradePlan: 'tally.upgradePlan',
-  managePlan: 'tally.managePlan',
+const commandForAction: Record<Exclude<WebviewAction, 'retry'>, [string, ...unknown[]]> = {
+  signIn: ['tally.signIn'],
+  upgradePlan: ['tally.upgradePlan'],
+  managePlan: ['tally.managePlan'],
+  enableOverage: ['tally.setOverage', true],
+  disableOverage: ['tally.setOverage', false],
 };
 
 export class PlanViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -62,7 +64,7 @@ export class PlanViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       return;
     }
     if (message.action === 'retry') void this.subscription.refresh();
-    else void vscode.commands.executeCommand(commandForAction[message.action]);
+    else void vscode.commands.executeCommand(...commandForAction[message.action]);
   }
 
   private post(): void {

@@ -1,15 +1,27 @@
 // The one owner of the user's plan state in the editor. Views render what it holds; it mirrors the
 // state into context keys so that `when` clauses (Upgrade Plan vs Manage Plan) follow it.
+//
+// With credit leases the numbers move between fetches: every lease answer carries the server's
+// account state (`accept`), and what this window committed but has not reported yet is subtracted
+// on the spot (`relive`), so the views count down live without a request per spend.
 import * as vscode from 'vscode';
+import type { AccountState } from '../protocol/api';
 import type { ViewState } from '../protocol/webview';
 import { TallyApiError, type ApiClient } from './api-client';
+import { applyLocalUsage } from './leases/live-balance';
 import type { SessionStore } from './session-store';
 
 export class SubscriptionService implements vscode.Disposable {
   private current: ViewState = { kind: 'loading' };
+  /** The server's last account state, before this window's unreported usage is taken off. */
+  private raw: AccountState | undefined;
+  private unreported: () => number = () => 0;
   private inFlight: Promise<void> | undefined;
   private readonly changed = new vscode.EventEmitter<ViewState>();
   readonly onDidChange = this.changed.event;
+  private readonly fetched = new vscode.EventEmitter<AccountState>();
+  /** A GET /api/account answer (not a lease answer): the plan or the overage switch may have changed. */
+  readonly onDidFetch = this.fetched.event;
 
   constructor(
     private readonly api: ApiClient,
@@ -18,6 +30,22 @@ export class SubscriptionService implements vscode.Disposable {
 
   get state(): ViewState {
     return this.current;
+  }
+
+  /** Where the live numbers come from: credits committed in this window and not yet reported. */
+  setUnreported(unreported: () => number): void {
+    this.unreported = unreported;
+  }
+
+  /** An account state that came with another answer (a lease, a usage report, the overage switch). */
+  accept(state: AccountState): void {
+    if (this.current.kind === 'signedOut' || (this.raw && this.raw.account.id !== state.account.id)) return;
+    this.showValue(state);
+  }
+
+  /** This window spent or reported credits: recompute the live numbers. */
+  relive(): void {
+    if (this.raw && this.current.kind === 'value') this.showValue(this.raw);
   }
 
   /** Fetches the account state; concurrent callers share one request. */
@@ -29,7 +57,10 @@ export class SubscriptionService implements vscode.Disposable {
   private async load(): Promise<void> {
     if (!(await this.sessions.get())) return this.set({ kind: 'signedOut' });
     try {
-      this.set({ kind: 'value', state: await this.api.getAccount() });
+      const state = await this.api.getAccount();
+      this.raw = undefined;
+      this.showValue(state);
+      this.fetched.fire(state);
     } catch (error) {
       if (error instanceof TallyApiError && error.unauthorized) {
         // The server no longer knows this token (revoked or expired): the user must sign in again.
@@ -40,7 +71,13 @@ export class SubscriptionService implements vscode.Disposable {
     }
   }
 
+  private showValue(state: AccountState): void {
+    this.raw = state;
+    this.set({ kind: 'value', state: applyLocalUsage(state, this.unreported()) });
+  }
+
   private set(state: ViewState): void {
+    if (state.kind === 'signedOut') this.raw = undefined;
     this.current = state;
     const signedIn = state.kind === 'value' || state.kind === 'unavailable';
     const hasPaidPlan = state.kind === 'value' && state.state.subscription.hasPaidPlan;
@@ -51,5 +88,6 @@ export class SubscriptionService implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
+    this.fetched.dispose();
   }
 }

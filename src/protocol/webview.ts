@@ -10,7 +10,10 @@ export type ViewState =
 
 export type HostToWebview = { type: 'state'; view: ViewState };
 
-export type WebviewAction = 'signIn' | 'upgradePlan' | 'managePlan' | 'retry';
+/** enableOverage / disableOverage: the Plan & Usage view's overage switch (paid plans). */
+export type WebviewAction = 'signIn' | 'upgradePlan' | 'managePlan' | 'retry' | 'enableOverage' | 'disableOverage';
+
+const ACTIONS: readonly WebviewAction[] = ['signIn', 'upgradePlan', 'managePlan', 'retry', 'enableOverage', 'disableOverage'];
 
 export type WebviewToHost = { type: 'ready' } | { type: 'action'; action: WebviewAction };
 
@@ -18,8 +21,5 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
   const message = value as { type?: unknown; action?: unknown };
   if (message.type === 'ready') return true;
-  return (
-    message.type === 'action' &&
-    (message.action === 'signIn' || message.action === 'upgradePlan' || message.action === 'managePlan' || message.action === 'retry')
-  );
+  return message.type === 'action' && ACTIONS.includes(message.action as WebviewAction);
 }

@@ -3,3 +3,4 @@
 import './smoke.test';
 import './handoffs.test';
 import './upgrade-loop.test';
+import './metered.test';
