@@ -146,12 +146,14 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
     }
   }
 
+  // A refusal changes nothing, not even a renewal's reports and return: the editor keeps its old
+  // lease (with whatever is left of it) and reports through /usage as usual.
+  if (refusal) return { kind: 'refused', refusal, resetsAt: state.period.end };
   if (change.ledger.length > 0) change.expectedLedgerLength = ledger.length;
   if (change.ledger.length > 0 || change.usage || change.close || change.open) {
     // 'exceeds-grant' here means a concurrent report moved the lease: the re-read answers it.
     if ((await store.applyLeaseChange(change)) !== 'applied') return 'conflict';
   }
-  if (refusal) return { kind: 'refused', refusal, resetsAt: state.period.end };
   const lease = op.leaseId === undefined ? null : ((await store.findLease(account.id, op.leaseId)) ?? null);
   const opened = openedId === null ? null : ((await store.findLease(account.id, openedId)) ?? null);
   return { kind: 'done', lease, opened, recorded, duplicates, returned };

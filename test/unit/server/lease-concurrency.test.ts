@@ -131,11 +131,17 @@ describe('server: leases under concurrency', function () {
         const more = spendSome(lease.grantedCredits - used);
         const renewal = await post('/api/leases', { instanceId, requestedCredits: 500 + rand(4000), replacesLeaseId: lease.id, reports: [...more, ...batch.slice(0, 1)] });
         figures.reportsSent += more.length + Math.min(1, batch.length);
-        ack(more);
         if (renewal.status === 402) {
           figures.refusals++;
-          continue; // the old lease was returned with the refusal
+          // A refusal changes nothing: the old lease is still held, and its reports go with its return.
+          const back = await post(`/api/leases/${lease.id}/return`, { reports: more });
+          assert.equal(back.status, 200, JSON.stringify(back.json));
+          figures.returns++;
+          figures.reportsSent += more.length;
+          ack(more);
+          continue;
         }
+        ack(more);
         assert.equal(renewal.status, 200, JSON.stringify(renewal.json));
         figures.renewals++;
         lease = LeaseGrant.parse(renewal.json).lease;

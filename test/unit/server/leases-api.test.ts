@@ -150,7 +150,7 @@ describe('server: credit leases', () => {
     assert.deepEqual([capped.error.code, capped.remedy, capped.resetsAt], ['overage_cap_reached', 'raise_overage_cap', '2027-01-01T00:00:00.000Z']);
   });
 
-  it('renews with replacesLeaseId: records the reports, returns the old rest and grants the new lease in one step', async () => {
+  it('renews with replacesLeaseId: records the reports, returns the old rest and grants the new lease in one step; a refusal changes nothing', async () => {
     const token = await freeAccount();
     const old = await grant(token, 40000);
     const batch = [report(1000), report(500)];
@@ -166,14 +166,20 @@ describe('server: credit leases', () => {
       'the report sent twice is recorded once',
     );
     assert.deepEqual([renewed.account.credits.leased, renewed.account.credits.bonus?.remaining], [40000, 50000 - 1500]);
-    // Renewing at the limit: the old lease still goes back, and the refusal says what is left.
+    // Renewing at the limit is refused and changes nothing: the old lease, its reports and its rest stay.
     const second = await grant(token, 13500, { replacesLeaseId: renewed.lease.id, reports: [report(40000)] });
     assert.equal(second.lease.grantedCredits, 13500);
-    const refusal = await post(token, '/api/leases', { instanceId: instanceId(), requestedCredits: 100, replacesLeaseId: second.lease.id, reports: [report(13500)] });
+    const last = report(13500);
+    const refusal = await post(token, '/api/leases', { instanceId: instanceId(), requestedCredits: 100, replacesLeaseId: second.lease.id, reports: [last] });
     assert.equal(refusal.status, 402, JSON.stringify(refusal.json));
     const body = LeaseRefusal.parse(refusal.json);
-    assert.deepEqual([body.account.credits.leased, body.account.credits.remaining, body.account.credits.bonus], [0, 0, null]);
-    assert.equal((await server.store.findLease(body.account.account.id, second.lease.id))?.status, 'returned', 'the old lease closed with the refusal');
+    // What the lease holds still counts as left: the last 85 bonus credits and Free's 50.
+    assert.deepEqual([body.account.credits.leased, body.account.credits.remaining, body.account.credits.bonus?.remaining], [13500, 5000, 8500]);
+    const kept = await server.store.findLease(body.account.account.id, second.lease.id);
+    assert.deepEqual([kept?.status, kept?.reported], ['active', 0], 'the old lease is still held, nothing reported');
+    const back = await post(token, `/api/leases/${second.lease.id}/return`, { reports: [last] });
+    assert.equal(back.status, 200, JSON.stringify(back.json));
+    assert.deepEqual([LeaseReturned.parse(back.json).recorded, LeaseReturned.parse(back.json).returnedCredits], [1, 0]);
   });
 
   it('reclaims an expired lease (test clock), then records a late report committed before the expiry, once', async () => {
