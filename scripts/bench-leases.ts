@@ -12,8 +12,7 @@ import { ApiClient } from '../src/extension/api-client';
 import { LeaseManager } from '../src/extension/leases/lease-manager';
 import { Outbox } from '../src/extension/leases/outbox';
 import { LeaseServerDouble } from '../test/support/lease-server-double';
-import { signInAndGetToken } from '../test/support/http-client';
-import { startTestServer } from '../test/support/server';
+import { signUpAndUpgrade, startTestServer } from '../test/support/server';
 
 const LEASE_SAMPLES = 200_000;
 const HTTP_SAMPLES = 2_000;
@@ -34,15 +33,17 @@ async function main(): Promise<void> {
   const server = await startTestServer();
   const double = new LeaseServerDouble({ credits: 100_000_00 });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tally-bench-'));
+  let manager: LeaseManager | undefined;
   try {
-    const token = (await signInAndGetToken(server.baseUrl, `bench-${Date.now()}@example.com`, 'correct horse battery', 'create')).accessToken;
+    // Power's million credits: room for every timed pair (1 hundredth each) in one lease.
+    const token = (await signUpAndUpgrade(server.baseUrl, `bench-${Date.now()}@example.com`, 'correct horse battery', 'power')).token.accessToken;
     const probe = await fetch(`${server.baseUrl}/api/leases`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
     const leaseUrl = probe.status === 404 ? await double.start() : server.baseUrl;
     const source = leaseUrl === server.baseUrl ? 'the Tally server' : 'the lease-server double (no /api/leases in this build)';
 
     // --- the lease path --------------------------------------------------------------------
     const outbox = Outbox.open(dir, 'bench-window-1');
-    const manager = new LeaseManager({ server: new ApiClient(() => leaseUrl, async () => token), outbox, instanceId: 'bench-window-1', leaseCredits: 50_000_00 });
+    manager = new LeaseManager({ server: new ApiClient(() => leaseUrl, async () => token), outbox, instanceId: 'bench-window-1', leaseCredits: 50_000_00 });
     manager.setAccount('bench');
     const first = await manager.reserveWhenReady(1, { feature: 'bench' });
     if (!first.ok) throw new Error(`no lease: ${first.message}`);
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
       if (i % BATCH === BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
     }
     await manager.dispose();
+    manager = undefined;
 
     // --- one HTTP check per request ------------------------------------------------------------
     const http: number[] = [];
@@ -94,6 +96,8 @@ async function main(): Promise<void> {
     console.log(`HTTP check per request       (${HTTP_SAMPLES} samples): median ${format(h.median)}, p99 ${format(h.p99)}`);
     console.log(`ratio (HTTP / lease): median ${Math.round(h.median / l.median).toLocaleString('en-US')}×, p99 ${Math.round(h.p99 / l.p99).toLocaleString('en-US')}×`);
   } finally {
+    // The outbox writes at the end of the turn: close it before its folder goes.
+    await manager?.dispose();
     await double.stop();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
