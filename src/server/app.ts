@@ -22,6 +22,7 @@ import { checkoutApiRoutes } from './routes/checkout-api';
 import { checkoutPageRoutes } from './routes/checkout-pages';
 import { portalApiRoutes, portalHomeRoutes, portalLinkRoutes } from './routes/portal';
 import { portalBillingDetailsRoutes } from './routes/portal-billing-details';
+import { portalOverageRoutes } from './routes/portal-overage';
 import { portalPaymentMethodRoutes } from './routes/portal-payment-methods';
 import { portalPlanRoutes } from './routes/portal-plan';
 import { requirePortalVisit } from './portal/visit';
@@ -126,6 +127,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     portalPlanRoutes(portal, context);
     portalBillingDetailsRoutes(portal, context);
     portalPaymentMethodRoutes(portal, context);
+    portalOverageRoutes(portal, context);
   });
   app.register(async (signedIn) => {
     signedIn.addHook('preHandler', authenticate(context));

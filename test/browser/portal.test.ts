@@ -196,4 +196,21 @@ describe('browser: billing portal', function () {
     assert.equal((await server.store.findSubscription(accountId))?.state.status, 'active');
     await context.close();
   });
+
+  it('turns overage on with a cap, and says what it costs', async () => {
+    const { page, context, accountId } = await portalFor('overage@example.com');
+    assert.match(await text(page, '#overage-summary'), /^Off/);
+    await page.check('#overage-enabled');
+    await page.fill('#overage-cap', 'ten dollars');
+    await page.click('#save-overage');
+    assert.match(await text(page, '#overage-cap-error'), /Enter the cap in dollars/);
+    assert.equal((await server.store.findOverageSettings(accountId)).enabled, false, 'nothing stored');
+    await page.check('#overage-enabled');
+    await page.fill('#overage-cap', '10');
+    await page.click('#save-overage');
+    assert.match(await text(page, '#flash'), /Overage is on/);
+    assert.match(await text(page, '#overage-summary'), /up to \$10\.00 a period/);
+    assert.deepEqual(await server.store.findOverageSettings(accountId), { enabled: true, capCents: 1000 });
+    await context.close();
+  });
 });

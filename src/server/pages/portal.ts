@@ -7,7 +7,7 @@ import type { InvoiceRecord, PaymentMethodRecord } from '../../store/store';
 import { CSRF_FIELD } from '../csrf';
 import { html, type SafeHtml } from '../html';
 import { invoicePath, invoiceStatusLabel } from '../invoices/invoice-labels';
-import { formError, hiddenField } from './form-fields';
+import { formError, hiddenField, inputField } from './form-fields';
 import type { Page } from './layout';
 import { cardLabel } from './payment-method-labels';
 
@@ -24,6 +24,8 @@ export interface PortalPageModel {
   flash: string | null;
   /** Why a form on this page was refused. */
   formError?: string;
+  /** Why the overage cap was refused (shown at the field). */
+  overageError?: string;
   csrfToken: string;
   /** Carried by *Pay outstanding balance*: a double submit pays once. */
   requestKey: string;
@@ -42,6 +44,7 @@ export function portalPage(model: PortalPageModel): Page {
   ${formError(model.formError)}
   ${pastDueNotice(model)}
   ${subscriptionSection(model)}
+  ${overageSection(model)}
   ${paymentMethodsSection(model)}
   ${billingDetailsSection(model.billing)}
   ${invoicesSection(model.invoices)}
@@ -98,6 +101,28 @@ function subscriptionSection(model: PortalPageModel): SafeHtml {
     </form>`}
     <a class="button button--secondary" id="contact-sales" href="/contact-sales?plan=enterprise">Contact Sales</a>`}
   </div>`;
+}
+
+/** The overage switch and its optional cap, for plans with an overage price. */
+function overageSection(model: PortalPageModel): SafeHtml {
+  const overage = model.state.overage;
+  if (!overage?.available || overage.centsPerCredit === null || model.state.account.identityKind === 'organization') return html``;
+  const { credits } = model.state;
+  const used = credits.overageUsed ?? 0;
+  return html`<h2 id="overage-heading">Overage</h2>
+  <p id="overage-summary">${
+    overage.enabled
+      ? `On: work continues past the allowance at ${formatMoney(overage.centsPerCredit)} a credit, billed at the period end${overage.capCents === null ? ', with no cap' : `, up to ${formatMoney(overage.capCents)} a period`}.`
+      : 'Off: work stops when the allowance is used up.'
+  }${used > 0 ? ` This period so far: ${formatCredits(used)} credits, ${formatMoney(credits.overageCents ?? 0)}.` : ''}</p>
+  <form id="overage-form" method="post" action="/billing/overage" novalidate>
+    ${hiddenField(CSRF_FIELD, model.csrfToken)}
+    <div class="field field--checkbox">
+      <label for="overage-enabled"><input type="checkbox" id="overage-enabled" name="enabled" value="yes"${overage.enabled ? html` checked` : ''}> ${`Allow usage past the allowance, at ${formatMoney(overage.centsPerCredit)} a credit`}</label>
+    </div>
+    ${inputField({ id: 'overage-cap', name: 'cap', label: 'Monthly cap in USD (optional)', value: overage.capCents === null ? '' : (overage.capCents / 100).toFixed(2), inputmode: 'numeric', placeholder: 'No cap', maxlength: 10, hint: 'Overage stops once its cost for the period reaches the cap.', error: model.overageError })}
+    <div class="actions actions--start"><button class="button button--secondary" type="submit" id="save-overage">Save overage</button></div>
+  </form>`;
 }
 
 function paymentMethodsSection(model: PortalPageModel): SafeHtml {

@@ -16,7 +16,7 @@ export async function showPortalHome(
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,
-  notes: { flash?: string | null; error?: string } = {},
+  notes: { flash?: string | null; error?: string; overageError?: string } = {},
 ): Promise<FastifyReply> {
   const { session, account } = currentVisit(request);
   const billing = await loadAccountBilling(context, account);
@@ -34,6 +34,7 @@ export async function showPortalHome(
       returnUrl: session.returnUrl,
       flash: notes.flash ?? null,
       ...(notes.error ? { formError: notes.error } : {}),
+      ...(notes.overageError ? { overageError: notes.overageError } : {}),
       csrfToken: issueCsrfToken(request, reply, secureCookies(context)),
       // A fresh key per rendered page: a double-submitted Pay outstanding balance pays once.
       requestKey: randomToken(16),

@@ -7,18 +7,17 @@
 // idempotent by their id; a batch that would take a lease past its grant is refused whole. A grant
 // sent again with the same Idempotency-Key answers with the lease it granted, granting nothing more.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { findPlan } from '../../engine/catalog';
 import { OverageSettingsRequest, type AccountState } from '../../protocol/api';
 import { CreateLeaseRequest, ReportUsageRequest, type Lease, type LeaseGrant, type LeaseRefusal, type LeaseReturned, type UsageRecorded } from '../../protocol/leases';
 import type { AccountRecord, LeaseRecord } from '../../store/store';
 import { toAccountState } from '../account-state';
 import { currentAccount } from '../auth';
+import { updateOverage } from '../billing/overage';
 import { loadAccountBilling, type AccountBilling } from '../billing/account-billing';
 import { runLeaseOperation, type LeaseOperation, type LeaseOutcome } from '../billing/leases';
 import type { ServerContext } from '../context';
 import { readIdempotencyKey } from '../idempotency';
 import { sendApiError, sendJson, sendValidationError } from '../respond';
-import { MANAGED_BY_ORGANIZATION } from '../upgrade-rules';
 
 export function leaseRoutes(app: FastifyInstance, context: ServerContext): void {
   app.post('/api/leases', async (request, reply) => {
@@ -77,16 +76,10 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     const parsed = OverageSettingsRequest.safeParse(request.body);
     if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
     const account = currentAccount(request);
-    if (account.identityKind === 'organization') {
-      return sendApiError(reply, MANAGED_BY_ORGANIZATION.status, MANAGED_BY_ORGANIZATION.code, "Overage is managed by your organization's admin.", 'enabled');
-    }
     const billing = await loadAccountBilling(context, account);
     if (!billing) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
-    const plan = findPlan(context.catalog, billing.subscription.state.planId);
-    if (!plan || plan.overageCentsPerCredit === null) {
-      return sendApiError(reply, 409, 'overage_unavailable', `The ${plan?.name ?? 'current'} plan has no overage: upgrade to a paid plan to use credits past its allowance.`, 'enabled');
-    }
-    await context.store.saveOverageSettings(account.id, { enabled: parsed.data.enabled, capCents: parsed.data.capCents }, billing.now.toISOString());
+    const updated = await updateOverage(context, account, billing, { enabled: parsed.data.enabled, capCents: parsed.data.capCents });
+    if (!updated.ok) return sendApiError(reply, updated.status, updated.code, updated.message, updated.field);
     return sendJson(reply, 200, await stateOf(account));
   });
 
