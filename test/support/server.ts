@@ -158,4 +158,20 @@ export function manualClock(start: Date | string) {
   };
 }
 
+/**
+ * A fresh server for every test of the enclosing describe, on a manual clock set back to `start`
+ * before each; `use` receives each new server (assign it to the suite's variable).
+ */
+export function freshServerForEachTest(start: string, use: (server: TestServer) => void): ReturnType<typeof manualClock> {
+  const time = manualClock(start);
+  let current: TestServer | undefined;
+  beforeEach(async () => {
+    time.set(start);
+    current = await startTestServer({ clock: time.clock });
+    use(current);
+  });
+  afterEach(() => current?.close());
+  return time;
+}
+
 export * from './http-client';

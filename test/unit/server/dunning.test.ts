@@ -4,20 +4,15 @@ import type { BillingEvent } from '../../../src/server/billing/billing-events';
 import { addCard } from '../../../src/server/billing/payment-methods';
 import { advanceAccount, renewDueAccounts } from '../../../src/server/billing/renewals';
 import type { AccountRecord } from '../../../src/store/store';
-import { apiRequest, manualClock, signUpAndUpgrade, spendCredits, startTestServer, TEST_CARDS, type TestServer } from '../../support/server';
+import { apiRequest, signUpAndUpgrade, spendCredits, freshServerForEachTest, TEST_CARDS, type TestServer } from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 const GOOD_CARD = { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' as const };
 
 describe('server: failed payments (dunning) and the outstanding balance', () => {
-  const time = manualClock(NOV_16);
   let server: TestServer;
   let seq = 0;
-  beforeEach(async () => {
-    time.set(NOV_16);
-    server = await startTestServer({ clock: time.clock });
-  });
-  afterEach(() => server.close());
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
 
   const advanced = async (token: string, body: unknown) => {
     const response = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body });

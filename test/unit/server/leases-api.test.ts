@@ -3,7 +3,7 @@ import { balanceAt } from '../../../src/engine/ledger';
 import { AccountState, ApiError, TestClockAdvanceResult } from '../../../src/protocol/api';
 import { LeaseGrant, LeaseRefusal, LeaseReturned, UsageRecorded, type UsageReport } from '../../../src/protocol/leases';
 import { reclaimDueLeases } from '../../../src/server/billing/leases';
-import { apiRequest, manualClock, signUpAndGetToken, signUpAndUpgrade, startTestServer, type TestServer } from '../../support/server';
+import { apiRequest, signUpAndGetToken, signUpAndUpgrade, freshServerForEachTest, type TestServer } from '../../support/server';
 
 // Day 16 of November; the period ends on Dec 1. Free: 50 credits + the 500-credit welcome bonus.
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -11,14 +11,9 @@ const PERIOD_END = '2026-12-01T00:00:00.000Z';
 const FREE_TOTAL = 5000 + 50000;
 
 describe('server: credit leases', () => {
-  const time = manualClock(NOV_16);
   let server: TestServer;
   let seq = 0;
-  beforeEach(async () => {
-    time.set(NOV_16);
-    server = await startTestServer({ clock: time.clock });
-  });
-  afterEach(() => server.close());
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
 
   const email = () => `leaser-${++seq}@example.com`;
   const instanceId = () => `window-${seq}-${Math.random().toString(36).slice(2, 10)}`;

@@ -1,20 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { addCard, PaymentMethodError, removeCard, setDefaultCard, updateCardExpiry } from '../../../src/server/billing/payment-methods';
 import type { AccountRecord } from '../../../src/store/store';
-import { manualClock, signUpAndGetToken, signUpAndUpgrade, startTestServer, type TestServer } from '../../support/server';
+import { signUpAndGetToken, signUpAndUpgrade, freshServerForEachTest, type TestServer } from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 const CARD = { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' as const };
 
 describe('server: saved-card operations', () => {
-  const time = manualClock(NOV_16);
   let server: TestServer;
   let seq = 0;
-  beforeEach(async () => {
-    time.set(NOV_16);
-    server = await startTestServer({ clock: time.clock });
-  });
-  afterEach(() => server.close());
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
 
   const account = async (id: string): Promise<AccountRecord> => {
     const found = await server.store.findAccountById(id);

@@ -7,7 +7,7 @@ import {
   signUpAndGetToken,
   signUpAndUpgrade,
   spendCredits,
-  startTestServer,
+  startTestServer, freshServerForEachTest,
   TEST_CARDS,
   type TestServer,
 } from '../../support/server';
@@ -16,14 +16,9 @@ import { catalogWith } from '../engine/catalogs';
 const NOV_16 = '2026-11-16T10:00:00Z';
 
 describe('server: test clocks and renewals', () => {
-  const time = manualClock(NOV_16);
   let server: TestServer;
   let seq = 0;
-  beforeEach(async () => {
-    time.set(NOV_16);
-    server = await startTestServer({ clock: time.clock });
-  });
-  afterEach(() => server.close());
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
 
   const email = () => `clock-${++seq}@example.com`;
   const advance = (token: string, body: unknown) => apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body });
