@@ -99,6 +99,22 @@ export function subscribeSeat(catalog: Catalog, userId: string, planId: string, 
   return { userId, status: 'pending', plans: [{ planId, from: at }], scheduledChange: null, activatedAt: null, canceledAt: null, lastActiveAt: null };
 }
 
+/**
+ * Brings a member's seat in line with their effective plan after the assignments changed (a plan
+ * given to a group, a member added to one): no seat yet → a new Pending seat; a higher plan → at
+ * once; a lower one → scheduled. Losing every assignment leaves the seat as it is, and a canceled
+ * seat stays canceled: only the admin's *Deactivate plan* / subscribe ends or restarts a seat.
+ */
+export function reconcileSeat(catalog: Catalog, timeZone: string, seat: Seat | null, userId: string, plan: CatalogPlan | null, at: Date): Seat | null {
+  if (plan === null) return seat;
+  if (seat === null) return subscribeSeat(catalog, userId, plan.id, at);
+  const settled = settleDueChange(seat, at);
+  if (settled.status === 'canceled') return settled;
+  const unchanged = settled.plans.at(-1)!.planId === plan.id && settled.scheduledChange === null;
+  if (unchanged || settled.scheduledChange?.planId === plan.id) return settled;
+  return changeSeatPlan(catalog, timeZone, settled, plan.id, at).seat;
+}
+
 /** The plan the seat holds at `at` (a scheduled change that has come due counts). */
 export function currentPlanId(seat: Seat, at: Date): string {
   return settleDueChange(seat, at).plans.at(-1)!.planId;

@@ -9,6 +9,7 @@ import {
   currentPlanId,
   effectivePlan,
   effectivePlans,
+  reconcileSeat,
   recordSeatActivity,
   SeatError,
   subscribeSeat,
@@ -169,6 +170,33 @@ describe('engine/organization: statuses', () => {
     assert.equal(seat.status, 'pending');
     assert.equal(currentPlanId(seat, t('2026-11-10T00:00:00Z')), 'pro-plus');
     assert.deepEqual(organizationInvoice(catalog, UTC, november, [seat]).lines, [], 'not charged while pending');
+  });
+});
+
+describe('engine/organization: seats follow the assignments', () => {
+  const pro = catalog.plans.find((p) => p.id === 'pro')!;
+  const proPlus = catalog.plans.find((p) => p.id === 'pro-plus')!;
+
+  it('no seat yet → Pending on the effective plan', () => {
+    const seat = reconcileSeat(catalog, UTC, null, 'bob', proPlus, t('2026-11-10T00:00:00Z'));
+    assert.equal(seat?.status, 'pending');
+    assert.equal(currentPlanId(seat!, t('2026-11-10T00:00:00Z')), 'pro-plus');
+  });
+
+  it('joining a second group with a higher plan upgrades at once; a group lowered to Pro waits for the 1st', () => {
+    const up = reconcileSeat(catalog, UTC, activeSeat('alice', 'pro'), 'alice', proPlus, t('2026-11-16T10:00:00Z'))!;
+    assert.equal(currentPlanId(up, t('2026-11-16T10:00:00Z')), 'pro-plus');
+    const down = reconcileSeat(catalog, UTC, up, 'alice', pro, t('2026-11-20T10:00:00Z'))!;
+    assert.deepEqual(down.scheduledChange, { planId: 'pro', effectiveAt: t('2026-12-01T00:00:00Z') });
+    assert.equal(reconcileSeat(catalog, UTC, down, 'alice', pro, t('2026-11-21T10:00:00Z')), down, 'the same downgrade is not scheduled twice');
+    assert.equal(reconcileSeat(catalog, UTC, down, 'alice', proPlus, t('2026-11-22T10:00:00Z'))!.scheduledChange, null, 'back to Pro+ undoes it');
+  });
+
+  it('no plan left, or a canceled seat: unchanged', () => {
+    const seat = activeSeat('alice', 'pro');
+    assert.equal(reconcileSeat(catalog, UTC, seat, 'alice', null, t('2026-11-10T00:00:00Z')), seat);
+    const canceled = cancelSeat(seat, t('2026-11-10T00:00:00Z'));
+    assert.equal(reconcileSeat(catalog, UTC, canceled, 'alice', proPlus, t('2026-11-11T00:00:00Z')), canceled);
   });
 });
 
