@@ -21,7 +21,10 @@ const ATTEMPTS = 5;
 
 export type ChangeDraft = Omit<OrganizationChange, 'organizationId' | 'expectedVersion' | 'now'>;
 
-/** Runs `compute` on a fresh snapshot and applies its change; returns the snapshot it was computed from. */
+/**
+ * Runs `compute` on a fresh snapshot and applies its change at that snapshot's version; on a
+ * conflict (another admin's change landed between the read and the write) it reads and computes again.
+ */
 export async function changeOrganization(
   context: ServerContext,
   organizationId: string,
