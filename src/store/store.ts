@@ -468,8 +468,8 @@ export interface Store {
    * assignments, seats, the overage switch and the audit entries, all or nothing.
    */
   applyOrganizationChange(change: OrganizationChange): Promise<'applied' | 'conflict' | 'member-elsewhere' | 'group-name-taken'>;
-  /** One page of members with their seats, by email; `search` matches part of the email. */
-  listOrganizationUsers(organizationId: string, query: { search: string; offset: number; limit: number }): Promise<{ total: number; users: OrganizationUserRecord[] }>;
+  /** One page of members with their seats, by email; `search` matches part of the email; `accountIds` keeps only those members. */
+  listOrganizationUsers(organizationId: string, query: OrganizationUsersQuery): Promise<{ total: number; users: OrganizationUserRecord[] }>;
   /** The newest entries first. */
   listOrganizationAudit(organizationId: string, limit: number): Promise<OrganizationAuditRecord[]>;
 }
@@ -669,6 +669,13 @@ export interface OrganizationChange {
   seats?: Seat[];
   overageEnabled?: boolean;
   audit: OrganizationAuditEntry[];
+}
+
+export interface OrganizationUsersQuery {
+  search: string;
+  offset: number;
+  limit: number;
+  accountIds?: readonly string[];
 }
 
 export interface OrganizationUserRecord {

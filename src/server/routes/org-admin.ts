@@ -141,17 +141,18 @@ function withBody<T>(schema: z.ZodType<T>, request: FastifyRequest, reply: Fasti
   return handle(parsed.data);
 }
 
+/** Exactly these members (the ones an action touched), in email order. */
 async function usersById(context: ServerContext, organizationId: string, ids: readonly string[]): Promise<OrgUsersPage> {
-  const users = await Promise.all([...new Set(ids)].map((id) => userById(context, organizationId, id)));
-  return { users, total: users.length, page: 1, pageSize: users.length };
+  const accountIds = [...new Set(ids)];
+  const found = await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: accountIds.length, accountIds });
+  const users = found.users.map((u) => toOrgUser(u, context.clock()));
+  return { users, total: users.length, page: 1, pageSize: accountIds.length };
 }
 
 async function userById(context: ServerContext, organizationId: string, accountId: string): Promise<OrgUser> {
-  const account = await context.store.findAccountById(accountId);
-  const page = await context.store.listOrganizationUsers(organizationId, { search: account?.email ?? '', offset: 0, limit: PAGE_SIZE });
-  const user = page.users.find((u) => u.accountId === accountId);
+  const user = (await usersById(context, organizationId, [accountId])).users[0];
   if (!user) throw new OrganizationError(404, 'not_a_member', `${accountId} is not a member of this organization.`, 'userIds');
-  return toOrgUser(user, context.clock());
+  return user;
 }
 
 async function groupById(context: ServerContext, organizationId: string, groupId: string): Promise<OrgGroup> {

@@ -12,6 +12,7 @@ import type {
   OrganizationRole,
   OrganizationSnapshot,
   OrganizationUserRecord,
+  OrganizationUsersQuery,
   Timestamp,
 } from '../store';
 
@@ -138,16 +139,18 @@ export function applyChange(db: Database.Database, change: OrganizationChange): 
 export function listUsers(
   db: Database.Database,
   organizationId: string,
-  query: { search: string; offset: number; limit: number },
+  query: OrganizationUsersQuery,
 ): { total: number; users: OrganizationUserRecord[] } {
   // LIKE's own wildcards in the search are matched literally.
   const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const ids = query.accountIds === undefined ? '' : ` AND m.account_id IN (SELECT value FROM json_each(?))`;
+  const params: unknown[] = [organizationId, pattern, ...(query.accountIds === undefined ? [] : [JSON.stringify(query.accountIds)])];
   const where = `FROM organization_members m JOIN accounts a ON a.id = m.account_id LEFT JOIN organization_seats s ON s.account_id = m.account_id
-                 WHERE m.organization_id = ? AND a.email LIKE ? ESCAPE '\\'`;
-  const { total } = db.prepare(`SELECT count(*) AS total ${where}`).get(organizationId, pattern) as { total: number };
+                 WHERE m.organization_id = ? AND a.email LIKE ? ESCAPE '\\'${ids}`;
+  const { total } = db.prepare(`SELECT count(*) AS total ${where}`).get(...params) as { total: number };
   const rows = db
     .prepare(`SELECT m.account_id, a.email, m.role, m.joined_at, s.seat ${where} ORDER BY a.email LIMIT ? OFFSET ?`)
-    .all(organizationId, pattern, query.limit, query.offset) as { account_id: string; email: string; role: OrganizationRole; joined_at: string; seat: string | null }[];
+    .all(...params, query.limit, query.offset) as { account_id: string; email: string; role: OrganizationRole; joined_at: string; seat: string | null }[];
   return {
     total,
     users: rows.map((row) => ({ accountId: row.account_id, email: row.email, role: row.role, joinedAt: row.joined_at, seat: row.seat === null ? null : toSeat(row.seat) })),

@@ -52,6 +52,7 @@ import type {
   OrganizationRecord,
   OrganizationSnapshot,
   OrganizationUserRecord,
+  OrganizationUsersQuery,
 } from '../store';
 import * as organizationSql from './organizations';
 import { invoiceNumber } from '../store';
@@ -953,7 +954,7 @@ export class SqliteStore implements Store {
     return organizationSql.applyChange(this.db, change);
   }
 
-  async listOrganizationUsers(organizationId: string, query: { search: string; offset: number; limit: number }): Promise<{ total: number; users: OrganizationUserRecord[] }> {
+  async listOrganizationUsers(organizationId: string, query: OrganizationUsersQuery): Promise<{ total: number; users: OrganizationUserRecord[] }> {
     return organizationSql.listUsers(this.db, organizationId, query);
   }
 

@@ -65,6 +65,10 @@ describe('store: organizations (migration 0010)', () => {
     const page = await store.listOrganizationUsers('org_1', { search: 'ADA', offset: 0, limit: 10 });
     assert.deepEqual(page.users.map((u) => [u.email, u.seat?.status]), [['ada@example.com', 'pending']]);
     assert.equal(page.total, 1);
+    const only = await store.listOrganizationUsers('org_1', { search: '', offset: 0, limit: 10, accountIds: ['acct_admin'] });
+    assert.deepEqual(only.users.map((u) => u.accountId), ['acct_admin'], 'accountIds keeps only those members');
+    const literal = await store.listOrganizationUsers('org_1', { search: '_', offset: 0, limit: 10 });
+    assert.equal(literal.total, 0, 'a LIKE wildcard in the search is matched literally');
     assert.deepEqual((await store.listOrganizationAudit('org_1', 10)).map((e) => e.action), ['plan.assign', 'organization.create']);
   });
 
