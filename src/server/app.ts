@@ -35,6 +35,7 @@ import { tokenRoutes } from './routes/token';
 import { outboxRoutes } from './routes/outbox';
 import { outstandingPaymentRoutes } from './routes/outstanding-payment';
 import { leaseRoutes } from './routes/leases';
+import { orgAdminRoutes } from './routes/org-admin';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -140,6 +141,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     outstandingPaymentRoutes(signedIn, context);
     // Credit leases and the overage switch (leases-server).
     leaseRoutes(signedIn, context);
+    // The organization admin API, admins only (org-server).
+    orgAdminRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -7,6 +7,7 @@ import type { BillingState } from '../engine/billing-state';
 import type { BillingDetails, InvoiceDraft, InvoiceLineKind } from '../engine/invoice';
 import type { LedgerEntry } from '../engine/ledger';
 import type { IdentityKind, InvoiceKind, InvoiceStatus } from '../protocol/api';
+import type { Seat } from '../engine/organization';
 
 export type { InvoiceKind, InvoiceStatus };
 
@@ -452,6 +453,25 @@ export interface Store {
   /** The account's overage switch and cap: off, no cap, when never set. */
   findOverageSettings(accountId: string): Promise<OverageSwitch>;
   saveOverageSettings(accountId: string, settings: OverageSwitch, now: Timestamp): Promise<void>;
+
+  // --- Organizations (org-server)
+  /** A new organization with its first admin (whose identity kind becomes 'organization'). 'member-elsewhere': the account already belongs to one. */
+  createOrganization(input: NewOrganization): Promise<'created' | 'member-elsewhere'>;
+  findOrganization(id: string): Promise<OrganizationRecord | undefined>;
+  /** The account's organization and role, if it belongs to one. */
+  findOrganizationMembership(accountId: string): Promise<OrganizationMembershipRecord | undefined>;
+  /** Everything the seat rules need about one organization, read at one version. */
+  loadOrganizationSnapshot(organizationId: string): Promise<OrganizationSnapshot | undefined>;
+  /**
+   * One admin change in one IMMEDIATE transaction, while the organization is still at
+   * `expectedVersion` (else 'conflict', nothing written): new members, groups, group members,
+   * assignments, seats, the overage switch and the audit entries, all or nothing.
+   */
+  applyOrganizationChange(change: OrganizationChange): Promise<'applied' | 'conflict' | 'member-elsewhere' | 'group-name-taken'>;
+  /** One page of members with their seats, by email; `search` matches part of the email; `accountIds` keeps only those members. */
+  listOrganizationUsers(organizationId: string, query: OrganizationUsersQuery): Promise<{ total: number; users: OrganizationUserRecord[] }>;
+  /** The newest entries first. */
+  listOrganizationAudit(organizationId: string, limit: number): Promise<OrganizationAuditRecord[]>;
 }
 
 // --- Credit leases (leases-server) ---
@@ -569,4 +589,99 @@ export type RemovePaymentMethodResult =
 
 export function invoiceNumber(sequence: number): string {
   return `TALLY-${String(sequence).padStart(6, '0')}`;
+}
+
+// --- Organizations (org-server) ---
+export type OrganizationRole = 'admin' | 'member';
+
+export interface OrganizationRecord {
+  id: string;
+  name: string;
+  timeZone: string;
+  overageEnabled: boolean;
+  /** Bumped by every change: see Store.applyOrganizationChange. */
+  version: number;
+  createdAt: Timestamp;
+}
+
+export interface OrganizationMembershipRecord {
+  organizationId: string;
+  accountId: string;
+  role: OrganizationRole;
+  joinedAt: Timestamp;
+}
+
+export interface OrganizationGroupRecord {
+  id: string;
+  organizationId: string;
+  name: string;
+  /** The plan assigned to the group; null when none. */
+  planId: string | null;
+  memberIds: string[];
+  createdAt: Timestamp;
+}
+
+export interface OrganizationSnapshot {
+  organization: OrganizationRecord;
+  members: OrganizationMembershipRecord[];
+  groups: OrganizationGroupRecord[];
+  /** Plans assigned to users directly, by account id. */
+  direct: Map<string, string>;
+  /** The engine's seats, by account id. */
+  seats: Map<string, Seat>;
+}
+
+export interface OrganizationAuditEntry {
+  actorId: string;
+  /** e.g. 'member.add', 'plan.assign', 'seat.deactivate'. */
+  action: string;
+  /** What it acted on: 'user:<id>', 'group:<id>', 'organization'. */
+  target: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface OrganizationAuditRecord extends OrganizationAuditEntry {
+  seq: number;
+  organizationId: string;
+  at: Timestamp;
+}
+
+export interface NewOrganization {
+  id: string;
+  name: string;
+  timeZone: string;
+  adminAccountId: string;
+  now: Timestamp;
+  audit: OrganizationAuditEntry;
+}
+
+export interface OrganizationChange {
+  organizationId: string;
+  expectedVersion: number;
+  now: Timestamp;
+  newMembers?: { accountId: string; role: OrganizationRole }[];
+  newGroups?: { id: string; name: string }[];
+  groupMembers?: { groupId: string; accountId: string }[];
+  /** A plan given to a user or a group, replacing the one it had. */
+  assignments?: ({ accountId: string; planId: string } | { groupId: string; planId: string })[];
+  /** Seats written whole (inserted or replaced). */
+  seats?: Seat[];
+  overageEnabled?: boolean;
+  audit: OrganizationAuditEntry[];
+}
+
+export interface OrganizationUsersQuery {
+  search: string;
+  offset: number;
+  limit: number;
+  accountIds?: readonly string[];
+}
+
+export interface OrganizationUserRecord {
+  accountId: string;
+  email: string;
+  role: OrganizationRole;
+  joinedAt: Timestamp;
+  seat: Seat | null;
 }

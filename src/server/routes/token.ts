@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { TokenRequest, type TokenResponse } from '../../protocol/api';
 import type { ServerContext } from '../context';
+import { activateOnSignIn } from '../organizations/seats';
 import { sendApiError, sendJson, sendValidationError } from '../respond';
 import { pkceChallenge, randomToken, sha256Hex } from '../secrets';
 
@@ -41,6 +42,8 @@ export function tokenRoutes(app: FastifyInstance, context: ServerContext): void 
 
     const account = await context.store.findAccountById(code.accountId);
     if (!account) return invalidCode('The account of this sign-in code no longer exists.');
+    // An organization seat becomes Active at the member's first sign-in from the editor.
+    await activateOnSignIn(context, account.id);
     const response: TokenResponse = {
       accessToken,
       tokenType: 'Bearer',

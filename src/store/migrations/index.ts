@@ -9,6 +9,7 @@ import { authenticationsAndSales } from './0006-authentications-and-sales';
 import { emails } from './0007-emails';
 import { dunning } from './0008-dunning';
 import { creditLeases } from './0009-credit-leases';
+import { organizations } from './0010-organizations';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   emails,
   dunning,
   creditLeases,
+  organizations,
 ];

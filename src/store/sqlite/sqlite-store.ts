@@ -45,7 +45,16 @@ import type {
   LeaseRecord,
   LeaseUsageRecord,
   OverageSwitch,
+  NewOrganization,
+  OrganizationAuditRecord,
+  OrganizationChange,
+  OrganizationMembershipRecord,
+  OrganizationRecord,
+  OrganizationSnapshot,
+  OrganizationUserRecord,
+  OrganizationUsersQuery,
 } from '../store';
+import * as organizationSql from './organizations';
 import { invoiceNumber } from '../store';
 import { migrate, type MigrationReport } from './migrate';
 import { openDatabase } from './open';
@@ -922,6 +931,35 @@ export class SqliteStore implements Store {
     );
     for (const r of usage.reports) insert.run(accountId, r.reportId, usage.leaseId, r.credits, r.feature, r.model, r.committedAt, now, r.spendId);
     this.db.prepare('UPDATE leases SET reported = reported + ? WHERE id = ? AND account_id = ?').run(total, usage.leaseId, accountId);
+  }
+
+  // --- Organizations (org-server): the SQL lives in ./organizations.ts.
+  async createOrganization(input: NewOrganization): Promise<'created' | 'member-elsewhere'> {
+    return organizationSql.createOrganization(this.db, input);
+  }
+
+  async findOrganization(id: string): Promise<OrganizationRecord | undefined> {
+    return organizationSql.findOrganization(this.db, id);
+  }
+
+  async findOrganizationMembership(accountId: string): Promise<OrganizationMembershipRecord | undefined> {
+    return organizationSql.findMembership(this.db, accountId);
+  }
+
+  async loadOrganizationSnapshot(organizationId: string): Promise<OrganizationSnapshot | undefined> {
+    return organizationSql.loadSnapshot(this.db, organizationId);
+  }
+
+  async applyOrganizationChange(change: OrganizationChange): Promise<'applied' | 'conflict' | 'member-elsewhere' | 'group-name-taken'> {
+    return organizationSql.applyChange(this.db, change);
+  }
+
+  async listOrganizationUsers(organizationId: string, query: OrganizationUsersQuery): Promise<{ total: number; users: OrganizationUserRecord[] }> {
+    return organizationSql.listUsers(this.db, organizationId, query);
+  }
+
+  async listOrganizationAudit(organizationId: string, limit: number): Promise<OrganizationAuditRecord[]> {
+    return organizationSql.listAudit(this.db, organizationId, limit);
   }
 }
 

@@ -1,0 +1,225 @@
+// The SQLite side of organizations (org-server), kept out of sqlite-store.ts so that the class only
+// delegates. Seats are stored as the engine's JSON (dates as ISO strings) and revived on read.
+import type Database from 'better-sqlite3';
+import type { Seat } from '../../engine/organization';
+import type {
+  NewOrganization,
+  OrganizationAuditEntry,
+  OrganizationAuditRecord,
+  OrganizationChange,
+  OrganizationMembershipRecord,
+  OrganizationRecord,
+  OrganizationRole,
+  OrganizationSnapshot,
+  OrganizationUserRecord,
+  OrganizationUsersQuery,
+  Timestamp,
+} from '../store';
+
+interface OrganizationRow {
+  id: string;
+  name: string;
+  time_zone: string;
+  overage_enabled: number;
+  version: number;
+  created_at: string;
+}
+
+interface MemberRow {
+  organization_id: string;
+  account_id: string;
+  role: OrganizationRole;
+  joined_at: string;
+}
+
+/** Thrown inside a transaction to roll it back with the reason the caller gets. */
+class Refused extends Error {
+  constructor(readonly reason: 'conflict' | 'member-elsewhere' | 'group-name-taken') {
+    super(reason);
+  }
+}
+
+export function createOrganization(db: Database.Database, input: NewOrganization): 'created' | 'member-elsewhere' {
+  try {
+    db.transaction(() => {
+      db.prepare('INSERT INTO organizations (id, name, time_zone, created_at) VALUES (?, ?, ?, ?)').run(input.id, input.name, input.timeZone, input.now);
+      insertMember(db, input.id, input.adminAccountId, 'admin', input.now);
+      insertAudit(db, input.id, [input.audit], input.now);
+    }).immediate();
+    return 'created';
+  } catch (error) {
+    if (error instanceof Refused) return 'member-elsewhere';
+    throw error;
+  }
+}
+
+export function findOrganization(db: Database.Database, id: string): OrganizationRecord | undefined {
+  const row = db.prepare('SELECT * FROM organizations WHERE id = ?').get(id) as OrganizationRow | undefined;
+  return row && toOrganization(row);
+}
+
+export function findMembership(db: Database.Database, accountId: string): OrganizationMembershipRecord | undefined {
+  const row = db.prepare('SELECT * FROM organization_members WHERE account_id = ?').get(accountId) as MemberRow | undefined;
+  return row && toMember(row);
+}
+
+export function loadSnapshot(db: Database.Database, organizationId: string): OrganizationSnapshot | undefined {
+  // One read transaction: the version and the rows it covers are read together.
+  return db.transaction(() => {
+    const organization = findOrganization(db, organizationId);
+    if (!organization) return undefined;
+    const members = (db.prepare('SELECT * FROM organization_members WHERE organization_id = ? ORDER BY joined_at, account_id').all(organizationId) as MemberRow[]).map(toMember);
+    const groupRows = db
+      .prepare(
+        `SELECT g.id, g.name, g.created_at, a.plan_id FROM organization_groups g
+           LEFT JOIN organization_assignments a ON a.group_id = g.id
+          WHERE g.organization_id = ? ORDER BY g.name`,
+      )
+      .all(organizationId) as { id: string; name: string; created_at: string; plan_id: string | null }[];
+    const memberIds = db.prepare('SELECT account_id FROM organization_group_members WHERE group_id = ? ORDER BY account_id');
+    const groups = groupRows.map((row) => ({
+      id: row.id,
+      organizationId,
+      name: row.name,
+      planId: row.plan_id,
+      memberIds: (memberIds.all(row.id) as { account_id: string }[]).map((m) => m.account_id),
+      createdAt: row.created_at,
+    }));
+    const direct = new Map(
+      (db.prepare('SELECT account_id, plan_id FROM organization_assignments WHERE organization_id = ? AND account_id IS NOT NULL').all(organizationId) as {
+        account_id: string;
+        plan_id: string;
+      }[]).map((row) => [row.account_id, row.plan_id]),
+    );
+    const seats = new Map(
+      (db.prepare('SELECT account_id, seat FROM organization_seats WHERE organization_id = ?').all(organizationId) as { account_id: string; seat: string }[]).map(
+        (row) => [row.account_id, toSeat(row.seat)],
+      ),
+    );
+    return { organization, members, groups, direct, seats };
+  })();
+}
+
+export function applyChange(db: Database.Database, change: OrganizationChange): 'applied' | 'conflict' | 'member-elsewhere' | 'group-name-taken' {
+  const { organizationId: org, now } = change;
+  try {
+    db.transaction(() => {
+      const bumped = db.prepare('UPDATE organizations SET version = version + 1 WHERE id = ? AND version = ?').run(org, change.expectedVersion);
+      if (bumped.changes !== 1) throw new Refused('conflict');
+      for (const member of change.newMembers ?? []) insertMember(db, org, member.accountId, member.role, now);
+      for (const group of change.newGroups ?? []) {
+        const taken = db.prepare('SELECT 1 FROM organization_groups WHERE organization_id = ? AND name = ?').get(org, group.name);
+        if (taken) throw new Refused('group-name-taken');
+        db.prepare('INSERT INTO organization_groups (id, organization_id, name, created_at) VALUES (?, ?, ?, ?)').run(group.id, org, group.name, now);
+      }
+      const addToGroup = db.prepare('INSERT OR IGNORE INTO organization_group_members (group_id, account_id, added_at) VALUES (?, ?, ?)');
+      for (const gm of change.groupMembers ?? []) addToGroup.run(gm.groupId, gm.accountId, now);
+      for (const assignment of change.assignments ?? []) {
+        const [column, id] = 'accountId' in assignment ? ['account_id', assignment.accountId] : ['group_id', assignment.groupId];
+        db.prepare(`DELETE FROM organization_assignments WHERE ${column} = ?`).run(id);
+        db.prepare(`INSERT INTO organization_assignments (organization_id, ${column}, plan_id, assigned_at) VALUES (?, ?, ?, ?)`).run(org, id, assignment.planId, now);
+      }
+      const saveSeat = db.prepare(
+        `INSERT INTO organization_seats (account_id, organization_id, status, seat, last_active_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET status = excluded.status, seat = excluded.seat, last_active_at = excluded.last_active_at, updated_at = excluded.updated_at`,
+      );
+      for (const seat of change.seats ?? []) {
+        saveSeat.run(seat.userId, org, seat.status, JSON.stringify(seat), seat.lastActiveAt?.toISOString() ?? null, now);
+      }
+      if (change.overageEnabled !== undefined) db.prepare('UPDATE organizations SET overage_enabled = ? WHERE id = ?').run(change.overageEnabled ? 1 : 0, org);
+      insertAudit(db, org, change.audit, now);
+    }).immediate();
+    return 'applied';
+  } catch (error) {
+    if (error instanceof Refused) return error.reason;
+    throw error;
+  }
+}
+
+export function listUsers(
+  db: Database.Database,
+  organizationId: string,
+  query: OrganizationUsersQuery,
+): { total: number; users: OrganizationUserRecord[] } {
+  // LIKE's own wildcards in the search are matched literally.
+  const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const ids = query.accountIds === undefined ? '' : ` AND m.account_id IN (SELECT value FROM json_each(?))`;
+  const params: unknown[] = [organizationId, pattern, ...(query.accountIds === undefined ? [] : [JSON.stringify(query.accountIds)])];
+  const where = `FROM organization_members m JOIN accounts a ON a.id = m.account_id LEFT JOIN organization_seats s ON s.account_id = m.account_id
+                 WHERE m.organization_id = ? AND a.email LIKE ? ESCAPE '\\'${ids}`;
+  const { total } = db.prepare(`SELECT count(*) AS total ${where}`).get(...params) as { total: number };
+  const rows = db
+    .prepare(`SELECT m.account_id, a.email, m.role, m.joined_at, s.seat ${where} ORDER BY a.email LIMIT ? OFFSET ?`)
+    .all(...params, query.limit, query.offset) as { account_id: string; email: string; role: OrganizationRole; joined_at: string; seat: string | null }[];
+  return {
+    total,
+    users: rows.map((row) => ({ accountId: row.account_id, email: row.email, role: row.role, joinedAt: row.joined_at, seat: row.seat === null ? null : toSeat(row.seat) })),
+  };
+}
+
+export function listAudit(db: Database.Database, organizationId: string, limit: number): OrganizationAuditRecord[] {
+  const rows = db.prepare('SELECT * FROM organization_audit WHERE organization_id = ? ORDER BY seq DESC LIMIT ?').all(organizationId, limit) as {
+    seq: number;
+    organization_id: string;
+    actor_id: string;
+    action: string;
+    target: string;
+    before: string | null;
+    after: string | null;
+    at: string;
+  }[];
+  return rows.map((row) => ({
+    seq: row.seq,
+    organizationId: row.organization_id,
+    actorId: row.actor_id,
+    action: row.action,
+    target: row.target,
+    before: row.before === null ? null : (JSON.parse(row.before) as unknown),
+    after: row.after === null ? null : (JSON.parse(row.after) as unknown),
+    at: row.at,
+  }));
+}
+
+/** A member joins: one organization per account, and the account becomes organization-managed. */
+function insertMember(db: Database.Database, organizationId: string, accountId: string, role: OrganizationRole, now: Timestamp): void {
+  if (db.prepare('SELECT 1 FROM organization_members WHERE account_id = ?').get(accountId)) throw new Refused('member-elsewhere');
+  db.prepare('INSERT INTO organization_members (account_id, organization_id, role, joined_at) VALUES (?, ?, ?, ?)').run(accountId, organizationId, role, now);
+  db.prepare("UPDATE accounts SET identity_kind = 'organization' WHERE id = ?").run(accountId);
+}
+
+function insertAudit(db: Database.Database, organizationId: string, entries: OrganizationAuditEntry[], now: Timestamp): void {
+  const insert = db.prepare('INSERT INTO organization_audit (organization_id, actor_id, action, target, before, after, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+  for (const entry of entries) insert.run(organizationId, entry.actorId, entry.action, entry.target, json(entry.before), json(entry.after), now);
+}
+
+function toOrganization(row: OrganizationRow): OrganizationRecord {
+  return { id: row.id, name: row.name, timeZone: row.time_zone, overageEnabled: row.overage_enabled === 1, version: row.version, createdAt: row.created_at };
+}
+
+function toMember(row: MemberRow): OrganizationMembershipRecord {
+  return { organizationId: row.organization_id, accountId: row.account_id, role: row.role, joinedAt: row.joined_at };
+}
+
+/** The engine's Seat back from its JSON: the instants become Dates again. */
+function toSeat(json: string): Seat {
+  const raw = JSON.parse(json) as {
+    userId: string;
+    status: Seat['status'];
+    plans: { planId: string; from: string }[];
+    scheduledChange: { planId: string; effectiveAt: string } | null;
+    activatedAt: string | null;
+    canceledAt: string | null;
+    lastActiveAt: string | null;
+  };
+  const date = (value: string | null) => (value === null ? null : new Date(value));
+  return {
+    userId: raw.userId,
+    status: raw.status,
+    plans: raw.plans.map((p) => ({ planId: p.planId, from: new Date(p.from) })),
+    scheduledChange: raw.scheduledChange && { planId: raw.scheduledChange.planId, effectiveAt: new Date(raw.scheduledChange.effectiveAt) },
+    activatedAt: date(raw.activatedAt),
+    canceledAt: date(raw.canceledAt),
+    lastActiveAt: date(raw.lastActiveAt),
+  };
+}

@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openAccount } from '../../../src/engine/billing-state';
+import { subscribeSeat } from '../../../src/engine/organization';
+import { DATABASE_FILE } from '../../../src/store/sqlite/open';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
+import { defaultCatalog } from '../engine/catalogs';
+
+const NOW = '2026-11-12T09:00:00.000Z';
+const clock = () => new Date(NOW);
+
+describe('store: organizations (migration 0010)', () => {
+  let dataDir: string;
+  let store: SqliteStore;
+  let side: Database.Database;
+  const audit = (action: string) => ({ actorId: 'acct_admin', action, target: 'organization', before: null, after: { x: 1 } });
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tally-store-'));
+    store = SqliteStore.open({ dataDir, clock });
+    side = new Database(join(dataDir, DATABASE_FILE));
+    for (const [id, email] of [['acct_admin', 'admin@example.com'], ['acct_ada', 'ada@example.com'], ['acct_bob', 'bob@example.com']] as const) {
+      const account = { id, email, passwordHash: 'x', identityKind: 'builder-id' as const, createdAt: NOW, testClockAt: null };
+      assert.equal(await store.createAccount(account, openAccount(defaultCatalog, new Date(NOW)), []), 'created');
+    }
+    assert.equal(await store.createOrganization({ id: 'org_1', name: 'Acme', timeZone: 'UTC', adminAccountId: 'acct_admin', now: NOW, audit: audit('organization.create') }), 'created');
+  });
+  afterEach(async () => {
+    side.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates an organization with its admin, who becomes organization-managed and can belong to no other', async () => {
+    assert.deepEqual(await store.findOrganizationMembership('acct_admin'), { organizationId: 'org_1', accountId: 'acct_admin', role: 'admin', joinedAt: NOW });
+    assert.equal((await store.findAccountById('acct_admin'))?.identityKind, 'organization');
+    const second = await store.createOrganization({ id: 'org_2', name: 'Other', timeZone: 'UTC', adminAccountId: 'acct_admin', now: NOW, audit: audit('organization.create') });
+    assert.equal(second, 'member-elsewhere');
+    assert.equal(await store.findOrganization('org_2'), undefined, 'a refused organization leaves nothing behind');
+  });
+
+  it('writes members, groups, assignments, seats and audit in one change, and round-trips the engine seat', async () => {
+    const seat = subscribeSeat(defaultCatalog, 'acct_ada', 'pro', new Date(NOW));
+    const result = await store.applyOrganizationChange({
+      organizationId: 'org_1',
+      expectedVersion: 1,
+      now: NOW,
+      newMembers: [{ accountId: 'acct_ada', role: 'member' }],
+      newGroups: [{ id: 'grp_1', name: 'Engineering' }],
+      groupMembers: [{ groupId: 'grp_1', accountId: 'acct_ada' }],
+      assignments: [{ groupId: 'grp_1', planId: 'pro' }],
+      seats: [seat],
+      overageEnabled: true,
+      audit: [audit('plan.assign')],
+    });
+    assert.equal(result, 'applied');
+    const snapshot = await store.loadOrganizationSnapshot('org_1');
+    assert.equal(snapshot?.organization.version, 2);
+    assert.equal(snapshot?.organization.overageEnabled, true);
+    assert.deepEqual(snapshot?.groups.map((g) => [g.name, g.planId, g.memberIds]), [['Engineering', 'pro', ['acct_ada']]]);
+    assert.deepEqual(snapshot?.seats.get('acct_ada'), seat, 'the seat comes back with its Dates');
+    const page = await store.listOrganizationUsers('org_1', { search: 'ADA', offset: 0, limit: 10 });
+    assert.deepEqual(page.users.map((u) => [u.email, u.seat?.status]), [['ada@example.com', 'pending']]);
+    assert.equal(page.total, 1);
+    const only = await store.listOrganizationUsers('org_1', { search: '', offset: 0, limit: 10, accountIds: ['acct_admin'] });
+    assert.deepEqual(only.users.map((u) => u.accountId), ['acct_admin'], 'accountIds keeps only those members');
+    const literal = await store.listOrganizationUsers('org_1', { search: '_', offset: 0, limit: 10 });
+    assert.equal(literal.total, 0, 'a LIKE wildcard in the search is matched literally');
+    assert.deepEqual((await store.listOrganizationAudit('org_1', 10)).map((e) => e.action), ['plan.assign', 'organization.create']);
+  });
+
+  it('writes nothing when the organization moved on (conflict) or a part is refused', async () => {
+    const stale = await store.applyOrganizationChange({ organizationId: 'org_1', expectedVersion: 7, now: NOW, newMembers: [{ accountId: 'acct_ada', role: 'member' }], audit: [audit('member.add')] });
+    assert.equal(stale, 'conflict');
+    assert.equal(await store.findOrganizationMembership('acct_ada'), undefined, 'a conflicting change added no member');
+    assert.equal(await store.applyOrganizationChange({ organizationId: 'org_1', expectedVersion: 1, now: NOW, newGroups: [{ id: 'g1', name: 'A' }], audit: [] }), 'applied');
+    const twice = await store.applyOrganizationChange({
+      organizationId: 'org_1',
+      expectedVersion: 2,
+      now: NOW,
+      newMembers: [{ accountId: 'acct_bob', role: 'member' }],
+      newGroups: [{ id: 'g2', name: 'A' }],
+      audit: [audit('group.create')],
+    });
+    assert.equal(twice, 'group-name-taken');
+    assert.equal(await store.findOrganizationMembership('acct_bob'), undefined, 'the member of a refused change was rolled back');
+    assert.equal((await store.listOrganizationAudit('org_1', 10)).length, 1, 'no audit entry for a refused change');
+  });
+
+  it('keeps the audit log append-only', () => {
+    assert.throws(() => side.prepare("UPDATE organization_audit SET action = 'x'").run(), /append-only/);
+    assert.throws(() => side.prepare('DELETE FROM organization_audit').run(), /append-only/);
+  });
+});
