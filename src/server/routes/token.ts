@@ -42,8 +42,12 @@ export function tokenRoutes(app: FastifyInstance, context: ServerContext): void 
 
     const account = await context.store.findAccountById(code.accountId);
     if (!account) return invalidCode('The account of this sign-in code no longer exists.');
-    // An organization seat becomes Active at the member's first sign-in from the editor.
-    await activateOnSignIn(context, account.id);
+    // An organization seat becomes Active at the member's first sign-in from the editor. The code is
+    // spent and the token stored by now: a failure here is logged (the next sign-in activates),
+    // never turned into a failed sign-in.
+    await activateOnSignIn(context, account.id).catch((error: unknown) =>
+      request.log.error({ err: { message: (error as Error).message } }, 'could not activate the organization seat at sign-in'),
+    );
     const response: TokenResponse = {
       accessToken,
       tokenType: 'Bearer',
