@@ -2,16 +2,14 @@
 // check per request (GET /api/account with the user's token) to a real Tally server on loopback,
 // in one run. Prints the median and p99 of each and the ratio.  npm run bench:leases
 //
-// The lease itself comes from the server's POST /api/leases when that route exists, else from the
-// lease-server double (test/support/lease-server-double.ts); either way it is granted once, before
-// timing: the timed path never touches the network.
+// The lease comes from the server's POST /api/leases, granted once before timing: the timed path
+// never touches the network.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ApiClient } from '../src/extension/api-client';
 import { LeaseManager } from '../src/extension/leases/lease-manager';
 import { Outbox } from '../src/extension/leases/outbox';
-import { LeaseServerDouble } from '../test/support/lease-server-double';
 import { signUpAndUpgrade, startTestServer } from '../test/support/server';
 
 const LEASE_SAMPLES = 200_000;
@@ -31,19 +29,15 @@ const format = (ns: number) => (ns >= 1_000_000 ? `${(ns / 1_000_000).toFixed(2)
 
 async function main(): Promise<void> {
   const server = await startTestServer();
-  const double = new LeaseServerDouble({ credits: 100_000_00 });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tally-bench-'));
   let manager: LeaseManager | undefined;
   try {
     // Power's million credits: room for every timed pair (1 hundredth each) in one lease.
     const token = (await signUpAndUpgrade(server.baseUrl, `bench-${Date.now()}@example.com`, 'correct horse battery', 'power')).token.accessToken;
-    const probe = await fetch(`${server.baseUrl}/api/leases`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
-    const leaseUrl = probe.status === 404 ? await double.start() : server.baseUrl;
-    const source = leaseUrl === server.baseUrl ? 'the Tally server' : 'the lease-server double (no /api/leases in this build)';
 
     // --- the lease path --------------------------------------------------------------------
     const outbox = Outbox.open(dir, 'bench-window-1');
-    manager = new LeaseManager({ server: new ApiClient(() => leaseUrl, async () => token), outbox, instanceId: 'bench-window-1', leaseCredits: 50_000_00 });
+    manager = new LeaseManager({ server: new ApiClient(() => server.baseUrl, async () => token), outbox, instanceId: 'bench-window-1', leaseCredits: 50_000_00 });
     manager.setAccount('bench');
     const first = await manager.reserveWhenReady(1, { feature: 'bench' });
     if (!first.ok) throw new Error(`no lease: ${first.message}`);
@@ -90,7 +84,7 @@ async function main(): Promise<void> {
     const l = summary(lease);
     const one = summary(single);
     const h = summary(http);
-    console.log(`Lease from ${source}; Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}`);
+    console.log(`Lease from the Tally server on loopback; Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}`);
     console.log(`reserve+commit on the lease  (${LEASE_SAMPLES} pairs in batches of ${BATCH}): median ${format(l.median)}, p99 ${format(l.p99)}`);
     console.log(`  timed one pair at a time (clock reads included): median ${format(one.median)}, p99 ${format(one.p99)}`);
     console.log(`HTTP check per request       (${HTTP_SAMPLES} samples): median ${format(h.median)}, p99 ${format(h.p99)}`);
@@ -98,7 +92,6 @@ async function main(): Promise<void> {
   } finally {
     // The outbox writes at the end of the turn: close it before its folder goes.
     await manager?.dispose();
-    await double.stop();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -27,6 +27,11 @@ export interface AccountStateInput {
   overageSettings?: OverageSwitch;
 }
 
+/** The account state as its billing stands (the stored subscription state, no change applied). */
+export function currentAccountState(catalog: Catalog, billing: Omit<AccountStateInput, 'state'> & { subscription: { state: BillingState } }): AccountState {
+  return toAccountState(catalog, { ...billing, state: billing.subscription.state });
+}
+
 export function toAccountState(catalog: Catalog, input: AccountStateInput): AccountState {
   const { account, state, now } = input;
   // Usage counts once it is reported: credit that editors' leases hold unreported still shows as

@@ -38,6 +38,9 @@ export const INSUFFICIENT_FUNDS_MESSAGE = 'Your card has insufficient funds.';
 export const AUTHENTICATION_REQUIRED_MESSAGE = 'Your card requires authentication.';
 export const AUTHENTICATION_FAILED_MESSAGE = "We couldn't authenticate your card. Try again or use another card.";
 
+/** Idempotency keys of saved-card charges the sandbox remembers (oldest forgotten first). */
+const REMEMBERED_CHARGE_KEYS = 100_000;
+
 /** How long the person has to answer the challenge and the flow to confirm it. */
 export const AUTHENTICATION_LIFETIME_MS = 60 * 60 * 1000;
 
@@ -98,12 +101,14 @@ export class SandboxProcessor implements PaymentProcessor {
   }
 
   async chargeSaved(request: SavedCardChargeRequest): Promise<SavedCardChargeResult> {
-    // Like a real processor, a key already used answers as it did the first time (kept for the
-    // process's life: the sandbox moves no money, so a restart forgetting keys costs nothing).
+    // Like a real processor, a key already used answers as it did the first time. The sandbox keeps
+    // the newest keys only (it moves no money: a key forgotten after a restart or long after its
+    // retries costs nothing), so a long-running embedded server does not grow without bound.
     const known = this.savedCharges.get(request.idempotencyKey);
     if (known) return known;
     const result = this.decideSavedCharge(request);
     this.savedCharges.set(request.idempotencyKey, result);
+    if (this.savedCharges.size > REMEMBERED_CHARGE_KEYS) this.savedCharges.delete(this.savedCharges.keys().next().value as string);
     return result;
   }
 

@@ -1,7 +1,7 @@
 // The portal's home page for the session's account, shown after GET /billing and again (with the
 // problem named) when a form on it is refused.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toAccountState } from '../account-state';
+import { currentAccountState } from '../account-state';
 import { loadAccountBilling } from '../billing/account-billing';
 import { secureCookies, type ServerContext } from '../context';
 import { issueCsrfToken } from '../csrf';
@@ -27,7 +27,7 @@ export async function showPortalHome(
     status,
     portalPage({
       email: account.email,
-      state: toAccountState(context.catalog, { ...billing, state: billing.subscription.state }),
+      state: currentAccountState(context.catalog, billing),
       paymentMethods,
       billing: billing.billing,
       invoices,

@@ -1,7 +1,7 @@
 // GET /api/catalog (public) and GET /api/account (signed in): what the editor shows.
 import type { FastifyInstance } from 'fastify';
 import type { AccountState, CatalogResponse } from '../../protocol/api';
-import { toAccountState } from '../account-state';
+import { currentAccountState } from '../account-state';
 import { currentAccount } from '../auth';
 import { loadAccountBilling } from '../billing/account-billing';
 import type { ServerContext } from '../context';
@@ -18,7 +18,7 @@ export function accountRoutes(app: FastifyInstance, context: ServerContext): voi
   app.get('/api/account', async (request, reply) => {
     const billing = await loadAccountBilling(context, currentAccount(request));
     if (!billing) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
-    const state: AccountState = toAccountState(context.catalog, { ...billing, state: billing.subscription.state });
+    const state: AccountState = currentAccountState(context.catalog, billing);
     return sendJson(reply, 200, state);
   });
 }

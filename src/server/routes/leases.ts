@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { OverageSettingsRequest, type AccountState } from '../../protocol/api';
 import { CreateLeaseRequest, ReportUsageRequest, type Lease, type LeaseGrant, type LeaseRefusal, type LeaseReturned, type UsageRecorded } from '../../protocol/leases';
 import type { AccountRecord, LeaseRecord } from '../../store/store';
-import { toAccountState } from '../account-state';
+import { currentAccountState } from '../account-state';
 import { currentAccount } from '../auth';
 import { updateOverage } from '../billing/overage';
 import { loadAccountBilling, type AccountBilling } from '../billing/account-billing';
@@ -144,7 +144,7 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
   async function stateOf(account: AccountRecord): Promise<AccountState> {
     const billing: AccountBilling | undefined = await loadAccountBilling(context, account);
     if (!billing) throw new Error(`account ${account.id} lost its subscription`);
-    return toAccountState(context.catalog, { ...billing, state: billing.subscription.state });
+    return currentAccountState(context.catalog, billing);
   }
 }
 

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { TestClockAdvanceRequest, type TestClockAdvanceResult } from '../../protocol/api';
-import { toAccountState } from '../account-state';
+import { currentAccountState } from '../account-state';
 import { currentAccount } from '../auth';
 import { loadAccountBilling } from '../billing/account-billing';
 import { invoiceSummary } from '../billing/plan-changes';
@@ -60,7 +60,7 @@ export function testClockRoutes(app: FastifyInstance, context: ServerContext): v
     if (!moved || !after) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
     const response: TestClockAdvanceResult = {
       now: clockFor(context, moved).toISOString(),
-      account: toAccountState(context.catalog, { ...after, state: after.subscription.state }),
+      account: currentAccountState(context.catalog, after),
       invoices: invoices.map(invoiceSummary),
     };
     return sendJson(reply, 200, response);
