@@ -412,3 +412,24 @@ export function notBeforeLatest(entries: readonly LedgerEntry[], now: Date): Dat
   for (const e of entries) if (e.kind !== 'grant' && e.at.getTime() > latest) latest = e.at.getTime();
   return new Date(latest);
 }
+
+/** Credit used in [since, until): debits and overage net of what releases gave back (hundredths). */
+export function usedBetween(entries: readonly LedgerEntry[], since: Date, until: Date): { credits: number; overage: number; overageCents: number } {
+  const from = since.getTime();
+  const to = until.getTime();
+  let credits = 0;
+  let overage = 0;
+  let overageCentsTimes100 = 0;
+  for (const entry of entries) {
+    const at = entry.at.getTime();
+    if (at < from || at >= to) continue;
+    if (entry.kind === 'debit') credits += entry.amount;
+    else if (entry.kind === 'credit') credits -= entry.amount;
+    else if (entry.kind === 'overage' || entry.kind === 'overage-credit') {
+      const sign = entry.kind === 'overage' ? 1 : -1;
+      overage += sign * entry.amount;
+      overageCentsTimes100 += sign * entry.amount * entry.centsPerCredit;
+    }
+  }
+  return { credits: credits + overage, overage, overageCents: divideRounded(overageCentsTimes100, 100) };
+}
