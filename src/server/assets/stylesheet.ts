@@ -231,4 +231,16 @@ table.outbox th { text-align: left; color: var(--muted); font-weight: 550; font-
 table.outbox td { padding: 10px 12px 10px 0; border-bottom: 1px solid var(--border); vertical-align: top; }
 table.outbox .email-date, table.outbox .email-delivery { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .email-body { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--surface-alt); border: 1px solid var(--border); border-radius: 8px; padding: 16px; font-size: 0.9rem; line-height: 1.45; }
+
+/* The organization console: a wide card with a row of tabs, and tables of users, groups and lines. */
+.card--console { max-width: 1040px; }
+.console-org { color: var(--muted); font-size: 0.875rem; margin: 0 0 8px; }
+.tabs { display: flex; flex-wrap: wrap; gap: 4px; border-bottom: 1px solid var(--border); margin: 0 0 20px; }
+.tab { padding: 8px 12px; color: var(--muted); text-decoration: none; border-bottom: 2px solid transparent; margin-bottom: -1px; font-size: 0.9rem; }
+.tab:hover { color: var(--text); }
+.tab--active { color: var(--text); border-bottom-color: var(--accent); font-weight: 550; }
+table.console { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
+table.console th { text-align: left; color: var(--muted); font-weight: 550; font-size: 0.85rem; padding: 8px 12px 8px 0; border-bottom: 1px solid var(--border); }
+table.console td { padding: 10px 12px 10px 0; border-bottom: 1px solid var(--border); vertical-align: top; }
+table.console .number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 `;
