@@ -26,6 +26,7 @@ import { portalOverageRoutes } from './routes/portal-overage';
 import { portalPaymentMethodRoutes } from './routes/portal-payment-methods';
 import { portalPlanRoutes } from './routes/portal-plan';
 import { requirePortalVisit } from './portal/visit';
+import { requireOrgAdmin } from './console/admin-visit';
 import { sandbox3dsRoutes } from './routes/sandbox-3ds';
 import { contactSalesRoutes } from './routes/contact-sales';
 import { signInRoutes } from './routes/signin';
@@ -91,6 +92,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   app.register(formbody);
   app.decorateRequest('account', null);
   app.decorateRequest('portalVisit', null);
+  app.decorateRequest('adminVisit', null);
 
   app.addHook('onRequest', async (request, reply) => {
     applySecurityHeaders(request, reply);
@@ -129,6 +131,11 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     portalBillingDetailsRoutes(portal, context);
     portalPaymentMethodRoutes(portal, context);
     portalOverageRoutes(portal, context);
+  });
+  // The organization admin console (/org/...): the portal's browser session of an organization admin.
+  app.register(async (adminConsole) => {
+    adminConsole.addHook('preHandler', requirePortalVisit(context));
+    adminConsole.addHook('preHandler', requireOrgAdmin(context));
   });
   app.register(async (signedIn) => {
     signedIn.addHook('preHandler', authenticate(context));
