@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ApiError } from '../../../src/protocol/api';
-import { OrgAudit, OrgGroup, OrgGroups, OrgSettings, OrgUser, OrgUsersPage } from '../../../src/protocol/org';
-import { createOrganization } from '../../../src/server/organizations/members';
+import { OrgAudit, OrgGroups, OrgSettings, OrgUser, OrgUsersPage } from '../../../src/protocol/org';
+import { createTestGroup, createTestOrganization } from '../../support/organization';
 import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndGetToken, type TestServer } from '../../support/server';
 
 // Day 16 of November (UTC organization): a lower tier waits for Dec 1, local midnight.
@@ -21,25 +21,8 @@ describe('server: organization admin API', () => {
     return response.json;
   }
 
-  /** An organization with a signed-in admin and `count` members (accounts that signed up first). */
-  async function organization(count: number) {
-    const adminEmail = email('admin');
-    const admin = (await signUpAndGetToken(server.baseUrl, adminEmail, PASSWORD)).accessToken;
-    await createOrganization(server.context, { name: 'Acme', adminEmail });
-    const members: { id: string; email: string }[] = [];
-    for (let i = 0; i < count; i++) {
-      const memberEmail = email('member');
-      await signUpAndGetToken(server.baseUrl, memberEmail, PASSWORD);
-      const user = OrgUser.parse(await ok(admin, 'POST', '/api/org/members', { email: memberEmail }, 201));
-      members.push({ id: user.id, email: memberEmail });
-    }
-    return { admin, members };
-  }
-  const group = async (admin: string, name: string, memberEmails: string[]) => {
-    const created = OrgGroup.parse(await ok(admin, 'POST', '/api/org/groups', { name }, 201));
-    for (const memberEmail of memberEmails) await ok(admin, 'POST', `/api/org/groups/${created.id}/members`, { email: memberEmail });
-    return created.id;
-  };
+  const organization = async (count: number) => createTestOrganization(server, count);
+  const group = (admin: string, name: string, memberEmails: string[]) => createTestGroup(server, admin, name, memberEmails);
   const users = async (admin: string, query = '') => OrgUsersPage.parse(await ok(admin, 'GET', `/api/org/users${query}`));
   const userOf = async (admin: string, id: string) => (await users(admin)).users.find((u) => u.id === id);
 
