@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { AccountState } from '../src/protocol/api';
-import { formatCredits, formatDate, formatMoney, formatStatus } from '../src/protocol/format';
+import { formatCredits, formatDate, formatManagedPlan, formatMoney, formatStatus } from '../src/protocol/format';
 import type { HostToWebview, ViewState, WebviewAction, WebviewToHost } from '../src/protocol/webview';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
@@ -59,6 +59,7 @@ function renderValue(state: AccountState): HTMLElement[] {
       el('vscode-badge', { id: 'plan-status', class: statusClass }, formatStatus(subscription.status)),
     ),
     el('p', { class: 'account' }, state.account.email),
+    ...managedBy(state),
     ...pastDueNotice(state),
     el('vscode-divider'),
     el('h3', {}, 'Credits'),
@@ -75,12 +76,20 @@ function renderValue(state: AccountState): HTMLElement[] {
     ...extras(state),
     ...overageSwitch(state),
     el('vscode-divider'),
-    el(
-      'div',
-      { class: 'actions' },
-      subscription.hasPaidPlan ? actionButton('Manage Plan', 'managePlan', subscription.status === 'past_due') : actionButton('Upgrade Plan', 'upgradePlan'),
-    ),
+    el('div', { class: 'actions' }, ...planActions(state)),
   ];
+}
+
+/** An organization's member: who manages the plan (the admin assigns it; there is nothing to buy). */
+function managedBy(state: AccountState): HTMLElement[] {
+  if (state.account.identityKind !== 'organization') return [];
+  return [el('p', { id: 'managed-by', class: 'muted' }, formatManagedPlan(state.account.organization))];
+}
+
+function planActions(state: AccountState): HTMLElement[] {
+  const { subscription } = state;
+  if (state.account.identityKind === 'organization') return [];
+  return [subscription.hasPaidPlan ? actionButton('Manage Plan', 'managePlan', subscription.status === 'past_due') : actionButton('Upgrade Plan', 'upgradePlan')];
 }
 
 /** A failed payment: what it means and the way to fix it, above everything else. */
@@ -121,6 +130,12 @@ function extras(state: AccountState): HTMLElement[] {
 function overageSwitch(state: AccountState): HTMLElement[] {
   const overage = state.overage;
   if (!overage?.available) return [];
+  if (state.account.identityKind === 'organization') {
+    // The organization's admin holds the switch and the caps; the member sees where they stand.
+    const cap = overage.capCents === null ? '' : `, up to ${formatMoney(overage.capCents)} this month`;
+    const text = overage.enabled ? `Your organization lets you work past your allowance${cap}.` : 'Overage is off for your organization.';
+    return [el('p', { id: 'overage-terms', class: 'muted' }, text)];
+  }
   const toggle = el('vscode-checkbox', { id: 'overage-switch', toggle: '', label: 'Enable overage', ...(overage.enabled ? { checked: '' } : {}) });
   toggle.addEventListener('change', () => {
     const enabled = (toggle as HTMLInputElement).checked;

@@ -10,6 +10,7 @@ import { HandoffCanceledError, type Handoffs } from './handoffs';
 import type { SubscriptionService } from './subscription-service';
 import { checkout, contactSales, pickUpgrade } from './upgrade';
 import { PLAN_VIEW_ID } from './plan-view';
+import { showManagedPlan } from './managed-plan';
 
 export interface CommandDeps {
   api: ApiClient;
@@ -50,11 +51,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const upgradePlan = async (): Promise<void> => {
     const state = await signedInState();
     if (!state) return;
+    // An organization's member never buys a plan: the organization's admin assigns it.
+    if (state.account.identityKind === 'organization') return showManagedPlan(state.account.organization);
     if (state.subscription.hasPaidPlan) return managePlan();
-    if (state.account.identityKind === 'organization') {
-      void vscode.window.showInformationMessage("Your plan is managed by your organization's admin. Ask them to change it.");
-      return;
-    }
     const picked = await pickUpgrade(api, state);
     if (!picked) return;
     // Enterprise has no checkout: its form goes to the sales team, and the plan stays as it is.

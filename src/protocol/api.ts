@@ -36,6 +36,8 @@ export const Account = z.object({
   id: z.string(),
   email: z.string(),
   identityKind: IdentityKind,
+  /** An organization-managed account's organization and whom to ask about the plan; null otherwise. */
+  organization: z.object({ name: z.string(), adminEmail: z.string().nullable() }).nullable().optional(),
 });
 export type Account = z.infer<typeof Account>;
 

@@ -9,7 +9,7 @@ import { balanceAt, type LedgerEntry } from '../engine/ledger';
 import { nextRetryAt } from '../engine/dunning';
 import { closingUsage, renew } from '../engine/renewal';
 import type { AccountState } from '../protocol/api';
-import type { AccountRecord, LeaseRecord, OverageSwitch } from '../store/store';
+import type { AccountRecord, LeaseRecord, OrganizationContact, OverageSwitch } from '../store/store';
 
 export interface AccountStateInput {
   account: AccountRecord;
@@ -25,6 +25,8 @@ export interface AccountStateInput {
   activeLeases?: readonly LeaseRecord[];
   /** The account's overage switch; without it, the answer has no `overage`. */
   overageSettings?: OverageSwitch;
+  /** An organization-managed account's organization and admin contact. */
+  organization?: OrganizationContact | null;
 }
 
 /** The account state as its billing stands (the stored subscription state, no change applied). */
@@ -50,7 +52,12 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
   const nextAmount = next || input.calculatedCents > 0 ? (next?.totalCents ?? 0) + input.calculatedCents : null;
   const scheduled = state.scheduledChange;
   return {
-    account: { id: account.id, email: account.email, identityKind: account.identityKind },
+    account: {
+      id: account.id,
+      email: account.email,
+      identityKind: account.identityKind,
+      organization: input.organization ? { name: input.organization.organizationName, adminEmail: input.organization.adminEmail } : null,
+    },
     // A plan removed from the catalog keeps its subscribers; its id stands in for the name.
     plan: { id: state.planId, name: planName(catalog, state.planId) },
     subscription: {

@@ -460,6 +460,8 @@ export interface Store {
   findOrganization(id: string): Promise<OrganizationRecord | undefined>;
   /** The account's organization and role, if it belongs to one. */
   findOrganizationMembership(accountId: string): Promise<OrganizationMembershipRecord | undefined>;
+  /** Whom a member asks about their plan: the organization's name and its first admin's email. */
+  findOrganizationContact(accountId: string): Promise<OrganizationContact | undefined>;
   /** Everything the seat rules need about one organization, read at one version. */
   loadOrganizationSnapshot(organizationId: string): Promise<OrganizationSnapshot | undefined>;
   /**
@@ -602,6 +604,12 @@ export interface OrganizationRecord {
   /** Bumped by every change: see Store.applyOrganizationChange. */
   version: number;
   createdAt: Timestamp;
+}
+
+export interface OrganizationContact {
+  organizationName: string;
+  /** The admin who has been one longest; null only if the organization has no admin left. */
+  adminEmail: string | null;
 }
 
 export interface OrganizationMembershipRecord {

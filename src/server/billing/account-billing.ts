@@ -6,7 +6,7 @@ import type { LedgerEntry } from '../../engine/ledger';
 import type { ChangeContext } from '../../engine/plan-change';
 import { nextRetryAt } from '../../engine/dunning';
 import { pendingArrearsCalculation } from '../../engine/renewal';
-import type { AccountRecord, LeaseRecord, OverageSwitch, SubscriptionRecord } from '../../store/store';
+import type { AccountRecord, LeaseRecord, OrganizationContact, OverageSwitch, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
 import { calculatedInvoices, outstandingInvoices, sumOf } from './collect';
 import { reclaimExpiredLeases } from './leases';
@@ -27,6 +27,8 @@ export interface AccountBilling {
   /** Credit leases held by editors now (expired ones were reclaimed first), and the overage switch. */
   activeLeases: LeaseRecord[];
   overageSettings: OverageSwitch;
+  /** An organization-managed account's organization and admin contact; null otherwise. */
+  organization: OrganizationContact | null;
 }
 
 /** The account's billing as of its clock, after running the renewals due by then; undefined without a subscription. */
@@ -49,8 +51,12 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   const invoices = await context.store.listInvoices(account.id);
   const outstandingCents = state.status === 'past_due' ? sumOf(outstandingInvoices(state, invoices)) : 0;
   const calculatedCents = sumOf(calculatedInvoices(state, invoices));
-  const [activeLeases, overageSettings] = await Promise.all([context.store.listActiveLeases(account.id), context.store.findOverageSettings(account.id)]);
-  return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents, activeLeases, overageSettings };
+  const [activeLeases, overageSettings, organization] = await Promise.all([
+    context.store.listActiveLeases(account.id),
+    context.store.findOverageSettings(account.id),
+    account.identityKind === 'organization' ? context.store.findOrganizationContact(account.id) : undefined,
+  ]);
+  return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents, activeLeases, overageSettings, organization: organization ?? null };
 }
 
 /** What the engine's previewChange needs besides the state. */

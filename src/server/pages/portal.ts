@@ -1,7 +1,7 @@
 // The billing portal's home: the four sections of Manage Plan (current subscription, payment
 // methods, billing information, invoice history) and the way back to the editor.
 import type { AccountState } from '../../protocol/api';
-import { formatCredits, formatDate, formatMoney, formatStatus } from '../../protocol/format';
+import { formatCredits, formatDate, formatManagedPlan, formatMoney, formatStatus } from '../../protocol/format';
 import type { BillingDetails } from '../../engine/invoice';
 import type { InvoiceRecord, PaymentMethodRecord } from '../../store/store';
 import { CSRF_FIELD } from '../csrf';
@@ -90,7 +90,7 @@ function subscriptionSection(model: PortalPageModel): SafeHtml {
   </dl>
   <div class="actions actions--start">
     ${model.state.account.identityKind === 'organization'
-      ? html`<p class="muted" id="managed-plan">Your organization's admin manages this plan.</p>`
+      ? html`<p class="muted" id="managed-plan">${formatManagedPlan(model.state.account.organization)}</p>`
       : subscription.status === 'past_due'
         ? html`<p class="muted" id="plan-changes-paused">Plan changes are possible again once the outstanding balance is paid.</p>`
         : html`<a class="button" id="update-subscription" href="/billing/subscription">${paid ? 'Update subscription' : 'Choose a plan'}</a>

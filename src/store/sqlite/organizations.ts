@@ -7,6 +7,7 @@ import type {
   OrganizationAuditEntry,
   OrganizationAuditRecord,
   OrganizationChange,
+  OrganizationContact,
   OrganizationMembershipRecord,
   OrganizationRecord,
   OrganizationRole,
@@ -61,6 +62,20 @@ export function findOrganization(db: Database.Database, id: string): Organizatio
 export function findMembership(db: Database.Database, accountId: string): OrganizationMembershipRecord | undefined {
   const row = db.prepare('SELECT * FROM organization_members WHERE account_id = ?').get(accountId) as MemberRow | undefined;
   return row && toMember(row);
+}
+
+export function findContact(db: Database.Database, accountId: string): OrganizationContact | undefined {
+  const row = db
+    .prepare(
+      `SELECT o.name AS organization_name,
+              (SELECT a.email FROM organization_members admin JOIN accounts a ON a.id = admin.account_id
+                WHERE admin.organization_id = o.id AND admin.role = 'admin'
+                ORDER BY admin.joined_at, admin.account_id LIMIT 1) AS admin_email
+         FROM organization_members m JOIN organizations o ON o.id = m.organization_id
+        WHERE m.account_id = ?`,
+    )
+    .get(accountId) as { organization_name: string; admin_email: string | null } | undefined;
+  return row && { organizationName: row.organization_name, adminEmail: row.admin_email };
 }
 
 export function loadSnapshot(db: Database.Database, organizationId: string): OrganizationSnapshot | undefined {

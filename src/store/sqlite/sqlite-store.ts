@@ -48,6 +48,7 @@ import type {
   NewOrganization,
   OrganizationAuditRecord,
   OrganizationChange,
+  OrganizationContact,
   OrganizationMembershipRecord,
   OrganizationRecord,
   OrganizationSnapshot,
@@ -944,6 +945,10 @@ export class SqliteStore implements Store {
 
   async findOrganizationMembership(accountId: string): Promise<OrganizationMembershipRecord | undefined> {
     return organizationSql.findMembership(this.db, accountId);
+  }
+
+  async findOrganizationContact(accountId: string): Promise<OrganizationContact | undefined> {
+    return organizationSql.findContact(this.db, accountId);
   }
 
   async loadOrganizationSnapshot(organizationId: string): Promise<OrganizationSnapshot | undefined> {

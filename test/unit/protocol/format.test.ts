@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatCredits, formatMoney, formatPlanSummary } from '../../../src/protocol/format';
+import { formatCredits, formatManagedPlan, formatMoney, formatPlanSummary } from '../../../src/protocol/format';
 
 describe('protocol/format', () => {
   it('formats credits from hundredths, decimals only when needed', () => {
@@ -18,5 +18,11 @@ describe('protocol/format', () => {
   it('gives the status item its compact summary', () => {
     assert.equal(formatPlanSummary('Free', 5000, 5000), 'Free · 50/50');
     assert.equal(formatPlanSummary('Pro', 41200, 100000), 'Pro · 412/1,000');
+  });
+
+  it('names the organization and its admin when a member cannot change their plan', () => {
+    assert.equal(formatManagedPlan({ name: 'Acme', adminEmail: 'ana@acme.example' }), 'Your plan is managed by Acme. Ask your admin, ana@acme.example, to change it.');
+    assert.equal(formatManagedPlan({ name: 'Acme', adminEmail: null }), "Your plan is managed by Acme. Ask your organization's admin to change it.");
+    assert.equal(formatManagedPlan(null), "Your plan is managed by your organization's admin. Ask them to change it.");
   });
 });

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { ApiError } from '../../../src/protocol/api';
+import { AccountState, ApiError } from '../../../src/protocol/api';
 import { OrgAudit, OrgGroups, OrgSettings, OrgUser, OrgUsersPage } from '../../../src/protocol/org';
 import { createTestGroup, createTestOrganization } from '../../support/organization';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndGetToken, type TestServer } from '../../support/server';
+import { openPortal, textOf } from '../../support/portal-client';
+import { apiRequest, freshServerForEachTest, newState, TEST_CHECKOUT_CALLBACK, signInAndGetToken, signUpAndGetToken, type TestServer } from '../../support/server';
 
 // Day 16 of November (UTC organization): a lower tier waits for Dec 1, local midnight.
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -27,14 +28,29 @@ describe('server: organization admin API', () => {
   const userOf = async (admin: string, id: string) => (await users(admin)).users.find((u) => u.id === id);
 
   it('adds members by email (organization-managed) and refuses an unknown email naming the field', async () => {
-    const { admin, members } = await organization(1);
+    const org = await organization(1);
+    const { admin, members } = org;
     const me = await apiRequest(server.baseUrl, 'GET', '/api/account', { token: (await signInAndGetToken(server.baseUrl, members[0]!.email, PASSWORD)).accessToken });
-    assert.equal((me.json as { account: { identityKind: string } }).account.identityKind, 'organization');
+    const account = AccountState.parse(me.json).account;
+    assert.equal(account.identityKind, 'organization');
+    assert.deepEqual(account.organization, { name: 'Acme', adminEmail: org.adminEmail }, 'the editor can name whom to ask');
     const unknown = await call(admin, 'POST', '/api/org/members', { email: 'nobody@example.com' });
     assert.equal(unknown.status, 400);
     assert.equal(ApiError.parse(unknown.json).error.field, 'email');
     assert.match(ApiError.parse(unknown.json).error.message, /no account with the email nobody@example.com/);
     assert.equal((await users(admin)).total, 2, 'the admin and one member, nothing added for the unknown email');
+  });
+
+  it('refuses a member a self-serve checkout, and the portal names the organization and its admin', async () => {
+    const org = await organization(1);
+    const member = (await signInAndGetToken(server.baseUrl, org.members[0]!.email, PASSWORD)).accessToken;
+    const checkout = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token: member, body: { planId: 'pro', state: newState(), callbackUrl: TEST_CHECKOUT_CALLBACK } });
+    assert.equal(checkout.status, 403, JSON.stringify(checkout.json));
+    assert.equal(ApiError.parse(checkout.json).error.code, 'managed_by_organization');
+    const portal = (await openPortal(server.baseUrl, member)).page;
+    assert.equal(portal.status, 200);
+    assert.equal(textOf(portal.html, 'managed-plan'), `Your plan is managed by Acme. Ask your admin, ${org.adminEmail}, to change it.`);
+    assert.equal(textOf(portal.html, 'update-subscription'), undefined, 'no way to buy a plan');
   });
 
   it('subscribes a group\'s members as Pending, and a member\'s next editor sign-in makes them Active', async () => {
