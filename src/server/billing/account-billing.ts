@@ -8,6 +8,7 @@ import { nextRetryAt } from '../../engine/dunning';
 import { pendingArrearsCalculation } from '../../engine/renewal';
 import type { AccountRecord, LeaseRecord, OverageSwitch, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
+import { syncMemberEntitlement } from '../organizations/entitlement';
 import { calculatedInvoices, outstandingInvoices, sumOf } from './collect';
 import { reclaimExpiredLeases } from './leases';
 import { allowanceRemaining } from './ledger';
@@ -27,6 +28,8 @@ export interface AccountBilling {
   /** Credit leases held by editors now (expired ones were reclaimed first), and the overage switch. */
   activeLeases: LeaseRecord[];
   overageSettings: OverageSwitch;
+  /** An organization member whose seat is their entitlement: the organization pays, not the account. */
+  organizationPays: boolean;
 }
 
 /** The account's billing as of its clock, after running the renewals due by then; undefined without a subscription. */
@@ -36,10 +39,15 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   if (!subscription) return undefined;
   // Leases first: what an expired lease did not use goes back inside its period, before a renewal bills it.
   await reclaimExpiredLeases(context, account.id, now);
+  // A member's plan and credits come from their seat: a missed sync or a new month is caught up
+  // here, and their own subscription is then never renewed (the organization pays).
+  const organizationPays = await syncMemberEntitlement(context, account.id, { now });
+  if (organizationPays) subscription = await context.store.findSubscription(account.id);
+  if (!subscription) return undefined;
   const calculationAt = pendingArrearsCalculation(context.catalog, subscription.state);
   const retryAt = nextRetryAt(context.catalog, subscription.state);
   const due = (at: Date | null) => at !== null && at.getTime() <= now.getTime();
-  if (due(subscription.state.period.end) || due(calculationAt) || due(retryAt)) {
+  if (!organizationPays && (due(subscription.state.period.end) || due(calculationAt) || due(retryAt))) {
     await advanceAccount(context, account, now, { testClock: account.testClockAt !== null });
     subscription = await context.store.findSubscription(account.id);
     if (!subscription) return undefined;
@@ -50,7 +58,7 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   const outstandingCents = state.status === 'past_due' ? sumOf(outstandingInvoices(state, invoices)) : 0;
   const calculatedCents = sumOf(calculatedInvoices(state, invoices));
   const [activeLeases, overageSettings] = await Promise.all([context.store.listActiveLeases(account.id), context.store.findOverageSettings(account.id)]);
-  return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents, activeLeases, overageSettings };
+  return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents, activeLeases, overageSettings, organizationPays };
 }
 
 /** What the engine's previewChange needs besides the state. */
