@@ -56,7 +56,7 @@ export function memberEntitlement(input: MemberEntitlementInput, newId: () => st
   const month = organizationMonth(input.timeZone, at);
   const calendar: BillingCalendar = { anchor: 'calendar', timeZone: input.timeZone, startDate: localDateOf(month.start, input.timeZone) };
   const plan = planById(input.catalog, currentPlanId(seat, at));
-  const newMonth = state.period.start.getTime() !== month.start.getTime();
+  const newMonth = state.period.end.getTime() !== month.end.getTime();
   const entries: LedgerEntry[] = newMonth ? expireGrants(input.ledger, at, newId) : [];
   const ledger = () => [...input.ledger, ...entries];
   const common = {
@@ -72,7 +72,11 @@ export function memberEntitlement(input: MemberEntitlementInput, newId: () => st
 
   if (seat.status === 'canceled') {
     for (const source of GRANT_SOURCES) entries.push(...revokeAll(ledger(), source, at, 'organization seat deactivated: access ends at once', newId));
-    const next: BillingState = { ...state, ...common, status: 'canceled', chargedThisPeriod: 0, allowanceThisPeriod: 0, highestPlanThisPeriod: plan.id, scheduledChange: null };
+    // The period restarts at the cancellation: the overage used before it is the organization's to
+    // bill, and a later renewal of the member's own subscription (a seat subscribed again and still
+    // pending hands it back) must not bill that overage a second time.
+    const period = state.status !== 'canceled' ? { start: at, end: month.end } : newMonth ? month : state.period;
+    const next: BillingState = { ...state, ...common, period, status: 'canceled', chargedThisPeriod: 0, allowanceThisPeriod: 0, highestPlanThisPeriod: plan.id, scheduledChange: null };
     return changed(state, next, entries);
   }
 

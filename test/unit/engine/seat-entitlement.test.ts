@@ -170,6 +170,7 @@ describe('engine/seat-entitlement: a canceled seat', () => {
     assert.equal(after.state.status, 'canceled');
     assert.equal(after.state.allowanceThisPeriod, 0);
     assert.equal(after.state.scheduledChange, null);
+    assert.deepEqual(after.state.period, { start: t('2026-11-15T00:00:01Z'), end: t('2026-12-01T00:00:00Z') }, 'the overage before the cancellation is not the member\'s to pay');
     assert.equal(balanceAt(after.ledger, t('2026-11-15T00:00:01Z'), t('2026-11-01T00:00:00Z')).available, 0);
     assert.equal(sync(after, canceled, '2026-11-20T00:00:00Z').change, null);
   });
