@@ -172,6 +172,25 @@ describe('server: an organization member\'s plan and credits come from their sea
     assert.equal(await syncMemberEntitlement(server.context, account.account.id), false);
   });
 
+  it('organization changes reach the member\'s account as they commit, before any read: activation, upgrade, deactivation', async () => {
+    const { admin, member, groupId } = await activeMember('pro');
+    const stored = async () => (await server.store.findSubscription(member.id))!.state;
+    assert.deepEqual([(await stored()).planId, (await stored()).allowanceThisPeriod], ['pro', PRO], 'at the sign-in that activated the seat');
+    await expectApi(server, admin, 'POST', '/api/org/plan', { planId: 'pro-plus', groupId });
+    assert.deepEqual([(await stored()).planId, (await stored()).allowanceThisPeriod], ['pro-plus', PRO_PLUS], 'at the upgrade');
+    await expectApi(server, admin, 'POST', '/api/org/deactivate', { userIds: [member.id] });
+    assert.deepEqual([(await stored()).status, (await stored()).allowanceThisPeriod], ['canceled', 0], 'at the deactivation');
+  });
+
+  it('a member joining a group with a higher plan is upgraded at once', async () => {
+    const { admin, member, token } = await activeMember('pro');
+    const higher = await createTestGroup(server, admin, 'Leads', []);
+    await expectApi(server, admin, 'POST', '/api/org/plan', { planId: 'power', groupId: higher });
+    await expectApi(server, admin, 'POST', `/api/org/groups/${higher}/members`, { email: member.email });
+    assert.equal((await server.store.findSubscription(member.id))?.state.planId, 'power');
+    assert.equal((await accountOf(token)).credits.limit, 1000000);
+  });
+
   it('syncing again writes nothing', async () => {
     const { member } = await activeMember('pro');
     const ledger = (await server.store.listLedgerEntries(member.id)).length;
