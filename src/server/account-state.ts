@@ -27,6 +27,8 @@ export interface AccountStateInput {
   overageSettings?: OverageSwitch;
   /** An organization-managed account's organization and admin contact. */
   organization?: OrganizationContact | null;
+  /** An organization member on their seat: the organization pays, so the account has no next bill of its own. */
+  organizationPays?: boolean;
 }
 
 /** The account state as its billing stands (the stored subscription state, no change applied). */
@@ -48,8 +50,8 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
   // What the renewal at the period end would bill now: the plan in advance and the overage so far.
   // After an in-arrears calculation the renewal adds only the overage since then; the calculated
   // invoice is charged on the same date, so the next amount counts both.
-  const next = renew(catalog, state, closingUsage(ledger, state, now), input.billing).invoice;
-  const nextAmount = next || input.calculatedCents > 0 ? (next?.totalCents ?? 0) + input.calculatedCents : null;
+  const next = input.organizationPays ? null : renew(catalog, state, closingUsage(ledger, state, now), input.billing).invoice;
+  const nextAmount = input.organizationPays ? null : next || input.calculatedCents > 0 ? (next?.totalCents ?? 0) + input.calculatedCents : null;
   const scheduled = state.scheduledChange;
   return {
     account: {

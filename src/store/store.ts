@@ -474,6 +474,13 @@ export interface Store {
   listOrganizationUsers(organizationId: string, query: OrganizationUsersQuery): Promise<{ total: number; users: OrganizationUserRecord[] }>;
   /** The newest entries first. */
   listOrganizationAudit(organizationId: string, limit: number): Promise<OrganizationAuditRecord[]>;
+
+  // --- Seat entitlement (a member's plan and credits from their seat)
+  /**
+   * The account's organization (its time zone) and seat, in one lookup: undefined for an account
+   * that belongs to no organization, `seat` null for a member without one.
+   */
+  findMemberSeat(accountId: string): Promise<MemberSeatRecord | undefined>;
 }
 
 // --- Credit leases (leases-server) ---
@@ -691,5 +698,12 @@ export interface OrganizationUserRecord {
   email: string;
   role: OrganizationRole;
   joinedAt: Timestamp;
+  seat: Seat | null;
+}
+
+// --- Seat entitlement (a member's plan and credits from their seat)
+export interface MemberSeatRecord {
+  organizationId: string;
+  timeZone: string;
   seat: Seat | null;
 }

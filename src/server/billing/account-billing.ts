@@ -8,6 +8,7 @@ import { nextRetryAt } from '../../engine/dunning';
 import { pendingArrearsCalculation } from '../../engine/renewal';
 import type { AccountRecord, LeaseRecord, OrganizationContact, OverageSwitch, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
+import { syncMemberEntitlement } from '../organizations/entitlement';
 import { calculatedInvoices, outstandingInvoices, sumOf } from './collect';
 import { reclaimExpiredLeases } from './leases';
 import { allowanceRemaining } from './ledger';
@@ -29,6 +30,8 @@ export interface AccountBilling {
   overageSettings: OverageSwitch;
   /** An organization-managed account's organization and admin contact; null otherwise. */
   organization: OrganizationContact | null;
+  /** An organization member whose seat is their entitlement: the organization pays, not the account. */
+  organizationPays: boolean;
 }
 
 /** The account's billing as of its clock, after running the renewals due by then; undefined without a subscription. */
@@ -38,10 +41,15 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   if (!subscription) return undefined;
   // Leases first: what an expired lease did not use goes back inside its period, before a renewal bills it.
   await reclaimExpiredLeases(context, account.id, now);
+  // A member's plan and credits come from their seat: a missed sync or a new month is caught up
+  // here, and their own subscription is then never renewed (the organization pays).
+  const organizationPays = await syncMemberEntitlement(context, account.id, { now });
+  if (organizationPays) subscription = await context.store.findSubscription(account.id);
+  if (!subscription) return undefined;
   const calculationAt = pendingArrearsCalculation(context.catalog, subscription.state);
   const retryAt = nextRetryAt(context.catalog, subscription.state);
   const due = (at: Date | null) => at !== null && at.getTime() <= now.getTime();
-  if (due(subscription.state.period.end) || due(calculationAt) || due(retryAt)) {
+  if (!organizationPays && (due(subscription.state.period.end) || due(calculationAt) || due(retryAt))) {
     await advanceAccount(context, account, now, { testClock: account.testClockAt !== null });
     subscription = await context.store.findSubscription(account.id);
     if (!subscription) return undefined;
@@ -56,7 +64,7 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
     context.store.findOverageSettings(account.id),
     account.identityKind === 'organization' ? context.store.findOrganizationContact(account.id) : undefined,
   ]);
-  return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents, activeLeases, overageSettings, organization: organization ?? null };
+  return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents, activeLeases, overageSettings, organization: organization ?? null, organizationPays };
 }
 
 /** What the engine's previewChange needs besides the state. */

@@ -17,6 +17,7 @@ import { announceBillingEvent, announceRenewalInvoice } from '../email/billing-n
 import { chargeDefaultCard } from './charges';
 import { NO_CARD_MESSAGE } from './collect';
 import { reclaimExpiredLeases } from './leases';
+import { syncMemberEntitlement } from '../organizations/entitlement';
 import { allowanceGrant, newLedgerId } from './ledger';
 import { retryOnce } from './payment-retries';
 
@@ -36,6 +37,9 @@ export interface AdvanceOptions {
 export async function advanceAccount(context: ServerContext, account: AccountRecord, to: Date, options: AdvanceOptions): Promise<InvoiceRecord[]> {
   // Leases expired by `to` give their rest back first, inside their period, so no renewal bills unused overage.
   await reclaimExpiredLeases(context, account.id, to);
+  // An organization-managed member is never charged or billed overage on their own account: their
+  // renewal is the seat's new month (their overage goes on the organization's invoice).
+  if (await syncMemberEntitlement(context, account.id, { now: to, moveTestClock: options.testClock })) return [];
   const invoices: InvoiceRecord[] = [];
   // Each event is told to the customer once it is recorded, and collected for the caller.
   const recorded = async (event: BillingEvent) => {

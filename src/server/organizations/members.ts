@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerContext } from '../context';
 import { changeOrganization, OrganizationError } from './change';
 import { assignmentsOf, reconcileSeats } from './seats';
+import { syncMembers } from './entitlement';
 
 /** A new organization whose first admin is `adminEmail`'s account (for tests and, later, the CLI). */
 export async function createOrganization(context: ServerContext, input: { name: string; adminEmail: string; timeZone?: string }): Promise<string> {
@@ -47,6 +48,7 @@ export async function createGroup(context: ServerContext, organizationId: string
 export async function addGroupMember(context: ServerContext, organizationId: string, actorId: string, groupId: string, email: string): Promise<void> {
   const account = await context.store.findAccountByEmail(email);
   if (!account) throw new OrganizationError(400, 'unknown_account', `There is no account with the email ${email}.`, 'email');
+  let changed: string[] = [];
   await changeOrganization(context, organizationId, (snapshot, now) => {
     const group = snapshot.groups.find((g) => g.id === groupId);
     if (!group) throw new OrganizationError(404, 'no_group', 'There is no such group in this organization.', 'id');
@@ -56,10 +58,13 @@ export async function addGroupMember(context: ServerContext, organizationId: str
     if (group.memberIds.includes(account.id)) throw new OrganizationError(409, 'already_in_group', `${email} is already in ${group.name}.`, 'email');
     const assignments = assignmentsOf(snapshot, { groups: new Map([[groupId, { addMember: account.id }]]) });
     const seats = reconcileSeats(context.catalog, snapshot, assignments, [account.id], actorId, now);
+    changed = seats.seats.map((seat) => seat.userId);
     return {
       groupMembers: [{ groupId, accountId: account.id }],
       seats: seats.seats,
       audit: [{ actorId, action: 'group.add-member', target: `group:${groupId}`, before: null, after: { email: account.email } }, ...seats.audit],
     };
   });
+  // Joining a group with a higher plan upgrades an active seat at once: the member's credits follow.
+  await syncMembers(context, changed);
 }

@@ -15,6 +15,7 @@ import type { Catalog } from '../../engine/catalog';
 import type { OrganizationAuditEntry, OrganizationSnapshot } from '../../store/store';
 import type { ServerContext } from '../context';
 import { changeOrganization, OrganizationError, seatSummary } from './change';
+import { syncMembers } from './entitlement';
 
 /** The snapshot's assignments in the engine's shape, with `edit` applied on top. */
 export function assignmentsOf(snapshot: OrganizationSnapshot, edit: { direct?: Map<string, string>; groups?: Map<string, { planId?: string; addMember?: string }> } = {}): OrganizationAssignments {
@@ -78,6 +79,7 @@ export async function assignPlan(
   input: { planId: string; userIds?: string[]; groupId?: string },
 ): Promise<string[]> {
   let touched: string[] = [];
+  let changed: Seat[] = [];
   await changeOrganization(context, organizationId, (snapshot, now) => {
     const members = new Set(snapshot.members.map((m) => m.accountId));
     if (input.groupId !== undefined) {
@@ -86,6 +88,7 @@ export async function assignPlan(
       const assignments = assignmentsOf(snapshot, { groups: new Map([[group.id, { planId: input.planId }]]) });
       const seats = reconcileSeats(context.catalog, snapshot, assignments, group.memberIds, actorId, now);
       touched = group.memberIds;
+      changed = seats.seats;
       return {
         assignments: [{ groupId: group.id, planId: input.planId }],
         seats: seats.seats,
@@ -98,6 +101,7 @@ export async function assignPlan(
     const assignments = assignmentsOf(snapshot, { direct: new Map(userIds.map((id) => [id, input.planId])) });
     const seats = reconcileSeats(context.catalog, snapshot, assignments, userIds, actorId, now, true);
     touched = userIds;
+    changed = seats.seats;
     return {
       assignments: userIds.map((accountId) => ({ accountId, planId: input.planId })),
       seats: seats.seats,
@@ -107,6 +111,8 @@ export async function assignPlan(
       ],
     };
   });
+  // Once committed: the members' own accounts follow their seats (an upgrade's credits at once).
+  await syncMembers(context, changed.map((seat) => seat.userId));
   return touched;
 }
 
@@ -124,6 +130,8 @@ export async function deactivateSeats(context: ServerContext, organizationId: st
       audit: seats.map((s) => ({ actorId, action: 'seat.deactivate', target: `user:${s.after.userId}`, before: seatSummary(s.before), after: seatSummary(s.after) })),
     };
   });
+  // Access ends at once: the members' credits are revoked and their editors' leases closed.
+  await syncMembers(context, userIds);
 }
 
 /** The organization's one overage switch. */
@@ -149,4 +157,6 @@ export async function activateOnSignIn(context: ServerContext, accountId: string
     const active = activateSeat(seat, now);
     return { seats: [active], audit: [{ actorId: accountId, action: 'seat.activate', target: `user:${accountId}`, before: seatSummary(seat), after: seatSummary(active) }] };
   });
+  // From activation the organization pays: the seat plan's credits replace the member's own.
+  await syncMembers(context, [accountId]);
 }

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { Seat } from '../../engine/organization';
 import type {
+  MemberSeatRecord,
   NewOrganization,
   OrganizationAuditEntry,
   OrganizationAuditRecord,
@@ -237,4 +238,18 @@ function toSeat(json: string): Seat {
     canceledAt: date(raw.canceledAt),
     lastActiveAt: date(raw.lastActiveAt),
   };
+}
+
+// --- Seat entitlement
+/** The account's organization time zone and seat in one query (the editor's every read of a member runs it). */
+export function findMemberSeat(db: Database.Database, accountId: string): MemberSeatRecord | undefined {
+  const row = db
+    .prepare(
+      `SELECT m.organization_id, o.time_zone, s.seat FROM organization_members m
+       JOIN organizations o ON o.id = m.organization_id
+       LEFT JOIN organization_seats s ON s.account_id = m.account_id
+       WHERE m.account_id = ?`,
+    )
+    .get(accountId) as { organization_id: string; time_zone: string; seat: string | null } | undefined;
+  return row && { organizationId: row.organization_id, timeZone: row.time_zone, seat: row.seat === null ? null : toSeat(row.seat) };
 }

@@ -54,6 +54,7 @@ import type {
   OrganizationSnapshot,
   OrganizationUserRecord,
   OrganizationUsersQuery,
+  MemberSeatRecord,
 } from '../store';
 import * as organizationSql from './organizations';
 import { invoiceNumber } from '../store';
@@ -965,6 +966,11 @@ export class SqliteStore implements Store {
 
   async listOrganizationAudit(organizationId: string, limit: number): Promise<OrganizationAuditRecord[]> {
     return organizationSql.listAudit(this.db, organizationId, limit);
+  }
+
+  // --- Seat entitlement: the SQL lives in ./organizations.ts.
+  async findMemberSeat(accountId: string): Promise<MemberSeatRecord | undefined> {
+    return organizationSql.findMemberSeat(this.db, accountId);
   }
 }
 
