@@ -23,7 +23,7 @@ describe('server: catalog and account state', () => {
     const response = await apiRequest(server.baseUrl, 'GET', '/api/account', { token: token.accessToken });
     assert.equal(response.status, 200);
     assert.deepEqual(AccountState.parse(response.json), {
-      account: { id: token.account.id, email: 'new@example.com', identityKind: 'builder-id' },
+      account: { id: token.account.id, email: 'new@example.com', identityKind: 'builder-id', organization: null },
       plan: { id: 'free', name: 'Free' },
       subscription: {
         status: 'active',
