@@ -246,10 +246,11 @@ table.console .number { text-align: right; font-variant-numeric: tabular-nums; w
 
 /* The organization console's Users, Groups, Settings and Audit log: a toolbar of one field and its
    button, the actions above the users table, the pager, and plain lists of the people an action is for. */
-.console-toolbar { display: flex; align-items: flex-end; gap: 12px; flex-wrap: wrap; margin: 0 0 16px; }
+.console-toolbar { display: flex; align-items: flex-start; gap: 12px; flex-wrap: wrap; margin: 0 0 16px; }
 .console-toolbar .field { flex: 1 1 280px; margin-bottom: 0; }
 .console-toolbar .field .field-error, .console-toolbar .field .hint { margin-bottom: 0; }
-.console-toolbar .button { margin-bottom: 1px; }
+/* Level with the input, below its label (a hint or an error may follow the input). */
+.console-toolbar > .button { margin-top: calc(0.9rem * 1.5 + 6px); }
 .console-actions { margin: 0 0 8px; }
 table.console input[type="checkbox"] { width: 16px; height: 16px; margin: 2px 0 0; }
 table.console .user-scheduled { white-space: nowrap; }
@@ -258,4 +259,6 @@ table.console .audit-change { color: var(--muted); }
 .pager { display: flex; align-items: center; justify-content: flex-end; gap: 12px; margin: 12px 0 24px; }
 .button--disabled { opacity: 0.45; pointer-events: none; }
 .console-list { margin: 0 0 16px; padding-left: 20px; }
+/* Pending is a state, not a problem: not charged until the first sign-in from the editor. */
+.status--pending { color: var(--muted); background: var(--surface-alt); box-shadow: inset 0 0 0 1px var(--border); }
 `;

@@ -32,6 +32,7 @@ export interface ConsoleUsersModel {
   addMember?: { email: string; error?: string };
 }
 
+const STATUS_CLASSES: Record<SubscriptionStatus, string> = { active: 'status', canceled: 'status status--warn', pending: 'status status--pending', past_due: 'status status--warn' };
 const STATUS_LABELS: Record<SubscriptionStatus, string> = { active: 'Active', canceled: 'Canceled', pending: 'Pending', past_due: 'Past due' };
 
 export function consoleUsersBody(model: ConsoleUsersModel): SafeHtml {
@@ -78,7 +79,7 @@ function userRow(row: ConsoleUserRow): SafeHtml {
           <td class="user-email">${row.email}</td>
           <td class="user-role">${row.role === 'admin' ? 'Admin' : 'Member'}</td>
           <td class="user-plan">${row.planName}</td>
-          <td class="user-status">${row.status && html`<span class="${row.status === 'active' ? 'status' : 'status status--warn'}">${STATUS_LABELS[row.status]}</span>`}</td>
+          <td class="user-status">${row.status && html`<span class="${STATUS_CLASSES[row.status]}">${STATUS_LABELS[row.status]}</span>`}</td>
           <td class="user-scheduled">${row.scheduled && html`${row.scheduled} <button class="button button--secondary button--small" type="submit" form="${`undo-${row.id}`}" aria-label="${`Undo the scheduled change of ${row.email}`}">Undo</button>`}</td>
           <td class="user-last-active number">${row.lastActive}</td>
         </tr>`;
