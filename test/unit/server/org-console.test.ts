@@ -316,6 +316,46 @@ describe('server: organization admin console', () => {
     });
   });
 
+  describe('every form', () => {
+    it('refuses a post without the CSRF double submit and changes nothing', async () => {
+      const organization = await createTestOrganization(server, 1);
+      const member = organization.members[0]!;
+      const groupId = await createTestGroup(server, organization.admin, 'Ops', []);
+      await expectApi(server, organization.admin, 'POST', '/api/org/plan', { planId: 'pro-plus', userIds: [member.id] });
+      await expectApi(server, organization.admin, 'POST', '/api/org/plan', { planId: 'pro', userIds: [member.id] });
+      const browser = await consoleOf(organization);
+      const before = JSON.stringify([await users(organization.admin), await expectApi(server, organization.admin, 'GET', '/api/org/groups')]);
+      const wrong = 'A'.repeat(43);
+      const posts: [string, Record<string, string>][] = [
+        ['/org/groups', { name: 'Forged' }],
+        [`/org/groups/${groupId}/members`, { email: member.email }],
+        [`/org/users/${member.id}/undo`, {}],
+        ['/org/plan', { group: groupId, plan: 'power' }],
+      ];
+      for (const [path, fields] of posts) {
+        for (const csrf of [undefined, wrong]) {
+          const page = await browser.post(path, csrf === undefined ? fields : { ...fields, csrf });
+          assert.equal(page.status, 403, `${path} with ${csrf ?? 'no'} token`);
+          assert.match(textOf(page.html, 'form-error') ?? '', /form expired/, path);
+        }
+      }
+      const after = JSON.stringify([await users(organization.admin), await expectApi(server, organization.admin, 'GET', '/api/org/groups')]);
+      assert.equal(after, before, 'nothing changed');
+    });
+
+    it('shows only the confirmations it knows: a crafted link says nothing of its own', async () => {
+      const organization = await createTestOrganization(server, 0);
+      const browser = await consoleOf(organization);
+      for (const query of ['done=<b>hi</b>', 'done=plan&plan=<script>&now=1&later=0', 'done=plan&plan=pro&now=lots&later=0', 'done=deactivated&count=-1']) {
+        const page = await browser.get(`/org/users?${query}`);
+        assert.equal(page.status, 200, query);
+        assert.equal(textOf(page.html, 'flash'), undefined, query);
+      }
+      const known = await browser.get('/org/users?done=plan&plan=power&now=3&later=0');
+      assert.equal(textOf(known.html, 'flash'), 'Power applies now to 3 users.');
+    });
+  });
+
   describe('Settings and the Audit log', () => {
     it('switches overages for the whole organization, refusing a forged form', async () => {
       const organization = await createTestOrganization(server, 0);
