@@ -65,6 +65,7 @@ describe('browser: organization admin console', function () {
     assert.equal(await text(page, '#group-member-count'), '2');
     await page.click('#group-change-plan');
     await page.check('#plan-pro');
+    await page.screenshot({ path: screenshotPath('org-console-plan'), fullPage: true });
     await page.click('#continue');
     assert.equal(await text(page, '#flash'), 'Pro applies now to 2 users.');
     assert.equal(await text(page, '#group-plan'), 'Pro');
@@ -105,6 +106,7 @@ describe('browser: organization admin console', function () {
     assert.equal(new URL(page.url()).pathname, '/org/deactivate');
     assert.match(await text(page, '#deactivate-users'), new RegExp(`${bob.email} Pro Pending Canceled`));
     assert.match(await text(page, '#deactivate-consequence'), /lose access to paid features at once/);
+    await page.screenshot({ path: screenshotPath('org-console-deactivate'), fullPage: true });
     await page.click('#unsubscribe');
     assert.match(await text(page, '#flash'), /Unsubscribed 1 user/);
     assert.equal(await text(page, cell(bob.email, 'status')), 'Canceled');
@@ -119,6 +121,7 @@ describe('browser: organization admin console', function () {
 
     // The audit log has those actions, newest first.
     await page.click('nav.tabs >> text=Audit log');
+    await page.screenshot({ path: screenshotPath('org-console-audit'), fullPage: true });
     const whats = (await page.locator('#audit .audit-what').allTextContents()).map((what) => what.trim());
     assert.equal(whats[0], 'Switched overages');
     for (const action of ['Deactivated the plan', 'Changed the plan', 'Added a member to a group', 'Created a group']) assert.ok(whats.includes(action), `${action} in ${whats.join(', ')}`);
