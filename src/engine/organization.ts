@@ -188,7 +188,19 @@ function seatPlan(catalog: Catalog, planId: string): CatalogPlan {
     if (error instanceof CatalogError) throw new SeatError('not_a_seat_plan', `There is no plan "${planId}".`);
     throw error;
   }
-  if (plan.id === catalog.freePlanId) throw new SeatError('not_a_seat_plan', `${plan.name} is not a seat plan: deactivate the seat instead.`);
-  if (plan.priceCents === null) throw new SeatError('not_a_seat_plan', `${plan.name} is priced by sales and cannot be assigned as a seat.`);
+  const refusal = seatPlanRefusal(catalog, plan);
+  if (refusal !== null) throw new SeatError('not_a_seat_plan', refusal);
   return plan;
+}
+
+/** Why `plan` cannot be a seat's plan, or null when it can. */
+function seatPlanRefusal(catalog: Catalog, plan: CatalogPlan): string | null {
+  if (plan.id === catalog.freePlanId) return `${plan.name} is not a seat plan: deactivate the seat instead.`;
+  if (plan.priceCents === null) return `${plan.name} is priced by sales and cannot be assigned as a seat.`;
+  return null;
+}
+
+/** The plans an admin can give a seat (what *Change plan* offers), lowest tier first. */
+export function seatPlans(catalog: Catalog): CatalogPlan[] {
+  return catalog.plans.filter((plan) => seatPlanRefusal(catalog, plan) === null).sort((a, b) => a.rank - b.rank);
 }

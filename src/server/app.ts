@@ -37,6 +37,9 @@ import { outboxRoutes } from './routes/outbox';
 import { outstandingPaymentRoutes } from './routes/outstanding-payment';
 import { leaseRoutes } from './routes/leases';
 import { orgAdminRoutes } from './routes/org-admin';
+import { consoleRoutes } from './routes/console';
+import { consoleEntryRoutes } from './routes/console-entry';
+import { orgOrganizationRoutes } from './routes/org-organization';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -131,11 +134,15 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     portalBillingDetailsRoutes(portal, context);
     portalPaymentMethodRoutes(portal, context);
     portalOverageRoutes(portal, context);
+    // /org: into the organization console, or creating an organization (org-console).
+    consoleEntryRoutes(portal, context);
   });
   // The organization admin console (/org/...): the portal's browser session of an organization admin.
   app.register(async (adminConsole) => {
     adminConsole.addHook('preHandler', requirePortalVisit(context));
     adminConsole.addHook('preHandler', requireOrgAdmin(context));
+    // Users, Groups, Settings, Audit log (org-console).
+    consoleRoutes(adminConsole, context);
   });
   app.register(async (signedIn) => {
     signedIn.addHook('preHandler', authenticate(context));
@@ -150,6 +157,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     leaseRoutes(signedIn, context);
     // The organization admin API, admins only (org-server).
     orgAdminRoutes(signedIn, context);
+    // Creating an organization and reading its settings (org-console).
+    orgOrganizationRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

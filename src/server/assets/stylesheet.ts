@@ -243,4 +243,22 @@ table.console { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
 table.console th { text-align: left; color: var(--muted); font-weight: 550; font-size: 0.85rem; padding: 8px 12px 8px 0; border-bottom: 1px solid var(--border); }
 table.console td { padding: 10px 12px 10px 0; border-bottom: 1px solid var(--border); vertical-align: top; }
 table.console .number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+
+/* The organization console's Users, Groups, Settings and Audit log: a toolbar of one field and its
+   button, the actions above the users table, the pager, and plain lists of the people an action is for. */
+.console-toolbar { display: flex; align-items: flex-start; gap: 12px; flex-wrap: wrap; margin: 0 0 16px; }
+.console-toolbar .field { flex: 1 1 280px; margin-bottom: 0; }
+.console-toolbar .field .field-error, .console-toolbar .field .hint { margin-bottom: 0; }
+/* Level with the input, below its label (a hint or an error may follow the input). */
+.console-toolbar > .button { margin-top: calc(0.9rem * 1.5 + 6px); }
+.console-actions { margin: 0 0 8px; }
+table.console input[type="checkbox"] { width: 16px; height: 16px; margin: 2px 0 0; }
+table.console .user-scheduled { white-space: nowrap; }
+table.console .user-scheduled .button { margin-left: 6px; }
+table.console .audit-change { color: var(--muted); }
+.pager { display: flex; align-items: center; justify-content: flex-end; gap: 12px; margin: 12px 0 24px; }
+.button--disabled { opacity: 0.45; pointer-events: none; }
+.console-list { margin: 0 0 16px; padding-left: 20px; }
+/* Pending is a state, not a problem: not charged until the first sign-in from the editor. */
+.status--pending { color: var(--muted); background: var(--surface-alt); box-shadow: inset 0 0 0 1px var(--border); }
 `;

@@ -26,15 +26,16 @@ export function requireOrgAdmin(context: ServerContext) {
     const visit = currentVisit(request);
     const membership = await context.store.findOrganizationMembership(visit.account.id);
     if (membership?.role !== 'admin') {
-      await sendPage(
-        reply,
-        403,
-        messagePage('Admins only', "The organization console is for your organization's admins. Ask an admin to change your plan or your access."),
-      );
+      await sendAdminsOnly(reply);
       return;
     }
     request.adminVisit = { ...visit, organizationId: membership.organizationId };
   };
+}
+
+/** The 403 page a signed-in non-admin gets: no organization data at all. */
+export function sendAdminsOnly(reply: FastifyReply): FastifyReply {
+  return sendPage(reply, 403, messagePage('Admins only', "The organization console is for your organization's admins. Ask an admin to change your plan or your access."));
 }
 
 export function currentAdminVisit(request: FastifyRequest): AdminVisit {

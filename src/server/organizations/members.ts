@@ -2,17 +2,34 @@
 // account, which becomes organization-managed), groups, and group members (who are subscribed at
 // once when the group has a plan).
 import { randomUUID } from 'node:crypto';
+import { assertTimeZone, CalendarError } from '../../engine/calendar';
+import type { AccountRecord } from '../../store/store';
 import type { ServerContext } from '../context';
 import { changeOrganization, OrganizationError } from './change';
 import { assignmentsOf, reconcileSeats } from './seats';
 import { syncMembers } from './entitlement';
 
-/** A new organization whose first admin is `adminEmail`'s account (for tests and, later, the CLI). */
+/** A new organization whose first admin is `adminEmail`'s account (tests and scripts by email). */
 export async function createOrganization(context: ServerContext, input: { name: string; adminEmail: string; timeZone?: string }): Promise<string> {
   const admin = await context.store.findAccountByEmail(input.adminEmail);
   if (!admin) throw new OrganizationError(400, 'unknown_account', `There is no account with the email ${input.adminEmail}: they sign up first.`, 'email');
-  const id = `org_${randomUUID()}`;
+  return createOrganizationFor(context, admin, input);
+}
+
+/**
+ * A new organization with `admin` as its first admin (POST /api/org and the console's create form).
+ * The zone is an IANA name (the catalog's default when absent): the organization's months, and so
+ * every scheduled downgrade, start at its local midnight.
+ */
+export async function createOrganizationFor(context: ServerContext, admin: AccountRecord, input: { name: string; timeZone?: string }): Promise<string> {
   const timeZone = input.timeZone ?? context.catalog.billing.defaultTimeZone;
+  try {
+    assertTimeZone(timeZone);
+  } catch (error) {
+    if (error instanceof CalendarError) throw new OrganizationError(400, 'invalid_time_zone', `${timeZone} is not a time zone: use an IANA name such as Europe/Paris.`, 'timeZone');
+    throw error;
+  }
+  const id = `org_${randomUUID()}`;
   const result = await context.store.createOrganization({
     id,
     name: input.name,

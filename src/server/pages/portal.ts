@@ -27,6 +27,8 @@ export interface PortalPageModel {
   /** Why the overage cap was refused (shown at the field). */
   overageError?: string;
   csrfToken: string;
+  /** The organization console link: 'open' for an organization's admins, 'create' for an account in none. */
+  organizationLink?: 'open' | 'create' | null;
   /** Carried by *Pay outstanding balance*: a double submit pays once. */
   requestKey: string;
   testMode: boolean;
@@ -48,6 +50,7 @@ export function portalPage(model: PortalPageModel): Page {
   ${paymentMethodsSection(model)}
   ${billingDetailsSection(model.billing)}
   ${invoicesSection(model.invoices)}
+  ${organizationSection(model.organizationLink ?? null)}
   ${model.returnUrl && html`<div class="actions"><a class="button button--secondary" id="return-to-editor" href="${model.returnUrl}">Return to the editor</a></div>`}
 </section>`,
   };
@@ -189,4 +192,15 @@ function invoicesSection(invoices: InvoiceRecord[]): SafeHtml {
     </tbody>
   </table>`
   }`;
+}
+
+/** For admins, the way into their organization's console; for an account in none, a way to start one. */
+function organizationSection(link: 'open' | 'create' | null): SafeHtml {
+  if (link === 'open') {
+    return html`<h2 id="organization-heading">Organization</h2>
+  <p class="hint">Users, groups, plans and settings of the organization you administer.</p>
+  <div class="actions actions--start"><a class="button" id="organization-console" href="/org">Organization console</a></div>`;
+  }
+  if (link === 'create') return html`<p class="hint" id="create-organization-hint">Buying for a team? <a href="/org" id="create-organization-link">Create an organization</a> and manage everyone's plans in one place.</p>`;
+  return html``;
 }

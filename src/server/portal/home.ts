@@ -21,7 +21,11 @@ export async function showPortalHome(
   const { session, account } = currentVisit(request);
   const billing = await loadAccountBilling(context, account);
   if (!billing) return sendPage(reply, 404, messagePage('Account not found', 'This account has no subscription.'));
-  const [invoices, paymentMethods] = await Promise.all([context.store.listInvoices(account.id), context.store.listPaymentMethods(account.id)]);
+  const [invoices, paymentMethods, membership] = await Promise.all([
+    context.store.listInvoices(account.id),
+    context.store.listPaymentMethods(account.id),
+    context.store.findOrganizationMembership(account.id),
+  ]);
   return sendPage(
     reply,
     status,
@@ -32,6 +36,7 @@ export async function showPortalHome(
       billing: billing.billing,
       invoices,
       returnUrl: session.returnUrl,
+      organizationLink: membership ? (membership.role === 'admin' ? 'open' : null) : 'create',
       flash: notes.flash ?? null,
       ...(notes.error ? { formError: notes.error } : {}),
       ...(notes.overageError ? { overageError: notes.overageError } : {}),

@@ -12,6 +12,7 @@ import {
   reconcileSeat,
   recordSeatActivity,
   SeatError,
+  seatPlans,
   subscribeSeat,
   undoScheduledChange,
   type Seat,
@@ -355,5 +356,20 @@ describe('engine/organization-invoice: properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('engine/organization: the plans a seat can have', () => {
+  it('offers every priced plan but the free one, lowest tier first, and each of them can be subscribed', () => {
+    const offered = seatPlans(catalog);
+    assert.deepEqual(
+      offered.map((plan) => plan.id),
+      catalog.plans.filter((plan) => plan.id !== catalog.freePlanId && plan.priceCents !== null).sort((a, b) => a.rank - b.rank).map((plan) => plan.id),
+    );
+    assert.ok(offered.length > 0, 'the default catalog has seat plans');
+    for (const plan of offered) assert.equal(subscribeSeat(catalog, 'u', plan.id, t('2026-11-02T00:00:00Z')).plans[0]!.planId, plan.id);
+    for (const plan of catalog.plans.filter((candidate) => !offered.includes(candidate))) {
+      assert.throws(() => subscribeSeat(catalog, 'u', plan.id, t('2026-11-02T00:00:00Z')), SeatError);
+    }
   });
 });
