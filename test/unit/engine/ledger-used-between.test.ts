@@ -17,7 +17,7 @@ describe('usedBetween', () => {
     let ledger: LedgerEntry[] = [grant({ id: 'g', at: day(0), source: 'allowance', amount: 1000, expiresAt: day(30), reason: 'allowance' })];
     const take = (spendId: string, amount: number, at: Date) => {
       const result = spend(ledger, { spendId, amount, at, reason: 'test', overage }, newId);
-      assert.ok(result.ok);
+      assert.ok(result.ok, `spend ${spendId} refused`);
       ledger = [...ledger, ...result.entries];
     };
     take('before', 300, day(0));
