@@ -472,6 +472,10 @@ export interface Store {
   listOrganizationUsers(organizationId: string, query: OrganizationUsersQuery): Promise<{ total: number; users: OrganizationUserRecord[] }>;
   /** The newest entries first. */
   listOrganizationAudit(organizationId: string, limit: number): Promise<OrganizationAuditRecord[]>;
+
+  // --- Organization overage caps (organization-overage-caps); set through applyOrganizationChange
+  /** The organization's caps: the organization's own, then groups', then users'. */
+  listOrganizationOverageCaps(organizationId: string): Promise<OverageCapRecord[]>;
 }
 
 // --- Credit leases (leases-server) ---
@@ -629,6 +633,8 @@ export interface OrganizationSnapshot {
   direct: Map<string, string>;
   /** The engine's seats, by account id. */
   seats: Map<string, Seat>;
+  /** The overage caps, read at the same version (organization-overage-caps). */
+  overageCaps: OverageCapRecord[];
 }
 
 export interface OrganizationAuditEntry {
@@ -668,6 +674,8 @@ export interface OrganizationChange {
   /** Seats written whole (inserted or replaced). */
   seats?: Seat[];
   overageEnabled?: boolean;
+  /** Caps set (inserted or replaced) or, with capCents null, removed. */
+  overageCaps?: { target: OverageCapTarget; capCents: number | null }[];
   audit: OrganizationAuditEntry[];
 }
 
@@ -684,4 +692,15 @@ export interface OrganizationUserRecord {
   role: OrganizationRole;
   joinedAt: Timestamp;
   seat: Seat | null;
+}
+
+// --- Organization overage caps (organization-overage-caps) ---
+/** Whose overage a cap limits: the whole organization, one group's members together, or one user. */
+export type OverageCapTarget = { kind: 'organization' } | { kind: 'group'; id: string } | { kind: 'user'; id: string };
+
+export interface OverageCapRecord {
+  target: OverageCapTarget;
+  /** The most overage may cost per calendar month of the organization's zone. */
+  capCents: number;
+  updatedAt: Timestamp;
 }

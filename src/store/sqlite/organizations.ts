@@ -13,6 +13,8 @@ import type {
   OrganizationSnapshot,
   OrganizationUserRecord,
   OrganizationUsersQuery,
+  OverageCapRecord,
+  OverageCapTarget,
   Timestamp,
 } from '../store';
 
@@ -96,7 +98,7 @@ export function loadSnapshot(db: Database.Database, organizationId: string): Org
         (row) => [row.account_id, toSeat(row.seat)],
       ),
     );
-    return { organization, members, groups, direct, seats };
+    return { organization, members, groups, direct, seats, overageCaps: listOverageCaps(db, organizationId) };
   })();
 }
 
@@ -127,6 +129,7 @@ export function applyChange(db: Database.Database, change: OrganizationChange): 
         saveSeat.run(seat.userId, org, seat.status, JSON.stringify(seat), seat.lastActiveAt?.toISOString() ?? null, now);
       }
       if (change.overageEnabled !== undefined) db.prepare('UPDATE organizations SET overage_enabled = ? WHERE id = ?').run(change.overageEnabled ? 1 : 0, org);
+      saveOverageCaps(db, org, change.overageCaps ?? [], now);
       insertAudit(db, org, change.audit, now);
     }).immediate();
     return 'applied';
@@ -222,4 +225,42 @@ function toSeat(json: string): Seat {
     canceledAt: date(raw.canceledAt),
     lastActiveAt: date(raw.lastActiveAt),
   };
+}
+
+// --- Organization overage caps (organization-overage-caps) ---
+interface OverageCapRow {
+  organization_id: string;
+  target_kind: OverageCapTarget['kind'];
+  target_id: string;
+  cap_cents: number;
+  updated_at: string;
+}
+
+export function listOverageCaps(db: Database.Database, organizationId: string): OverageCapRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM organization_overage_caps WHERE organization_id = ?
+        ORDER BY CASE target_kind WHEN 'organization' THEN 0 WHEN 'group' THEN 1 ELSE 2 END, target_id`,
+    )
+    .all(organizationId) as OverageCapRow[];
+  return rows.map((row) => ({
+    target: row.target_kind === 'organization' ? { kind: 'organization' } : { kind: row.target_kind, id: row.target_id },
+    capCents: row.cap_cents,
+    updatedAt: row.updated_at,
+  }));
+}
+
+/** Inside applyChange's transaction: each cap set (inserted or replaced), or removed when null. */
+function saveOverageCaps(db: Database.Database, organizationId: string, caps: readonly { target: OverageCapTarget; capCents: number | null }[], now: Timestamp): void {
+  for (const { target, capCents } of caps) {
+    const targetId = target.kind === 'organization' ? organizationId : target.id;
+    if (capCents === null) {
+      db.prepare('DELETE FROM organization_overage_caps WHERE organization_id = ? AND target_kind = ? AND target_id = ?').run(organizationId, target.kind, targetId);
+    } else {
+      db.prepare(
+        `INSERT INTO organization_overage_caps (organization_id, target_kind, target_id, cap_cents, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (organization_id, target_kind, target_id) DO UPDATE SET cap_cents = excluded.cap_cents, updated_at = excluded.updated_at`,
+      ).run(organizationId, target.kind, targetId, capCents, now);
+    }
+  }
 }

@@ -53,6 +53,7 @@ import type {
   OrganizationSnapshot,
   OrganizationUserRecord,
   OrganizationUsersQuery,
+  OverageCapRecord,
 } from '../store';
 import * as organizationSql from './organizations';
 import { invoiceNumber } from '../store';
@@ -960,6 +961,11 @@ export class SqliteStore implements Store {
 
   async listOrganizationAudit(organizationId: string, limit: number): Promise<OrganizationAuditRecord[]> {
     return organizationSql.listAudit(this.db, organizationId, limit);
+  }
+
+  // --- Organization overage caps (organization-overage-caps)
+  async listOrganizationOverageCaps(organizationId: string): Promise<OverageCapRecord[]> {
+    return organizationSql.listOverageCaps(this.db, organizationId);
   }
 }
 
