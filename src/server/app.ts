@@ -37,6 +37,7 @@ import { outboxRoutes } from './routes/outbox';
 import { outstandingPaymentRoutes } from './routes/outstanding-payment';
 import { leaseRoutes } from './routes/leases';
 import { orgAdminRoutes } from './routes/org-admin';
+import { orgCapsRoutes } from './routes/org-caps';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -150,6 +151,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     leaseRoutes(signedIn, context);
     // The organization admin API, admins only (org-server).
     orgAdminRoutes(signedIn, context);
+    orgCapsRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -8,6 +8,7 @@ import { nextRetryAt } from '../../engine/dunning';
 import { pendingArrearsCalculation } from '../../engine/renewal';
 import type { AccountRecord, LeaseRecord, OverageSwitch, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
+import { accountOverage } from '../organizations/overage';
 import { calculatedInvoices, outstandingInvoices, sumOf } from './collect';
 import { reclaimExpiredLeases } from './leases';
 import { allowanceRemaining } from './ledger';
@@ -24,7 +25,7 @@ export interface AccountBilling {
   outstandingCents: number;
   /** The current period's calculated in-arrears charges (cents), due on the billing date. */
   calculatedCents: number;
-  /** Credit leases held by editors now (expired ones were reclaimed first), and the overage switch. */
+  /** Credit leases held by editors now (expired ones were reclaimed first), and the overage switch (a member's: the organization's). */
   activeLeases: LeaseRecord[];
   overageSettings: OverageSwitch;
 }
@@ -49,7 +50,9 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   const invoices = await context.store.listInvoices(account.id);
   const outstandingCents = state.status === 'past_due' ? sumOf(outstandingInvoices(state, invoices)) : 0;
   const calculatedCents = sumOf(calculatedInvoices(state, invoices));
-  const [activeLeases, overageSettings] = await Promise.all([context.store.listActiveLeases(account.id), context.store.findOverageSettings(account.id)]);
+  // A member's switch and cap are the organization's (its switch, the member's effective cap).
+  const [activeLeases, overage] = await Promise.all([context.store.listActiveLeases(account.id), accountOverage(context, account.id, now)]);
+  const overageSettings = overage.settings;
   return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents, activeLeases, overageSettings };
 }
 
