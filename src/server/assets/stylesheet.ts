@@ -243,4 +243,13 @@ table.console { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
 table.console th { text-align: left; color: var(--muted); font-weight: 550; font-size: 0.85rem; padding: 8px 12px 8px 0; border-bottom: 1px solid var(--border); }
 table.console td { padding: 10px 12px 10px 0; border-bottom: 1px solid var(--border); vertical-align: top; }
 table.console .number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+
+/* The console's overage caps tab: the target's select looks like the text inputs. */
+.field select {
+  width: 100%; font: inherit; color: var(--text);
+  background: var(--surface); border: 1px solid var(--input-border); border-radius: 8px; padding: 10px 12px;
+}
+.field select:focus { outline: none; border-color: var(--accent); box-shadow: 0 0 0 4px var(--focus); }
+.field select[aria-invalid="true"] { border-color: var(--danger); }
+#cap-form-heading { margin-top: 28px; }
 `;
