@@ -252,4 +252,6 @@ table.console .number { text-align: right; font-variant-numeric: tabular-nums; w
 .field select:focus { outline: none; border-color: var(--accent); box-shadow: 0 0 0 4px var(--focus); }
 .field select[aria-invalid="true"] { border-color: var(--danger); }
 #cap-form-heading { margin-top: 28px; }
+table#caps { margin-top: 12px; }
+#cap-form { max-width: 440px; }
 `;
