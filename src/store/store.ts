@@ -476,6 +476,8 @@ export interface Store {
   // --- Organization overage caps (organization-overage-caps); set through applyOrganizationChange
   /** The organization's caps: the organization's own, then groups', then users'. */
   listOrganizationOverageCaps(organizationId: string): Promise<OverageCapRecord[]>;
+  /** Bumped by each member's new overage under a shared cap: see LeaseChange.organizationOverage. */
+  findOrganizationOverageSequence(organizationId: string): Promise<number>;
 }
 
 // --- Credit leases (leases-server) ---
@@ -525,6 +527,11 @@ export interface LeaseChange {
   /** Closes an active lease whose reported total (after `usage`) is `expectedReported`: its rest was computed from it. */
   close?: { leaseId: string; status: 'returned' | 'reclaimed'; returned: number; expectedReported: number };
   open?: NewLease;
+  /**
+   * A member's new overage under a shared cap (organization-overage-caps): written only while the
+   * organization's overage sequence is still `expectedSequence` (else 'conflict'), and bumps it.
+   */
+  organizationOverage?: { organizationId: string; expectedSequence: number };
 }
 
 export interface OverageSwitch {

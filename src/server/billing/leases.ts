@@ -152,6 +152,8 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
   // lease (with whatever is left of it) and reports through /usage as usual.
   if (refusal) return { kind: 'refused', refusal, resetsAt: state.period.end };
   if (change.ledger.length > 0) change.expectedLedgerLength = ledger.length;
+  // New overage under a shared cap was sized from the other members' spend: only while none of them spent since.
+  if (overage.sharedCapGuard && change.ledger.some((e) => e.kind === 'overage')) change.organizationOverage = overage.sharedCapGuard;
   if (change.ledger.length > 0 || change.usage || change.close || change.open) {
     // 'exceeds-grant' here means a concurrent report moved the lease: the re-read answers it.
     if ((await store.applyLeaseChange(change)) !== 'applied') return 'conflict';

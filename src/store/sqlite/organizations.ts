@@ -264,3 +264,13 @@ function saveOverageCaps(db: Database.Database, organizationId: string, caps: re
     }
   }
 }
+
+export function overageSequence(db: Database.Database, organizationId: string): number {
+  const row = db.prepare('SELECT overage_seq FROM organizations WHERE id = ?').get(organizationId) as { overage_seq: number } | undefined;
+  return row?.overage_seq ?? 0;
+}
+
+/** Inside applyLeaseChange's transaction: false when another member's overage moved the sequence since the read. */
+export function bumpOverageSequence(db: Database.Database, guard: { organizationId: string; expectedSequence: number }): boolean {
+  return db.prepare('UPDATE organizations SET overage_seq = overage_seq + 1 WHERE id = ? AND overage_seq = ?').run(guard.organizationId, guard.expectedSequence).changes === 1;
+}

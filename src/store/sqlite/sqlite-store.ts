@@ -861,6 +861,7 @@ export class SqliteStore implements Store {
       return this.db
         .transaction(() => {
           if (change.expectedLedgerLength !== undefined && this.ledgerLength(change.accountId) !== change.expectedLedgerLength) throw new Conflict();
+          if (change.organizationOverage && !organizationSql.bumpOverageSequence(this.db, change.organizationOverage)) throw new Conflict();
           this.insertLedgerEntries(change.accountId, change.ledger, change.now);
           if (change.usage) this.recordLeaseUsage(change.accountId, change.usage, change.now);
           if (change.close) {
@@ -966,6 +967,10 @@ export class SqliteStore implements Store {
   // --- Organization overage caps (organization-overage-caps)
   async listOrganizationOverageCaps(organizationId: string): Promise<OverageCapRecord[]> {
     return organizationSql.listOverageCaps(this.db, organizationId);
+  }
+
+  async findOrganizationOverageSequence(organizationId: string): Promise<number> {
+    return organizationSql.overageSequence(this.db, organizationId);
   }
 }
 

@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { usedBetween } from '../../../src/engine/ledger';
 import { AccountState, ApiError } from '../../../src/protocol/api';
 import { LeaseGrant, LeaseRefusal } from '../../../src/protocol/leases';
 import { OrgAudit, OrgCaps, OrgUser } from '../../../src/protocol/org';
+import { runLeaseOperation } from '../../../src/server/billing/leases';
+import type { LeaseChange } from '../../../src/store/store';
 import { openPortal, textOf } from '../../support/portal-client';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail, type TestOrganization } from '../../support/organization';
 import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, type TestServer } from '../../support/server';
@@ -10,6 +13,8 @@ import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade
 const NOV_16 = '2026-11-16T10:00:00Z';
 // Pro's overage: 4¢ a credit, so 2500 hundredths of a credit cost $1.00.
 const DOLLAR = 2500;
+const NOV_1 = new Date('2026-11-01T00:00:00Z');
+const DEC_1 = new Date('2026-12-01T00:00:00Z');
 
 describe('server: the organization overage switch and caps, enforced', () => {
   let server: TestServer;
@@ -127,6 +132,40 @@ describe('server: the organization overage switch and caps, enforced', () => {
     assert.equal((await refused(ann, 100)).error.code, 'overage_cap_reached', 'the cap is reached for both');
     assert.deepEqual([(await overageOf(ann))?.capCents, (await overageOf(bob))?.capCents], [120, 80]);
     assert.equal((await grant(cy, 4 * DOLLAR)).overageCredits, 4 * DOLLAR, 'cy is in no capped group');
+  });
+
+  it('serialises two members spending at once under a shared cap: the one who wrote second reads again', async () => {
+    const org = await createTestOrganization(server, 0);
+    const [ann, bob] = [await paidMember(org), await paidMember(org)];
+    for (const m of [ann, bob]) await useAllowance(m);
+    await setOverage(org, true);
+    await setCap(org, { kind: 'organization' }, 100);
+    // Bob's whole $1.00 lands between Ann's read of everyone's spend and her write.
+    let raced = false;
+    const store = new Proxy(server.context.store, {
+      get(target, property) {
+        if (property === 'applyLeaseChange') {
+          return async (change: LeaseChange) => {
+            if (!raced && change.accountId === ann.id) {
+              raced = true;
+              assert.equal((await grant(bob, DOLLAR + 12)).overageCredits, DOLLAR + 12);
+            }
+            return target.applyLeaseChange(change);
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const account = await server.store.findAccountById(ann.id);
+    assert.ok(account, 'ann has an account');
+    const op = { reports: [], close: false, open: { instanceId: 'racing-window', requested: DOLLAR, requestKey: null } };
+    const outcome = await runLeaseOperation({ ...server.context, store }, account, time.clock(), op);
+    assert.equal(raced, true, 'the race happened');
+    // Her second read sees Bob's $1.00: what is left is less than a cent, which the ledger bills as nothing.
+    assert.equal(outcome.kind === 'done' && outcome.opened?.overage, 12);
+    const billed = await Promise.all([ann, bob].map(async (m) => usedBetween(await server.store.listLedgerEntries(m.id), NOV_1, DEC_1).overageCents));
+    assert.deepEqual(billed, [0, 100], 'the $1.00 cap holds for the two together');
   });
 
   it("the organization cap counts every member's overage", async () => {
