@@ -118,6 +118,11 @@ export function refusalFor(input: {
   overage: { enabled: boolean; capCents: number | null };
   selfServe: boolean;
   resetsAt: Date;
+  /**
+   * For a member of an organization: the overage is the organization's (its switch, its caps), and
+   * its caps run to the end of the organization's month. Only its admin can change either.
+   */
+  organization?: { capResetsAt: Date };
 }): LeaseRefusalReason {
   const reset = input.resetsAt.toISOString();
   if (input.status === 'past_due') {
@@ -135,6 +140,20 @@ export function refusalFor(input: {
       code: 'credits_exhausted',
       remedy: input.selfServe && input.plan.priceCents !== null ? 'upgrade' : 'wait_for_reset',
       message: `The ${input.plan.name} plan's credits are used up until ${reset}.`,
+    };
+  }
+  if (input.organization && !input.overage.enabled) {
+    return {
+      code: 'credits_exhausted',
+      remedy: 'wait_for_reset',
+      message: `The ${input.plan.name} plan's credits are used up until ${reset}, and your organization's overage is off: ask your organization's admin to turn it on.`,
+    };
+  }
+  if (input.organization) {
+    return {
+      code: 'overage_cap_reached',
+      remedy: 'wait_for_reset',
+      message: `Your organization's overage cap is reached until ${input.organization.capResetsAt.toISOString()}: ask your organization's admin to raise it.`,
     };
   }
   if (!input.overage.enabled) {

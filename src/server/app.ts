@@ -40,6 +40,8 @@ import { orgAdminRoutes } from './routes/org-admin';
 import { consoleRoutes } from './routes/console';
 import { consoleEntryRoutes } from './routes/console-entry';
 import { orgOrganizationRoutes } from './routes/org-organization';
+import { orgCapsRoutes } from './routes/org-caps';
+import { consoleCapsRoutes } from './routes/console-caps';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -143,6 +145,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     adminConsole.addHook('preHandler', requireOrgAdmin(context));
     // Users, Groups, Settings, Audit log (org-console).
     consoleRoutes(adminConsole, context);
+    consoleCapsRoutes(adminConsole, context);
   });
   app.register(async (signedIn) => {
     signedIn.addHook('preHandler', authenticate(context));
@@ -159,6 +162,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     orgAdminRoutes(signedIn, context);
     // Creating an organization and reading its settings (org-console).
     orgOrganizationRoutes(signedIn, context);
+    orgCapsRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

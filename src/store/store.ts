@@ -481,6 +481,12 @@ export interface Store {
    * that belongs to no organization, `seat` null for a member without one.
    */
   findMemberSeat(accountId: string): Promise<MemberSeatRecord | undefined>;
+
+  // --- Organization overage caps (organization-overage-caps); set through applyOrganizationChange
+  /** The organization's caps: the organization's own, then groups', then users'. */
+  listOrganizationOverageCaps(organizationId: string): Promise<OverageCapRecord[]>;
+  /** Bumped by each member's new overage under a shared cap: see LeaseChange.organizationOverage. */
+  findOrganizationOverageSequence(organizationId: string): Promise<number>;
 }
 
 // --- Credit leases (leases-server) ---
@@ -530,6 +536,11 @@ export interface LeaseChange {
   /** Closes an active lease whose reported total (after `usage`) is `expectedReported`: its rest was computed from it. */
   close?: { leaseId: string; status: 'returned' | 'reclaimed'; returned: number; expectedReported: number };
   open?: NewLease;
+  /**
+   * A member's new overage under a shared cap (organization-overage-caps): written only while the
+   * organization's overage sequence is still `expectedSequence` (else 'conflict'), and bumps it.
+   */
+  organizationOverage?: { organizationId: string; expectedSequence: number };
 }
 
 export interface OverageSwitch {
@@ -644,6 +655,8 @@ export interface OrganizationSnapshot {
   direct: Map<string, string>;
   /** The engine's seats, by account id. */
   seats: Map<string, Seat>;
+  /** The overage caps, read at the same version (organization-overage-caps). */
+  overageCaps: OverageCapRecord[];
 }
 
 export interface OrganizationAuditEntry {
@@ -683,6 +696,8 @@ export interface OrganizationChange {
   /** Seats written whole (inserted or replaced). */
   seats?: Seat[];
   overageEnabled?: boolean;
+  /** Caps set (inserted or replaced) or, with capCents null, removed. */
+  overageCaps?: { target: OverageCapTarget; capCents: number | null }[];
   audit: OrganizationAuditEntry[];
 }
 
@@ -706,4 +721,15 @@ export interface MemberSeatRecord {
   organizationId: string;
   timeZone: string;
   seat: Seat | null;
+}
+
+// --- Organization overage caps (organization-overage-caps) ---
+/** Whose overage a cap limits: the whole organization, one group's members together, or one user. */
+export type OverageCapTarget = { kind: 'organization' } | { kind: 'group'; id: string } | { kind: 'user'; id: string };
+
+export interface OverageCapRecord {
+  target: OverageCapTarget;
+  /** The most overage may cost per calendar month of the organization's zone. */
+  capCents: number;
+  updatedAt: Timestamp;
 }

@@ -261,4 +261,15 @@ table.console .audit-change { color: var(--muted); }
 .console-list { margin: 0 0 16px; padding-left: 20px; }
 /* Pending is a state, not a problem: not charged until the first sign-in from the editor. */
 .status--pending { color: var(--muted); background: var(--surface-alt); box-shadow: inset 0 0 0 1px var(--border); }
+
+/* The console's overage caps tab: the target's select looks like the text inputs. */
+.field select {
+  width: 100%; font: inherit; color: var(--text);
+  background: var(--surface); border: 1px solid var(--input-border); border-radius: 8px; padding: 10px 12px;
+}
+.field select:focus { outline: none; border-color: var(--accent); box-shadow: 0 0 0 4px var(--focus); }
+.field select[aria-invalid="true"] { border-color: var(--danger); }
+#cap-form-heading { margin-top: 28px; }
+table#caps { margin-top: 12px; }
+#cap-form { max-width: 440px; }
 `;

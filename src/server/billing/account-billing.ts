@@ -9,6 +9,7 @@ import { pendingArrearsCalculation } from '../../engine/renewal';
 import type { AccountRecord, LeaseRecord, OrganizationContact, OverageSwitch, SubscriptionRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../context';
 import { syncMemberEntitlement } from '../organizations/entitlement';
+import { accountOverage } from '../organizations/overage';
 import { calculatedInvoices, outstandingInvoices, sumOf } from './collect';
 import { reclaimExpiredLeases } from './leases';
 import { allowanceRemaining } from './ledger';
@@ -25,7 +26,7 @@ export interface AccountBilling {
   outstandingCents: number;
   /** The current period's calculated in-arrears charges (cents), due on the billing date. */
   calculatedCents: number;
-  /** Credit leases held by editors now (expired ones were reclaimed first), and the overage switch. */
+  /** Credit leases held by editors now (expired ones were reclaimed first), and the overage switch (a member's: the organization's). */
   activeLeases: LeaseRecord[];
   overageSettings: OverageSwitch;
   /** An organization-managed account's organization and admin contact; null otherwise. */
@@ -59,11 +60,13 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   const invoices = await context.store.listInvoices(account.id);
   const outstandingCents = state.status === 'past_due' ? sumOf(outstandingInvoices(state, invoices)) : 0;
   const calculatedCents = sumOf(calculatedInvoices(state, invoices));
-  const [activeLeases, overageSettings, organization] = await Promise.all([
+  // A member's switch and cap are the organization's (its switch, the member's effective cap).
+  const [activeLeases, overage, organization] = await Promise.all([
     context.store.listActiveLeases(account.id),
-    context.store.findOverageSettings(account.id),
+    accountOverage(context, account.id, now),
     account.identityKind === 'organization' ? context.store.findOrganizationContact(account.id) : undefined,
   ]);
+  const overageSettings = overage.settings;
   return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents, activeLeases, overageSettings, organization: organization ?? null, organizationPays };
 }
 

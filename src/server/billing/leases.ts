@@ -10,6 +10,7 @@ import { notBeforeLatest, spend, type LedgerEntry } from '../../engine/ledger';
 import type { UsageReport } from '../../protocol/leases';
 import type { AccountRecord, LeaseChange, LeaseRecord } from '../../store/store';
 import type { ServerContext } from '../context';
+import { accountOverage, type AccountOverage } from '../organizations/overage';
 import { randomId } from '../secrets';
 import { newLedgerId } from './ledger';
 
@@ -66,11 +67,12 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
   const subscription = await store.findSubscription(account.id);
   if (!subscription) throw new Error(`account ${account.id} has no subscription`);
   const { state } = subscription;
-  const [ledger, settings] = await Promise.all([store.listLedgerEntries(account.id), store.findOverageSettings(account.id)]);
+  const [ledger, overage] = await Promise.all([store.listLedgerEntries(account.id), accountOverage(context, account.id, clockNow)]);
   // Another server process may have written an entry a few milliseconds ahead of this one's clock.
   const now = notBeforeLatest(ledger, clockNow);
   const plan = planById(catalog, effectivePlanId(catalog, state));
-  const policy = overagePolicyFor(plan, state.status, settings, state.period.start);
+  // A member's overage is the organization's: its switch, its caps, counted over its month.
+  const policy = overagePolicyFor(plan, state.status, overage.settings, overage.organizationMonth?.start ?? state.period.start);
   const change: LeaseChange = { accountId: account.id, now: now.toISOString(), ledger: [] };
   let working: LedgerEntry[] = ledger; // the ledger with what this change appends
   const append = (entries: LedgerEntry[]) => {
@@ -129,7 +131,7 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
     const granted = grantLease(working, { leaseId: id, requested: op.open.requested, at: now, overage: policy }, newLedgerId);
     const expiresAt = leaseExpiry(now, state.period.end);
     if (!granted.ok || expiresAt.getTime() <= now.getTime()) {
-      refusal = refusalOf(context, account, state, settings);
+      refusal = refusalOf(context, account, state, overage);
     } else {
       append(granted.entries);
       openedId = id;
@@ -150,6 +152,8 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
   // lease (with whatever is left of it) and reports through /usage as usual.
   if (refusal) return { kind: 'refused', refusal, resetsAt: state.period.end };
   if (change.ledger.length > 0) change.expectedLedgerLength = ledger.length;
+  // New overage under a shared cap was sized from the other members' spend: only while none of them spent since.
+  if (overage.sharedCapGuard && change.ledger.some((e) => e.kind === 'overage')) change.organizationOverage = overage.sharedCapGuard;
   if (change.ledger.length > 0 || change.usage || change.close || change.open) {
     // 'exceeds-grant' here means a concurrent report moved the lease: the re-read answers it.
     if ((await store.applyLeaseChange(change)) !== 'applied') return 'conflict';
@@ -159,13 +163,14 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
   return { kind: 'done', lease, opened, recorded, duplicates, returned };
 }
 
-function refusalOf(context: ServerContext, account: AccountRecord, state: BillingState, settings: { enabled: boolean; capCents: number | null }): LeaseRefusalReason {
+function refusalOf(context: ServerContext, account: AccountRecord, state: BillingState, overage: AccountOverage): LeaseRefusalReason {
   return refusalFor({
     status: state.status,
     plan: planById(context.catalog, effectivePlanId(context.catalog, state)),
-    overage: settings,
+    overage: overage.settings,
     selfServe: account.identityKind !== 'organization',
     resetsAt: state.period.end,
+    ...(overage.organizationMonth ? { organization: { capResetsAt: overage.organizationMonth.end } } : {}),
   });
 }
 

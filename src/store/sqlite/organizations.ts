@@ -15,6 +15,8 @@ import type {
   OrganizationSnapshot,
   OrganizationUserRecord,
   OrganizationUsersQuery,
+  OverageCapRecord,
+  OverageCapTarget,
   Timestamp,
 } from '../store';
 
@@ -112,7 +114,7 @@ export function loadSnapshot(db: Database.Database, organizationId: string): Org
         (row) => [row.account_id, toSeat(row.seat)],
       ),
     );
-    return { organization, members, groups, direct, seats };
+    return { organization, members, groups, direct, seats, overageCaps: listOverageCaps(db, organizationId) };
   })();
 }
 
@@ -143,6 +145,7 @@ export function applyChange(db: Database.Database, change: OrganizationChange): 
         saveSeat.run(seat.userId, org, seat.status, JSON.stringify(seat), seat.lastActiveAt?.toISOString() ?? null, now);
       }
       if (change.overageEnabled !== undefined) db.prepare('UPDATE organizations SET overage_enabled = ? WHERE id = ?').run(change.overageEnabled ? 1 : 0, org);
+      saveOverageCaps(db, org, change.overageCaps ?? [], now);
       insertAudit(db, org, change.audit, now);
     }).immediate();
     return 'applied';
@@ -252,4 +255,52 @@ export function findMemberSeat(db: Database.Database, accountId: string): Member
     )
     .get(accountId) as { organization_id: string; time_zone: string; seat: string | null } | undefined;
   return row && { organizationId: row.organization_id, timeZone: row.time_zone, seat: row.seat === null ? null : toSeat(row.seat) };
+}
+
+// --- Organization overage caps (organization-overage-caps) ---
+interface OverageCapRow {
+  organization_id: string;
+  target_kind: OverageCapTarget['kind'];
+  target_id: string;
+  cap_cents: number;
+  updated_at: string;
+}
+
+export function listOverageCaps(db: Database.Database, organizationId: string): OverageCapRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM organization_overage_caps WHERE organization_id = ?
+        ORDER BY CASE target_kind WHEN 'organization' THEN 0 WHEN 'group' THEN 1 ELSE 2 END, target_id`,
+    )
+    .all(organizationId) as OverageCapRow[];
+  return rows.map((row) => ({
+    target: row.target_kind === 'organization' ? { kind: 'organization' } : { kind: row.target_kind, id: row.target_id },
+    capCents: row.cap_cents,
+    updatedAt: row.updated_at,
+  }));
+}
+
+/** Inside applyChange's transaction: each cap set (inserted or replaced), or removed when null. */
+function saveOverageCaps(db: Database.Database, organizationId: string, caps: readonly { target: OverageCapTarget; capCents: number | null }[], now: Timestamp): void {
+  for (const { target, capCents } of caps) {
+    const targetId = target.kind === 'organization' ? organizationId : target.id;
+    if (capCents === null) {
+      db.prepare('DELETE FROM organization_overage_caps WHERE organization_id = ? AND target_kind = ? AND target_id = ?').run(organizationId, target.kind, targetId);
+    } else {
+      db.prepare(
+        `INSERT INTO organization_overage_caps (organization_id, target_kind, target_id, cap_cents, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (organization_id, target_kind, target_id) DO UPDATE SET cap_cents = excluded.cap_cents, updated_at = excluded.updated_at`,
+      ).run(organizationId, target.kind, targetId, capCents, now);
+    }
+  }
+}
+
+export function overageSequence(db: Database.Database, organizationId: string): number {
+  const row = db.prepare('SELECT overage_seq FROM organizations WHERE id = ?').get(organizationId) as { overage_seq: number } | undefined;
+  return row?.overage_seq ?? 0;
+}
+
+/** Inside applyLeaseChange's transaction: false when another member's overage moved the sequence since the read. */
+export function bumpOverageSequence(db: Database.Database, guard: { organizationId: string; expectedSequence: number }): boolean {
+  return db.prepare('UPDATE organizations SET overage_seq = overage_seq + 1 WHERE id = ? AND overage_seq = ?').run(guard.organizationId, guard.expectedSequence).changes === 1;
 }

@@ -55,6 +55,7 @@ import type {
   OrganizationUserRecord,
   OrganizationUsersQuery,
   MemberSeatRecord,
+  OverageCapRecord,
 } from '../store';
 import * as organizationSql from './organizations';
 import { invoiceNumber } from '../store';
@@ -862,6 +863,7 @@ export class SqliteStore implements Store {
       return this.db
         .transaction(() => {
           if (change.expectedLedgerLength !== undefined && this.ledgerLength(change.accountId) !== change.expectedLedgerLength) throw new Conflict();
+          if (change.organizationOverage && !organizationSql.bumpOverageSequence(this.db, change.organizationOverage)) throw new Conflict();
           this.insertLedgerEntries(change.accountId, change.ledger, change.now);
           if (change.usage) this.recordLeaseUsage(change.accountId, change.usage, change.now);
           if (change.close) {
@@ -971,6 +973,15 @@ export class SqliteStore implements Store {
   // --- Seat entitlement: the SQL lives in ./organizations.ts.
   async findMemberSeat(accountId: string): Promise<MemberSeatRecord | undefined> {
     return organizationSql.findMemberSeat(this.db, accountId);
+  }
+
+  // --- Organization overage caps (organization-overage-caps)
+  async listOrganizationOverageCaps(organizationId: string): Promise<OverageCapRecord[]> {
+    return organizationSql.listOverageCaps(this.db, organizationId);
+  }
+
+  async findOrganizationOverageSequence(organizationId: string): Promise<number> {
+    return organizationSql.overageSequence(this.db, organizationId);
   }
 }
 

@@ -243,4 +243,17 @@ describe('engine: credit leases', () => {
     assert.deepEqual(remedy({ plan: pro, selfServe: false }), ['credits_exhausted', 'wait_for_reset'], "an organization's user cannot change the switch");
     assert.match(refusalFor({ ...base, plan: pro }).message, /2026-12-01T00:00:00.000Z/, 'the message says when credits reset');
   });
+
+  it("tells an organization's member that the organization's overage is off, or its cap reached, and to ask its admin", () => {
+    const pro = { name: 'Pro', priceCents: 2000, overageCentsPerCredit: 4 };
+    const member = { status: 'active' as const, plan: pro, selfServe: false, resetsAt: PERIOD_END, organization: { capResetsAt: new Date('2026-12-01T05:00:00Z') } };
+    const off = refusalFor({ ...member, overage: { enabled: false, capCents: null } });
+    assert.deepEqual([off.code, off.remedy], ['credits_exhausted', 'wait_for_reset']);
+    assert.match(off.message, /your organization's overage is off: ask your organization's admin/);
+    const capped = refusalFor({ ...member, overage: { enabled: true, capCents: 300 } });
+    assert.deepEqual([capped.code, capped.remedy], ['overage_cap_reached', 'wait_for_reset']);
+    assert.match(capped.message, /organization's overage cap is reached until 2026-12-01T05:00:00.000Z: ask your organization's admin to raise it/);
+    const free = refusalFor({ ...member, plan: { name: 'Free', priceCents: 0, overageCentsPerCredit: null }, overage: { enabled: true, capCents: null } });
+    assert.equal(free.code, 'credits_exhausted', 'a plan without overage says so, whatever the switch');
+  });
 });
