@@ -37,6 +37,8 @@ import { outboxRoutes } from './routes/outbox';
 import { outstandingPaymentRoutes } from './routes/outstanding-payment';
 import { leaseRoutes } from './routes/leases';
 import { orgAdminRoutes } from './routes/org-admin';
+import { orgTokenRoutes } from './routes/org-tokens';
+import { orgUsageRoutes } from './routes/org-usage';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -91,6 +93,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   app.register(cookie);
   app.register(formbody);
   app.decorateRequest('account', null);
+  app.decorateRequest('orgApiTokenId', null);
   app.decorateRequest('portalVisit', null);
   app.decorateRequest('adminVisit', null);
 
@@ -148,8 +151,11 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     outstandingPaymentRoutes(signedIn, context);
     // Credit leases and the overage switch (leases-server).
     leaseRoutes(signedIn, context);
-    // The organization admin API, admins only (org-server).
+    // The organization admin API, admins only (org-server). Every /api/org/… route here also takes
+    // an admin API token as its bearer (auth.ts acceptsApiTokens).
     orgAdminRoutes(signedIn, context);
+    orgTokenRoutes(signedIn, context);
+    orgUsageRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

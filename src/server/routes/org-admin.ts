@@ -115,7 +115,7 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
 }
 
 /** The caller's organization when they administer one; else 403 with nothing read. */
-async function asAdmin(
+export async function asAdmin(
   context: ServerContext,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -135,7 +135,7 @@ async function asAdmin(
 }
 
 /** The body checked before anything else: bad input is a 400 naming the field. */
-function withBody<T>(schema: z.ZodType<T>, request: FastifyRequest, reply: FastifyReply, handle: (body: T) => Promise<FastifyReply>): Promise<FastifyReply> | FastifyReply {
+export function withBody<T>(schema: z.ZodType<T>, request: FastifyRequest, reply: FastifyReply, handle: (body: T) => Promise<FastifyReply>): Promise<FastifyReply> | FastifyReply {
   const parsed = schema.safeParse(request.body);
   if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
   return handle(parsed.data);
@@ -162,7 +162,7 @@ async function groupById(context: ServerContext, organizationId: string, groupId
   return toOrgGroup(group);
 }
 
-function toOrgUser(user: OrganizationUserRecord, now: Date): OrgUser {
+export function toOrgUser(user: OrganizationUserRecord, now: Date): OrgUser {
   const seat: Seat | null = user.seat;
   // A downgrade that has come due shows as the current plan (settled on the next write).
   const due = seat?.scheduledChange && seat.scheduledChange.effectiveAt <= now ? seat.scheduledChange : null;

@@ -10,6 +10,9 @@ import { emails } from './0007-emails';
 import { dunning } from './0008-dunning';
 import { creditLeases } from './0009-credit-leases';
 import { organizations } from './0010-organizations';
+import { organizationOverageCaps } from './0011-organization-overage-caps';
+import { organizationInvoices } from './0012-organization-invoices';
+import { organizationApiTokens } from './0013-organization-api-tokens';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -22,4 +25,7 @@ export const migrations: readonly Migration[] = [
   dunning,
   creditLeases,
   organizations,
+  organizationOverageCaps,
+  organizationInvoices,
+  organizationApiTokens,
 ];
