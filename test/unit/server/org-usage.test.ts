@@ -16,7 +16,7 @@ describe('server: organization usage API', () => {
   it("reports each member's credits of the current month by default, in the organization's zone", async () => {
     time.set('2026-10-31T20:00:00Z');
     const org = await createTestOrganization(server, 2, { timeZone: 'Europe/Paris' });
-    const [busy, idle] = org.members as [{ id: string }, { id: string }];
+    const [busy, idle] = [org.members[0]!, org.members[1]!];
     // 22:30 UTC on Oct 31 is still October in Paris; 23:30 UTC is already November.
     await spendCredits(server, busy.id, { credits: 500, at: new Date('2026-10-31T22:30:00Z') });
     await spendCredits(server, busy.id, { credits: 1000, at: new Date('2026-10-31T23:30:00Z') });
