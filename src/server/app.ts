@@ -27,6 +27,7 @@ import { portalPaymentMethodRoutes } from './routes/portal-payment-methods';
 import { portalPlanRoutes } from './routes/portal-plan';
 import { requirePortalVisit } from './portal/visit';
 import { requireOrgAdmin } from './console/admin-visit';
+import { consoleTokenRoutes } from './routes/console-tokens';
 import { sandbox3dsRoutes } from './routes/sandbox-3ds';
 import { contactSalesRoutes } from './routes/contact-sales';
 import { signInRoutes } from './routes/signin';
@@ -139,6 +140,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   app.register(async (adminConsole) => {
     adminConsole.addHook('preHandler', requirePortalVisit(context));
     adminConsole.addHook('preHandler', requireOrgAdmin(context));
+    consoleTokenRoutes(adminConsole, context);
   });
   app.register(async (signedIn) => {
     signedIn.addHook('preHandler', authenticate(context));

@@ -243,4 +243,8 @@ table.console { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
 table.console th { text-align: left; color: var(--muted); font-weight: 550; font-size: 0.85rem; padding: 8px 12px 8px 0; border-bottom: 1px solid var(--border); }
 table.console td { padding: 10px 12px 10px 0; border-bottom: 1px solid var(--border); vertical-align: top; }
 table.console .number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+
+/* The console's API tokens tab: a new token's secret, whole on one selectable line. */
+.token-secret code { display: block; padding: 12px; background: var(--surface-alt); border: 1px solid var(--border); border-radius: 8px; font-size: 0.95rem; overflow-wrap: anywhere; user-select: all; }
+.token-create { max-width: 420px; }
 `;
