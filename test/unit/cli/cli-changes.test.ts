@@ -87,12 +87,14 @@ describe('cli: tally plan, deactivate and overage', function () {
     const on = await tally('overage', 'on');
     assert.equal(on.code, 0, on.stderr);
     assert.match(on.stdout, /^Overage is on for Acme/);
-    assert.equal(OrgSettings.parse(await expectApi(server, org.admin, 'PUT', '/api/org/overage', { enabled: true })).overageEnabled, true);
+    const enabled = () => server.sql<{ overage_enabled: number }>('SELECT overage_enabled FROM organizations WHERE id = ?', org.id)[0]?.overage_enabled;
+    assert.equal(enabled(), 1);
     const off = await tally('overage', 'off', '--json');
     assert.equal(off.code, 0, off.stderr);
-    assert.equal(OrgSettings.parse(JSON.parse(off.stdout)).overageEnabled, false);
+    assert.deepEqual(OrgSettings.parse(JSON.parse(off.stdout)), { id: org.id, name: 'Acme', timeZone: 'UTC', overageEnabled: false });
+    assert.equal(enabled(), 0);
     const audit = server.sql<{ after: string }>("SELECT after FROM organization_audit WHERE action = 'overage.set' ORDER BY seq");
-    assert.deepEqual(audit.map((a) => a.after), ['true', 'true', 'false']);
+    assert.deepEqual(audit.map((a) => a.after), ['true', 'false']);
     const wrong = await tally('overage', 'maybe');
     assert.equal(wrong.code, 2);
   });
