@@ -1,6 +1,7 @@
-// One build for every bundle Tally ships: the extension, its webview, the server and the
-// in-editor test suite. `node esbuild.mjs --watch` rebuilds on change.
+// One build for every bundle Tally ships: the extension, its webview, the server, the `tally`
+// command line and the in-editor test suite. `node esbuild.mjs --watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { chmodSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -20,6 +21,8 @@ const builds = [
   // The server keeps the native SQLite binding, and pdfkit (which reads its font and colour files
   // relative to its own folder), outside the bundle.
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'out/server.js', platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3', 'pdfkit'] },
+  // The `tally` command line (package.json "bin"): a script run by node, so it starts with its shebang.
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'out/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   // The in-editor mocha suite, loaded by the extension host with `require`.
   { ...common, entryPoints: ['test/editor/suite/index.ts'], outfile: 'out/test/editor/index.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'] },
 ];
@@ -30,4 +33,6 @@ if (watch) {
   console.log('esbuild: watching');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  // The CLI is run as a program: `npx tally`, or out/cli.js directly.
+  chmodSync('out/cli.js', 0o755);
 }

@@ -27,6 +27,7 @@ import { portalPaymentMethodRoutes } from './routes/portal-payment-methods';
 import { portalPlanRoutes } from './routes/portal-plan';
 import { requirePortalVisit } from './portal/visit';
 import { requireOrgAdmin } from './console/admin-visit';
+import { consoleTokenRoutes } from './routes/console-tokens';
 import { sandbox3dsRoutes } from './routes/sandbox-3ds';
 import { contactSalesRoutes } from './routes/contact-sales';
 import { signInRoutes } from './routes/signin';
@@ -42,6 +43,8 @@ import { consoleEntryRoutes } from './routes/console-entry';
 import { orgOrganizationRoutes } from './routes/org-organization';
 import { orgCapsRoutes } from './routes/org-caps';
 import { consoleCapsRoutes } from './routes/console-caps';
+import { orgTokenRoutes } from './routes/org-tokens';
+import { orgUsageRoutes } from './routes/org-usage';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -96,6 +99,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   app.register(cookie);
   app.register(formbody);
   app.decorateRequest('account', null);
+  app.decorateRequest('orgApiTokenId', null);
   app.decorateRequest('portalVisit', null);
   app.decorateRequest('adminVisit', null);
 
@@ -146,6 +150,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     // Users, Groups, Settings, Audit log (org-console).
     consoleRoutes(adminConsole, context);
     consoleCapsRoutes(adminConsole, context);
+    consoleTokenRoutes(adminConsole, context);
   });
   app.register(async (signedIn) => {
     signedIn.addHook('preHandler', authenticate(context));
@@ -158,11 +163,14 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     outstandingPaymentRoutes(signedIn, context);
     // Credit leases and the overage switch (leases-server).
     leaseRoutes(signedIn, context);
-    // The organization admin API, admins only (org-server).
+    // The organization admin API, admins only (org-server). Every /api/org/… route here also takes
+    // an admin API token as its bearer (auth.ts acceptsApiTokens).
     orgAdminRoutes(signedIn, context);
     // Creating an organization and reading its settings (org-console).
     orgOrganizationRoutes(signedIn, context);
     orgCapsRoutes(signedIn, context);
+    orgTokenRoutes(signedIn, context);
+    orgUsageRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

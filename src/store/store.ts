@@ -487,6 +487,17 @@ export interface Store {
   listOrganizationOverageCaps(organizationId: string): Promise<OverageCapRecord[]>;
   /** Bumped by each member's new overage under a shared cap: see LeaseChange.organizationOverage. */
   findOrganizationOverageSequence(organizationId: string): Promise<number>;
+
+  // --- Organization API tokens (admin bearer tokens for /api/org and the CLI)
+  /** A new token and its audit entry, together. */
+  createOrganizationApiToken(token: NewOrganizationApiToken, audit: OrganizationAuditEntry): Promise<void>;
+  /** The organization's tokens that are not revoked, oldest first. */
+  listOrganizationApiTokens(organizationId: string): Promise<OrganizationApiTokenRecord[]>;
+  /** The token stored under this SHA-256, revoked or not. */
+  findOrganizationApiTokenByHash(tokenHash: string): Promise<OrganizationApiTokenRecord | undefined>;
+  /** Revokes one of the organization's live tokens with its audit entry; false (nothing written) when there is no such live token. */
+  revokeOrganizationApiToken(organizationId: string, id: string, now: Timestamp, audit: OrganizationAuditEntry): Promise<boolean>;
+  markOrganizationApiTokenUsed(id: string, now: Timestamp): Promise<void>;
 }
 
 // --- Credit leases (leases-server) ---
@@ -732,4 +743,22 @@ export interface OverageCapRecord {
   /** The most overage may cost per calendar month of the organization's zone. */
   capCents: number;
   updatedAt: Timestamp;
+}
+
+// --- Organization API tokens ---
+export interface NewOrganizationApiToken {
+  id: string;
+  organizationId: string;
+  createdBy: string;
+  name: string;
+  /** SHA-256 (hex) of the secret; the secret itself is never stored. */
+  tokenHash: string;
+  createdAt: Timestamp;
+}
+
+export interface OrganizationApiTokenRecord extends Omit<NewOrganizationApiToken, 'tokenHash'> {
+  /** The creating admin's email, for lists. */
+  createdByEmail: string;
+  lastUsedAt: Timestamp | null;
+  revokedAt: Timestamp | null;
 }

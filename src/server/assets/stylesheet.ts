@@ -272,4 +272,8 @@ table.console .audit-change { color: var(--muted); }
 #cap-form-heading { margin-top: 28px; }
 table#caps { margin-top: 12px; }
 #cap-form { max-width: 440px; }
+
+/* The console's API tokens tab: a new token's secret, whole on one selectable line. */
+.token-secret code { display: block; padding: 12px; background: var(--surface-alt); border: 1px solid var(--border); border-radius: 8px; font-size: 0.95rem; overflow-wrap: anywhere; user-select: all; }
+.token-create { max-width: 420px; }
 `;

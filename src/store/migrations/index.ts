@@ -11,6 +11,8 @@ import { dunning } from './0008-dunning';
 import { creditLeases } from './0009-credit-leases';
 import { organizations } from './0010-organizations';
 import { organizationOverageCaps } from './0011-organization-overage-caps';
+import { organizationInvoices } from './0012-organization-invoices';
+import { organizationApiTokens } from './0013-organization-api-tokens';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -24,4 +26,6 @@ export const migrations: readonly Migration[] = [
   creditLeases,
   organizations,
   organizationOverageCaps,
+  organizationInvoices,
+  organizationApiTokens,
 ];

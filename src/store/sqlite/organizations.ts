@@ -206,7 +206,7 @@ function insertMember(db: Database.Database, organizationId: string, accountId: 
   db.prepare("UPDATE accounts SET identity_kind = 'organization' WHERE id = ?").run(accountId);
 }
 
-function insertAudit(db: Database.Database, organizationId: string, entries: OrganizationAuditEntry[], now: Timestamp): void {
+export function insertAudit(db: Database.Database, organizationId: string, entries: OrganizationAuditEntry[], now: Timestamp): void {
   const insert = db.prepare('INSERT INTO organization_audit (organization_id, actor_id, action, target, before, after, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
   for (const entry of entries) insert.run(organizationId, entry.actorId, entry.action, entry.target, json(entry.before), json(entry.after), now);

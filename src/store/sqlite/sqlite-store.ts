@@ -58,6 +58,8 @@ import type {
   OverageCapRecord,
 } from '../store';
 import * as organizationSql from './organizations';
+import * as apiTokenSql from './organization-api-tokens';
+import type { NewOrganizationApiToken, OrganizationApiTokenRecord, OrganizationAuditEntry } from '../store';
 import { invoiceNumber } from '../store';
 import { migrate, type MigrationReport } from './migrate';
 import { openDatabase } from './open';
@@ -982,6 +984,27 @@ export class SqliteStore implements Store {
 
   async findOrganizationOverageSequence(organizationId: string): Promise<number> {
     return organizationSql.overageSequence(this.db, organizationId);
+  }
+
+  // --- Organization API tokens: the SQL lives in ./organization-api-tokens.ts.
+  async createOrganizationApiToken(token: NewOrganizationApiToken, audit: OrganizationAuditEntry): Promise<void> {
+    apiTokenSql.createToken(this.db, token, audit);
+  }
+
+  async listOrganizationApiTokens(organizationId: string): Promise<OrganizationApiTokenRecord[]> {
+    return apiTokenSql.listTokens(this.db, organizationId);
+  }
+
+  async findOrganizationApiTokenByHash(tokenHash: string): Promise<OrganizationApiTokenRecord | undefined> {
+    return apiTokenSql.findTokenByHash(this.db, tokenHash);
+  }
+
+  async revokeOrganizationApiToken(organizationId: string, id: string, now: Timestamp, audit: OrganizationAuditEntry): Promise<boolean> {
+    return apiTokenSql.revokeToken(this.db, organizationId, id, now, audit);
+  }
+
+  async markOrganizationApiTokenUsed(id: string, now: Timestamp): Promise<void> {
+    apiTokenSql.markUsed(this.db, id, now);
   }
 }
 
