@@ -10,6 +10,7 @@ import { emails } from './0007-emails';
 import { dunning } from './0008-dunning';
 import { creditLeases } from './0009-credit-leases';
 import { organizations } from './0010-organizations';
+import { placeholder11 } from './placeholder-0011';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   dunning,
   creditLeases,
   organizations,
+  placeholder11,
 ];
