@@ -472,6 +472,21 @@ export interface Store {
   listOrganizationUsers(organizationId: string, query: OrganizationUsersQuery): Promise<{ total: number; users: OrganizationUserRecord[] }>;
   /** The newest entries first. */
   listOrganizationAudit(organizationId: string, limit: number): Promise<OrganizationAuditRecord[]>;
+
+  // --- Organization invoices (org-invoices) ---
+  /** Every organization, oldest first: the monthly invoicing job walks them all. */
+  listOrganizations(): Promise<OrganizationRecord[]>;
+  /**
+   * Issues the month's invoice and numbers it, in one IMMEDIATE transaction; null (nothing written)
+   * when the organization already has an invoice for that month, so two issuers issue one.
+   */
+  issueOrganizationInvoice(invoice: NewOrganizationInvoice): Promise<OrganizationInvoiceRecord | null>;
+  /** The organization's issued invoices, newest month first. */
+  listOrganizationInvoices(organizationId: string): Promise<OrganizationInvoiceRecord[]>;
+  /** One invoice of this organization; another organization's id is not found. */
+  findOrganizationInvoice(organizationId: string, id: string): Promise<OrganizationInvoiceRecord | undefined>;
+  /** Activated seats replaced by a new subscription after their cancellation, that ended at or after `since`. */
+  listOrganizationSeatStints(organizationId: string, since: Timestamp): Promise<Seat[]>;
 }
 
 // --- Credit leases (leases-server) ---
@@ -684,4 +699,40 @@ export interface OrganizationUserRecord {
   role: OrganizationRole;
   joinedAt: Timestamp;
   seat: Seat | null;
+}
+
+// --- Organization invoices (org-invoices) ---
+export interface OrganizationInvoiceLineRecord {
+  kind: 'subscription' | 'overage';
+  userId: string;
+  /** The member's email when the invoice was issued. */
+  email: string;
+  planId: string | null;
+  description: string;
+  amountCents: number;
+}
+
+export interface NewOrganizationInvoice {
+  id: string;
+  organizationId: string;
+  /** The calendar month in the organization's zone, 'YYYY-MM'. */
+  month: string;
+  organizationName: string;
+  timeZone: string;
+  periodStart: Timestamp;
+  periodEnd: Timestamp;
+  lines: OrganizationInvoiceLineRecord[];
+  /** Exactly the sum of the lines (the store refuses anything else). */
+  totalCents: number;
+  issuedAt: Timestamp;
+}
+
+export interface OrganizationInvoiceRecord extends NewOrganizationInvoice {
+  /** ORG-YYYYMM-NNNN: its own series, counted per month across the server. */
+  number: string;
+  status: 'issued';
+}
+
+export function organizationInvoiceNumber(month: string, sequence: number): string {
+  return `ORG-${month.replace('-', '')}-${String(sequence).padStart(4, '0')}`;
 }

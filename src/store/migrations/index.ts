@@ -11,6 +11,7 @@ import { dunning } from './0008-dunning';
 import { creditLeases } from './0009-credit-leases';
 import { organizations } from './0010-organizations';
 import { placeholder11 } from './placeholder-0011';
+import { organizationInvoices } from './0012-organization-invoices';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   creditLeases,
   organizations,
   placeholder11,
+  organizationInvoices,
 ];

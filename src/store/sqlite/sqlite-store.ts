@@ -53,8 +53,12 @@ import type {
   OrganizationSnapshot,
   OrganizationUserRecord,
   OrganizationUsersQuery,
+  NewOrganizationInvoice,
+  OrganizationInvoiceRecord,
 } from '../store';
+import type { Seat } from '../../engine/organization';
 import * as organizationSql from './organizations';
+import * as organizationInvoiceSql from './organization-invoices';
 import { invoiceNumber } from '../store';
 import { migrate, type MigrationReport } from './migrate';
 import { openDatabase } from './open';
@@ -960,6 +964,27 @@ export class SqliteStore implements Store {
 
   async listOrganizationAudit(organizationId: string, limit: number): Promise<OrganizationAuditRecord[]> {
     return organizationSql.listAudit(this.db, organizationId, limit);
+  }
+
+  // --- Organization invoices (org-invoices): the SQL lives in ./organization-invoices.ts.
+  async listOrganizations(): Promise<OrganizationRecord[]> {
+    return organizationInvoiceSql.listOrganizations(this.db);
+  }
+
+  async issueOrganizationInvoice(invoice: NewOrganizationInvoice): Promise<OrganizationInvoiceRecord | null> {
+    return organizationInvoiceSql.issueInvoice(this.db, invoice);
+  }
+
+  async listOrganizationInvoices(organizationId: string): Promise<OrganizationInvoiceRecord[]> {
+    return organizationInvoiceSql.listInvoices(this.db, organizationId);
+  }
+
+  async findOrganizationInvoice(organizationId: string, id: string): Promise<OrganizationInvoiceRecord | undefined> {
+    return organizationInvoiceSql.findInvoice(this.db, organizationId, id);
+  }
+
+  async listOrganizationSeatStints(organizationId: string, since: Timestamp): Promise<Seat[]> {
+    return organizationInvoiceSql.listSeatStints(this.db, organizationId, since);
   }
 }
 
