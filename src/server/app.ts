@@ -37,6 +37,7 @@ import { outboxRoutes } from './routes/outbox';
 import { outstandingPaymentRoutes } from './routes/outstanding-payment';
 import { leaseRoutes } from './routes/leases';
 import { orgAdminRoutes } from './routes/org-admin';
+import { orgInvoiceRoutes } from './routes/org-invoices';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -150,6 +151,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     leaseRoutes(signedIn, context);
     // The organization admin API, admins only (org-server).
     orgAdminRoutes(signedIn, context);
+    // The organization's monthly invoices, admins only (org-invoices).
+    orgInvoiceRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

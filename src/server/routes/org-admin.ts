@@ -115,7 +115,7 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
 }
 
 /** The caller's organization when they administer one; else 403 with nothing read. */
-async function asAdmin(
+export async function asAdmin(
   context: ServerContext,
   request: FastifyRequest,
   reply: FastifyReply,
