@@ -38,6 +38,7 @@ import { outstandingPaymentRoutes } from './routes/outstanding-payment';
 import { leaseRoutes } from './routes/leases';
 import { orgAdminRoutes } from './routes/org-admin';
 import { orgInvoiceRoutes } from './routes/org-invoices';
+import { consoleInvoiceRoutes } from './routes/console-invoices';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -137,6 +138,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   app.register(async (adminConsole) => {
     adminConsole.addHook('preHandler', requirePortalVisit(context));
     adminConsole.addHook('preHandler', requireOrgAdmin(context));
+    // The Invoices tab (org-invoices).
+    consoleInvoiceRoutes(adminConsole, context);
   });
   app.register(async (signedIn) => {
     signedIn.addHook('preHandler', authenticate(context));

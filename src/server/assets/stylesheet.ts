@@ -243,4 +243,10 @@ table.console { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
 table.console th { text-align: left; color: var(--muted); font-weight: 550; font-size: 0.85rem; padding: 8px 12px 8px 0; border-bottom: 1px solid var(--border); }
 table.console td { padding: 10px 12px 10px 0; border-bottom: 1px solid var(--border); vertical-align: top; }
 table.console .number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+
+/* The organization console's Invoices tab: the month so far marked as a draft, totals in the table foot. */
+.status--draft { background: var(--surface-alt); color: var(--muted); margin-left: 8px; vertical-align: middle; }
+table.invoice-lines tfoot td { font-weight: 650; padding-top: 12px; }
+#current-invoice { margin-bottom: 28px; }
+#no-invoices, table.invoice-lines td.empty { color: var(--muted); }
 `;
