@@ -95,7 +95,7 @@ export function renderPdf(invoice: PdfInvoice): Promise<Buffer> {
   const billedBottom = doc.y;
 
   // The lines; with a member column, the description starts after it.
-  const memberWidth = invoice.memberColumn ? Math.round((width - amountWidth) * 0.45) : 0;
+  const memberWidth = invoice.memberColumn ? Math.round((width - amountWidth) * 0.58) : 0;
   const descriptionLeft = left + memberWidth;
   const descriptionWidth = width - amountWidth - memberWidth - 16;
   y = Math.max(factsBottom, billedBottom) + 28;

@@ -3,7 +3,7 @@
 import { formatDate, formatMoney } from '../../protocol/format';
 import type { OrgInvoice } from '../../protocol/org';
 import { html, type SafeHtml } from '../html';
-import { monthLabel } from '../organizations/invoice-view';
+import { issueDayLabel, monthLabel } from '../organizations/invoice-view';
 import { consolePage } from './console-layout';
 import type { Page } from './layout';
 
@@ -27,7 +27,7 @@ export function consoleInvoicesPage(model: ConsoleInvoicesModel): Page {
     testMode: model.testMode,
     body: html`<section aria-labelledby="current-title" id="current-invoice">
   <h2 id="current-title">${monthLabel(current.month)} so far <span class="status status--draft" id="current-status">Not yet issued</span></h2>
-  <p class="hint">Issued when the month ends, on ${formatDate(current.periodEnd)}. Active seats are shown for the whole month, overage as used until now.</p>
+  <p class="hint">Issued when the month ends, on ${issueDayLabel(current.month)}. Active seats are shown for the whole month, overage as used until now.</p>
   ${linesTable(current, 'current-lines', 'current-total')}
 </section>
 <section aria-labelledby="issued-title">

@@ -30,6 +30,7 @@ describe('server: the admin console’s Invoices tab', () => {
     assert.match(before.html, /id="organization-name">Acme &lt;Rockets&gt;</, 'the name is escaped');
     assert.equal(textOf(before.html, 'current-status'), 'Not yet issued');
     assert.match(before.html, /November 2026 so far/);
+    assert.match(before.html, /Issued when the month ends, on Dec 1, 2026\./);
     assert.deepEqual(rows(before.html, 'current-lines'), [[active.email, 'Pro, 15 of 30 days', '$10.00']], 'the pending member is not charged');
     assert.equal(textOf(before.html, 'current-total'), '$10.00');
     assert.match(before.html, /id="no-invoices"/);
