@@ -1,6 +1,7 @@
 // The organization's monthly invoice: one line per active seat per plan it held in the month,
 // prorated by the local days it held it, and an overage line per seat. Pending seats are never
 // charged; a canceled seat pays for the days it was active. Pure: the seats and month are inputs.
+// Descriptions name the plan and the days only: whoever shows a line shows its member beside it.
 import { planById, type Catalog } from './catalog';
 import { daysElapsed, daysInPeriod, type Period } from './calendar';
 import type { InvoiceLine } from './invoice';
@@ -52,7 +53,7 @@ export function organizationInvoice(
     if (overage === 0) continue;
     // Credits are used only with access: overage on a seat never active this month is a caller bug.
     if (seatLines.length === 0) throw new RangeError(`${seat.userId} was not active in this month and cannot have overage.`);
-    lines.push({ kind: 'overage', userId: seat.userId, planId: null, description: `${seat.userId}: overage`, amountCents: overage });
+    lines.push({ kind: 'overage', userId: seat.userId, planId: null, description: 'Overage', amountCents: overage });
   }
   for (const userId of overageCents.keys()) {
     if (!seen.has(userId)) throw new RangeError(`Overage for ${userId}, who has no seat.`);
@@ -79,7 +80,7 @@ function subscriptionLines(catalog: Catalog, timeZone: string, month: Period, se
     if (to <= from) return;
     const plan = planById(catalog, span.planId);
     const held = to - from;
-    const description = held === days ? `${seat.userId}: ${plan.name}, full month` : `${seat.userId}: ${plan.name}, ${held} of ${days} days`;
+    const description = held === days ? `${plan.name}, full month` : `${plan.name}, ${held} of ${days} days`;
     lines.push({ kind: 'subscription', userId: seat.userId, planId: plan.id, description, amountCents: prorate(plan.priceCents ?? 0, held, days) });
   });
   return lines;

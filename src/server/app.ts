@@ -45,6 +45,8 @@ import { orgCapsRoutes } from './routes/org-caps';
 import { consoleCapsRoutes } from './routes/console-caps';
 import { orgTokenRoutes } from './routes/org-tokens';
 import { orgUsageRoutes } from './routes/org-usage';
+import { orgInvoiceRoutes } from './routes/org-invoices';
+import { consoleInvoiceRoutes } from './routes/console-invoices';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -151,6 +153,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     consoleRoutes(adminConsole, context);
     consoleCapsRoutes(adminConsole, context);
     consoleTokenRoutes(adminConsole, context);
+    // The Invoices tab (org-invoices).
+    consoleInvoiceRoutes(adminConsole, context);
   });
   app.register(async (signedIn) => {
     signedIn.addHook('preHandler', authenticate(context));
@@ -171,6 +175,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     orgCapsRoutes(signedIn, context);
     orgTokenRoutes(signedIn, context);
     orgUsageRoutes(signedIn, context);
+    // The organization's monthly invoices, admins only (org-invoices).
+    orgInvoiceRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,11 +1,13 @@
 // The server's entry point: `node out/server.js`. Reads the environment and the catalog, opens
-// the store, listens on 127.0.0.1, reclaims expired credit leases and runs due renewals every
-// minute, retries failed email deliveries, and closes cleanly on Ctrl+C or SIGTERM.
+// the store, listens on 127.0.0.1, reclaims expired credit leases, runs due renewals and issues
+// the organizations' ended months every minute, retries failed email deliveries, and closes cleanly
+// on Ctrl+C or SIGTERM.
 import { CatalogError } from '../engine/catalog';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { buildServerWithContext } from './app';
 import { reclaimDueLeases } from './billing/leases';
 import { renewDueAccounts } from './billing/renewals';
+import { issueOrganizationInvoices } from './organizations/invoices';
 import { loadCatalogFile } from './catalog-file';
 import { ConfigError, loadConfig, originFor } from './config';
 
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
     // Expired leases first: their unused rest goes back inside its period, before a renewal bills it.
     reclaimDueLeases(context)
       .then(() => renewDueAccounts(context))
+      // An organization's month is invoiced once it has ended in the organization's zone.
+      .then(() => issueOrganizationInvoices(context, context.clock()))
       .catch((error: unknown) => app.log.error({ err: { message: (error as Error).message } }, 'renewals failed'))
       .finally(() => (renewing = false));
   }, RENEWAL_INTERVAL_MS);

@@ -498,6 +498,21 @@ export interface Store {
   /** Revokes one of the organization's live tokens with its audit entry; false (nothing written) when there is no such live token. */
   revokeOrganizationApiToken(organizationId: string, id: string, now: Timestamp, audit: OrganizationAuditEntry): Promise<boolean>;
   markOrganizationApiTokenUsed(id: string, now: Timestamp): Promise<void>;
+
+  // --- Organization invoices (org-invoices) ---
+  /** Every organization, oldest first: the monthly invoicing job walks them all. */
+  listOrganizations(): Promise<OrganizationRecord[]>;
+  /**
+   * Issues the month's invoice and numbers it, in one IMMEDIATE transaction; null (nothing written)
+   * when the organization already has an invoice for that month, so two issuers issue one.
+   */
+  issueOrganizationInvoice(invoice: NewOrganizationInvoice): Promise<OrganizationInvoiceRecord | null>;
+  /** The organization's issued invoices, newest month first. */
+  listOrganizationInvoices(organizationId: string): Promise<OrganizationInvoiceRecord[]>;
+  /** One invoice of this organization; another organization's id is not found. */
+  findOrganizationInvoice(organizationId: string, id: string): Promise<OrganizationInvoiceRecord | undefined>;
+  /** Activated seats replaced by a new subscription after their cancellation, that ended at or after `since`. */
+  listOrganizationSeatStints(organizationId: string, since: Timestamp): Promise<Seat[]>;
 }
 
 // --- Credit leases (leases-server) ---
@@ -761,4 +776,40 @@ export interface OrganizationApiTokenRecord extends Omit<NewOrganizationApiToken
   createdByEmail: string;
   lastUsedAt: Timestamp | null;
   revokedAt: Timestamp | null;
+}
+
+// --- Organization invoices (org-invoices) ---
+export interface OrganizationInvoiceLineRecord {
+  kind: 'subscription' | 'overage';
+  userId: string;
+  /** The member's email when the invoice was issued. */
+  email: string;
+  planId: string | null;
+  description: string;
+  amountCents: number;
+}
+
+export interface NewOrganizationInvoice {
+  id: string;
+  organizationId: string;
+  /** The calendar month in the organization's zone, 'YYYY-MM'. */
+  month: string;
+  organizationName: string;
+  timeZone: string;
+  periodStart: Timestamp;
+  periodEnd: Timestamp;
+  lines: OrganizationInvoiceLineRecord[];
+  /** Exactly the sum of the lines (the store refuses anything else). */
+  totalCents: number;
+  issuedAt: Timestamp;
+}
+
+export interface OrganizationInvoiceRecord extends NewOrganizationInvoice {
+  /** ORG-YYYYMM-NNNN: its own series, counted per month across the server. */
+  number: string;
+  status: 'issued';
+}
+
+export function organizationInvoiceNumber(month: string, sequence: number): string {
+  return `ORG-${month.replace('-', '')}-${String(sequence).padStart(4, '0')}`;
 }

@@ -276,4 +276,10 @@ table#caps { margin-top: 12px; }
 /* The console's API tokens tab: a new token's secret, whole on one selectable line. */
 .token-secret code { display: block; padding: 12px; background: var(--surface-alt); border: 1px solid var(--border); border-radius: 8px; font-size: 0.95rem; overflow-wrap: anywhere; user-select: all; }
 .token-create { max-width: 420px; }
+
+/* The organization console's Invoices tab: the month so far marked as a draft, totals in the table foot. */
+.status--draft { background: var(--surface-alt); color: var(--muted); margin-left: 8px; vertical-align: middle; }
+table.invoice-lines tfoot td { font-weight: 650; padding-top: 12px; }
+#current-invoice { margin-bottom: 28px; }
+#no-invoices, table.invoice-lines td.empty { color: var(--muted); }
 `;

@@ -1,5 +1,7 @@
 // An invoice as a PDF (pdfkit, standard Helvetica, so the text stays extractable): the Tally
-// header, the invoice number and dates, who it is billed to, a table of lines and the total.
+// header, the invoice number and dates, who it is billed to, a table of lines and the total. One
+// renderer for every kind of invoice: an account's (renderInvoicePdf) and an organization's
+// (organization-invoice-pdf.ts) each describe themselves as a PdfInvoice.
 import PDFDocument from 'pdfkit';
 import { formatDate, formatMoney } from '../../protocol/format';
 import type { InvoiceRecord } from '../../store/store';
@@ -11,7 +13,42 @@ const MUTED = '#656d76';
 const RULE = '#d0d7de';
 const ACCENT = '#2563eb';
 
+/** What the PDF prints, whoever the invoice is for. */
+export interface PdfInvoice {
+  number: string;
+  issuedAt: string;
+  /** Label and value pairs under the header: number, dates, period, type, status. */
+  facts: [string, string][];
+  billedTo: { name: string | null; lines: string[] };
+  /** The heading of a column before the description (an organization's member); no column when absent. */
+  memberColumn?: string;
+  lines: { member?: string; description: string; amountCents: number }[];
+  totalCents: number;
+  /** The small print under the total. */
+  note: string;
+}
+
+/** An account's invoice (the billing portal). */
 export function renderInvoicePdf(invoice: InvoiceRecord): Promise<Buffer> {
+  const billed = billedToLines(invoice);
+  return renderPdf({
+    number: invoice.number,
+    issuedAt: invoice.issuedAt,
+    facts: [
+      ['Invoice number', invoice.number],
+      ['Date of issue', formatDate(invoice.issuedAt)],
+      ...(invoice.periodStart && invoice.periodEnd ? [['Billing period', `${formatDate(invoice.periodStart)} to ${formatDate(invoice.periodEnd)}`] as [string, string]] : []),
+      ['Type', invoiceKindLabel(invoice.kind)],
+      ['Status', invoiceStatusLabel(invoice.status)],
+    ],
+    billedTo: { name: billed.name, lines: [...billed.address, billed.email, ...(billed.taxId ? [`Tax ID: ${billed.taxId}`] : [])] },
+    lines: invoice.lines,
+    totalCents: invoice.totalCents,
+    note: invoice.status === 'paid' ? 'Paid in full. All amounts in USD.' : 'All amounts in USD.',
+  });
+}
+
+export function renderPdf(invoice: PdfInvoice): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: PAGE_MARGIN,
@@ -39,50 +76,46 @@ export function renderInvoicePdf(invoice: InvoiceRecord): Promise<Buffer> {
 
   // Facts on the left, billed-to on the right.
   const factsTop = top + 70;
-  const facts: [string, string][] = [
-    ['Invoice number', invoice.number],
-    ['Date of issue', formatDate(invoice.issuedAt)],
-    ...(invoice.periodStart && invoice.periodEnd ? [['Billing period', `${formatDate(invoice.periodStart)} to ${formatDate(invoice.periodEnd)}`] as [string, string]] : []),
-    ['Type', invoiceKindLabel(invoice.kind)],
-    ['Status', invoiceStatusLabel(invoice.status)],
-  ];
   let y = factsTop;
-  for (const [label, value] of facts) {
+  for (const [label, value] of invoice.facts) {
     doc.fillColor(MUTED).font('Helvetica').fontSize(9).text(label, left, y, { width: 95, lineBreak: false });
     doc.fillColor(INK).font('Helvetica').fontSize(10).text(value, left + 100, y, { width: 160 });
     y += 16;
   }
   const factsBottom = y;
 
-  const billed = billedToLines(invoice);
   const billedLeft = left + width / 2 + 20;
   const billedWidth = right - billedLeft;
   doc.fillColor(MUTED).font('Helvetica').fontSize(9).text('Billed to', billedLeft, factsTop, { width: billedWidth });
   doc.moveDown(0.3);
   doc.fillColor(INK).fontSize(10);
-  if (billed.name) doc.font('Helvetica-Bold').text(billed.name, { width: billedWidth });
+  if (invoice.billedTo.name) doc.font('Helvetica-Bold').text(invoice.billedTo.name, { width: billedWidth });
   doc.font('Helvetica');
-  for (const line of billed.address) doc.text(line, { width: billedWidth });
-  doc.text(billed.email, { width: billedWidth });
-  if (billed.taxId) doc.text(`Tax ID: ${billed.taxId}`, { width: billedWidth });
+  for (const line of invoice.billedTo.lines) doc.text(line, { width: billedWidth });
   const billedBottom = doc.y;
 
-  // The lines.
+  // The lines; with a member column, the description starts after it.
+  const memberWidth = invoice.memberColumn ? Math.round((width - amountWidth) * 0.58) : 0;
+  const descriptionLeft = left + memberWidth;
+  const descriptionWidth = width - amountWidth - memberWidth - 16;
   y = Math.max(factsBottom, billedBottom) + 28;
   doc.fillColor(MUTED).font('Helvetica-Bold').fontSize(9);
-  doc.text('Description', left, y, { width: width - amountWidth, lineBreak: false });
+  if (invoice.memberColumn) doc.text(invoice.memberColumn, left, y, { width: memberWidth - 12, lineBreak: false });
+  doc.text('Description', descriptionLeft, y, { width: descriptionWidth, lineBreak: false });
   doc.text('Amount', right - amountWidth, y, { width: amountWidth, align: 'right', lineBreak: false });
   y += 16;
   rule(doc, left, right, y);
   y += 8;
   doc.fillColor(INK).font('Helvetica').fontSize(10);
   for (const line of invoice.lines) {
-    const height = doc.heightOfString(line.description, { width: width - amountWidth - 16 });
+    const member = invoice.memberColumn ? (line.member ?? '') : '';
+    const height = Math.max(doc.heightOfString(line.description, { width: descriptionWidth }), member ? doc.heightOfString(member, { width: memberWidth - 12 }) : 0);
     if (y + height > doc.page.height - PAGE_MARGIN - 60) {
       doc.addPage();
       y = PAGE_MARGIN;
     }
-    doc.text(line.description, left, y, { width: width - amountWidth - 16 });
+    if (member) doc.text(member, left, y, { width: memberWidth - 12 });
+    doc.text(line.description, descriptionLeft, y, { width: descriptionWidth });
     doc.text(formatMoney(line.amountCents), right - amountWidth, y, { width: amountWidth, align: 'right', lineBreak: false });
     y += Math.max(height, 12) + 8;
     rule(doc, left, right, y - 4, 0.5);
@@ -94,7 +127,7 @@ export function renderInvoicePdf(invoice: InvoiceRecord): Promise<Buffer> {
   doc.text('Total', left, y, { width: width - amountWidth, lineBreak: false });
   doc.text(formatMoney(invoice.totalCents), right - amountWidth, y, { width: amountWidth, align: 'right', lineBreak: false });
   y += 22;
-  doc.fillColor(MUTED).font('Helvetica').fontSize(9).text(invoice.status === 'paid' ? 'Paid in full. All amounts in USD.' : 'All amounts in USD.', left, y, { width });
+  doc.fillColor(MUTED).font('Helvetica').fontSize(9).text(invoice.note, left, y, { width });
 
   doc.end();
   return done;

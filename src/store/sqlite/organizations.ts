@@ -221,7 +221,7 @@ function toMember(row: MemberRow): OrganizationMembershipRecord {
 }
 
 /** The engine's Seat back from its JSON: the instants become Dates again. */
-function toSeat(json: string): Seat {
+export function toSeat(json: string): Seat {
   const raw = JSON.parse(json) as {
     userId: string;
     status: Seat['status'];

@@ -56,10 +56,14 @@ import type {
   OrganizationUsersQuery,
   MemberSeatRecord,
   OverageCapRecord,
+  NewOrganizationInvoice,
+  OrganizationInvoiceRecord,
 } from '../store';
+import type { Seat } from '../../engine/organization';
 import * as organizationSql from './organizations';
 import * as apiTokenSql from './organization-api-tokens';
 import type { NewOrganizationApiToken, OrganizationApiTokenRecord, OrganizationAuditEntry } from '../store';
+import * as organizationInvoiceSql from './organization-invoices';
 import { invoiceNumber } from '../store';
 import { migrate, type MigrationReport } from './migrate';
 import { openDatabase } from './open';
@@ -1005,6 +1009,27 @@ export class SqliteStore implements Store {
 
   async markOrganizationApiTokenUsed(id: string, now: Timestamp): Promise<void> {
     apiTokenSql.markUsed(this.db, id, now);
+  }
+
+  // --- Organization invoices (org-invoices): the SQL lives in ./organization-invoices.ts.
+  async listOrganizations(): Promise<OrganizationRecord[]> {
+    return organizationInvoiceSql.listOrganizations(this.db);
+  }
+
+  async issueOrganizationInvoice(invoice: NewOrganizationInvoice): Promise<OrganizationInvoiceRecord | null> {
+    return organizationInvoiceSql.issueInvoice(this.db, invoice);
+  }
+
+  async listOrganizationInvoices(organizationId: string): Promise<OrganizationInvoiceRecord[]> {
+    return organizationInvoiceSql.listInvoices(this.db, organizationId);
+  }
+
+  async findOrganizationInvoice(organizationId: string, id: string): Promise<OrganizationInvoiceRecord | undefined> {
+    return organizationInvoiceSql.findInvoice(this.db, organizationId, id);
+  }
+
+  async listOrganizationSeatStints(organizationId: string, since: Timestamp): Promise<Seat[]> {
+    return organizationInvoiceSql.listSeatStints(this.db, organizationId, since);
   }
 }
 

@@ -33,8 +33,9 @@ function activeSeat(userId: string, planId: string, at = '2026-11-01T09:00:00Z')
   return activateSeat(subscribeSeat(catalog, userId, planId, t(at)), t(at));
 }
 
+/** Each line as "member: description" and its amount (the member is the line's userId, not its text). */
 function amounts(invoice: ReturnType<typeof organizationInvoice>) {
-  return invoice.lines.map((line) => [line.description, line.amountCents]);
+  return invoice.lines.map((line) => [`${line.userId}: ${line.description}`, line.amountCents]);
 }
 
 describe('engine/organization: assignments → one seat at the highest tier', () => {
@@ -274,9 +275,10 @@ describe('engine/organization-invoice: the monthly invoice', () => {
     assert.deepEqual(amounts(invoice), [
       ['alice: Pro, full month', 2000],
       ['bob: Pro+, full month', 4000],
-      ['bob: overage', 1234],
+      ['bob: Overage', 1234],
     ]);
     assert.equal(invoice.totalCents, 7234);
+    assert.ok(invoice.lines.every((line) => !line.description.includes(line.userId)), 'the description leaves the member to its own column');
   });
 
   it('refuses overage that cannot be: negative, fractional, on a pending seat, or for no seat', () => {
