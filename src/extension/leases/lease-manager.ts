@@ -178,6 +178,10 @@ export class LeaseManager {
   /** A fresh account state from the server (a refresh): a plan change or overage may lift a refusal. */
   accountRefreshed(state: AccountState): void {
     this.account = state;
+    // A canceled subscription holds no lease on the server (an organization's deactivation closes
+    // them at once): what this window still holds is spent no further. Unreported usage stays in
+    // the outbox and goes with the next lease, exactly once.
+    if (state.subscription.status === 'canceled' && this.ledger.current) this.ledger.drop();
     if (this.refusal || this.short) {
       this.refusal = undefined;
       this.short = false;

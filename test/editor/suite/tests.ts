@@ -4,3 +4,4 @@ import './smoke.test';
 import './handoffs.test';
 import './upgrade-loop.test';
 import './metered.test';
+import './organization.test';

@@ -186,6 +186,17 @@ describe('extension: the lease manager spends from a lease locally', () => {
     assert.ok((await manager.reserveWhenReady(2_00, { feature: 'x' })).ok, 'asks again after the account changed');
   });
 
+  it('drops its lease when a refresh shows the subscription canceled (e.g. deactivated by an organization admin)', async () => {
+    await setUp({ credits: 100_00, plan: 'pro' });
+    manager.commit(reserved(await manager.reserveWhenReady(1_00, { feature: 'x' })), 1_00);
+    assert.ok(manager.reserve(1_00, { feature: 'x' }).ok, 'the lease still holds credit');
+    double.available = 0; // the server grants nothing more
+    const account = double.account();
+    manager.accountRefreshed({ ...account, subscription: { ...account.subscription, status: 'canceled' } });
+    const refused = await manager.reserveWhenReady(1_00, { feature: 'x' });
+    assert.equal(refused.ok, false, 'nothing more is spent from the old lease');
+  });
+
   it('returns the rest of the lease with the last reports on dispose, and the outbox file is gone', async () => {
     await setUp({ credits: 100_00 });
     manager.commit(reserved(await manager.reserveWhenReady(2_50, { feature: 'x' })), 2_50);
