@@ -60,6 +60,8 @@ if (useDesktop) {
   const url = editorUrl({ baseUrl: editor.url, port: editor.port, workspace: repo, extensionDevelopmentPath: repo });
   console.log(`\nTally server: ${serverUrl} (pages at ${publicUrl})\nEditor (code-server with Tally loaded): ${url}\n`);
 }
+console.log('Organization console: in the editor choose Manage Plan, then Organization console (or Create an organization).');
+console.log('Organization CLI: npx tally --help (with an admin API token from the console).');
 console.log('Press Ctrl-C to stop.');
 
 const stop = () => {
