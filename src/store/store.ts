@@ -513,6 +513,13 @@ export interface Store {
   findOrganizationInvoice(organizationId: string, id: string): Promise<OrganizationInvoiceRecord | undefined>;
   /** Activated seats replaced by a new subscription after their cancellation, that ended at or after `since`. */
   listOrganizationSeatStints(organizationId: string, since: Timestamp): Promise<Seat[]>;
+  // --- Organization overage, summed in the store (the caps' hot path)
+  /**
+   * Each member's overage in [since, until): Σ overage − overage given back, in hundredths of a
+   * credit × cents per credit (cents × 100, before the one rounding), by account; members without
+   * overage are absent. `accountIds` limits the sum to those members (a user's or a group's cap).
+   */
+  sumOrganizationOverage(organizationId: string, since: Timestamp, until: Timestamp, accountIds?: readonly string[]): Promise<Map<string, number>>;
 }
 
 // --- Credit leases (leases-server) ---

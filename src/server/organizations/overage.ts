@@ -9,11 +9,11 @@
 // a shared cap is written only while that sequence is unchanged (and bumps it): whoever lost the
 // race reads every ledger again, as for a race on their own ledger.
 import type { Period } from '../../engine/calendar';
+import { divideRounded } from '../../engine/money';
 import { organizationMonth } from '../../engine/organization';
 import { memberOverageCap, type OrganizationCaps } from '../../engine/overage-caps';
 import type { OverageSwitch } from '../../store/store';
 import type { ServerContext } from '../context';
-import { memberUsage } from './usage';
 
 export interface AccountOverage {
   /** The switch and the one cap (cents) the ledger enforces for this account. */
@@ -62,9 +62,16 @@ async function effectiveCap(context: ServerContext, organizationId: string, acco
   const whose =
     caps.organization !== null ? (snapshot?.members ?? []).map((m) => m.accountId) : [accountId, ...groups.flatMap((g) => g.memberIds)];
   // The whole month: each member's ledger may run on its own (test) clock, and a spend dated a
-  // moment ahead of this one's clock still counts.
-  const usage = await memberUsage(context, [accountId, ...whose], month, month.end);
-  const spentCents = new Map([...usage].map(([id, used]) => [id, used.overageCents]));
+  // moment ahead of this one's clock still counts. Summed in the store, rounded once per member as
+  // the ledger rounds it (engine usedBetween), for only the members the caps cover.
+  const members = [...new Set([accountId, ...whose])];
+  const sums = await context.store.sumOrganizationOverage(
+    organizationId,
+    month.start.toISOString(),
+    month.end.toISOString(),
+    caps.organization === null ? members : undefined,
+  );
+  const spentCents = new Map(members.map((id) => [id, divideRounded(sums.get(id) ?? 0, 100)]));
   const shared = caps.organization !== null || groups.length > 0;
   return {
     capCents: memberOverageCap({ memberId: accountId, caps, groups, spentCents }),

@@ -13,6 +13,7 @@ import { organizations } from './0010-organizations';
 import { organizationOverageCaps } from './0011-organization-overage-caps';
 import { organizationInvoices } from './0012-organization-invoices';
 import { organizationApiTokens } from './0013-organization-api-tokens';
+import { ledgerOverageIndex } from './0014-ledger-overage-index';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   organizationOverageCaps,
   organizationInvoices,
   organizationApiTokens,
+  ledgerOverageIndex,
 ];

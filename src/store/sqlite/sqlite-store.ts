@@ -1031,6 +1031,24 @@ export class SqliteStore implements Store {
   async listOrganizationSeatStints(organizationId: string, since: Timestamp): Promise<Seat[]> {
     return organizationInvoiceSql.listSeatStints(this.db, organizationId, since);
   }
+
+  // --- Organization overage, summed in the store (the caps' hot path)
+  async sumOrganizationOverage(organizationId: string, since: Timestamp, until: Timestamp, accountIds?: readonly string[]): Promise<Map<string, number>> {
+    // Timestamps are stored as toISOString(), so text order is time order. The partial index
+    // ledger_entries_overage keeps this to the window's overage rows of the members summed.
+    const only = accountIds === undefined ? '' : 'AND m.account_id IN (SELECT value FROM json_each(?))';
+    const rows = this.db
+      .prepare(
+        `SELECT l.account_id, SUM(CASE l.kind WHEN 'overage' THEN l.amount * l.cents_per_credit ELSE -l.amount * l.cents_per_credit END) AS cents_times_100
+           FROM organization_members m
+           JOIN ledger_entries l ON l.account_id = m.account_id AND l.kind IN ('overage', 'overage-credit') AND l.at >= ? AND l.at < ?
+          WHERE m.organization_id = ? ${only}
+          GROUP BY l.account_id`,
+      )
+      .all(since, until, organizationId, ...(accountIds === undefined ? [] : [JSON.stringify(accountIds)])) as { account_id: string; cents_times_100: number }[];
+    return new Map(rows.map((row) => [row.account_id, row.cents_times_100]));
+  }
+
 }
 
 /** Thrown inside a transaction to roll it back when a conditional write finds the data moved on. */

@@ -42,6 +42,21 @@ describe('store: organizations (migration 0010)', () => {
     assert.equal(await store.findOrganization('org_2'), undefined, 'a refused organization leaves nothing behind');
   });
 
+  it("sums each member's overage in a window (given-back overage subtracted), leaving out non-members and other times", async () => {
+    assert.equal(await store.applyOrganizationChange({ organizationId: 'org_1', expectedVersion: 1, now: NOW, newMembers: [{ accountId: 'acct_ada', role: 'member' }], audit: [] }), 'applied');
+    const overage = (id: string, at: string, amount: number, kind: 'overage' | 'overage-credit' = 'overage') =>
+      ({ kind, id, at: new Date(at), amount, spendId: `s-${id}`, centsPerCredit: 4, reason: 'test' }) as const;
+    const append = async (accountId: string, entries: Parameters<typeof store.appendLedgerEntries>[1]) =>
+      assert.ok(await store.appendLedgerEntries(accountId, entries, (await store.listLedgerEntries(accountId)).length, NOW), `appended to ${accountId}`);
+    await append('acct_ada', [overage('a1', '2026-10-31T23:59:59.999Z', 1000), overage('a2', '2026-11-02T00:00:00.000Z', 250), overage('a3', '2026-11-03T00:00:00.000Z', 50, 'overage-credit'), overage('a4', '2026-12-01T00:00:00.000Z', 999)]);
+    await append('acct_admin', [overage('m1', '2026-11-01T00:00:00.000Z', 10)]);
+    await append('acct_bob', [overage('b1', '2026-11-05T00:00:00.000Z', 500)]); // not a member
+    const sums = await store.sumOrganizationOverage('org_1', '2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z');
+    assert.deepEqual([...sums].sort(), [['acct_ada', (250 - 50) * 4], ['acct_admin', 10 * 4]]);
+    const adaOnly = await store.sumOrganizationOverage('org_1', '2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z', ['acct_ada', 'acct_bob']);
+    assert.deepEqual([...adaOnly], [['acct_ada', (250 - 50) * 4]], 'only the members asked for, and never a non-member');
+  });
+
   it('writes members, groups, assignments, seats and audit in one change, and round-trips the engine seat', async () => {
     const seat = subscribeSeat(defaultCatalog, 'acct_ada', 'pro', new Date(NOW));
     const result = await store.applyOrganizationChange({
