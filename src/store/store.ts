@@ -513,6 +513,15 @@ export interface Store {
   findOrganizationInvoice(organizationId: string, id: string): Promise<OrganizationInvoiceRecord | undefined>;
   /** Activated seats replaced by a new subscription after their cancellation, that ended at or after `since`. */
   listOrganizationSeatStints(organizationId: string, since: Timestamp): Promise<Seat[]>;
+
+  // --- A member's own billing closed when the organization takes it over (member-takeover) ---
+  /**
+   * Records the closing of the member's own period at their seat's activation, in one transaction:
+   * the subscription (conditional on its version and ledger length), the closing invoice and its
+   * payment, an earlier in-arrears calculation charged now (`settled`), and `idempotency`, the
+   * marker that the takeover was settled (a second settlement of the same activation is 'key-taken').
+   */
+  recordMemberTakeover(input: RenewalInput & { idempotency: NewIdempotencyRecord }): Promise<BillingChangeResult>;
 }
 
 // --- Credit leases (leases-server) ---
