@@ -33,7 +33,7 @@ describe('server: an organization taking over a member\'s billing loses nothing 
   const overageOf = async (accountId: string) => balanceAt(await server.store.listLedgerEntries(accountId), time.clock(), new Date(NOV_START));
   const account = async (id: string): Promise<AccountRecord> => {
     const found = await server.store.findAccountById(id);
-    assert.ok(found);
+    assert.ok(found, `account ${id} exists`);
     return found;
   };
 
@@ -68,7 +68,7 @@ describe('server: an organization taking over a member\'s billing loses nothing 
   }
 
   it('the overage a member used before the takeover is invoiced to them at the activation, charged to their card, once', async () => {
-    const { email, accountId, token } = await selfServeMember({ overageCredits: 10000 });
+    const { email, accountId } = await selfServeMember({ overageCredits: 10000 });
     assert.equal((await overageOf(accountId)).overageCents, 400, '100 credits past the allowance, at 4 cents a credit');
     const before = { invoices: (await invoices(accountId)).length, payments: (await payments(accountId)).length };
     await pendingSeat(email);
@@ -94,6 +94,34 @@ describe('server: an organization taking over a member\'s billing loses nothing 
     await everythingAgain(accountId, signedIn);
     assert.equal((await invoices(accountId)).length, before.invoices + 1, 'no second closing invoice, and no renewal of the member\'s own on Dec 1');
     assert.equal((await payments(accountId)).length, before.payments + 1, 'charged once');
+  });
+
+  it('loads and syncs racing each other after the activation settle the member\'s period once', async () => {
+    const { email, accountId } = await selfServeMember({ overageCredits: 10000 });
+    const before = { invoices: (await invoices(accountId)).length, payments: (await payments(accountId)).length };
+    await pendingSeat(email);
+    // The sync at the sign-in fails (logged): the seat is active, the member's account not yet settled.
+    const findMemberSeat = server.store.findMemberSeat.bind(server.store);
+    const log = server.context.log;
+    server.context.log = { error: () => undefined };
+    server.store.findMemberSeat = async () => {
+      throw new Error('the database is unavailable');
+    };
+    time.set('2026-11-20T12:00:00Z');
+    let signedIn: string;
+    try {
+      signedIn = (await signInAndGetToken(server.baseUrl, email, TEST_PASSWORD)).accessToken;
+    } finally {
+      server.store.findMemberSeat = findMemberSeat;
+      server.context.log = log;
+    }
+    assert.equal((await invoices(accountId)).length, before.invoices, 'not settled yet');
+
+    time.set('2026-11-21T08:00:00Z');
+    await Promise.all([accountOf(signedIn), accountOf(signedIn), syncMemberEntitlement(server.context, accountId), accountOf(signedIn)]);
+    const issued = (await invoices(accountId)).slice(before.invoices);
+    assert.deepEqual(issued.map((i) => [i.periodEnd, i.totalCents, i.status]), [['2026-11-20T12:00:00.000Z', 400, 'paid']], 'up to the activation, not the first load');
+    assert.deepEqual((await payments(accountId)).slice(before.payments).map((p) => [p.status, p.amountCents]), [['succeeded', 400]]);
   });
 
   it('a member without usage past their credits: no closing invoice, nothing charged', async () => {
