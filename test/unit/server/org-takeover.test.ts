@@ -222,13 +222,14 @@ describe('server: an organization taking over a member\'s billing loses nothing 
     time.set('2026-12-09T00:00:00Z');
     await everythingAgain(accountId, signedIn);
     assert.equal((await payments(accountId)).length, before.payments, 'nothing charged on its own');
-    const { page } = await openPortal(server.baseUrl, signedIn);
-    assert.match(page.html, /Pay outstanding balance \(\$20\.00\)/);
-
     await addCard(server.context, await account(accountId), GOOD_CARD, { makeDefault: true });
-    const paid = await apiRequest(server.baseUrl, 'POST', '/api/billing/outstanding-payment', { token: signedIn });
-    assert.equal(paid.status, 200, JSON.stringify(paid.json));
-    assert.deepEqual(OutstandingPaymentResult.parse(paid.json).invoices.map((i) => [i.number, i.totalCents, i.status]), [[renewal?.number, 2000, 'paid']]);
+    const { browser, page } = await openPortal(server.baseUrl, signedIn);
+    assert.match(page.html, /Pay outstanding balance \(\$20\.00\)/);
+    const done = await browser.submit(page, 'pay-outstanding-form');
+    assert.equal(done.status, 200);
+    assert.match(done.html, /Payment received: nothing is outstanding\./);
+    assert.doesNotMatch(done.html, /id="outstanding-balance"/);
+    assert.equal((await server.store.findInvoice(renewal?.id ?? ''))?.status, 'paid');
     await everythingAgain(accountId, signedIn);
     const charged = (await payments(accountId)).slice(before.payments);
     assert.deepEqual(charged.map((p) => [p.status, p.amountCents, p.invoiceId]), [['succeeded', 2000, renewal?.id]]);
