@@ -100,9 +100,15 @@ export function pendingArrearsCalculation(catalog: Catalog, state: BillingState)
  * served in the current period plus the overage spent so far (`usage`). Charged on the billing date;
  * mark the state with `markArrearsCalculated` so the renewal does not bill them again. Null when
  * there is nothing to bill.
+ *
+ * `until` ends the service early (an organization taking the member's billing over): only the
+ * local days before its day are charged. After an earlier calculation, as in `renew`, only a
+ * positive difference is billed: what was charged for days no longer served is not refunded.
  */
-export function calculateArrears(catalog: Catalog, state: BillingState, usage: ClosingUsage, billing: BillingDetails): InvoiceDraft | null {
-  const lines: InvoiceLine[] = [...arrearsLines(catalog, state), ...overageLines(usage)];
+export function calculateArrears(catalog: Catalog, state: BillingState, usage: ClosingUsage, billing: BillingDetails, until: Date = state.period.end): InvoiceDraft | null {
+  const computed = arrearsLines(catalog, state, until);
+  const arrears = state.arrearsCalculatedAt === null || sumLines(computed) > 0 ? computed : [];
+  const lines: InvoiceLine[] = [...arrears, ...overageLines(usage)];
   return lines.length > 0 ? buildInvoice(lines, billing, state.creditBalanceCents) : null;
 }
 
@@ -114,15 +120,17 @@ export function arrearsCalculationAt(catalog: Catalog, state: BillingState): Dat
   return startOfLocalDay(date, state.calendar.timeZone);
 }
 
-/** A usage-based plan pays for the period just served, at the highest plan held in it. */
-function arrearsLines(catalog: Catalog, state: BillingState): InvoiceLine[] {
+/** A usage-based plan pays for the period just served (up to `until`'s local day), at the highest plan held in it. */
+function arrearsLines(catalog: Catalog, state: BillingState, until: Date = state.period.end): InvoiceLine[] {
   const plan = planById(catalog, state.highestPlanThisPeriod);
   if (plan.chargeTiming !== 'in-arrears' || !plan.priceCents || state.firstPaidAt === null) return [];
   const zone = state.calendar.timeZone;
   const period = state.period;
   const from = state.firstPaidAt > period.start ? state.firstPaidAt : period.start;
   const days = daysInPeriod(period, zone);
-  const served = daysRemaining(period, from, zone);
+  const notServed = until.getTime() < period.end.getTime() ? daysRemaining(period, until, zone) : 0;
+  const served = daysRemaining(period, from, zone) - notServed;
+  if (served <= 0) return [];
   const description = served === days ? `${plan.name} plan, ${span(period, zone)}` : `${plan.name} plan, ${served} of ${days} days`;
   const amount = prorate(plan.priceCents, served, days);
   const lines: InvoiceLine[] = [{ kind: 'subscription', description, amountCents: amount }];

@@ -93,6 +93,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     clock: options.clock,
     processor: options.processor ?? new SandboxProcessor(options.store, options.clock),
     publicUrl: () => config.publicUrl ?? originFor(config.host, listeningPort()),
+    log: app.log,
     mailer: options.mailer ?? new OutboxMailer({ store: options.store, clock: options.clock, smtp: config.smtp, from: config.mailFrom, log: app.log }),
   };
   // A mailer built here is closed here: deliveries in progress finish before the store closes.

@@ -15,9 +15,15 @@ export interface ServerContext {
   processor: PaymentProcessor;
   /** Origin that browsers use, e.g. http://127.0.0.1:3417 (known only after listen when the port is 0). */
   publicUrl(): string;
+  /** The server's log: failures reported without failing the request that caused them. */
+  log: ServerLog;
   // --- Email
   /** Writes every message to the outbox and delivers it over SMTP when configured. */
   mailer: Mailer;
+}
+
+export interface ServerLog {
+  error(details: object, message: string): void;
 }
 
 /** Cookies get the Secure flag when browsers reach the server over https. */

@@ -520,6 +520,15 @@ export interface Store {
    * overage are absent. `accountIds` limits the sum to those members (a user's or a group's cap).
    */
   sumOrganizationOverage(organizationId: string, since: Timestamp, until: Timestamp, accountIds?: readonly string[]): Promise<Map<string, number>>;
+
+  // --- A member's own billing closed when the organization takes it over (member-takeover) ---
+  /**
+   * Records the closing of the member's own period at their seat's activation, in one transaction:
+   * the subscription (conditional on its version and ledger length), the closing invoice and its
+   * payment, an earlier in-arrears calculation charged now (`settled`), and `idempotency`, the
+   * marker that the takeover was settled (a second settlement of the same activation is 'key-taken').
+   */
+  recordMemberTakeover(input: RenewalInput & { idempotency: NewIdempotencyRecord }): Promise<BillingChangeResult>;
 }
 
 // --- Credit leases (leases-server) ---

@@ -22,7 +22,7 @@ export interface AccountBilling {
   billing: BillingDetails;
   /** The account's "now": its test clock, or the real clock. */
   now: Date;
-  /** What a past-due account owes (cents): its outstanding invoices; 0 otherwise. */
+  /** What a past-due account, or a member the organization pays for, owes (cents): its outstanding invoices; 0 otherwise. */
   outstandingCents: number;
   /** The current period's calculated in-arrears charges (cents), due on the billing date. */
   calculatedCents: number;
@@ -58,7 +58,9 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
   const [ledger, billing] = await Promise.all([context.store.listLedgerEntries(account.id), context.store.findBillingDetails(account.id)]);
   const state = subscription.state;
   const invoices = await context.store.listInvoices(account.id);
-  const outstandingCents = state.status === 'past_due' ? sumOf(outstandingInvoices(state, invoices)) : 0;
+  // A member the organization pays for may still owe their own invoices from before the takeover
+  // (declined then): outstanding, though their plan is active (no dunning pauses the seat's plan).
+  const outstandingCents = state.status === 'past_due' || organizationPays ? sumOf(outstandingInvoices(state, invoices)) : 0;
   const calculatedCents = sumOf(calculatedInvoices(state, invoices));
   // A member's switch and cap are the organization's (its switch, the member's effective cap).
   const [activeLeases, overage, organization] = await Promise.all([

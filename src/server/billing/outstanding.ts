@@ -1,4 +1,5 @@
-// "Pay outstanding balance": a past-due account pays what it owes now, with its default card (the
+// "Pay outstanding balance": a past-due account (or an organization member still owing invoices of
+// their own from before the takeover, see organizations/takeover.ts) pays what it owes now, with its default card (the
 // portal's button, and POST /api/billing/outstanding-payment). A success recovers the subscription
 // exactly like a successful retry: active again, the paid plan's allowance restored at once. A
 // decline records the failed payment and changes nothing else. Safe against double submits: the
@@ -58,7 +59,10 @@ export async function payOutstandingBalance(context: ServerContext, account: Acc
     if (!billing) throw new OutstandingPaymentError('no_subscription', 404, 'This account has no subscription.');
     const { subscription, now } = billing;
     const current = subscription.state;
-    if (current.status !== 'past_due') {
+    // A member the organization pays for owes only their own invoices from before the takeover:
+    // paying them changes nothing of the plan, which is the seat's.
+    const ownInvoicesOnly = billing.organizationPays && billing.outstandingCents > 0;
+    if (current.status !== 'past_due' && !ownInvoicesOnly) {
       throw new OutstandingPaymentError('nothing_outstanding', 409, `Nothing is outstanding: the subscription is ${current.status.replace('_', ' ')}.`);
     }
     const collection = await collectOutstanding(context, account.id, current, now);
@@ -66,7 +70,7 @@ export async function payOutstandingBalance(context: ServerContext, account: Acc
     let result;
     let paid: { response: OutstandingPaymentResult; event: BillingEvent } | null = null;
     if (collection.allPaid) {
-      const recovery = paymentRecovered(context.catalog, current);
+      const recovery = ownInvoicesOnly ? { state: current, allowanceDelta: 0 } : paymentRecovered(context.catalog, current);
       const ledger: LedgerEntry[] =
         recovery.allowanceDelta > 0
           ? [allowanceGrant(recovery.state, recovery.allowanceDelta, now, `${planById(context.catalog, recovery.state.planId).name} plan allowance, restored by the payment`)]

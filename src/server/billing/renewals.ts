@@ -40,6 +40,15 @@ export async function advanceAccount(context: ServerContext, account: AccountRec
   // An organization-managed member is never charged or billed overage on their own account: their
   // renewal is the seat's new month (their overage goes on the organization's invoice).
   if (await syncMemberEntitlement(context, account.id, { now: to, moveTestClock: options.testClock })) return [];
+  return runDueBilling(context, account, to, options);
+}
+
+/**
+ * The account's own renewals, in-arrears calculations and payment retries due by `to`, oldest
+ * first, whoever pays for it now: also the member's own subscription up to the instant an
+ * organization took it over (organizations/takeover.ts), so a renewal missed before then is billed.
+ */
+export async function runDueBilling(context: ServerContext, account: AccountRecord, to: Date, options: AdvanceOptions): Promise<InvoiceRecord[]> {
   const invoices: InvoiceRecord[] = [];
   // Each event is told to the customer once it is recorded, and collected for the caller.
   const recorded = async (event: BillingEvent) => {

@@ -8,6 +8,7 @@ import { memberEntitlement, organizationPays } from '../../engine/seat-entitleme
 import type { AccountRecord } from '../../store/store';
 import { newLedgerId } from '../billing/ledger';
 import { clockFor, type ServerContext } from '../context';
+import { settleTakeover } from './takeover';
 
 /** A lost race costs one re-read (a lease, a plan change or another sync wrote first). */
 const MAX_ATTEMPTS = 50;
@@ -28,6 +29,8 @@ export async function syncMemberEntitlement(context: ServerContext, accountId: s
   const member = await context.store.findMemberSeat(accountId);
   if (!member || !organizationPays(member.seat)) return false;
   const seat = member.seat;
+  // The member's own period up to the activation is theirs to pay, settled before the seat replaces it.
+  if (seat.activatedAt) await settleTakeover(context, accountId, seat.activatedAt);
   const now = options.now ?? (await accountClock(context, accountId));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const subscription = await context.store.findSubscription(accountId);
@@ -59,9 +62,19 @@ export async function syncMemberEntitlement(context: ServerContext, accountId: s
   throw new Error(`account ${accountId}: the subscription kept changing while its organization seat was applied`);
 }
 
-/** Syncs each member whose seat an organization change touched, once it has committed. */
+/**
+ * Syncs each member whose seat an organization change touched, once it has committed. A failure is
+ * logged, not thrown: the change stands whatever happens here, so answering it with an error would
+ * be wrong, and the member's next load (every load syncs) brings their account in line.
+ */
 export async function syncMembers(context: ServerContext, accountIds: Iterable<string>): Promise<void> {
-  for (const accountId of new Set(accountIds)) await syncMemberEntitlement(context, accountId);
+  for (const accountId of new Set(accountIds)) {
+    try {
+      await syncMemberEntitlement(context, accountId);
+    } catch (error) {
+      context.log.error({ accountId, err: { message: (error as Error).message } }, 'could not apply an organization change to the member\'s account: their next load will');
+    }
+  }
 }
 
 /**

@@ -59,12 +59,32 @@ export function portalPage(model: PortalPageModel): Page {
 /** A failed payment: what is owed, when it is retried, and the two steps that fix it now. */
 function pastDueNotice(model: PortalPageModel): SafeHtml {
   const { subscription } = model.state;
-  if (subscription.status !== 'past_due') return html``;
+  if (subscription.status !== 'past_due') return ownBalanceNotice(model);
   const owed = subscription.outstandingCents ?? 0;
   const retry = subscription.nextPaymentRetryAt;
   return html`<div class="alert alert--action" role="alert" id="past-due">
     <p><strong>Your last payment failed.</strong> ${formatMoney(owed)} is outstanding, and paid features are paused until it is paid.${retry ? ` We will try your default card again on ${formatDate(retry)}.` : ''}</p>
     <p>Update your card if it has changed, then pay now to restore your plan at once.</p>
+    <div class="actions actions--start">
+      <form id="pay-outstanding-form" method="post" action="/billing/outstanding-payment" class="inline-form">
+        ${hiddenField(CSRF_FIELD, model.csrfToken)}
+        ${hiddenField('request_key', model.requestKey)}
+        <button class="button" type="submit" id="pay-outstanding">${`Pay outstanding balance (${formatMoney(owed)})`}</button>
+      </form>
+      <a class="button button--secondary" href="/billing/payment-methods/new" id="past-due-add-card">Add a card</a>
+    </div>
+  </div>`;
+}
+
+/**
+ * An organization member who still owes invoices of their own (from before the organization took
+ * their billing over): their plan is the organization's and stays active, so only the balance shows.
+ */
+function ownBalanceNotice(model: PortalPageModel): SafeHtml {
+  const owed = model.state.subscription.outstandingCents ?? 0;
+  if (owed <= 0) return html``;
+  return html`<div class="alert alert--action" role="alert" id="outstanding-balance">
+    <p><strong>A payment of yours failed.</strong> ${formatMoney(owed)} is outstanding from before your organization took over your plan. We do not retry it automatically.</p>
     <div class="actions actions--start">
       <form id="pay-outstanding-form" method="post" action="/billing/outstanding-payment" class="inline-form">
         ${hiddenField(CSRF_FIELD, model.csrfToken)}

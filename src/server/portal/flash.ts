@@ -8,6 +8,8 @@ const MESSAGES = {
   'card-removed': 'Card removed.',
   'default-changed': 'Default card changed: future charges go to it.',
   'balance-paid': 'Payment received: your plan is active again.',
+  // A member whose plan is the organization's paid invoices of their own: the plan never stopped.
+  'own-balance-paid': 'Payment received: nothing is outstanding.',
   'overage-on': 'Overage is on: work continues past the allowance, billed at the period end.',
   'overage-off': 'Overage is off: work stops when the allowance is used up.',
 } as const;

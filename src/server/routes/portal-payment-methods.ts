@@ -124,13 +124,14 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     if (!csrfTokenMatches(request, request.body)) return showPortalHome(context, request, reply, 403, { error: EXPIRED_FORM });
     const requestKey = textField(request.body, 'request_key');
     if (!REQUEST_KEY.test(requestKey)) return showPortalHome(context, request, reply, 400, { error: 'This form is incomplete. Reload the page and pay again.' });
+    let outcome;
     try {
-      await payOutstandingBalance(context, account, { idempotencyKey: `portal:${requestKey}` });
+      outcome = await payOutstandingBalance(context, account, { idempotencyKey: `portal:${requestKey}` });
     } catch (error) {
       if (error instanceof OutstandingPaymentError) return showPortalHome(context, request, reply, error.status, { error: error.message });
       throw error;
     }
-    return reply.redirect(flashPath('balance-paid'), 303);
+    return reply.redirect(flashPath(outcome.result.account.subscription.status === 'active' && outcome.result.account.account.identityKind === 'organization' ? 'own-balance-paid' : 'balance-paid'), 303);
   });
 
   async function saveCard(request: FastifyRequest, reply: FastifyReply, card: Parameters<typeof addCard>[2], makeDefault: boolean) {

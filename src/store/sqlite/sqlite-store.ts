@@ -1049,6 +1049,21 @@ export class SqliteStore implements Store {
     return new Map(rows.map((row) => [row.account_id, row.cents_times_100]));
   }
 
+  // --- A member's own billing closed when the organization takes it over (member-takeover) ---
+
+  async recordMemberTakeover(input: RenewalInput & { idempotency: NewIdempotencyRecord }): Promise<BillingChangeResult> {
+    return this.billingTransaction(() => {
+      const { idempotency } = input;
+      // First: a concurrent settlement of the same activation records nothing at all.
+      this.db
+        .prepare('INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(input.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, idempotency.responseJson, input.now);
+      const invoice = this.writeBillingChange(input);
+      if (input.settled) this.settleInvoice(input.accountId, input.settled, input.now);
+      if (input.testClockAt !== null) this.setTestClock(input.accountId, input.testClockAt);
+      return { kind: 'applied', invoice };
+    });
+  }
 }
 
 /** Thrown inside a transaction to roll it back when a conditional write finds the data moved on. */
