@@ -12,7 +12,7 @@ const NOV_16 = '2026-11-16T10:00:00Z';
 
 describe('server: organization admin console', () => {
   let server: TestServer;
-  freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
 
   /** The admin's browser, inside the console (through the portal, as Manage Plan opens it). */
   async function consoleOf(organization: TestOrganization): Promise<PortalBrowser> {
@@ -255,6 +255,25 @@ describe('server: organization admin console', () => {
       const bad = await browser.get('/org/users?page=0');
       assert.equal(bad.status, 400);
       assert.match(fieldError(bad, 'search') ?? '', /page starts at 1/);
+    });
+
+    it("shows a member's last credit use as Last active, on the day in the organization's zone", async () => {
+      const organization = await createTestOrganization(server, 1, { timeZone: 'Europe/Paris' });
+      const member = organization.members[0]!;
+      await expectApi(server, organization.admin, 'POST', '/api/org/plan', { planId: 'pro', userIds: [member.id] });
+      const token = (await signInAndGetToken(server.baseUrl, member.email, TEST_PASSWORD)).accessToken;
+      const browser = await consoleOf(organization);
+      assert.equal(row(await browser.get('/org/users'), member.email), 'Member Pro Active —', 'no credit used yet');
+
+      // 23:40 UTC on the 16th is already the 17th in Paris.
+      time.set('2026-11-16T23:45:00Z');
+      const lease = await apiRequest(server.baseUrl, 'POST', '/api/leases', { token, body: { instanceId: 'console-window', requestedCredits: 500 } });
+      assert.equal(lease.status, 200, JSON.stringify(lease.json));
+      const leaseId = (lease.json as { lease: { id: string } }).lease.id;
+      const reports = [{ id: 'console-report-1', credits: 100, feature: 'chat', committedAt: '2026-11-16T23:40:00Z' }];
+      assert.equal((await apiRequest(server.baseUrl, 'POST', `/api/leases/${leaseId}/usage`, { token, body: { reports } })).status, 200);
+      // The portal session of this morning has ended by now: the admin opens the console again.
+      assert.equal(row(await (await consoleOf(organization)).get('/org/users'), member.email), 'Member Pro Active Nov 17, 2026');
     });
   });
 
