@@ -583,6 +583,13 @@ export interface LeaseChange {
    * organization's overage sequence is still `expectedSequence` (else 'conflict'), and bumps it.
    */
   organizationOverage?: { organizationId: string; expectedSequence: number };
+  // --- Seat activity (the Last active column) ---
+  /**
+   * The latest credit use these reports record (an ISO instant from toISOString): a member's seat's
+   * last_active_at moves to it unless already later, without touching the organization's version.
+   * No seat, or a Pending one: nothing is written.
+   */
+  seatActivity?: Timestamp;
 }
 
 export interface OverageSwitch {

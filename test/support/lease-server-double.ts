@@ -1,6 +1,7 @@
-// A TEST DOUBLE of the Tally server's lease routes, over real HTTP on loopback. It exists only
-// because the real routes (src/server, POST /api/leases …) were written in parallel with the
-// editor's lease manager; after the merge, tests that use it can switch to test/support/server.ts.
+// A TEST DOUBLE of the Tally server's lease routes, over real HTTP on loopback. It was written
+// while the real routes (src/server, POST /api/leases …) were built in parallel with the editor's
+// lease manager. The lease manager's tests now run against the real server (test/support/server.ts)
+// and produce a network failure with a closed port; the outbox crash test still uses this double.
 // It speaks the contract of src/protocol/leases.ts (requests parsed with its zod schemas) for one
 // account, records every report it receives, and records each report id once, as the server must.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

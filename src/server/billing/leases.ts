@@ -115,6 +115,8 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
       };
     }
     recorded = fresh.length;
+    // A member's Last active: the latest credit use these reports record (not when they arrived).
+    if (fresh.length > 0 && overage.organizationMonth !== null) change.seatActivity = lastCreditUse(fresh, now);
     if (op.close && lease.status === 'active') {
       const reported = lease.reported + total;
       const entries = closeLease(working, { id: lease.id, granted: lease.granted, reported, expiresAt: new Date(lease.expiresAt) }, now, 'returned', newLedgerId);
@@ -161,6 +163,15 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
   const lease = op.leaseId === undefined ? null : ((await store.findLease(account.id, op.leaseId)) ?? null);
   const opened = openedId === null ? null : ((await store.findLease(account.id, openedId)) ?? null);
   return { kind: 'done', lease, opened, recorded, duplicates, returned };
+}
+
+/**
+ * When the latest of these reports' credits were used, as a Date's ISO string (the store orders
+ * these instants as text). An editor's clock ahead of the server's cannot date it in the future.
+ */
+function lastCreditUse(reports: readonly UsageReport[], now: Date): string {
+  const latest = Math.max(...reports.map((r) => Date.parse(r.committedAt)));
+  return new Date(Math.min(latest, now.getTime())).toISOString();
 }
 
 function refusalOf(context: ServerContext, account: AccountRecord, state: BillingState, overage: AccountOverage): LeaseRefusalReason {

@@ -1,9 +1,10 @@
 // The audit log in words: who (email), what, on whom (email or group name), before → after
-// (plans by name, seats as "Pending · Pro", switches as On/Off), when (in the organization's zone).
+// (plans by name, seats as "Pending · Pro", switches as On/Off, caps in dollars, API tokens by
+// their name), when (in the organization's zone).
 // An entry this file does not know still shows, as its raw action and compact JSON.
 import type { Catalog } from '../../engine/catalog';
 import { findPlan } from '../../engine/catalog';
-import { formatStatus } from '../../protocol/format';
+import { formatMoney, formatStatus } from '../../protocol/format';
 import type { SubscriptionStatus } from '../../protocol/api';
 import type { OrganizationAuditRecord } from '../../store/store';
 import { formatZonedDate, formatZonedDateTime, planName } from './format';
@@ -25,27 +26,62 @@ export interface AuditNames {
   groups: ReadonlyMap<string, string>;
 }
 
-const ACTIONS: Record<string, string> = {
-  'organization.create': 'Created the organization',
-  'member.add': 'Added a member',
-  'group.create': 'Created a group',
-  'group.add-member': 'Added a member to a group',
-  'plan.assign': 'Changed the plan',
-  'seat.change': 'Subscription changed',
-  'seat.deactivate': 'Deactivated the plan',
-  'seat.activate': 'First sign-in from the editor',
-  'overage.set': 'Switched overages',
+/** How one action reads: its words, and (when the generic reading would mislead) its own target and values. */
+interface ActionWords {
+  what: string;
+  target?: (entry: OrganizationAuditRecord, names: AuditNames) => string;
+  value?: (value: unknown, names: AuditNames) => string;
+}
+
+const ACTIONS: Record<string, ActionWords> = {
+  'organization.create': { what: 'Created the organization' },
+  'member.add': { what: 'Added a member' },
+  'group.create': { what: 'Created a group' },
+  'group.add-member': { what: 'Added a member to a group' },
+  'plan.assign': { what: 'Changed the plan' },
+  'seat.change': { what: 'Subscription changed' },
+  'seat.deactivate': { what: 'Deactivated the plan' },
+  'seat.activate': { what: 'First sign-in from the editor' },
+  'overage.set': { what: 'Switched overages' },
+  // Caps are cents: a bare number would read as dollars, or as credits.
+  'overage-cap.set': { what: 'Set an overage cap', value: capAmount },
+  // A token is named by the name its admin gave it; nothing else of the entry is shown.
+  'api-token.create': { what: 'Created an API token', target: tokenTarget, value: tokenName },
+  'api-token.revoke': { what: 'Revoked an API token', target: tokenTarget, value: tokenName },
 };
 
 export function auditLine(entry: OrganizationAuditRecord, names: AuditNames): AuditLine {
+  const words = ACTIONS[entry.action];
+  const value = (v: unknown) => (words?.value ?? describe)(v, names);
   return {
     who: names.emails.get(entry.actorId) ?? entry.actorId,
-    what: ACTIONS[entry.action] ?? entry.action,
-    target: targetName(entry.target, names),
-    before: describe(entry.before, names),
-    after: describe(entry.after, names),
+    what: words?.what ?? entry.action,
+    target: words?.target?.(entry, names) ?? targetName(entry.target, names),
+    before: value(entry.before),
+    after: value(entry.after),
     when: formatZonedDateTime(entry.at, names.timeZone),
   };
+}
+
+/** Whether the log has words of its own for `action` (else it shows the raw action). */
+export function hasAuditWords(action: string): boolean {
+  return Object.hasOwn(ACTIONS, action);
+}
+
+function capAmount(value: unknown): string {
+  if (value === null || value === undefined) return 'No cap';
+  return typeof value === 'number' ? `${formatMoney(value)} a month` : JSON.stringify(value);
+}
+
+function tokenName(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  const name = (value as { name?: unknown }).name;
+  return typeof name === 'string' ? name : '(unnamed)';
+}
+
+function tokenTarget(entry: OrganizationAuditRecord): string {
+  const named = [entry.after, entry.before].find((v) => typeof (v as { name?: unknown } | null)?.name === 'string');
+  return named === undefined ? entry.target : tokenName(named);
 }
 
 function targetName(target: string, names: AuditNames): string {

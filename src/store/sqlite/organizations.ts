@@ -110,9 +110,13 @@ export function loadSnapshot(db: Database.Database, organizationId: string): Org
       }[]).map((row) => [row.account_id, row.plan_id]),
     );
     const seats = new Map(
-      (db.prepare('SELECT account_id, seat FROM organization_seats WHERE organization_id = ?').all(organizationId) as { account_id: string; seat: string }[]).map(
-        (row) => [row.account_id, toSeat(row.seat)],
-      ),
+      (
+        db.prepare('SELECT account_id, seat, last_active_at FROM organization_seats WHERE organization_id = ?').all(organizationId) as {
+          account_id: string;
+          seat: string;
+          last_active_at: string | null;
+        }[]
+      ).map((row) => [row.account_id, toSeat(row.seat, row.last_active_at)]),
     );
     return { organization, members, groups, direct, seats, overageCaps: listOverageCaps(db, organizationId) };
   })();
@@ -137,9 +141,14 @@ export function applyChange(db: Database.Database, change: OrganizationChange): 
         db.prepare(`DELETE FROM organization_assignments WHERE ${column} = ?`).run(id);
         db.prepare(`INSERT INTO organization_assignments (organization_id, ${column}, plan_id, assigned_at) VALUES (?, ?, ?, ?)`).run(org, id, assignment.planId, now);
       }
+      // The seat was computed from a snapshot; a credit use recorded since (applyLeaseChange, which
+      // leaves the version alone) may be later than the seat's own lastActiveAt: the later one stays.
+      // A Pending seat (a canceled one subscribed anew) starts without one, as the product shows it.
+      const later = `CASE WHEN excluded.status = 'pending' THEN NULL ELSE ${laterActivitySql('organization_seats.last_active_at', 'excluded.last_active_at')} END`;
       const saveSeat = db.prepare(
         `INSERT INTO organization_seats (account_id, organization_id, status, seat, last_active_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (account_id) DO UPDATE SET status = excluded.status, seat = excluded.seat, last_active_at = excluded.last_active_at, updated_at = excluded.updated_at`,
+         ON CONFLICT (account_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at,
+           last_active_at = ${later}, seat = json_set(excluded.seat, '$.lastActiveAt', ${later})`,
       );
       for (const seat of change.seats ?? []) {
         saveSeat.run(seat.userId, org, seat.status, JSON.stringify(seat), seat.lastActiveAt?.toISOString() ?? null, now);
@@ -168,11 +177,24 @@ export function listUsers(
                  WHERE m.organization_id = ? AND a.email LIKE ? ESCAPE '\\'${ids}`;
   const { total } = db.prepare(`SELECT count(*) AS total ${where}`).get(...params) as { total: number };
   const rows = db
-    .prepare(`SELECT m.account_id, a.email, m.role, m.joined_at, s.seat ${where} ORDER BY a.email LIMIT ? OFFSET ?`)
-    .all(...params, query.limit, query.offset) as { account_id: string; email: string; role: OrganizationRole; joined_at: string; seat: string | null }[];
+    .prepare(`SELECT m.account_id, a.email, m.role, m.joined_at, s.seat, s.last_active_at ${where} ORDER BY a.email LIMIT ? OFFSET ?`)
+    .all(...params, query.limit, query.offset) as {
+    account_id: string;
+    email: string;
+    role: OrganizationRole;
+    joined_at: string;
+    seat: string | null;
+    last_active_at: string | null;
+  }[];
   return {
     total,
-    users: rows.map((row) => ({ accountId: row.account_id, email: row.email, role: row.role, joinedAt: row.joined_at, seat: row.seat === null ? null : toSeat(row.seat) })),
+    users: rows.map((row) => ({
+      accountId: row.account_id,
+      email: row.email,
+      role: row.role,
+      joinedAt: row.joined_at,
+      seat: row.seat === null ? null : toSeat(row.seat, row.last_active_at),
+    })),
   };
 }
 
@@ -220,8 +242,12 @@ function toMember(row: MemberRow): OrganizationMembershipRecord {
   return { organizationId: row.organization_id, accountId: row.account_id, role: row.role, joinedAt: row.joined_at };
 }
 
-/** The engine's Seat back from its JSON: the instants become Dates again. */
-export function toSeat(json: string): Seat {
+/**
+ * The engine's Seat back from its JSON: the instants become Dates again. `lastActiveAt` is the
+ * row's last_active_at column, when read: the column is the source of truth for the last credit
+ * use (recorded without rewriting the JSON's other fields), so it wins over the JSON's copy.
+ */
+export function toSeat(json: string, lastActiveAt?: string | null): Seat {
   const raw = JSON.parse(json) as {
     userId: string;
     status: Seat['status'];
@@ -239,7 +265,7 @@ export function toSeat(json: string): Seat {
     scheduledChange: raw.scheduledChange && { planId: raw.scheduledChange.planId, effectiveAt: new Date(raw.scheduledChange.effectiveAt) },
     activatedAt: date(raw.activatedAt),
     canceledAt: date(raw.canceledAt),
-    lastActiveAt: date(raw.lastActiveAt),
+    lastActiveAt: date(lastActiveAt === undefined ? raw.lastActiveAt : lastActiveAt),
   };
 }
 
@@ -248,13 +274,13 @@ export function toSeat(json: string): Seat {
 export function findMemberSeat(db: Database.Database, accountId: string): MemberSeatRecord | undefined {
   const row = db
     .prepare(
-      `SELECT m.organization_id, o.time_zone, s.seat FROM organization_members m
+      `SELECT m.organization_id, o.time_zone, s.seat, s.last_active_at FROM organization_members m
        JOIN organizations o ON o.id = m.organization_id
        LEFT JOIN organization_seats s ON s.account_id = m.account_id
        WHERE m.account_id = ?`,
     )
-    .get(accountId) as { organization_id: string; time_zone: string; seat: string | null } | undefined;
-  return row && { organizationId: row.organization_id, timeZone: row.time_zone, seat: row.seat === null ? null : toSeat(row.seat) };
+    .get(accountId) as { organization_id: string; time_zone: string; seat: string | null; last_active_at: string | null } | undefined;
+  return row && { organizationId: row.organization_id, timeZone: row.time_zone, seat: row.seat === null ? null : toSeat(row.seat, row.last_active_at) };
 }
 
 // --- Organization overage caps (organization-overage-caps) ---
@@ -303,4 +329,28 @@ export function overageSequence(db: Database.Database, organizationId: string): 
 /** Inside applyLeaseChange's transaction: false when another member's overage moved the sequence since the read. */
 export function bumpOverageSequence(db: Database.Database, guard: { organizationId: string; expectedSequence: number }): boolean {
   return db.prepare('UPDATE organizations SET overage_seq = overage_seq + 1 WHERE id = ? AND overage_seq = ?').run(guard.organizationId, guard.expectedSequence).changes === 1;
+}
+
+// --- Seat activity (the Last active column) ---
+/**
+ * SQL for the later of two ISO instants, either possibly NULL. Every instant written to
+ * last_active_at is a Date's toISOString() (same length, UTC), so text order is time order.
+ */
+function laterActivitySql(a: string, b: string): string {
+  return `CASE WHEN ${a} IS NULL THEN ${b} WHEN ${b} IS NULL THEN ${a} ELSE MAX(${a}, ${b}) END`;
+}
+
+/**
+ * Inside applyLeaseChange's transaction: the member's last credit use moves to `at` unless it is
+ * already later. Leaves the organization's version alone (a credit use is no admin change to
+ * conflict with), and touches no row for an account without a seat or with a Pending one: a
+ * Pending seat has no Last active, and a canceled seat keeps what it had (its late reports are
+ * credit use that happened while it was active). The seat's JSON copy follows the column.
+ */
+export function recordSeatActivity(db: Database.Database, accountId: string, at: Timestamp): void {
+  const later = laterActivitySql('last_active_at', '@at');
+  db.prepare(
+    `UPDATE organization_seats SET last_active_at = ${later}, seat = json_set(seat, '$.lastActiveAt', ${later})
+      WHERE account_id = @accountId AND status <> 'pending'`,
+  ).run({ at, accountId });
 }

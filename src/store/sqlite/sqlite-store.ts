@@ -872,6 +872,7 @@ export class SqliteStore implements Store {
           if (change.organizationOverage && !organizationSql.bumpOverageSequence(this.db, change.organizationOverage)) throw new Conflict();
           this.insertLedgerEntries(change.accountId, change.ledger, change.now);
           if (change.usage) this.recordLeaseUsage(change.accountId, change.usage, change.now);
+          if (change.seatActivity !== undefined) organizationSql.recordSeatActivity(this.db, change.accountId, change.seatActivity);
           if (change.close) {
             const closed = this.db
               .prepare("UPDATE leases SET status = ?, returned = ?, closed_at = ? WHERE id = ? AND account_id = ? AND status = 'active' AND reported = ?")

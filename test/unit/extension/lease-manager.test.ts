@@ -1,67 +1,128 @@
+// The editor's lease manager against the real server (test/support/server.ts): real leases,
+// renewals, refusals and reports on a real account, the server's manual clock shared with the
+// manager. The one thing a running server cannot be made to do is vanish from the network: for
+// that the client is pointed at a closed loopback port (a real connection refused), then back.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { balanceAt } from '../../../src/engine/ledger';
 import { ApiClient } from '../../../src/extension/api-client';
 import { LeaseManager } from '../../../src/extension/leases/lease-manager';
 import { Outbox } from '../../../src/extension/leases/outbox';
 import type { Reservation, ReserveResult } from '../../../src/extension/public-api';
-import { LeaseServerDouble } from '../../support/lease-server-double';
+import { AccountState } from '../../../src/protocol/api';
+import {
+  apiRequest,
+  createCheckoutSession,
+  freshServerForEachTest,
+  payCheckout,
+  signUpAndGetToken,
+  signUpAndUpgrade,
+  spendCredits,
+  type TestServer,
+} from '../../support/server';
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+// Day 16 of November: the period (calendar months, UTC) ends on Dec 1.
+const NOV_16 = '2026-11-16T10:00:00Z';
+const PERIOD_END = '2026-12-01T00:00:00.000Z';
+const MINUTE = 60_000;
 
 function reserved(result: ReserveResult): Reservation {
   assert.ok(result.ok, `reserved (${result.ok ? '' : `${result.reason}: ${result.message}`})`);
   return result.reservation;
 }
 
+/** A loopback address where nothing listens: requests to it fail as they do with the network down. */
+async function closedPortUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
 describe('extension: the lease manager spends from a lease locally', () => {
-  let double: LeaseServerDouble;
+  let server: TestServer;
+  // Registered before the server's own hooks, so the manager returns its lease while the server still runs.
+  afterEach(async () => {
+    await manager.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
   let dir: string;
   let outbox: Outbox;
   let manager: LeaseManager;
-  let clock: number;
   let url: string;
+  let token: string;
+  let accountId: string;
+  /** POST /api/leases requests the manager sent. */
+  let leaseRequests: number;
+  let seq = 0;
 
-  async function setUp(options: { credits: number; plan?: 'free' | 'pro'; leaseCredits?: number; ttlMs?: number; refusedRetryMs?: number }): Promise<void> {
-    double = new LeaseServerDouble(options);
-    url = await double.start();
+  interface LeaseRow {
+    id: string;
+    status: string;
+    granted: number;
+    reported: number;
+    returned: number;
+  }
+  const leases = () => server.sql<LeaseRow>('SELECT id, status, granted, reported, returned FROM leases WHERE account_id = ? ORDER BY rowid', accountId);
+  const recorded = () =>
+    server.sql<{ report_id: string; credits: number; feature: string; model: string | null }>('SELECT * FROM lease_usage WHERE account_id = ? ORDER BY rowid', accountId);
+  const accountState = async () => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
+
+  /** A Free (or, paid by checkout, Pro) account left with `credits` to lease when given; a manager signed in as it. */
+  async function setUp(options: { plan?: 'free' | 'pro'; credits?: number; leaseCredits?: number; refusedRetryMs?: number } = {}): Promise<void> {
+    const email = `lease-manager-${process.pid}-${++seq}@example.com`;
+    token = options.plan === 'pro' ? (await signUpAndUpgrade(server.baseUrl, email, 'a good password', 'pro')).token.accessToken : (await signUpAndGetToken(server.baseUrl, email, 'a good password')).accessToken;
+    const state = await accountState();
+    accountId = state.account.id;
+    if (options.credits !== undefined) {
+      const available = balanceAt(await server.store.listLedgerEntries(accountId), time.clock(), new Date(state.subscription.currentPeriodStart)).available;
+      await spendCredits(server, accountId, { credits: available - options.credits, at: time.clock() });
+    }
+    url = server.baseUrl;
     dir = mkdtempSync(path.join(os.tmpdir(), 'tally-leases-'));
     outbox = Outbox.open(dir, 'window-aaaa1111');
-    clock = Date.now();
+    const client = new ApiClient(() => url, async () => token);
+    const createLease = client.createLease.bind(client);
+    leaseRequests = 0;
+    client.createLease = (request) => {
+      leaseRequests++;
+      return createLease(request);
+    };
     manager = new LeaseManager({
-      server: new ApiClient(() => url, async () => 'token'),
+      server: client,
       outbox,
       instanceId: 'window-aaaa1111',
-      now: () => clock,
+      now: () => time.clock().getTime(),
       leaseCredits: options.leaseCredits ?? 10_00,
       refusedRetryMs: options.refusedRetryMs ?? 0,
       offlineRetryMs: 0,
     });
-    manager.setAccount('acct-double');
+    manager.setAccount(accountId);
   }
 
-  afterEach(async () => {
-    await manager.dispose();
-    await double.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('refuses with sign_in before anyone signs in, and with retry until the first lease arrives', async () => {
-    await setUp({ credits: 100_00 });
+    await setUp();
     manager.setAccount(undefined);
     const signedOut = manager.reserve(1_00, { feature: 'test' });
     assert.equal(!signedOut.ok && signedOut.remedy, 'sign_in');
-    manager.setAccount('acct-double');
+    leaseRequests = 0;
+    manager.setAccount(accountId);
     const early = manager.reserve(1_00, { feature: 'test' });
     assert.equal(!early.ok && early.remedy, 'retry');
     const ready = await manager.reserveWhenReady(1_00, { feature: 'test' });
     assert.ok(ready.ok, 'a lease came');
-    assert.equal(double.calls.filter((call) => call === 'POST /api/leases').length, 1, 'one lease request');
+    assert.equal(leaseRequests, 1, 'one lease request');
+    assert.deepEqual(leases().map((l) => [l.status, l.granted]), [['active', 10_00]]);
   });
 
   it('reserves, commits less or more than the estimate, releases, and reports each commit once', async () => {
-    await setUp({ credits: 100_00 });
+    await setUp();
     const first = reserved(await manager.reserveWhenReady(2_00, { feature: 'chat', model: 'big' }));
     assert.equal(manager.balance()?.leaseRemaining, 10_00 - 2_00, 'the estimate is held');
     assert.deepEqual(manager.commit(first, 1_50), { ok: true, credits: 1_50, reportId: first.id });
@@ -83,17 +144,17 @@ describe('extension: the lease manager spends from a lease locally', () => {
     assert.equal(manager.commit(fourth, 1_00).ok, false, 'a released reservation cannot be committed');
 
     await manager.flushReports();
-    assert.deepEqual([...double.recorded.entries()].sort(), [
+    assert.deepEqual(recorded().map((r) => [r.report_id, r.credits]).sort(), [
       [first.id, 1_50],
       ['request-000002', 8_50],
     ].sort());
-    assert.ok(double.received.every((report) => report.feature === 'chat'), 'the feature goes with each report');
-    assert.equal(double.received.find((report) => report.id === first.id)?.model, 'big');
+    assert.ok(recorded().every((report) => report.feature === 'chat'), 'the feature goes with each report');
+    assert.equal(recorded().find((report) => report.report_id === first.id)?.model, 'big');
     assert.equal(outbox.size, 0, 'confirmed reports leave the outbox');
   });
 
   it('finds a tracked reservation by its id alone (the command form), and voids every reservation at sign-out', async () => {
-    await setUp({ credits: 100_00 });
+    await setUp();
     const tracked = reserved(await manager.reserveWhenReady(2_00, { feature: 'cmd' }, true));
     const byId = { id: tracked.id } as Reservation;
     assert.deepEqual(manager.commit(byId, 1_00), { ok: true, credits: 1_00, reportId: tracked.id });
@@ -102,43 +163,44 @@ describe('extension: the lease manager spends from a lease locally', () => {
     assert.equal(manager.commit({ id: untracked.id } as Reservation, 1_00).ok, false, 'an API reservation is the object, not its id');
     const open = reserved(manager.reserve(1_00, { feature: 'api' }));
     manager.setAccount(undefined);
-    manager.setAccount('acct-double');
+    manager.setAccount(accountId);
     await manager.reserveWhenReady(1_00, { feature: 'api' });
     assert.equal(manager.commit(open, 1_00).ok, false, 'a reservation from before a sign-out is void');
     assert.equal(manager.commit(untracked, 1_00).ok, false);
   });
 
   it('renews below the threshold with replacesLeaseId and the unreported reports, before running dry', async () => {
-    await setUp({ credits: 100_00 });
+    await setUp();
     for (let i = 0; i < 7; i++) manager.commit(reserved(await manager.reserveWhenReady(1_00, { feature: 'x' })), 1_00);
     // 3 of 10 credits left, under a quarter? No: 3 > 2.5. One more takes it to 2: below.
     manager.commit(reserved(manager.reserve(1_00, { feature: 'x' })), 1_00);
     await turn();
     await turn();
     await manager.flushReports();
-    const leases = [...double.leases.values()];
-    assert.equal(leases.length, 2, 'a second lease was granted');
-    assert.equal(leases[0]?.status, 'returned', 'the first was replaced');
-    assert.equal(leases[0]?.reportedCredits, 8_00, 'its usage was recorded with the renewal');
-    assert.equal(double.available, 100_00 - 8_00 - (leases[1]?.grantedCredits ?? 0), 'the rest of the first lease went back');
+    const [first, second, ...more] = leases();
+    assert.ok(second && more.length === 0, 'a second lease was granted');
+    assert.equal(first?.status, 'returned', 'the first was replaced');
+    assert.equal(first?.reported, 8_00, 'its usage was recorded with the renewal');
+    assert.equal(first?.returned, 10_00 - 8_00, 'the rest of the first lease went back');
+    assert.equal(second.status, 'active');
   });
 
   it('renews a lease near its expiry, and refuses offline after it expired with the server gone', async () => {
-    await setUp({ credits: 100_00, ttlMs: 60_000 });
+    await setUp();
     manager.commit(reserved(await manager.reserveWhenReady(1_00, { feature: 'x' })), 1_00);
-    clock += 50_000; // past three quarters of the time to live
+    time.advance(8 * MINUTE); // past three quarters of the server's ten minutes
     manager.commit(reserved(manager.reserve(1_00, { feature: 'x' })), 1_00);
     await manager.flushReports();
     await turn();
     await manager.flushReports();
-    assert.equal(double.leases.size, 2, 'renewed before expiry');
+    assert.deepEqual(leases().map((l) => l.status), ['returned', 'active'], 'renewed before expiry');
 
-    await double.stop();
+    url = await closedPortUrl(); // the network is gone
     const offline = reserved(manager.reserve(1_00, { feature: 'x' }));
     assert.equal(manager.commit(offline, 1_00).ok, true, 'offline, the lease in hand still spends');
     await manager.flushReports();
     assert.equal(manager.balance()?.unreported, 1_00, 'kept for later');
-    clock += 61_000;
+    time.advance(11 * MINUTE); // past the renewed lease's expiry
     manager.reserve(1_00, { feature: 'x' });
     await turn();
     await turn();
@@ -148,41 +210,43 @@ describe('extension: the lease manager spends from a lease locally', () => {
     assert.equal(!refused.ok && refused.reason, 'offline');
 
     // The network is back: the usage kept offline is sent, once.
-    await double.start(Number(new URL(url).port));
+    url = server.baseUrl;
     await manager.flushReports();
-    assert.equal(double.recorded.get(offline.id), 1_00, 'recorded when the server came back');
+    assert.deepEqual(recorded().filter((r) => r.report_id === offline.id).map((r) => r.credits), [1_00], 'recorded when the server came back, once');
     assert.equal(manager.balance()?.unreported, 0);
   });
 
   it('passes on the server refusal and its remedy; a refreshed account lets it ask again', async () => {
-    await setUp({ credits: 3_00, plan: 'pro' });
+    await setUp({ plan: 'pro', credits: 3_00 });
     const a = reserved(await manager.reserveWhenReady(3_00, { feature: 'x' }));
     manager.commit(a, 3_00);
     const refused = await manager.reserveWhenReady(1_00, { feature: 'x' });
     assert.equal(refused.ok, false);
     assert.equal(!refused.ok && refused.remedy, 'enable_overage');
     assert.equal(!refused.ok && refused.reason, 'credits_exhausted');
-    assert.equal(!refused.ok && refused.resetsAt, '2026-12-01T00:00:00.000Z');
+    assert.equal(!refused.ok && refused.resetsAt, PERIOD_END);
 
-    double.available = 5_00; // e.g. overage turned on
-    manager.accountRefreshed(double.account());
+    const overage = await apiRequest(server.baseUrl, 'PUT', '/api/overage', { token, body: { enabled: true } });
+    assert.equal(overage.status, 200, JSON.stringify(overage.json));
+    manager.accountRefreshed(AccountState.parse(overage.json));
     assert.ok((await manager.reserveWhenReady(1_00, { feature: 'x' })).ok, 'work continues');
   });
 
   it('after a short grant, refuses with the plan\'s remedy and asks the server again only once the account changed', async () => {
-    await setUp({ credits: 4_00, plan: 'free', refusedRetryMs: 60_000 });
+    await setUp({ plan: 'free', credits: 4_00, refusedRetryMs: 60_000 });
     manager.commit(reserved(await manager.reserveWhenReady(3_00, { feature: 'x' })), 3_00);
-    const leaseRequests = () => double.calls.filter((call) => call === 'POST /api/leases').length;
-    const before = leaseRequests();
+    assert.deepEqual(leases().map((l) => l.granted), [4_00], 'a short grant: all there was');
+    const before = leaseRequests;
     for (let i = 0; i < 5; i++) {
       const refused = await manager.reserveWhenReady(2_00, { feature: 'x' });
       assert.equal(!refused.ok && refused.reason, 'credits_exhausted');
       assert.equal(!refused.ok && refused.remedy, 'upgrade', 'Free: upgrade');
     }
-    assert.equal(leaseRequests(), before, 'no request per refusal');
+    assert.equal(leaseRequests, before, 'no request per refusal');
     assert.ok(manager.reserve(1_00, { feature: 'x' }).ok, 'what the lease still holds is spendable');
-    double.available += 10_00; // e.g. an upgrade
-    manager.accountRefreshed(double.account());
+    const upgrade = await createCheckoutSession(server.baseUrl, token, 'pro');
+    assert.equal((await payCheckout(upgrade.url)).result.status, 303, 'upgraded to Pro');
+    manager.accountRefreshed(await accountState());
     assert.ok((await manager.reserveWhenReady(2_00, { feature: 'x' })).ok, 'asks again after the account changed');
   });
 
@@ -198,18 +262,18 @@ describe('extension: the lease manager spends from a lease locally', () => {
   });
 
   it('returns the rest of the lease with the last reports on dispose, and the outbox file is gone', async () => {
-    await setUp({ credits: 100_00 });
+    await setUp();
     manager.commit(reserved(await manager.reserveWhenReady(2_50, { feature: 'x' })), 2_50);
     await manager.dispose();
-    const [lease] = [...double.leases.values()];
+    const [lease] = leases();
     assert.equal(lease?.status, 'returned');
-    assert.equal(lease?.reportedCredits, 2_50);
-    assert.equal(double.available, 100_00 - 2_50);
+    assert.equal(lease?.reported, 2_50);
+    assert.equal(lease?.returned, 10_00 - 2_50);
     assert.deepEqual(readdirSync(dir), [], 'no outbox or lock file left behind');
   });
 
   it('writes commits to the outbox file at the end of the turn, one JSON line each', async () => {
-    await setUp({ credits: 100_00 });
+    await setUp();
     const r1 = reserved(await manager.reserveWhenReady(1_00, { feature: 'x' }));
     const r2 = reserved(manager.reserve(1_00, { feature: 'x' }));
     manager.commit(r1, 10);

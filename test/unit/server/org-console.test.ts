@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiError } from '../../../src/protocol/api';
 import { OrgSettings, OrgUsersPage } from '../../../src/protocol/org';
 import { createBuilderIdAccount } from '../../../src/server/accounts';
+import { hasAuditWords } from '../../../src/server/console/audit-lines';
 import { addMember } from '../../../src/server/organizations/members';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail, type TestOrganization } from '../../support/organization';
 import { openPortal, textOf, type PageResponse, type PortalBrowser } from '../../support/portal-client';
@@ -12,7 +15,7 @@ const NOV_16 = '2026-11-16T10:00:00Z';
 
 describe('server: organization admin console', () => {
   let server: TestServer;
-  freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
 
   /** The admin's browser, inside the console (through the portal, as Manage Plan opens it). */
   async function consoleOf(organization: TestOrganization): Promise<PortalBrowser> {
@@ -256,6 +259,25 @@ describe('server: organization admin console', () => {
       assert.equal(bad.status, 400);
       assert.match(fieldError(bad, 'search') ?? '', /page starts at 1/);
     });
+
+    it("shows a member's last credit use as Last active, on the day in the organization's zone", async () => {
+      const organization = await createTestOrganization(server, 1, { timeZone: 'Europe/Paris' });
+      const member = organization.members[0]!;
+      await expectApi(server, organization.admin, 'POST', '/api/org/plan', { planId: 'pro', userIds: [member.id] });
+      const token = (await signInAndGetToken(server.baseUrl, member.email, TEST_PASSWORD)).accessToken;
+      const browser = await consoleOf(organization);
+      assert.equal(row(await browser.get('/org/users'), member.email), 'Member Pro Active —', 'no credit used yet');
+
+      // 23:40 UTC on the 16th is already the 17th in Paris.
+      time.set('2026-11-16T23:45:00Z');
+      const lease = await apiRequest(server.baseUrl, 'POST', '/api/leases', { token, body: { instanceId: 'console-window', requestedCredits: 500 } });
+      assert.equal(lease.status, 200, JSON.stringify(lease.json));
+      const leaseId = (lease.json as { lease: { id: string } }).lease.id;
+      const reports = [{ id: 'console-report-1', credits: 100, feature: 'chat', committedAt: '2026-11-16T23:40:00Z' }];
+      assert.equal((await apiRequest(server.baseUrl, 'POST', `/api/leases/${leaseId}/usage`, { token, body: { reports } })).status, 200);
+      // The portal session of this morning has ended by now: the admin opens the console again.
+      assert.equal(row(await (await consoleOf(organization)).get('/org/users'), member.email), 'Member Pro Active Nov 17, 2026');
+    });
   });
 
   describe('the Groups tab', () => {
@@ -397,6 +419,40 @@ describe('server: organization admin console', () => {
       assert.ok(lines.includes(`${at} ${organization.adminEmail} Added a member ${member.email} — → ${member.email} (member)`), lines.join('\n'));
       assert.equal(lines.at(-1), `${at} ${organization.adminEmail} Created the organization Acme — → Acme (Europe/Paris)`);
       assert.doesNotMatch(page.html, /\{&quot;/, 'no raw JSON');
+    });
+
+    it('puts overage caps (in dollars) and API tokens (by name, never the secret) into words', async () => {
+      const organization = await createTestOrganization(server, 1);
+      const member = organization.members[0]!;
+      const groupId = await createTestGroup(server, organization.admin, 'Design', [member.email]);
+      const cap = (target: unknown, capCents: number | null) => expectApi(server, organization.admin, 'PUT', '/api/org/caps', { target, capCents });
+      await cap({ kind: 'organization' }, 50000);
+      await cap({ kind: 'group', id: groupId }, 1250);
+      await cap({ kind: 'user', id: member.id }, 99);
+      await cap({ kind: 'organization' }, null);
+      const created = (await expectApi(server, organization.admin, 'POST', '/api/org/tokens', { name: 'nightly export' }, 201)) as { id: string; token: string };
+      await expectApi(server, organization.admin, 'DELETE', `/api/org/tokens/${created.id}`, undefined, 204);
+
+      const page = await (await consoleOf(organization)).get('/org/audit');
+      const lines = [...page.html.matchAll(/<tr class="audit-entry">([\s\S]*?)<\/tr>/g)].map((m) => plain(m[1]!).replace(/^Nov 16, 2026, 10:00 /, ''));
+      const by = organization.adminEmail;
+      assert.deepEqual(lines.slice(0, 6), [
+        `${by} Revoked an API token nightly export nightly export → —`,
+        `${by} Created an API token nightly export — → nightly export`,
+        `${by} Set an overage cap Acme $500.00 a month → No cap`,
+        `${by} Set an overage cap ${member.email} No cap → $0.99 a month`,
+        `${by} Set an overage cap Design No cap → $12.50 a month`,
+        `${by} Set an overage cap Acme No cap → $500.00 a month`,
+      ]);
+      assert.ok(!page.html.includes(created.token), 'the secret never shows');
+    });
+
+    it('has words for every action the server writes to the log', () => {
+      const sources = (dir: string): string[] =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));
+      const written = new Set(sources('src/server').flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\baction: '([a-z][a-z.-]*)'/g)].map((m) => m[1]!)));
+      assert.ok(written.has('overage-cap.set') && written.has('api-token.revoke'), [...written].join(', '));
+      assert.deepEqual([...written].filter((action) => !hasAuditWords(action)), [], 'actions the audit log would show raw');
     });
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAccount } from '../../../src/engine/billing-state';
-import { subscribeSeat } from '../../../src/engine/organization';
+import { activateSeat, cancelSeat, subscribeSeat } from '../../../src/engine/organization';
 import { DATABASE_FILE } from '../../../src/store/sqlite/open';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { defaultCatalog } from '../engine/catalogs';
@@ -108,5 +108,41 @@ describe('store: organizations (migration 0010)', () => {
   it('keeps the audit log append-only', () => {
     assert.throws(() => side.prepare("UPDATE organization_audit SET action = 'x'").run(), /append-only/);
     assert.throws(() => side.prepare('DELETE FROM organization_audit').run(), /append-only/);
+  });
+
+  // --- Seat activity (the Last active column)
+  it("records a member's last credit use monotonically, beside the version, and keeps the later one when an admin's change writes the seat", async () => {
+    const at = (time: string) => `2026-11-12T${time}:00.000Z`;
+    const ada = activateSeat(subscribeSeat(defaultCatalog, 'acct_ada', 'pro', new Date(NOW)), new Date(NOW));
+    const bob = subscribeSeat(defaultCatalog, 'acct_bob', 'pro', new Date(NOW));
+    const members = [{ accountId: 'acct_ada', role: 'member' as const }, { accountId: 'acct_bob', role: 'member' as const }];
+    assert.equal(await store.applyOrganizationChange({ organizationId: 'org_1', expectedVersion: 1, now: NOW, newMembers: members, seats: [ada, bob], audit: [] }), 'applied');
+    const use = (accountId: string, time: string) => store.applyLeaseChange({ accountId, now: NOW, ledger: [], seatActivity: at(time) });
+    const lastActive = async (accountId: string) => (await store.loadOrganizationSnapshot('org_1'))?.seats.get(accountId)?.lastActiveAt?.toISOString() ?? null;
+    const column = (accountId: string) => side.prepare('SELECT last_active_at FROM organization_seats WHERE account_id = ?').pluck().get(accountId) as string | null | undefined;
+
+    assert.equal(await use('acct_ada', '10:00'), 'applied');
+    assert.equal(await lastActive('acct_ada'), at('10:00'));
+    await use('acct_ada', '09:30');
+    assert.equal(column('acct_ada'), at('10:00'), 'an older use does not move it back');
+    await use('acct_ada', '10:15');
+    assert.equal(column('acct_ada'), at('10:15'));
+    await use('acct_bob', '10:00');
+    await use('acct_admin', '10:00');
+    assert.deepEqual([column('acct_bob'), column('acct_admin')], [null, undefined], 'Pending: none; no seat: no row');
+    assert.equal((await store.findOrganization('org_1'))?.version, 2, 'no new version for a credit use');
+    const listed = await store.listOrganizationUsers('org_1', { search: 'ada', offset: 0, limit: 10 });
+    assert.equal(listed.users[0]?.seat?.lastActiveAt?.toISOString(), at('10:15'), 'the listing reads the column');
+
+    // An admin's change computed from the seat as it was at 10:00 cancels it: the 10:15 use stays.
+    const canceled = cancelSeat({ ...ada, lastActiveAt: new Date(at('10:00')) }, new Date(at('10:20')));
+    assert.equal(await store.applyOrganizationChange({ organizationId: 'org_1', expectedVersion: 2, now: NOW, seats: [canceled], audit: [] }), 'applied');
+    assert.equal(column('acct_ada'), at('10:15'));
+    const json = side.prepare('SELECT seat FROM organization_seats WHERE account_id = ?').pluck().get('acct_ada') as string;
+    assert.equal((JSON.parse(json) as { status: string; lastActiveAt: string }).lastActiveAt, at('10:15'), "the seat's JSON copy agrees");
+    // Subscribed anew, the seat is Pending again: a new subscription with no Last active.
+    const again = subscribeSeat(defaultCatalog, 'acct_ada', 'pro', new Date(at('10:30')));
+    assert.equal(await store.applyOrganizationChange({ organizationId: 'org_1', expectedVersion: 3, now: NOW, seats: [again], audit: [] }), 'applied');
+    assert.equal(await lastActive('acct_ada'), null);
   });
 });
