@@ -13,11 +13,14 @@ import { LeaseManager } from '../../../src/extension/leases/lease-manager';
 import { Outbox } from '../../../src/extension/leases/outbox';
 import type { Reservation, ReserveResult } from '../../../src/extension/public-api';
 import { AccountState } from '../../../src/protocol/api';
+import { addMember, createOrganization } from '../../../src/server/organizations/members';
+import { assignPlan, deactivateSeats } from '../../../src/server/organizations/seats';
 import {
   apiRequest,
   createCheckoutSession,
   freshServerForEachTest,
   payCheckout,
+  signInAndGetToken,
   signUpAndGetToken,
   signUpAndUpgrade,
   spendCredits,
@@ -250,15 +253,28 @@ describe('extension: the lease manager spends from a lease locally', () => {
     assert.ok((await manager.reserveWhenReady(2_00, { feature: 'x' })).ok, 'asks again after the account changed');
   });
 
-  it('drops its lease when a refresh shows the subscription canceled (e.g. deactivated by an organization admin)', async () => {
-    await setUp({ credits: 100_00, plan: 'pro' });
+  it('drops its lease when a refresh shows the subscription canceled (deactivated by an organization admin)', async () => {
+    await setUp({ plan: 'pro' });
+    // The account joins an organization, its seat turns Active at its next sign-in, then the admin deactivates it.
+    const adminEmail = `lease-admin-${process.pid}-${++seq}@example.com`;
+    await signUpAndGetToken(server.baseUrl, adminEmail, 'a good password');
+    const organizationId = await createOrganization(server.context, { name: 'Acme', adminEmail });
+    const admin = (await server.store.findAccountByEmail(adminEmail))!.id;
+    const email = (await accountState()).account.email;
+    await addMember(server.context, organizationId, admin, email);
+    await assignPlan(server.context, organizationId, admin, { planId: 'pro', userIds: [accountId] });
+    await signInAndGetToken(server.baseUrl, email, 'a good password');
+    manager.accountRefreshed(await accountState());
     manager.commit(reserved(await manager.reserveWhenReady(1_00, { feature: 'x' })), 1_00);
     assert.ok(manager.reserve(1_00, { feature: 'x' }).ok, 'the lease still holds credit');
-    double.available = 0; // the server grants nothing more
-    const account = double.account();
-    manager.accountRefreshed({ ...account, subscription: { ...account.subscription, status: 'canceled' } });
+
+    await deactivateSeats(server.context, organizationId, admin, [accountId]);
+    const canceled = await accountState();
+    assert.equal(canceled.subscription.status, 'canceled');
+    manager.accountRefreshed(canceled);
     const refused = await manager.reserveWhenReady(1_00, { feature: 'x' });
     assert.equal(refused.ok, false, 'nothing more is spent from the old lease');
+    assert.equal(!refused.ok && refused.remedy, 'wait_for_reset', 'the admin decides, not the member');
   });
 
   it('returns the rest of the lease with the last reports on dispose, and the outbox file is gone', async () => {
