@@ -1,21 +1,14 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotPath } from '../support/browser';
-import { createCheckoutSession, signUpAndGetToken, startTestServer, TEST_CARD_EXPIRY, TEST_CARDS, type TestServer } from '../support/server';
+import { screenshotPath, useBrowserAndServer } from '../support/browser';
+import { createCheckoutSession, signUpAndGetToken, TEST_CARD_EXPIRY, TEST_CARDS, type TestServer } from '../support/server';
 
 describe('browser: 3-D Secure and declines at checkout', function () {
   this.timeout(30_000);
   let browser: Browser;
   let server: TestServer;
   let page: Page;
-  before(async () => {
-    browser = await launchChromium();
-    server = await startTestServer();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useBrowserAndServer((started) => ({ browser, server } = started));
   beforeEach(async () => {
     page = await browser.newPage();
   });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotPath } from '../support/browser';
-import { createCheckoutSession, signUpAndGetToken, startTestServer, TEST_CARD_EXPIRY, TEST_CARDS, type TestServer } from '../support/server';
+import { screenshotPath, useBrowserAndServer } from '../support/browser';
+import { createCheckoutSession, signUpAndGetToken, TEST_CARD_EXPIRY, TEST_CARDS, type TestServer } from '../support/server';
 
 describe('browser: checkout page', function () {
   this.timeout(30_000);
@@ -10,17 +10,12 @@ describe('browser: checkout page', function () {
   let page: Page;
   let checkout: { id: string; url: string; state: string };
   let accountId: string;
+  useBrowserAndServer((started) => ({ browser, server } = started));
   before(async () => {
-    browser = await launchChromium();
-    server = await startTestServer();
     const token = await signUpAndGetToken(server.baseUrl, 'buyer@example.com', 'a good password');
     accountId = token.account.id;
     checkout = await createCheckoutSession(server.baseUrl, token.accessToken, 'pro');
     page = await browser.newPage();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   const count = (table: string) => server.sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)[0]?.n;

@@ -1,21 +1,16 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotPath } from '../support/browser';
-import { startTestServer, type TestServer } from '../support/server';
+import { screenshotPath, useBrowserAndServer } from '../support/browser';
+import type { TestServer } from '../support/server';
 
 describe('browser: Contact Sales', function () {
   this.timeout(30_000);
   let browser: Browser;
   let server: TestServer;
   let page: Page;
+  useBrowserAndServer((started) => ({ browser, server } = started));
   before(async () => {
-    browser = await launchChromium();
-    server = await startTestServer();
     page = await browser.newPage();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   const good = { name: 'Ada Lovelace', email: 'ada@analytical.example', company: 'Analytical Engines Ltd', seats: '250', message: 'Tally for 250 engineers, please.' };

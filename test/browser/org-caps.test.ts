@@ -1,36 +1,21 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
-import { PortalSession } from '../../src/protocol/api';
 import { OrgCaps } from '../../src/protocol/org';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { openPortalPage, pageText as text, screenshotPath, useBrowserAndServer } from '../support/browser';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD } from '../support/organization';
-import { apiRequest, signInAndGetToken, startTestServer, type TestServer } from '../support/server';
+import { signInAndGetToken, type TestServer } from '../support/server';
 
 describe('browser: the console tab "Overage caps"', function () {
   this.timeout(30_000);
   let browser: Browser;
   let server: TestServer;
-  before(async () => {
-    browser = await launchChromium();
-    server = await startTestServer();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useBrowserAndServer((started) => ({ browser, server } = started));
 
   /** A fresh browser signed in to the portal of `accessToken`'s account (as Manage Plan opens it), then at /org/caps. */
   async function consoleFor(accessToken: string): Promise<{ page: Page; close: () => Promise<void> }> {
-    // The portal link is one-time, so the browser asks for its own (openPortal would spend it).
-    const response = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', { token: accessToken, body: {} });
-    const { url } = PortalSession.parse(response.json);
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(url);
-    await page.goto(new URL('/org/caps', server.baseUrl).toString());
+    const { page, context } = await openPortalPage(browser, server, accessToken, { path: '/org/caps' });
     return { page, close: () => context.close() };
   }
-  const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
 
   it('an admin sets a group cap, and a bad amount is named at its field', async () => {
     const org = await createTestOrganization(server, 2);

@@ -2,14 +2,13 @@ import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { recordSeatActivity } from '../../src/engine/organization';
-import { PortalSession } from '../../src/protocol/api';
 import { createBuilderIdAccount } from '../../src/server/accounts';
 import { changeOrganization } from '../../src/server/organizations/change';
 import { addMember, createOrganization } from '../../src/server/organizations/members';
 import { activateOnSignIn, assignPlan } from '../../src/server/organizations/seats';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { openPortalPage, screenshotPath, useBrowserAndServer } from '../support/browser';
 import { createTestOrganization, TEST_PASSWORD, uniqueEmail } from '../support/organization';
-import { apiRequest, manualClock, signInAndGetToken, signUpAndGetToken, startTestServer, type TestServer } from '../support/server';
+import { apiRequest, manualClock, signInAndGetToken, signUpAndGetToken, type TestServer } from '../support/server';
 
 // Day 16 of November (UTC organization): a lower tier waits for Dec 1.
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -19,22 +18,11 @@ describe('browser: organization admin console', function () {
   let browser: Browser;
   let server: TestServer;
   const time = manualClock(NOV_16);
-  before(async () => {
-    browser = await launchChromium();
-    server = await startTestServer({ clock: time.clock });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useBrowserAndServer((started) => ({ browser, server } = started), { clock: time.clock });
 
   /** A fresh browser inside the billing portal of `accessToken`'s account, as Manage Plan opens it. */
   async function portalOf(accessToken: string, viewport = { width: 1200, height: 900 }): Promise<{ page: Page; context: BrowserContext }> {
-    const response = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', { token: accessToken, body: {} });
-    assert.equal(response.status, 200, JSON.stringify(response.json));
-    const context = await browser.newContext({ viewport, colorScheme: 'light', baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto(PortalSession.parse(response.json).url);
+    const { page, context } = await openPortalPage(browser, server, accessToken, { viewport });
     assert.equal(new URL(page.url()).pathname, '/billing');
     return { page, context };
   }

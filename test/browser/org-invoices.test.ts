@@ -2,37 +2,22 @@ import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { PortalSession } from '../../src/protocol/api';
 import { issueOrganizationInvoices } from '../../src/server/organizations/invoices';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { openPortalPage, pageText as text, screenshotPath, useBrowserAndServer } from '../support/browser';
 import { createTestOrganization, expectApi, TEST_PASSWORD } from '../support/organization';
-import { apiRequest, manualClock, signInAndGetToken, startTestServer, type TestServer } from '../support/server';
+import { manualClock, signInAndGetToken, type TestServer } from '../support/server';
 
 describe('browser: the organization’s invoices in the admin console', function () {
   this.timeout(30_000);
   const time = manualClock('2026-11-01T12:00:00Z');
   let browser: Browser;
   let server: TestServer;
-  before(async () => {
-    browser = await launchChromium();
-    server = await startTestServer({ clock: time.clock });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useBrowserAndServer((started) => ({ browser, server } = started), { clock: time.clock });
 
   /** A fresh browser (its own cookies) in the console of the account with this editor token, on /org/invoices. */
   async function consoleOf(accessToken: string): Promise<Page> {
-    const response = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', { token: accessToken, body: {} });
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(PortalSession.parse(response.json).url);
-    await page.goto(`${server.baseUrl}/org/invoices`);
-    return page;
+    return (await openPortalPage(browser, server, accessToken, { path: '/org/invoices' })).page;
   }
-
-  const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
 
   it('shows the month so far, then the issued invoice, whose PDF downloads with its number and total', async () => {
     const org = await createTestOrganization(server, 1, { name: 'Acme Rockets' });

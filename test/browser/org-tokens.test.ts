@@ -1,37 +1,22 @@
 import { strict as assert } from 'node:assert';
 import type { Browser } from 'playwright-core';
-import { PortalSession } from '../../src/protocol/api';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { openPortalPage, pageText as text, screenshotPath, useBrowserAndServer } from '../support/browser';
 import { createTestOrganization } from '../support/organization';
-import { apiRequest, startTestServer, type TestServer } from '../support/server';
+import { apiRequest, type TestServer } from '../support/server';
 
 describe('browser: the console API tokens tab', function () {
   this.timeout(30_000);
   let browser: Browser;
   let server: TestServer;
-  before(async () => {
-    browser = await launchChromium();
-    server = await startTestServer();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const text = async (page: import('playwright-core').Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
+  useBrowserAndServer((started) => ({ browser, server } = started));
 
   it('an admin creates a token, sees it once, uses it with the API, and revokes it (then 401)', async () => {
     const org = await createTestOrganization(server, 0);
     // The editor's Manage Plan: a one-time portal link, opened in the browser.
-    const session = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', {
-      token: org.admin,
-      body: { callbackUrl: 'vscode://tally.tally/portal', state: 'browser-state-0123456789' },
+    const { page, context } = await openPortalPage(browser, server, org.admin, {
+      session: { callbackUrl: 'vscode://tally.tally/portal', state: 'browser-state-0123456789' },
+      path: '/org/tokens',
     });
-    assert.equal(session.status, 200, JSON.stringify(session.json));
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(PortalSession.parse(session.json).url);
-    await page.goto(`${server.baseUrl}/org/tokens`);
     assert.equal(await text(page, '#page-title'), 'API tokens');
     assert.equal(await text(page, '#no-tokens'), 'No API tokens yet.');
 

@@ -2,23 +2,15 @@ import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { PortalSession } from '../../src/protocol/api';
 import { formatMoney } from '../../src/protocol/format';
-import { launchChromium, screenshotPath } from '../support/browser';
-import { apiRequest, signUpAndUpgrade, startTestServer, TEST_CARDS, type TestServer } from '../support/server';
+import { openPortalPage, pageText as text, screenshotPath, useBrowserAndServer } from '../support/browser';
+import { apiRequest, signUpAndUpgrade, TEST_CARDS, type TestServer } from '../support/server';
 
 describe('browser: billing portal', function () {
   this.timeout(30_000);
   let browser: Browser;
   let server: TestServer;
-  before(async () => {
-    browser = await launchChromium();
-    server = await startTestServer();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useBrowserAndServer((started) => ({ browser, server } = started));
 
   /** A paid account with billing details, and a fresh browser (its own cookies) inside its portal. */
   async function portalFor(email: string, options: { card?: string; clockTo?: string } = {}): Promise<{ page: Page; context: BrowserContext; accountId: string }> {
@@ -28,17 +20,12 @@ describe('browser: billing portal', function () {
       assert.equal(moved.status, 200, JSON.stringify(moved.json));
     }
     await server.store.saveBillingDetails(token.account.id, { name: 'Ada Lovelace', address: '12 St James’s Square\nLondon', taxId: 'GB123456789', taxRateBasisPoints: 2000 }, new Date().toISOString());
-    const response = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', {
-      token: token.accessToken,
-      body: { callbackUrl: 'vscode://tally.tally/portal', state: 'browser-state-0123456789' },
+    const { page, context } = await openPortalPage(browser, server, token.accessToken, {
+      session: { callbackUrl: 'vscode://tally.tally/portal', state: 'browser-state-0123456789' },
+      viewport: { width: 1000, height: 900 },
     });
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1000, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(PortalSession.parse(response.json).url);
     return { page, context, accountId: token.account.id };
   }
-
-  const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
 
   it('shows the four sections: subscription, payment methods, billing information and invoices', async () => {
     const { page, context } = await portalFor('sections@example.com');

@@ -17,7 +17,7 @@ const ACCENT = '#2563eb';
 export interface PdfInvoice {
   number: string;
   issuedAt: string;
-  /** Label and value pairs under the header: number, dates, period, type, status. */
+  /** Label and value pairs under the header after the number and the date of issue (which every invoice prints first): period, type, status. */
   facts: [string, string][];
   billedTo: { name: string | null; lines: string[] };
   /** The heading of a column before the description (an organization's member); no column when absent. */
@@ -35,8 +35,6 @@ export function renderInvoicePdf(invoice: InvoiceRecord): Promise<Buffer> {
     number: invoice.number,
     issuedAt: invoice.issuedAt,
     facts: [
-      ['Invoice number', invoice.number],
-      ['Date of issue', formatDate(invoice.issuedAt)],
       ...(invoice.periodStart && invoice.periodEnd ? [['Billing period', `${formatDate(invoice.periodStart)} to ${formatDate(invoice.periodEnd)}`] as [string, string]] : []),
       ['Type', invoiceKindLabel(invoice.kind)],
       ['Status', invoiceStatusLabel(invoice.status)],
@@ -77,7 +75,8 @@ export function renderPdf(invoice: PdfInvoice): Promise<Buffer> {
   // Facts on the left, billed-to on the right.
   const factsTop = top + 70;
   let y = factsTop;
-  for (const [label, value] of invoice.facts) {
+  const facts: [string, string][] = [['Invoice number', invoice.number], ['Date of issue', formatDate(invoice.issuedAt)], ...invoice.facts];
+  for (const [label, value] of facts) {
     doc.fillColor(MUTED).font('Helvetica').fontSize(9).text(label, left, y, { width: 95, lineBreak: false });
     doc.fillColor(INK).font('Helvetica').fontSize(10).text(value, left + 100, y, { width: 160 });
     y += 16;

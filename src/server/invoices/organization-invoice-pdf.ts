@@ -1,6 +1,5 @@
 // An organization's issued invoice as a PDF, through the one invoice renderer: the organization
 // billed, the month, a line per member and plan (the member's email in its own column), the total.
-import { formatDate } from '../../protocol/format';
 import type { OrganizationInvoiceRecord } from '../../store/store';
 import { monthLabel } from '../organizations/invoice-view';
 import { renderPdf } from './invoice-pdf';
@@ -10,8 +9,6 @@ export function renderOrganizationInvoicePdf(invoice: OrganizationInvoiceRecord)
     number: invoice.number,
     issuedAt: invoice.issuedAt,
     facts: [
-      ['Invoice number', invoice.number],
-      ['Date of issue', formatDate(invoice.issuedAt)],
       ['Month', monthLabel(invoice.month)],
       ['Time zone', invoice.timeZone],
       ['Status', 'Issued'],

@@ -65,14 +65,7 @@ function pastDueNotice(model: PortalPageModel): SafeHtml {
   return html`<div class="alert alert--action" role="alert" id="past-due">
     <p><strong>Your last payment failed.</strong> ${formatMoney(owed)} is outstanding, and paid features are paused until it is paid.${retry ? ` We will try your default card again on ${formatDate(retry)}.` : ''}</p>
     <p>Update your card if it has changed, then pay now to restore your plan at once.</p>
-    <div class="actions actions--start">
-      <form id="pay-outstanding-form" method="post" action="/billing/outstanding-payment" class="inline-form">
-        ${hiddenField(CSRF_FIELD, model.csrfToken)}
-        ${hiddenField('request_key', model.requestKey)}
-        <button class="button" type="submit" id="pay-outstanding">${`Pay outstanding balance (${formatMoney(owed)})`}</button>
-      </form>
-      <a class="button button--secondary" href="/billing/payment-methods/new" id="past-due-add-card">Add a card</a>
-    </div>
+    ${payOutstandingActions(model, owed)}
   </div>`;
 }
 
@@ -85,14 +78,19 @@ function ownBalanceNotice(model: PortalPageModel): SafeHtml {
   if (owed <= 0) return html``;
   return html`<div class="alert alert--action" role="alert" id="outstanding-balance">
     <p><strong>A payment of yours failed.</strong> ${formatMoney(owed)} is outstanding from before your organization took over your plan. We do not retry it automatically.</p>
-    <div class="actions actions--start">
-      <form id="pay-outstanding-form" method="post" action="/billing/outstanding-payment" class="inline-form">
-        ${hiddenField(CSRF_FIELD, model.csrfToken)}
-        ${hiddenField('request_key', model.requestKey)}
-        <button class="button" type="submit" id="pay-outstanding">${`Pay outstanding balance (${formatMoney(owed)})`}</button>
-      </form>
-      <a class="button button--secondary" href="/billing/payment-methods/new" id="past-due-add-card">Add a card</a>
-    </div>
+    ${payOutstandingActions(model, owed)}
+  </div>`;
+}
+
+/** Pay the outstanding balance now, or add a card first: the same two steps for either notice. */
+function payOutstandingActions(model: PortalPageModel, owed: number): SafeHtml {
+  return html`<div class="actions actions--start">
+    <form id="pay-outstanding-form" method="post" action="/billing/outstanding-payment" class="inline-form">
+      ${hiddenField(CSRF_FIELD, model.csrfToken)}
+      ${hiddenField('request_key', model.requestKey)}
+      <button class="button" type="submit" id="pay-outstanding">${`Pay outstanding balance (${formatMoney(owed)})`}</button>
+    </form>
+    <a class="button button--secondary" href="/billing/payment-methods/new" id="past-due-add-card">Add a card</a>
   </div>`;
 }
 

@@ -21,16 +21,13 @@ import { organizationInvoice } from '../../../src/engine/organization-invoice';
 import { organizationMonth } from '../../../src/engine/organization';
 import { IllegalTransitionError } from '../../../src/engine/subscription-status';
 import { defaultCatalog as catalog } from './catalogs';
-
-const UTC = 'UTC';
-const NEW_YORK = 'America/New_York';
-const t = (iso: string) => new Date(iso);
+import { NEW_YORK, seatSignedInAt, t, UTC } from './organization-fixtures';
 const november = organizationMonth(UTC, t('2026-11-15T00:00:00Z')); // 30 days
 const december = organizationMonth(UTC, t('2026-12-15T00:00:00Z')); // 31 days
 
 /** A seat subscribed on Nov 1 and signed in the same day. */
 function activeSeat(userId: string, planId: string, at = '2026-11-01T09:00:00Z'): Seat {
-  return activateSeat(subscribeSeat(catalog, userId, planId, t(at)), t(at));
+  return seatSignedInAt(userId, planId, at);
 }
 
 /** Each line as "member: description" and its amount (the member is the line's userId, not its text). */

@@ -16,10 +16,7 @@ import {
 } from '../../../src/engine/organization';
 import { liveAllowance, memberEntitlement, organizationPays } from '../../../src/engine/seat-entitlement';
 import { defaultCatalog as catalog } from './catalogs';
-
-const UTC = 'UTC';
-const NEW_YORK = 'America/New_York';
-const t = (iso: string) => new Date(iso);
+import { NEW_YORK, seatSignedInAt, t, UTC } from './organization-fixtures';
 const PRO = 100000;
 const PRO_PLUS = 200000;
 
@@ -37,7 +34,7 @@ function member(at = '2026-11-03T10:00:00Z'): { state: BillingState; ledger: Led
 }
 
 function activeSeat(planId: string, at = '2026-11-05T09:00:00Z'): Seat {
-  return activateSeat(subscribeSeat(catalog, 'u1', planId, t(at)), t(at));
+  return seatSignedInAt('u1', planId, at);
 }
 
 /** Applies the entitlement at `at` and returns the member afterwards. */
