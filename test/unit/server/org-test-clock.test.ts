@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { AccountState, ApiError } from '../../../src/protocol/api';
 import { OrgInvoices, OrgSettings, OrgUsersPage } from '../../../src/protocol/org';
+import { issueOrganizationInvoices } from '../../../src/server/organizations/invoices';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD } from '../../support/organization';
 import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndGetToken, startTestServer, type TestServer } from '../../support/server';
 
@@ -53,6 +54,10 @@ describe('server: an organization\'s test clock (POST /api/org/test-clock/advanc
     assert.deepEqual(await server.store.listLedgerEntries(member.id), ledger);
     assert.deepEqual(OrgInvoices.parse(await expectApi(server, admin, 'GET', '/api/org/invoices')).issued, invoices.issued);
     assert.deepEqual(await accountOf(token), account);
+
+    // The real clock's invoice run leaves an organization on a test clock to its clock.
+    assert.deepEqual(await issueOrganizationInvoices(server.context, new Date('2027-02-01T00:00:00Z')), []);
+    assert.deepEqual(OrgInvoices.parse(await expectApi(server, admin, 'GET', '/api/org/invoices')).issued, invoices.issued);
   });
 
   it('organization actions take its clock as "now": a downgrade made after an advance waits for the next month start', async () => {
