@@ -4,9 +4,9 @@
 //   POST /org/settings/test-clock advance=month-start, or advance=days&days=N (only with test clocks on)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
+import { organizationMonth } from '../../engine/organization';
 import { consoleFlash, consoleFlashPath } from '../console/flash';
 import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsolePage } from '../console/render';
-import { organizationMonth } from '../../engine/organization';
 import { organizationClock, type ServerContext } from '../context';
 import { textField } from '../forms/fields';
 import { OrganizationError } from '../organizations/change';
