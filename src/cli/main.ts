@@ -1,13 +1,17 @@
 // The entry point of `tally` (bundled to out/cli.js): runs one command and exits with a code that
 // says what happened (exit-codes.ts).
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { buildProgram } from './program';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 
 export async function run(argv: readonly string[]): Promise<ExitCode> {
   const program = buildProgram().exitOverride();
-  // Every subcommand answers a parse error the same way: through exitOverride, as a usage error.
-  for (const command of program.commands) command.exitOverride();
+  // Every subcommand, at any depth (caps set, clock advance), answers a parse error the same way:
+  // through exitOverride, as a usage error.
+  const overrideAll = (parent: Command): void => {
+    for (const command of parent.commands) overrideAll(command.exitOverride());
+  };
+  overrideAll(program);
   try {
     await program.parseAsync(argv as string[]);
     return EXIT.ok;

@@ -2,6 +2,7 @@
 // examples and the exit codes.
 import { Command, Option } from 'commander';
 import { capsCommand } from './commands/caps';
+import { clockCommand } from './commands/clock';
 import { deactivateCommand } from './commands/deactivate';
 import { overageCommand } from './commands/overage';
 import { planCommand } from './commands/plan';
@@ -20,7 +21,8 @@ const EXAMPLES = `Examples:
   tally overage on
   tally caps set --group Engineering 250
   tally caps set --org none
-  tally usage --month 2026-11 --output usage.csv`;
+  tally usage --month 2026-11 --output usage.csv
+  tally clock advance --months 1            # servers with test clocks on`;
 
 export function buildProgram(): Command {
   const program = new Command('tally')
@@ -36,5 +38,6 @@ export function buildProgram(): Command {
   overageCommand(program);
   capsCommand(program);
   usageCommand(program);
+  clockCommand(program);
   return program;
 }

@@ -21,6 +21,7 @@
 //   GET  /api/org/tokens                  → OrgApiTokens
 //   POST /api/org/tokens                  CreateApiTokenRequest → CreatedApiToken (the secret, shown once)
 //   DELETE /api/org/tokens/:id            → 204
+//   POST /api/org/test-clock/advance      TestClockAdvanceRequest → OrgSettings (only with test clocks on)
 // Every /api/org route takes either an admin's editor access token or an admin API token
 // (`tally_org_…`) as its bearer; an API token acts as the admin who created it.
 import { z } from 'zod';
@@ -76,7 +77,14 @@ export type OrgGroup = z.infer<typeof OrgGroup>;
 export const OrgGroups = z.object({ groups: z.array(OrgGroup) });
 export type OrgGroups = z.infer<typeof OrgGroups>;
 
-export const OrgSettings = z.object({ id: z.string(), name: z.string(), timeZone: z.string(), overageEnabled: z.boolean() });
+export const OrgSettings = z.object({
+  id: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  overageEnabled: z.boolean(),
+  /** The organization's test clock (an ISO instant), null on the real clock; absent from older servers. */
+  testClockAt: z.string().nullable().optional(),
+});
 export type OrgSettings = z.infer<typeof OrgSettings>;
 
 export const OrgAuditEntry = z.object({ actorId: z.string(), action: z.string(), target: z.string(), before: z.unknown(), after: z.unknown(), at: z.string() });

@@ -32,6 +32,7 @@ import { sandbox3dsRoutes } from './routes/sandbox-3ds';
 import { contactSalesRoutes } from './routes/contact-sales';
 import { signInRoutes } from './routes/signin';
 import { subscriptionRoutes } from './routes/subscription';
+import { orgTestClockRoutes } from './routes/org-test-clock';
 import { testClockRoutes } from './routes/test-clock';
 import { tokenRoutes } from './routes/token';
 import { outboxRoutes } from './routes/outbox';
@@ -178,6 +179,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     orgUsageRoutes(signedIn, context);
     // The organization's monthly invoices, admins only (org-invoices).
     orgInvoiceRoutes(signedIn, context);
+    // The organization's test clock, absent like the account's when test clocks are off.
+    if (config.testClocks) orgTestClockRoutes(signedIn, context);
   });
 
   app.setNotFoundHandler((request, reply) => {

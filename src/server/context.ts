@@ -1,7 +1,7 @@
 // What every route needs, passed explicitly rather than imported as globals, so that tests can
 // build a server with their own store, catalog and clock.
 import type { Catalog } from '../engine/catalog';
-import type { AccountRecord, Store } from '../store/store';
+import type { AccountRecord, OrganizationRecord, Store } from '../store/store';
 import type { ServerConfig } from './config';
 import type { Mailer } from './email/mailer';
 import type { PaymentProcessor } from './payments/processor';
@@ -37,4 +37,13 @@ export function secureCookies(context: ServerContext): boolean {
  */
 export function clockFor(context: Pick<ServerContext, 'clock'>, account: Pick<AccountRecord, 'testClockAt'>): Date {
   return account.testClockAt === null ? context.clock() : new Date(account.testClockAt);
+}
+
+/**
+ * "Now" for an organization's actions (seats, scheduling, invoices, the usage month): its own test
+ * clock when it has one, otherwise the real clock. A member's account keeps its own clock (clockFor);
+ * advancing the organization's clock moves its members' clocks with it.
+ */
+export function organizationClock(context: Pick<ServerContext, 'clock'>, organization: Pick<OrganizationRecord, 'testClockAt'>): Date {
+  return organization.testClockAt === null ? context.clock() : new Date(organization.testClockAt);
 }

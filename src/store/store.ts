@@ -529,6 +529,14 @@ export interface Store {
    * marker that the takeover was settled (a second settlement of the same activation is 'key-taken').
    */
   recordMemberTakeover(input: RenewalInput & { idempotency: NewIdempotencyRecord }): Promise<BillingChangeResult>;
+
+  // --- Organization test clocks (organization-test-clocks) ---
+  /**
+   * Moves the organization's test clock to `to` unless it is already later (test clocks only move
+   * forward), bumping the version so that a change computed at the old clock is computed again.
+   * Returns the organization as it is now, undefined when there is no such organization.
+   */
+  moveOrganizationTestClock(organizationId: string, to: Timestamp): Promise<OrganizationRecord | undefined>;
 }
 
 // --- Credit leases (leases-server) ---
@@ -671,6 +679,8 @@ export interface OrganizationRecord {
   /** Bumped by every change: see Store.applyOrganizationChange. */
   version: number;
   createdAt: Timestamp;
+  /** The organization's test clock (organization-test-clocks): null on the real clock. */
+  testClockAt: Timestamp | null;
 }
 
 export interface OrganizationContact {

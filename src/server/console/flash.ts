@@ -13,6 +13,7 @@ const MESSAGES = {
   'change-undone': 'The scheduled change was undone: the plan stays as it is.',
   'overage-on': 'Overages are on for everyone in the organization.',
   'overage-off': 'Overages are off: work stops when a plan’s credits are used up.',
+  'test-clock': 'The test clock moved forward: members’ months, due lower tiers and due invoices have run.',
 } as const;
 
 export type ConsoleFlashCode = keyof typeof MESSAGES;

@@ -2,7 +2,7 @@
 // while the organization is still at the version read (a conflicting admin retries from a fresh read).
 import type { Seat } from '../../engine/organization';
 import type { OrganizationChange, OrganizationSnapshot } from '../../store/store';
-import type { ServerContext } from '../context';
+import { organizationClock, type ServerContext } from '../context';
 
 /** A refusal an admin can act on; the routes turn it into a 4xx naming `field`. */
 export class OrganizationError extends Error {
@@ -33,7 +33,8 @@ export async function changeOrganization(
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const snapshot = await context.store.loadOrganizationSnapshot(organizationId);
     if (!snapshot) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
-    const now = context.clock();
+    // The organization's test clock when it runs on one (moving it bumps the version: a retry sees it).
+    const now = organizationClock(context, snapshot.organization);
     const draft = compute(snapshot, now);
     const result = await context.store.applyOrganizationChange({ ...draft, organizationId, expectedVersion: snapshot.organization.version, now: now.toISOString() });
     if (result === 'applied') return;

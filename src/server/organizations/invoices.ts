@@ -80,6 +80,8 @@ export async function issueOrganizationInvoices(context: ServerContext, now: Dat
   const issued: OrganizationInvoiceRecord[] = [];
   const failures: unknown[] = [];
   for (const organization of await context.store.listOrganizations()) {
+    // An organization on a test clock issues its invoices when its clock is advanced, not on the real one.
+    if (organization.testClockAt !== null) continue;
     try {
       issued.push(...(await issueDueMonths(context, organization, now)));
     } catch (error) {
@@ -91,7 +93,11 @@ export async function issueOrganizationInvoices(context: ServerContext, now: Dat
   return issued;
 }
 
-async function issueDueMonths(context: ServerContext, organization: OrganizationRecord, now: Date): Promise<OrganizationInvoiceRecord[]> {
+/**
+ * The invoices of one organization due by `now` (its test clock's advance passes its own instant);
+ * idempotent like issueOrganizationInvoices. Returns the invoices this run issued.
+ */
+export async function issueDueMonths(context: ServerContext, organization: OrganizationRecord, now: Date): Promise<OrganizationInvoiceRecord[]> {
   const { timeZone } = organization;
   const done = new Set((await context.store.listOrganizationInvoices(organization.id)).map((invoice) => invoice.month));
   const issued: OrganizationInvoiceRecord[] = [];

@@ -1,7 +1,9 @@
 // The Settings tab: the organization's name and zone, and the one Overages switch for everyone in it.
+// With test clocks on, also the organization's test clock and the forms that move it forward.
+import { DateTime } from 'luxon';
 import { CSRF_FIELD } from '../csrf';
 import { html, type SafeHtml } from '../html';
-import { formError, hiddenField } from './form-fields';
+import { formError, hiddenField, inputField } from './form-fields';
 
 export interface ConsoleSettingsModel {
   name: string;
@@ -10,6 +12,8 @@ export interface ConsoleSettingsModel {
   csrfToken: string;
   flash: string | null;
   formError?: string;
+  /** Present only when test clocks are on: the organization's clock (null on the real one). */
+  testClock?: { at: string | null; days: string; daysError?: string };
 }
 
 export function consoleSettingsBody(model: ConsoleSettingsModel): SafeHtml {
@@ -29,5 +33,28 @@ export function consoleSettingsBody(model: ConsoleSettingsModel): SafeHtml {
       <label for="overages-enabled"><input type="checkbox" id="overages-enabled" name="enabled" value="yes"${model.overageEnabled ? html` checked` : ''}> Allow overages</label>
     </div>
     <div class="actions actions--start"><button class="button button--secondary" type="submit" id="save-overages">Save</button></div>
+  </form>
+  ${model.testClock ? testClockSection(model.testClock, model.timeZone, model.csrfToken) : ''}`;
+}
+
+/** "Dec 1, 2026, 00:00" on the organization's wall clock. */
+export function formatClock(iso: string, timeZone: string): string {
+  return DateTime.fromISO(iso, { zone: timeZone }).toFormat('LLL d, yyyy, HH:mm');
+}
+
+function testClockSection(clock: NonNullable<ConsoleSettingsModel['testClock']>, timeZone: string, csrfToken: string): SafeHtml {
+  return html`<h2 id="test-clock-heading">Test clock</h2>
+  <p id="test-clock-state">${clock.at === null ? 'Test clock: not set (the organization runs on the real clock).' : `Test clock: ${formatClock(clock.at, timeZone)}`}</p>
+  <p class="hint">Moves the organization and every member forward: members' new months and due lower tiers apply, and the invoices due by then are issued. Test clocks only move forward.</p>
+  <form id="test-clock-month-form" method="post" action="/org/settings/test-clock">
+    ${hiddenField(CSRF_FIELD, csrfToken)}
+    ${hiddenField('advance', 'month-start')}
+    <div class="actions actions--start"><button class="button button--secondary" type="submit" id="advance-month-start">Advance to the 1st of next month</button></div>
+  </form>
+  <form id="test-clock-days-form" method="post" action="/org/settings/test-clock">
+    ${hiddenField(CSRF_FIELD, csrfToken)}
+    ${hiddenField('advance', 'days')}
+    ${inputField({ id: 'test-clock-days', name: 'days', label: 'Days', inputmode: 'numeric', value: clock.days, maxlength: 3, error: clock.daysError })}
+    <div class="actions actions--start"><button class="button button--secondary" type="submit" id="advance-days">Advance N days</button></div>
   </form>`;
 }

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { OrgInvoice } from '../../protocol/org';
 import { currentAdminVisit } from '../console/admin-visit';
-import type { ServerContext } from '../context';
+import { organizationClock, type ServerContext } from '../context';
 import { renderOrganizationInvoicePdf } from '../invoices/organization-invoice-pdf';
 import { draftInvoiceView, issuedInvoiceView } from '../organizations/invoice-view';
 import { draftOrganizationInvoice } from '../organizations/invoices';
@@ -19,7 +19,7 @@ export function consoleInvoiceRoutes(app: FastifyInstance, context: ServerContex
     const { organizationId } = currentAdminVisit(request);
     const organization = await context.store.findOrganization(organizationId);
     if (!organization) return notFound(reply);
-    const draft = draftInvoiceView(await draftOrganizationInvoice(context, organization, context.clock()));
+    const draft = draftInvoiceView(await draftOrganizationInvoice(context, organization, organizationClock(context, organization)));
     const issued = (await context.store.listOrganizationInvoices(organizationId)).map((invoice) => OrgInvoice.omit({ lines: true }).parse(issuedInvoiceView(invoice)));
     return sendPage(reply, 200, consoleInvoicesPage({ organizationName: organization.name, current: draft, issued, testMode: context.processor.testMode }));
   });

@@ -1,13 +1,17 @@
 // The console's Settings tab (admins, portal session):
 //   GET  /org/settings            name, zone, the Overages switch
 //   POST /org/settings/overage    setOverage (enabled=yes turns it on; absent turns it off)
+//   POST /org/settings/test-clock advance=month-start, or advance=days&days=N (only with test clocks on)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DateTime } from 'luxon';
+import { organizationMonth } from '../../engine/organization';
 import { consoleFlash, consoleFlashPath } from '../console/flash';
 import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsolePage } from '../console/render';
-import type { ServerContext } from '../context';
+import { organizationClock, type ServerContext } from '../context';
 import { textField } from '../forms/fields';
 import { OrganizationError } from '../organizations/change';
 import { setOverage } from '../organizations/seats';
+import { advanceOrganizationClock } from '../organizations/test-clock';
 import { consoleSettingsBody } from '../pages/console-settings';
 
 export function consoleSettingsRoutes(app: FastifyInstance, context: ServerContext): void {
@@ -28,9 +32,39 @@ export function consoleSettingsRoutes(app: FastifyInstance, context: ServerConte
     }
     return reply.redirect(consoleFlashPath('/org/settings', enabled ? 'overage-on' : 'overage-off'), 303);
   });
+
+  // Absent (404) when test clocks are off, like POST /api/org/test-clock/advance.
+  if (context.config.testClocks) {
+    app.post('/org/settings/test-clock', async (request, reply) => {
+      if (!formIsGenuine(request)) return showSettings(context, request, reply, 403, { formError: EXPIRED_FORM });
+      const advance = textField(request.body, 'advance');
+      const days = textField(request.body, 'days').trim();
+      if (advance !== 'month-start' && advance !== 'days') return showSettings(context, request, reply, 400, { formError: 'Choose how far to move the test clock.' });
+      if (advance === 'days' && !(/^\d{1,3}$/.test(days) && Number(days) >= 1 && Number(days) <= MAX_DAYS)) {
+        return showSettings(context, request, reply, 400, { days, daysError: `Days must be a whole number from 1 to ${MAX_DAYS}.` });
+      }
+      const { organization } = await openConsole(context, request, reply);
+      const now = organizationClock(context, organization);
+      // Days on the organization's wall calendar, so a DST day counts once.
+      const to = advance === 'month-start' ? organizationMonth(organization.timeZone, now).end : DateTime.fromJSDate(now, { zone: organization.timeZone }).plus({ days: Number(days) }).toJSDate();
+      await advanceOrganizationClock(context, organization.id, to);
+      return reply.redirect(consoleFlashPath('/org/settings', 'test-clock'), 303);
+    });
+  }
 }
 
-async function showSettings(context: ServerContext, request: FastifyRequest, reply: FastifyReply, status: number, notes: { flash?: string | null; formError?: string }): Promise<FastifyReply> {
+/** The API's limit for a relative advance (TestClockAdvanceRequest.days). */
+const MAX_DAYS = 730;
+
+interface SettingsNotes {
+  flash?: string | null;
+  formError?: string;
+  /** The days form's value and its error, when it was refused. */
+  days?: string;
+  daysError?: string;
+}
+
+async function showSettings(context: ServerContext, request: FastifyRequest, reply: FastifyReply, status: number, notes: SettingsNotes): Promise<FastifyReply> {
   const visit = await openConsole(context, request, reply);
   const { organization } = visit;
   const body = consoleSettingsBody({
@@ -40,6 +74,7 @@ async function showSettings(context: ServerContext, request: FastifyRequest, rep
     csrfToken: visit.csrfToken,
     flash: notes.flash ?? null,
     ...(notes.formError ? { formError: notes.formError } : {}),
+    ...(context.config.testClocks ? { testClock: { at: organization.testClockAt, days: notes.days ?? '', ...(notes.daysError ? { daysError: notes.daysError } : {}) } } : {}),
   });
   return sendConsolePage(context, reply, status, visit, { tab: 'settings', title: 'Settings', body });
 }

@@ -9,7 +9,7 @@ import { consoleFlash, consoleFlashPath } from '../console/flash';
 import { pageRange } from '../console/format';
 import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsolePage } from '../console/render';
 import { userRow } from '../console/user-rows';
-import type { ServerContext } from '../context';
+import { organizationClock, type ServerContext } from '../context';
 import { textField } from '../forms/fields';
 import { OrganizationError } from '../organizations/change';
 import { addMember } from '../organizations/members';
@@ -65,7 +65,7 @@ export async function showUsers(context: ServerContext, request: FastifyRequest,
   const search = notes.search ?? '';
   const page = notes.page ?? 1;
   const found = await context.store.listOrganizationUsers(visit.organization.id, { search, offset: (page - 1) * USERS_PAGE_SIZE, limit: USERS_PAGE_SIZE });
-  const now = context.clock();
+  const now = organizationClock(context, visit.organization);
   const body = consoleUsersBody({
     rows: found.users.map((user) => userRow(toOrgUser(user, now), context.catalog, visit.organization.timeZone)),
     search,

@@ -19,7 +19,7 @@ import {
 } from '../../protocol/org';
 import type { OrganizationGroupRecord, OrganizationUserRecord } from '../../store/store';
 import { currentAccount } from '../auth';
-import type { ServerContext } from '../context';
+import { organizationClock, type ServerContext } from '../context';
 import { OrganizationError } from '../organizations/change';
 import { addGroupMember, addMember, createGroup } from '../organizations/members';
 import { assignPlan, deactivateSeats, setOverage } from '../organizations/seats';
@@ -35,7 +35,8 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
       if (!query.success) return sendValidationError(reply, query.error, request.query);
       const { search, page } = query.data;
       const found = await context.store.listOrganizationUsers(organizationId, { search, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
-      const body: OrgUsersPage = { users: found.users.map((u) => toOrgUser(u, context.clock())), total: found.total, page, pageSize: PAGE_SIZE };
+      const now = await organizationNow(context, organizationId);
+      const body: OrgUsersPage = { users: found.users.map((u) => toOrgUser(u, now)), total: found.total, page, pageSize: PAGE_SIZE };
       return sendJson(reply, 200, body);
     }),
   );
@@ -99,7 +100,7 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
         await setOverage(context, organizationId, actorId, body.enabled);
         const organization = await context.store.findOrganization(organizationId);
         if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
-        const settings: OrgSettings = { id: organization.id, name: organization.name, timeZone: organization.timeZone, overageEnabled: organization.overageEnabled };
+        const settings: OrgSettings = { id: organization.id, name: organization.name, timeZone: organization.timeZone, overageEnabled: organization.overageEnabled, testClockAt: organization.testClockAt };
         return sendJson(reply, 200, settings);
       }),
     ),
@@ -145,7 +146,8 @@ export function withBody<T>(schema: z.ZodType<T>, request: FastifyRequest, reply
 export async function usersById(context: ServerContext, organizationId: string, ids: readonly string[]): Promise<OrgUsersPage> {
   const accountIds = [...new Set(ids)];
   const found = await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: accountIds.length, accountIds });
-  const users = found.users.map((u) => toOrgUser(u, context.clock()));
+  const now = await organizationNow(context, organizationId);
+  const users = found.users.map((u) => toOrgUser(u, now));
   return { users, total: users.length, page: 1, pageSize: accountIds.length };
 }
 
@@ -160,6 +162,12 @@ async function groupById(context: ServerContext, organizationId: string, groupId
   const group = snapshot?.groups.find((g) => g.id === groupId);
   if (!group) throw new OrganizationError(404, 'no_group', 'There is no such group in this organization.', 'id');
   return toOrgGroup(group);
+}
+
+/** The organization's "now" (organizationClock) by id; the real clock if it has gone. */
+async function organizationNow(context: ServerContext, organizationId: string): Promise<Date> {
+  const organization = await context.store.findOrganization(organizationId);
+  return organization ? organizationClock(context, organization) : context.clock();
 }
 
 export function toOrgUser(user: OrganizationUserRecord, now: Date): OrgUser {

@@ -5,7 +5,7 @@
 // Invoices are looked up within the admin's organization: another organization's id is a 404.
 import type { FastifyInstance } from 'fastify';
 import { OrgInvoice, type OrgInvoices } from '../../protocol/org';
-import type { ServerContext } from '../context';
+import { organizationClock, type ServerContext } from '../context';
 import { renderOrganizationInvoicePdf } from '../invoices/organization-invoice-pdf';
 import { OrganizationError } from '../organizations/change';
 import { draftInvoiceView, issuedInvoiceView } from '../organizations/invoice-view';
@@ -18,7 +18,7 @@ export function orgInvoiceRoutes(app: FastifyInstance, context: ServerContext): 
     asAdmin(context, request, reply, async (organizationId) => {
       const organization = await context.store.findOrganization(organizationId);
       if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
-      const draft = await draftOrganizationInvoice(context, organization, context.clock());
+      const draft = await draftOrganizationInvoice(context, organization, organizationClock(context, organization));
       const issued = await context.store.listOrganizationInvoices(organizationId);
       const body: OrgInvoices = {
         current: draftInvoiceView(draft),

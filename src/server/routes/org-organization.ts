@@ -38,5 +38,5 @@ export async function organizationById(context: ServerContext, organizationId: s
 }
 
 export function toOrgSettings(organization: OrganizationRecord): OrgSettings {
-  return { id: organization.id, name: organization.name, timeZone: organization.timeZone, overageEnabled: organization.overageEnabled };
+  return { id: organization.id, name: organization.name, timeZone: organization.timeZone, overageEnabled: organization.overageEnabled, testClockAt: organization.testClockAt };
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { localDateOf, startOfLocalDay } from '../../engine/calendar';
 import { organizationMonth } from '../../engine/organization';
 import { UsageQuery, type OrgUsage } from '../../protocol/org';
-import type { ServerContext } from '../context';
+import { organizationClock, type ServerContext } from '../context';
 import { OrganizationError } from '../organizations/change';
 import { memberUsage } from '../organizations/usage';
 import { sendApiError, sendJson, sendValidationError } from '../respond';
@@ -17,7 +17,7 @@ export function orgUsageRoutes(app: FastifyInstance, context: ServerContext): vo
       if (!query.success) return sendValidationError(reply, query.error, request.query);
       const organization = await context.store.findOrganization(organizationId);
       if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
-      const now = context.clock();
+      const now = organizationClock(context, organization);
       const zone = organization.timeZone;
       const month = query.data.month === undefined ? organizationMonth(zone, now) : organizationMonth(zone, firstInstantOf(query.data.month, zone));
       if (month.start > now) return sendApiError(reply, 400, 'invalid_request', `month: ${query.data.month} has not started yet.`, 'month');

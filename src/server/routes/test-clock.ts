@@ -20,41 +20,16 @@ export function testClockRoutes(app: FastifyInstance, context: ServerContext): v
   app.post('/api/test-clock/advance', async (request, reply) => {
     const parsed = TestClockAdvanceRequest.safeParse(request.body);
     if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
-    const { to, days, months } = parsed.data;
-    if (to !== undefined && (days !== undefined || months !== undefined)) {
-      return sendApiError(reply, 400, 'invalid_request', 'Send either to, or days and/or months, not both.', 'to');
-    }
-    if (to === undefined && days === undefined && months === undefined) {
-      return sendApiError(reply, 400, 'invalid_request', 'Send to (an ISO-8601 instant), or days and/or months.', 'to');
-    }
-
+    const shape = advanceShapeError(parsed.data);
+    if (shape) return sendApiError(reply, 400, 'invalid_request', shape, 'to');
     const account = currentAccount(request);
     // Renewals due by the current clock first, so the advance starts from an up-to-date account.
     const before = await loadAccountBilling(context, account);
     if (!before) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
-    const from = before.now;
-    let target: Date;
-    if (to !== undefined) {
-      target = new Date(to);
-      if (!ISO_INSTANT.test(to) || Number.isNaN(target.getTime())) {
-        return sendApiError(reply, 400, 'invalid_request', 'to must be an ISO-8601 instant with a time zone, like 2027-01-01T00:00:00Z.', 'to');
-      }
-      if (target.getTime() < from.getTime()) {
-        return sendApiError(reply, 400, 'invalid_request', `to is before the account's clock (${from.toISOString()}): test clocks only move forward.`, 'to');
-      }
-      if (target.getTime() - from.getTime() > MAX_ADVANCE_DAYS * 86_400_000) {
-        return sendApiError(reply, 400, 'invalid_request', `to is more than ${MAX_ADVANCE_DAYS} days after the account's clock: advance in steps.`, 'to');
-      }
-    } else {
-      // On the account's wall calendar, so that "1 month" from Jan 31 is Feb 28 and a DST day counts once.
-      const zone = before.subscription.state.calendar.timeZone;
-      target = DateTime.fromJSDate(from, { zone })
-        .plus({ months: months ?? 0 })
-        .plus({ days: days ?? 0 })
-        .toJSDate();
-    }
+    const target = advanceTarget(parsed.data, before.now, before.subscription.state.calendar.timeZone, "the account's clock");
+    if ('error' in target) return sendApiError(reply, 400, 'invalid_request', target.error, 'to');
 
-    const invoices = await advanceAccount(context, account, target, { testClock: true });
+    const invoices = await advanceAccount(context, account, target.at, { testClock: true });
     const moved = await context.store.findAccountById(account.id);
     const after = moved && (await loadAccountBilling(context, moved));
     if (!moved || !after) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
@@ -65,4 +40,31 @@ export function testClockRoutes(app: FastifyInstance, context: ServerContext): v
     };
     return sendJson(reply, 200, response);
   });
+}
+
+/**
+ * Where an advance request moves a clock that reads `from`: `{ to }` as given (forward only, at most
+ * MAX_ADVANCE_DAYS ahead), or `{ days, months }` on the wall calendar of `zone`, so that "1 month"
+ * from Jan 31 is Feb 28 and a DST day counts once. Every refusal is about the field `to`.
+ * `whose` names the clock in the messages ("the account's clock").
+ */
+export function advanceTarget(request: TestClockAdvanceRequest, from: Date, zone: string, whose: string): { at: Date } | { error: string } {
+  const shape = advanceShapeError(request);
+  if (shape) return { error: shape };
+  const { to, days, months } = request;
+  if (to === undefined) {
+    return { at: DateTime.fromJSDate(from, { zone }).plus({ months: months ?? 0 }).plus({ days: days ?? 0 }).toJSDate() };
+  }
+  const at = new Date(to);
+  if (!ISO_INSTANT.test(to) || Number.isNaN(at.getTime())) return { error: 'to must be an ISO-8601 instant with a time zone, like 2027-01-01T00:00:00Z.' };
+  if (at.getTime() < from.getTime()) return { error: `to is before ${whose} (${from.toISOString()}): test clocks only move forward.` };
+  if (at.getTime() - from.getTime() > MAX_ADVANCE_DAYS * 86_400_000) return { error: `to is more than ${MAX_ADVANCE_DAYS} days after ${whose}: advance in steps.` };
+  return { at };
+}
+
+/** Either `to`, or days and/or months: checked before anything is read, so a bad request changes nothing. */
+export function advanceShapeError({ to, days, months }: TestClockAdvanceRequest): string | undefined {
+  if (to !== undefined && (days !== undefined || months !== undefined)) return 'Send either to, or days and/or months, not both.';
+  if (to === undefined && days === undefined && months === undefined) return 'Send to (an ISO-8601 instant), or days and/or months.';
+  return undefined;
 }

@@ -14,6 +14,7 @@ import { organizationOverageCaps } from './0011-organization-overage-caps';
 import { organizationInvoices } from './0012-organization-invoices';
 import { organizationApiTokens } from './0013-organization-api-tokens';
 import { ledgerOverageIndex } from './0014-ledger-overage-index';
+import { organizationTestClocks } from './0015-organization-test-clocks';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   organizationInvoices,
   organizationApiTokens,
   ledgerOverageIndex,
+  organizationTestClocks,
 ];

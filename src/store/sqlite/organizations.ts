@@ -27,6 +27,7 @@ interface OrganizationRow {
   overage_enabled: number;
   version: number;
   created_at: string;
+  test_clock_at: string | null;
 }
 
 interface MemberRow {
@@ -235,7 +236,7 @@ export function insertAudit(db: Database.Database, organizationId: string, entri
 }
 
 function toOrganization(row: OrganizationRow): OrganizationRecord {
-  return { id: row.id, name: row.name, timeZone: row.time_zone, overageEnabled: row.overage_enabled === 1, version: row.version, createdAt: row.created_at };
+  return { id: row.id, name: row.name, timeZone: row.time_zone, overageEnabled: row.overage_enabled === 1, version: row.version, createdAt: row.created_at, testClockAt: row.test_clock_at };
 }
 
 function toMember(row: MemberRow): OrganizationMembershipRecord {

@@ -1065,6 +1065,16 @@ export class SqliteStore implements Store {
       return { kind: 'applied', invoice };
     });
   }
+
+  // --- Organization test clocks (organization-test-clocks) ---
+
+  async moveOrganizationTestClock(organizationId: string, to: Timestamp): Promise<OrganizationRecord | undefined> {
+    // Compared as instants, not as strings: a stored clock may have been written with another offset.
+    this.db
+      .prepare('UPDATE organizations SET test_clock_at = ?, version = version + 1 WHERE id = ? AND (test_clock_at IS NULL OR julianday(test_clock_at) < julianday(?))')
+      .run(to, organizationId, to);
+    return organizationSql.findOrganization(this.db, organizationId);
+  }
 }
 
 /** Thrown inside a transaction to roll it back when a conditional write finds the data moved on. */

@@ -90,7 +90,7 @@ describe('cli: tally plan, deactivate and overage', function () {
     assert.equal(enabled(), 1);
     const off = await tally('overage', 'off', '--json');
     assert.equal(off.code, 0, off.stderr);
-    assert.deepEqual(OrgSettings.parse(JSON.parse(off.stdout)), { id: org.id, name: 'Acme', timeZone: 'UTC', overageEnabled: false });
+    assert.deepEqual(OrgSettings.parse(JSON.parse(off.stdout)), { id: org.id, name: 'Acme', timeZone: 'UTC', overageEnabled: false, testClockAt: null });
     assert.equal(enabled(), 0);
     const audit = server.sql<{ after: string }>("SELECT after FROM organization_audit WHERE action = 'overage.set' ORDER BY seq");
     assert.deepEqual(audit.map((a) => a.after), ['true', 'false']);

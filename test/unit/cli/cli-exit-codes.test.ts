@@ -26,7 +26,7 @@ describe('cli: help and exit codes', function () {
     assert.deepEqual(pkg.bin, { tally: './out/cli.js' });
     const help = await tally(undefined, '--help');
     assert.equal(help.code, 0);
-    for (const command of ['users', 'groups', 'plan', 'deactivate', 'overage', 'caps', 'usage']) assert.match(help.stdout, new RegExp(`^  ${command}\\b`, 'm'), command);
+    for (const command of ['users', 'groups', 'plan', 'deactivate', 'overage', 'caps', 'usage', 'clock']) assert.match(help.stdout, new RegExp(`^  ${command}\\b`, 'm'), command);
     assert.match(help.stdout, /Examples:\n {2}export TALLY_API_TOKEN=/);
     for (const code of [0, 1, 2, 3, 4, 5]) assert.match(help.stdout, new RegExp(`^  ${code}  `, 'm'), `exit code ${code}`);
   });

@@ -1,0 +1,27 @@
+// POST /api/org/test-clock/advance (admins; only when TALLY_TEST_CLOCKS is on, absent otherwise):
+// moves the organization's clock forward, with every member's own clock, and issues the invoices
+// due by then (organizations/test-clock.ts). Answers the organization's settings and its clock.
+import type { FastifyInstance } from 'fastify';
+import { TestClockAdvanceRequest } from '../../protocol/api';
+import { organizationClock, type ServerContext } from '../context';
+import { advanceOrganizationClock } from '../organizations/test-clock';
+import { sendApiError, sendJson } from '../respond';
+import { asAdmin, withBody } from './org-admin';
+import { organizationById, toOrgSettings } from './org-organization';
+import { advanceShapeError, advanceTarget } from './test-clock';
+
+export function orgTestClockRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.post('/api/org/test-clock/advance', (request, reply) =>
+    withBody(TestClockAdvanceRequest, request, reply, async (body) => {
+      const shape = advanceShapeError(body);
+      if (shape) return sendApiError(reply, 400, 'invalid_request', shape, 'to');
+      return asAdmin(context, request, reply, async (organizationId) => {
+        const organization = await organizationById(context, organizationId);
+        const target = advanceTarget(body, organizationClock(context, organization), organization.timeZone, "the organization's clock");
+        if ('error' in target) return sendApiError(reply, 400, 'invalid_request', target.error, 'to');
+        const moved = await advanceOrganizationClock(context, organizationId, target.at);
+        return sendJson(reply, 200, toOrgSettings(moved));
+      });
+    }),
+  );
+}
