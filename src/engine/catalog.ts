@@ -145,6 +145,11 @@ export function findPlan(catalog: Catalog, id: string): CatalogPlan | undefined 
   return catalog.plans.find((plan) => plan.id === id);
 }
 
+/** The plan's name; a plan removed from the catalog keeps its subscribers, and its id stands in. */
+export function planName(catalog: Catalog, id: string): string {
+  return findPlan(catalog, id)?.name ?? id;
+}
+
 /** Plans a user on `current` can buy by themselves: self-serve, priced, and higher in rank. */
 export function upgradeOptions(catalog: Catalog, current: CatalogPlan): CatalogPlan[] {
   return catalog.plans.filter((plan) => plan.selfServe && plan.rank > current.rank);

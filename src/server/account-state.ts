@@ -1,7 +1,7 @@
 // The AccountState the editor shows, derived from the engine's state and the ledger at the
 // account's "now": the allowance (limit, used, remaining), bonus credits, overage so far, a
 // scheduled change, and what the next renewal will bill as things stand.
-import { findPlan, type Catalog } from '../engine/catalog';
+import { findPlan, planName, type Catalog } from '../engine/catalog';
 import type { BillingState } from '../engine/billing-state';
 import type { BillingDetails } from '../engine/invoice';
 import { asIfReturned, leaseRest } from '../engine/lease';
@@ -98,6 +98,3 @@ function overageOf(catalog: Catalog, state: BillingState, settings: OverageSwitc
   return { available: price !== null, enabled: price !== null && settings.enabled, centsPerCredit: price, capCents: settings.capCents };
 }
 
-function planName(catalog: Catalog, planId: string): string {
-  return findPlan(catalog, planId)?.name ?? planId;
-}

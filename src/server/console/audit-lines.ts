@@ -7,7 +7,7 @@ import { findPlan } from '../../engine/catalog';
 import { formatMoney, formatStatus } from '../../protocol/format';
 import type { SubscriptionStatus } from '../../protocol/api';
 import type { OrganizationAuditRecord } from '../../store/store';
-import { formatZonedDate, formatZonedDateTime, planName } from './format';
+import { formatZonedDate, formatZonedDateTime, seatPlanName } from './format';
 
 export interface AuditLine {
   who: string;
@@ -112,7 +112,7 @@ function describeSeat(seat: Record<string, unknown>, names: AuditNames): string 
   const scheduled = seat.scheduledChange as { planId?: unknown; effectiveAt?: unknown } | null | undefined;
   const later =
     scheduled && typeof scheduled.planId === 'string' && typeof scheduled.effectiveAt === 'string'
-      ? `, ${planName(names.catalog, scheduled.planId)} from ${formatZonedDate(scheduled.effectiveAt, names.timeZone)}`
+      ? `, ${seatPlanName(names.catalog, scheduled.planId)} from ${formatZonedDate(scheduled.effectiveAt, names.timeZone)}`
       : '';
-  return `${status} · ${planName(names.catalog, seat.planId as string)}${later}`;
+  return `${status} · ${seatPlanName(names.catalog, seat.planId as string)}${later}`;
 }

@@ -3,6 +3,7 @@
 // counts and a calendar date (checked by shape), so a crafted link cannot make the page say
 // anything of its own.
 import { findPlan, type Catalog } from '../../engine/catalog';
+import { formatDate } from '../../protocol/format';
 import { userCount } from './format';
 
 const MESSAGES = {
@@ -52,17 +53,11 @@ export function consoleFlash(query: unknown, catalog: Catalog): string | null {
     const now = count('now');
     const later = count('later');
     if (!plan || now === null || later === null) return null;
-    const from = /^\d{4}-\d{2}-\d{2}$/.test(read('from')) ? formatDay(read('from')) : null;
+    const from = /^\d{4}-\d{2}-\d{2}$/.test(read('from')) ? formatDate(`${read('from')}T00:00:00Z`) : null;
     const parts: string[] = [];
     if (now > 0) parts.push(`${plan.name} applies now to ${userCount(now)}.`);
     if (later > 0 && from) parts.push(`${plan.name} applies from ${from} to ${userCount(later)} (a lower tier waits for the start of next month; Undo until then).`);
     return parts.length > 0 ? parts.join(' ') : `Nothing changed: no subscribed user moves to ${plan.name}.`;
   }
   return null;
-}
-
-/** "2026-12-01" → "Dec 1, 2026" (a calendar date: no zone involved). */
-function formatDay(day: string): string {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, date)).toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 }

@@ -1,7 +1,7 @@
 // How the console writes dates, plans and counts. Dates are read in the organization's zone: a
 // downgrade due at local midnight on Dec 1 reads "Dec 1", whatever the server's zone.
 import { DateTime } from 'luxon';
-import { findPlan, type Catalog } from '../../engine/catalog';
+import { planName, type Catalog } from '../../engine/catalog';
 
 /** "Dec 1, 2026" in `timeZone`. */
 export function formatZonedDate(iso: string, timeZone: string): string {
@@ -18,10 +18,9 @@ export function zonedDay(iso: string, timeZone: string): string {
   return DateTime.fromISO(iso, { zone: timeZone }).toISODate() ?? '';
 }
 
-/** The plan's name; an id the catalog no longer has reads as itself. */
-export function planName(catalog: Catalog, planId: string | null): string {
-  if (planId === null) return '';
-  return findPlan(catalog, planId)?.name ?? planId;
+/** The plan's name, blank for no plan (a member never subscribed). */
+export function seatPlanName(catalog: Catalog, planId: string | null): string {
+  return planId === null ? '' : planName(catalog, planId);
 }
 
 /** "1 user", "2 users". */

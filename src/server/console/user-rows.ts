@@ -3,16 +3,16 @@
 import type { Catalog } from '../../engine/catalog';
 import type { OrgUser } from '../../protocol/org';
 import type { ConsoleUserRow } from '../pages/console-users';
-import { formatZonedDate, planName } from './format';
+import { formatZonedDate, seatPlanName } from './format';
 
 export function userRow(user: OrgUser, catalog: Catalog, timeZone: string): ConsoleUserRow {
   return {
     id: user.id,
     email: user.email,
     role: user.role,
-    planName: planName(catalog, user.planId),
+    planName: seatPlanName(catalog, user.planId),
     status: user.status,
-    scheduled: user.scheduledChange && `${planName(catalog, user.scheduledChange.planId)} from ${formatZonedDate(user.scheduledChange.effectiveAt, timeZone)}`,
+    scheduled: user.scheduledChange && `${seatPlanName(catalog, user.scheduledChange.planId)} from ${formatZonedDate(user.scheduledChange.effectiveAt, timeZone)}`,
     // Pending members have never used a credit: the column stays empty for them.
     lastActive: user.lastActiveAt === null ? '—' : formatZonedDate(user.lastActiveAt, timeZone),
   };

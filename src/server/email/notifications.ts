@@ -1,7 +1,7 @@
 // One function per billing event that mails someone. Each builds its message and hands it to the
 // mailer; none of them ever throws: the billing event has already happened when they run, and a
 // mail that cannot be written is logged, never turned into a failed checkout or plan change.
-import { findPlan } from '../../engine/catalog';
+import { planName } from '../../engine/catalog';
 import type { AccountRecord, EmailRecord, InvoiceRecord } from '../../store/store';
 import type { ServerContext } from '../context';
 import type { EmailContent } from './content';
@@ -52,7 +52,7 @@ export async function sendPaymentFailed(context: ServerContext, account: Recipie
   const content = paymentFailedEmail({
     amountCents: event.amountCents,
     card: cardOf(event.payment),
-    planName: planName(context, event.planId),
+    planName: planName(context.catalog, event.planId),
     invoiceNumber: event.invoice?.number ?? null,
     reason: event.reason,
     nextRetryAt: event.nextRetryAt?.toISOString() ?? null,
@@ -71,7 +71,7 @@ export async function sendPaymentRecovered(context: ServerContext, account: Reci
   const content = paymentRecoveredEmail({
     amountCents: event.amountCents,
     card: cardOf(event.payment),
-    planName: planName(context, event.planId),
+    planName: planName(context.catalog, event.planId),
     invoiceNumber: event.invoice?.number ?? null,
   });
   return deliver(context, { accountId: account.id, kind: 'payment-recovered', to: account.email, content });
@@ -89,8 +89,8 @@ export interface PlanChangedEvent {
 
 export async function sendPlanChanged(context: ServerContext, account: Recipient, event: PlanChangedEvent): Promise<EmailRecord | null> {
   const content = planChangedEmail({
-    fromPlanName: planName(context, event.fromPlanId),
-    toPlanName: planName(context, event.toPlanId),
+    fromPlanName: planName(context.catalog, event.fromPlanId),
+    toPlanName: planName(context.catalog, event.toPlanId),
     effectiveAt: event.effectiveAt.toISOString(),
     immediate: event.immediate,
     cancel: event.cancel,
@@ -107,7 +107,7 @@ export interface SubscriptionCanceledEvent {
 }
 
 export async function sendSubscriptionCanceled(context: ServerContext, account: Recipient, event: SubscriptionCanceledEvent): Promise<EmailRecord | null> {
-  const content = subscriptionCanceledEmail({ planName: planName(context, event.planId), reason: event.reason, effectiveAt: event.effectiveAt.toISOString() });
+  const content = subscriptionCanceledEmail({ planName: planName(context.catalog, event.planId), reason: event.reason, effectiveAt: event.effectiveAt.toISOString() });
   return deliver(context, { accountId: account.id, kind: 'subscription-canceled', to: account.email, content });
 }
 
@@ -141,6 +141,3 @@ function cardOf(payment: PaidWith | null): CardSummary | null {
   return payment ? { brand: payment.cardBrand, last4: payment.cardLast4 } : null;
 }
 
-function planName(context: ServerContext, planId: string): string {
-  return findPlan(context.catalog, planId)?.name ?? planId;
-}

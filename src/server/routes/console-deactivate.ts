@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatStatus } from '../../protocol/format';
 import type { OrgUser } from '../../protocol/org';
 import { deactivatedFlashPath } from '../console/flash';
-import { planName } from '../console/format';
+import { seatPlanName } from '../console/format';
 import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsolePage } from '../console/render';
 import { carriedUserIds, carryUserIds, selectedUserIds } from '../console/selection';
 import type { ServerContext } from '../context';
@@ -45,7 +45,7 @@ async function showReview(context: ServerContext, request: FastifyRequest, reply
   if (users.length === 0) return showUsers(context, request, reply, 400, { formError: 'Tick at least one user, then choose Change plan or Deactivate plan.' });
   const subscribed = users.filter(canBeDeactivated);
   const body = consoleDeactivateBody({
-    users: subscribed.map((user) => ({ email: user.email, planName: planName(context.catalog, user.planId), status: user.status ? formatStatus(user.status) : '' })),
+    users: subscribed.map((user) => ({ email: user.email, planName: seatPlanName(context.catalog, user.planId), status: user.status ? formatStatus(user.status) : '' })),
     skipped: users.filter((user) => !canBeDeactivated(user)).map((user) => ({ email: user.email, reason: user.status === 'canceled' ? 'already canceled' : 'no subscription' })),
     carried: carryUserIds(subscribed.map((user) => user.id)),
     csrfToken: visit.csrfToken,

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AddMemberRequest, CreateGroupRequest } from '../../protocol/org';
 import { consoleFlash, consoleFlashPath } from '../console/flash';
-import { planName } from '../console/format';
+import { seatPlanName } from '../console/format';
 import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsoleNotFound, sendConsolePage } from '../console/render';
 import type { ServerContext } from '../context';
 import { textField } from '../forms/fields';
@@ -60,7 +60,7 @@ export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext
 async function showGroups(context: ServerContext, request: FastifyRequest, reply: FastifyReply, status: number, notes: GroupsNotes): Promise<FastifyReply> {
   const visit = await openConsole(context, request, reply);
   const snapshot = await context.store.loadOrganizationSnapshot(visit.organization.id);
-  const groups = (snapshot?.groups ?? []).map((group) => ({ id: group.id, name: group.name, planName: planName(context.catalog, group.planId), memberCount: group.memberIds.length }));
+  const groups = (snapshot?.groups ?? []).map((group) => ({ id: group.id, name: group.name, planName: seatPlanName(context.catalog, group.planId), memberCount: group.memberIds.length }));
   const body = consoleGroupsBody({ groups, csrfToken: visit.csrfToken, flash: notes.flash ?? null, ...withoutUndefined(notes) });
   return sendConsolePage(context, reply, status, visit, { tab: 'groups', title: 'Groups', body });
 }
@@ -72,7 +72,7 @@ async function showGroup(context: ServerContext, request: FastifyRequest, reply:
   const group = snapshot?.groups.find((candidate) => candidate.id === groupId);
   if (!group) return sendConsoleNotFound(reply, 'Group');
   const members = (await usersById(context, visit.organization.id, group.memberIds)).users.map((user) => ({ email: user.email, role: user.role }));
-  const body = consoleGroupBody({ id: group.id, planName: planName(context.catalog, group.planId), members, csrfToken: visit.csrfToken, flash: notes.flash ?? null, ...withoutUndefined(notes) });
+  const body = consoleGroupBody({ id: group.id, planName: seatPlanName(context.catalog, group.planId), members, csrfToken: visit.csrfToken, flash: notes.flash ?? null, ...withoutUndefined(notes) });
   return sendConsolePage(context, reply, status, visit, { tab: 'groups', title: group.name, body });
 }
 

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { seatPlans } from '../../engine/organization';
 import type { OrgUser } from '../../protocol/org';
 import { planFlashPath } from '../console/flash';
-import { planName, zonedDay } from '../console/format';
+import { seatPlanName, zonedDay } from '../console/format';
 import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsoleNotFound, sendConsolePage, type ConsoleVisit } from '../console/render';
 import { carriedUserIds, carryUserIds, selectedUserIds } from '../console/selection';
 import type { ServerContext } from '../context';
@@ -72,12 +72,12 @@ async function showPlanPage(
     const snapshot = await context.store.loadOrganizationSnapshot(visit.organization.id);
     const group = snapshot?.groups.find((candidate) => candidate.id === choice.groupId);
     if (!group) return sendConsoleNotFound(reply, 'Group');
-    target = { kind: 'group', id: group.id, name: group.name, memberCount: group.memberIds.length, planName: planName(context.catalog, group.planId) };
+    target = { kind: 'group', id: group.id, name: group.name, memberCount: group.memberIds.length, planName: seatPlanName(context.catalog, group.planId) };
   } else {
     // Only this organization's members: an id from elsewhere is simply not found.
     const users = (await usersById(context, visit.organization.id, choice.userIds)).users;
     if (users.length === 0) return showUsers(context, request, reply, 400, { formError: NOTHING_TICKED });
-    target = { kind: 'users', carried: carryUserIds(users.map((user) => user.id)), users: users.map((user) => ({ email: user.email, planName: planName(context.catalog, user.planId) })) };
+    target = { kind: 'users', carried: carryUserIds(users.map((user) => user.id)), users: users.map((user) => ({ email: user.email, planName: seatPlanName(context.catalog, user.planId) })) };
   }
   const body = consolePlanBody({
     target,
