@@ -1,5 +1,6 @@
 // Reading the real workbench from a test: the status item, notifications and the Plan & Usage
 // webview, through the harness. Polls, because the UI updates asynchronously.
+import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { harness, workbench, workbenchWebview, type Target } from './harness';
 
@@ -76,4 +77,23 @@ export async function clearNotifications(): Promise<void> {
 export async function editorCallbackUrl(path: string, query: string): Promise<string> {
   const uri = vscode.Uri.parse(`${vscode.env.uriScheme}://tally.tally${path}`).with({ query });
   return (await vscode.env.asExternalUri(uri)).toString(true);
+}
+
+/** Points the extension at the suite's Tally server and activates it; returns the server's URL. */
+export async function useTestServer(): Promise<string> {
+  const serverUrl = process.env.TALLY_TEST_SERVER_URL;
+  assert.ok(serverUrl, 'TALLY_TEST_SERVER_URL must point the suite at a running Tally server');
+  await vscode.workspace.getConfiguration('tally').update('serverUrl', serverUrl, vscode.ConfigurationTarget.Global);
+  const extension = vscode.extensions.getExtension('tally.tally');
+  assert.ok(extension, 'the Tally extension is loaded');
+  await extension.activate();
+  return serverUrl;
+}
+
+/** As useTestServer, then signed out, with the status item saying so. */
+export async function useTestServerSignedOut(): Promise<string> {
+  const serverUrl = await useTestServer();
+  await vscode.commands.executeCommand('tally.signOut');
+  await statusItemText('Tally: Sign In');
+  return serverUrl;
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ReserveResult, TallyApi } from '../../../src/extension/public-api';
 import type { MeteredRequestResult } from '../../../src/extension/metered-demo';
 import { apiRequest, createCheckoutSession, payCheckout, signInAndGetToken } from '../../support/http-client';
-import { clearNotifications, statusItemText, waitForNotification, waitForText, webviewText } from './editor-ui';
+import { clearNotifications, statusItemText, useTestServerSignedOut, waitForNotification, waitForText, webviewText } from './editor-ui';
 import { harness, harnessAvailable, workbench, workbenchWebview } from './harness';
 
 const email = `metered-${Date.now()}@example.com`;
@@ -26,12 +26,7 @@ describe('Metered requests in the editor', function () {
 
   before(async function () {
     if (!harnessAvailable()) this.skip();
-    const serverUrl = process.env.TALLY_TEST_SERVER_URL;
-    assert.ok(serverUrl, 'TALLY_TEST_SERVER_URL must point the suite at a running Tally server');
-    await vscode.workspace.getConfiguration('tally').update('serverUrl', serverUrl, vscode.ConfigurationTarget.Global);
-    await vscode.extensions.getExtension('tally.tally')?.activate();
-    await vscode.commands.executeCommand('tally.signOut');
-    await statusItemText('Tally: Sign In');
+    await useTestServerSignedOut();
   });
 
   describe('signed out', () => {

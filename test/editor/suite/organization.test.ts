@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { MeteredRequestResult } from '../../../src/extension/metered-demo';
 import { OrgUser, OrgUsersPage } from '../../../src/protocol/org';
 import { apiRequest, signInAndGetToken } from '../../support/http-client';
-import { clearNotifications, statusItemText, waitForNotification, webviewText } from './editor-ui';
+import { clearNotifications, statusItemText, useTestServerSignedOut, waitForNotification, webviewText } from './editor-ui';
 import { harness, harnessAvailable } from './harness';
 
 const stamp = Date.now();
@@ -30,12 +30,7 @@ describe('An organization member in the editor', function () {
 
   before(async function () {
     if (!harnessAvailable()) this.skip();
-    serverUrl = process.env.TALLY_TEST_SERVER_URL ?? '';
-    assert.ok(serverUrl, 'TALLY_TEST_SERVER_URL must point the suite at a running Tally server');
-    await vscode.workspace.getConfiguration('tally').update('serverUrl', serverUrl, vscode.ConfigurationTarget.Global);
-    await vscode.extensions.getExtension('tally.tally')?.activate();
-    await vscode.commands.executeCommand('tally.signOut');
-    await statusItemText('Tally: Sign In');
+    serverUrl = await useTestServerSignedOut();
 
     // The admin creates the organization; the member has an account and is subscribed to Pro.
     admin = (await signInAndGetToken(serverUrl, adminEmail, password, 'create')).accessToken;

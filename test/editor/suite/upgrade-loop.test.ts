@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { AccountState } from '../../../src/protocol/api';
-import { clearNotifications, editorCallbackUrl, statusItemText, waitForNotification, waitForText, webviewText } from './editor-ui';
+import { clearNotifications, editorCallbackUrl, statusItemText, useTestServer, waitForNotification, waitForText, webviewText } from './editor-ui';
 import { apiRequest, getForm, postForm, signInAndGetToken } from '../../support/http-client';
 import { openPortal } from '../../support/portal-client';
 import { harness, harnessAvailable, workbench } from './harness';
@@ -33,12 +33,7 @@ describe('Upgrade loop in the editor', function () {
 
   before(async function () {
     if (!harnessAvailable()) this.skip();
-    const serverUrl = process.env.TALLY_TEST_SERVER_URL;
-    assert.ok(serverUrl, 'TALLY_TEST_SERVER_URL must point the suite at a running Tally server');
-    await vscode.workspace.getConfiguration('tally').update('serverUrl', serverUrl, vscode.ConfigurationTarget.Global);
-    const extension = vscode.extensions.getExtension('tally.tally');
-    assert.ok(extension, 'the Tally extension is loaded');
-    await extension.activate();
+    await useTestServer();
   });
 
   it('shows "Sign In" in the status item before anyone signs in', async () => {
