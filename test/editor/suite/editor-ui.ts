@@ -42,13 +42,26 @@ export async function webviewText(selector: string, expected: string): Promise<s
     const frames = await harness.frames().catch(() => []);
     const contentFrameMissing = !frames.some((f) => f.url.includes('/pre/fake.html') || f.name === 'active-frame' || f.name === 'pending-frame');
     if (contentFrameMissing) {
-      console.log('webview content frame never loaded (VS Code service-worker race): reopening the view');
-      await vscode.commands.executeCommand('workbench.action.closeSidebar');
-      await vscode.commands.executeCommand('tally.showPlanAndUsage');
-      try {
-        return await waitForText(workbenchWebview, selector, wanted, 15_000);
-      } catch (retryError) {
-        failure = retryError;
+      // First as a user would (close and open the view); when the frame still never loads, with
+      // Developer: Reload Webviews, which registers the webviews' service worker afresh.
+      const recoveries: [string, () => Promise<void>][] = [
+        ['reopening the view', async () => {
+          await vscode.commands.executeCommand('workbench.action.closeSidebar');
+          await vscode.commands.executeCommand('tally.showPlanAndUsage');
+        }],
+        ['reloading the webviews', async () => {
+          await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+          await vscode.commands.executeCommand('tally.showPlanAndUsage');
+        }],
+      ];
+      for (const [what, recover] of recoveries) {
+        console.log(`webview content frame never loaded (VS Code service-worker race): ${what}`);
+        await recover();
+        try {
+          return await waitForText(workbenchWebview, selector, wanted, 15_000);
+        } catch (retryError) {
+          failure = retryError;
+        }
       }
     }
     const now = await harness.frames().catch(() => []);
