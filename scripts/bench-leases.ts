@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   let manager: LeaseManager | undefined;
   try {
     // Power's million credits: room for every timed pair (1 hundredth each) in one lease.
-    const token = (await signUpAndUpgrade(server.baseUrl, `bench-${Date.now()}@example.com`, 'correct horse battery', 'power')).token.accessToken;
+    const token = (await signUpAndUpgrade(server, `bench-${Date.now()}@example.com`, 'correct horse battery', 'power')).token.accessToken;
 
     // --- the lease path --------------------------------------------------------------------
     const outbox = Outbox.open(dir, 'bench-window-1');

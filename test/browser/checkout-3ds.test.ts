@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
 import { screenshotPath, useBrowserAndServer } from '../support/browser';
-import { createCheckoutSession, signUpAndGetToken, TEST_CARD_EXPIRY, TEST_CARDS, type TestServer } from '../support/server';
+import { createCheckoutSession, signUpAndGetToken, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
 
 describe('browser: 3-D Secure and declines at checkout', function () {
   this.timeout(30_000);
@@ -31,7 +31,7 @@ describe('browser: 3-D Secure and declines at checkout', function () {
     await page.goto(url);
     await page.fill('#cardholder-name', 'Grace Hopper');
     await page.fill('#card-number', number);
-    await page.fill('#card-expiry', TEST_CARD_EXPIRY);
+    await page.fill('#card-expiry', validCardExpiry(server));
     await page.fill('#card-cvc', '123');
     await Promise.all([page.waitForNavigation(), page.click('#subscribe-button')]);
   }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
 import { screenshotPath, useBrowserAndServer } from '../support/browser';
-import { createCheckoutSession, signUpAndGetToken, TEST_CARD_EXPIRY, TEST_CARDS, type TestServer } from '../support/server';
+import { createCheckoutSession, signUpAndGetToken, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
 
 describe('browser: checkout page', function () {
   this.timeout(30_000);
@@ -26,7 +26,7 @@ describe('browser: checkout page', function () {
     if (fields.email !== undefined) await page.fill('#email', fields.email);
     await page.fill('#cardholder-name', fields.name ?? 'Ada Lovelace');
     await page.fill('#card-number', fields.number ?? TEST_CARDS.success);
-    await page.fill('#card-expiry', fields.expiry ?? TEST_CARD_EXPIRY);
+    await page.fill('#card-expiry', fields.expiry ?? validCardExpiry(server));
     await page.fill('#card-cvc', fields.cvc ?? '123');
     const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('#subscribe-button')]);
     await page.waitForLoadState('domcontentloaded');

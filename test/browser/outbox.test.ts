@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/browser';
-import { createCheckoutSession, manualClock, signUpAndGetToken, startTestServer, TEST_CARD_EXPIRY, TEST_CARDS, type TestServer } from '../support/server';
+import { createCheckoutSession, manualClock, signUpAndGetToken, startTestServer, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
 
 // Day 16 of a 30-day November: Pro ($20) from today = $10.00.
@@ -32,7 +32,7 @@ describe('browser: the outbox', function () {
     await page.goto(checkout.url);
     await page.fill('#cardholder-name', 'Ada Lovelace');
     await page.fill('#card-number', TEST_CARDS.success);
-    await page.fill('#card-expiry', TEST_CARD_EXPIRY);
+    await page.fill('#card-expiry', validCardExpiry(server));
     await page.fill('#card-cvc', '123');
     await Promise.all([page.waitForURL(/\/success$/), page.click('#subscribe-button')]);
     await server.context.mailer.idle();

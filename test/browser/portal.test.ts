@@ -4,7 +4,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { formatMoney } from '../../src/protocol/format';
 import { openPortalPage, pageText as text, screenshotPath, useBrowserAndServer } from '../support/browser';
-import { apiRequest, signUpAndUpgrade, TEST_CARDS, type TestServer } from '../support/server';
+import { AccountState } from '../../src/protocol/api';
+import { apiRequest, cardExpiry, signUpAndUpgrade, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
+
+/** How the portal prints an expiry typed as MM/YY: "11/2048". */
+const shownExpiry = (typed: string) => `${typed.slice(0, 3)}20${typed.slice(3)}`;
 
 describe('browser: billing portal', function () {
   this.timeout(30_000);
@@ -13,13 +17,16 @@ describe('browser: billing portal', function () {
   useBrowserAndServer((started) => ({ browser, server } = started));
 
   /** A paid account with billing details, and a fresh browser (its own cookies) inside its portal. */
-  async function portalFor(email: string, options: { card?: string; clockTo?: string } = {}): Promise<{ page: Page; context: BrowserContext; accountId: string }> {
-    const { token } = await signUpAndUpgrade(server.baseUrl, email, 'a good password', 'pro', options.card ? { cardNumber: options.card } : {});
-    if (options.clockTo) {
-      const moved = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token: token.accessToken, body: { to: options.clockTo } });
+  async function portalFor(email: string, options: { card?: string; pastPeriodEnd?: boolean } = {}): Promise<{ page: Page; context: BrowserContext; accountId: string }> {
+    const { token } = await signUpAndUpgrade(server, email, 'a good password', 'pro', options.card ? { cardNumber: options.card } : {});
+    if (options.pastPeriodEnd) {
+      // Six hours into the next period, relative to the account's own: its renewal has run.
+      const account = AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token: token.accessToken })).json);
+      const to = new Date(Date.parse(account.subscription.currentPeriodEnd) + 6 * 3_600_000).toISOString();
+      const moved = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token: token.accessToken, body: { to } });
       assert.equal(moved.status, 200, JSON.stringify(moved.json));
     }
-    await server.store.saveBillingDetails(token.account.id, { name: 'Ada Lovelace', address: '12 St James’s Square\nLondon', taxId: 'GB123456789', taxRateBasisPoints: 2000 }, new Date().toISOString());
+    await server.store.saveBillingDetails(token.account.id, { name: 'Ada Lovelace', address: '12 St James’s Square\nLondon', taxId: 'GB123456789', taxRateBasisPoints: 2000 }, server.clock().toISOString());
     const { page, context } = await openPortalPage(browser, server, token.accessToken, {
       session: { callbackUrl: 'vscode://tally.tally/portal', state: 'browser-state-0123456789' },
       viewport: { width: 1000, height: 900 },
@@ -34,7 +41,7 @@ describe('browser: billing portal', function () {
     assert.equal(await text(page, '#portal-status'), 'Active');
     assert.match(await text(page, '#next-billing-date'), /^[A-Z][a-z]{2} 1, \d{4}$/);
     assert.equal(await text(page, '#next-amount'), '$24.00', 'Pro at $20 plus 20% tax');
-    assert.match(await text(page, '#payment-methods'), /Visa •••• 4242 Expires 12\/2049 Default/);
+    assert.match(await text(page, '#payment-methods'), new RegExp(`Visa •••• 4242 Expires ${shownExpiry(validCardExpiry(server))} Default`));
     assert.equal(await text(page, '#billing-name'), 'Ada Lovelace');
     assert.equal(await text(page, '#billing-tax-id'), 'GB123456789');
     assert.equal(await page.locator('#invoices tr.invoice').count(), 1);
@@ -121,11 +128,14 @@ describe('browser: billing portal', function () {
     await context.close();
   });
 
+  /** The expiry addCard types: two and a half years ahead of the server's clock. */
+  const addedExpiry = () => cardExpiry(server.clock(), 30);
+
   async function addCard(page: Page, number: string, fields: { cvc?: string; makeDefault?: boolean } = {}) {
     await page.click('#add-payment-method, #past-due-add-card >> nth=0');
     await page.fill('#cardholder-name', 'Ada Lovelace');
     await page.fill('#card-number', number);
-    await page.fill('#card-expiry', '11/48');
+    await page.fill('#card-expiry', addedExpiry());
     await page.fill('#card-cvc', fields.cvc ?? '321');
     if (fields.makeDefault === false) await page.uncheck('#make-default');
     await page.click('#add-card');
@@ -144,15 +154,16 @@ describe('browser: billing portal', function () {
     await page.screenshot({ path: screenshotPath('portal-3ds-challenge'), fullPage: true });
     await page.click('#complete-authentication');
     assert.match(await text(page, '#flash'), /Card added/);
-    assert.match(await text(page, '#pm-3155'), /Visa •••• 3155 Expires 11\/2048/);
+    assert.match(await text(page, '#pm-3155'), new RegExp(`Visa •••• 3155 Expires ${shownExpiry(addedExpiry())}`));
 
     await page.click('a[aria-label="Edit Visa •••• 3155"]');
-    await page.fill('#card-expiry', '01/20');
+    await page.fill('#card-expiry', cardExpiry(server.clock(), -1));
     await page.click('#save-card');
     assert.match(await text(page, '#card-expiry-error'), /expired/);
-    await page.fill('#card-expiry', '02/33');
+    const edited = cardExpiry(server.clock(), 40);
+    await page.fill('#card-expiry', edited);
     await page.click('#save-card');
-    assert.match(await text(page, '#pm-3155'), /Expires 02\/2033/);
+    assert.match(await text(page, '#pm-3155'), new RegExp(`Expires ${shownExpiry(edited)}`));
 
     await page.click('button[aria-label="Make Visa •••• 3155 the default"]');
     assert.match(await text(page, '#pm-3155'), /Default/);
@@ -166,7 +177,7 @@ describe('browser: billing portal', function () {
   });
 
   it('shows a past-due account what it owes, and Pay outstanding balance brings the plan back', async () => {
-    const { page, context, accountId } = await portalFor('pastdue@example.com', { card: TEST_CARDS.declinesAfterFirstCharge, clockTo: '2026-12-01T06:00:00Z' });
+    const { page, context, accountId } = await portalFor('pastdue@example.com', { card: TEST_CARDS.declinesAfterFirstCharge, pastPeriodEnd: true });
     assert.equal(await text(page, '#portal-status'), 'Past due');
     assert.match(await text(page, '#past-due'), /\$20\.00 is outstanding/);
     assert.equal(await page.locator('#update-subscription, #cancel-plan').count(), 0, 'no plan change while past due');

@@ -161,8 +161,34 @@ export const TEST_CARDS = {
   /** Asks for 3-D Secure when typed in (the sandbox's challenge page); later charges succeed. */
   requiresAuthentication: '4000 0025 0000 3155',
 } as const;
-/** Far enough ahead for any test clock. */
-export const TEST_CARD_EXPIRY = '12/49';
+/** A server the tests reach over HTTP, and the clock it bills by (a test's "now" comes from it). */
+export interface ClockedServer {
+  baseUrl: string;
+  clock: () => Date;
+}
+
+/**
+ * The clock of a server that runs on the machine's clock, as the in-editor suite's does: the one
+ * place a test reads the machine's date, so that every expiry and instant derives from it.
+ */
+export const machineClock = (): Date => new Date();
+
+/** A card expiry `MM/YY`, `months` calendar months after `now`'s month (negative: already expired). */
+export function cardExpiry(now: Date, months: number): string {
+  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + months, 1));
+  return `${String(at.getUTCMonth() + 1).padStart(2, '0')}/${String(at.getUTCFullYear() % 100).padStart(2, '0')}`;
+}
+
+/** The month and four-digit year of an `MM/YY` expiry, as the server stores them: '03/31' → 3, 2031. */
+export function cardExpiryParts(typed: string): { month: number; year: number } {
+  const [month, year] = typed.split('/').map(Number) as [number, number];
+  return { month, year: 2000 + year };
+}
+
+/** Two years ahead of the server's clock: valid for any advance a test makes. */
+export function validCardExpiry(server: Pick<ClockedServer, 'clock'>): string {
+  return cardExpiry(server.clock(), 24);
+}
 
 export interface CardFields {
   email?: string;
@@ -173,7 +199,7 @@ export interface CardFields {
 }
 
 /** Opens the checkout page and submits its form; the defaults pay with the success test card. */
-export async function payCheckout(checkoutUrl: string, fields: CardFields = {}) {
+export async function payCheckout(server: Pick<ClockedServer, 'clock'>, checkoutUrl: string, fields: CardFields = {}) {
   const page = await getForm(checkoutUrl);
   const email = fields.email ?? /id="email"[^>]*value="([^"]*)"/.exec(page.html)?.[1] ?? '';
   const result = await postForm(
@@ -183,7 +209,7 @@ export async function payCheckout(checkoutUrl: string, fields: CardFields = {}) 
       email: decodeHtml(email),
       cardholder_name: fields.cardholderName ?? 'Ada Lovelace',
       card_number: fields.cardNumber ?? TEST_CARDS.success,
-      card_expiry: fields.cardExpiry ?? TEST_CARD_EXPIRY,
+      card_expiry: fields.cardExpiry ?? validCardExpiry(server),
       card_cvc: fields.cardCvc ?? '123',
     },
     page.cookie,
@@ -192,10 +218,10 @@ export async function payCheckout(checkoutUrl: string, fields: CardFields = {}) 
 }
 
 /** Signs up and pays for `planId` (with the success card unless told); returns the token and the checkout. */
-export async function signUpAndUpgrade(baseUrl: string, email: string, password: string, planId: string, fields: CardFields = {}) {
-  const token = await signUpAndGetToken(baseUrl, email, password);
-  const session = await createCheckoutSession(baseUrl, token.accessToken, planId);
-  const { page, result } = await payCheckout(session.url, fields);
+export async function signUpAndUpgrade(server: ClockedServer, email: string, password: string, planId: string, fields: CardFields = {}) {
+  const token = await signUpAndGetToken(server.baseUrl, email, password);
+  const session = await createCheckoutSession(server.baseUrl, token.accessToken, planId);
+  const { page, result } = await payCheckout(server, session.url, fields);
   if (result.status !== 303) throw new Error(`checkout answered ${result.status}: ${result.html.replace(/\s+/g, ' ').slice(0, 500)}`);
   return { token, session, page };
 }

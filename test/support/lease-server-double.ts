@@ -14,6 +14,11 @@ export interface LeaseServerDoubleOptions {
   credits: number;
   plan?: 'free' | 'pro';
   ttlMs?: number;
+  /**
+   * The clock the double grants and bills by (ms): the lease manager's own, which is the machine's
+   * for a manager in another process. Its period is the calendar month (UTC) around it.
+   */
+  now?: () => number;
 }
 
 export class LeaseServerDouble {
@@ -71,12 +76,12 @@ export class LeaseServerDouble {
         return send(402, {
           error: { code: 'credits_exhausted', message: 'Your credits are used up.', field: 'requestedCredits' },
           remedy: this.options.plan === 'pro' ? 'enable_overage' : 'upgrade',
-          resetsAt: '2026-12-01T00:00:00.000Z',
+          resetsAt: this.period().end,
           account: this.account(),
         });
       }
       this.available -= granted;
-      const now = Date.now();
+      const now = this.now();
       const lease: Lease = {
         id: `lease-${++this.sequence}`,
         instanceId,
@@ -127,15 +132,28 @@ export class LeaseServerDouble {
     return rest;
   }
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** The month the double's clock is in, as ISO instants. */
+  private period(): { start: string; end: string } {
+    const now = new Date(this.now());
+    const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+    return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+  }
+
   account(): AccountState {
     const limit = this.options.credits;
     const used = [...this.recorded.values()].reduce((sum, credits) => sum + credits, 0);
     const leased = [...this.leases.values()].filter((l) => l.status === 'active').reduce((sum, l) => sum + l.grantedCredits - l.reportedCredits, 0);
     const paid = this.options.plan === 'pro';
+    const period = this.period();
     return {
       account: { id: 'acct-double', email: 'double@example.com', identityKind: 'social' },
       plan: paid ? { id: 'pro', name: 'Pro' } : { id: 'free', name: 'Free' },
-      subscription: { status: 'active', hasPaidPlan: paid, currentPeriodStart: '2026-11-01T00:00:00.000Z', currentPeriodEnd: '2026-12-01T00:00:00.000Z' },
+      subscription: { status: 'active', hasPaidPlan: paid, currentPeriodStart: period.start, currentPeriodEnd: period.end },
       credits: { limit, used: Math.min(limit, used), remaining: Math.max(0, limit - used), leased },
       overage: { available: paid, enabled: this.overageEnabled, centsPerCredit: paid ? 4 : null, capCents: null },
     };

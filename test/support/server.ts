@@ -20,6 +20,8 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 export interface TestServer {
   /** e.g. http://127.0.0.1:41234 */
   baseUrl: string;
+  /** The server's clock: a test's "now" comes from here, never from the machine. */
+  clock: () => Date;
   store: SqliteStore;
   catalog: Catalog;
   /** What the routes share: for running the server's jobs (renewals) directly. */
@@ -35,8 +37,11 @@ export interface TestServer {
 }
 
 export interface StartTestServerOptions {
+  /** The server's clock; without one, a manual clock frozen at TEST_CLOCK_START. */
   clock?: () => Date;
   catalog?: Catalog;
+  /** Another server's data directory, to share its SQLite file (left in place on close); a new one by default. */
+  dataDir?: string;
   /** TALLY_TEST_CLOCKS; on by default, as with the sandbox processor. */
   testClocks?: boolean;
   // --- Email
@@ -46,9 +51,16 @@ export interface StartTestServerOptions {
   outboxPage?: boolean;
 }
 
+/**
+ * Where a test server's clock stands unless its test sets one: a fixed instant, so that no suite
+ * depends on the day it runs (a real clock mixed with fixed dates broke once the dates passed).
+ */
+export const TEST_CLOCK_START = '2026-11-16T10:00:00Z';
+
 export async function startTestServer(options: StartTestServerOptions = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tally-test-'));
-  const clock = options.clock ?? (() => new Date());
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tally-test-'));
+  const clock = options.clock ?? manualClock(TEST_CLOCK_START).clock;
   const catalog = options.catalog ?? loadCatalogFile(defaultCatalogPath());
   const config: ServerConfig = {
     host: '127.0.0.1',
@@ -76,6 +88,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    clock,
     store,
     catalog,
     context,
@@ -91,7 +104,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
       side?.close();
       await app.close();
       await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

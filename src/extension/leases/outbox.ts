@@ -26,6 +26,8 @@ export interface OutboxOptions {
   heartbeatMs?: number;
   /** A lock older than this is dead even if its pid runs (pid reuse) (ms). */
   staleMs?: number;
+  /** The wall clock the locks are stamped and judged by (ms); Date.now by default. */
+  now?: () => number;
   /** Called after each batch reached the file, with the ids written (tests and diagnostics). */
   onDurable?: (ids: readonly string[]) => void;
 }
@@ -127,9 +129,13 @@ export class Outbox {
     renameSync(temporary, this.file);
   }
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   private writeLock(): void {
     if (this.closed) return;
-    writeFileSync(this.lockFile, JSON.stringify({ pid: process.pid, at: Date.now() }));
+    writeFileSync(this.lockFile, JSON.stringify({ pid: process.pid, at: this.now() }));
   }
 
   private adoptOrphans(): void {
@@ -171,7 +177,7 @@ export class Outbox {
       return false;
     }
     if (typeof lock.pid !== 'number' || typeof lock.at !== 'number') return false;
-    if (Date.now() - lock.at > (this.options.staleMs ?? 60_000)) return false;
+    if (this.now() - lock.at > (this.options.staleMs ?? 60_000)) return false;
     try {
       process.kill(lock.pid, 0);
       return true;

@@ -9,9 +9,10 @@ export const STATUS_ITEM = '[id="tally.tally.tally.profile"]';
 
 /** Polls `selector`'s text until `predicate` holds; fails with the last text seen. */
 export async function waitForText(target: Target, selector: string, predicate: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
+  // performance.now(): elapsed time, which no clock change moves.
+  const deadline = performance.now() + timeoutMs;
   let last = '';
-  while (Date.now() < deadline) {
+  while (performance.now() < deadline) {
     try {
       last = await harness.text(target, selector, 2_000);
       if (predicate(last)) return last;

@@ -3,14 +3,15 @@
 // Enable overage switch letting work continue, with the overage's cost in the Plan & Usage view.
 // The second block needs the server's lease routes (POST /api/leases …, PUT /api/overage).
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ReserveResult, TallyApi } from '../../../src/extension/public-api';
 import type { MeteredRequestResult } from '../../../src/extension/metered-demo';
-import { apiRequest, createCheckoutSession, payCheckout, signInAndGetToken } from '../../support/http-client';
+import { apiRequest, createCheckoutSession, machineClock, payCheckout, signInAndGetToken } from '../../support/http-client';
 import { clearNotifications, statusItemText, useTestServerSignedOut, waitForNotification, waitForText, webviewText } from './editor-ui';
 import { harness, harnessAvailable, workbench, workbenchWebview } from './harness';
 
-const email = `metered-${Date.now()}@example.com`;
+const email = `metered-${randomUUID().slice(0, 8)}@example.com`;
 const password = 'correct horse battery';
 
 function tallyApi(): TallyApi {
@@ -63,7 +64,7 @@ describe('Metered requests in the editor', function () {
     });
 
     it('spends through the command form: reserve, commit by id, and the status item counts it', async () => {
-      const reserved = (await vscode.commands.executeCommand('tally.reserve', { estimate: 5_00, feature: 'editor-test', idempotencyKey: `cmd-${Date.now()}` })) as ReserveResult;
+      const reserved = (await vscode.commands.executeCommand('tally.reserve', { estimate: 5_00, feature: 'editor-test', idempotencyKey: `cmd-${randomUUID()}` })) as ReserveResult;
       assert.ok(reserved.ok, `reserved through the command (${JSON.stringify(reserved)})`);
       const committed = await vscode.commands.executeCommand('tally.commit', { reservationId: reserved.reservation.id, actualCost: 5_00 });
       assert.deepEqual(committed, { ok: true, credits: 5_00, reportId: reserved.reservation.id });
@@ -102,7 +103,7 @@ describe('Metered requests in the editor', function () {
       const token = (await signInAndGetToken(serverUrl, email, password)).accessToken;
       const session = await createCheckoutSession(serverUrl, token, 'pro');
       const checkoutUrl = new URL(new URL(session.url).pathname + new URL(session.url).search, serverUrl).toString();
-      const paid = await payCheckout(checkoutUrl);
+      const paid = await payCheckout({ clock: machineClock }, checkoutUrl);
       assert.equal(paid.result.status, 303, 'the checkout paid');
       await vscode.commands.executeCommand('tally.refresh');
       // The upgrade tops the allowance up to Pro's: the 50 credits spent on Free stay spent.

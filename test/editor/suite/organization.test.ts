@@ -3,6 +3,7 @@
 // and credits; the Plan & Usage view says who manages the plan and offers nothing to buy; Upgrade
 // Plan names the admin instead of opening a checkout; and a deactivation takes the credits at once.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { MeteredRequestResult } from '../../../src/extension/metered-demo';
 import { OrgUser, OrgUsersPage } from '../../../src/protocol/org';
@@ -10,7 +11,7 @@ import { apiRequest, signInAndGetToken } from '../../support/http-client';
 import { clearNotifications, statusItemText, useTestServerSignedOut, waitForNotification, webviewText } from './editor-ui';
 import { harness, harnessAvailable } from './harness';
 
-const stamp = Date.now();
+const stamp = randomUUID().slice(0, 8);
 const adminEmail = `org-admin-${stamp}@example.com`;
 const memberEmail = `org-member-${stamp}@example.com`;
 const password = 'correct horse battery';

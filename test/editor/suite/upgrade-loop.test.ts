@@ -2,14 +2,15 @@
 // page, Get started, and the URI handler brings the new plan into the status item and the webview
 // without a reload. And the refusals: forged or replayed returns and a declined card change nothing.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { AccountState } from '../../../src/protocol/api';
 import { clearNotifications, editorCallbackUrl, statusItemText, useTestServer, waitForNotification, waitForText, webviewText } from './editor-ui';
-import { apiRequest, getForm, postForm, signInAndGetToken } from '../../support/http-client';
+import { apiRequest, getForm, machineClock, postForm, signInAndGetToken, validCardExpiry } from '../../support/http-client';
 import { openPortal } from '../../support/portal-client';
 import { harness, harnessAvailable, workbench } from './harness';
 
-const email = `loop-${Date.now()}@example.com`;
+const email = `loop-${randomUUID().slice(0, 8)}@example.com`;
 const password = 'correct horse battery';
 
 async function pickPlanInQuickPick(name: string): Promise<void> {
@@ -23,7 +24,7 @@ async function payWith(page: string, card: string, submit = '#subscribe-button')
   const target = { page };
   await harness.fill(target, '#cardholder-name', 'Loop Tester');
   await harness.fill(target, '#card-number', card);
-  await harness.fill(target, '#card-expiry', '12/34');
+  await harness.fill(target, '#card-expiry', validCardExpiry({ clock: machineClock }));
   await harness.fill(target, '#card-cvc', '123');
   await harness.click(target, submit);
 }
@@ -166,7 +167,7 @@ describe('Upgrade loop in the editor', function () {
     const added = await browser.submit(await browser.get('/billing/payment-methods/new'), 'add-card-form', {
       cardholder_name: 'Loop Tester',
       card_number: '4000 0000 0000 0341',
-      card_expiry: '12/48',
+      card_expiry: validCardExpiry({ clock: machineClock }),
       card_cvc: '123',
       make_default: 'yes',
     });

@@ -80,7 +80,7 @@ describe('extension: the lease manager spends from a lease locally', () => {
   /** A Free (or, paid by checkout, Pro) account left with `credits` to lease when given; a manager signed in as it. */
   async function setUp(options: { plan?: 'free' | 'pro'; credits?: number; leaseCredits?: number; refusedRetryMs?: number } = {}): Promise<void> {
     const email = `lease-manager-${process.pid}-${++seq}@example.com`;
-    token = options.plan === 'pro' ? (await signUpAndUpgrade(server.baseUrl, email, 'a good password', 'pro')).token.accessToken : (await signUpAndGetToken(server.baseUrl, email, 'a good password')).accessToken;
+    token = options.plan === 'pro' ? (await signUpAndUpgrade(server, email, 'a good password', 'pro')).token.accessToken : (await signUpAndGetToken(server.baseUrl, email, 'a good password')).accessToken;
     const state = await accountState();
     accountId = state.account.id;
     if (options.credits !== undefined) {
@@ -248,7 +248,7 @@ describe('extension: the lease manager spends from a lease locally', () => {
     assert.equal(leaseRequests, before, 'no request per refusal');
     assert.ok(manager.reserve(1_00, { feature: 'x' }).ok, 'what the lease still holds is spendable');
     const upgrade = await createCheckoutSession(server.baseUrl, token, 'pro');
-    assert.equal((await payCheckout(upgrade.url)).result.status, 303, 'upgraded to Pro');
+    assert.equal((await payCheckout(server, upgrade.url)).result.status, 303, 'upgraded to Pro');
     manager.accountRefreshed(await accountState());
     assert.ok((await manager.reserveWhenReady(2_00, { feature: 'x' })).ok, 'asks again after the account changed');
   });

@@ -20,7 +20,7 @@ describe('server: emails that follow renewals and failed payments', () => {
     (await server.store.listEmails(500)).filter((email) => email.accountId === accountId).reverse().slice(since);
 
   it('sends a receipt for a paid renewal', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'renews@example.com', 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, 'renews@example.com', 'a good password', 'pro');
     const before = (await mailOf(token.account.id, 0)).length;
     await advance(token.accessToken, '2026-12-01T00:00:00Z');
     const mail = await mailOf(token.account.id, before);
@@ -30,7 +30,7 @@ describe('server: emails that follow renewals and failed payments', () => {
   });
 
   it('tells the customer about the failure, each failed retry and the cancellation, once each', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'fails@example.com', 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, 'fails@example.com', 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
     const before = (await mailOf(token.account.id, 0)).length;
     await advance(token.accessToken, '2026-12-01T00:00:00Z');
     const failed = await mailOf(token.account.id, before);
@@ -48,7 +48,7 @@ describe('server: emails that follow renewals and failed payments', () => {
   });
 
   it('confirms the recovery when a retry succeeds with a new card', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'recovers@example.com', 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, 'recovers@example.com', 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
     await advance(token.accessToken, '2026-12-01T00:00:00Z');
     const before = (await mailOf(token.account.id, 0)).length;
     const account = await server.store.findAccountById(token.account.id);

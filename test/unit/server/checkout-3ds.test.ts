@@ -4,6 +4,7 @@ import { AUTHENTICATION_FAILED_MESSAGE, INSUFFICIENT_FUNDS_MESSAGE } from '../..
 import {
   answerChallenge,
   apiRequest,
+  cardExpiryParts,
   createCheckoutSession,
   getForm,
   manualClock,
@@ -12,6 +13,7 @@ import {
   signUpAndGetToken,
   startTestServer,
   TEST_CARDS,
+  validCardExpiry,
   type TestServer,
 } from '../../support/server';
 
@@ -39,7 +41,7 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
 
   /** Submits the checkout with the 3-D Secure card: the answer must send the browser to the challenge. */
   async function startPaying(checkoutUrl: string, fields: { email?: string } = {}) {
-    const { result } = await payCheckout(checkoutUrl, { cardNumber: TEST_CARDS.requiresAuthentication, cardholderName: 'Grace Hopper', ...fields });
+    const { result } = await payCheckout(server, checkoutUrl, { cardNumber: TEST_CARDS.requiresAuthentication, cardholderName: 'Grace Hopper', ...fields });
     assert.equal(result.status, 303, result.html.slice(0, 300));
     const challenge = result.location ?? '';
     const id = /^\/sandbox\/3ds\/(pa_[A-Za-z0-9_-]+)$/.exec(challenge)?.[1];
@@ -79,7 +81,7 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     const methods = await server.store.listPaymentMethods(accountId);
     assert.deepEqual(
       methods.map((m) => [m.brand, m.last4, m.expMonth, m.expYear, m.sandboxBehaviour, m.isDefault]),
-      [['visa', '3155', 12, 2049, 'succeeds', true]],
+      [['visa', '3155', cardExpiryParts(validCardExpiry(server)).month, cardExpiryParts(validCardExpiry(server)).year, 'succeeds', true]],
     );
     const payments = await server.store.listPayments(accountId);
     assert.deepEqual(
@@ -144,7 +146,7 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     assert.equal(count('payments'), 1);
 
     // The same checkout can still be paid with another card.
-    const { result: paid } = await payCheckout(session.url);
+    const { result: paid } = await payCheckout(server, session.url);
     assert.equal(paid.status, 303);
     assert.equal(await plan(), 'pro');
   });
@@ -217,7 +219,7 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
 
   it('says the insufficient-funds card has insufficient funds, and records it like a decline', async () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    const { result } = await payCheckout(session.url, { cardNumber: TEST_CARDS.insufficientFunds });
+    const { result } = await payCheckout(server, session.url, { cardNumber: TEST_CARDS.insufficientFunds });
     assert.equal(result.status, 402);
     assert.match(result.html, /id="form-error">Your card has insufficient funds\.</);
     assert.equal(await plan(), 'free');

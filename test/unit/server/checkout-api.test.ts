@@ -60,7 +60,7 @@ describe('server: POST /api/checkout-sessions', () => {
   });
 
   it('refuses lower plans and, once paid, sends plan changes to the billing portal', async () => {
-    const { token: paid } = await signUpAndUpgrade(server.baseUrl, 'paid@example.com', 'a good password', 'pro-plus');
+    const { token: paid } = await signUpAndUpgrade(server, 'paid@example.com', 'a good password', 'pro-plus');
     const body = (planId: string) => ({ planId, state: newState(), callbackUrl: TEST_CHECKOUT_CALLBACK });
     const lower = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token: paid.accessToken, body: body('pro') });
     assert.equal(lower.status, 409);

@@ -4,6 +4,8 @@ import { AccountState } from '../../../src/protocol/api';
 import { formatMoney } from '../../../src/protocol/format';
 import {
   apiRequest,
+  cardExpiry,
+  cardExpiryParts,
   createCheckoutSession,
   getForm,
   manualClock,
@@ -12,7 +14,7 @@ import {
   signUpAndGetToken,
   spendCredits,
   startTestServer,
-  TEST_CARD_EXPIRY,
+  validCardExpiry,
   TEST_CARDS,
   type TestServer,
 } from '../../support/server';
@@ -52,7 +54,7 @@ describe('server: paying at checkout', () => {
 
   it('charges the previewed amount, moves the account to Pro with 1,000 credits, and numbers the invoice', async () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    const { page, result } = await payCheckout(session.url);
+    const { page, result } = await payCheckout(server, session.url);
     assert.equal(result.status, 303);
     assert.equal(result.location, `/checkout/${session.id}/success`);
 
@@ -90,7 +92,7 @@ describe('server: paying at checkout', () => {
     const methods = await server.store.listPaymentMethods(accountId);
     assert.deepEqual(
       methods.map((m) => ({ brand: m.brand, last4: m.last4, exp: `${m.expMonth}/${m.expYear}`, behaviour: m.sandboxBehaviour, isDefault: m.isDefault })),
-      [{ brand: 'visa', last4: '4242', exp: '12/2049', behaviour: 'succeeds', isDefault: true }],
+      [{ brand: 'visa', last4: '4242', exp: `${cardExpiryParts(validCardExpiry(server)).month}/${cardExpiryParts(validCardExpiry(server)).year}`, behaviour: 'succeeds', isDefault: true }],
       'the card it charged is saved as the default payment method',
     );
     assert.match(methods[0]?.id ?? '', /^pm_/);
@@ -131,13 +133,13 @@ describe('server: paying at checkout', () => {
     await spendCredits(server, accountId, { credits: 50000 + 4200, at: new Date(NOW) });
     assert.deepEqual((await accountState()).credits, { limit: 5000, used: 4200, remaining: 800, bonus: null, overageUsed: 0, overageCents: 0, leased: 0 });
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    await payCheckout(session.url);
+    await payCheckout(server, session.url);
     assert.deepEqual((await accountState()).credits, { limit: 100000, used: 4200, remaining: 95800, bonus: null, overageUsed: 0, overageCents: 0, leased: 0 });
   });
 
   it('declines the decline card with 402, leaving the plan on Free and issuing no invoice', async () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    const { result } = await payCheckout(session.url, { cardNumber: TEST_CARDS.declined });
+    const { result } = await payCheckout(server, session.url, { cardNumber: TEST_CARDS.declined });
     assert.equal(result.status, 402);
     assert.match(result.html, /id="form-error">Your card was declined\.</);
     assert.equal((await accountState()).plan.id, 'free');
@@ -151,18 +153,18 @@ describe('server: paying at checkout', () => {
 
   it('explains each bad field with 400 and stores nothing', async () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    const cases: { fields: Parameters<typeof payCheckout>[1]; id: string; message: string }[] = [
+    const cases: { fields: Parameters<typeof payCheckout>[2]; id: string; message: string }[] = [
       { fields: { email: '' }, id: 'email', message: 'Enter your email address.' },
       { fields: { email: 'payer@' }, id: 'email', message: 'Enter a valid email address, like name@example.com.' },
       { fields: { cardholderName: '' }, id: 'cardholder-name', message: 'Enter the name on the card.' },
       { fields: { cardNumber: '4242 4242 4242 4241' }, id: 'card-number', message: 'Your card number is invalid.' },
       { fields: { cardNumber: '' }, id: 'card-number', message: 'Enter your card number.' },
-      { fields: { cardExpiry: '10/26' }, id: 'card-expiry', message: 'Your card has expired.' },
+      { fields: { cardExpiry: cardExpiry(server.clock(), -1) }, id: 'card-expiry', message: 'Your card has expired.' },
       { fields: { cardExpiry: '13/30' }, id: 'card-expiry', message: 'Enter the expiry date as MM/YY, like 04/29.' },
       { fields: { cardCvc: '12' }, id: 'card-cvc', message: 'The security code (CVC) must be 3 or 4 digits.' },
     ];
     for (const item of cases) {
-      const { result } = await payCheckout(session.url, item.fields);
+      const { result } = await payCheckout(server, session.url, item.fields);
       assert.equal(result.status, 400, item.id);
       assert.equal(new RegExp(`id="${item.id}-error">([^<]+)<`).exec(result.html)?.[1], item.message.replace(/'/g, '&#39;'));
       assert.match(result.html, new RegExp(`id="${item.id}" [^>]*aria-invalid="true"`));
@@ -176,7 +178,7 @@ describe('server: paying at checkout', () => {
 
   it('accepts a card that expires this month', async () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    const { result } = await payCheckout(session.url, { cardExpiry: '11/26' });
+    const { result } = await payCheckout(server, session.url, { cardExpiry: cardExpiry(server.clock(), 0) });
     assert.equal(result.status, 303);
   });
 
@@ -188,7 +190,7 @@ describe('server: paying at checkout', () => {
       email: 'payer@example.com',
       cardholder_name: 'Ada Lovelace',
       card_number: TEST_CARDS.success,
-      card_expiry: TEST_CARD_EXPIRY,
+      card_expiry: validCardExpiry(server),
       card_cvc: '123',
     };
     const results = await Promise.all([postForm(session.url, fields, page.cookie), postForm(session.url, fields, page.cookie)]);
@@ -206,7 +208,7 @@ describe('server: paying at checkout', () => {
     time.set('2026-11-13T00:01:00Z');
     const result = await postForm(
       session.url,
-      { ...page.hidden, email: 'payer@example.com', cardholder_name: 'Ada', card_number: TEST_CARDS.success, card_expiry: TEST_CARD_EXPIRY, card_cvc: '123' },
+      { ...page.hidden, email: 'payer@example.com', cardholder_name: 'Ada', card_number: TEST_CARDS.success, card_expiry: validCardExpiry(server), card_cvc: '123' },
       page.cookie,
     );
     assert.equal(result.status, 409);
@@ -217,12 +219,12 @@ describe('server: paying at checkout', () => {
 
   it('never stores or logs the card number or CVC', async () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    await payCheckout(session.url, { cardNumber: '4242424242424242', cardCvc: '987' });
+    await payCheckout(server, session.url, { cardNumber: '4242424242424242', cardCvc: '987' });
     const session2 = await createCheckoutSession(server.baseUrl, token, 'pro-plus').catch(() => undefined);
     assert.equal(session2, undefined, 'a paid account cannot open a second checkout');
     const declinedToken = await signUpAndGetToken(server.baseUrl, 'declined@example.com', 'a good password');
     const declined = await createCheckoutSession(server.baseUrl, declinedToken.accessToken, 'pro');
-    await payCheckout(declined.url, { cardNumber: '4000000000000002' });
+    await payCheckout(server, declined.url, { cardNumber: '4000000000000002' });
     await server.store.close(); // checkpoints the WAL into the main file
 
     const files = [server.databaseFile, `${server.databaseFile}-wal`].filter((path) => existsSync(path));

@@ -29,7 +29,7 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
   };
   /** Pro paid at checkout with 4000 0000 0000 0341, then its Dec 1 renewal declined: past due. */
   const pastDuePro = async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, `dunning-${++seq}@example.com`, 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, `dunning-${++seq}@example.com`, 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
     const december = await advanced(token.accessToken, { to: '2026-12-01T00:00:00Z' });
     return { token: token.accessToken, accountId: token.account.id, december };
   };
@@ -208,7 +208,7 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
   });
 
   it('refuses to pay when nothing is outstanding, and a malformed or reused Idempotency-Key', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, `dunning-${++seq}@example.com`, 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, `dunning-${++seq}@example.com`, 'a good password', 'pro');
     const active = await payOutstanding(token.accessToken);
     assert.equal(active.status, 409);
     assert.deepEqual(ApiError.parse(active.json).error, { code: 'nothing_outstanding', message: 'Nothing is outstanding: the subscription is active.' });
@@ -229,7 +229,7 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
   });
 
   it('runs the retries due on the real clock for accounts nobody looked at', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, `dunning-${++seq}@example.com`, 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, `dunning-${++seq}@example.com`, 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
     const accountId = token.account.id;
     time.set('2026-12-01T00:00:30Z');
     const events: BillingEvent[] = [];

@@ -39,7 +39,7 @@ describe('server: email over a real SMTP server', function () {
     smtp = await startSmtpServer();
     server = await startTestServer({ clock: time.clock, smtpUrl: smtp.url });
     const address = email();
-    const { token } = await signUpAndUpgrade(server.baseUrl, address, 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, address, 'a good password', 'pro');
     await server.context.mailer.idle();
 
     const [mail] = await smtp.waitFor(1);
@@ -71,7 +71,7 @@ describe('server: email over a real SMTP server', function () {
     const port = await unusedPort();
     const password = 'retry-secret-3f9a';
     server = await startTestServer({ clock: time.clock, smtpUrl: `smtp://tally-mailer:${password}@127.0.0.1:${port}` });
-    const { token } = await signUpAndUpgrade(server.baseUrl, email(), 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, email(), 'a good password', 'pro');
     await server.context.mailer.idle();
 
     // The checkout went through regardless.
@@ -136,7 +136,7 @@ describe('server: email over a real SMTP server', function () {
     smtp = await startSmtpServer({ password: 'the-right-password', refusal: ({ password }) => `No such login with password ${password}` });
     const wrong = 'wrong-Pa55word-7c1d';
     server = await startTestServer({ clock: time.clock, smtpUrl: `smtp://tally-mailer:${wrong}@127.0.0.1:${smtp.port}` });
-    await signUpAndUpgrade(server.baseUrl, email(), 'a good password', 'pro');
+    await signUpAndUpgrade(server, email(), 'a good password', 'pro');
     await server.context.mailer.idle();
     assert.equal(smtp.failedLogins, 1, 'the server refused the login');
     assert.equal(smtp.received.length, 0);
@@ -156,7 +156,7 @@ describe('server: email over a real SMTP server', function () {
     smtp = await startSmtpServer();
     server = await startTestServer({ clock: time.clock, smtpUrl: smtp.url });
     const address = email();
-    const { token } = await signUpAndUpgrade(server.baseUrl, address, 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, address, 'a good password', 'pro');
     const auth = token.accessToken;
     const change = async (planId: string) => {
       const preview = PlanChangePreview.parse((await apiRequest(server!.baseUrl, 'POST', '/api/subscription/preview', { token: auth, body: { planId } })).json);
@@ -195,7 +195,7 @@ describe('server: email over a real SMTP server', function () {
     server = await startTestServer({ clock: time.clock, smtpUrl: smtp.url });
     const token = await signUpAndGetToken(server.baseUrl, email(), 'a good password');
     const session = await createCheckoutSession(server.baseUrl, token.accessToken, 'pro');
-    await Promise.all([payCheckout(session.url), payCheckout(session.url)]);
+    await Promise.all([payCheckout(server, session.url), payCheckout(server, session.url)]);
     await server.context.mailer.idle();
     assert.equal((await server.store.listInvoices(token.account.id)).length, 1);
     assert.equal((await emails()).filter((stored) => stored.kind === 'receipt').length, 1);
@@ -241,7 +241,7 @@ describe('server: email over a real SMTP server', function () {
 
   it('without SMTP keeps every mail in the outbox, and never tries to deliver it', async () => {
     server = await startTestServer({ clock: time.clock });
-    await signUpAndUpgrade(server.baseUrl, email(), 'a good password', 'pro');
+    await signUpAndUpgrade(server, email(), 'a good password', 'pro');
     const [stored] = await emails();
     assert.equal(stored?.kind, 'receipt');
     assert.equal(stored?.nextAttemptAt, null);

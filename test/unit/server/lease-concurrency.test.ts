@@ -16,12 +16,10 @@ const CYCLES = 4;
 // Free: 50 credits a month plus the 500-credit welcome bonus, in hundredths.
 const BUDGET = 5000 + 50000;
 
-/** A second Tally server process (src/server/main.ts through tsx) on the same data directory; resolves with its address. */
-function startSecondProcess(dataDir: string): Promise<{ baseUrl: string; child: ChildProcess }> {
-  const repo = path.resolve(__dirname, '../../..');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'src/server/main.ts')], {
-    cwd: repo,
-    env: { ...process.env, TALLY_DATA_DIR: dataDir, TALLY_PORT: '0', TALLY_LOG_LEVEL: 'warn' },
+/** A second Tally server process on the same data directory and the same frozen clock; resolves with its address. */
+function startSecondProcess(server: TestServer): Promise<{ baseUrl: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/second-server.ts'), server.dataDir, server.clock().toISOString()], {
+    cwd: path.resolve(__dirname, '../../..'),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -52,12 +50,12 @@ function random(seed: number): (max: number) => number {
 
 describe('server: leases under concurrency', function () {
   this.timeout(120_000);
-  // Both processes on the real clock, so that they agree on "now" (a lease lives ten minutes: longer than the test).
+  // Both processes on one frozen clock, so that they agree on "now".
   let server: TestServer;
   let second: { baseUrl: string; child: ChildProcess };
   before(async () => {
     server = await startTestServer();
-    second = await startSecondProcess(server.dataDir);
+    second = await startSecondProcess(server);
   });
   after(async () => {
     if (second?.child.exitCode === null) {
@@ -86,7 +84,7 @@ describe('server: leases under concurrency', function () {
         id: `${instanceId}-r${++n}`,
         credits,
         feature: 'chat',
-        committedAt: new Date().toISOString(),
+        committedAt: server.clock().toISOString(),
       });
       /** Spends part of what is left on the lease, as 1–3 commits. */
       const spendSome = (left: number): UsageReport[] => {
@@ -172,7 +170,7 @@ describe('server: leases under concurrency', function () {
     );
     const ledger = await server.store.listLedgerEntries(accountId);
     const subscription = await server.store.findSubscription(accountId);
-    const balance = balanceAt(ledger, new Date(), subscription?.state.period.start ?? new Date(0));
+    const balance = balanceAt(ledger, server.clock(), subscription?.state.period.start ?? new Date(0));
     // Summed from the entries, not from the balance: a replay hides a grant overdrawn below zero.
     const spentInLedger = ledger.reduce((sum, e) => {
       if (e.kind === 'debit' || e.kind === 'overage') return sum + e.amount;

@@ -18,7 +18,7 @@ describe('server: credit leases', () => {
   const email = () => `leaser-${++seq}@example.com`;
   const instanceId = () => `window-${seq}-${Math.random().toString(36).slice(2, 10)}`;
   const freeAccount = async () => (await signUpAndGetToken(server.baseUrl, email(), 'a good password')).accessToken;
-  const proAccount = async () => (await signUpAndUpgrade(server.baseUrl, email(), 'a good password', 'pro')).token.accessToken;
+  const proAccount = async () => (await signUpAndUpgrade(server, email(), 'a good password', 'pro')).token.accessToken;
   const post = (token: string, path: string, body?: unknown) => apiRequest(server.baseUrl, 'POST', path, { token, body });
   const accountState = async (token: string) => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
   let reports = 0;

@@ -131,7 +131,7 @@ describe('server: an organization member\'s plan and credits come from their sea
   it('a member who paid for Pro with a card is not charged at their next renewal date once their seat is active', async () => {
     const organization = await createTestOrganization(server, 0);
     const email = uniqueEmail('payer');
-    const { token: own } = await signUpAndUpgrade(server.baseUrl, email, TEST_PASSWORD, 'pro');
+    const { token: own } = await signUpAndUpgrade(server, email, TEST_PASSWORD, 'pro');
     const before = await accountOf(own.accessToken);
     assert.deepEqual([before.plan.id, before.subscription.nextBillingDate], ['pro', DEC_START], 'a self-serve Pro renews on Dec 1');
     const memberId = before.account.id;
@@ -166,7 +166,7 @@ describe('server: an organization member\'s plan and credits come from their sea
   });
 
   it('a non-member\'s account is untouched: their own plan, their own next bill', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, uniqueEmail('solo'), TEST_PASSWORD, 'pro');
+    const { token } = await signUpAndUpgrade(server, uniqueEmail('solo'), TEST_PASSWORD, 'pro');
     const account = await accountOf(token.accessToken);
     assert.deepEqual([account.plan.id, account.credits.limit, account.subscription.nextBillingDate, account.subscription.nextAmountCents], ['pro', PRO, DEC_START, 2000]);
     assert.equal(await syncMemberEntitlement(server.context, account.account.id), false);

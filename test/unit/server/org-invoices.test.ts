@@ -133,7 +133,7 @@ describe('server: the organization invoice', () => {
   it('adds the overage a member used while their seat was active', async () => {
     // A member who had Pro with overage on their own before joining: their ledger can go past the allowance.
     const email = uniqueEmail('spender');
-    const { token } = await signUpAndUpgrade(server.baseUrl, email, TEST_PASSWORD, 'pro');
+    const { token } = await signUpAndUpgrade(server, email, TEST_PASSWORD, 'pro');
     const org = await createTestOrganization(server, 0);
     const member = OrgUser.parse(await expectApi(server, org.admin, 'POST', '/api/org/members', { email }, 201));
     await assign(org, 'pro', [member.id]);

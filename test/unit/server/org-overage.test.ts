@@ -32,7 +32,7 @@ describe('server: the organization overage switch and caps, enforced', () => {
    */
   async function paidMember(org: TestOrganization): Promise<Member> {
     const email = uniqueEmail('member');
-    await signUpAndUpgrade(server.baseUrl, email, TEST_PASSWORD, 'pro');
+    await signUpAndUpgrade(server, email, TEST_PASSWORD, 'pro');
     const user = OrgUser.parse(await expectApi(server, org.admin, 'POST', '/api/org/members', { email }, 201));
     await expectApi(server, org.admin, 'POST', '/api/org/plan', { planId: 'pro', userIds: [user.id] });
     const token = (await signInAndGetToken(server.baseUrl, email, TEST_PASSWORD)).accessToken;
@@ -220,7 +220,7 @@ describe('server: the organization overage switch and caps, enforced', () => {
     const member = await paidMember(org);
     await setCap(org, { kind: 'user', id: member.id }, 300);
     const before = await caps(org);
-    const outsider = await signUpAndUpgrade(server.baseUrl, uniqueEmail('outsider'), TEST_PASSWORD, 'pro');
+    const outsider = await signUpAndUpgrade(server, uniqueEmail('outsider'), TEST_PASSWORD, 'pro');
     const cases: [unknown, number, string][] = [
       [{ target: { kind: 'organization' }, capCents: -1 }, 400, 'capCents'],
       [{ target: { kind: 'organization' }, capCents: 2.5 }, 400, 'capCents'],

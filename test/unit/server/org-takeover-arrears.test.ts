@@ -31,7 +31,7 @@ describe('server: an organization taking over a member on a plan billed in arrea
   /** Metered from Nov 16 with overage on, 100 credits past its credits on Nov 18, and a pending Pro seat. */
   async function meteredMember() {
     const email = uniqueEmail('metered');
-    const { token } = await signUpAndUpgrade(server.baseUrl, email, TEST_PASSWORD, 'metered');
+    const { token } = await signUpAndUpgrade(server, email, TEST_PASSWORD, 'metered');
     const accountId = token.account.id;
     assert.equal((await apiRequest(server.baseUrl, 'PUT', '/api/overage', { token: token.accessToken, body: { enabled: true } })).status, 200);
     time.set('2026-11-18T09:00:00Z');

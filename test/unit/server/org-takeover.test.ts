@@ -40,7 +40,7 @@ describe('server: an organization taking over a member\'s billing loses nothing 
   /** A self-serve Pro member with overage on, who used `overageCredits` (hundredths) past their credits on Nov 18. */
   async function selfServeMember(options: { overageCredits?: number; cardNumber?: string } = {}) {
     const email = uniqueEmail('member');
-    const { token } = await signUpAndUpgrade(server.baseUrl, email, TEST_PASSWORD, 'pro', options.cardNumber ? { cardNumber: options.cardNumber } : {});
+    const { token } = await signUpAndUpgrade(server, email, TEST_PASSWORD, 'pro', options.cardNumber ? { cardNumber: options.cardNumber } : {});
     const accountId = token.account.id;
     const overage = await apiRequest(server.baseUrl, 'PUT', '/api/overage', { token: token.accessToken, body: { enabled: true } });
     assert.equal(overage.status, 200, JSON.stringify(overage.json));

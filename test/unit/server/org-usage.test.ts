@@ -39,7 +39,7 @@ describe('server: organization usage API', () => {
   it('shows the plan and status of seats, and overage with its cost', async () => {
     const org = await createTestOrganization(server, 1);
     const email = uniqueEmail('heavy');
-    const { token } = await signUpAndUpgrade(server.baseUrl, email, 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, email, 'a good password', 'pro');
     const heavy = OrgUser.parse(await expectApi(server, org.admin, 'POST', '/api/org/members', { email }, 201));
     await expectApi(server, org.admin, 'POST', '/api/org/plan', { planId: 'pro-plus', userIds: [org.members[0]!.id] });
     const entries = await spendCredits(server, token.account.id, { credits: 400_000, at: new Date('2026-11-16T11:00:00Z'), overage: true });

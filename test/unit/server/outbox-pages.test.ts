@@ -23,8 +23,8 @@ describe('server: the outbox pages', () => {
 
   it('lists every message newest first with its date, recipient, subject and delivery, and shows one', async () => {
     server = await startTestServer({ clock: manualClock(NOV_16).clock });
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'reader@example.com', 'a good password', 'pro');
-    await sendSalesInquiry(server.context, { name: 'Grace', email: 'grace@navy.example', company: 'Navy', seats: 250, message: 'SSO, please.', accountId: null, receivedAt: new Date() });
+    const { token } = await signUpAndUpgrade(server, 'reader@example.com', 'a good password', 'pro');
+    await sendSalesInquiry(server.context, { name: 'Grace', email: 'grace@navy.example', company: 'Navy', seats: 250, message: 'SSO, please.', accountId: null, receivedAt: server.clock() });
     const [invoice] = await server.store.listInvoices(token.account.id);
     const [sales, receipt] = await server.store.listEmails(10);
     assert.ok(invoice && sales && receipt, 'two mails and an invoice');
@@ -66,7 +66,7 @@ describe('server: the outbox pages', () => {
       seats: 3,
       message: '</pre><script>alert(2)</script>',
       accountId: token.account.id,
-      receivedAt: new Date(),
+      receivedAt: server.clock(),
     });
     const [mail] = await server.store.listEmails(1);
     for (const path of ['/outbox', `/outbox/${mail?.id}`]) {
@@ -80,7 +80,7 @@ describe('server: the outbox pages', () => {
   it('shows delivered and failing mail as such', async () => {
     smtp = await startSmtpServer();
     server = await startTestServer({ smtpUrl: smtp.url });
-    await signUpAndUpgrade(server.baseUrl, 'delivered@example.com', 'a good password', 'pro');
+    await signUpAndUpgrade(server, 'delivered@example.com', 'a good password', 'pro');
     await server.context.mailer.idle();
     const list = await get('/outbox');
     assert.match(list.html, /data-delivered="yes" title="Delivered [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2} UTC">Delivered</);
@@ -88,7 +88,7 @@ describe('server: the outbox pages', () => {
 
     await smtp.close();
     smtp = undefined;
-    await signUpAndUpgrade(server.baseUrl, 'failing@example.com', 'a good password', 'pro');
+    await signUpAndUpgrade(server, 'failing@example.com', 'a good password', 'pro');
     await server.context.mailer.idle();
     const [failing] = await server.store.listEmails(1);
     const page = await get(`/outbox/${failing?.id}`);
@@ -106,7 +106,7 @@ describe('server: the outbox pages', () => {
 
   it('does not exist when TALLY_OUTBOX_PAGE is off', async () => {
     server = await startTestServer({ outboxPage: false });
-    await signUpAndUpgrade(server.baseUrl, 'private@example.com', 'a good password', 'pro');
+    await signUpAndUpgrade(server, 'private@example.com', 'a good password', 'pro');
     const [mail] = await server.store.listEmails(1);
     assert.ok(mail, 'the mail is still written');
     for (const path of ['/outbox', `/outbox/${mail.id}`, `/outbox/${mail.id}/html`]) {

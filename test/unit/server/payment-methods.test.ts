@@ -18,7 +18,7 @@ describe('server: saved-card operations', () => {
   };
   const refusal = (code: string, field: string) => (error: unknown) =>
     error instanceof PaymentMethodError && error.code === code && error.field === field && error.message.length > 0;
-  const paidAccount = async () => account((await signUpAndUpgrade(server.baseUrl, `cards-${++seq}@example.com`, 'a good password', 'pro')).token.account.id);
+  const paidAccount = async () => account((await signUpAndUpgrade(server, `cards-${++seq}@example.com`, 'a good password', 'pro')).token.account.id);
   const freeAccount = async () => account((await signUpAndGetToken(server.baseUrl, `cards-${++seq}@example.com`, 'a good password')).account.id);
 
   it('adds a card as the default and edits its expiry, refusing an expiry in the past or out of range', async () => {

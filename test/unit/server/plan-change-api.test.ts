@@ -58,7 +58,7 @@ describe('server: plan changes through the engine', () => {
 
   /** Checks the first checkout the same way: the page's total = payment = invoice = sum of its lines. */
   async function upgradeAtCheckout(planId: string, fields: Parameters<typeof signUpAndUpgrade>[4] = {}) {
-    const { token, page } = await signUpAndUpgrade(server.baseUrl, email(), 'a good password', planId, fields);
+    const { token, page } = await signUpAndUpgrade(server, email(), 'a good password', planId, fields);
     const [invoice] = await server.store.listInvoices(token.account.id);
     const [payment] = await payments(token.account.id);
     assert.ok(invoice && payment, 'the checkout issued an invoice and a payment');
@@ -352,7 +352,7 @@ describe('server: plan changes through the engine', () => {
       const token = (await signUpAndGetToken(server.baseUrl, email(), 'a good password')).accessToken;
       time.set(NOV_16);
         const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-      assert.equal((await payCheckout(session.url)).result.status, 303);
+      assert.equal((await payCheckout(server, session.url)).result.status, 303);
       time.set('2026-12-10T10:00:00Z');
       const state = await accountState(token);
       assert.equal(state.subscription.currentPeriodEnd, '2026-12-16T00:00:00.000Z');

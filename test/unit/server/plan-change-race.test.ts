@@ -13,7 +13,7 @@ describe('server: a plan change that loses a race after the card was charged', (
   after(() => server.close());
 
   it('refunds the charge, records nothing, and charges a retry of the same request afresh', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'race@example.com', 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, 'race@example.com', 'a good password', 'pro');
     const account = await server.store.findAccountById(token.account.id);
     assert.ok(account, 'the account exists');
     const processor = server.context.processor;

@@ -14,7 +14,7 @@ describe('server: billing information in the portal', () => {
   it('saves the name, address and tax ID for future invoices only', async () => {
     const token = await signUpAndGetToken(server.baseUrl, 'details@example.com', 'a good password');
     const checkout = await createCheckoutSession(server.baseUrl, token.accessToken, 'pro');
-    assert.equal((await payCheckout(checkout.url)).result.status, 303);
+    assert.equal((await payCheckout(server, checkout.url)).result.status, 303);
     const [issued] = await server.store.listInvoices(token.account.id);
     assert.ok(issued, 'the checkout issued an invoice');
 

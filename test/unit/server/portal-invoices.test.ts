@@ -35,7 +35,7 @@ describe('server: invoices in the billing portal', () => {
     const token = await signUpAndGetToken(server.baseUrl, email, 'a good password');
     await server.store.saveBillingDetails(token.account.id, { ...billing, taxRateBasisPoints: 2000 }, time.clock().toISOString());
     const session = await createCheckoutSession(server.baseUrl, token.accessToken, 'pro');
-    const { result } = await payCheckout(session.url);
+    const { result } = await payCheckout(server, session.url);
     assert.equal(result.status, 303, `checkout answered ${result.status}`);
     const invoices = await server.store.listInvoices(token.account.id);
     assert.equal(invoices.length, 1);
@@ -81,7 +81,7 @@ describe('server: invoices in the billing portal', () => {
   });
 
   it('leaves out the billed-to parts that were never set', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'plain@example.com', 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, 'plain@example.com', 'a good password', 'pro');
     const [invoice] = await server.store.listInvoices(token.account.id);
     assert.ok(invoice, 'the checkout issued an invoice');
     const browser = await portalOf(token.accessToken);
@@ -113,7 +113,7 @@ describe('server: invoices in the billing portal', () => {
 
   it("never shows one account's invoice in another account's portal", async () => {
     const owner = await billedAccount('owner@example.com', { name: 'Owner', address: 'Here', taxId: null });
-    const other = await signUpAndUpgrade(server.baseUrl, 'other@example.com', 'a good password', 'pro');
+    const other = await signUpAndUpgrade(server, 'other@example.com', 'a good password', 'pro');
     const otherPortal = await portalOf(other.token.accessToken);
     const [otherInvoice] = await server.store.listInvoices(other.token.account.id);
     assert.ok(otherInvoice, 'the other account has its own invoice');

@@ -20,7 +20,7 @@ describe('server: the overage switch in the portal', () => {
   });
 
   it('turns overage on with a cap and off again, for the session account only', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'overage@example.com', 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, 'overage@example.com', 'a good password', 'pro');
     const { browser, page } = await openPortal(server.baseUrl, token.accessToken);
     assert.match(textOf(page.html, 'overage-summary') ?? '', /^Off: work stops/);
     const on = await browser.submit(page, 'overage-form', { enabled: 'yes', cap: '25' });

@@ -13,7 +13,7 @@ describe('server: plan changes in the billing portal', () => {
   after(() => server.close());
 
   const paidAccount = async (email: string, card?: string) => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, email, 'a good password', 'pro', card ? { cardNumber: card } : {});
+    const { token } = await signUpAndUpgrade(server, email, 'a good password', 'pro', card ? { cardNumber: card } : {});
     const portal = await openPortal(server.baseUrl, token.accessToken, { callbackUrl: 'vscode://tally.tally/portal', state: 'portal-state-0123456789' });
     return { token, ...portal };
   };

@@ -19,7 +19,7 @@ describe('server: billing portal', () => {
   };
 
   it('opens from a one-time link into /billing, with the plan, next billing date and amount, and the invoice', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'portal@example.com', 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, 'portal@example.com', 'a good password', 'pro');
     const url = await portalLink(token.accessToken, { callbackUrl: 'vscode://tally.tally/portal', state: 'state-0123456789abcdef' });
     assert.match(url, new RegExp(`^${server.baseUrl}/portal/ps_[A-Za-z0-9_-]{32}$`));
 

@@ -30,7 +30,7 @@ describe('server: test clocks and renewals', () => {
   const accountState = async (token: string) => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
 
   it('renews Pro each month: the overage billed at the next renewal, a fresh allowance each period, numbered invoices', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, email(), 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, email(), 'a good password', 'pro');
     const accountId = token.account.id;
     // 500 bonus credits, then all 1,000 of the allowance, then 25 credits of overage at $0.04.
     await spendCredits(server, accountId, { credits: 50000 + 100000 + 2500, at: new Date('2026-11-20T12:00:00Z'), overage: true });
@@ -74,7 +74,7 @@ describe('server: test clocks and renewals', () => {
   });
 
   it('advances Pro three months in one call: three $20 renewals, numbered in order, each paid by the saved card', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, email(), 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, email(), 'a good password', 'pro');
     const result = await advanced(token.accessToken, { months: 3 });
     assert.equal(result.now, '2027-02-16T10:00:00.000Z');
     assert.deepEqual(result.invoices, [
@@ -106,7 +106,7 @@ describe('server: test clocks and renewals', () => {
   });
 
   it('puts the account past due on Free limits when the renewal is declined', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, email(), 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, email(), 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
     const result = await advanced(token.accessToken, { to: '2026-12-01T00:00:00Z' });
     assert.deepEqual(result.invoices, [{ number: 'TALLY-000002', kind: 'renewal', totalCents: 2000, status: 'open' }]);
     assert.equal(result.account.subscription.status, 'past_due');
@@ -158,8 +158,8 @@ describe('server: test clocks and renewals', () => {
   });
 
   it('renews accounts on the real clock when their period ends: on their next request, or by the job', async () => {
-    const { token: first } = await signUpAndUpgrade(server.baseUrl, email(), 'a good password', 'pro');
-    const { token: second } = await signUpAndUpgrade(server.baseUrl, email(), 'a good password', 'pro');
+    const { token: first } = await signUpAndUpgrade(server, email(), 'a good password', 'pro');
+    const { token: second } = await signUpAndUpgrade(server, email(), 'a good password', 'pro');
     time.set('2026-12-01T00:00:05Z');
     assert.equal(await renewDueAccounts(server.context), 2);
     assert.equal(await renewDueAccounts(server.context), 0, 'once per period');
@@ -209,7 +209,7 @@ describe('server: a usage-based plan on the test clock', () => {
 
   it('calculates the charges three days before the billing date as an open invoice, and charges it on the billing date', async () => {
     // Checkout charges nothing: the plan is billed in arrears.
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'arrears@example.com', 'a good password', 'plus');
+    const { token } = await signUpAndUpgrade(server, 'arrears@example.com', 'a good password', 'plus');
     const accountId = token.account.id;
     assert.deepEqual(await server.store.listInvoices(accountId), [], 'nothing invoiced at sign-up');
     const atCheckout = (await server.store.listPayments(accountId)).map((p) => [p.amountCents, p.status]);
@@ -245,7 +245,7 @@ describe('server: a usage-based plan on the test clock', () => {
   });
 
   it('leaves the calculated invoice open, with the failed payment, and the account past due when the billing-date charge is declined', async () => {
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'arrears-declined@example.com', 'a good password', 'plus', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, 'arrears-declined@example.com', 'a good password', 'plus', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
     const accountId = token.account.id;
     const december = await advanced(token.accessToken, { to: '2026-12-01T00:00:00Z' });
     assert.deepEqual(december.invoices, [{ number: 'TALLY-000001', kind: 'renewal', totalCents: 1500, status: 'open' }]);
