@@ -155,11 +155,97 @@ describe('engine/plan-change: immediate prorated downgrade (Konnect)', () => {
   it('never revokes more than is left unspent', () => {
     const opened = openAccount(catalog, new Date('2026-11-01T00:00:00Z'));
     const plus = change(catalog, opened, 'pro-plus', '2026-11-01T00:00:00Z').state;
+    // 1,700 of 2,000 credits used: 15% of the period is left, and Pro keeps 15% of its 1,000 credits.
     const { preview, state } = change(catalog, plus, 'pro', '2026-11-16T00:00:00Z', 30000);
-    assert.equal(preview.allowanceDelta, -30000);
-    assert.equal(state.allowanceThisPeriod, 170000);
+    assert.equal(preview.allowanceDelta, -15000);
+    assert.equal(state.allowanceThisPeriod, 185000);
     const back = change(catalog, state, 'pro-plus', '2026-11-17T00:00:00Z');
-    assert.equal(back.preview.allowanceDelta, 30000, 're-upgrading restores exactly what was revoked');
+    assert.equal(back.preview.allowanceDelta, 15000, 're-upgrading restores exactly what was revoked');
+  });
+});
+
+describe('engine/plan-change: an immediate downgrade is billed on the credits used', () => {
+  const catalog = catalogWith({ downgrade: 'immediate-prorated' });
+  const opened = openAccount(catalog, new Date('2026-11-01T00:00:00Z'));
+  // Power bought on Nov 1: $200 for the whole period and its 10,000 credits.
+  const power = change(catalog, opened, 'power', '2026-11-01T00:00:00Z').state;
+  const sameDay = '2026-11-01T18:00:00Z';
+  const lines = (preview: ChangePreview) => preview.invoice?.lines.map((line) => [line.description, line.amountCents]) ?? [];
+
+  it('nothing used: the unused time on Power is credited, Pro charged for it, with all of Pro’s credits', () => {
+    const { preview, state } = change(catalog, power, 'pro', sameDay, 1_000_000);
+    assert.deepEqual(lines(preview), [
+      ['Unused time on Power, full period', -20000],
+      ['Remaining time on Pro, full period', 2000],
+    ]);
+    assert.equal(total(preview), -18000);
+    assert.equal(preview.allowanceDelta, -900000, 'Pro’s 1,000 credits are left');
+    assert.equal(state.creditBalanceCents, 18000);
+  });
+
+  it('half used: only the unused half of Power is credited, Pro charged for that half, with half of its credits', () => {
+    const { preview, state } = change(catalog, power, 'pro', sameDay, 500_000);
+    assert.deepEqual(lines(preview), [
+      ['Unused part of Power, 5,000 of 10,000 credits left', -10000],
+      ['Rest of the period on Pro, the same share', 1000],
+    ]);
+    assert.equal(total(preview), -9000);
+    assert.equal(preview.allowanceDelta, -450000, '500 Pro credits are left');
+    assert.equal(state.allowanceThisPeriod, 550000, '5,000 used + 500 left');
+  });
+
+  it('9,000 of 10,000 used: Power’s last 10% credited, Pro charged for 10%: not just the Pro price', () => {
+    const { preview } = change(catalog, power, 'pro', sameDay, 100_000);
+    assert.equal(total(preview), -2000 + 200);
+    assert.equal(preview.allowanceDelta, -90000, '100 Pro credits are left');
+  });
+
+  it('all used: nothing to credit, nothing to charge, no credits granted', () => {
+    const { preview, state } = change(catalog, power, 'pro', sameDay, 0);
+    assert.equal(preview.invoice, null);
+    assert.equal(preview.allowanceDelta, 0);
+    assert.deepEqual([state.planId, state.creditBalanceCents, state.chargedThisPeriod], ['pro', 0, 20000]);
+  });
+
+  it('the period is split at the later of today and the credits used: usage behind the calendar changes nothing', () => {
+    // Halfway through November, with a quarter of the credits used: the days left (15 of 30) decide.
+    const { preview } = change(catalog, power, 'pro', '2026-11-16T00:00:00Z', 750_000);
+    assert.deepEqual(lines(preview), [
+      ['Unused time on Power, 15 of 30 days', -10000],
+      ['Remaining time on Pro, 15 of 30 days', 1000],
+    ]);
+    assert.equal(preview.allowanceDelta, -(750_000 - 50_000));
+  });
+
+  it('going back up at once (time-based proration) never costs more than the higher plan’s price for the period', () => {
+    const timeBased = catalogWith({ downgrade: 'immediate-prorated', proration: 'time-based' });
+    const plus = change(timeBased, openAccount(timeBased, new Date('2026-11-01T00:00:00Z')), 'pro-plus', '2026-11-01T00:00:00Z').state;
+    // Half of Pro+'s credits used: Pro is paid for half the period, though the whole period is left.
+    const down = change(timeBased, plus, 'pro', sameDay, 100_000).state;
+    assert.equal(down.chargedThisPeriod, 4000 - 2000 + 1000);
+    const up = change(timeBased, down, 'pro-plus', sameDay);
+    assert.deepEqual(up.preview.invoice?.lines.map((line) => [line.description, line.amountCents]), [
+      ['Unused time on Pro, full period', -2000],
+      ['Remaining time on Pro+, full period', 4000],
+      ['No more than the Pro+ price for the period', -1000],
+      ['Credit balance applied', -1000],
+    ]);
+    assert.deepEqual([total(up.preview), up.state.chargedThisPeriod, up.state.creditBalanceCents], [0, 4000, 0], 'the $10 credited by the downgrade paid for it');
+  });
+
+  it('through the ledger: what is left is exactly Pro’s share, and the next period is Pro’s less the credit', () => {
+    let id = 0;
+    const newId = () => `e${++id}`;
+    const at = new Date(sameDay);
+    const entries: LedgerEntry[] = [grant({ id: newId(), at: new Date('2026-11-01T00:00:00Z'), source: 'allowance', amount: 1_000_000, expiresAt: power.period.end, reason: 'Power' })];
+    entries.push({ kind: 'debit', id: newId(), at, grantId: 'e1', amount: 500_000, spendId: 's1', reason: 'used' });
+    const preview = previewChange(catalog, power, 'pro', at, { ...context, allowanceRemaining: balanceAt(entries, at, power.period.start).available });
+    const after = applyChange(catalog, power, preview, at);
+    entries.push(...allowanceEntries(entries, after, preview, at, 'downgrade', newId));
+    assert.equal(balanceAt(entries, at, power.period.start).available, 50_000);
+    const december = renew(catalog, after, noUsage, NO_BILLING_DETAILS);
+    assert.equal(december.invoice?.totalCents, 2000 - 2000, 'Pro’s $20 less the $90 credit, the rest kept for later');
+    assert.equal(december.state.creditBalanceCents, 9000 - 2000);
   });
 });
 
