@@ -38,7 +38,7 @@ describe('cli: tally clock advance', function () {
 
   it('exits 2 on bad arguments before asking the server, and 5 when the server refuses (backwards names to)', async () => {
     const { org, tally } = await setUp();
-    for (const args of [[], ['--days', '0'], ['--days', 'x'], ['--months', '25'], ['--days', '1', '--months', '1'], ['--weeks', '1']]) {
+    for (const args of [[], ['--days', '0'], ['--days', 'x'], ['--months', '25'], ['--days', '1', '--months', '1'], ['--weeks', '1'], ['--to', '2027-02-30T00:00:00Z']]) {
       const result = await tally('clock', 'advance', ...args);
       assert.equal(result.code, 2, `tally clock advance ${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stdout, '');
