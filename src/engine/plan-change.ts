@@ -3,7 +3,7 @@
 // preview's total, so what the user saw is what they pay.
 import { planById, type Catalog, type CatalogPlan } from './catalog';
 import { daysInPeriod, daysRemaining, localDateOf, periodContaining, type Period } from './calendar';
-import { higherOf, type BillingState } from './billing-state';
+import { higherOf, paidSince, type BillingState } from './billing-state';
 import { buildInvoice, sumLines, type BillingDetails, type InvoiceDraft, type InvoiceLine } from './invoice';
 import { prorate } from './money';
 import { formatCredits } from '../protocol/format';
@@ -58,7 +58,7 @@ export function previewChange(catalog: Catalog, state: BillingState, targetPlanI
     return { ...base, kind: 'undo', immediate: true, effectiveAt: at, invoice: null, allowanceDelta: 0, allowanceReset: false };
   }
   // A subscription canceled for non-payment (its debt written off) comes back as a new purchase:
-  // an upgrade from Free, charged like any upgrade, which reactivates it (see applyChange).
+  // an upgrade from Free, priced like a first paid month from today, which reactivates it (see applyChange).
   if (state.status === 'canceled' && to.rank <= from.rank) {
     throw new PlanChangeError('not_active', 'Your subscription is canceled: choose a paid plan to subscribe again.');
   }
@@ -70,7 +70,7 @@ export function previewChange(catalog: Catalog, state: BillingState, targetPlanI
     throw new PlanChangeError('not_self_serve', `${to.name} is not sold self-serve: use Contact Sales.`);
   }
 
-  if (to.rank > from.rank) return { ...base, kind: 'upgrade', immediate: true, effectiveAt: at, ...upgradeCharges(catalog, state, from, to, at, billing) };
+  if (to.rank > from.rank) return { ...base, kind: 'upgrade', immediate: true, effectiveAt: at, ...upgradeCharges(catalog, asPurchase(state), from, to, at, billing) };
   if (isCancel || catalog.billing.downgrade === 'period-end') {
     return { ...base, kind: isCancel ? 'cancel' : 'downgrade', immediate: false, effectiveAt: state.period.end, invoice: null, allowanceDelta: 0, allowanceReset: false };
   }
@@ -87,13 +87,14 @@ export function applyChange(catalog: Catalog, state: BillingState, preview: Chan
       if (!preview.immediate) return { ...state, scheduledChange: { planId: preview.toPlanId, effectiveAt: preview.effectiveAt } };
       return settle({ ...state, planId: preview.toPlanId, scheduledChange: null }, preview);
     case 'upgrade': {
-      const reanchored = state.firstPaidAt === null ? firstPaidCalendar(state, at) : state;
+      const buyer = asPurchase(state);
+      const reanchored = buyer.firstPaidAt === null ? firstPaidCalendar(buyer, at) : buyer;
       return settle(
         {
           ...reanchored,
           status: state.status === 'canceled' ? transition(state.status, 'reactivate') : state.status,
           planId: preview.toPlanId,
-          firstPaidAt: state.firstPaidAt ?? at,
+          firstPaidAt: buyer.firstPaidAt ?? at,
           highestPlanThisPeriod: higherOf(catalog, state.highestPlanThisPeriod, preview.toPlanId),
           scheduledChange: null,
         },
@@ -101,6 +102,11 @@ export function applyChange(catalog: Catalog, state: BillingState, preview: Chan
       );
     }
   }
+}
+
+/** The state an upgrade is priced on: after a cancellation, that of an account that never paid. */
+function asPurchase(state: BillingState): BillingState {
+  return { ...state, firstPaidAt: paidSince(state) };
 }
 
 /** Books the preview's money and allowance into the state. */

@@ -105,15 +105,43 @@ describe('engine/plan-change: first-month rule (product.md)', () => {
     assert.throws(attempt({ ...opened, status: 'pending' }, 'pro'), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
   });
 
-  it('buys a canceled subscription again as an upgrade from Free, which reactivates it', () => {
+  it('buys a canceled subscription again as a new purchase: prorated from today like a first paid month, which reactivates it', () => {
     const at = new Date('2026-12-10T00:00:00Z');
     const canceled: BillingState = { ...opened, status: 'canceled', firstPaidAt: new Date('2026-11-16T10:00:00Z'), period: { start: new Date('2026-12-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') } };
     const preview = previewChange(defaultCatalog, canceled, 'pro', at, context);
     assert.equal(preview.kind, 'upgrade');
-    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, this period', amountCents: 2000 }]);
+    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 22 of 31 days', amountCents: 1419 }]);
+    const newcomer = previewChange(defaultCatalog, openAccount(defaultCatalog, new Date('2026-12-01T09:00:00Z')), 'pro', at, context);
+    assert.deepEqual(preview.invoice, newcomer.invoice, 'exactly what a new account pays');
     const after = applyChange(defaultCatalog, canceled, preview, at);
-    assert.deepEqual([after.status, after.planId, after.highestPlanThisPeriod], ['active', 'pro', 'pro']);
+    assert.deepEqual([after.status, after.planId, after.highestPlanThisPeriod, after.firstPaidAt], ['active', 'pro', 'pro', at]);
+    // Pro+ later that month: back to the day it was bought again, less what that paid.
+    const plus = change(defaultCatalog, after, 'pro-plus', '2026-12-20T00:00:00Z');
+    assert.deepEqual(plus.preview.invoice?.lines.map((line) => line.amountCents), [2839, -1419]);
     assert.throws(() => previewChange(defaultCatalog, { ...canceled, planId: 'pro' }, 'free', at, context), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
+  });
+});
+
+describe('engine/plan-change: a canceled subscription bought again under the other policies', () => {
+  const canceledOn = (catalog: Catalog) => {
+    // Paid on Oct 1, canceled (unpaid) later that month, bought again on Oct 16.
+    const paid = change(catalog, openAccount(catalog, new Date('2026-10-01T00:00:00Z')), 'pro', '2026-10-01T00:00:00Z').state;
+    return { ...paid, status: 'canceled' as const, planId: 'free', chargedThisPeriod: 0, highestPlanThisPeriod: 'free' };
+  };
+
+  it('anniversary periods: a new period starts on the purchase day, at the full price', () => {
+    const catalog = catalogWith({ anchor: 'anniversary' });
+    const canceled = canceledOn(catalog);
+    const { preview, state } = change(catalog, canceled, 'pro', '2026-10-16T12:00:00Z');
+    assert.equal(total(preview), 2000);
+    assert.equal(preview.allowanceReset, true);
+    assert.deepEqual([state.period.start.toISOString(), state.period.end.toISOString()], ['2026-10-16T00:00:00.000Z', '2026-11-16T00:00:00.000Z']);
+  });
+
+  it('time-based proration: the remaining time only, as for a new account', () => {
+    const catalog = catalogWith({ proration: 'time-based' });
+    const { preview } = change(catalog, canceledOn(catalog), 'pro', '2026-10-16T12:00:00Z');
+    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 16 of 31 days', amountCents: 1032 }]);
   });
 });
 
