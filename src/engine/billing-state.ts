@@ -69,6 +69,15 @@ export function markArrearsCalculated(state: BillingState, at: Date, invoice: In
   return { ...state, arrearsCalculatedAt: at, chargedThisPeriod: state.chargedThisPeriod + charged, creditBalanceCents: state.creditBalanceCents - applied };
 }
 
+/**
+ * When the account's current run of paid service began: null while it never paid, and once its
+ * subscription was canceled (every retry of a payment failed, the debt written off). Buying again
+ * after that is a new purchase, priced and worded like a first paid month, from the purchase day.
+ */
+export function paidSince(state: BillingState): Date | null {
+  return state.status === 'canceled' ? null : state.firstPaidAt;
+}
+
 /** The plan whose limits apply now: past due and canceled fall back to the free plan's. */
 export function effectivePlanId(catalog: Catalog, state: BillingState): string {
   return state.status === 'active' ? state.planId : catalog.freePlanId;

@@ -3,9 +3,10 @@
 // preview's total, so what the user saw is what they pay.
 import { planById, type Catalog, type CatalogPlan } from './catalog';
 import { daysInPeriod, daysRemaining, localDateOf, periodContaining, type Period } from './calendar';
-import { higherOf, type BillingState } from './billing-state';
+import { higherOf, paidSince, type BillingState } from './billing-state';
 import { buildInvoice, sumLines, type BillingDetails, type InvoiceDraft, type InvoiceLine } from './invoice';
 import { prorate } from './money';
+import { formatCredits } from '../protocol/format';
 import { transition } from './subscription-status';
 
 export type ChangeKind = 'upgrade' | 'downgrade' | 'cancel' | 'undo';
@@ -39,7 +40,8 @@ export class PlanChangeError extends Error {
 /** What the preview needs besides the subscription: who is billed, and what is left of this period's allowance. */
 export interface ChangeContext {
   billing: BillingDetails;
-  /** Hundredths still unspent in this period's allowance grants (an immediate downgrade revokes at most this). */
+  /** Hundredths still unspent in this period's allowance grants: an immediate downgrade credits the old
+   *  plan for at most this share of its allowance, and revokes at most this. */
   allowanceRemaining: number;
 }
 
@@ -56,7 +58,7 @@ export function previewChange(catalog: Catalog, state: BillingState, targetPlanI
     return { ...base, kind: 'undo', immediate: true, effectiveAt: at, invoice: null, allowanceDelta: 0, allowanceReset: false };
   }
   // A subscription canceled for non-payment (its debt written off) comes back as a new purchase:
-  // an upgrade from Free, charged like any upgrade, which reactivates it (see applyChange).
+  // an upgrade from Free, priced like a first paid month from today, which reactivates it (see applyChange).
   if (state.status === 'canceled' && to.rank <= from.rank) {
     throw new PlanChangeError('not_active', 'Your subscription is canceled: choose a paid plan to subscribe again.');
   }
@@ -68,7 +70,7 @@ export function previewChange(catalog: Catalog, state: BillingState, targetPlanI
     throw new PlanChangeError('not_self_serve', `${to.name} is not sold self-serve: use Contact Sales.`);
   }
 
-  if (to.rank > from.rank) return { ...base, kind: 'upgrade', immediate: true, effectiveAt: at, ...upgradeCharges(catalog, state, from, to, at, billing) };
+  if (to.rank > from.rank) return { ...base, kind: 'upgrade', immediate: true, effectiveAt: at, ...upgradeCharges(catalog, asPurchase(state), from, to, at, billing) };
   if (isCancel || catalog.billing.downgrade === 'period-end') {
     return { ...base, kind: isCancel ? 'cancel' : 'downgrade', immediate: false, effectiveAt: state.period.end, invoice: null, allowanceDelta: 0, allowanceReset: false };
   }
@@ -85,13 +87,14 @@ export function applyChange(catalog: Catalog, state: BillingState, preview: Chan
       if (!preview.immediate) return { ...state, scheduledChange: { planId: preview.toPlanId, effectiveAt: preview.effectiveAt } };
       return settle({ ...state, planId: preview.toPlanId, scheduledChange: null }, preview);
     case 'upgrade': {
-      const reanchored = state.firstPaidAt === null ? firstPaidCalendar(state, at) : state;
+      const buyer = asPurchase(state);
+      const reanchored = buyer.firstPaidAt === null ? firstPaidCalendar(buyer, at) : buyer;
       return settle(
         {
           ...reanchored,
           status: state.status === 'canceled' ? transition(state.status, 'reactivate') : state.status,
           planId: preview.toPlanId,
-          firstPaidAt: state.firstPaidAt ?? at,
+          firstPaidAt: buyer.firstPaidAt ?? at,
           highestPlanThisPeriod: higherOf(catalog, state.highestPlanThisPeriod, preview.toPlanId),
           scheduledChange: null,
         },
@@ -99,6 +102,11 @@ export function applyChange(catalog: Catalog, state: BillingState, preview: Chan
       );
     }
   }
+}
+
+/** The state an upgrade is priced on: after a cancellation, that of an account that never paid. */
+function asPurchase(state: BillingState): BillingState {
+  return { ...state, firstPaidAt: paidSince(state) };
 }
 
 /** Books the preview's money and allowance into the state. */
@@ -132,7 +140,7 @@ function upgradeCharges(catalog: Catalog, state: BillingState, from: CatalogPlan
     // Usage-based plans are not billed now: the period's charges are calculated before the billing date.
     return { invoice: null, allowanceDelta, allowanceReset };
   }
-  const lines = catalog.billing.proration === 'time-based' ? timeBasedLines(state, from, to, at) : firstMonthLines(state, from, to, at);
+  const lines = catalog.billing.proration === 'time-based' ? timeBasedLines(catalog, state, from, to, at) : firstMonthLines(state, from, to, at);
   return { invoice: buildInvoice(lines, billing, state.creditBalanceCents), allowanceDelta, allowanceReset };
 }
 
@@ -163,7 +171,7 @@ function firstMonthLines(state: BillingState, from: CatalogPlan, to: CatalogPlan
 }
 
 /** Stripe's rule: credit the unused time on the old plan, charge the remaining time on the new one. */
-function timeBasedLines(state: BillingState, from: CatalogPlan, to: CatalogPlan, at: Date): InvoiceLine[] {
+function timeBasedLines(catalog: Catalog, state: BillingState, from: CatalogPlan, to: CatalogPlan, at: Date): InvoiceLine[] {
   const period = state.firstPaidAt === null ? firstPaidCalendar(state, at).period : state.period;
   const zone = state.calendar.timeZone;
   const lines: InvoiceLine[] = [];
@@ -174,21 +182,68 @@ function timeBasedLines(state: BillingState, from: CatalogPlan, to: CatalogPlan,
   }
   const kind = state.chargedThisPeriod > 0 ? 'proration-charge' : 'subscription';
   lines.push(proratedLine(kind, state.chargedThisPeriod > 0 ? `Remaining time on ${to.name}` : `${to.name} plan`, to.priceCents ?? 0, period, at, zone));
+  // A period never costs more than the price of the plan held at its highest. Only reached after an
+  // immediate downgrade billed on the credits used: the lower plan was paid for a smaller share of
+  // the period than the time left, which is what "Unused time" credits back.
+  const highest = planById(catalog, higherOf(catalog, state.highestPlanThisPeriod, to.id));
+  const beyond = state.chargedThisPeriod + sumLines(lines) - (highest.priceCents ?? 0);
+  if (beyond > 0) lines.push({ kind: 'proration-credit', description: `No more than the ${highest.name} price for the period`, amountCents: -beyond });
   return lines;
 }
 
-/** Konnect's rule: the lower plan at once, the unused time on the higher one credited. */
+/**
+ * Konnect's rule, billed on actual usage: credits used count as time used. The period is split at
+ * the later of today and the point the old plan's credits were used up to: the old plan is
+ * credited for the share left after it, the new plan is charged for that same share, and the new
+ * plan's allowance for the rest of the period is that share of its credits. What was used was paid
+ * by the share of the old plan that is kept, so nothing is paid for twice and no credit is granted
+ * twice: the allowance left becomes exactly the new plan's share, the rest is revoked.
+ */
 function immediateDowngrade(state: BillingState, from: CatalogPlan, to: CatalogPlan, at: Date, context: ChangeContext) {
-  const zone = state.calendar.timeZone;
-  const unused = proratedLine('proration-credit', `Unused time on ${from.name}`, from.priceCents ?? 0, state.period, at, zone);
+  const share = shareLeft(state, at, context.allowanceRemaining);
+  const credit = prorate(from.priceCents ?? 0, share.part, share.whole);
   const lines: InvoiceLine[] = [
-    { ...unused, amountCents: -Math.min(unused.amountCents, state.chargedThisPeriod) },
-    proratedLine('proration-charge', `Remaining time on ${to.name}`, to.priceCents ?? 0, state.period, at, zone),
+    { kind: 'proration-credit', description: share.unused(from.name), amountCents: 0 - Math.min(credit, state.chargedThisPeriod) },
+    { kind: 'proration-charge', description: share.rest(to.name), amountCents: prorate(to.priceCents ?? 0, share.part, share.whole) },
   ];
-  // The lower plan's limit applies at once: revoke the unspent allowance above it (what was spent stays spent).
-  const excess = Math.max(0, state.allowanceThisPeriod - (to.monthlyCredits ?? 0));
-  const allowanceDelta = -Math.min(excess, Math.max(0, context.allowanceRemaining));
-  return { invoice: buildInvoice(lines, context.billing, 0), allowanceDelta, allowanceReset: false };
+  const kept = prorate(to.monthlyCredits ?? 0, share.part, share.whole);
+  // A downgrade only ever takes back unspent credit (what was spent stays spent), never grants more.
+  const allowanceDelta = Math.min(0, kept - share.unspent);
+  // With every credit used nothing is left to credit or to charge: no invoice for nothing.
+  const invoice = lines.some((line) => line.amountCents !== 0) ? buildInvoice(lines, context.billing, 0) : null;
+  return { invoice, allowanceDelta, allowanceReset: false };
+}
+
+/**
+ * What is left of the period for an immediate downgrade, as a fraction (part / whole, so that each
+ * amount built on it is rounded once): the smaller of the days left (today counts as a day of
+ * service) and the share of this period's allowance still unspent.
+ */
+function shareLeft(state: BillingState, at: Date, allowanceRemaining: number) {
+  const zone = state.calendar.timeZone;
+  const days = daysInPeriod(state.period, zone);
+  const daysLeft = daysRemaining(state.period, at, zone);
+  const granted = state.allowanceThisPeriod;
+  const unspent = Math.max(0, Math.min(allowanceRemaining, granted));
+  // unspent / granted < daysLeft / days, compared without dividing.
+  if (granted > 0 && unspent * days < daysLeft * granted) {
+    const left = `${formatCredits(unspent)} of ${formatCredits(granted)} credits left`;
+    return {
+      part: unspent,
+      whole: granted,
+      unspent,
+      unused: (plan: string) => `Unused part of ${plan}, ${left}`,
+      rest: (plan: string) => `Rest of the period on ${plan}, the same share`,
+    };
+  }
+  const span = daysLeft === days ? 'full period' : `${daysLeft} of ${days} days`;
+  return {
+    part: daysLeft,
+    whole: days,
+    unspent,
+    unused: (plan: string) => `Unused time on ${plan}, ${span}`,
+    rest: (plan: string) => `Remaining time on ${plan}, ${span}`,
+  };
 }
 
 /** `price` for the days from the local day of `from` to the period end, rounded once. */

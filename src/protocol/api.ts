@@ -2,6 +2,7 @@
 // One definition, validated on both sides of the wire. Money is integer cents (USD) and credits are
 // integer hundredths of a credit, so no floating point ever crosses the boundary.
 import { z } from 'zod';
+import { Instant } from './instant';
 
 export const OAUTH_CLIENT_ID = 'tally-vscode';
 
@@ -223,7 +224,7 @@ export type PlanChangeResult = z.infer<typeof PlanChangeResult>;
  */
 export const TestClockAdvanceRequest = z
   .object({
-    to: z.string().min(1).optional(),
+    to: Instant.optional(),
     days: z.number().int().min(1).max(730).optional(),
     months: z.number().int().min(1).max(24).optional(),
   })

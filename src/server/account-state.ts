@@ -2,7 +2,7 @@
 // account's "now": the allowance (limit, used, remaining), bonus credits, overage so far, a
 // scheduled change, and what the next renewal will bill as things stand.
 import { findPlan, planName, type Catalog } from '../engine/catalog';
-import type { BillingState } from '../engine/billing-state';
+import { paidSince, type BillingState } from '../engine/billing-state';
 import type { BillingDetails } from '../engine/invoice';
 import { asIfReturned, leaseRest } from '../engine/lease';
 import { balanceAt, type LedgerEntry } from '../engine/ledger';
@@ -64,7 +64,8 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
     plan: { id: state.planId, name: planName(catalog, state.planId) },
     subscription: {
       status: state.status,
-      hasPaidPlan: state.firstPaidAt !== null,
+      // A canceled subscription is Free again: buying a plan is a new purchase (Upgrade Plan, the checkout).
+      hasPaidPlan: paidSince(state) !== null,
       currentPeriodStart: state.period.start.toISOString(),
       currentPeriodEnd: state.period.end.toISOString(),
       scheduledChange: scheduled && { planId: scheduled.planId, planName: planName(catalog, scheduled.planId), effectiveAt: scheduled.effectiveAt.toISOString() },

@@ -1,6 +1,6 @@
 // Who may buy which plan at checkout. Checked when the session is created and again when the
 // person pays, because the account can change in between (another checkout, an admin).
-import type { BillingState } from '../engine/billing-state';
+import { paidSince, type BillingState } from '../engine/billing-state';
 import { findPlan, type Catalog, type CatalogPlan } from '../engine/catalog';
 import type { AccountRecord } from '../store/store';
 
@@ -36,8 +36,9 @@ export function checkUpgrade(catalog: Catalog, account: AccountRecord, subscript
     return { ok: false, status: 400, code: 'not_self_serve', message: `${plan.name} is not sold self-serve: use Contact Sales.` };
   }
   // The checkout takes a card for the first paid plan; once the account has one saved, plan changes
-  // go through the billing portal (POST /api/subscription/changes), which charges that card.
-  if (subscription.firstPaidAt !== null) {
+  // go through the billing portal (POST /api/subscription/changes), which charges that card. A
+  // canceled subscription is bought anew, here as in the portal.
+  if (paidSince(subscription) !== null) {
     return {
       ok: false,
       status: 409,

@@ -3,6 +3,7 @@
 // then. Prints the new instant.
 import { Option, type Command } from 'commander';
 import type { TestClockAdvanceRequest } from '../../protocol/api';
+import { INSTANT_MESSAGE, parseInstant } from '../../protocol/instant';
 import { OrgSettings } from '../../protocol/org';
 import { contextOf } from '../context';
 import { CliError, EXIT } from '../exit-codes';
@@ -35,7 +36,11 @@ export function clockCommand(program: Command): void {
 export function advanceRequest(options: AdvanceOptions): TestClockAdvanceRequest {
   const given = [options.days, options.months, options.to].filter((value) => value !== undefined).length;
   if (given !== 1) throw new CliError(EXIT.usage, 'Give exactly one of --days <n>, --months <n>, --to <instant>.');
-  if (options.to !== undefined) return { to: options.to };
+  if (options.to !== undefined) {
+    // Refused here as the server would refuse it, before anything is sent.
+    if (parseInstant(options.to) === null) throw new CliError(EXIT.usage, `--to ${INSTANT_MESSAGE} (got "${options.to}").`, 'to');
+    return { to: options.to };
+  }
   if (options.days !== undefined) return { days: count(options.days, 'days', 730) };
   return { months: count(options.months as string, 'months', 24) };
 }

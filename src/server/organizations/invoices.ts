@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Period } from '../../engine/calendar';
-import { organizationInvoice } from '../../engine/organization-invoice';
+import { activeInMonth, oneStintPerDay, organizationInvoice } from '../../engine/organization-invoice';
 import { organizationMonth, type Seat } from '../../engine/organization';
 import type { OrganizationInvoiceLineRecord, OrganizationInvoiceRecord, OrganizationRecord } from '../../store/store';
 import type { ServerContext } from '../context';
@@ -33,14 +33,15 @@ export async function computeOrganizationInvoice(context: ServerContext, organiz
   const snapshot = await context.store.loadOrganizationSnapshot(organization.id);
   const stints = await context.store.listOrganizationSeatStints(organization.id, month.start.toISOString());
   const { timeZone } = organization;
-  // The engine bills one seat per member per call: the current seats first, then each earlier stint
-  // of a member in a later layer of its own.
-  const layers: Seat[][] = [[...(snapshot?.seats.values() ?? [])]];
-  for (const stint of stints) {
-    if (stint.activatedAt === null || stint.activatedAt >= month.end) continue;
-    const layer = layers.find((seats) => !seats.some((seat) => seat.userId === stint.userId));
-    if (layer) layer.push(stint);
-    else layers.push([stint]);
+  // A member's stints (the current seat and those it replaced), trimmed so no day is billed twice.
+  const byMember = new Map<string, Seat[]>();
+  for (const seat of [...(snapshot?.seats.values() ?? []), ...stints.filter((stint) => stint.activatedAt !== null && stint.activatedAt < month.end)]) {
+    byMember.set(seat.userId, [...(byMember.get(seat.userId) ?? []), seat]);
+  }
+  // The engine bills one seat per member per call: each further stint of a member goes in a later layer.
+  const layers: Seat[][] = [];
+  for (const memberStints of byMember.values()) {
+    oneStintPerDay(timeZone, memberStints).forEach((stint, index) => (layers[index] ??= []).push(stint));
   }
 
   const lines: Omit<OrganizationInvoiceLineRecord, 'email'>[] = [];
@@ -101,9 +102,14 @@ export async function issueDueMonths(context: ServerContext, organization: Organ
   const { timeZone } = organization;
   const done = new Set((await context.store.listOrganizationInvoices(organization.id)).map((invoice) => invoice.month));
   const issued: OrganizationInvoiceRecord[] = [];
-  for (let month = organizationMonth(timeZone, new Date(organization.createdAt)); month.end <= now; month = organizationMonth(timeZone, month.end)) {
-    if (done.has(monthKey(timeZone, month))) continue;
+  // A month in which no seat was active issues no invoice (not one for $0.00). Such months are
+  // told apart from the seats, read once per run, so an idle organization costs no more each month.
+  const first = organizationMonth(timeZone, new Date(organization.createdAt));
+  const seats = [...((await context.store.loadOrganizationSnapshot(organization.id))?.seats.values() ?? []), ...(await context.store.listOrganizationSeatStints(organization.id, first.start.toISOString()))];
+  for (let month = first; month.end <= now; month = organizationMonth(timeZone, month.end)) {
+    if (done.has(monthKey(timeZone, month)) || !seats.some((seat) => activeInMonth(seat, month))) continue;
     const invoice = await computeOrganizationInvoice(context, organization, month, month.end);
+    if (invoice.lines.length === 0) continue;
     const record = await context.store.issueOrganizationInvoice({
       id: `oinv_${randomUUID()}`,
       organizationId: organization.id,

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { TestClockAdvanceRequest, type TestClockAdvanceResult } from '../../protocol/api';
+import { INSTANT_MESSAGE, parseInstant } from '../../protocol/instant';
 import { currentAccountState } from '../account-state';
 import { currentAccount } from '../auth';
 import { loadAccountBilling } from '../billing/account-billing';
@@ -14,7 +15,6 @@ import { sendApiError, sendJson, sendValidationError } from '../respond';
 
 /** As far as one call may move a clock: the longest relative advance allowed (730 days, 24 months). */
 const MAX_ADVANCE_DAYS = 731;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function testClockRoutes(app: FastifyInstance, context: ServerContext): void {
   app.post('/api/test-clock/advance', async (request, reply) => {
@@ -55,8 +55,8 @@ export function advanceTarget(request: TestClockAdvanceRequest, from: Date, zone
   if (to === undefined) {
     return { at: DateTime.fromJSDate(from, { zone }).plus({ months: months ?? 0 }).plus({ days: days ?? 0 }).toJSDate() };
   }
-  const at = new Date(to);
-  if (!ISO_INSTANT.test(to) || Number.isNaN(at.getTime())) return { error: 'to must be an ISO-8601 instant with a time zone, like 2027-01-01T00:00:00Z.' };
+  const at = parseInstant(to);
+  if (at === null) return { error: `to ${INSTANT_MESSAGE}.` };
   if (at.getTime() < from.getTime()) return { error: `to is before ${whose} (${from.toISOString()}): test clocks only move forward.` };
   if (at.getTime() - from.getTime() > MAX_ADVANCE_DAYS * 86_400_000) return { error: `to is more than ${MAX_ADVANCE_DAYS} days after ${whose}: advance in steps.` };
   return { at };

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { OrgInvoices, OrgSettings } from '../../../src/protocol/org';
 import { buildCli, createApiToken, runCli } from '../../support/cli';
-import { createTestOrganization, expectApi } from '../../support/organization';
-import { freshServerForEachTest, startTestServer, type TestServer } from '../../support/server';
+import { createTestOrganization, expectApi, TEST_PASSWORD } from '../../support/organization';
+import { freshServerForEachTest, signInAndGetToken, startTestServer, type TestServer } from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 
@@ -20,6 +20,10 @@ describe('cli: tally clock advance', function () {
 
   it('moves the organization\'s clock and prints the new instant; --json prints the settings', async () => {
     const { org, tally } = await setUp();
+    // An active seat in November, so that the month has an invoice to issue.
+    const member = org.members[0]!;
+    await expectApi(server, org.admin, 'POST', '/api/org/plan', { planId: 'pro', userIds: [member.id] });
+    await signInAndGetToken(server.baseUrl, member.email, TEST_PASSWORD);
     const moved = await tally('clock', 'advance', '--to', '2026-12-01T00:00:00Z');
     assert.equal(moved.code, 0, moved.stderr);
     assert.equal(moved.stdout.trim(), '2026-12-01T00:00:00.000Z');
@@ -38,7 +42,7 @@ describe('cli: tally clock advance', function () {
 
   it('exits 2 on bad arguments before asking the server, and 5 when the server refuses (backwards names to)', async () => {
     const { org, tally } = await setUp();
-    for (const args of [[], ['--days', '0'], ['--days', 'x'], ['--months', '25'], ['--days', '1', '--months', '1'], ['--weeks', '1']]) {
+    for (const args of [[], ['--days', '0'], ['--days', 'x'], ['--months', '25'], ['--days', '1', '--months', '1'], ['--weeks', '1'], ['--to', '2027-02-30T00:00:00Z']]) {
       const result = await tally('clock', 'advance', ...args);
       assert.equal(result.code, 2, `tally clock advance ${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stdout, '');

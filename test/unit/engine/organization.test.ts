@@ -17,7 +17,7 @@ import {
   undoScheduledChange,
   type Seat,
 } from '../../../src/engine/organization';
-import { organizationInvoice } from '../../../src/engine/organization-invoice';
+import { activeInMonth, oneStintPerDay, organizationInvoice } from '../../../src/engine/organization-invoice';
 import { organizationMonth } from '../../../src/engine/organization';
 import { IllegalTransitionError } from '../../../src/engine/subscription-status';
 import { defaultCatalog as catalog } from './catalogs';
@@ -246,10 +246,47 @@ describe('engine/organization-invoice: the monthly invoice', () => {
     assert.deepEqual(amounts(organizationInvoice(catalog, UTC, november, [seat])), [['bob: Pro, 10 of 30 days', 667]]);
   });
 
-  it('canceled mid-month: charged for the days it was active, nothing the month after', () => {
+  it('canceled mid-month: charged for the days it was active, the cancellation day included, nothing the month after', () => {
     const canceled = cancelSeat(activeSeat('alice', 'pro'), t('2026-11-11T08:00:00Z'));
-    assert.deepEqual(amounts(organizationInvoice(catalog, UTC, november, [canceled])), [['alice: Pro, 10 of 30 days', 667]]);
+    assert.deepEqual(amounts(organizationInvoice(catalog, UTC, november, [canceled])), [['alice: Pro, 11 of 30 days', 733]]);
     assert.deepEqual(organizationInvoice(catalog, UTC, december, [canceled]).lines, []);
+  });
+
+  it('bills both ends alike: the activation day and the cancellation day are days of service', () => {
+    // Active from 23:00 on Nov 11 to 01:00 on Nov 20: Nov 11 to Nov 20, 10 days.
+    const late = cancelSeat(activeSeat('alice', 'pro', '2026-11-11T23:00:00Z'), t('2026-11-20T01:00:00Z'));
+    assert.deepEqual(amounts(organizationInvoice(catalog, UTC, november, [late])), [['alice: Pro, 10 of 30 days', 667]]);
+    // Canceled at local midnight starting Nov 21: the seat had no access that day, so Nov 20 is the last.
+    const midnight = cancelSeat(activeSeat('bob', 'pro', '2026-11-11T00:00:00Z'), t('2026-11-21T00:00:00Z'));
+    assert.deepEqual(amounts(organizationInvoice(catalog, UTC, november, [midnight])), [['bob: Pro, 10 of 30 days', 667]]);
+    // In New York, by local days: active 21:00 on Nov 11 to 20:00 on Nov 20, local time.
+    const local = cancelSeat(activeSeat('carol', 'pro', '2026-11-12T02:00:00Z'), t('2026-11-21T01:00:00Z'));
+    const newYorkNovember = organizationMonth(NEW_YORK, t('2026-11-15T12:00:00Z'));
+    assert.deepEqual(amounts(organizationInvoice(catalog, NEW_YORK, newYorkNovember, [local])), [['carol: Pro, 10 of 30 days', 667]]);
+  });
+
+  it('a member canceled and subscribed again on the same day pays for that day once, in the later stint', () => {
+    const first = cancelSeat(activeSeat('alice', 'pro'), t('2026-11-10T10:00:00Z'));
+    const second = activeSeat('alice', 'pro', '2026-11-10T15:00:00Z');
+    const [earlier, later] = oneStintPerDay(UTC, [second, first]) as [Seat, Seat];
+    assert.equal(earlier.canceledAt?.toISOString(), '2026-11-10T00:00:00.000Z');
+    const billed = [...organizationInvoice(catalog, UTC, november, [earlier]).lines, ...organizationInvoice(catalog, UTC, november, [later]).lines];
+    assert.deepEqual(billed.map((line) => [line.description, line.amountCents]), [
+      ['Pro, 9 of 30 days', 600],
+      ['Pro, 21 of 30 days', 1400],
+    ]);
+    assert.equal(billed.reduce((sum, line) => sum + line.amountCents, 0), 2000, 'the whole month, not 31 days of it');
+    // On different days each stint keeps its own ends.
+    const apart = oneStintPerDay(UTC, [first, activeSeat('alice', 'pro', '2026-11-12T09:00:00Z')]);
+    assert.equal(apart[0]?.canceledAt?.toISOString(), '2026-11-10T10:00:00.000Z');
+  });
+
+  it('tells the months a seat was active in (a month with none issues no invoice)', () => {
+    const canceled = cancelSeat(activeSeat('alice', 'pro'), t('2026-11-11T08:00:00Z'));
+    assert.deepEqual([activeInMonth(canceled, november), activeInMonth(canceled, december)], [true, false]);
+    const pending = subscribeSeat(catalog, 'bob', 'pro', t('2026-11-01T00:00:00Z'));
+    assert.equal(activeInMonth(pending, november), false);
+    assert.equal(activeInMonth(activeSeat('carol', 'pro', '2026-12-03T00:00:00Z'), november), false, 'activated after the month');
   });
 
   it('canceled while pending: never charged', () => {

@@ -105,15 +105,43 @@ describe('engine/plan-change: first-month rule (product.md)', () => {
     assert.throws(attempt({ ...opened, status: 'pending' }, 'pro'), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
   });
 
-  it('buys a canceled subscription again as an upgrade from Free, which reactivates it', () => {
+  it('buys a canceled subscription again as a new purchase: prorated from today like a first paid month, which reactivates it', () => {
     const at = new Date('2026-12-10T00:00:00Z');
     const canceled: BillingState = { ...opened, status: 'canceled', firstPaidAt: new Date('2026-11-16T10:00:00Z'), period: { start: new Date('2026-12-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') } };
     const preview = previewChange(defaultCatalog, canceled, 'pro', at, context);
     assert.equal(preview.kind, 'upgrade');
-    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, this period', amountCents: 2000 }]);
+    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 22 of 31 days', amountCents: 1419 }]);
+    const newcomer = previewChange(defaultCatalog, openAccount(defaultCatalog, new Date('2026-12-01T09:00:00Z')), 'pro', at, context);
+    assert.deepEqual(preview.invoice, newcomer.invoice, 'exactly what a new account pays');
     const after = applyChange(defaultCatalog, canceled, preview, at);
-    assert.deepEqual([after.status, after.planId, after.highestPlanThisPeriod], ['active', 'pro', 'pro']);
+    assert.deepEqual([after.status, after.planId, after.highestPlanThisPeriod, after.firstPaidAt], ['active', 'pro', 'pro', at]);
+    // Pro+ later that month: back to the day it was bought again, less what that paid.
+    const plus = change(defaultCatalog, after, 'pro-plus', '2026-12-20T00:00:00Z');
+    assert.deepEqual(plus.preview.invoice?.lines.map((line) => line.amountCents), [2839, -1419]);
     assert.throws(() => previewChange(defaultCatalog, { ...canceled, planId: 'pro' }, 'free', at, context), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
+  });
+});
+
+describe('engine/plan-change: a canceled subscription bought again under the other policies', () => {
+  const canceledOn = (catalog: Catalog) => {
+    // Paid on Oct 1, canceled (unpaid) later that month, bought again on Oct 16.
+    const paid = change(catalog, openAccount(catalog, new Date('2026-10-01T00:00:00Z')), 'pro', '2026-10-01T00:00:00Z').state;
+    return { ...paid, status: 'canceled' as const, planId: 'free', chargedThisPeriod: 0, highestPlanThisPeriod: 'free' };
+  };
+
+  it('anniversary periods: a new period starts on the purchase day, at the full price', () => {
+    const catalog = catalogWith({ anchor: 'anniversary' });
+    const canceled = canceledOn(catalog);
+    const { preview, state } = change(catalog, canceled, 'pro', '2026-10-16T12:00:00Z');
+    assert.equal(total(preview), 2000);
+    assert.equal(preview.allowanceReset, true);
+    assert.deepEqual([state.period.start.toISOString(), state.period.end.toISOString()], ['2026-10-16T00:00:00.000Z', '2026-11-16T00:00:00.000Z']);
+  });
+
+  it('time-based proration: the remaining time only, as for a new account', () => {
+    const catalog = catalogWith({ proration: 'time-based' });
+    const { preview } = change(catalog, canceledOn(catalog), 'pro', '2026-10-16T12:00:00Z');
+    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 16 of 31 days', amountCents: 1032 }]);
   });
 });
 
@@ -155,11 +183,97 @@ describe('engine/plan-change: immediate prorated downgrade (Konnect)', () => {
   it('never revokes more than is left unspent', () => {
     const opened = openAccount(catalog, new Date('2026-11-01T00:00:00Z'));
     const plus = change(catalog, opened, 'pro-plus', '2026-11-01T00:00:00Z').state;
+    // 1,700 of 2,000 credits used: 15% of the period is left, and Pro keeps 15% of its 1,000 credits.
     const { preview, state } = change(catalog, plus, 'pro', '2026-11-16T00:00:00Z', 30000);
-    assert.equal(preview.allowanceDelta, -30000);
-    assert.equal(state.allowanceThisPeriod, 170000);
+    assert.equal(preview.allowanceDelta, -15000);
+    assert.equal(state.allowanceThisPeriod, 185000);
     const back = change(catalog, state, 'pro-plus', '2026-11-17T00:00:00Z');
-    assert.equal(back.preview.allowanceDelta, 30000, 're-upgrading restores exactly what was revoked');
+    assert.equal(back.preview.allowanceDelta, 15000, 're-upgrading restores exactly what was revoked');
+  });
+});
+
+describe('engine/plan-change: an immediate downgrade is billed on the credits used', () => {
+  const catalog = catalogWith({ downgrade: 'immediate-prorated' });
+  const opened = openAccount(catalog, new Date('2026-11-01T00:00:00Z'));
+  // Power bought on Nov 1: $200 for the whole period and its 10,000 credits.
+  const power = change(catalog, opened, 'power', '2026-11-01T00:00:00Z').state;
+  const sameDay = '2026-11-01T18:00:00Z';
+  const lines = (preview: ChangePreview) => preview.invoice?.lines.map((line) => [line.description, line.amountCents]) ?? [];
+
+  it('nothing used: the unused time on Power is credited, Pro charged for it, with all of Pro’s credits', () => {
+    const { preview, state } = change(catalog, power, 'pro', sameDay, 1_000_000);
+    assert.deepEqual(lines(preview), [
+      ['Unused time on Power, full period', -20000],
+      ['Remaining time on Pro, full period', 2000],
+    ]);
+    assert.equal(total(preview), -18000);
+    assert.equal(preview.allowanceDelta, -900000, 'Pro’s 1,000 credits are left');
+    assert.equal(state.creditBalanceCents, 18000);
+  });
+
+  it('half used: only the unused half of Power is credited, Pro charged for that half, with half of its credits', () => {
+    const { preview, state } = change(catalog, power, 'pro', sameDay, 500_000);
+    assert.deepEqual(lines(preview), [
+      ['Unused part of Power, 5,000 of 10,000 credits left', -10000],
+      ['Rest of the period on Pro, the same share', 1000],
+    ]);
+    assert.equal(total(preview), -9000);
+    assert.equal(preview.allowanceDelta, -450000, '500 Pro credits are left');
+    assert.equal(state.allowanceThisPeriod, 550000, '5,000 used + 500 left');
+  });
+
+  it('9,000 of 10,000 used: Power’s last 10% credited, Pro charged for 10%: not just the Pro price', () => {
+    const { preview } = change(catalog, power, 'pro', sameDay, 100_000);
+    assert.equal(total(preview), -2000 + 200);
+    assert.equal(preview.allowanceDelta, -90000, '100 Pro credits are left');
+  });
+
+  it('all used: nothing to credit, nothing to charge, no credits granted', () => {
+    const { preview, state } = change(catalog, power, 'pro', sameDay, 0);
+    assert.equal(preview.invoice, null);
+    assert.equal(preview.allowanceDelta, 0);
+    assert.deepEqual([state.planId, state.creditBalanceCents, state.chargedThisPeriod], ['pro', 0, 20000]);
+  });
+
+  it('the period is split at the later of today and the credits used: usage behind the calendar changes nothing', () => {
+    // Halfway through November, with a quarter of the credits used: the days left (15 of 30) decide.
+    const { preview } = change(catalog, power, 'pro', '2026-11-16T00:00:00Z', 750_000);
+    assert.deepEqual(lines(preview), [
+      ['Unused time on Power, 15 of 30 days', -10000],
+      ['Remaining time on Pro, 15 of 30 days', 1000],
+    ]);
+    assert.equal(preview.allowanceDelta, -(750_000 - 50_000));
+  });
+
+  it('going back up at once (time-based proration) never costs more than the higher plan’s price for the period', () => {
+    const timeBased = catalogWith({ downgrade: 'immediate-prorated', proration: 'time-based' });
+    const plus = change(timeBased, openAccount(timeBased, new Date('2026-11-01T00:00:00Z')), 'pro-plus', '2026-11-01T00:00:00Z').state;
+    // Half of Pro+'s credits used: Pro is paid for half the period, though the whole period is left.
+    const down = change(timeBased, plus, 'pro', sameDay, 100_000).state;
+    assert.equal(down.chargedThisPeriod, 4000 - 2000 + 1000);
+    const up = change(timeBased, down, 'pro-plus', sameDay);
+    assert.deepEqual(up.preview.invoice?.lines.map((line) => [line.description, line.amountCents]), [
+      ['Unused time on Pro, full period', -2000],
+      ['Remaining time on Pro+, full period', 4000],
+      ['No more than the Pro+ price for the period', -1000],
+      ['Credit balance applied', -1000],
+    ]);
+    assert.deepEqual([total(up.preview), up.state.chargedThisPeriod, up.state.creditBalanceCents], [0, 4000, 0], 'the $10 credited by the downgrade paid for it');
+  });
+
+  it('through the ledger: what is left is exactly Pro’s share, and the next period is Pro’s less the credit', () => {
+    let id = 0;
+    const newId = () => `e${++id}`;
+    const at = new Date(sameDay);
+    const entries: LedgerEntry[] = [grant({ id: newId(), at: new Date('2026-11-01T00:00:00Z'), source: 'allowance', amount: 1_000_000, expiresAt: power.period.end, reason: 'Power' })];
+    entries.push({ kind: 'debit', id: newId(), at, grantId: 'e1', amount: 500_000, spendId: 's1', reason: 'used' });
+    const preview = previewChange(catalog, power, 'pro', at, { ...context, allowanceRemaining: balanceAt(entries, at, power.period.start).available });
+    const after = applyChange(catalog, power, preview, at);
+    entries.push(...allowanceEntries(entries, after, preview, at, 'downgrade', newId));
+    assert.equal(balanceAt(entries, at, power.period.start).available, 50_000);
+    const december = renew(catalog, after, noUsage, NO_BILLING_DETAILS);
+    assert.equal(december.invoice?.totalCents, 2000 - 2000, 'Pro’s $20 less the $90 credit, the rest kept for later');
+    assert.equal(december.state.creditBalanceCents, 9000 - 2000);
   });
 });
 

@@ -13,12 +13,14 @@ import { catalogWith, defaultCatalog, stripeExampleCatalog } from './catalogs';
 
 const context = { billing: NO_BILLING_DETAILS, allowanceRemaining: 0 };
 
-function step(catalog: Catalog, state: BillingState, planId: string, at: string): { preview: ChangePreview; state: BillingState } {
-  const preview = previewChange(catalog, state, planId, new Date(at), context);
+/** `allowanceRemaining`: what is left unspent of the period's allowance (an immediate downgrade bills on it). */
+function step(catalog: Catalog, state: BillingState, planId: string, at: string, allowanceRemaining = 0): { preview: ChangePreview; state: BillingState } {
+  const preview = previewChange(catalog, state, planId, new Date(at), { ...context, allowanceRemaining });
   return { preview, state: applyChange(catalog, state, preview, new Date(at)) };
 }
 
 const charged = (preview: ChangePreview) => formatMoney(preview.invoice?.totalCents ?? 0);
+const money = (preview: ChangePreview, line: number) => formatMoney(preview.invoice?.lines[line]?.amountCents ?? 0);
 const noUsage = { overageUsed: 0, overageCents: 0 };
 
 function rows(): string[][] {
@@ -38,7 +40,9 @@ function rows(): string[][] {
 
   const konnect = catalogWith({ downgrade: 'immediate-prorated' });
   const konnectPlus = step(konnect, openAccount(konnect, new Date('2026-11-01T00:00:00Z')), 'pro-plus', '2026-11-01T00:00:00Z');
-  const immediate = step(konnect, konnectPlus.state, 'pro', '2026-11-16T00:00:00Z');
+  const immediate = step(konnect, konnectPlus.state, 'pro', '2026-11-16T00:00:00Z', konnectPlus.state.allowanceThisPeriod);
+  const konnectPower = step(konnect, openAccount(konnect, new Date('2026-11-01T00:00:00Z')), 'power', '2026-11-01T00:00:00Z');
+  const usedUp = step(konnect, konnectPower.state, 'pro', '2026-11-01T18:00:00Z', 100_000);
 
   const anniversary = catalogWith({ anchor: 'anniversary' });
   const firstPaidJan31 = step(anniversary, openAccount(anniversary, new Date('2026-01-10T00:00:00Z')), 'pro', '2026-01-31T15:00:00Z');
@@ -59,7 +63,8 @@ function rows(): string[][] {
     ['Upgrade from the second month on', 'Pro → Pro+ in December: the full difference, $40.00 − $20.00', charged(monthTwo.preview)],
     ['Time-based proration (catalog `proration: time-based`)', '$10 → $20 plan halfway through the month', charged(halfway.preview)],
     ['Downgrade', `Pro+ → Pro: nothing now, Pro from ${day(downgrade.preview.effectiveAt)}`, charged(downgrade.preview)],
-    ['Immediate downgrade (catalog `downgrade: immediate-prorated`)', 'Pro+ → Pro halfway: unused Pro+ time credited to the next invoice', charged(immediate.preview)],
+    ['Immediate downgrade (catalog `downgrade: immediate-prorated`)', 'Pro+ → Pro halfway, no credits used: unused Pro+ time credited to the next invoice, Pro charged for it', charged(immediate.preview)],
+    ['Immediate downgrade after using credits', `Power → Pro the day Power was bought, 9,000 of its 10,000 credits used: only the unused 10% of Power is credited (${money(usedUp.preview, 0)}), and Pro charged for the same 10% (${money(usedUp.preview, 1)})`, charged(usedUp.preview)],
     ['Cancel', `Pro → Free: nothing now, Free from ${day(cancel.preview.effectiveAt)}`, charged(cancel.preview)],
     ['Anniversary periods (catalog `anchor: anniversary`)', `first paid on Jan 31: periods start ${starts.map(day).join(' → ')}`, charged(firstPaidJan31.preview)],
     ['Leap year', 'Free → Pro with 15 of 29 days of February 2028 left', charged(leap.preview)],

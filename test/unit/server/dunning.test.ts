@@ -98,21 +98,21 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
     assert.equal(ApiError.parse(pay.json).error.code, 'nothing_outstanding');
   });
 
-  it('a canceled account subscribes again in the billing portal, as a new purchase charged to a new card', async () => {
+  it('a canceled account subscribes again in the billing portal, as a new purchase (prorated from today) charged to a new card', async () => {
     const { token, accountId } = await pastDuePro();
     await advanced(token, { to: '2026-12-10T00:00:00Z' });
     assert.equal((await accountState(token)).subscription.status, 'canceled');
     const preview = await apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', { token, body: { planId: 'pro' } });
     assert.equal(preview.status, 200, JSON.stringify(preview.json));
-    assert.deepEqual(preview.json && { kind: (preview.json as { kind: string }).kind, total: (preview.json as { totalCents: number }).totalCents }, { kind: 'upgrade', total: 2000 });
+    assert.deepEqual(preview.json && { kind: (preview.json as { kind: string }).kind, total: (preview.json as { totalCents: number }).totalCents }, { kind: 'upgrade', total: 1419 }, 'Pro for 22 of December’s 31 days, as a new account pays');
 
     await addCard(server.context, await account(accountId), GOOD_CARD, { makeDefault: true });
-    const change = await apiRequest(server.baseUrl, 'POST', '/api/subscription/changes', { token, body: { planId: 'pro', expectedTotalCents: 2000 } });
+    const change = await apiRequest(server.baseUrl, 'POST', '/api/subscription/changes', { token, body: { planId: 'pro', expectedTotalCents: 1419 } });
     assert.equal(change.status, 200, JSON.stringify(change.json));
     const state = await accountState(token);
     assert.deepEqual([state.subscription.status, state.plan.id, state.credits.limit, state.subscription.outstandingCents], ['active', 'pro', 100000, 0]);
     assert.deepEqual((await server.store.listInvoices(accountId)).map((i) => [i.kind, i.totalCents, i.status]), [
-      ['plan-change', 2000, 'paid'],
+      ['plan-change', 1419, 'paid'],
       ['renewal', 2000, 'void'],
       ['checkout', 1000, 'paid'],
     ]);

@@ -31,7 +31,7 @@ describe('server: the console\'s test clock on the Settings tab', () => {
     assert.equal(textOf(moved.html, 'test-clock-state'), 'Test clock: Dec 1, 2026, 00:00');
     assert.equal((await settingsOf(organization)).testClockAt, '2026-11-30T23:00:00.000Z', 'midnight in Paris');
     const invoices = OrgInvoices.parse(await expectApi(server, organization.admin, 'GET', '/api/org/invoices'));
-    assert.deepEqual(invoices.issued.map((invoice) => invoice.month), ['2026-11'], 'November\'s invoice, issued at the month\'s end');
+    assert.deepEqual(invoices.issued.map((invoice) => invoice.month), [], 'no seat was ever active: no $0.00 invoice for November');
 
     for (const days of ['abc', '0', '731']) {
       const refused = await browser.submit(moved, 'test-clock-days-form', { days });

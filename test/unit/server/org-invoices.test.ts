@@ -89,7 +89,8 @@ describe('server: the organization invoice', () => {
     await signIn(member.email);
     time.set('2026-11-11T09:00:00Z');
     await expectApi(server, org.admin, 'POST', '/api/org/deactivate', { userIds: [member.id] });
-    assert.deepEqual(lines((await invoices(org.admin)).current), [[member.email, 'Pro, 10 of 30 days', 667]]);
+    // Nov 1 to Nov 11: the day of the deactivation is a day of service, as the first sign-in's is.
+    assert.deepEqual(lines((await invoices(org.admin)).current), [[member.email, 'Pro, 11 of 30 days', 733]]);
   });
 
   it('bills both stints of a seat deactivated and later subscribed again in the same month', async () => {
@@ -102,10 +103,44 @@ describe('server: the organization invoice', () => {
     time.set('2026-11-21T09:00:00Z');
     await assign(org, 'pro', [member.id]);
     await signIn(member.email);
+    // Oldest stint first: Nov 1 to Nov 6, then Nov 21 to Nov 30, both ends of each included.
     assert.deepEqual(lines((await invoices(org.admin)).current), [
+      [member.email, 'Pro, 6 of 30 days', 400],
       [member.email, 'Pro, 10 of 30 days', 667],
-      [member.email, 'Pro, 5 of 30 days', 333],
     ]);
+  });
+
+  it('bills the day of a deactivation followed by a new subscription on that same day once', async () => {
+    const org = await createTestOrganization(server, 1);
+    const member = org.members[0]!;
+    await assign(org, 'pro', [member.id]);
+    await signIn(member.email);
+    time.set('2026-11-10T09:00:00Z');
+    await expectApi(server, org.admin, 'POST', '/api/org/deactivate', { userIds: [member.id] });
+    time.set('2026-11-10T15:00:00Z');
+    await assign(org, 'pro', [member.id]);
+    await signIn(member.email);
+    const current = (await invoices(org.admin)).current;
+    assert.deepEqual(lines(current), [
+      [member.email, 'Pro, 9 of 30 days', 600],
+      [member.email, 'Pro, 21 of 30 days', 1400],
+    ]);
+    assert.equal(current.totalCents, 2000, 'one month of Pro: Nov 10 is not billed twice');
+  });
+
+  it('issues no invoice for a month in which no seat was active, and the next month’s as usual', async () => {
+    const org = await createTestOrganization(server, 2);
+    const [pending, later] = org.members as [TestOrganization['members'][0], TestOrganization['members'][0]];
+    await assign(org, 'pro', [pending.id, later.id]);
+    time.set('2026-12-01T00:00:01Z');
+    assert.deepEqual(await issue(), [], 'November had only pending seats: no $0.00 invoice');
+    time.set('2026-12-16T10:00:00Z');
+    await signIn(later.email);
+    time.set('2027-01-01T00:00:01Z');
+    const issued = await issue();
+    assert.deepEqual(issued.map((invoice) => [invoice.month, invoice.number, invoice.totalCents]), [['2026-12', 'ORG-202612-0001', 1032]]);
+    assert.deepEqual(await issue(), [], 'nothing more, November included');
+    assert.deepEqual((await invoices(org.admin)).issued.map((invoice) => invoice.month), ['2026-12']);
   });
 
   it('issues each ended month of the organization’s zone once, even when two runs race (America/New_York)', async () => {

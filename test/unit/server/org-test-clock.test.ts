@@ -74,7 +74,9 @@ describe('server: an organization\'s test clock (POST /api/org/test-clock/advanc
   it('refuses to go backwards, or both forms at once, naming the field; nothing moves', async () => {
     const { admin } = await downgradingMember();
     await expectApi(server, admin, 'POST', '/api/org/test-clock/advance', { to: DEC_START });
-    for (const body of [{ to: '2026-11-30T00:00:00Z' }, { to: 'tomorrow' }, { to: DEC_START, days: 1 }, {}]) {
+    // 2027-02-30 would be March 2 to Date.parse, and 24:00 the next day: both are refused.
+    const impossible = [{ to: '2027-02-30T00:00:00Z' }, { to: '2027-02-29T00:00:00Z' }, { to: '2026-12-01T24:00:00Z' }, { to: '2026-13-01T00:00:00Z' }];
+    for (const body of [{ to: '2026-11-30T00:00:00Z' }, { to: 'tomorrow' }, { to: DEC_START, days: 1 }, {}, ...impossible]) {
       const refused = await advance(admin, body);
       assert.equal(refused.status, 400, JSON.stringify(body));
       assert.equal(ApiError.parse(refused.json).error.field, 'to');

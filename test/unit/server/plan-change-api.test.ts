@@ -328,17 +328,37 @@ describe('server: plan changes through the engine', () => {
         { kind: 'proration-credit', description: 'Unused time on Pro+, 7 of 30 days', amountCents: -933 },
         { kind: 'proration-charge', description: 'Remaining time on Pro, 7 of 30 days', amountCents: 467 },
       ]);
-      assert.deepEqual([shown.totalCents, shown.allowanceDelta, shown.immediate], [-466, -100000, true]);
+      // Nothing used: 7 of 30 days left, and Pro's 1,000 credits for those 7 days (233.33) are left.
+      assert.deepEqual([shown.totalCents, shown.allowanceDelta, shown.immediate], [-466, -176667, true]);
       const result = PlanChangeResult.parse((await confirm(token, 'pro', -466)).json);
       assert.deepEqual(result.invoice, { number: 'TALLY-000002', kind: 'plan-change', totalCents: -466, status: 'paid' });
       assert.equal((await payments(accountId)).length, 1, 'a credit is not a charge');
       assert.equal((await server.store.findSubscription(accountId))?.state.creditBalanceCents, 466);
-      assert.deepEqual([result.account.plan.id, result.account.credits.limit, result.account.credits.remaining], ['pro', 100000, 100000]);
+      assert.deepEqual([result.account.plan.id, result.account.credits.limit, result.account.credits.remaining], ['pro', 23333, 23333]);
       const revoked = (await server.store.listLedgerEntries(accountId)).filter((e) => e.kind === 'revocation');
-      assert.equal(revoked.reduce((total, e) => total + e.amount, 0), 100000);
+      assert.equal(revoked.reduce((total, e) => total + e.amount, 0), 176667);
       assert.ok(revoked.every((e) => e.reason.length > 0), 'every revocation has a reason');
       // The next renewal takes the credit off Pro's $20.
       assert.equal(result.account.subscription.nextAmountCents, 2000 - 466);
+    });
+
+    it('bills on the credits used: 9,000 of Power’s 10,000 used, only the unused 10% is credited, as previewed', async () => {
+      const { token, accountId } = await upgradeAtCheckout('power');
+      // The welcome bonus goes first, then 9,000 of Power's credits.
+      await spendCredits(server, accountId, { credits: 50000 + 900_000, at: time.clock() });
+      time.set('2026-11-16T18:00:00Z');
+      const shown = PlanChangePreview.parse((await preview(token, 'pro')).json);
+      assert.deepEqual(shown.lines, [
+        { kind: 'proration-credit', description: 'Unused part of Power, 1,000 of 10,000 credits left', amountCents: -2000 },
+        { kind: 'proration-charge', description: 'Rest of the period on Pro, the same share', amountCents: 200 },
+      ]);
+      assert.deepEqual([shown.totalCents, shown.allowanceDelta], [-1800, -90000]);
+      const result = PlanChangeResult.parse((await confirm(token, 'pro', -1800)).json);
+      assert.equal(result.invoice?.totalCents, -1800);
+      assert.equal((await server.store.findSubscription(accountId))?.state.creditBalanceCents, 1800);
+      // 9,000 used stay used; 100 Pro credits (10% of 1,000) are left, nothing more.
+      assert.deepEqual([result.account.credits.used, result.account.credits.remaining], [900_000, 10000]);
+      assert.equal((await accountState(token)).credits.remaining, 10000);
     });
   });
 

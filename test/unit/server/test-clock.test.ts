@@ -149,6 +149,22 @@ describe('server: test clocks and renewals', () => {
     assert.equal(account?.testClockAt, '2026-11-18T10:00:00.000Z');
   });
 
+  it('refuses a date that does not exist (Feb 30, Feb 29 of 2027, 24:00, month 13) naming to, instead of rolling it over', async () => {
+    const token = (await signUpAndGetToken(server.baseUrl, email(), 'a good password')).accessToken;
+    for (const to of ['2027-02-30T00:00:00Z', '2027-02-29T00:00:00Z', '2026-12-01T24:00:00Z', '2026-13-01T00:00:00Z']) {
+      const response = await advance(token, { to });
+      assert.equal(response.status, 400, to);
+      const { error } = ApiError.parse(response.json);
+      assert.deepEqual([error.code, error.field], ['invalid_request', 'to'], to);
+      assert.match(error.message, /^to: must be an ISO-8601 instant/, to);
+    }
+    const account = await server.store.findAccountById((await accountState(token)).account.id);
+    assert.equal(account?.testClockAt, null, 'the clock did not move');
+    // The real leap day is a date like any other.
+    time.set('2028-02-20T00:00:00Z');
+    assert.equal((await advanced(token, { to: '2028-02-29T00:00:00Z' })).now, '2028-02-29T00:00:00.000Z');
+  });
+
   it('moves only the signed-in account’s clock', async () => {
     const moved = (await signUpAndGetToken(server.baseUrl, email(), 'a good password')).accessToken;
     const other = (await signUpAndGetToken(server.baseUrl, email(), 'a good password')).accessToken;
