@@ -27,7 +27,7 @@ describe('server: a canceled subscription bought again is a new purchase', () =>
 
   /** Pro bought on Nov 16 with the card that declines after its first charge: Dec 1 declined, canceled on Dec 8. */
   async function canceledPro() {
-    const { token } = await signUpAndUpgrade(server.baseUrl, `canceled-${++seq}@example.com`, 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, `canceled-${++seq}@example.com`, 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
     await advanced(token.accessToken, { to: '2026-12-01T00:00:00Z' });
     const canceled = await advanced(token.accessToken, { to: DEC_8 });
     assert.deepEqual([canceled.account.subscription.status, canceled.account.plan.id], ['canceled', 'free']);
@@ -38,7 +38,7 @@ describe('server: a canceled subscription bought again is a new purchase', () =>
   /** What a new account pays for Pro at the same instant, at the checkout. */
   async function newcomerCheckoutLines() {
     time.set(DEC_8);
-    const { token } = await signUpAndUpgrade(server.baseUrl, `newcomer-${++seq}@example.com`, 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, `newcomer-${++seq}@example.com`, 'a good password', 'pro');
     const [invoice] = await server.store.listInvoices(token.account.id);
     return invoice?.lines;
   }
@@ -46,7 +46,7 @@ describe('server: a canceled subscription bought again is a new purchase', () =>
   it('the checkout sells it, prorated from today, exactly as to a new account', async () => {
     const { token, accountId } = await canceledPro();
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    const { page, result } = await payCheckout(session.url);
+    const { page, result } = await payCheckout(server, session.url);
     assert.equal(textOf(page.html, 'due-today'), '$15.48');
     assert.match(textOf(page.html, 'charge-lines') ?? '', /Pro plan, 24 of 31 days/);
     assert.equal(result.status, 303, result.html.slice(0, 300));
@@ -83,7 +83,7 @@ describe('server: a canceled subscription bought again is a new purchase', () =>
   it('a later upgrade that month is priced back to the day it was bought again', async () => {
     const { token } = await canceledPro();
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    assert.equal((await payCheckout(session.url)).result.status, 303);
+    assert.equal((await payCheckout(server, session.url)).result.status, 303);
     const preview = await apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', { token, body: { planId: 'pro-plus' } });
     // Pro+ for 24 of 31 days ($30.97) less the $15.48 paid.
     assert.equal((preview.json as { totalCents: number }).totalCents, 3097 - 1548);
@@ -92,7 +92,7 @@ describe('server: a canceled subscription bought again is a new purchase', () =>
   it('an account never canceled still goes to the billing portal from the checkout', async () => {
     const { accessToken } = await signUpAndGetToken(server.baseUrl, `paid-${++seq}@example.com`, 'a good password');
     const first = await createCheckoutSession(server.baseUrl, accessToken, 'pro');
-    assert.equal((await payCheckout(first.url)).result.status, 303);
+    assert.equal((await payCheckout(server, first.url)).result.status, 303);
     const again = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token: accessToken, body: { planId: 'pro-plus', state: 'state-0123456789abcdef', callbackUrl: 'vscode://tally.tally/checkout' } });
     assert.equal(again.status, 409);
   });
