@@ -13,6 +13,7 @@
 // Credits are integer hundredths of a credit, as everywhere in the API.
 import { z } from 'zod';
 import { AccountState } from './api';
+import { Instant } from './instant';
 
 const hundredths = z.number().int();
 
@@ -26,10 +27,32 @@ export const UsageReport = z.object({
   credits: hundredths.positive(),
   feature: z.string().min(1).max(64),
   model: z.string().min(1).max(64).optional(),
-  /** When the editor committed it (ISO 8601). */
-  committedAt: z.string().datetime(),
+  /** When the editor committed it (ISO 8601, read strictly: at most milliseconds, a real date). */
+  committedAt: Instant,
 });
 export type UsageReport = z.infer<typeof UsageReport>;
+
+/** The most usage reports one request carries. */
+export const MAX_REPORTS_PER_REQUEST = 1000;
+
+/**
+ * The most bytes one report can take as JSON: every field at its longest, each character of the
+ * free-text fields one that JSON escapes to six bytes (\u0001). Bounded because every field is.
+ */
+export const MAX_REPORT_JSON_BYTES = JSON.stringify({
+  id: 'x'.repeat(128),
+  credits: Number.MAX_SAFE_INTEGER,
+  feature: '\u0001'.repeat(64),
+  model: '\u0001'.repeat(64),
+  committedAt: '2026-11-16T10:00:00.000+05:30',
+}).length;
+
+/**
+ * The body limit of the lease routes: a request of MAX_REPORTS_PER_REQUEST reports at their largest,
+ * plus the rest of a lease request (instance, credits, the lease replaced). So every request the
+ * contract allows fits, and the limits of the two sides can never disagree again.
+ */
+export const MAX_LEASE_REQUEST_BYTES = MAX_REPORTS_PER_REQUEST * (MAX_REPORT_JSON_BYTES + 1) + 1024;
 
 export const CreateLeaseRequest = z.object({
   instanceId: InstanceId,
@@ -37,7 +60,7 @@ export const CreateLeaseRequest = z.object({
   requestedCredits: hundredths.positive().max(100_000_00),
   /** The lease this one replaces (a renewal): its unreported usage is recorded and its rest returned, in the same transaction. */
   replacesLeaseId: z.string().min(1).max(100).optional(),
-  reports: z.array(UsageReport).max(1000).default([]),
+  reports: z.array(UsageReport).max(MAX_REPORTS_PER_REQUEST).default([]),
 });
 export type CreateLeaseRequest = z.infer<typeof CreateLeaseRequest>;
 
@@ -80,7 +103,7 @@ export const LeaseRefusal = z.object({
 });
 export type LeaseRefusal = z.infer<typeof LeaseRefusal>;
 
-export const ReportUsageRequest = z.object({ reports: z.array(UsageReport).max(1000) });
+export const ReportUsageRequest = z.object({ reports: z.array(UsageReport).max(MAX_REPORTS_PER_REQUEST) });
 export type ReportUsageRequest = z.infer<typeof ReportUsageRequest>;
 
 export const UsageRecorded = z.object({

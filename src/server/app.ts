@@ -199,18 +199,24 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
     // The message and stack only: request bodies (card numbers) are never logged.
     request.log.error({ err: { message: error.message, stack: error.stack, code: error.code } }, 'request failed');
   }
-  const message = status >= 500 ? 'Something went wrong on the server. Try again in a moment.' : clientMessage(error);
-  if (isApi(request)) return sendApiError(reply, status, status >= 500 ? 'server_error' : 'invalid_request', message, status >= 500 ? undefined : 'body');
+  const message = status >= 500 ? 'Something went wrong on the server. Try again in a moment.' : clientMessage(error, request);
+  if (isApi(request)) return sendApiError(reply, status, apiErrorCode(status), message, status >= 500 ? undefined : 'body');
   return sendPage(reply, status, messagePage(status >= 500 ? 'Something went wrong' : 'This request could not be handled', message));
 }
 
-function clientMessage(error: FastifyError): string {
+/** A client tells a body too large (split it) from one that is wrong (fix it) by the code. */
+function apiErrorCode(status: number): string {
+  if (status >= 500) return 'server_error';
+  return status === 413 ? 'payload_too_large' : 'invalid_request';
+}
+
+function clientMessage(error: FastifyError, request: FastifyRequest): string {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'The request body is not valid JSON.';
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KB.`;
+      return `The request body is larger than ${Math.floor((request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES) / 1024)} KB.`;
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Send the body as application/json (API) or application/x-www-form-urlencoded (forms).';
     default:

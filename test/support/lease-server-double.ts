@@ -100,7 +100,7 @@ export class LeaseServerDouble {
       const parsed = ReportUsageRequest.safeParse(body);
       if (!parsed.success) return send(400, { error: { code: 'invalid_request', message: parsed.error.message } });
       const lease = this.leases.get(match[1] as string);
-      if (!lease) return send(404, { error: { code: 'not_found', message: 'No such lease' } });
+      if (!lease) return send(404, { error: { code: 'lease_not_found', message: 'No such lease' } });
       if (match[2] === 'usage' && lease.status !== 'active') return send(409, { error: { code: 'lease_not_active', message: 'The lease is closed' } });
       const { recorded, duplicates } = this.record(lease, parsed.data.reports);
       if (match[2] === 'usage') {

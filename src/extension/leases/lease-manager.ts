@@ -8,11 +8,12 @@
 // is in flight nothing new is reserved from the old lease (a refusal with remedy `retry`, for a
 // round trip); reservations already open, and commits made meanwhile, move to the new lease.
 import type { AccountState } from '../../protocol/api';
-import type { CreateLeaseRequest, LeaseGrant, LeaseRefusal, LeaseReturned, ReportUsageRequest, UsageRecorded, UsageReport } from '../../protocol/leases';
+import { MAX_REPORTS_PER_REQUEST, type CreateLeaseRequest, type LeaseGrant, type LeaseRefusal, type LeaseReturned, type ReportUsageRequest, type UsageRecorded, type UsageReport } from '../../protocol/leases';
 import type { CommitResult, Refusal, Reservation, ReserveOptions, ReserveResult, TallyBalance } from '../public-api';
 import { LeaseLedger } from './lease-ledger';
 import { remedyFor, toBalance } from './live-balance';
 import type { Outbox, OutboxEntry } from './outbox';
+import { nextBatch, whyRefused } from './report-batches';
 
 /** The server calls the manager makes (ApiClient implements them). */
 export interface LeaseServer {
@@ -40,9 +41,8 @@ export interface LeaseManagerOptions {
 }
 
 const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
-const MAX_REPORTS = 1000;
 
-type ServerError = Error & { status?: number; refusal?: LeaseRefusal };
+type ServerError = Error & { status?: number; code?: string; refusal?: LeaseRefusal };
 
 export class LeaseManager {
   private readonly ledger: LeaseLedger;
@@ -66,6 +66,8 @@ export class LeaseManager {
   private renewing: Promise<void> | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private counter = 0;
+  /** Reports per request; halved when something on the way refuses a body as too large (413). */
+  private maxBatch = MAX_REPORTS_PER_REQUEST;
   private readonly idPrefix: string;
   private readonly changeListeners = new Set<() => void>();
   private readonly accountListeners = new Set<(state: AccountState) => void>();
@@ -195,7 +197,7 @@ export class LeaseManager {
     await this.serial(async () => {
       const lease = this.ledger.current;
       if (!lease || this.accountId === undefined) return;
-      const reports = this.pendingFor(lease.id);
+      const reports = this.batchFrom(this.pendingFor(lease.id, this.maxBatch), 0);
       try {
         const answer = await this.server.returnLease(lease.id, { reports: reports.map(toReport) });
         this.outbox.confirm(reports.map((entry) => entry.id));
@@ -231,24 +233,28 @@ export class LeaseManager {
       for (const [leaseId, all] of byLease) {
         const current = this.ledger.current?.id === leaseId;
         // In batches the server takes; an older lease (a dead window's, or one replaced) is returned with the last.
-        for (let start = 0; start < all.length; start += MAX_REPORTS) {
-          const entries = all.slice(start, start + MAX_REPORTS);
-          const last = start + MAX_REPORTS >= all.length;
+        let start = 0;
+        while (start < all.length) {
+          const entries = this.batchFrom(all, start);
+          const last = start + entries.length >= all.length;
           const request = { reports: entries.map(toReport) };
           try {
             const answer = current || !last ? await this.server.reportUsage(leaseId, request) : await this.server.returnLease(leaseId, request);
             this.offline = false;
             this.outbox.confirm(entries.map((entry) => entry.id));
             this.accepted(answer.account);
+            start += entries.length;
           } catch (error) {
-            const status = (error as ServerError).status;
-            if (status === undefined) {
-              this.offline = true;
-              return;
+            const failure = error as ServerError;
+            const refusal = whyRefused(failure.status, failure.code);
+            if (refusal === 'unreachable') this.offline = true;
+            if (refusal === 'too-large' && entries.length > 1) {
+              this.maxBatch = Math.ceil(entries.length / 2);
+              continue;
             }
-            if (status < 400 || status >= 500 || status === 401 || status === 429) return;
-            // The server no longer takes reports on that lease (returned, reclaimed or unknown): they
-            // go with the current lease next time, their ids keeping them exactly once.
+            if (refusal !== 'lease-closed') return;
+            // The server no longer takes reports on that lease: they go with the current lease next
+            // time, their ids keeping them exactly once.
             if (current) this.ledger.drop();
             const target = this.ledger.current?.id;
             const rest = all.slice(start).map((entry) => entry.id);
@@ -301,7 +307,7 @@ export class LeaseManager {
     const now = this.now();
     const old = this.ledger.current;
     const replaces = old && now < old.expiresAtMs ? old : undefined;
-    const reports = replaces ? this.pendingFor(replaces.id) : [];
+    const reports = replaces ? this.batchFrom(this.pendingFor(replaces.id, this.maxBatch), 0) : [];
     this.frozen = replaces !== undefined;
     const requested = Math.min(Math.max(this.leaseCredits, this.wanted * 2) + this.ledger.heldCredits, 100_000_00);
     try {
@@ -349,8 +355,11 @@ export class LeaseManager {
         this.nextAttemptMs = now + (this.options.offlineRetryMs ?? 5_000);
       } else {
         this.nextAttemptMs = now + (this.options.offlineRetryMs ?? 5_000);
+        const refusal = whyRefused(failure.status, failure.code);
+        // Too large on the way: the next attempt carries fewer reports; the lease stays.
+        if (refusal === 'too-large') this.maxBatch = Math.max(1, Math.ceil(reports.length / 2));
         // The old lease is no longer renewable (e.g. reclaimed): stop spending from it.
-        if (replaces && failure.status >= 400 && failure.status < 500 && failure.status !== 401) this.ledger.drop();
+        if (replaces && refusal === 'lease-closed') this.ledger.drop();
       }
       this.changed();
     }
@@ -385,7 +394,12 @@ export class LeaseManager {
     return { ok: false, reason: 'lease_pending', remedy: 'retry', message: 'Tally is fetching credits for this window; try again in a moment.', resetsAt };
   }
 
-  private pendingFor(leaseId: string, limit = MAX_REPORTS): OutboxEntry[] {
+  /** The next request's worth of `entries` from `start`, within the batch limits. */
+  private batchFrom(entries: readonly OutboxEntry[], start: number): OutboxEntry[] {
+    return nextBatch(entries, start, this.maxBatch, (entry) => Buffer.byteLength(JSON.stringify(toReport(entry))));
+  }
+
+  private pendingFor(leaseId: string, limit: number): OutboxEntry[] {
     const found: OutboxEntry[] = [];
     for (const entry of this.outbox.pending()) {
       if (entry.leaseId === leaseId && entry.accountId === this.accountId) found.push(entry);

@@ -8,7 +8,7 @@
 // sent again with the same Idempotency-Key answers with the lease it granted, granting nothing more.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { OverageSettingsRequest, type AccountState } from '../../protocol/api';
-import { CreateLeaseRequest, ReportUsageRequest, type Lease, type LeaseGrant, type LeaseRefusal, type LeaseReturned, type UsageRecorded } from '../../protocol/leases';
+import { CreateLeaseRequest, MAX_LEASE_REQUEST_BYTES, ReportUsageRequest, type Lease, type LeaseGrant, type LeaseRefusal, type LeaseReturned, type UsageRecorded } from '../../protocol/leases';
 import type { AccountRecord, LeaseRecord } from '../../store/store';
 import { currentAccountState } from '../account-state';
 import { currentAccount } from '../auth';
@@ -19,8 +19,12 @@ import type { ServerContext } from '../context';
 import { readIdempotencyKey } from '../idempotency';
 import { sendApiError, sendJson, sendValidationError } from '../respond';
 
+// The contract's largest request, not the server's general 64 KB: a backlog of reports the editor
+// may send in one request must never be refused for its size.
+const leaseBody = { bodyLimit: MAX_LEASE_REQUEST_BYTES };
+
 export function leaseRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post('/api/leases', async (request, reply) => {
+  app.post('/api/leases', leaseBody, async (request, reply) => {
     const parsed = CreateLeaseRequest.safeParse(request.body);
     if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
     const requestKey = readIdempotencyKey(request, reply);
@@ -42,7 +46,7 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     });
   });
 
-  app.post<{ Params: { id: string } }>('/api/leases/:id/usage', async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/api/leases/:id/usage', leaseBody, async (request, reply) => {
     const parsed = ReportUsageRequest.safeParse(request.body);
     if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
     const op: LeaseOperation = { leaseId: request.params.id, reports: parsed.data.reports, close: false };
@@ -53,7 +57,7 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     });
   });
 
-  app.post<{ Params: { id: string } }>('/api/leases/:id/return', async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/api/leases/:id/return', leaseBody, async (request, reply) => {
     // A return with nothing left to report may come without a body.
     const input = request.body ?? { reports: [] };
     const parsed = ReportUsageRequest.safeParse(input);
