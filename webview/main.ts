@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { AccountState } from '../src/protocol/api';
-import { formatCredits, formatDate, formatManagedPlan, formatMoney, formatStatus } from '../src/protocol/format';
+import { accountTimeZone, formatCredits, formatDate, formatManagedPlan, formatMoney, formatStatus } from '../src/protocol/format';
 import type { HostToWebview, ViewState, WebviewAction, WebviewToHost } from '../src/protocol/webview';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
@@ -72,7 +72,7 @@ function renderValue(state: AccountState): HTMLElement[] {
       ' used',
     ),
     bar,
-    el('p', { class: 'muted', id: 'credits-remaining' }, `${formatCredits(credits.remaining)} credits left · resets ${formatDate(subscription.currentPeriodEnd)}`),
+    el('p', { class: 'muted', id: 'credits-remaining' }, `${formatCredits(credits.remaining)} credits left · resets ${formatDate(subscription.currentPeriodEnd, accountTimeZone(state))}`),
     ...extras(state),
     ...overageSwitch(state),
     el('vscode-divider'),
@@ -108,9 +108,10 @@ function pastDueNotice(state: AccountState): HTMLElement[] {
 /** Bonus credits, overage, a pending plan change and the next bill: each only when it applies. */
 function extras(state: AccountState): HTMLElement[] {
   const { credits, subscription } = state;
+  const zone = accountTimeZone(state);
   const rows: HTMLElement[] = [];
   if (credits.bonus && credits.bonus.remaining > 0) {
-    const expiry = credits.bonus.expiresAt ? `, expire ${formatDate(credits.bonus.expiresAt)}` : '';
+    const expiry = credits.bonus.expiresAt ? `, expire ${formatDate(credits.bonus.expiresAt, zone)}` : '';
     rows.push(el('p', { id: 'bonus-credits' }, `Bonus: ${formatCredits(credits.bonus.remaining)} credits${expiry}`));
   }
   if (credits.overageUsed || state.overage?.enabled) {
@@ -118,10 +119,10 @@ function extras(state: AccountState): HTMLElement[] {
   }
   if (subscription.scheduledChange) {
     const { planName, effectiveAt } = subscription.scheduledChange;
-    rows.push(el('p', { id: 'scheduled-change', class: 'attention-text' }, `Changes to ${planName} on ${formatDate(effectiveAt)}`));
+    rows.push(el('p', { id: 'scheduled-change', class: 'attention-text' }, `Changes to ${planName} on ${formatDate(effectiveAt, zone)}`));
   }
   if (subscription.nextBillingDate && subscription.nextAmountCents !== null && subscription.nextAmountCents !== undefined) {
-    rows.push(el('p', { id: 'next-bill', class: 'muted' }, `Next bill: ${formatMoney(subscription.nextAmountCents)} on ${formatDate(subscription.nextBillingDate)}`));
+    rows.push(el('p', { id: 'next-bill', class: 'muted' }, `Next bill: ${formatMoney(subscription.nextAmountCents)} on ${formatDate(subscription.nextBillingDate, zone)}`));
   }
   return rows;
 }

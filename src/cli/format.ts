@@ -1,6 +1,6 @@
 // How the CLI prints for people: aligned columns, and amounts with exactly two decimals. (--json
 // prints the API's own shapes instead.)
-import { formatStatus } from '../protocol/format';
+import { formatStatus, localDay } from '../protocol/format';
 import type { SubscriptionStatus } from '../protocol/api';
 
 /** Columns padded to their widest cell; the last column is not padded. */
@@ -25,9 +25,9 @@ export function statusText(status: SubscriptionStatus | null): string {
   return status === null ? '-' : formatStatus(status);
 }
 
-/** An instant as its UTC day, "2026-12-01"; '-' when absent. */
-export function day(iso: string | null): string {
-  return iso === null ? '-' : iso.slice(0, 10);
+/** An instant as its local day in `timeZone` (the organization's), "2026-12-01"; '-' when absent. */
+export function day(iso: string | null, timeZone: string): string {
+  return iso === null ? '-' : localDay(iso, timeZone);
 }
 
 export function printJson(value: unknown): void {

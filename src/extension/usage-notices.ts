@@ -1,7 +1,7 @@
 // Which usage notices are due (80% of the allowance used, all used, credits reset) and what each
 // says: pure, so the rules are tested without an editor. usage-notifications.ts shows them.
 import type { AccountState } from '../protocol/api';
-import { formatCredits, formatDate, formatMoney } from '../protocol/format';
+import { accountTimeZone, formatCredits, formatDate, formatMoney } from '../protocol/format';
 
 export type UsageNoticeKind = 'reset' | '80' | 'exhausted';
 
@@ -41,7 +41,7 @@ export interface UsageNotice {
 
 export function noticeFor(kind: UsageNoticeKind, state: AccountState): UsageNotice {
   const { credits, subscription, overage } = state;
-  const resets = formatDate(subscription.currentPeriodEnd);
+  const resets = formatDate(subscription.currentPeriodEnd, accountTimeZone(state));
   if (kind === 'reset') return { level: 'info', text: `Tally: your credits were reset: ${formatCredits(credits.remaining)} credits for the period to ${resets}.` };
   if (kind === '80') return { level: 'info', text: `Tally: you have used 80% of this period's ${formatCredits(credits.limit)} credits. They reset on ${resets}.` };
   if (overage?.enabled) {

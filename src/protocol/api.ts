@@ -79,6 +79,8 @@ export const AccountState = z.object({
     currentPeriodStart: z.string(),
     currentPeriodEnd: z.string(),
     // Optional so that clients built before these fields existed still parse the answer.
+    /** The IANA zone of the account's billing calendar (an organization member's is the organization's): its dates are read there. */
+    timeZone: z.string().optional(),
     /** A downgrade or cancellation waiting for the period end; null when none is pending. */
     scheduledChange: ScheduledChange.nullable().optional(),
     /** When the next renewal bills something; null when it bills nothing (Free, past due). */

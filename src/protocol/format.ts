@@ -1,6 +1,6 @@
 // The one formatter for credits, money and statuses, shared by the status item and the webview so
 // that two views never disagree.
-import type { SubscriptionStatus } from './api';
+import type { AccountState, SubscriptionStatus } from './api';
 
 const wholeCredits = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -38,9 +38,62 @@ export function formatPlanSummary(planName: string, remaining: number, limit: nu
   return `${planName} · ${formatCredits(remaining)}/${formatCredits(limit)}`;
 }
 
-/** A date as the user reads it, e.g. "Dec 1, 2026". */
-export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+// Dates are read in the zone of whoever they belong to (the account's billing calendar, the
+// organization's): a period that ends at local midnight in Tokyo ends on the 1st, not on the 30th
+// as UTC says. The zone is a required argument so that no caller falls back to the machine's zone
+// or to UTC without saying so. Intl rather than luxon: this module is bundled into the webview.
+const DATE_FIELDS = { year: 'numeric', month: 'short', day: 'numeric' } as const;
+const STYLES = {
+  date: DATE_FIELDS,
+  // h23: midnight is "00:05", never "24:05".
+  dateTime: { ...DATE_FIELDS, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  isoDay: { year: 'numeric', month: '2-digit', day: '2-digit' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+type Style = keyof typeof STYLES;
+
+// Building an Intl.DateTimeFormat is far slower than using one, and a page prints many dates.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The instant's fields in `timeZone`, by name; assembled by hand so the punctuation never depends on the ICU version. */
+function partsOf(iso: string, timeZone: string, style: Style): Record<string, string> {
+  const key = `${style} ${timeZone}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { ...STYLES[style], timeZone });
+    formatters.set(key, formatter);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of formatter.formatToParts(new Date(iso))) parts[part.type] = part.value;
+  return parts;
+}
+
+/** The zone to read an account's dates in: its billing calendar's; UTC from a server older than the field, as that server's dates always read. */
+export function accountTimeZone(state: Pick<AccountState, 'subscription'>): string {
+  return state.subscription.timeZone ?? 'UTC';
+}
+
+/** An instant as its local date in `timeZone` (an IANA name), e.g. "Dec 1, 2026". */
+export function formatDate(iso: string, timeZone: string): string {
+  const { month, day, year } = partsOf(iso, timeZone, 'date');
+  return `${month} ${day}, ${year}`;
+}
+
+/** An instant as its local date and time in `timeZone`, e.g. "Nov 16, 2026, 19:05". */
+export function formatDateTime(iso: string, timeZone: string): string {
+  const { month, day, year, hour, minute } = partsOf(iso, timeZone, 'dateTime');
+  return `${month} ${day}, ${year}, ${hour}:${minute}`;
+}
+
+/** An instant as its local calendar day in `timeZone`, "2026-12-01" (for tables and links). */
+export function localDay(iso: string, timeZone: string): string {
+  const { year, month, day } = partsOf(iso, timeZone, 'isoDay');
+  return `${year}-${month}-${day}`;
+}
+
+/** A calendar day that is already local ("2026-12-01", no instant, so no zone) as "Dec 1, 2026". */
+export function formatDay(day: string): string {
+  // Read in UTC, the day's instant at noon UTC is that day and no other.
+  return formatDate(`${day}T12:00:00Z`, 'UTC');
 }
 
 /** Why an organization member cannot change their own plan, and whom to ask: "… Acme. Ask your admin, ana@acme.com, …". */

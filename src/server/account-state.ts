@@ -68,6 +68,7 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
       hasPaidPlan: paidSince(state) !== null,
       currentPeriodStart: state.period.start.toISOString(),
       currentPeriodEnd: state.period.end.toISOString(),
+      timeZone: state.calendar.timeZone,
       scheduledChange: scheduled && { planId: scheduled.planId, planName: planName(catalog, scheduled.planId), effectiveAt: scheduled.effectiveAt.toISOString() },
       nextBillingDate: nextAmount === null ? null : state.period.end.toISOString(),
       nextAmountCents: nextAmount,

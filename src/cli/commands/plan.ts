@@ -8,6 +8,7 @@ import { batches, groupByName, usersByEmail } from '../directory';
 import { CliError, EXIT } from '../exit-codes';
 import { day, printJson, statusText, table } from '../format';
 import { startProgress } from '../progress';
+import { organizationTimeZone } from '../zone';
 
 /** Members per request: small enough for a progress bar to move, far below the API's 1000. */
 export const BATCH_SIZE = 100;
@@ -27,7 +28,7 @@ export function planCommand(program: Command): void {
       const client = context.client();
       const touched = options.group !== undefined ? await forGroup(client, planId, options.group) : await forUsers(client, planId, options.user ?? []);
       if (context.json) return printJson({ users: touched });
-      console.log(describe(planId, touched));
+      console.log(describe(planId, touched, await organizationTimeZone(client)));
     });
 }
 
@@ -57,14 +58,14 @@ async function forUsers(client: AdminClient, planId: string, emails: readonly st
   return touched;
 }
 
-/** What applies now and what is scheduled, one line per member and a summary. */
-function describe(planId: string, users: readonly OrgUser[]): string {
+/** What applies now and what is scheduled, one line per member and a summary; dates in `timeZone` (the organization's). */
+function describe(planId: string, users: readonly OrgUser[], timeZone: string): string {
   if (users.length === 0) return 'No member was changed (the group has no members).';
   const scheduled = users.filter((u) => u.scheduledChange?.planId === planId);
   const now = users.filter((u) => !scheduled.includes(u));
   const rows = users.map((u) =>
     u.scheduledChange?.planId === planId
-      ? [u.email, `${planId} on ${day(u.scheduledChange.effectiveAt)}`, `${u.planId ?? '-'} until then`, statusText(u.status)]
+      ? [u.email, `${planId} on ${day(u.scheduledChange.effectiveAt, timeZone)}`, `${u.planId ?? '-'} until then`, statusText(u.status)]
       : [u.email, `${u.planId ?? '-'} now`, '', statusText(u.status)],
   );
   const summary = [now.length > 0 ? `${now.length} now` : '', scheduled.length > 0 ? `${scheduled.length} scheduled` : ''].filter(Boolean).join(', ');

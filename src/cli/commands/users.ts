@@ -4,6 +4,7 @@ import { OrgGroups, type OrgUser } from '../../protocol/org';
 import { contextOf } from '../context';
 import { listAllUsers } from '../directory';
 import { day, printJson, statusText, table } from '../format';
+import { organizationTimeZone } from '../zone';
 
 export function usersCommands(program: Command): void {
   program
@@ -12,10 +13,12 @@ export function usersCommands(program: Command): void {
     .option('--search <text>', 'only members whose email contains this text')
     .action(async (options: { search?: string }, command: Command) => {
       const context = contextOf(command);
-      const users = await listAllUsers(context.client(), options.search ?? '');
+      const client = context.client();
+      const users = await listAllUsers(client, options.search ?? '');
       if (context.json) return printJson({ users });
       if (users.length === 0) return console.log(options.search ? `No member's email contains "${options.search}".` : 'The organization has no members.');
-      console.log(table(['EMAIL', 'ROLE', 'PLAN', 'STATUS', 'SCHEDULED', 'LAST ACTIVE'], users.map(userRow)));
+      const timeZone = await organizationTimeZone(client);
+      console.log(table(['EMAIL', 'ROLE', 'PLAN', 'STATUS', 'SCHEDULED', 'LAST ACTIVE'], users.map((user) => userRow(user, timeZone))));
     });
 
   program
@@ -30,10 +33,11 @@ export function usersCommands(program: Command): void {
     });
 }
 
-export function userRow(user: OrgUser): string[] {
-  return [user.email, user.role, user.planId ?? '-', statusText(user.status), scheduled(user), day(user.lastActiveAt)];
+/** One member's line, its dates read in `timeZone` (the organization's). */
+export function userRow(user: OrgUser, timeZone: string): string[] {
+  return [user.email, user.role, user.planId ?? '-', statusText(user.status), scheduled(user, timeZone), day(user.lastActiveAt, timeZone)];
 }
 
-function scheduled(user: OrgUser): string {
-  return user.scheduledChange ? `${user.scheduledChange.planId} on ${day(user.scheduledChange.effectiveAt)}` : '-';
+function scheduled(user: OrgUser, timeZone: string): string {
+  return user.scheduledChange ? `${user.scheduledChange.planId} on ${day(user.scheduledChange.effectiveAt, timeZone)}` : '-';
 }

@@ -4,10 +4,10 @@
 // An entry this file does not know still shows, as its raw action and compact JSON.
 import type { Catalog } from '../../engine/catalog';
 import { findPlan } from '../../engine/catalog';
-import { formatMoney, formatStatus } from '../../protocol/format';
+import { formatDate, formatDateTime, formatMoney, formatStatus } from '../../protocol/format';
 import type { SubscriptionStatus } from '../../protocol/api';
 import type { OrganizationAuditRecord } from '../../store/store';
-import { formatZonedDate, formatZonedDateTime, seatPlanName } from './format';
+import { seatPlanName } from './format';
 
 export interface AuditLine {
   who: string;
@@ -59,7 +59,7 @@ export function auditLine(entry: OrganizationAuditRecord, names: AuditNames): Au
     target: words?.target?.(entry, names) ?? targetName(entry.target, names),
     before: value(entry.before),
     after: value(entry.after),
-    when: formatZonedDateTime(entry.at, names.timeZone),
+    when: formatDateTime(entry.at, names.timeZone),
   };
 }
 
@@ -112,7 +112,7 @@ function describeSeat(seat: Record<string, unknown>, names: AuditNames): string 
   const scheduled = seat.scheduledChange as { planId?: unknown; effectiveAt?: unknown } | null | undefined;
   const later =
     scheduled && typeof scheduled.planId === 'string' && typeof scheduled.effectiveAt === 'string'
-      ? `, ${seatPlanName(names.catalog, scheduled.planId)} from ${formatZonedDate(scheduled.effectiveAt, names.timeZone)}`
+      ? `, ${seatPlanName(names.catalog, scheduled.planId)} from ${formatDate(scheduled.effectiveAt, names.timeZone)}`
       : '';
   return `${status} · ${seatPlanName(names.catalog, seat.planId as string)}${later}`;
 }

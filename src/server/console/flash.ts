@@ -3,7 +3,7 @@
 // counts and a calendar date (checked by shape), so a crafted link cannot make the page say
 // anything of its own.
 import { findPlan, type Catalog } from '../../engine/catalog';
-import { formatDate } from '../../protocol/format';
+import { formatDay } from '../../protocol/format';
 import { userCount } from './format';
 
 const MESSAGES = {
@@ -53,7 +53,7 @@ export function consoleFlash(query: unknown, catalog: Catalog): string | null {
     const now = count('now');
     const later = count('later');
     if (!plan || now === null || later === null) return null;
-    const from = /^\d{4}-\d{2}-\d{2}$/.test(read('from')) ? formatDate(`${read('from')}T00:00:00Z`) : null;
+    const from = /^\d{4}-\d{2}-\d{2}$/.test(read('from')) ? formatDay(read('from')) : null;
     const parts: string[] = [];
     if (now > 0) parts.push(`${plan.name} applies now to ${userCount(now)}.`);
     if (later > 0 && from) parts.push(`${plan.name} applies from ${from} to ${userCount(later)} (a lower tier waits for the start of next month; Undo until then).`);

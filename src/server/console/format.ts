@@ -1,22 +1,6 @@
-// How the console writes dates, plans and counts. Dates are read in the organization's zone: a
-// downgrade due at local midnight on Dec 1 reads "Dec 1", whatever the server's zone.
-import { DateTime } from 'luxon';
+// How the console writes plans and counts. Its dates go through the shared formatDate and
+// formatDateTime (src/protocol/format.ts), read in the organization's zone.
 import { planName, type Catalog } from '../../engine/catalog';
-
-/** "Dec 1, 2026" in `timeZone`. */
-export function formatZonedDate(iso: string, timeZone: string): string {
-  return DateTime.fromISO(iso, { zone: timeZone }).toFormat('LLL d, yyyy');
-}
-
-/** "Nov 16, 2026, 10:05" in `timeZone`. */
-export function formatZonedDateTime(iso: string, timeZone: string): string {
-  return DateTime.fromISO(iso, { zone: timeZone }).toFormat('LLL d, yyyy, HH:mm');
-}
-
-/** "2026-12-01": the local calendar date, for a flash link. */
-export function zonedDay(iso: string, timeZone: string): string {
-  return DateTime.fromISO(iso, { zone: timeZone }).toISODate() ?? '';
-}
 
 /** The plan's name, blank for no plan (a member never subscribed). */
 export function seatPlanName(catalog: Catalog, planId: string | null): string {

@@ -3,7 +3,8 @@
 import type { Catalog } from '../../engine/catalog';
 import type { OrgUser } from '../../protocol/org';
 import type { ConsoleUserRow } from '../pages/console-users';
-import { formatZonedDate, seatPlanName } from './format';
+import { formatDate } from '../../protocol/format';
+import { seatPlanName } from './format';
 
 export function userRow(user: OrgUser, catalog: Catalog, timeZone: string): ConsoleUserRow {
   return {
@@ -12,8 +13,8 @@ export function userRow(user: OrgUser, catalog: Catalog, timeZone: string): Cons
     role: user.role,
     planName: seatPlanName(catalog, user.planId),
     status: user.status,
-    scheduled: user.scheduledChange && `${seatPlanName(catalog, user.scheduledChange.planId)} from ${formatZonedDate(user.scheduledChange.effectiveAt, timeZone)}`,
+    scheduled: user.scheduledChange && `${seatPlanName(catalog, user.scheduledChange.planId)} from ${formatDate(user.scheduledChange.effectiveAt, timeZone)}`,
     // Pending members have never used a credit: the column stays empty for them.
-    lastActive: user.lastActiveAt === null ? '—' : formatZonedDate(user.lastActiveAt, timeZone),
+    lastActive: user.lastActiveAt === null ? '—' : formatDate(user.lastActiveAt, timeZone),
   };
 }

@@ -1,7 +1,8 @@
 // What Tally writes to people: a receipt, a failed and a recovered payment, a plan change, a
 // cancellation, and a Contact Sales request for the sales team. Each builder takes plain facts and
 // returns the message's content; money is formatted by formatMoney and dates by formatDate, the
-// formatters the pages and the editor use, so an email never disagrees with the portal.
+// formatters the pages and the editor use, so an email never disagrees with the portal. Dates are
+// read in the `timeZone` each input names: the recipient account's.
 import { formatDate, formatMoney } from '../../protocol/format';
 import type { EmailContent } from './content';
 
@@ -20,7 +21,12 @@ export function cardLabel(card: CardSummary): string {
 
 const MANAGE_PLAN = 'Manage Plan (from the Tally status item in your editor)';
 
-export interface ReceiptInput {
+/** The zone the message's dates are read in. */
+interface Zoned {
+  timeZone: string;
+}
+
+export interface ReceiptInput extends Zoned {
   invoiceNumber: string;
   issuedAt: string;
   periodStart: string | null;
@@ -42,8 +48,8 @@ export function receiptEmail(input: ReceiptInput): EmailContent {
         kind: 'facts',
         rows: [
           ['Invoice', input.invoiceNumber],
-          ['Date', formatDate(input.issuedAt)],
-          ...(input.periodStart && input.periodEnd ? [['Billing period', `${formatDate(input.periodStart)} – ${formatDate(input.periodEnd)}`] as const] : []),
+          ['Date', formatDate(input.issuedAt, input.timeZone)],
+          ...(input.periodStart && input.periodEnd ? [['Billing period', `${formatDate(input.periodStart, input.timeZone)} – ${formatDate(input.periodEnd, input.timeZone)}`] as const] : []),
           ...(input.card ? [['Paid with', cardLabel(input.card)] as const] : []),
         ],
       },
@@ -53,7 +59,7 @@ export function receiptEmail(input: ReceiptInput): EmailContent {
   };
 }
 
-export interface PaymentFailedInput {
+export interface PaymentFailedInput extends Zoned {
   amountCents: number;
   card: CardSummary | null;
   planName: string;
@@ -76,7 +82,7 @@ export function paymentFailedEmail(input: PaymentFailedInput): EmailContent {
         kind: 'paragraph',
         text: `Your subscription is past due and the paid features of ${input.planName} are paused: until the payment goes through, your account has the Free plan's credits.`,
       },
-      ...(input.nextRetryAt ? [{ kind: 'paragraph' as const, text: `We will try the card again on ${formatDate(input.nextRetryAt)}.` }] : []),
+      ...(input.nextRetryAt ? [{ kind: 'paragraph' as const, text: `We will try the card again on ${formatDate(input.nextRetryAt, input.timeZone)}.` }] : []),
       { kind: 'paragraph', text: 'To fix it now:' },
       {
         kind: 'steps',
@@ -88,7 +94,7 @@ export function paymentFailedEmail(input: PaymentFailedInput): EmailContent {
           ['Amount due', amount],
           ...(input.card ? [['Card', cardLabel(input.card)] as const] : []),
           ...(input.invoiceNumber ? [['Invoice', input.invoiceNumber] as const] : []),
-          ...(input.nextRetryAt ? [['Next attempt', formatDate(input.nextRetryAt)] as const] : []),
+          ...(input.nextRetryAt ? [['Next attempt', formatDate(input.nextRetryAt, input.timeZone)] as const] : []),
         ],
       },
     ],
@@ -124,7 +130,7 @@ export function paymentRecoveredEmail(input: PaymentRecoveredInput): EmailConten
   };
 }
 
-export interface PlanChangedInput {
+export interface PlanChangedInput extends Zoned {
   fromPlanName: string;
   toPlanName: string;
   /** When the new plan applies: now for an upgrade, the next period for a downgrade or cancellation. */
@@ -139,7 +145,7 @@ export interface PlanChangedInput {
 
 export function planChangedEmail(input: PlanChangedInput): EmailContent {
   const { fromPlanName: from, toPlanName: to } = input;
-  const date = formatDate(input.effectiveAt);
+  const date = formatDate(input.effectiveAt, input.timeZone);
   const blocks: EmailContent['blocks'][number][] = [];
   if (input.immediate) {
     blocks.push({ kind: 'paragraph', text: `Your plan changed from ${from} to ${to} on ${date}, with ${to}'s credits from now on.` });
@@ -170,14 +176,14 @@ export function planChangedEmail(input: PlanChangedInput): EmailContent {
 
 export type CancellationReason = 'canceled-by-user' | 'payment-failed';
 
-export interface SubscriptionCanceledInput {
+export interface SubscriptionCanceledInput extends Zoned {
   planName: string;
   reason: CancellationReason;
   effectiveAt: string;
 }
 
 export function subscriptionCanceledEmail(input: SubscriptionCanceledInput): EmailContent {
-  const date = formatDate(input.effectiveAt);
+  const date = formatDate(input.effectiveAt, input.timeZone);
   const why =
     input.reason === 'canceled-by-user'
       ? `As you asked, your ${input.planName} subscription ended at the end of its billing period, on ${date}.`
@@ -204,7 +210,7 @@ export function subscriptionCanceledEmail(input: SubscriptionCanceledInput): Ema
   };
 }
 
-export interface SalesInquiryInput {
+export interface SalesInquiryInput extends Zoned {
   name: string;
   email: string;
   company: string;
@@ -226,7 +232,7 @@ export function salesInquiryEmail(input: SalesInquiryInput): EmailContent {
           ['Email', input.email],
           ['Company', input.company],
           ['Seats', String(input.seats)],
-          ['Received', formatDate(input.receivedAt)],
+          ['Received', formatDate(input.receivedAt, input.timeZone)],
         ],
       },
       { kind: 'paragraph', text: 'Message:' },

@@ -3,6 +3,7 @@
 // mail that cannot be written is logged, never turned into a failed checkout or plan change.
 import { planName } from '../../engine/catalog';
 import type { AccountRecord, EmailRecord, InvoiceRecord } from '../../store/store';
+import { accountTimeZone } from '../account-zone';
 import type { ServerContext } from '../context';
 import type { EmailContent } from './content';
 import type { OutgoingEmail } from './mailer';
@@ -35,6 +36,7 @@ export async function sendReceipt(context: ServerContext, account: Recipient, in
     lines: invoice.lines,
     totalCents: invoice.totalCents,
     card: cardOf(payment),
+    timeZone: await accountTimeZone(context, account.id),
   });
   return deliver(context, { accountId: account.id, kind: 'receipt', to: invoice.email || account.email, content });
 }
@@ -56,6 +58,7 @@ export async function sendPaymentFailed(context: ServerContext, account: Recipie
     invoiceNumber: event.invoice?.number ?? null,
     reason: event.reason,
     nextRetryAt: event.nextRetryAt?.toISOString() ?? null,
+    timeZone: await accountTimeZone(context, account.id),
   });
   return deliver(context, { accountId: account.id, kind: 'payment-failed', to: account.email, content });
 }
@@ -96,6 +99,7 @@ export async function sendPlanChanged(context: ServerContext, account: Recipient
     cancel: event.cancel,
     amountCents: event.invoice?.totalCents ?? 0,
     invoiceNumber: event.invoice?.number ?? null,
+    timeZone: await accountTimeZone(context, account.id),
   });
   return deliver(context, { accountId: account.id, kind: 'plan-changed', to: account.email, content });
 }
@@ -107,7 +111,12 @@ export interface SubscriptionCanceledEvent {
 }
 
 export async function sendSubscriptionCanceled(context: ServerContext, account: Recipient, event: SubscriptionCanceledEvent): Promise<EmailRecord | null> {
-  const content = subscriptionCanceledEmail({ planName: planName(context.catalog, event.planId), reason: event.reason, effectiveAt: event.effectiveAt.toISOString() });
+  const content = subscriptionCanceledEmail({
+    planName: planName(context.catalog, event.planId),
+    reason: event.reason,
+    effectiveAt: event.effectiveAt.toISOString(),
+    timeZone: await accountTimeZone(context, account.id),
+  });
   return deliver(context, { accountId: account.id, kind: 'subscription-canceled', to: account.email, content });
 }
 
@@ -124,7 +133,8 @@ export interface SalesInquiry {
 
 /** To the sales address (TALLY_SALES_EMAIL), with Reply-To set to whoever asked. */
 export async function sendSalesInquiry(context: ServerContext, inquiry: SalesInquiry): Promise<EmailRecord | null> {
-  const content: EmailContent = salesInquiryEmail({ ...inquiry, receivedAt: inquiry.receivedAt.toISOString() });
+  // The sales team reads it, not the account: in the zone the operator set as the default.
+  const content: EmailContent = salesInquiryEmail({ ...inquiry, receivedAt: inquiry.receivedAt.toISOString(), timeZone: context.catalog.billing.defaultTimeZone });
   return deliver(context, { accountId: inquiry.accountId, kind: 'sales-inquiry', to: context.config.salesEmail, replyTo: inquiry.email, content });
 }
 

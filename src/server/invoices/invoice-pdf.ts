@@ -17,6 +17,8 @@ const ACCENT = '#2563eb';
 export interface PdfInvoice {
   number: string;
   issuedAt: string;
+  /** The zone its dates are read in: the account's, or the organization's. */
+  timeZone: string;
   /** Label and value pairs under the header after the number and the date of issue (which every invoice prints first): period, type, status. */
   facts: [string, string][];
   billedTo: { name: string | null; lines: string[] };
@@ -28,14 +30,15 @@ export interface PdfInvoice {
   note: string;
 }
 
-/** An account's invoice (the billing portal). */
-export function renderInvoicePdf(invoice: InvoiceRecord): Promise<Buffer> {
+/** An account's invoice (the billing portal); `timeZone` is the account's. */
+export function renderInvoicePdf(invoice: InvoiceRecord, timeZone: string): Promise<Buffer> {
   const billed = billedToLines(invoice);
   return renderPdf({
     number: invoice.number,
     issuedAt: invoice.issuedAt,
+    timeZone,
     facts: [
-      ...(invoice.periodStart && invoice.periodEnd ? [['Billing period', `${formatDate(invoice.periodStart)} to ${formatDate(invoice.periodEnd)}`] as [string, string]] : []),
+      ...(invoice.periodStart && invoice.periodEnd ? [['Billing period', `${formatDate(invoice.periodStart, timeZone)} to ${formatDate(invoice.periodEnd, timeZone)}`] as [string, string]] : []),
       ['Type', invoiceKindLabel(invoice.kind)],
       ['Status', invoiceStatusLabel(invoice.status)],
     ],
@@ -75,7 +78,7 @@ export function renderPdf(invoice: PdfInvoice): Promise<Buffer> {
   // Facts on the left, billed-to on the right.
   const factsTop = top + 70;
   let y = factsTop;
-  const facts: [string, string][] = [['Invoice number', invoice.number], ['Date of issue', formatDate(invoice.issuedAt)], ...invoice.facts];
+  const facts: [string, string][] = [['Invoice number', invoice.number], ['Date of issue', formatDate(invoice.issuedAt, invoice.timeZone)], ...invoice.facts];
   for (const [label, value] of facts) {
     doc.fillColor(MUTED).font('Helvetica').fontSize(9).text(label, left, y, { width: 95, lineBreak: false });
     doc.fillColor(INK).font('Helvetica').fontSize(10).text(value, left + 100, y, { width: 160 });

@@ -8,6 +8,7 @@ export function renderOrganizationInvoicePdf(invoice: OrganizationInvoiceRecord)
   return renderPdf({
     number: invoice.number,
     issuedAt: invoice.issuedAt,
+    timeZone: invoice.timeZone,
     facts: [
       ['Month', monthLabel(invoice.month)],
       ['Time zone', invoice.timeZone],

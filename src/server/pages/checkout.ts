@@ -14,6 +14,8 @@ export interface CheckoutPageModel {
   sessionId: string;
   plan: CatalogPlan & { priceCents: number; monthlyCredits: number };
   preview: CheckoutCharge;
+  /** The account's zone: the renewal date is read there. */
+  timeZone: string;
   csrfToken: string;
   /** Values to show again; the card number and CVC are never sent back to the browser. */
   form: Pick<CheckoutForm, 'email' | 'cardholderName' | 'cardExpiry'>;
@@ -42,7 +44,7 @@ export function checkoutPage(model: CheckoutPageModel): Page {
       ${preview.lines.map((line) => html`<tr class="line"><td>${line.description}</td><td class="amount">${formatMoney(line.amountCents)}</td></tr>`)}
       <tr class="total"><td>Due today</td><td class="amount" id="due-today">${formatMoney(preview.totalCents)}</td></tr>
     </table>
-    <p class="muted small">Then ${formatMoney(plan.priceCents)} per month from ${formatDate(preview.renewsAt.toISOString())}. Prices in USD.</p>
+    <p class="muted small">Then ${formatMoney(plan.priceCents)} per month from ${formatDate(preview.renewsAt.toISOString(), model.timeZone)}. Prices in USD.</p>
   </div>
   <div class="form-pane">
     ${formError(model.formError)}

@@ -9,6 +9,8 @@ import type { Page } from './layout';
 
 export interface ConsoleInvoicesModel {
   organizationName: string;
+  /** The organization's zone: the dates are read there. */
+  timeZone: string;
   current: OrgInvoice;
   issued: Omit<OrgInvoice, 'lines'>[];
   testMode: boolean;
@@ -42,7 +44,7 @@ export function consoleInvoicesPage(model: ConsoleInvoicesModel): Page {
         (invoice) => html`<tr class="issued-invoice">
         <td class="invoice-number"><a href="${consoleInvoicePath(invoice.id ?? '')}">${invoice.number}</a></td>
         <td class="invoice-month">${monthLabel(invoice.month)}</td>
-        <td>${invoice.issuedAt ? formatDate(invoice.issuedAt) : ''}</td>
+        <td>${invoice.issuedAt ? formatDate(invoice.issuedAt, model.timeZone) : ''}</td>
         <td class="number invoice-total">${formatMoney(invoice.totalCents)}</td>
         <td><a class="invoice-pdf" href="${consoleInvoicePath(invoice.id ?? '', true)}" download="${`${invoice.number ?? 'invoice'}.pdf`}">PDF</a></td>
       </tr>`,
@@ -54,7 +56,8 @@ export function consoleInvoicesPage(model: ConsoleInvoicesModel): Page {
   });
 }
 
-export function consoleInvoicePage(model: { organizationName: string; invoice: OrgInvoice; testMode: boolean }): Page {
+/** `timeZone`: the zone the invoice was issued in (the organization's). */
+export function consoleInvoicePage(model: { organizationName: string; invoice: OrgInvoice; timeZone: string; testMode: boolean }): Page {
   const { invoice } = model;
   const id = invoice.id ?? '';
   return consolePage({
@@ -66,7 +69,7 @@ export function consoleInvoicePage(model: { organizationName: string; invoice: O
 <dl class="facts" id="invoice-facts">
   <dt>Number</dt><dd id="invoice-number">${invoice.number}</dd>
   <dt>Month</dt><dd id="invoice-month">${monthLabel(invoice.month)}</dd>
-  <dt>Date of issue</dt><dd id="invoice-date">${invoice.issuedAt ? formatDate(invoice.issuedAt) : ''}</dd>
+  <dt>Date of issue</dt><dd id="invoice-date">${invoice.issuedAt ? formatDate(invoice.issuedAt, model.timeZone) : ''}</dd>
   <dt>Status</dt><dd><span class="status" id="invoice-status">Issued</span></dd>
 </dl>
 ${linesTable(invoice, 'invoice-lines', 'invoice-total')}

@@ -1,6 +1,6 @@
 // The Settings tab: the organization's name and zone, and the one Overages switch for everyone in it.
 // With test clocks on, also the organization's test clock and the forms that move it forward.
-import { DateTime } from 'luxon';
+import { formatDateTime } from '../../protocol/format';
 import { CSRF_FIELD } from '../csrf';
 import { html, type SafeHtml } from '../html';
 import { formError, hiddenField, inputField } from './form-fields';
@@ -37,14 +37,9 @@ export function consoleSettingsBody(model: ConsoleSettingsModel): SafeHtml {
   ${model.testClock ? testClockSection(model.testClock, model.timeZone, model.csrfToken) : ''}`;
 }
 
-/** "Dec 1, 2026, 00:00" on the organization's wall clock. */
-export function formatClock(iso: string, timeZone: string): string {
-  return DateTime.fromISO(iso, { zone: timeZone }).toFormat('LLL d, yyyy, HH:mm');
-}
-
 function testClockSection(clock: NonNullable<ConsoleSettingsModel['testClock']>, timeZone: string, csrfToken: string): SafeHtml {
   return html`<h2 id="test-clock-heading">Test clock</h2>
-  <p id="test-clock-state">${clock.at === null ? 'Test clock: not set (the organization runs on the real clock).' : `Test clock: ${formatClock(clock.at, timeZone)}`}</p>
+  <p id="test-clock-state">${clock.at === null ? 'Test clock: not set (the organization runs on the real clock).' : `Test clock: ${formatDateTime(clock.at, timeZone)}`}</p>
   <p class="hint">Moves the organization and every member forward: members' new months and due lower tiers apply, and the invoices due by then are issued. Test clocks only move forward.</p>
   <form id="test-clock-month-form" method="post" action="/org/settings/test-clock">
     ${hiddenField(CSRF_FIELD, csrfToken)}

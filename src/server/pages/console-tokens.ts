@@ -10,6 +10,8 @@ import type { Page } from './layout';
 
 export interface TokensPageModel {
   organizationName: string;
+  /** The organization's zone: the dates are read there. */
+  timeZone: string;
   tokens: OrgApiToken[];
   csrfToken: string;
   flash?: string | null;
@@ -38,8 +40,8 @@ export function tokensPage(model: TokensPageModel): Page {
         (token) => html`<tr class="api-token" data-token-id="${token.id}">
         <td class="token-name">${token.name}</td>
         <td class="token-created-by">${token.createdBy}</td>
-        <td class="token-created">${formatDate(token.createdAt)}</td>
-        <td class="token-last-used">${token.lastUsedAt === null ? 'Never' : formatDate(token.lastUsedAt)}</td>
+        <td class="token-created">${formatDate(token.createdAt, model.timeZone)}</td>
+        <td class="token-last-used">${token.lastUsedAt === null ? 'Never' : formatDate(token.lastUsedAt, model.timeZone)}</td>
         <td><form id="revoke-${token.id}" method="post" action="/org/tokens/${token.id}/revoke">
           ${hiddenField(CSRF_FIELD, model.csrfToken)}
           <button class="button button--secondary button--small" type="submit" aria-label="Revoke ${token.name}">Revoke</button>

@@ -8,11 +8,13 @@ import type { Page } from './layout';
 
 export interface InvoicePageModel {
   invoice: InvoiceRecord;
+  /** The account's zone: the dates are read there. */
+  timeZone: string;
   testMode: boolean;
 }
 
 export function invoicePage(model: InvoicePageModel): Page {
-  const { invoice } = model;
+  const { invoice, timeZone } = model;
   const billed = billedToLines(invoice);
   return {
     title: `Invoice ${invoice.number}`,
@@ -23,8 +25,8 @@ export function invoicePage(model: InvoicePageModel): Page {
   <h1 id="page-title">Invoice <span id="invoice-number">${invoice.number}</span></h1>
 
   <dl class="facts" id="invoice-facts">
-    <dt>Date of issue</dt><dd id="invoice-date">${formatDate(invoice.issuedAt)}</dd>
-    ${invoice.periodStart && invoice.periodEnd && html`<dt>Billing period</dt><dd id="invoice-period">${formatDate(invoice.periodStart)} – ${formatDate(invoice.periodEnd)}</dd>`}
+    <dt>Date of issue</dt><dd id="invoice-date">${formatDate(invoice.issuedAt, timeZone)}</dd>
+    ${invoice.periodStart && invoice.periodEnd && html`<dt>Billing period</dt><dd id="invoice-period">${formatDate(invoice.periodStart, timeZone)} – ${formatDate(invoice.periodEnd, timeZone)}</dd>`}
     <dt>Type</dt><dd id="invoice-kind">${invoiceKindLabel(invoice.kind)}</dd>
     <dt>Status</dt><dd><span class="${invoice.status === 'paid' ? 'status' : 'status status--warn'}" id="invoice-status">${invoiceStatusLabel(invoice.status)}</span></dd>
   </dl>

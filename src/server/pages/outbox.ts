@@ -1,6 +1,6 @@
 // The outbox pages of the embedded server: every message Tally wrote, newest first, and one message
 // as its recipient would read it (the plain-text body; the HTML body opens on its own page).
-import { formatDate } from '../../protocol/format';
+import { formatDateTime } from '../../protocol/format';
 import type { EmailRecord } from '../../store/store';
 import { html } from '../html';
 import type { Page } from './layout';
@@ -10,6 +10,8 @@ export interface OutboxPageModel {
   /** How many the page shows at most, to say when older ones are left out. */
   limit: number;
   smtpConfigured: boolean;
+  /** The zone each message's times are read in: its recipient account's. */
+  timeZoneOf(email: EmailRecord): string;
 }
 
 export function outboxPage(model: OutboxPageModel): Page {
@@ -29,14 +31,16 @@ export function outboxPage(model: OutboxPageModel): Page {
       : html`<table class="outbox" id="outbox">
     <thead><tr><th scope="col">Date</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Delivery</th></tr></thead>
     <tbody>
-      ${model.emails.map(
-        (email) => html`<tr class="email-row" data-email-id="${email.id}" data-kind="${email.kind}">
-        <td class="email-date">${formatDateTime(email.createdAt)}</td>
+      ${model.emails.map((email) => {
+        const zone = model.timeZoneOf(email);
+        const status = deliveryStatus(email, zone);
+        return html`<tr class="email-row" data-email-id="${email.id}" data-kind="${email.kind}">
+        <td class="email-date">${timeIn(email.createdAt, zone)}</td>
         <td class="email-to">${email.to}</td>
         <td class="email-subject"><a href="${emailPath(email)}">${email.subject}</a></td>
-        <td class="email-delivery"><span class="${deliveryStatus(email).tone === 'warn' ? 'status status--warn' : 'status'}" data-delivered="${email.deliveredAt ? 'yes' : 'no'}" title="${deliveryStatus(email).label}">${deliveryStatus(email).short}</span></td>
-      </tr>`,
-      )}
+        <td class="email-delivery"><span class="${status.tone === 'warn' ? 'status status--warn' : 'status'}" data-delivered="${email.deliveredAt ? 'yes' : 'no'}" title="${status.label}">${status.short}</span></td>
+      </tr>`;
+      })}
     </tbody>
   </table>`
   }
@@ -48,11 +52,13 @@ export function outboxPage(model: OutboxPageModel): Page {
 export interface EmailPageModel {
   email: EmailRecord;
   from: string;
+  /** The recipient account's zone. */
+  timeZone: string;
 }
 
 export function emailPage(model: EmailPageModel): Page {
   const { email } = model;
-  const status = deliveryStatus(email);
+  const status = deliveryStatus(email, model.timeZone);
   return {
     title: email.subject,
     width: 'medium',
@@ -63,7 +69,7 @@ export function emailPage(model: EmailPageModel): Page {
     <dt>From</dt><dd id="email-from">${model.from}</dd>
     <dt>To</dt><dd id="email-to">${email.to}</dd>
     ${email.replyTo && html`<dt>Reply to</dt><dd id="email-reply-to">${email.replyTo}</dd>`}
-    <dt>Date</dt><dd id="email-date">${formatDateTime(email.createdAt)}</dd>
+    <dt>Date</dt><dd id="email-date">${timeIn(email.createdAt, model.timeZone)}</dd>
     <dt>Delivery</dt><dd><span class="${status.tone === 'warn' ? 'status status--warn' : 'status'}" id="email-status">${status.label}</span></dd>
     ${email.lastError && !email.deliveredAt && html`<dt>Last error</dt><dd id="email-last-error">${email.lastError}</dd>`}
   </dl>
@@ -81,8 +87,8 @@ export function emailPath(email: Pick<EmailRecord, 'id'>): string {
 }
 
 /** Where a message is on its way: in a word for the list, in a sentence for the message's page. */
-export function deliveryStatus(email: EmailRecord): { short: string; label: string; tone: 'ok' | 'neutral' | 'warn' } {
-  if (email.deliveredAt) return { short: 'Delivered', label: `Delivered ${formatDateTime(email.deliveredAt)}`, tone: 'ok' };
+export function deliveryStatus(email: EmailRecord, timeZone: string): { short: string; label: string; tone: 'ok' | 'neutral' | 'warn' } {
+  if (email.deliveredAt) return { short: 'Delivered', label: `Delivered ${timeIn(email.deliveredAt, timeZone)}`, tone: 'ok' };
   if (email.nextAttemptAt !== null) {
     return email.attempts === 0
       ? { short: 'Sending', label: 'Sending', tone: 'neutral' }
@@ -92,7 +98,7 @@ export function deliveryStatus(email: EmailRecord): { short: string; label: stri
   return { short: 'Not delivered', label: `Not delivered: gave up after ${email.attempts} attempts`, tone: 'warn' };
 }
 
-/** "Nov 12, 2026, 09:30 UTC": the outbox is a log, so the time matters too. */
-function formatDateTime(iso: string): string {
-  return `${formatDate(iso)}, ${iso.slice(11, 16)} UTC`;
+/** "Nov 12, 2026, 18:30 Asia/Tokyo": the outbox is a log, so the time matters too, and it lists many accounts' mail, so it names the zone. */
+function timeIn(iso: string, timeZone: string): string {
+  return `${formatDateTime(iso, timeZone)} ${timeZone}`;
 }

@@ -55,6 +55,8 @@ export interface ReviewChangePageModel {
   fromPlan: CatalogPlan;
   toPlan: CatalogPlan;
   preview: PlanChangePreview;
+  /** The account's zone: the dates are read there. */
+  timeZone: string;
   /** A fresh key per rendered page: a double-submitted Confirm charges once. */
   requestKey: string;
   csrfToken: string;
@@ -64,7 +66,7 @@ export interface ReviewChangePageModel {
 
 export function reviewChangePage(model: ReviewChangePageModel): Page {
   const { preview, fromPlan, toPlan } = model;
-  const when = preview.immediate ? 'today' : formatDate(preview.effectiveAt);
+  const when = preview.immediate ? 'today' : formatDate(preview.effectiveAt, model.timeZone);
   return {
     title: 'Review your change',
     testMode: model.testMode,
@@ -106,6 +108,8 @@ export interface CancelPlanPageModel {
   plan: CatalogPlan;
   freePlan: CatalogPlan;
   effectiveAt: string;
+  /** The account's zone: the date is read there. */
+  timeZone: string;
   requestKey: string;
   csrfToken: string;
   formError?: string;
@@ -113,7 +117,7 @@ export interface CancelPlanPageModel {
 }
 
 export function cancelPlanPage(model: CancelPlanPageModel): Page {
-  const when = formatDate(model.effectiveAt);
+  const when = formatDate(model.effectiveAt, model.timeZone);
   return {
     title: 'Cancel plan',
     testMode: model.testMode,

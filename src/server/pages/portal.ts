@@ -1,7 +1,7 @@
 // The billing portal's home: the four sections of Manage Plan (current subscription, payment
 // methods, billing information, invoice history) and the way back to the editor.
 import type { AccountState } from '../../protocol/api';
-import { formatCredits, formatDate, formatManagedPlan, formatMoney, formatStatus } from '../../protocol/format';
+import { accountTimeZone, formatCredits, formatDate, formatManagedPlan, formatMoney, formatStatus } from '../../protocol/format';
 import type { BillingDetails } from '../../engine/invoice';
 import type { InvoiceRecord, PaymentMethodRecord } from '../../store/store';
 import { CSRF_FIELD } from '../csrf';
@@ -49,7 +49,7 @@ export function portalPage(model: PortalPageModel): Page {
   ${overageSection(model)}
   ${paymentMethodsSection(model)}
   ${billingDetailsSection(model.billing)}
-  ${invoicesSection(model.invoices)}
+  ${invoicesSection(model.invoices, accountTimeZone(model.state))}
   ${organizationSection(model.organizationLink ?? null)}
   ${model.returnUrl && html`<div class="actions"><a class="button button--secondary" id="return-to-editor" href="${model.returnUrl}">Return to the editor</a></div>`}
 </section>`,
@@ -63,7 +63,7 @@ function pastDueNotice(model: PortalPageModel): SafeHtml {
   const owed = subscription.outstandingCents ?? 0;
   const retry = subscription.nextPaymentRetryAt;
   return html`<div class="alert alert--action" role="alert" id="past-due">
-    <p><strong>Your last payment failed.</strong> ${formatMoney(owed)} is outstanding, and paid features are paused until it is paid.${retry ? ` We will try your default card again on ${formatDate(retry)}.` : ''}</p>
+    <p><strong>Your last payment failed.</strong> ${formatMoney(owed)} is outstanding, and paid features are paused until it is paid.${retry ? ` We will try your default card again on ${formatDate(retry, accountTimeZone(model.state))}.` : ''}</p>
     <p>Update your card if it has changed, then pay now to restore your plan at once.</p>
     ${payOutstandingActions(model, owed)}
   </div>`;
@@ -100,13 +100,14 @@ function subscriptionSection(model: PortalPageModel): SafeHtml {
   const nextDate = subscription.nextBillingDate;
   const nextAmount = subscription.nextAmountCents;
   const paid = subscription.hasPaidPlan;
+  const zone = accountTimeZone(model.state);
   return html`<h2 id="current-subscription">Current subscription</h2>
   <dl class="facts" id="subscription">
     <dt>Plan</dt><dd id="portal-plan">${plan.name}</dd>
     <dt>Status</dt><dd><span class="${subscription.status === 'active' ? 'status' : 'status status--warn'}" id="portal-status">${formatStatus(subscription.status)}</span></dd>
     <dt>Credits</dt><dd id="portal-credits">${formatCredits(credits.remaining)} of ${formatCredits(credits.limit)} left this period</dd>
-    ${scheduled && html`<dt>Scheduled change</dt><dd id="scheduled-change">${scheduled.planName} from ${formatDate(scheduled.effectiveAt)}</dd>`}
-    <dt>Next billing date</dt><dd id="next-billing-date">${nextDate ? formatDate(nextDate) : 'None'}</dd>
+    ${scheduled && html`<dt>Scheduled change</dt><dd id="scheduled-change">${scheduled.planName} from ${formatDate(scheduled.effectiveAt, zone)}</dd>`}
+    <dt>Next billing date</dt><dd id="next-billing-date">${nextDate ? formatDate(nextDate, zone) : 'None'}</dd>
     <dt>Next amount</dt><dd id="next-amount">${nextAmount === null || nextAmount === undefined ? 'Nothing due' : formatMoney(nextAmount)}</dd>
   </dl>
   <div class="actions actions--start">
@@ -190,7 +191,7 @@ function billingDetailsSection(billing: BillingDetails): SafeHtml {
   <div class="actions actions--start"><a class="button button--secondary" id="edit-billing-details" href="/billing/details">Edit billing information</a></div>`;
 }
 
-function invoicesSection(invoices: InvoiceRecord[]): SafeHtml {
+function invoicesSection(invoices: InvoiceRecord[], timeZone: string): SafeHtml {
   return html`<h2 id="invoice-history">Invoice history</h2>
   ${
     invoices.length === 0
@@ -201,7 +202,7 @@ function invoicesSection(invoices: InvoiceRecord[]): SafeHtml {
       ${invoices.map(
         (invoice) => html`<tr class="invoice">
         <td class="invoice-number">${invoice.number}</td>
-        <td>${formatDate(invoice.issuedAt)}</td>
+        <td>${formatDate(invoice.issuedAt, timeZone)}</td>
         <td class="amount">${formatMoney(invoice.totalCents)}</td>
         <td><span class="${invoice.status === 'open' ? 'status status--warn' : 'status'}">${invoiceStatusLabel(invoice.status)}</span></td>
         <td class="invoice-link"><a href="${invoicePath(invoice)}" aria-label="${`View invoice ${invoice.number}`}">View</a></td>

@@ -24,7 +24,7 @@ import { sendPage } from '../respond';
 import { randomId } from '../secrets';
 import { checkUpgrade } from '../upgrade-rules';
 
-type PageInput = Omit<CheckoutPageModel, 'csrfToken' | 'sessionId' | 'plan' | 'preview' | 'testMode'>;
+type PageInput = Omit<CheckoutPageModel, 'csrfToken' | 'sessionId' | 'plan' | 'preview' | 'timeZone' | 'testMode'>;
 
 export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get<{ Params: { id: string } }>('/checkout/:id', async (request, reply) => {
@@ -211,7 +211,7 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     return sendPage(
       reply,
       status,
-      checkoutPage({ ...input, csrfToken, sessionId: session.id, plan: eligibility.plan, preview: eligibility.charge, testMode: context.processor.testMode }),
+      checkoutPage({ ...input, csrfToken, sessionId: session.id, plan: eligibility.plan, preview: eligibility.charge, timeZone: eligibility.billing.subscription.state.calendar.timeZone, testMode: context.processor.testMode }),
     );
   }
 

@@ -21,14 +21,14 @@ export function consoleInvoiceRoutes(app: FastifyInstance, context: ServerContex
     if (!organization) return notFound(reply);
     const draft = draftInvoiceView(await draftOrganizationInvoice(context, organization, organizationClock(context, organization)));
     const issued = (await context.store.listOrganizationInvoices(organizationId)).map((invoice) => OrgInvoice.omit({ lines: true }).parse(issuedInvoiceView(invoice)));
-    return sendPage(reply, 200, consoleInvoicesPage({ organizationName: organization.name, current: draft, issued, testMode: context.processor.testMode }));
+    return sendPage(reply, 200, consoleInvoicesPage({ organizationName: organization.name, timeZone: organization.timeZone, current: draft, issued, testMode: context.processor.testMode }));
   });
 
   app.get<{ Params: { id: string } }>('/org/invoices/:id', async (request, reply) => {
     const { organizationId } = currentAdminVisit(request);
     const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
     if (!invoice) return notFound(reply);
-    return sendPage(reply, 200, consoleInvoicePage({ organizationName: invoice.organizationName, invoice: issuedInvoiceView(invoice), testMode: context.processor.testMode }));
+    return sendPage(reply, 200, consoleInvoicePage({ organizationName: invoice.organizationName, invoice: issuedInvoiceView(invoice), timeZone: invoice.timeZone, testMode: context.processor.testMode }));
   });
 
   app.get<{ Params: { id: string } }>('/org/invoices/:id/pdf', async (request, reply) => {

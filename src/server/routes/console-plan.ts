@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { seatPlans } from '../../engine/organization';
 import type { OrgUser } from '../../protocol/org';
 import { planFlashPath } from '../console/flash';
-import { seatPlanName, zonedDay } from '../console/format';
+import { localDay } from '../../protocol/format';
+import { seatPlanName } from '../console/format';
 import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsoleNotFound, sendConsolePage, type ConsoleVisit } from '../console/render';
 import { carriedUserIds, carryUserIds, selectedUserIds } from '../console/selection';
 import type { ServerContext } from '../context';
@@ -54,7 +55,7 @@ export function consolePlanRoutes(app: FastifyInstance, context: ServerContext):
 function outcome(users: OrgUser[], planId: string, visit: ConsoleVisit): { planId: string; now: number; later: number; from: string | null } {
   const now = users.filter((user) => user.planId === planId && user.scheduledChange === null && user.status !== 'canceled').length;
   const later = users.filter((user) => user.scheduledChange?.planId === planId);
-  const from = later[0]?.scheduledChange ? zonedDay(later[0].scheduledChange.effectiveAt, visit.organization.timeZone) : null;
+  const from = later[0]?.scheduledChange ? localDay(later[0].scheduledChange.effectiveAt, visit.organization.timeZone) : null;
   return { planId, now, later: later.length, from };
 }
 

@@ -26,6 +26,7 @@ export function consoleTokenRoutes(app: FastifyInstance, context: ServerContext)
       status,
       tokensPage({
         organizationName: organization?.name ?? '',
+        timeZone: organization?.timeZone ?? context.catalog.billing.defaultTimeZone,
         tokens,
         csrfToken: issueCsrfToken(request, reply, secureCookies(context)),
         testMode: context.processor.testMode,

@@ -3,6 +3,8 @@
 // browser"). It shows every account's mail, so app.ts registers it only when TALLY_OUTBOX_PAGE is
 // on: the default for the embedded server on 127.0.0.1, to be switched off anywhere else.
 import type { FastifyInstance } from 'fastify';
+import type { EmailRecord } from '../../store/store';
+import { accountTimeZone } from '../account-zone';
 import type { ServerContext } from '../context';
 import { messagePage } from '../pages/message';
 import { emailPage, outboxPage } from '../pages/outbox';
@@ -17,13 +19,19 @@ const EMAIL_HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 export function outboxRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/outbox', async (_request, reply) => {
     const emails = await context.store.listEmails(OUTBOX_PAGE_LIMIT);
-    return sendPage(reply, 200, outboxPage({ emails, limit: OUTBOX_PAGE_LIMIT, smtpConfigured: context.mailer.smtpConfigured }));
+    const zones = new Map<string | null, string>();
+    for (const email of emails) if (!zones.has(email.accountId)) zones.set(email.accountId, await recipientTimeZone(context, email));
+    return sendPage(
+      reply,
+      200,
+      outboxPage({ emails, limit: OUTBOX_PAGE_LIMIT, smtpConfigured: context.mailer.smtpConfigured, timeZoneOf: (email) => zones.get(email.accountId) ?? context.catalog.billing.defaultTimeZone }),
+    );
   });
 
   app.get<{ Params: { id: string } }>('/outbox/:id', async (request, reply) => {
     const email = await context.store.findEmail(request.params.id);
     if (!email) return sendPage(reply, 404, unknownEmail());
-    return sendPage(reply, 200, emailPage({ email, from: context.config.mailFrom }));
+    return sendPage(reply, 200, emailPage({ email, from: context.config.mailFrom, timeZone: await recipientTimeZone(context, email) }));
   });
 
   app.get<{ Params: { id: string } }>('/outbox/:id/html', async (request, reply) => {
@@ -31,6 +39,11 @@ export function outboxRoutes(app: FastifyInstance, context: ServerContext): void
     if (!email?.html) return sendPage(reply, 404, unknownEmail());
     return reply.code(200).header('Content-Security-Policy', EMAIL_HTML_POLICY).type('text/html; charset=utf-8').send(email.html);
   });
+}
+
+/** The recipient account's zone; a message to no account (the sales team's) reads the default zone. */
+function recipientTimeZone(context: ServerContext, email: EmailRecord): Promise<string> {
+  return email.accountId === null ? Promise.resolve(context.catalog.billing.defaultTimeZone) : accountTimeZone(context, email.accountId);
 }
 
 function unknownEmail() {

@@ -62,7 +62,7 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
     const invoices = await context.store.listInvoices(account.id);
     // Only an invoice of this account is named; anything else in the query is ignored.
     const invoice = invoices.find((candidate) => candidate.number === request.query.invoice);
-    const scheduled = state.scheduledChange && `${planById(catalog, state.scheduledChange.planId).name} from ${formatDate(state.scheduledChange.effectiveAt.toISOString())}`;
+    const scheduled = state.scheduledChange && `${planById(catalog, state.scheduledChange.planId).name} from ${formatDate(state.scheduledChange.effectiveAt.toISOString(), state.calendar.timeZone)}`;
     return sendPage(
       reply,
       200,
@@ -173,6 +173,7 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
         fromPlan: planById(catalog, billing.subscription.state.planId),
         toPlan: planById(catalog, preview.toPlanId),
         preview: toPreviewResponse(preview),
+        timeZone: billing.subscription.state.calendar.timeZone,
         requestKey: randomToken(16),
         csrfToken: issueCsrfToken(request, reply, secureCookies(context)),
         ...(formError ? { formError } : {}),
@@ -191,6 +192,7 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
         plan: planById(catalog, billing.subscription.state.planId),
         freePlan: planById(catalog, catalog.freePlanId),
         effectiveAt: preview.effectiveAt.toISOString(),
+        timeZone: billing.subscription.state.calendar.timeZone,
         requestKey: randomToken(16),
         csrfToken: issueCsrfToken(request, reply, secureCookies(context)),
         ...(formError ? { formError } : {}),

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CreatePortalSessionRequest, type PortalSession } from '../../protocol/api';
 import { checkCallbackUrl, withCallbackParams } from '../../protocol/callback';
+import { accountTimeZone } from '../account-zone';
 import { currentAccount } from '../auth';
 import type { ServerContext } from '../context';
 import { renderInvoicePdf } from '../invoices/invoice-pdf';
@@ -87,8 +88,9 @@ export function portalHomeRoutes(app: FastifyInstance, context: ServerContext): 
     if (!invoice) {
       return sendPage(reply, 404, messagePage('Invoice not found', 'This billing account has no invoice with that number. Go back to the billing page to see your invoices.'));
     }
-    if (!pdf) return sendPage(reply, 200, invoicePage({ invoice, testMode: context.processor.testMode }));
-    const document = await renderInvoicePdf(invoice);
+    const timeZone = await accountTimeZone(context, account.id);
+    if (!pdf) return sendPage(reply, 200, invoicePage({ invoice, timeZone, testMode: context.processor.testMode }));
+    const document = await renderInvoicePdf(invoice, timeZone);
     return reply
       .code(200)
       .type('application/pdf')

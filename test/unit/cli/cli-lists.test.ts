@@ -15,8 +15,8 @@ describe('cli: tally users, groups and usage', function () {
   const time = freshServerForEachTest(NOV_16, (started) => (server = started));
   before(() => buildCli());
 
-  async function setUp(members: number): Promise<{ org: TestOrganization; token: string; tally: (...args: string[]) => ReturnType<typeof runCli> }> {
-    const org = await createTestOrganization(server, members);
+  async function setUp(members: number, options: { timeZone?: string } = {}): Promise<{ org: TestOrganization; token: string; tally: (...args: string[]) => ReturnType<typeof runCli> }> {
+    const org = await createTestOrganization(server, members, options);
     const { token } = await createApiToken(server.baseUrl, org.admin);
     return { org, token, tally: (...args: string[]) => runCli(args, { server: server.baseUrl, token }) };
   }
@@ -45,6 +45,20 @@ describe('cli: tally users, groups and usage', function () {
     assert.equal(json.code, 0, json.stderr);
     assert.equal(json.stderr, '');
     assert.deepEqual(JSON.parse(json.stdout), { users: await apiUsers(org) });
+  });
+
+  it("prints dates on the organization's calendar: a Tokyo lower tier due at local midnight reads Dec 1", async () => {
+    // Tokyo's December starts at 15:00 UTC on November 30.
+    const { org, tally } = await setUp(1, { timeZone: 'Asia/Tokyo' });
+    await expectApi(server, org.admin, 'POST', '/api/org/plan', { planId: 'pro-plus', userIds: [org.members[0]!.id] });
+    const lower = await tally('plan', 'pro', '--user', org.members[0]!.email);
+    assert.equal(lower.code, 0, lower.stderr);
+    assert.match(lower.stdout, /pro on 2026-12-01\s+pro-plus until then/);
+    const users = await tally('users');
+    assert.equal(users.code, 0, users.stderr);
+    assert.match(users.stdout.split('\n').find((l) => l.startsWith(org.members[0]!.email)) ?? '', /pro on 2026-12-01\s+-$/);
+    const json = await tally('users', '--json');
+    assert.equal((JSON.parse(json.stdout) as { users: OrgUser[] }).users.find((u) => u.id === org.members[0]!.id)?.scheduledChange?.effectiveAt, '2026-11-30T15:00:00.000Z', 'the API keeps the instant');
   });
 
   it('follows every page of users, and --search narrows them', async () => {

@@ -5,11 +5,11 @@ import { dueNotices, noticeFor, type SeenNotices } from '../../../src/extension/
 const DEC_1 = '2026-12-01T00:00:00.000Z';
 const JAN_1 = '2027-01-01T00:00:00.000Z';
 
-function state(credits: { limit: number; used: number; bonus?: number }, options: { periodEnd?: string; accountId?: string; overage?: AccountState['overage']; plan?: string } = {}): AccountState {
+function state(credits: { limit: number; used: number; bonus?: number }, options: { periodEnd?: string; accountId?: string; overage?: AccountState['overage']; plan?: string; timeZone?: string } = {}): AccountState {
   return {
     account: { id: options.accountId ?? 'acct_1', email: 'ada@example.com', identityKind: 'builder-id' },
     plan: { id: options.plan ?? 'pro', name: options.plan === 'free' ? 'Free' : 'Pro' },
-    subscription: { status: 'active', hasPaidPlan: true, currentPeriodStart: '2026-11-01T00:00:00.000Z', currentPeriodEnd: options.periodEnd ?? DEC_1 },
+    subscription: { status: 'active', hasPaidPlan: true, currentPeriodStart: '2026-11-01T00:00:00.000Z', currentPeriodEnd: options.periodEnd ?? DEC_1, ...(options.timeZone ? { timeZone: options.timeZone } : {}) },
     credits: { limit: credits.limit, used: credits.used, remaining: credits.limit - credits.used, bonus: credits.bonus === undefined ? null : { remaining: credits.bonus, expiresAt: null } },
     ...(options.overage ? { overage: options.overage } : {}),
   };
@@ -49,5 +49,14 @@ describe('extension: usage notices', () => {
     const free = noticeFor('exhausted', state({ limit: 5000, used: 5000 }, { plan: 'free', overage: { available: false, enabled: false, centsPerCredit: null, capCents: null } }));
     assert.deepEqual([free.action?.label, free.action?.command], ['Upgrade Plan', 'tally.upgradePlan']);
     assert.match(free.text, /overage is off on Free/);
+  });
+
+  it("names the reset day in the account's zone, and in UTC for a server that sends none", () => {
+    // Local midnight of Dec 1 in Tokyo is Nov 30, 15:00 UTC; in Los Angeles it is Dec 1, 08:00 UTC.
+    const tokyo = state({ limit: 100000, used: 80000 }, { periodEnd: '2026-11-30T15:00:00.000Z', timeZone: 'Asia/Tokyo' });
+    assert.match(noticeFor('80', tokyo).text, /They reset on Dec 1, 2026\./);
+    const losAngeles = state({ limit: 5000, used: 5000 }, { plan: 'free', periodEnd: '2026-12-01T08:00:00.000Z', timeZone: 'America/Los_Angeles' });
+    assert.match(noticeFor('exhausted', losAngeles).text, /wait for the reset on Dec 1, 2026\./);
+    assert.match(noticeFor('80', state({ limit: 100000, used: 80000 }, { periodEnd: '2026-11-30T15:00:00.000Z' })).text, /They reset on Nov 30, 2026\./, 'no zone: UTC, as before');
   });
 });

@@ -30,6 +30,7 @@ describe('server: catalog and account state', () => {
         hasPaidPlan: false,
         currentPeriodStart: '2026-02-01T00:00:00.000Z',
         currentPeriodEnd: '2026-03-01T00:00:00.000Z',
+        timeZone: 'UTC',
         scheduledChange: null,
         nextBillingDate: null,
         nextAmountCents: null,

@@ -63,6 +63,23 @@ describe('server: the admin console’s Invoices tab', () => {
     assert.equal((await stranger.get(`/org/invoices/${issued.id}/pdf`)).status, 404);
   });
 
+  it("dates an Asia/Tokyo organization's invoice on Tokyo's calendar: issued at its local midnight, Dec 1", async () => {
+    // Tokyo's November ends at 15:00 UTC on Nov 30: still Nov 30 in UTC.
+    const org = await createTestOrganization(server, 1, { timeZone: 'Asia/Tokyo' });
+    await expectApi(server, org.admin, 'POST', '/api/org/plan', { planId: 'pro', userIds: [org.members[0]!.id] });
+    await signInAndGetToken(server.baseUrl, org.members[0]!.email, TEST_PASSWORD);
+    time.set('2026-11-30T15:00:05Z');
+    const [issued] = await issueOrganizationInvoices(server.context, time.clock());
+    assert.ok(issued, 'November was issued');
+    const { browser } = await openPortal(server.baseUrl, org.admin);
+    const list = (await browser.get('/org/invoices')).html;
+    assert.match(list, new RegExp(`ORG-202611-0001</a></td>\\s*<td class="invoice-month">November 2026</td>\\s*<td>Dec 1, 2026</td>`));
+    assert.equal(textOf((await browser.get(`/org/invoices/${issued.id}`)).html, 'invoice-date'), 'Dec 1, 2026');
+    const pdf = await fetch(`${server.baseUrl}/org/invoices/${issued.id}/pdf`, { headers: { cookie: cookieHeader(browser) } });
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(await pdf.arrayBuffer())), { mergePages: true });
+    assert.ok(text.includes('Dec 1, 2026') && !text.includes('Nov 30, 2026'), `the PDF's date of issue is Tokyo's: ${text}`);
+  });
+
   it('gives a member who is not an admin the 403 page and no invoice', async () => {
     const org = await createTestOrganization(server, 1);
     const member = await signInAndGetToken(server.baseUrl, org.members[0]!.email, TEST_PASSWORD);

@@ -32,6 +32,7 @@ describe('email: messages', () => {
         ],
         totalCents: 2000,
         card: visa,
+        timeZone: 'UTC',
       }),
     );
     assert.equal(subject, 'Your Tally receipt: $20.00, invoice TALLY-000042');
@@ -53,6 +54,7 @@ describe('email: messages', () => {
         invoiceNumber: 'TALLY-000007',
         reason: 'Your card was declined.',
         nextRetryAt: '2026-12-04T00:00:00.000Z',
+        timeZone: 'UTC',
       }),
     );
     assert.equal(subject, 'Payment failed: $20.00 for your Pro plan');
@@ -64,7 +66,7 @@ describe('email: messages', () => {
   });
 
   it('a failed payment without a retry date says nothing about one', () => {
-    const { text } = renderEmail(paymentFailedEmail({ amountCents: 2000, card: null, planName: 'Pro', invoiceNumber: null, reason: null, nextRetryAt: null }));
+    const { text } = renderEmail(paymentFailedEmail({ amountCents: 2000, card: null, planName: 'Pro', invoiceNumber: null, reason: null, nextRetryAt: null, timeZone: 'UTC' }));
     assert.doesNotMatch(text, /try the card again|Next attempt/);
     assert.ok(text.includes("We couldn't charge $20.00 to your card."), 'no card details to give');
   });
@@ -78,7 +80,7 @@ describe('email: messages', () => {
 
   it('an upgrade: from, to, when, and what was charged', () => {
     const { subject, text } = renderEmail(
-      planChangedEmail({ fromPlanName: 'Pro', toPlanName: 'Pro+', effectiveAt: '2026-11-12T10:00:00.000Z', immediate: true, cancel: false, amountCents: 1000, invoiceNumber: 'TALLY-000003' }),
+      planChangedEmail({ fromPlanName: 'Pro', toPlanName: 'Pro+', effectiveAt: '2026-11-12T10:00:00.000Z', immediate: true, cancel: false, amountCents: 1000, invoiceNumber: 'TALLY-000003', timeZone: 'UTC' }),
     );
     assert.equal(subject, 'Your plan changed to Pro+');
     assert.ok(text.includes('Your plan changed from Pro to Pro+ on Nov 12, 2026'), 'from, to, when');
@@ -88,7 +90,7 @@ describe('email: messages', () => {
 
   it('a scheduled downgrade: the current plan stays until the date, nothing charged, and how to undo it', () => {
     const { subject, text } = renderEmail(
-      planChangedEmail({ fromPlanName: 'Pro+', toPlanName: 'Pro', effectiveAt: '2026-12-01T00:00:00.000Z', immediate: false, cancel: false, amountCents: 0, invoiceNumber: null }),
+      planChangedEmail({ fromPlanName: 'Pro+', toPlanName: 'Pro', effectiveAt: '2026-12-01T00:00:00.000Z', immediate: false, cancel: false, amountCents: 0, invoiceNumber: null, timeZone: 'UTC' }),
     );
     assert.equal(subject, 'Your plan changes to Pro on Dec 1, 2026');
     assert.ok(text.includes('You stay on Pro+, with its credits, until Dec 1, 2026. From then on your plan is Pro.'), 'until when');
@@ -98,23 +100,23 @@ describe('email: messages', () => {
 
   it('a scheduled cancellation says when the plan ends; an immediate downgrade with a credit says so', () => {
     const cancel = renderEmail(
-      planChangedEmail({ fromPlanName: 'Pro', toPlanName: 'Free', effectiveAt: '2026-12-01T00:00:00.000Z', immediate: false, cancel: true, amountCents: 0, invoiceNumber: null }),
+      planChangedEmail({ fromPlanName: 'Pro', toPlanName: 'Free', effectiveAt: '2026-12-01T00:00:00.000Z', immediate: false, cancel: true, amountCents: 0, invoiceNumber: null, timeZone: 'UTC' }),
     );
     assert.equal(cancel.subject, 'Your Pro plan ends on Dec 1, 2026');
     assert.ok(cancel.text.includes('Nothing more will be charged for Pro.'), 'nothing more charged');
     const credit = renderEmail(
-      planChangedEmail({ fromPlanName: 'Pro+', toPlanName: 'Pro', effectiveAt: '2026-11-16T00:00:00.000Z', immediate: true, cancel: false, amountCents: -1000, invoiceNumber: 'TALLY-000005' }),
+      planChangedEmail({ fromPlanName: 'Pro+', toPlanName: 'Pro', effectiveAt: '2026-11-16T00:00:00.000Z', immediate: true, cancel: false, amountCents: -1000, invoiceNumber: 'TALLY-000005', timeZone: 'UTC' }),
     );
     assert.ok(credit.text.includes('A credit of $10.00 goes towards your next invoice.'), 'the credit');
     assert.ok(credit.text.includes('Credited: $10.00'), 'the credit as a fact');
   });
 
   it('a cancellation says why and when', () => {
-    const byUser = renderEmail(subscriptionCanceledEmail({ planName: 'Pro', reason: 'canceled-by-user', effectiveAt: '2026-12-01T00:00:00.000Z' }));
+    const byUser = renderEmail(subscriptionCanceledEmail({ planName: 'Pro', reason: 'canceled-by-user', effectiveAt: '2026-12-01T00:00:00.000Z', timeZone: 'UTC' }));
     assert.equal(byUser.subject, 'Your Pro subscription has been canceled');
     assert.ok(byUser.text.includes('As you asked, your Pro subscription ended at the end of its billing period, on Dec 1, 2026.'), 'the user asked');
     assert.ok(byUser.text.includes('Reason: Canceled by you, at the end of the period'), 'the reason');
-    const unpaid = renderEmail(subscriptionCanceledEmail({ planName: 'Pro', reason: 'payment-failed', effectiveAt: '2026-11-20T00:00:00.000Z' }));
+    const unpaid = renderEmail(subscriptionCanceledEmail({ planName: 'Pro', reason: 'payment-failed', effectiveAt: '2026-11-20T00:00:00.000Z', timeZone: 'UTC' }));
     assert.ok(unpaid.text.includes("We couldn't collect the payment for your Pro plan after several attempts, so the subscription was canceled on Nov 20, 2026."), 'unpaid');
     assert.ok(unpaid.text.includes('Reason: Payment failed after every retry'), 'the reason');
   });
@@ -128,6 +130,7 @@ describe('email: messages', () => {
         seats: 250,
         message: 'We would like SSO.\n\nAnd <b>invoices</b> by PO.',
         receivedAt: '2026-11-12T10:00:00.000Z',
+        timeZone: 'UTC',
       }),
     );
     assert.equal(subject, 'Enterprise inquiry: Navy Bcc: everyone@example.com (250 seats)');
@@ -136,5 +139,32 @@ describe('email: messages', () => {
     }
     assert.ok(html.includes('And &lt;b&gt;invoices&lt;/b&gt; by PO.'), 'the HTML escapes what people typed');
     assert.ok(!html.includes('<b>invoices'), 'no markup from the form');
+  });
+
+  // Dates are the recipient's: a Tokyo account's period ends at local midnight, 15:00 UTC the day
+  // before; a Los Angeles account's evening is already the next day in UTC.
+  it("reads every date in the account's zone, east and west of UTC", () => {
+    const tokyo = renderEmail(
+      receiptEmail({
+        invoiceNumber: 'TALLY-000043',
+        issuedAt: '2026-11-30T15:00:00.000Z',
+        periodStart: '2026-11-30T15:00:00.000Z',
+        periodEnd: '2026-12-31T15:00:00.000Z',
+        lines: [{ description: 'Pro plan', amountCents: 2000 }],
+        totalCents: 2000,
+        card: visa,
+        timeZone: 'Asia/Tokyo',
+      }),
+    );
+    assert.ok(tokyo.text.includes('Date: Dec 1, 2026'), tokyo.text);
+    assert.ok(tokyo.text.includes('Billing period: Dec 1, 2026 – Jan 1, 2027'), tokyo.text);
+    const scheduled = renderEmail(
+      planChangedEmail({ fromPlanName: 'Pro+', toPlanName: 'Pro', effectiveAt: '2026-11-30T15:00:00.000Z', immediate: false, cancel: false, amountCents: 0, invoiceNumber: null, timeZone: 'Asia/Tokyo' }),
+    );
+    assert.equal(scheduled.subject, 'Your plan changes to Pro on Dec 1, 2026');
+    const retry = renderEmail(
+      paymentFailedEmail({ amountCents: 2000, card: null, planName: 'Pro', invoiceNumber: null, reason: null, nextRetryAt: '2026-12-04T06:00:00.000Z', timeZone: 'America/Los_Angeles' }),
+    );
+    assert.ok(retry.text.includes('We will try the card again on Dec 3, 2026.'), retry.text);
   });
 });
