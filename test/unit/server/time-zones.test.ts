@@ -39,7 +39,7 @@ describe("server: dates in the account's time zone", () => {
 
   it('Asia/Tokyo: the editor gets the zone; checkout, portal, invoice page, PDF, receipt and outbox read Dec 1 and Nov 17', async () => {
     await start('2026-11-16T20:00:00Z', 'Asia/Tokyo'); // Nov 17, 05:00 in Tokyo
-    const { token, page: checkout } = await signUpAndUpgrade(server.baseUrl, 'tokyo@example.com', 'a good password', 'pro');
+    const { token, page: checkout } = await signUpAndUpgrade(server, 'tokyo@example.com', 'a good password', 'pro');
     assert.match(checkout.html, /per month from Dec 1, 2026\./, 'the checkout names the renewal day');
 
     const state = await accountState(token.accessToken);
@@ -66,7 +66,7 @@ describe("server: dates in the account's time zone", () => {
 
   it('America/Los_Angeles: the invoice of an evening checkout is dated that evening, the renewal Dec 1', async () => {
     await start('2026-11-17T03:00:00Z', 'America/Los_Angeles'); // Nov 16, 19:00 in Los Angeles
-    const { token } = await signUpAndUpgrade(server.baseUrl, 'la@example.com', 'a good password', 'pro');
+    const { token } = await signUpAndUpgrade(server, 'la@example.com', 'a good password', 'pro');
     const state = await accountState(token.accessToken);
     assert.deepEqual([state.subscription.timeZone, state.subscription.currentPeriodEnd], ['America/Los_Angeles', '2026-12-01T08:00:00.000Z']);
 
