@@ -2,6 +2,7 @@
 // `lease:<id>`), so two editors can never be granted the same credits; usage reported against it
 // moves no credit (it was debited at the grant), and what was not used goes back through
 // `release` when the lease is returned or reclaimed. The clock is a parameter, as everywhere here.
+import { formatDate } from '../protocol/format';
 import type { CatalogPlan as Plan } from './catalog';
 import { balanceAt, overageHeadroom, release, spend, type LedgerEntry, type OveragePolicy } from './ledger';
 import type { SubscriptionStatus } from './subscription-status';
@@ -118,13 +119,15 @@ export function refusalFor(input: {
   overage: { enabled: boolean; capCents: number | null };
   selfServe: boolean;
   resetsAt: Date;
+  /** The zone the account reads dates in (its calendar's; a member's is the organization's). */
+  timeZone: string;
   /**
    * For a member of an organization: the overage is the organization's (its switch, its caps), and
    * its caps run to the end of the organization's month. Only its admin can change either.
    */
   organization?: { capResetsAt: Date };
 }): LeaseRefusalReason {
-  const reset = input.resetsAt.toISOString();
+  const reset = formatDate(input.resetsAt.toISOString(), input.timeZone);
   if (input.status === 'past_due') {
     return {
       code: 'subscription_inactive',
@@ -153,7 +156,7 @@ export function refusalFor(input: {
     return {
       code: 'overage_cap_reached',
       remedy: 'wait_for_reset',
-      message: `Your organization's overage cap is reached until ${input.organization.capResetsAt.toISOString()}: ask your organization's admin to raise it.`,
+      message: `Your organization's overage cap is reached until ${formatDate(input.organization.capResetsAt.toISOString(), input.timeZone)}: ask your organization's admin to raise it.`,
     };
   }
   if (!input.overage.enabled) {

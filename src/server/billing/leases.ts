@@ -181,6 +181,7 @@ function refusalOf(context: ServerContext, account: AccountRecord, state: Billin
     overage: overage.settings,
     selfServe: account.identityKind !== 'organization',
     resetsAt: state.period.end,
+    timeZone: state.calendar.timeZone,
     ...(overage.organizationMonth ? { organization: { capResetsAt: overage.organizationMonth.end } } : {}),
   });
 }

@@ -229,7 +229,7 @@ describe('engine: credit leases', () => {
     const free = { name: 'Free', priceCents: 0, overageCentsPerCredit: null };
     const pro = { name: 'Pro', priceCents: 2000, overageCentsPerCredit: 4 };
     const enterprise = { name: 'Enterprise', priceCents: null, overageCentsPerCredit: null };
-    const base = { status: 'active' as const, overage: { enabled: false, capCents: null }, selfServe: true, resetsAt: PERIOD_END };
+    const base = { status: 'active' as const, overage: { enabled: false, capCents: null }, selfServe: true, resetsAt: PERIOD_END, timeZone: 'UTC' };
     const remedy = (input: Partial<Parameters<typeof refusalFor>[0]> & { plan: Parameters<typeof refusalFor>[0]['plan'] }) => {
       const r = refusalFor({ ...base, ...input });
       return [r.code, r.remedy];
@@ -241,18 +241,20 @@ describe('engine: credit leases', () => {
     assert.deepEqual(remedy({ plan: free, status: 'canceled' }), ['subscription_inactive', 'upgrade']);
     assert.deepEqual(remedy({ plan: enterprise }), ['credits_exhausted', 'wait_for_reset']);
     assert.deepEqual(remedy({ plan: pro, selfServe: false }), ['credits_exhausted', 'wait_for_reset'], "an organization's user cannot change the switch");
-    assert.match(refusalFor({ ...base, plan: pro }).message, /2026-12-01T00:00:00.000Z/, 'the message says when credits reset');
+    assert.match(refusalFor({ ...base, plan: pro }).message, /used up until Dec 1, 2026\b/, 'the message says when credits reset');
+    const tokyo = refusalFor({ ...base, plan: pro, resetsAt: new Date('2026-11-30T15:00:00Z'), timeZone: 'Asia/Tokyo' });
+    assert.match(tokyo.message, /used up until Dec 1, 2026\b/, "the reset day in the account's zone, not UTC's Nov 30");
   });
 
   it("tells an organization's member that the organization's overage is off, or its cap reached, and to ask its admin", () => {
     const pro = { name: 'Pro', priceCents: 2000, overageCentsPerCredit: 4 };
-    const member = { status: 'active' as const, plan: pro, selfServe: false, resetsAt: PERIOD_END, organization: { capResetsAt: new Date('2026-12-01T05:00:00Z') } };
+    const member = { status: 'active' as const, plan: pro, selfServe: false, resetsAt: PERIOD_END, timeZone: 'America/New_York', organization: { capResetsAt: new Date('2026-12-01T05:00:00Z') } };
     const off = refusalFor({ ...member, overage: { enabled: false, capCents: null } });
     assert.deepEqual([off.code, off.remedy], ['credits_exhausted', 'wait_for_reset']);
     assert.match(off.message, /your organization's overage is off: ask your organization's admin/);
     const capped = refusalFor({ ...member, overage: { enabled: true, capCents: 300 } });
     assert.deepEqual([capped.code, capped.remedy], ['overage_cap_reached', 'wait_for_reset']);
-    assert.match(capped.message, /organization's overage cap is reached until 2026-12-01T05:00:00.000Z: ask your organization's admin to raise it/);
+    assert.match(capped.message, /organization's overage cap is reached until Dec 1, 2026: ask your organization's admin to raise it/);
     const free = refusalFor({ ...member, plan: { name: 'Free', priceCents: 0, overageCentsPerCredit: null }, overage: { enabled: true, capCents: null } });
     assert.equal(free.code, 'credits_exhausted', 'a plan without overage says so, whatever the switch');
   });
