@@ -2,7 +2,7 @@
 // plain HTTP, like a browser or the editor would. No server code here, so the in-editor suite can
 // bundle it too.
 import { createHash, randomBytes } from 'node:crypto';
-import type { CheckoutSession, TokenResponse } from '../../src/protocol/api';
+import { AccountState, TestClockAdvanceResult, type CheckoutSession, type TokenResponse } from '../../src/protocol/api';
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in over HTTP
@@ -135,6 +135,20 @@ export async function apiRequest(
 }
 
 export const TEST_CHECKOUT_CALLBACK = 'vscode://tally.tally/checkout';
+
+/** GET /api/account, parsed: the account as the editor sees it. */
+export async function fetchAccountState(baseUrl: string, token: string): Promise<AccountState> {
+  const response = await apiRequest(baseUrl, 'GET', '/api/account', { token });
+  if (response.status !== 200) throw new Error(`GET /api/account answered ${response.status}: ${JSON.stringify(response.json)}`);
+  return AccountState.parse(response.json);
+}
+
+/** POST /api/test-clock/advance, which must succeed: the account's clock moved, parsed. */
+export async function advanceTestClock(baseUrl: string, token: string, body: unknown): Promise<TestClockAdvanceResult> {
+  const response = await apiRequest(baseUrl, 'POST', '/api/test-clock/advance', { token, body });
+  if (response.status !== 200) throw new Error(`POST /api/test-clock/advance answered ${response.status}: ${JSON.stringify(response.json)}`);
+  return TestClockAdvanceResult.parse(response.json);
+}
 
 export async function createCheckoutSession(
   baseUrl: string,

@@ -2,10 +2,9 @@
 // purchase, priced and worded like a new account's first paid month (prorated from the purchase
 // day), through the checkout and through the billing portal alike.
 import { strict as assert } from 'node:assert';
-import { AccountState, TestClockAdvanceResult } from '../../../src/protocol/api';
 import { addCard } from '../../../src/server/billing/payment-methods';
 import { openPortal, textOf } from '../../support/portal-client';
-import { apiRequest, createCheckoutSession, freshServerForEachTest, payCheckout, signUpAndGetToken, signUpAndUpgrade, TEST_CARDS, type TestServer } from '../../support/server';
+import { advanceTestClock, apiRequest, fetchAccountState, createCheckoutSession, freshServerForEachTest, payCheckout, signUpAndGetToken, signUpAndUpgrade, TEST_CARDS, type TestServer } from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 // Day 8 of December, after the last retry (Dec 8, 00:00) canceled the subscription: 24 of 31 days left.
@@ -18,12 +17,8 @@ describe('server: a canceled subscription bought again is a new purchase', () =>
   let seq = 0;
   const time = freshServerForEachTest(NOV_16, (started) => (server = started));
 
-  const advanced = async (token: string, body: unknown) => {
-    const response = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body });
-    assert.equal(response.status, 200, JSON.stringify(response.json));
-    return TestClockAdvanceResult.parse(response.json);
-  };
-  const accountState = async (token: string) => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
+  const advanced = (token: string, body: unknown) => advanceTestClock(server.baseUrl, token, body);
+  const accountState = (token: string) => fetchAccountState(server.baseUrl, token);
 
   /** Pro bought on Nov 16 with the card that declines after its first charge: Dec 1 declined, canceled on Dec 8. */
   async function canceledPro() {

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { AccountState, ApiError, OutstandingPaymentResult, TestClockAdvanceResult } from '../../../src/protocol/api';
+import { ApiError, OutstandingPaymentResult } from '../../../src/protocol/api';
 import type { BillingEvent } from '../../../src/server/billing/billing-events';
 import { addCard } from '../../../src/server/billing/payment-methods';
 import { advanceAccount, renewDueAccounts } from '../../../src/server/billing/renewals';
 import type { AccountRecord } from '../../../src/store/store';
-import { apiRequest, signUpAndUpgrade, spendCredits, freshServerForEachTest, TEST_CARDS, type TestServer } from '../../support/server';
+import { advanceTestClock, apiRequest, fetchAccountState, signUpAndUpgrade, spendCredits, freshServerForEachTest, TEST_CARDS, type TestServer } from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 const GOOD_CARD = { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' as const };
@@ -14,12 +14,8 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
   let seq = 0;
   const time = freshServerForEachTest(NOV_16, (started) => (server = started));
 
-  const advanced = async (token: string, body: unknown) => {
-    const response = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body });
-    assert.equal(response.status, 200, JSON.stringify(response.json));
-    return TestClockAdvanceResult.parse(response.json);
-  };
-  const accountState = async (token: string) => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
+  const advanced = (token: string, body: unknown) => advanceTestClock(server.baseUrl, token, body);
+  const accountState = (token: string) => fetchAccountState(server.baseUrl, token);
   const payOutstanding = (token: string, key?: string) =>
     apiRequest(server.baseUrl, 'POST', '/api/billing/outstanding-payment', { token, headers: key === undefined ? {} : { 'idempotency-key': key } });
   const account = async (id: string): Promise<AccountRecord> => {
