@@ -48,7 +48,8 @@ import { orgTokenRoutes } from './routes/org-tokens';
 import { orgUsageRoutes } from './routes/org-usage';
 import { orgInvoiceRoutes } from './routes/org-invoices';
 import { consoleInvoiceRoutes } from './routes/console-invoices';
-import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
+import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy, ownOriginsFor } from './security';
+import { guardUnsafeRequests } from './form-guard';
 
 export interface BuildServerOptions {
   config: ServerConfig;
@@ -122,6 +123,10 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
       return sendPage(reply, verdict.status, messagePage('Wrong address', verdict.message));
     }
   });
+
+  // Every POST, PUT, PATCH and DELETE: from this server's own pages only, and forms with the
+  // session's CSRF token. Registered here, before every route, so that no form can miss it.
+  app.addHook('preHandler', guardUnsafeRequests(() => ownOriginsFor(context.publicUrl(), listeningPort())));
 
   app.register(async (publicApi) => {
     basicRoutes(publicApi);

@@ -19,6 +19,11 @@ export function allowedHostsFor(publicUrl: string, listeningPort: number): Set<s
   return hosts;
 }
 
+/** The origins of this server's own pages: its public URL and its loopback names. */
+export function ownOriginsFor(publicUrl: string, listeningPort: number): Set<string> {
+  return new Set([new URL(publicUrl).origin.toLowerCase(), `http://127.0.0.1:${listeningPort}`, `http://localhost:${listeningPort}`]);
+}
+
 export type HostVerdict = { ok: true } | { ok: false; status: 400 | 421; message: string };
 
 export function checkHost(hostHeader: string | undefined, policy: HostPolicy): HostVerdict {
@@ -59,8 +64,9 @@ export function callbackSource(callbackUrl: string): string | undefined {
 export function applySecurityHeaders(_request: FastifyRequest, reply: FastifyReply): void {
   reply.header('X-Content-Type-Options', 'nosniff');
   // Checkout and portal URLs are bearer capabilities, and callback URLs carry sign-in codes:
-  // never leak them to another site through the Referer header.
-  reply.header('Referrer-Policy', 'no-referrer');
+  // never leak them to another site through the Referer header. Not "no-referrer": under it
+  // browsers send `Origin: null` with every form post, and form-guard.ts needs the real origin.
+  reply.header('Referrer-Policy', 'same-origin');
   reply.header('X-Frame-Options', 'DENY');
   reply.header('Cross-Origin-Opener-Policy', 'same-origin');
   reply.header('Cross-Origin-Resource-Policy', 'same-origin');

@@ -40,14 +40,32 @@ export class PortalBrowser {
     return this.send('POST', decodeHtml(action), values);
   }
 
-  /** A POST with exactly these fields (no hidden ones added): for forged or replayed requests. */
-  async post(path: string, fields: Record<string, string>): Promise<PageResponse> {
-    return this.send('POST', path, fields);
+  /**
+   * The CSRF token this browser's session gives every form (it depends on the session cookie
+   * only), read from the billing details form: for tests of a refusal that is not the token's.
+   */
+  async formToken(): Promise<string> {
+    const token = hiddenFields((await this.get('/billing/details')).html).csrf;
+    if (!token) throw new Error('the billing page carries no CSRF token: is this browser in a portal session?');
+    return token;
   }
 
-  private async send(method: 'GET' | 'POST', pathOrUrl: string, fields?: Record<string, string>): Promise<PageResponse> {
+  /**
+   * A POST with exactly these fields (no hidden ones added): for forged or replayed requests.
+   * `origin` stands in for the page that sent it (another site's, for a cross-site post).
+   */
+  async post(path: string, fields: Record<string, string>, sender: { origin?: string } = {}): Promise<PageResponse> {
+    return this.send('POST', path, fields, sender.origin);
+  }
+
+  /** Sets a cookie as a page on another port of the same host can (cookies do not isolate ports). */
+  plantCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
+  private async send(method: 'GET' | 'POST', pathOrUrl: string, fields?: Record<string, string>, origin?: string): Promise<PageResponse> {
     let url = new URL(pathOrUrl, this.baseUrl);
-    let response = await this.fetchOnce(method, url, fields);
+    let response = await this.fetchOnce(method, url, fields, origin);
     for (let hops = 0; response.status >= 300 && response.status < 400 && hops < 5; hops++) {
       const location = response.headers.get('location');
       if (!location) break;
@@ -58,11 +76,15 @@ export class PortalBrowser {
     return { status: response.status, html: await response.text(), path: url.pathname + url.search, headers: response.headers };
   }
 
-  private async fetchOnce(method: 'GET' | 'POST', url: URL, fields?: Record<string, string>): Promise<Response> {
+  private async fetchOnce(method: 'GET' | 'POST', url: URL, fields?: Record<string, string>, origin = new URL(this.baseUrl).origin): Promise<Response> {
     const headers: Record<string, string> = {};
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (cookie) headers.cookie = cookie;
-    if (fields) headers['content-type'] = 'application/x-www-form-urlencoded';
+    // Like a browser, a form post names the page's origin.
+    if (fields) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers.origin = origin;
+    }
     const response = await fetch(url, { method, headers, redirect: 'manual', ...(fields ? { body: new URLSearchParams(fields).toString() } : {}) });
     for (const line of response.headers.getSetCookie()) {
       this.setCookieLines.push(line);

@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { effectivePlanId } from '../../src/engine/billing-state';
 import { planById, type Catalog } from '../../src/engine/catalog';
 import { spend, type LedgerEntry } from '../../src/engine/ledger';
+import type { FastifyInstance } from 'fastify';
 import { buildServerWithContext } from '../../src/server/app';
 import type { ServerContext } from '../../src/server/context';
 import { loadCatalogFile } from '../../src/server/catalog-file';
@@ -26,6 +27,8 @@ export interface TestServer {
   catalog: Catalog;
   /** What the routes share: for running the server's jobs (renewals) directly. */
   context: ServerContext;
+  /** The application itself: for tests that list its routes. */
+  app: FastifyInstance;
   dataDir: string;
   /** The SQLite file (its -wal file sits beside it). */
   databaseFile: string;
@@ -92,6 +95,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     store,
     catalog,
     context,
+    app,
     dataDir,
     databaseFile,
     logs: () => logLines.join(''),

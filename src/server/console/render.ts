@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OrganizationRecord } from '../../store/store';
 import { secureCookies, type ServerContext } from '../context';
-import { csrfTokenMatches, issueCsrfToken } from '../csrf';
+import { issueCsrfToken } from '../csrf';
 import type { SafeHtml } from '../html';
 import { consolePage, type ConsoleTab } from '../pages/console-layout';
 import { messagePage } from '../pages/message';
@@ -34,12 +34,6 @@ export function sendConsolePage(
   return sendPage(reply, status, consolePage({ organizationName: visit.organization.name, testMode: context.processor.testMode, ...page }));
 }
 
-/** The message a refused double submit shows; nothing was changed. */
-export const EXPIRED_FORM = 'This form expired. Nothing was changed: try again.';
-
-export function formIsGenuine(request: FastifyRequest): boolean {
-  return csrfTokenMatches(request, request.body);
-}
 
 export function sendConsoleNotFound(reply: FastifyReply, what: string): FastifyReply {
   return sendPage(reply, 404, messagePage(`${what} not found`, `This organization has no such ${what.toLowerCase()}. Go back to the console and choose again.`));

@@ -21,7 +21,7 @@ export function renderPage(page: Page): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 ${page.refreshTo && html`<meta http-equiv="refresh" content="${`0;url=${page.refreshTo}`}">`}
 <title>${page.title} · Tally</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">

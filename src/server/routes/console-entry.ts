@@ -6,7 +6,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CreateOrganizationRequest } from '../../protocol/org';
 import { sendAdminsOnly } from '../console/admin-visit';
 import { consoleFlashPath } from '../console/flash';
-import { EXPIRED_FORM, formIsGenuine } from '../console/render';
 import { secureCookies, type ServerContext } from '../context';
 import { issueCsrfToken } from '../csrf';
 import { textField } from '../forms/fields';
@@ -32,7 +31,6 @@ export function consoleEntryRoutes(app: FastifyInstance, context: ServerContext)
     const { account } = currentVisit(request);
     const name = textField(request.body, 'name');
     const timeZone = textField(request.body, 'timeZone').trim();
-    if (!formIsGenuine(request)) return showCreateForm(context, request, reply, 403, { name, timeZone, formError: EXPIRED_FORM });
     const parsed = CreateOrganizationRequest.safeParse({ name, ...(timeZone === '' ? {} : { timeZone }) });
     if (!parsed.success) {
       const errors: CreateNotes['errors'] = {};

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AddMemberRequest, CreateGroupRequest } from '../../protocol/org';
 import { consoleFlash, consoleFlashPath } from '../console/flash';
 import { seatPlanName } from '../console/format';
-import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsoleNotFound, sendConsolePage } from '../console/render';
+import { openConsole, sendConsoleNotFound, sendConsolePage } from '../console/render';
 import type { ServerContext } from '../context';
 import { textField } from '../forms/fields';
 import { OrganizationError } from '../organizations/change';
@@ -23,7 +23,6 @@ export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext
 
   app.post('/org/groups', async (request, reply) => {
     const name = textField(request.body, 'name');
-    if (!formIsGenuine(request)) return showGroups(context, request, reply, 403, { formError: EXPIRED_FORM, create: { name } });
     const parsed = CreateGroupRequest.safeParse({ name });
     if (!parsed.success) return showGroups(context, request, reply, 400, { create: { name, error: `The group ${parsed.error.issues[0]?.message ?? 'name is not valid'}.` } });
     const { admin } = await openConsole(context, request, reply);
@@ -43,7 +42,6 @@ export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext
   app.post<{ Params: { id: string } }>('/org/groups/:id/members', async (request, reply) => {
     const groupId = request.params.id;
     const email = textField(request.body, 'email').trim();
-    if (!formIsGenuine(request)) return showGroup(context, request, reply, 403, groupId, { formError: EXPIRED_FORM, addMember: { email } });
     const parsed = AddMemberRequest.safeParse({ email });
     if (!parsed.success) return showGroup(context, request, reply, 400, groupId, { addMember: { email, error: 'Enter the email address of a member, like name@example.com.' } });
     const { admin } = await openConsole(context, request, reply);

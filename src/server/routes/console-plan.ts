@@ -8,7 +8,7 @@ import type { OrgUser } from '../../protocol/org';
 import { planFlashPath } from '../console/flash';
 import { localDay } from '../../protocol/format';
 import { seatPlanName } from '../console/format';
-import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsoleNotFound, sendConsolePage, type ConsoleVisit } from '../console/render';
+import { openConsole, sendConsoleNotFound, sendConsolePage, type ConsoleVisit } from '../console/render';
 import { carriedUserIds, carryUserIds, selectedUserIds } from '../console/selection';
 import type { ServerContext } from '../context';
 import { textField } from '../forms/fields';
@@ -33,7 +33,6 @@ export function consolePlanRoutes(app: FastifyInstance, context: ServerContext):
     const groupId = textField(request.body, 'group');
     const choice: Choice = groupId !== '' ? { groupId } : { userIds: carriedUserIds(request.body) };
     const planId = textField(request.body, 'plan');
-    if (!formIsGenuine(request)) return showPlanPage(context, request, reply, 403, choice, { formError: EXPIRED_FORM, selected: planId });
     if (planId === '') return showPlanPage(context, request, reply, 400, choice, { planError: 'Choose a plan.' });
     const visit = await openConsole(context, request, reply);
     const { admin } = visit;

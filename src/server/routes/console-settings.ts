@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { organizationMonth } from '../../engine/organization';
 import { consoleFlash, consoleFlashPath } from '../console/flash';
-import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsolePage } from '../console/render';
+import { openConsole, sendConsolePage } from '../console/render';
 import { organizationClock, type ServerContext } from '../context';
 import { textField } from '../forms/fields';
 import { OrganizationError } from '../organizations/change';
@@ -18,7 +18,6 @@ export function consoleSettingsRoutes(app: FastifyInstance, context: ServerConte
   app.get('/org/settings', async (request, reply) => showSettings(context, request, reply, 200, { flash: consoleFlash(request.query, context.catalog) }));
 
   app.post('/org/settings/overage', async (request, reply) => {
-    if (!formIsGenuine(request)) return showSettings(context, request, reply, 403, { formError: EXPIRED_FORM });
     const raw = textField(request.body, 'enabled');
     // An unticked checkbox sends nothing; anything else than "yes" is not this form.
     if (raw !== '' && raw !== 'yes') return showSettings(context, request, reply, 400, { formError: 'Overages are either on or off: tick the box or leave it empty.' });
@@ -36,7 +35,6 @@ export function consoleSettingsRoutes(app: FastifyInstance, context: ServerConte
   // Absent (404) when test clocks are off, like POST /api/org/test-clock/advance.
   if (context.config.testClocks) {
     app.post('/org/settings/test-clock', async (request, reply) => {
-      if (!formIsGenuine(request)) return showSettings(context, request, reply, 403, { formError: EXPIRED_FORM });
       const advance = textField(request.body, 'advance');
       const days = textField(request.body, 'days').trim();
       if (advance !== 'month-start' && advance !== 'days') return showSettings(context, request, reply, 400, { formError: 'Choose how far to move the test clock.' });

@@ -4,14 +4,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CreateApiTokenRequest } from '../../protocol/org';
 import { currentAdminVisit } from '../console/admin-visit';
 import { secureCookies, type ServerContext } from '../context';
-import { csrfTokenMatches, issueCsrfToken } from '../csrf';
+import { issueCsrfToken } from '../csrf';
 import { textField } from '../forms/fields';
 import { OrganizationError } from '../organizations/change';
 import { createApiToken, revokeApiToken, toOrgApiToken } from '../organizations/api-tokens';
 import { createdTokenPage, tokensPage, type TokensPageModel } from '../pages/console-tokens';
 import { sendPage } from '../respond';
 
-const EXPIRED_FORM = 'This form expired. Nothing was changed: try again.';
 
 // The redirect names a known code, never free text, so a crafted link cannot make the page say anything.
 const FLASH = { revoked: 'Token revoked: anything still using it now gets 401 Unauthorized.' } as const;
@@ -43,7 +42,6 @@ export function consoleTokenRoutes(app: FastifyInstance, context: ServerContext)
   app.post('/org/tokens', async (request, reply) => {
     const visit = currentAdminVisit(request);
     const name = textField(request.body, 'name');
-    if (!csrfTokenMatches(request, request.body)) return show(request, reply, 403, { formError: EXPIRED_FORM, name });
     const parsed = CreateApiTokenRequest.safeParse({ name });
     if (!parsed.success) return show(request, reply, 400, { name, nameError: parsed.error.issues[0]?.message ?? 'Enter a name.' });
     const { token, secret } = await createApiToken(context, visit.organizationId, visit.account.id, parsed.data.name);
@@ -55,7 +53,6 @@ export function consoleTokenRoutes(app: FastifyInstance, context: ServerContext)
 
   app.post<{ Params: { id: string } }>('/org/tokens/:id/revoke', async (request, reply) => {
     const visit = currentAdminVisit(request);
-    if (!csrfTokenMatches(request, request.body)) return show(request, reply, 403, { formError: EXPIRED_FORM });
     try {
       await revokeApiToken(context, visit.organizationId, visit.account.id, request.params.id);
     } catch (error) {

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AddMemberRequest, UsersQuery } from '../../protocol/org';
 import { consoleFlash, consoleFlashPath } from '../console/flash';
 import { pageRange } from '../console/format';
-import { EXPIRED_FORM, formIsGenuine, openConsole, sendConsolePage } from '../console/render';
+import { openConsole, sendConsolePage } from '../console/render';
 import { userRow } from '../console/user-rows';
 import { organizationClock, type ServerContext } from '../context';
 import { textField } from '../forms/fields';
@@ -30,7 +30,6 @@ export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext)
 
   app.post('/org/users/members', async (request, reply) => {
     const email = textField(request.body, 'email').trim();
-    if (!formIsGenuine(request)) return showUsers(context, request, reply, 403, { formError: EXPIRED_FORM, addMember: { email } });
     const parsed = AddMemberRequest.safeParse({ email });
     if (!parsed.success) return showUsers(context, request, reply, 400, { addMember: { email, error: 'Enter the email address of an account, like name@example.com.' } });
     const { admin } = await openConsole(context, request, reply);
@@ -44,7 +43,6 @@ export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext)
   });
 
   app.post<{ Params: { id: string } }>('/org/users/:id/undo', async (request, reply) => {
-    if (!formIsGenuine(request)) return showUsers(context, request, reply, 403, { formError: EXPIRED_FORM });
     const { admin } = await openConsole(context, request, reply);
     const [user] = (await usersById(context, admin.organizationId, [request.params.id])).users;
     if (!user?.scheduledChange || user.planId === null) return showUsers(context, request, reply, 409, { formError: 'This user has no scheduled change to undo.' });

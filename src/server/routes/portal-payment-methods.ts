@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OutstandingPaymentError, payOutstandingBalance } from '../billing/outstanding';
 import { addCard, PaymentMethodError, removeCard, setDefaultCard, updateCardExpiry } from '../billing/payment-methods';
 import { clockFor, secureCookies, type ServerContext } from '../context';
-import { csrfTokenMatches, issueCsrfToken } from '../csrf';
+import { issueCsrfToken } from '../csrf';
 import { expiryFieldProblem, readCardFields, validateCardFields } from '../forms/card-fields';
 import { textField } from '../forms/fields';
 import { messagePage } from '../pages/message';
@@ -26,7 +26,6 @@ import { sendPage } from '../respond';
 import { randomToken } from '../secrets';
 
 const REQUEST_KEY = /^[A-Za-z0-9_-]{22}$/;
-const EXPIRED_FORM = 'This form expired. Nothing was changed: try again.';
 
 export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/billing/payment-methods/new', async (request, reply) => showAddCard(request, reply, 200, { kept: { cardholderName: '', cardExpiry: '', makeDefault: true } }));
@@ -36,7 +35,6 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     const fields = readCardFields(request.body);
     const makeDefault = textField(request.body, 'make_default') === 'yes';
     const kept = { cardholderName: fields.cardholderName, cardExpiry: fields.cardExpiry, makeDefault };
-    if (!csrfTokenMatches(request, request.body)) return showAddCard(request, reply, 403, { kept, formError: 'This form expired. Enter your card details again.' });
     const requestKey = textField(request.body, 'request_key');
     if (!REQUEST_KEY.test(requestKey)) return showAddCard(request, reply, 400, { kept, formError: 'This form is incomplete. Enter your card details again.' });
     const now = clockFor(context, account);
@@ -98,7 +96,6 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     const raw = textField(request.body, 'card_expiry').trim();
     const showEdit = (status: number, error: string) =>
       sendPage(reply, status, editCardPage({ method, expiry: raw, error, csrfToken: issueCsrfToken(request, reply, secureCookies(context)), testMode: context.processor.testMode }));
-    if (!csrfTokenMatches(request, request.body)) return showEdit(403, EXPIRED_FORM);
     const problem = expiryFieldProblem(raw, clockFor(context, account));
     const expiry = parseExpiry(raw);
     if (problem || !expiry) return showEdit(400, problem ?? 'Enter the expiry date as MM/YY.');
@@ -121,7 +118,6 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
 
   app.post('/billing/outstanding-payment', async (request, reply) => {
     const { account } = currentVisit(request);
-    if (!csrfTokenMatches(request, request.body)) return showPortalHome(context, request, reply, 403, { error: EXPIRED_FORM });
     const requestKey = textField(request.body, 'request_key');
     if (!REQUEST_KEY.test(requestKey)) return showPortalHome(context, request, reply, 400, { error: 'This form is incomplete. Reload the page and pay again.' });
     let outcome;
@@ -152,7 +148,6 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     done: 'default-changed' | 'card-removed',
     action: (account: ReturnType<typeof currentVisit>['account'], id: string) => Promise<unknown>,
   ) {
-    if (!csrfTokenMatches(request, request.body)) return showPortalHome(context, request, reply, 403, { error: EXPIRED_FORM });
     try {
       await action(currentVisit(request).account, request.params.id);
     } catch (error) {

@@ -14,7 +14,7 @@ import { formatDate } from '../../protocol/format';
 import { loadAccountBilling, type AccountBilling } from '../billing/account-billing';
 import { confirmChange, previewFor, toPreviewResponse, type Refusal } from '../billing/plan-changes';
 import { secureCookies, type ServerContext } from '../context';
-import { csrfTokenMatches, issueCsrfToken } from '../csrf';
+import { issueCsrfToken } from '../csrf';
 import { textField } from '../forms/fields';
 import { html } from '../html';
 import { messagePage } from '../pages/message';
@@ -85,7 +85,6 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
   app.post('/billing/cancel', async (request, reply) => confirmFromForm(request, reply, catalog.freePlanId));
 
   app.post('/billing/subscription/keep', async (request, reply) => {
-    if (!csrfTokenMatches(request, request.body)) return sendExpiredForm(reply);
     const billing = await billingOf(request, reply);
     if (!billing) return reply;
     const { state } = billing.subscription;
@@ -100,7 +99,6 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
 
   /** Confirm (a chosen plan) and Confirm Downgrade (the free plan): the same checks and charge. */
   async function confirmFromForm(request: FastifyRequest, reply: FastifyReply, planId: string | null) {
-    if (!csrfTokenMatches(request, request.body)) return sendExpiredForm(reply);
     const billing = await billingOf(request, reply);
     if (!billing) return reply;
     if (planId === null) return showChoice(reply, 400, billing, 'That plan cannot be chosen here. Choose one of the plans below.');
@@ -216,10 +214,6 @@ function refusalText(refusal: Refusal): string {
 
 function backToBilling() {
   return html`<a class="button button--block" href="/billing" id="back-to-billing">Back to billing</a>`;
-}
-
-function sendExpiredForm(reply: FastifyReply) {
-  return sendPage(reply, 403, messagePage('This form expired', 'Nothing was changed. Go back to the billing page and try again.'));
 }
 
 function sendNoSubscription(reply: FastifyReply) {

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { withCallbackParams } from '../../protocol/callback';
 import { checkCredentials, createBuilderIdAccount } from '../accounts';
 import { secureCookies, type ServerContext } from '../context';
-import { csrfTokenMatches, issueCsrfToken } from '../csrf';
+import { issueCsrfToken } from '../csrf';
 import { parseAuthorizeParams, type AuthorizeParams, type AuthorizeParamsResult } from '../forms/authorize-params';
 import { hasErrors } from '../forms/fields';
 import { readSignInForm, validateSignInForm } from '../forms/signin-form';
@@ -45,9 +45,6 @@ export function signInRoutes(app: FastifyInstance, context: ServerContext): void
     const { params } = parsed;
     const form = readSignInForm(body);
 
-    if (!csrfTokenMatches(request, body)) {
-      return showForm(request, reply, 403, { params, email: form.email, formError: 'This form expired. Enter your password and try again.' });
-    }
     const errors = validateSignInForm(form);
     if (hasErrors(errors)) return showForm(request, reply, 400, { params, email: form.email, errors });
 

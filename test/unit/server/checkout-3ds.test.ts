@@ -205,7 +205,7 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     const form = await getForm(`${server.baseUrl}${second.challenge}`);
     const noToken = await postForm(`${server.baseUrl}${second.challenge}/complete`, {}, form.cookie);
     assert.equal(noToken.status, 403);
-    assert.match(noToken.html, /id="form-error">This page expired\./);
+    assert.match(noToken.html, /id="page-title">This form has expired/);
     assert.equal(authenticationStatus(second.id), 'pending');
 
     time.advance(60 * 60 * 1000);

@@ -67,7 +67,7 @@ describe('server: the console tab "Overage caps"', () => {
     assert.match(textOf(nonsense.html, 'cap-target-error') ?? '', /Choose the organization, a group or a user/);
     const forged = await browser.post('/org/caps', { target: 'organization', amount: '5' });
     assert.equal(forged.status, 403);
-    assert.match(textOf(forged.html, 'form-error') ?? '', /expired/);
+    assert.match(textOf(forged.html, 'page-title') ?? '', /expired/);
     assert.deepEqual(await caps(org.admin), { organization: null, groups: [], users: [] });
   });
 
@@ -79,7 +79,7 @@ describe('server: the console tab "Overage caps"', () => {
     const page = await browser.get('/org/caps');
     assert.equal(page.status, 403);
     assert.doesNotMatch(page.html, /\$7\.77|cap-form/);
-    const posted = await browser.post('/org/caps', { csrf: browser.cookie('tally_csrf') ?? '', target: 'organization', amount: '' });
+    const posted = await browser.post('/org/caps', { csrf: await browser.formToken(), target: 'organization', amount: '' });
     assert.equal(posted.status, 403);
     assert.equal((await caps(org.admin)).organization, 777, 'nothing changed');
   });

@@ -64,7 +64,7 @@ describe('server: Contact Sales', () => {
     const page = await getForm(`${server.baseUrl}/contact-sales`);
     const result = await postForm(`${server.baseUrl}/contact-sales`, { ...good }, page.cookie);
     assert.equal(result.status, 403);
-    assert.match(result.html, /id="form-error">This form expired\./);
+    assert.match(result.html, /id="page-title">This form has expired/);
     assert.deepEqual(await server.store.listSalesInquiries(), []);
   });
 

@@ -55,7 +55,7 @@ describe('server: the console with test clocks switched off', () => {
       const settings = await browser.get('/org/settings');
       assert.equal(settings.status, 200);
       assert.doesNotMatch(settings.html, /test-clock/);
-      const posted = await browser.post('/org/settings/test-clock', { csrf: browser.cookie('tally_csrf') ?? '', advance: 'month-start' });
+      const posted = await browser.post('/org/settings/test-clock', { csrf: await browser.formToken(), advance: 'month-start' });
       assert.equal(posted.status, 404);
       assert.equal(OrgSettings.parse(await expectApi(server, organization.admin, 'GET', '/api/org/settings')).testClockAt, null);
     } finally {

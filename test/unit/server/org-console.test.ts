@@ -70,7 +70,7 @@ describe('server: organization admin console', () => {
       assert.deepEqual(Object.keys(api.json as object), ['error']);
       assert.equal((await apiRequest(server.baseUrl, 'GET', '/api/org/settings', { token })).status, 403);
       // A forged form post is refused by the guard before anything is read or changed.
-      const forged = await browser.post('/org/settings/overage', { csrf: browser.cookie('tally_csrf') ?? '', enabled: 'yes' });
+      const forged = await browser.post('/org/settings/overage', { csrf: await browser.formToken(), enabled: 'yes' });
       assert.equal(forged.status, 403);
       assert.equal(OrgSettings.parse(await expectApi(server, organization.admin, 'GET', '/api/org/settings')).overageEnabled, false);
     });
@@ -133,7 +133,7 @@ describe('server: organization admin console', () => {
     it('sends an admin who opens /org to the console and a member elsewhere gets no form', async () => {
       const organization = await createTestOrganization(server, 0);
       const browser = await consoleOf(organization);
-      const posted = await browser.post('/org', { csrf: browser.cookie('tally_csrf') ?? '', name: 'Second' });
+      const posted = await browser.post('/org', { csrf: await browser.formToken(), name: 'Second' });
       assert.equal(posted.status, 409, 'an admin cannot create a second organization');
     });
   });
@@ -154,7 +154,7 @@ describe('server: organization admin console', () => {
       await signUpAndGetToken(server.baseUrl, newcomer, TEST_PASSWORD);
       const forged = await browser.post('/org/users/members', { email: newcomer });
       assert.equal(forged.status, 403);
-      assert.match(textOf(forged.html, 'form-error') ?? '', /form expired/);
+      assert.match(textOf(forged.html, 'page-title') ?? '', /form has expired/);
       assert.equal((await users(organization.admin)).total, 1, 'nothing added by the refused forms');
 
       const added = await browser.submit(page, 'add-member-form', { email: newcomer });
@@ -339,7 +339,7 @@ describe('server: organization admin console', () => {
   });
 
   describe('every form', () => {
-    it('refuses a post without the CSRF double submit and changes nothing', async () => {
+    it("refuses a post without the session's CSRF token and changes nothing", async () => {
       const organization = await createTestOrganization(server, 1);
       const member = organization.members[0]!;
       const groupId = await createTestGroup(server, organization.admin, 'Ops', []);
@@ -358,7 +358,7 @@ describe('server: organization admin console', () => {
         for (const csrf of [undefined, wrong]) {
           const page = await browser.post(path, csrf === undefined ? fields : { ...fields, csrf });
           assert.equal(page.status, 403, `${path} with ${csrf ?? 'no'} token`);
-          assert.match(textOf(page.html, 'form-error') ?? '', /form expired/, path);
+          assert.match(textOf(page.html, 'page-title') ?? '', /form has expired/, path);
         }
       }
       const after = JSON.stringify([await users(organization.admin), await expectApi(server, organization.admin, 'GET', '/api/org/groups')]);

@@ -250,7 +250,7 @@ describe('server: the organization overage switch and caps, enforced', () => {
     const { browser } = await openPortal(server.baseUrl, member.token);
     const home = await browser.get('/billing');
     assert.doesNotMatch(home.html, /id="overage-form"/, 'no overage form for a member');
-    const csrf = browser.cookie('tally_csrf') ?? '';
+    const csrf = await browser.formToken();
     const portal = await browser.post('/billing/overage', { csrf, enabled: 'yes', cap: '' });
     assert.equal(portal.status, 403);
     assert.match(textOf(portal.html, 'form-error') ?? '', /managed by your organization's admin/);

@@ -56,7 +56,7 @@ describe('server: billing information in the portal', () => {
     }
     const forged = await browser.post('/billing/details', { name: 'Forged', address: '', tax_id: '' });
     assert.equal(forged.status, 403);
-    assert.match(textOf(forged.html, 'form-error') ?? '', /form expired/);
+    assert.match(textOf(forged.html, 'page-title') ?? '', /form has expired/);
     assert.deepEqual(await server.store.findBillingDetails(token.account.id), NO_BILLING_DETAILS);
   });
 

@@ -65,7 +65,7 @@ describe('server: plan changes in the billing portal', () => {
 
     const forged = await browser.post('/billing/subscription/confirm', { plan: 'power', expected_total: '0', request_key: 'AAAAAAAAAAAAAAAAAAAAAA' });
     assert.equal(forged.status, 403);
-    assert.match(forged.html, /This form expired/);
+    assert.match(forged.html, /This form has expired/);
 
     const unknownPlan = await browser.get('/billing/subscription/review?plan=enterprise');
     assert.equal(unknownPlan.status, 400);

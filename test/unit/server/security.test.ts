@@ -66,7 +66,7 @@ describe('server: request guards and security headers', () => {
     assert.doesNotMatch(csp, /script-src/);
     assert.equal(response.headers.get('cache-control'), 'no-store');
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
-    assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(response.headers.get('referrer-policy'), 'same-origin');
     assert.equal(response.headers.get('x-frame-options'), 'DENY');
   });
 

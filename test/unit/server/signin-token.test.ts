@@ -111,7 +111,7 @@ describe('server: sign-in and token exchange', () => {
     const form = await getForm(link.url);
     const result = await postForm(`${server.baseUrl}/signin`, { ...form.hidden, email: 'ada@example.com', password: PASSWORD, action: 'create' }, '');
     assert.equal(result.status, 403);
-    assert.match(result.html, /This form expired/);
+    assert.match(result.html, /This form has expired/);
     assert.equal(accountCount(), 0);
   });
 
