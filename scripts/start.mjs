@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { editorUrl, installCodeServer, loopbackUrlForBrowser, startCodeServer } from './editor/code-server.mjs';
+import { codeServerOrigins, editorUrl, installCodeServer, loopbackUrlForBrowser, startCodeServer } from './editor/code-server.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverPort = Number(process.env.TALLY_PORT ?? 3417);
@@ -33,10 +33,14 @@ if (spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' }
 const useDesktop = commandExists('code') && !process.env.TALLY_USE_CODE_SERVER;
 // Under code-server, Tally's pages must be opened by a *.localhost name (see loopbackUrlForBrowser).
 const publicUrl = process.env.TALLY_PUBLIC_URL ?? (useDesktop ? `http://127.0.0.1:${serverPort}` : loopbackUrlForBrowser(serverPort, 'tally'));
+// code-server's callbacks come back on its own origin, which the server must trust with sign-in
+// codes; it prints the 127.0.0.1 address, and a user may type localhost instead.
+const editorOrigins = useDesktop ? [] : codeServerOrigins(editorPort, ['127.0.0.1', 'localhost']);
+const trustedOrigins = [process.env.TALLY_EDITOR_ORIGINS, ...editorOrigins].filter(Boolean).join(',');
 const server = spawn(process.execPath, [path.join(repo, 'out/server.js')], {
   cwd: repo,
   stdio: 'inherit',
-  env: { ...process.env, TALLY_PORT: String(serverPort), TALLY_PUBLIC_URL: publicUrl },
+  env: { ...process.env, TALLY_PORT: String(serverPort), TALLY_PUBLIC_URL: publicUrl, TALLY_EDITOR_ORIGINS: trustedOrigins },
 });
 const serverUrl = `http://127.0.0.1:${serverPort}`;
 await waitForHealth(serverUrl);

@@ -3,11 +3,10 @@
 //   node scripts/test.mjs [unit] [browser] [editor]   (default: all three)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loopbackUrlForBrowser } from './editor/code-server.mjs';
+import { codeServerOrigins, freePort, loopbackUrlForBrowser } from './editor/code-server.mjs';
 import { ensureChromium } from './editor/system-deps.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,19 +32,17 @@ function runMocha(name, specs) {
   }
 }
 
-/** A Tally server of its own for the editor suite: a free port and an empty data directory. */
-async function startTallyServer() {
-  const port = await new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
+/**
+ * A Tally server of its own for the editor suite: a free port and an empty data directory. It
+ * trusts editorOrigins (the suite's code-server) with sign-in, checkout and portal callbacks.
+ */
+async function startTallyServer(editorOrigins) {
+  const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tally-editor-data-'));
   const child = spawn(process.execPath, [path.join(repo, 'out/server.js')], {
     cwd: repo,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, TALLY_PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_PUBLIC_URL: loopbackUrlForBrowser(port, 'tally') },
+    env: { ...process.env, TALLY_PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_PUBLIC_URL: loopbackUrlForBrowser(port, 'tally'), TALLY_EDITOR_ORIGINS: editorOrigins.join(',') },
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
@@ -71,9 +68,12 @@ async function runEditor() {
   let server;
   const { runEditorSuite } = await import(process.env.TALLY_EDITOR_HOST === 'electron' ? './editor/run-electron.mjs' : './editor/run-suite.mjs');
   try {
-    server = await startTallyServer();
+    // code-server's port is chosen first: the server it calls back to must trust its origin.
+    const codeServerPort = await freePort();
+    server = await startTallyServer(codeServerOrigins(codeServerPort));
     return await runEditorSuite({
       extensionPath: repo,
+      codeServerPort,
       suitePath: path.join(repo, 'out/test/editor/index.js'),
       env: { TALLY_TEST_SERVER_URL: server.url },
       // Pages on the Tally server open without code-server's "open external website?" prompt.

@@ -106,7 +106,6 @@ export function installCodeServer() {
   return entry;
 }
 
-/** Asks the OS for a free loopback port. */
 /**
  * The address of a loopback server as pages opened from code-server must use it. code-server
  * 4.100 sends every http://127.0.0.1|localhost|0.0.0.0:<port>/… URL an extension opens to its own
@@ -117,6 +116,16 @@ export function loopbackUrlForBrowser(port, name) {
   return `http://${name}.localhost:${port}`;
 }
 
+/**
+ * The origins a browser may show a code-server on `port` under (it binds 127.0.0.1 only). Its
+ * asExternalUri callbacks carry that origin, so the Tally server must trust them
+ * (TALLY_EDITOR_ORIGINS) to send sign-in codes and states back there.
+ */
+export function codeServerOrigins(port, names = ['127.0.0.1']) {
+  return names.map((name) => `http://${name}:${port}`);
+}
+
+/** Asks the OS for a free loopback port. */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();

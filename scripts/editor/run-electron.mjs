@@ -13,7 +13,8 @@ import { runTests, TestRunFailedError } from '@vscode/test-electron';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
- * Same contract as run-suite.mjs's runEditorSuite. screenshotDir is accepted and ignored.
+ * Same contract as run-suite.mjs's runEditorSuite. screenshotDir and codeServerPort are accepted and
+ * ignored (desktop VS Code calls back on its own scheme, which needs no trusted origin).
  * @param {{ extensionPath: string, suitePath: string, env?: Record<string, string>, timeoutMs?: number, screenshotDir?: string, workspace?: string }} options
  * @returns {Promise<{ passed: number, failed: number }>}
  */

@@ -49,10 +49,10 @@ async function bounded(what, ms, fn) {
  * extensionPath. Resolves with the counts the suite reported through the control channel
  * (0 passed, 1 failed when it never reported); rejects when the editor does not finish in time.
  * @param {{ extensionPath: string, suitePath: string, env?: Record<string, string>, timeoutMs?: number,
- *   screenshotDir?: string, workspace?: string, codeServerArgs?: string[] }} options
+ *   screenshotDir?: string, workspace?: string, codeServerArgs?: string[], codeServerPort?: number }} options
  * @returns {Promise<{ passed: number, failed: number }>}
  */
-export async function runEditorSuite({ extensionPath, suitePath, env = {}, timeoutMs = 5 * 60_000, screenshotDir, workspace, codeServerArgs = [] }) {
+export async function runEditorSuite({ extensionPath, suitePath, env = {}, timeoutMs = 5 * 60_000, screenshotDir, workspace, codeServerArgs = [], codeServerPort }) {
   installCodeServer();
   const executablePath = ensureChromium();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -66,7 +66,7 @@ export async function runEditorSuite({ extensionPath, suitePath, env = {}, timeo
   let ok = false;
   try {
     control = await startControlServer(browserState);
-    codeServer = await startCodeServer({ workspace, env: { ...env, TALLY_HARNESS_URL: control.url }, runDir,
+    codeServer = await startCodeServer({ workspace, port: codeServerPort, env: { ...env, TALLY_HARNESS_URL: control.url }, runDir,
       // Tests open the control channel's pages by a *.localhost name; no "open external website?" prompt.
       extraArgs: [`--link-protection-trusted-domains=${loopbackUrlForBrowser(new URL(control.url).port, 'harness')}`, ...codeServerArgs],
     });

@@ -23,29 +23,42 @@ const EDITOR_SCHEMES = new Set(['vscode:', 'vscode-insiders:', 'code-oss:', 'vsc
 
 export type CallbackCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
+/** What checkCallbackUrl accepts, in the words of its refusals. */
+export const ACCEPTED_CALLBACKS = `must be vscode://${EXTENSION_ID}/… (or another desktop editor's scheme) or a web editor's callback at an origin this server trusts (TALLY_EDITOR_ORIGINS)`;
+
+/** The last path segment of a web editor's callback (`/callback`, `/stable-<commit>/callback`). */
+const WEB_CALLBACK_SEGMENT = 'callback';
+
 /**
- * A callback is accepted only when it addresses this extension: either an editor scheme with our
- * extension id as authority, or an editor's web callback whose `vscode-authority` is our id.
- * A stolen sign-in code is still useless without the editor's PKCE verifier.
+ * The one rule for every URL the server will send a browser back to with a code or a state: an
+ * editor scheme with our extension id as authority, or a web editor's callback page for our
+ * extension on an origin the operator trusts (`trustedEditorOrigins`, canonical origins such as
+ * `http://127.0.0.1:8080`). Any other https page could collect the sign-in code and, with the
+ * PKCE verifier of the request its owner pushed, trade it for a token to the victim's account.
  */
-export function checkCallbackUrl(raw: string): CallbackCheck {
+export function checkCallbackUrl(raw: string, trustedEditorOrigins: readonly string[]): CallbackCheck {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return { ok: false, reason: 'is not a valid URL' };
+    return { ok: false, reason: `is not a valid URL: it ${ACCEPTED_CALLBACKS}` };
   }
   if (EDITOR_SCHEMES.has(url.protocol)) {
-    return url.host.toLowerCase() === EXTENSION_ID
-      ? { ok: true, url }
-      : { ok: false, reason: `must address the ${EXTENSION_ID} extension` };
+    return url.host.toLowerCase() === EXTENSION_ID ? { ok: true, url } : { ok: false, reason: ACCEPTED_CALLBACKS };
   }
   if (url.protocol === 'http:' || url.protocol === 'https:') {
-    return url.searchParams.get(EDITOR_AUTHORITY_PARAM)?.toLowerCase() === EXTENSION_ID
-      ? { ok: true, url }
-      : { ok: false, reason: `must be an editor callback for the ${EXTENSION_ID} extension` };
+    return isTrustedWebCallback(raw, url, trustedEditorOrigins) ? { ok: true, url } : { ok: false, reason: ACCEPTED_CALLBACKS };
   }
-  return { ok: false, reason: 'must use an editor URI scheme or http(s)' };
+  return { ok: false, reason: ACCEPTED_CALLBACKS };
+}
+
+function isTrustedWebCallback(raw: string, url: URL, trustedEditorOrigins: readonly string[]): boolean {
+  if (!trustedEditorOrigins.includes(url.origin)) return false;
+  // Spelled exactly as its origin: no user info, case variants, default ports or stray characters
+  // that the URL parser would quietly remove, so every parser reads the same host.
+  if (!raw.startsWith(`${url.origin}/`)) return false;
+  if (url.pathname.split('/').pop() !== WEB_CALLBACK_SEGMENT) return false;
+  return url.searchParams.get(EDITOR_AUTHORITY_PARAM)?.toLowerCase() === EXTENSION_ID;
 }
 
 /**

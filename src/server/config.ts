@@ -16,6 +16,11 @@ export interface ServerConfig {
   catalogPath: string;
   /** Origin browsers use to reach the server; null = derived from the listening address. */
   publicUrl: string | null;
+  /**
+   * TALLY_EDITOR_ORIGINS: origins of web editors (code-server, vscode.dev…) whose callback pages
+   * may receive sign-in codes and states; desktop editors need none.
+   */
+  editorOrigins: string[];
   logLevel: LogLevel;
   /**
    * Test clocks (POST /api/test-clock/advance): on by default while the payment processor is the
@@ -46,10 +51,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const dataDir = resolvePath(cwd, nonEmpty(env.TALLY_DATA_DIR) ?? '.tally-data');
   const catalogPath = nonEmpty(env.TALLY_CATALOG) ? resolvePath(cwd, env.TALLY_CATALOG as string) : defaultCatalogPath();
   const explicitUrl = nonEmpty(env.TALLY_PUBLIC_URL);
-  const publicUrl = explicitUrl ? parsePublicUrl(explicitUrl) : port === 0 ? null : originFor(host, port);
+  const publicUrl = explicitUrl ? parseOrigin('TALLY_PUBLIC_URL', explicitUrl) : port === 0 ? null : originFor(host, port);
+  const editorOrigins = parseEditorOrigins(nonEmpty(env.TALLY_EDITOR_ORIGINS));
   const logLevel = parseLogLevel(nonEmpty(env.TALLY_LOG_LEVEL) ?? 'warn');
   const testClocks = parseSwitch('TALLY_TEST_CLOCKS', nonEmpty(env.TALLY_TEST_CLOCKS) ?? 'on');
-  return { host, port, dataDir, catalogPath, publicUrl, logLevel, testClocks, ...loadEmailConfig(env, host) };
+  return { host, port, dataDir, catalogPath, publicUrl, editorOrigins, logLevel, testClocks, ...loadEmailConfig(env, host) };
 }
 
 // --- Email
@@ -104,18 +110,30 @@ function parsePort(raw: string): number {
   return port;
 }
 
-function parsePublicUrl(raw: string): string {
+/** An http(s) origin, given with or without a trailing slash, in its canonical form. */
+function parseOrigin(name: string, raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`TALLY_PUBLIC_URL must be a URL like https://tally.example.com, got "${raw}".`);
+    throw new ConfigError(`${name} must be a URL like https://tally.example.com, got "${raw}".`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`TALLY_PUBLIC_URL must use http or https, got "${raw}".`);
-  if (url.pathname !== '/' || url.search || url.hash) {
-    throw new ConfigError(`TALLY_PUBLIC_URL must be an origin without a path, like https://tally.example.com, got "${raw}".`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must use http or https, got "${raw}".`);
+  if (url.username || url.password || url.pathname !== '/' || url.search || url.hash || raw.endsWith('#') || raw.endsWith('?')) {
+    throw new ConfigError(`${name} must be an origin without a path, user or query, like https://tally.example.com, got "${raw}".`);
   }
   return url.origin;
+}
+
+/** Comma-separated origins; none by default, which leaves only desktop editors able to sign in. */
+function parseEditorOrigins(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const origins = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => parseOrigin('TALLY_EDITOR_ORIGINS', entry));
+  return [...new Set(origins)];
 }
 
 function parseLogLevel(raw: string): LogLevel {

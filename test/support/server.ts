@@ -47,6 +47,8 @@ export interface StartTestServerOptions {
   dataDir?: string;
   /** TALLY_TEST_CLOCKS; on by default, as with the sandbox processor. */
   testClocks?: boolean;
+  /** TALLY_EDITOR_ORIGINS (canonical origins such as http://127.0.0.1:9999); none by default. */
+  editorOrigins?: string[];
   // --- Email
   /** TALLY_SMTP_URL; none by default (mail stays in the outbox). */
   smtpUrl?: string;
@@ -71,6 +73,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     dataDir,
     catalogPath: defaultCatalogPath(),
     publicUrl: null,
+    editorOrigins: options.editorOrigins ?? [],
     logLevel: 'info',
     testClocks: options.testClocks ?? true,
     ...emailConfig(options),

@@ -16,7 +16,8 @@ export type AuthorizeParamsResult = { ok: true; params: AuthorizeParams } | { ok
 // BASE64URL(SHA-256(verifier)) is always 43 characters.
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
-export function parseAuthorizeParams(source: Record<string, unknown>): AuthorizeParamsResult {
+/** `trustedEditorOrigins`: the server's TALLY_EDITOR_ORIGINS, for checkCallbackUrl. */
+export function parseAuthorizeParams(source: Record<string, unknown>, trustedEditorOrigins: readonly string[]): AuthorizeParamsResult {
   const read = (name: string): string | { problem: string } => {
     const value = source[name];
     if (value === undefined || value === '') return { problem: `The sign-in link is missing ${name}.` };
@@ -31,7 +32,7 @@ export function parseAuthorizeParams(source: Record<string, unknown>): Authorize
 
   const redirectUri = read('redirect_uri');
   if (typeof redirectUri !== 'string') return fail('redirect_uri', redirectUri.problem);
-  const callback = checkCallbackUrl(redirectUri);
+  const callback = checkCallbackUrl(redirectUri, trustedEditorOrigins);
   if (!callback.ok) return fail('redirect_uri', `redirect_uri ${callback.reason}.`);
 
   const state = read('state');

@@ -34,7 +34,7 @@ export function authorizationRequestRoutes(app: FastifyInstance, context: Server
       code_challenge: parsed.data.codeChallenge,
       code_challenge_method: parsed.data.codeChallengeMethod,
     };
-    const checked = parseAuthorizeParams(query);
+    const checked = parseAuthorizeParams(query, context.config.editorOrigins);
     if (!checked.ok) {
       const field = FIELD_OF[checked.parameter] ?? checked.parameter;
       return sendApiError(reply, 400, 'invalid_request', checked.message.replace(checked.parameter, field), field);

@@ -28,7 +28,7 @@ export function checkoutApiRoutes(app: FastifyInstance, context: ServerContext):
       if (replay) return replay;
     }
 
-    const callback = checkCallbackUrl(body.callbackUrl);
+    const callback = checkCallbackUrl(body.callbackUrl, context.config.editorOrigins);
     if (!callback.ok) return sendApiError(reply, 400, 'invalid_callback_url', `callbackUrl ${callback.reason}.`, 'callbackUrl');
 
     const subscription = await context.store.findSubscription(account.id);

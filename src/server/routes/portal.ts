@@ -31,7 +31,7 @@ export function portalApiRoutes(app: FastifyInstance, context: ServerContext): v
     if (!parsed.success) return sendValidationError(reply, parsed.error, input);
     const { callbackUrl, state } = parsed.data;
     if (callbackUrl !== undefined) {
-      const callback = checkCallbackUrl(callbackUrl);
+      const callback = checkCallbackUrl(callbackUrl, context.config.editorOrigins);
       if (!callback.ok) return sendApiError(reply, 400, 'invalid_callback_url', `callbackUrl ${callback.reason}.`, 'callbackUrl');
     }
     const now = context.clock();

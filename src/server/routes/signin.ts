@@ -20,7 +20,7 @@ const CODE_LIFETIME_MS = 5 * 60 * 1000;
 export function signInRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/signin', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const parsed = typeof query.request_uri === 'string' ? await pushedParams(query.request_uri) : parseAuthorizeParams(query);
+    const parsed = typeof query.request_uri === 'string' ? await pushedParams(query.request_uri) : parseAuthorizeParams(query, context.config.editorOrigins);
     if (!parsed.ok) return sendBadLink(reply, parsed.message);
     return showForm(request, reply, 200, { params: parsed.params });
   });
@@ -35,12 +35,12 @@ export function signInRoutes(app: FastifyInstance, context: ServerContext): void
       state: pushed.state,
       code_challenge: pushed.codeChallenge,
       code_challenge_method: 'S256',
-    });
+    }, context.config.editorOrigins);
   }
 
   app.post('/signin', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const parsed = parseAuthorizeParams(body);
+    const parsed = parseAuthorizeParams(body, context.config.editorOrigins);
     if (!parsed.ok) return sendBadLink(reply, parsed.message);
     const { params } = parsed;
     const form = readSignInForm(body);

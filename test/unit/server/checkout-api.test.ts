@@ -30,7 +30,7 @@ describe('server: POST /api/checkout-sessions', () => {
       { body: { planId: 'gold', state, callbackUrl: TEST_CHECKOUT_CALLBACK }, status: 400, code: 'unknown_plan', field: 'planId', message: /no plan "gold"/ },
       { body: { planId: 'enterprise', state, callbackUrl: TEST_CHECKOUT_CALLBACK }, status: 400, code: 'not_self_serve', field: 'planId', message: /^Enterprise is not sold self-serve: use Contact Sales\.$/ },
       { body: { planId: 'free', state, callbackUrl: TEST_CHECKOUT_CALLBACK }, status: 409, code: 'already_on_plan', field: 'planId', message: /already on the Free plan/ },
-      { body: { planId: 'pro', state, callbackUrl: 'https://evil.example/' }, status: 400, code: 'invalid_callback_url', field: 'callbackUrl', message: /callbackUrl must be an editor callback/ },
+      { body: { planId: 'pro', state, callbackUrl: 'https://evil.example/' }, status: 400, code: 'invalid_callback_url', field: 'callbackUrl', message: /^callbackUrl must be vscode:\/\/tally\.tally\/… .*\(TALLY_EDITOR_ORIGINS\)\.$/ },
       { body: { planId: 'pro', state: 'short', callbackUrl: TEST_CHECKOUT_CALLBACK }, status: 400, code: 'invalid_request', field: 'state', message: /state/ },
       { body: { state, callbackUrl: TEST_CHECKOUT_CALLBACK }, status: 400, code: 'invalid_request', field: 'planId', message: /planId is required/ },
     ];

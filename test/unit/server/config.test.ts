@@ -13,6 +13,7 @@ describe('server: configuration', () => {
       dataDir: '/srv/tally/.tally-data',
       catalogPath: defaultCatalogPath(),
       publicUrl: 'http://127.0.0.1:3417',
+      editorOrigins: [],
       logLevel: 'warn',
       testClocks: true,
       smtp: null,
@@ -40,6 +41,7 @@ describe('server: configuration', () => {
         TALLY_DATA_DIR: 'data',
         TALLY_CATALOG: '/etc/tally/catalog.json',
         TALLY_PUBLIC_URL: 'https://tally.example.com/',
+        TALLY_EDITOR_ORIGINS: 'http://127.0.0.1:8417, https://code.example.com/',
         TALLY_LOG_LEVEL: 'INFO',
         TALLY_TEST_CLOCKS: 'OFF',
         TALLY_SMTP_URL: 'smtps://mailer%40example.com:s3cr%3At@smtp.example.com:2465',
@@ -56,6 +58,7 @@ describe('server: configuration', () => {
       dataDir: '/srv/tally/data',
       catalogPath: '/etc/tally/catalog.json',
       publicUrl: 'https://tally.example.com',
+      editorOrigins: ['http://127.0.0.1:8417', 'https://code.example.com'],
       logLevel: 'info',
       testClocks: false,
       smtp: { secure: true, host: 'smtp.example.com', port: 2465, user: 'mailer@example.com', password: config.smtp?.password },
@@ -76,6 +79,35 @@ describe('server: configuration', () => {
     assert.throws(() => loadConfig({ TALLY_PUBLIC_URL: 'https://x.example/tally' }), /without a path/);
     assert.throws(() => loadConfig({ TALLY_LOG_LEVEL: 'loud' }), /TALLY_LOG_LEVEL/);
     assert.throws(() => loadConfig({ TALLY_TEST_CLOCKS: 'yes' }), /TALLY_TEST_CLOCKS must be on or off, got "yes"/);
+  });
+
+  it('reads TALLY_EDITOR_ORIGINS as canonical origins, skipping blank entries and repeats', () => {
+    assert.deepEqual(loadConfig({ TALLY_EDITOR_ORIGINS: ' HTTP://LocalHost:8417/ ,,http://[::1]:8417,https://code.example.com:443,http://localhost:8417' }).editorOrigins, [
+      'http://localhost:8417',
+      'http://[::1]:8417',
+      'https://code.example.com',
+    ]);
+    assert.deepEqual(loadConfig({ TALLY_EDITOR_ORIGINS: '  ' }).editorOrigins, []);
+  });
+
+  it('refuses a TALLY_EDITOR_ORIGINS entry that is not an origin, naming the entry', () => {
+    for (const [entry, message] of [
+      ['127.0.0.1:8417', /must be a URL/],
+      ['localhost:8417', /must use http or https/], // no scheme: read as the scheme "localhost:"
+      ['localhost', /must be a URL/],
+      ['*', /must be a URL/],
+      ['ftp://files.example.com', /must use http or https/],
+      ['https://code.example.com/ide', /must be an origin without a path/],
+      ['https://code.example.com/?x=1', /must be an origin without a path/],
+      ['https://code.example.com/#x', /must be an origin without a path/],
+      ['https://user@code.example.com', /must be an origin without a path, user or query/],
+    ] as const) {
+      assert.throws(
+        () => loadConfig({ TALLY_EDITOR_ORIGINS: `http://127.0.0.1:8417,${entry}` }),
+        (error: unknown) => error instanceof ConfigError && /^TALLY_EDITOR_ORIGINS /.test(error.message) && error.message.includes(`"${entry}"`) && message.test(error.message),
+        entry,
+      );
+    }
   });
 
   // --- Email

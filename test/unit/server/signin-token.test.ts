@@ -118,8 +118,8 @@ describe('server: sign-in and token exchange', () => {
   it('rejects a bad sign-in link, naming the parameter', async () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ client_id: 'someone-else' }, /client_id/],
-      [{ redirect_uri: 'https://evil.example/steal' }, /redirect_uri must be an editor callback/],
-      [{ redirect_uri: 'vscode://other.extension/auth' }, /redirect_uri must address the tally\.tally extension/],
+      [{ redirect_uri: 'https://evil.example/steal' }, /redirect_uri must be vscode:\/\/tally\.tally\/… .* at an origin this server trusts \(TALLY_EDITOR_ORIGINS\)/],
+      [{ redirect_uri: 'vscode://other.extension/auth' }, /redirect_uri must be vscode:\/\/tally\.tally\//],
       [{ state: 'short' }, /state must be 16 to 256 characters/],
       [{ code_challenge: 'abc' }, /code_challenge must be 43/],
       [{ code_challenge_method: 'plain' }, /code_challenge_method must be S256/],
@@ -243,7 +243,7 @@ describe('server: POST /api/authorization-requests', () => {
     const foreign = await push({ ...valid(), redirectUri: 'https://evil.example/' });
     assert.equal(foreign.status, 400);
     assert.equal(ApiError.parse(foreign.json).error.field, 'redirectUri');
-    assert.match(ApiError.parse(foreign.json).error.message, /^redirectUri must be an editor callback/);
+    assert.match(ApiError.parse(foreign.json).error.message, /^redirectUri must be vscode:\/\/tally\.tally\/… .*\(TALLY_EDITOR_ORIGINS\)\.$/);
     const challenge = await push({ ...valid(), codeChallenge: '!'.repeat(43) });
     assert.equal(ApiError.parse(challenge.json).error.field, 'codeChallenge');
     const client = await push({ ...valid(), clientId: 'other' });
