@@ -10,8 +10,10 @@ import {
   apiRequest,
   decodeHtml,
   exchangeCode,
+  getForm,
   newPkce,
   newState,
+  signInLink,
   signUpAndGetToken,
   startTestServer,
   submitSignIn,
@@ -80,10 +82,12 @@ describe('server: callbacks only to this extension or a trusted web editor (issu
     assert.equal(page.status, 400);
     assert.match(decodeHtml(await page.text()), /redirect_uri must be vscode:\/\/tally\.tally\/… .*\(TALLY_EDITOR_ORIGINS\)/);
 
+    // A genuine form's CSRF pair, so that only the redirect_uri is wrong.
+    const form = await getForm(signInLink(server.baseUrl).url);
     const posted = await fetch(`${server.baseUrl}/signin`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...query, email: 'victim@example.com', password: 'the victim password', action: 'create' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie },
+      body: new URLSearchParams({ ...query, csrf: form.hidden.csrf ?? '', email: 'victim@example.com', password: 'the victim password', action: 'create' }).toString(),
     });
     assert.equal(posted.status, 400);
     assert.match(decodeHtml(await posted.text()), /redirect_uri must be vscode:\/\/tally\.tally\//);
