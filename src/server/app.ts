@@ -2,6 +2,7 @@
 // for unknown routes and errors. Nothing here listens; main.ts and the tests do that.
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
@@ -48,6 +49,10 @@ import { orgTokenRoutes } from './routes/org-tokens';
 import { orgUsageRoutes } from './routes/org-usage';
 import { orgInvoiceRoutes } from './routes/org-invoices';
 import { consoleInvoiceRoutes } from './routes/console-invoices';
+import { clockStore } from './throttle/clock-store';
+import { SIGN_IN_LIMITS, type SignInLimits } from './throttle/limits';
+import { SignInThrottle } from './throttle/signin-throttle';
+import { TrustedDevices } from './throttle/trusted-device';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy } from './security';
 
 export interface BuildServerOptions {
@@ -61,6 +66,8 @@ export interface BuildServerOptions {
   logStream?: Writable;
   /** The outbox mailer on the config's SMTP settings unless a test or a deployment supplies another. */
   mailer?: Mailer;
+  /** How many failed sign-ins are allowed and for how long they count; SIGN_IN_LIMITS unless a test sets others. */
+  signInLimits?: SignInLimits;
 }
 
 /** Forms and JSON bodies are small; a larger body is a mistake or an attack. */
@@ -102,6 +109,9 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
 
   app.register(cookie);
   app.register(formbody);
+  // No route is limited by default (global: false): the sign-in and the code exchange count their
+  // own failures (throttle/signin-throttle.ts), on the server's clock so that tests move it.
+  app.register(rateLimit, { global: false, store: clockStore(options.clock) });
   app.decorateRequest('account', null);
   app.decorateRequest('orgApiTokenId', null);
   app.decorateRequest('portalVisit', null);
@@ -125,9 +135,10 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
 
   app.register(async (publicApi) => {
     basicRoutes(publicApi);
-    signInRoutes(publicApi, context);
+    const throttle = new SignInThrottle(publicApi, options.signInLimits ?? SIGN_IN_LIMITS);
+    signInRoutes(publicApi, context, throttle, new TrustedDevices());
     authorizationRequestRoutes(publicApi, context);
-    tokenRoutes(publicApi, context);
+    tokenRoutes(publicApi, context, throttle);
     catalogRoutes(publicApi, context);
     checkoutPageRoutes(publicApi, context);
     portalLinkRoutes(publicApi, context);

@@ -16,6 +16,7 @@ import { DEFAULT_MAIL_FROM, DEFAULT_SALES_EMAIL, defaultCatalogPath, type Server
 import { parseSmtpUrl } from '../../src/server/email/smtp-settings';
 import { DATABASE_FILE } from '../../src/store/sqlite/open';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import type { SignInLimits } from '../../src/server/throttle/limits';
 
 export interface TestServer {
   /** e.g. http://127.0.0.1:41234 */
@@ -44,6 +45,8 @@ export interface StartTestServerOptions {
   dataDir?: string;
   /** TALLY_TEST_CLOCKS; on by default, as with the sandbox processor. */
   testClocks?: boolean;
+  /** The sign-in's failure limits; the production ones (SIGN_IN_LIMITS) by default. */
+  signInLimits?: SignInLimits;
   // --- Email
   /** TALLY_SMTP_URL; none by default (mail stays in the outbox). */
   smtpUrl?: string;
@@ -80,7 +83,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     },
   });
   const store = SqliteStore.open({ dataDir, clock });
-  const { app, context } = buildServerWithContext({ config, store, catalog, clock, logStream });
+  const { app, context } = buildServerWithContext({ config, store, catalog, clock, logStream, ...(options.signInLimits ? { signInLimits: options.signInLimits } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const databaseFile = join(dataDir, DATABASE_FILE);
