@@ -49,6 +49,7 @@ import { orgTokenRoutes } from './routes/org-tokens';
 import { orgUsageRoutes } from './routes/org-usage';
 import { orgInvoiceRoutes } from './routes/org-invoices';
 import { consoleInvoiceRoutes } from './routes/console-invoices';
+import { SERVER_TIMEOUTS, timeoutOptions, type ServerTimeouts } from './timeouts';
 import { clockStore } from './throttle/clock-store';
 import { SIGN_IN_LIMITS, type SignInLimits } from './throttle/limits';
 import { SignInThrottle } from './throttle/signin-throttle';
@@ -68,6 +69,8 @@ export interface BuildServerOptions {
   mailer?: Mailer;
   /** How many failed sign-ins are allowed and for how long they count; SIGN_IN_LIMITS unless a test sets others. */
   signInLimits?: SignInLimits;
+  /** How long slow clients are waited for; SERVER_TIMEOUTS unless a test sets shorter ones. */
+  timeouts?: ServerTimeouts;
 }
 
 /** Forms and JSON bodies are small; a larger body is a mistake or an attack. */
@@ -82,6 +85,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   const { config } = options;
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
+    // Slow clients (a header byte a second) are cut at deadlines, not waited for (timeouts.ts).
+    ...timeoutOptions(options.timeouts ?? SERVER_TIMEOUTS),
     // Fastify never logs bodies; the redaction covers the headers that carry credentials.
     logger: {
       level: config.logLevel,

@@ -17,6 +17,7 @@ import { parseSmtpUrl } from '../../src/server/email/smtp-settings';
 import { DATABASE_FILE } from '../../src/store/sqlite/open';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import type { SignInLimits } from '../../src/server/throttle/limits';
+import type { ServerTimeouts } from '../../src/server/timeouts';
 
 export interface TestServer {
   /** e.g. http://127.0.0.1:41234 */
@@ -47,6 +48,8 @@ export interface StartTestServerOptions {
   testClocks?: boolean;
   /** The sign-in's failure limits; the production ones (SIGN_IN_LIMITS) by default. */
   signInLimits?: SignInLimits;
+  /** How long slow clients are waited for; the production SERVER_TIMEOUTS by default. */
+  timeouts?: ServerTimeouts;
   // --- Email
   /** TALLY_SMTP_URL; none by default (mail stays in the outbox). */
   smtpUrl?: string;
@@ -83,7 +86,15 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     },
   });
   const store = SqliteStore.open({ dataDir, clock });
-  const { app, context } = buildServerWithContext({ config, store, catalog, clock, logStream, ...(options.signInLimits ? { signInLimits: options.signInLimits } : {}) });
+  const { app, context } = buildServerWithContext({
+    config,
+    store,
+    catalog,
+    clock,
+    logStream,
+    ...(options.signInLimits ? { signInLimits: options.signInLimits } : {}),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const databaseFile = join(dataDir, DATABASE_FILE);
