@@ -26,8 +26,9 @@
 // (`tally_org_…`) as its bearer; an API token acts as the admin who created it.
 import { z } from 'zod';
 import { SubscriptionStatus } from './api';
+import { EmailAddress } from './email-address';
 
-export const AddMemberRequest = z.strictObject({ email: z.email('email must be an email address') });
+export const AddMemberRequest = z.strictObject({ email: EmailAddress });
 export type AddMemberRequest = z.infer<typeof AddMemberRequest>;
 
 export const CreateGroupRequest = z.strictObject({ name: z.string().trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters') });

@@ -2,6 +2,7 @@
 // for unknown routes and errors. Nothing here listens; main.ts and the tests do that.
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
@@ -48,6 +49,11 @@ import { orgTokenRoutes } from './routes/org-tokens';
 import { orgUsageRoutes } from './routes/org-usage';
 import { orgInvoiceRoutes } from './routes/org-invoices';
 import { consoleInvoiceRoutes } from './routes/console-invoices';
+import { SERVER_TIMEOUTS, timeoutOptions, type ServerTimeouts } from './timeouts';
+import { clockStore } from './throttle/clock-store';
+import { SIGN_IN_LIMITS, type SignInLimits } from './throttle/limits';
+import { SignInThrottle } from './throttle/signin-throttle';
+import { TrustedDevices } from './throttle/trusted-device';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy, ownOriginsFor } from './security';
 import { guardUnsafeRequests } from './form-guard';
 
@@ -62,6 +68,10 @@ export interface BuildServerOptions {
   logStream?: Writable;
   /** The outbox mailer on the config's SMTP settings unless a test or a deployment supplies another. */
   mailer?: Mailer;
+  /** How many failed sign-ins are allowed and for how long they count; SIGN_IN_LIMITS unless a test sets others. */
+  signInLimits?: SignInLimits;
+  /** How long slow clients are waited for; SERVER_TIMEOUTS unless a test sets shorter ones. */
+  timeouts?: ServerTimeouts;
 }
 
 /** Forms and JSON bodies are small; a larger body is a mistake or an attack. */
@@ -76,6 +86,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   const { config } = options;
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
+    // Slow clients (a header byte a second) are cut at deadlines, not waited for (timeouts.ts).
+    ...timeoutOptions(options.timeouts ?? SERVER_TIMEOUTS),
     // Fastify never logs bodies; the redaction covers the headers that carry credentials.
     logger: {
       level: config.logLevel,
@@ -103,6 +115,9 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
 
   app.register(cookie);
   app.register(formbody);
+  // No route is limited by default (global: false): the sign-in and the code exchange count their
+  // own failures (throttle/signin-throttle.ts), on the server's clock so that tests move it.
+  app.register(rateLimit, { global: false, store: clockStore(options.clock) });
   app.decorateRequest('account', null);
   app.decorateRequest('orgApiTokenId', null);
   app.decorateRequest('portalVisit', null);
@@ -130,9 +145,10 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
 
   app.register(async (publicApi) => {
     basicRoutes(publicApi);
-    signInRoutes(publicApi, context);
+    const throttle = new SignInThrottle(publicApi, options.signInLimits ?? SIGN_IN_LIMITS);
+    signInRoutes(publicApi, context, throttle, new TrustedDevices());
     authorizationRequestRoutes(publicApi, context);
-    tokenRoutes(publicApi, context);
+    tokenRoutes(publicApi, context, throttle);
     catalogRoutes(publicApi, context);
     checkoutPageRoutes(publicApi, context);
     portalLinkRoutes(publicApi, context);

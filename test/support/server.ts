@@ -17,6 +17,8 @@ import { DEFAULT_MAIL_FROM, DEFAULT_SALES_EMAIL, defaultCatalogPath, type Server
 import { parseSmtpUrl } from '../../src/server/email/smtp-settings';
 import { DATABASE_FILE } from '../../src/store/sqlite/open';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import type { SignInLimits } from '../../src/server/throttle/limits';
+import type { ServerTimeouts } from '../../src/server/timeouts';
 
 export interface TestServer {
   /** e.g. http://127.0.0.1:41234 */
@@ -49,6 +51,10 @@ export interface StartTestServerOptions {
   testClocks?: boolean;
   /** TALLY_EDITOR_ORIGINS (canonical origins such as http://127.0.0.1:9999); none by default. */
   editorOrigins?: string[];
+  /** The sign-in's failure limits; the production ones (SIGN_IN_LIMITS) by default. */
+  signInLimits?: SignInLimits;
+  /** How long slow clients are waited for; the production SERVER_TIMEOUTS by default. */
+  timeouts?: ServerTimeouts;
   // --- Email
   /** TALLY_SMTP_URL; none by default (mail stays in the outbox). */
   smtpUrl?: string;
@@ -86,7 +92,15 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     },
   });
   const store = SqliteStore.open({ dataDir, clock });
-  const { app, context } = buildServerWithContext({ config, store, catalog, clock, logStream });
+  const { app, context } = buildServerWithContext({
+    config,
+    store,
+    catalog,
+    clock,
+    logStream,
+    ...(options.signInLimits ? { signInLimits: options.signInLimits } : {}),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const databaseFile = join(dataDir, DATABASE_FILE);

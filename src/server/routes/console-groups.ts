@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AddMemberRequest, CreateGroupRequest } from '../../protocol/org';
 import { consoleFlash, consoleFlashPath } from '../console/flash';
 import { seatPlanName } from '../console/format';
+import { memberEmailMessage } from '../console/member-email';
 import { openConsole, sendConsoleNotFound, sendConsolePage } from '../console/render';
 import type { ServerContext } from '../context';
 import { textField } from '../forms/fields';
@@ -43,7 +44,7 @@ export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext
     const groupId = request.params.id;
     const email = textField(request.body, 'email').trim();
     const parsed = AddMemberRequest.safeParse({ email });
-    if (!parsed.success) return showGroup(context, request, reply, 400, groupId, { addMember: { email, error: 'Enter the email address of a member, like name@example.com.' } });
+    if (!parsed.success) return showGroup(context, request, reply, 400, groupId, { addMember: { email, error: memberEmailMessage(email, 'Enter the email address of a member, like name@example.com.') } });
     const { admin } = await openConsole(context, request, reply);
     try {
       await addGroupMember(context, admin.organizationId, admin.account.id, groupId, parsed.data.email);

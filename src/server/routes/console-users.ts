@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AddMemberRequest, UsersQuery } from '../../protocol/org';
 import { consoleFlash, consoleFlashPath } from '../console/flash';
 import { pageRange } from '../console/format';
+import { memberEmailMessage } from '../console/member-email';
 import { openConsole, sendConsolePage } from '../console/render';
 import { userRow } from '../console/user-rows';
 import { organizationClock, type ServerContext } from '../context';
@@ -31,7 +32,7 @@ export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext)
   app.post('/org/users/members', async (request, reply) => {
     const email = textField(request.body, 'email').trim();
     const parsed = AddMemberRequest.safeParse({ email });
-    if (!parsed.success) return showUsers(context, request, reply, 400, { addMember: { email, error: 'Enter the email address of an account, like name@example.com.' } });
+    if (!parsed.success) return showUsers(context, request, reply, 400, { addMember: { email, error: memberEmailMessage(email, 'Enter the email address of an account, like name@example.com.') } });
     const { admin } = await openConsole(context, request, reply);
     try {
       await addMember(context, admin.organizationId, admin.account.id, parsed.data.email);

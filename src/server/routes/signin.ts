@@ -14,10 +14,12 @@ import { signedInPage, signInPage, type SignInPageModel } from '../pages/signin'
 import { sendPage } from '../respond';
 import { randomToken, sha256Hex } from '../secrets';
 import { callbackSource } from '../security';
+import type { SignInThrottle } from '../throttle/signin-throttle';
+import type { TrustedDevices } from '../throttle/trusted-device';
 
 const CODE_LIFETIME_MS = 5 * 60 * 1000;
 
-export function signInRoutes(app: FastifyInstance, context: ServerContext): void {
+export function signInRoutes(app: FastifyInstance, context: ServerContext, throttle: SignInThrottle, devices: TrustedDevices): void {
   app.get('/signin', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const parsed = typeof query.request_uri === 'string' ? await pushedParams(query.request_uri) : parseAuthorizeParams(query, context.config.editorOrigins);
@@ -61,9 +63,21 @@ export function signInRoutes(app: FastifyInstance, context: ServerContext): void
       }
       account = created;
     } else {
+      // Held before the password is checked, so that even the right one learns nothing while held.
+      const known = await context.store.findAccountByEmail(form.email);
+      const device = known && devices.deviceOf(request, known.id);
+      const held = await throttle.signInHeld(request, form.email, device);
+      if (held) {
+        reply.header('Retry-After', String(held.retryAfterSeconds));
+        return showForm(request, reply, 429, { params, email: form.email, formError: held.message });
+      }
       account = await checkCredentials(context.store, form.email, form.password);
-      if (!account) return showForm(request, reply, 401, { params, email: form.email, formError: 'Email or password is incorrect.' });
+      if (!account) {
+        await throttle.signInFailed(request, form.email, device);
+        return showForm(request, reply, 401, { params, email: form.email, formError: 'Email or password is incorrect.' });
+      }
     }
+    devices.remember(reply, account.id, secureCookies(context));
 
     const code = randomToken(32);
     await context.store.createAuthCode({

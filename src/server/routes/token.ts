@@ -1,18 +1,27 @@
 // POST /api/token: the editor trades the one-time sign-in code for an access token, proving with
 // its PKCE verifier that it is the same editor that started the sign-in.
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenRequest, type TokenResponse } from '../../protocol/api';
 import type { ServerContext } from '../context';
 import { activateOnSignIn } from '../organizations/seats';
 import { sendApiError, sendJson, sendValidationError } from '../respond';
+import type { SignInThrottle } from '../throttle/signin-throttle';
 import { pkceChallenge, randomToken, sha256Hex } from '../secrets';
 
 /** Access tokens carry a prefix so that secret scanners can recognise a leaked one. */
 const ACCESS_TOKEN_PREFIX = 'tly_';
 
-export function tokenRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post('/api/token', async (request, reply) => {
+export function tokenRoutes(app: FastifyInstance, context: ServerContext, throttle: SignInThrottle): void {
+  // Every refused exchange (a bad body, a code that does not redeem) counts against the address,
+  // before the answer leaves: guessing codes stops at the limit; editors that sign in are never held.
+  const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (reply.statusCode === 400) await throttle.tokenFailed(request);
+    return payload;
+  };
+  app.post('/api/token', { onSend }, async (request, reply) => {
+    const held = await throttle.tokenHeld(request);
+    if (held) return sendApiError(reply.header('Retry-After', String(held.retryAfterSeconds)), 429, 'rate_limited', held.message);
     const parsed = TokenRequest.safeParse(request.body);
     if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
     const body = parsed.data;
