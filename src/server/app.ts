@@ -11,6 +11,7 @@ import { authenticate } from './auth';
 import { originFor, type ServerConfig } from './config';
 import type { ServerContext } from './context';
 import { OutboxMailer, type Mailer } from './email/mailer';
+import { serializeRequest } from './log-redaction';
 import { messagePage } from './pages/message';
 import type { PaymentProcessor } from './payments/processor';
 import { SandboxProcessor } from './payments/sandbox';
@@ -75,9 +76,11 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   const { config } = options;
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
-    // Fastify never logs bodies; the redaction covers the headers that carry credentials.
+    // Fastify never logs bodies; the redaction covers the headers that carry credentials, and the
+    // request serializer the URLs that are credentials themselves (log-redaction.ts).
     logger: {
       level: config.logLevel,
+      serializers: { req: serializeRequest },
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
