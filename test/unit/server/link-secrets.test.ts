@@ -97,7 +97,7 @@ describe('server: link secrets are stored only as hashes and never logged', () =
   it('keeps only the hashes of the link tokens in the SQLite file', async () => {
     await server.store.close(); // checkpoints the WAL into the main file
     const files = [server.databaseFile, `${server.databaseFile}-wal`].filter((path) => existsSync(path));
-    assert.ok(files.length > 0);
+    assert.ok(files.length > 0, 'the database file exists');
     const linkSecrets = { portalToken: secrets.portalToken, checkoutToken: secrets.checkoutToken, firstCheckoutToken: secrets.firstCheckoutToken, requestUri: secrets.requestUri, signUpCode: secrets.signUpCode, signInCode: secrets.signInCode };
     for (const path of files) {
       const bytes = readFileSync(path);
