@@ -12,6 +12,7 @@ import { authenticate } from './auth';
 import { originFor, type ServerConfig } from './config';
 import type { ServerContext } from './context';
 import { OutboxMailer, type Mailer } from './email/mailer';
+import { serializeRequest } from './log-redaction';
 import { messagePage } from './pages/message';
 import type { PaymentProcessor } from './payments/processor';
 import { SandboxProcessor } from './payments/sandbox';
@@ -88,9 +89,11 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     bodyLimit: BODY_LIMIT_BYTES,
     // Slow clients (a header byte a second) are cut at deadlines, not waited for (timeouts.ts).
     ...timeoutOptions(options.timeouts ?? SERVER_TIMEOUTS),
-    // Fastify never logs bodies; the redaction covers the headers that carry credentials.
+    // Fastify never logs bodies; the redaction covers the headers that carry credentials, and the
+    // request serializer the URLs that are credentials themselves (log-redaction.ts).
     logger: {
       level: config.logLevel,
+      serializers: { req: serializeRequest },
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },

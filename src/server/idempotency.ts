@@ -16,23 +16,34 @@ export function readIdempotencyKey(request: FastifyRequest, reply: FastifyReply)
   return null;
 }
 
-/** Answers from the stored response when the key is known; undefined when it is new. */
+/**
+ * Answers from the stored response when the key is known (true: the caller returns `reply`); false
+ * when the key is new. `rebuild` turns the stored response into the answer, for an endpoint that
+ * must not store its whole answer (one holding a secret link stores the rest and mints the link anew).
+ *
+ * A boolean, not the reply: a FastifyReply is a thenable, so an async function returning it
+ * resolves to undefined once the answer is sent, and the caller would go on as if the key were new.
+ */
 export async function replayIfKnown(
   context: ServerContext,
   reply: FastifyReply,
-  input: { accountId: string; key: string; endpoint: string; requestHash: string },
-): Promise<FastifyReply | undefined> {
+  input: { accountId: string; key: string; endpoint: string; requestHash: string; rebuild?: (stored: unknown) => Promise<unknown> },
+): Promise<boolean> {
   const known = await context.store.findIdempotencyRecord(input.accountId, input.key);
-  if (!known) return undefined;
+  if (!known) return false;
   if (known.endpoint !== input.endpoint || known.requestHash !== input.requestHash) {
-    return sendApiError(
+    sendApiError(
       reply,
       422,
       'idempotency_key_reused',
       'This Idempotency-Key was already used for a different request: use a new key for a new request.',
       'Idempotency-Key',
     );
+    return true;
   }
+  const stored: unknown = JSON.parse(known.responseJson);
+  const answer = input.rebuild ? await input.rebuild(stored) : stored;
   reply.header('Idempotent-Replayed', 'true');
-  return sendJson(reply, 200, JSON.parse(known.responseJson));
+  sendJson(reply, 200, answer);
+  return true;
 }

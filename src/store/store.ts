@@ -59,8 +59,9 @@ export interface AuthCodeRecord {
   usedAt: Timestamp | null;
 }
 
-/** A sign-in request pushed by the editor; the browser link names it by id. */
+/** A sign-in request pushed by the editor; the browser link names it by its request_uri. */
 export interface AuthorizationRequestRecord {
+  /** SHA-256 of the link's request_uri: the request_uri itself is never stored. */
   id: string;
   clientId: string;
   redirectUri: string;
@@ -80,6 +81,7 @@ export interface AccessTokenRecord {
 export type CheckoutStatus = 'open' | 'complete';
 
 export interface CheckoutSessionRecord {
+  /** The internal id (not a secret): payments and 3-D Secure refer to it; the URL carries a token. */
   id: string;
   accountId: string;
   planId: string;
@@ -94,6 +96,7 @@ export interface CheckoutSessionRecord {
 
 /** A one-time link from the editor to the billing portal. */
 export interface PortalSessionRecord {
+  /** The internal id (not a secret): browser sessions refer to it; the link carries a token. */
   id: string;
   accountId: string;
   /** Where *Return to the editor* goes (the editor's callback with its one-time state); null without one. */
@@ -339,10 +342,15 @@ export interface Store {
   findIdempotencyRecord(accountId: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** 'key-taken' when a concurrent request stored the same idempotency key first. */
   createCheckoutSession(
-    session: Omit<CheckoutSessionRecord, 'status' | 'invoiceId' | 'completedAt'>,
+    session: Omit<CheckoutSessionRecord, 'status' | 'invoiceId' | 'completedAt'> & { tokenHash: string },
     idempotency?: NewIdempotencyRecord,
   ): Promise<'created' | 'key-taken'>;
+  /** By internal id. */
   findCheckoutSession(id: string): Promise<CheckoutSessionRecord | undefined>;
+  /** The session whose page token has this SHA-256 (the one the URL carries). */
+  findCheckoutSessionByTokenHash(tokenHash: string): Promise<CheckoutSessionRecord | undefined>;
+  /** Gives the account's session a new page token (the old link stops working); false if there is no such session. */
+  rotateCheckoutToken(id: string, accountId: string, tokenHash: string): Promise<boolean>;
   /**
    * In one transaction: completes the open session, records the payment and the numbered invoice,
    * saves the card as the default payment method, stores the new state and appends the ledger entries.
@@ -360,8 +368,10 @@ export interface Store {
   /** A payment that failed before anything else was recorded (declined at checkout or on a plan change). */
   recordFailedPayment(payment: FailedPaymentInput): Promise<void>;
 
-  createPortalSession(session: Omit<PortalSessionRecord, 'usedAt'>): Promise<void>;
-  findPortalSession(id: string): Promise<PortalSessionRecord | undefined>;
+  /** `tokenHash` is the SHA-256 of the link's token; the token itself is never stored. */
+  createPortalSession(session: Omit<PortalSessionRecord, 'usedAt'> & { tokenHash: string }): Promise<void>;
+  /** The link whose token has this SHA-256. */
+  findPortalSessionByTokenHash(tokenHash: string): Promise<PortalSessionRecord | undefined>;
   /**
    * Spends the portal link and starts `session` from it, in one transaction: only an unused link
    * that has not expired at `now` opens, and only once however many requests race for it.

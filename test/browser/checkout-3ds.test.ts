@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
 import { screenshotPath, useBrowserAndServer } from '../support/browser';
-import { createCheckoutSession, signUpAndGetToken, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
+import { checkoutPath, createCheckoutSession, signUpAndGetToken, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
 
 describe('browser: 3-D Secure and declines at checkout', function () {
   this.timeout(30_000);
@@ -46,7 +46,7 @@ describe('browser: 3-D Secure and declines at checkout', function () {
     await page.screenshot({ path: screenshotPath('checkout-3ds-challenge'), fullPage: true });
     assert.deepEqual(paymentsOf(accountId), [], 'nothing is charged before the challenge');
 
-    await Promise.all([page.waitForURL(`**/checkout/${checkout.id}/success`), page.click('#complete-authentication')]);
+    await Promise.all([page.waitForURL(`**${checkoutPath(checkout)}/success`), page.click('#complete-authentication')]);
     await page.waitForSelector('#get-started');
     assert.equal((await page.textContent('#page-title'))?.trim(), 'Welcome to Pro');
     assert.equal(await page.getAttribute('#get-started', 'href'), `vscode://tally.tally/checkout?state=${checkout.state}`);
@@ -63,7 +63,7 @@ describe('browser: 3-D Secure and declines at checkout', function () {
   it('Fail on the challenge shows the error on the checkout form and charges nothing', async () => {
     const { accountId, checkout } = await newCheckout();
     await fillAndSubmit(checkout.url, TEST_CARDS.requiresAuthentication);
-    await Promise.all([page.waitForURL(`**/checkout/${checkout.id}/authenticated?authentication=*`), page.click('#fail-authentication')]);
+    await Promise.all([page.waitForURL(`**${checkoutPath(checkout)}/authenticated?authentication=*`), page.click('#fail-authentication')]);
     assert.equal((await page.textContent('#form-error'))?.trim(), "We couldn't authenticate your card. Try again or use another card.");
     assert.ok(await page.isVisible('#subscribe-button'), 'the checkout form is shown again');
     assert.equal(await page.inputValue('#cardholder-name'), 'Grace Hopper');

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
 import { screenshotPath, useBrowserAndServer } from '../support/browser';
-import { createCheckoutSession, signUpAndGetToken, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
+import { checkoutPath, createCheckoutSession, signUpAndGetToken, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
 
 describe('browser: checkout page', function () {
   this.timeout(30_000);
@@ -82,7 +82,7 @@ describe('browser: checkout page', function () {
   it('pays with the test card and offers Get started back to the editor', async () => {
     assert.equal(await pay({}), 303);
     await page.waitForSelector('#get-started');
-    assert.equal(new URL(page.url()).pathname, `/checkout/${checkout.id}/success`);
+    assert.equal(new URL(page.url()).pathname, `${checkoutPath(checkout)}/success`);
     assert.equal((await page.textContent('#page-title'))?.trim(), 'Welcome to Pro');
     assert.equal(await page.getAttribute('#get-started', 'href'), `vscode://tally.tally/checkout?state=${checkout.state}`);
     assert.match((await page.textContent('#invoice-number')) ?? '', /^TALLY-\d{6}$/);

@@ -166,6 +166,11 @@ export async function createCheckoutSession(
   return { ...(response.json as CheckoutSession), state };
 }
 
+/** The path of a checkout's page, as the URL from the API names it: a token, not the session id. */
+export function checkoutPath(session: Pick<CheckoutSession, 'url'>): string {
+  return new URL(session.url).pathname;
+}
+
 export const TEST_CARDS = {
   success: '4242 4242 4242 4242',
   declined: '4000 0000 0000 0002',

@@ -11,7 +11,8 @@ import { formError, hiddenField, inputField } from './form-fields';
 import type { Page } from './layout';
 
 export interface CheckoutPageModel {
-  sessionId: string;
+  /** The URL's token: the form posts back to the page it is on. */
+  linkToken: string;
   plan: CatalogPlan & { priceCents: number; monthlyCredits: number };
   preview: CheckoutCharge;
   /** The account's zone: the renewal date is read there. */
@@ -48,7 +49,7 @@ export function checkoutPage(model: CheckoutPageModel): Page {
   </div>
   <div class="form-pane">
     ${formError(model.formError)}
-    <form id="checkout-form" method="post" action="/checkout/${model.sessionId}" novalidate>
+    <form id="checkout-form" method="post" action="/checkout/${model.linkToken}" novalidate>
       ${hiddenField(CSRF_FIELD, model.csrfToken)}
       ${hiddenField('expected_total', String(preview.totalCents))}
       ${inputField({ id: 'email', name: 'email', label: 'Email', type: 'email', value: model.form.email, autocomplete: 'email', maxlength: 254, hint: 'Invoices and receipts go to this address.', error: errors.email })}

@@ -35,8 +35,10 @@ export interface AuthenticationContext {
   /** What the payment belongs to within the purpose (the checkout session id). */
   reference: string;
   /**
-   * A path on this server (e.g. "/checkout/cs_…/authenticated"), never an absolute URL: after the
-   * challenge the browser goes there with `?authentication=<id>` added.
+   * A path on this server (e.g. "/checkout/<token>/authenticated"), never an absolute URL: after the
+   * challenge the browser goes there with `?authentication=<id>` added. Known gap (issue 12): the
+   * sandbox stores it in payment_authentications, so a checkout's 3-D Secure row keeps the page's
+   * raw token; the token should ride with the browser (a cookie) instead.
    */
   returnPath: string;
   /** A few strings the flow needs back after the challenge (the receipt email). Never card data. */

@@ -8,7 +8,7 @@ import { CreateAuthorizationRequest, type AuthorizationRequest } from '../../pro
 import type { ServerContext } from '../context';
 import { parseAuthorizeParams } from '../forms/authorize-params';
 import { sendApiError, sendJson, sendValidationError } from '../respond';
-import { randomToken } from '../secrets';
+import { randomToken, sha256Hex } from '../secrets';
 
 export const REQUEST_URI_PREFIX = 'urn:tally:signin:';
 /** Long enough to read the sign-in page and type a password; the code it leads to lives 5 minutes. */
@@ -40,9 +40,10 @@ export function authorizationRequestRoutes(app: FastifyInstance, context: Server
       return sendApiError(reply, 400, 'invalid_request', checked.message.replace(checked.parameter, field), field);
     }
     const now = context.clock();
-    const id = `${REQUEST_URI_PREFIX}${randomToken(24)}`;
+    const requestUri = `${REQUEST_URI_PREFIX}${randomToken(24)}`;
     await context.store.createAuthorizationRequest({
-      id,
+      // Stored as a hash like every link secret: the request_uri opens the editor's sign-in page.
+      id: sha256Hex(requestUri),
       clientId: checked.params.clientId,
       redirectUri: checked.params.redirectUri,
       state: checked.params.state,
@@ -50,7 +51,7 @@ export function authorizationRequestRoutes(app: FastifyInstance, context: Server
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS).toISOString(),
     });
-    const response: AuthorizationRequest = { url: `${context.publicUrl()}/signin?${new URLSearchParams({ request_uri: id })}` };
+    const response: AuthorizationRequest = { url: `${context.publicUrl()}/signin?${new URLSearchParams({ request_uri: requestUri })}` };
     return sendJson(reply, 200, response);
   });
 }

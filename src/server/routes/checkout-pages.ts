@@ -1,7 +1,8 @@
-// GET/POST /checkout/:id and GET /checkout/:id/success: the browser checkout for a first paid plan,
-// with GET /checkout/:id/authenticated where a card's 3-D Secure challenge returns.
-// The session id in the URL is the capability (unguessable, from the signed-in editor), so these
-// pages need no sign-in of their own.
+// GET/POST /checkout/:token and GET /checkout/:token/success: the browser checkout for a first paid
+// plan, with GET /checkout/:token/authenticated where a card's 3-D Secure challenge returns.
+// The token in the URL is the capability (unguessable, from the signed-in editor), so these pages
+// need no sign-in of their own. The store keeps only its hash, so every link a page makes back to
+// the checkout is built from the token of the request, never from the store.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findPlan } from '../../engine/catalog';
 import { applyChange, PlanChangeError } from '../../engine/plan-change';
@@ -21,24 +22,26 @@ import { messagePage } from '../pages/message';
 import { finishAuthentication, startAuthentication } from '../payments/authentication';
 import type { ReusableCard } from '../payments/processor';
 import { sendPage } from '../respond';
-import { randomId } from '../secrets';
+import { randomId, sha256Hex } from '../secrets';
 import { checkUpgrade } from '../upgrade-rules';
 
-type PageInput = Omit<CheckoutPageModel, 'csrfToken' | 'sessionId' | 'plan' | 'preview' | 'timeZone' | 'testMode'>;
+type PageInput = Omit<CheckoutPageModel, 'csrfToken' | 'linkToken' | 'plan' | 'preview' | 'timeZone' | 'testMode'>;
 
 export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get<{ Params: { id: string } }>('/checkout/:id', async (request, reply) => {
-    const session = await context.store.findCheckoutSession(request.params.id);
+  app.get<{ Params: { token: string } }>('/checkout/:token', async (request, reply) => {
+    const { token } = request.params;
+    const session = await findByToken(token);
     if (!session) return sendUnknownSession(reply);
     if (session.status === 'complete') return sendSuccess(reply, session);
     const account = await context.store.findAccountById(session.accountId);
-    return showCheckout(request, reply, session, 200, { form: { email: account?.email ?? '', cardholderName: '', cardExpiry: '' } });
+    return showCheckout(request, reply, token, session, 200, { form: { email: account?.email ?? '', cardholderName: '', cardExpiry: '' } });
   });
 
-  app.post<{ Params: { id: string } }>('/checkout/:id', async (request, reply) => {
-    const session = await context.store.findCheckoutSession(request.params.id);
+  app.post<{ Params: { token: string } }>('/checkout/:token', async (request, reply) => {
+    const { token } = request.params;
+    const session = await findByToken(token);
     if (!session) return sendUnknownSession(reply);
-    if (session.status === 'complete') return reply.redirect(successPath(session), 303);
+    if (session.status === 'complete') return reply.redirect(successPath(token), 303);
 
     const form = readCheckoutForm(request.body);
     const keep = keptValues(form);
@@ -47,10 +50,10 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     const { billing, charge: due } = eligibility;
     const { now } = billing;
     const validation = validateCheckoutForm(form, now);
-    if (!validation.ok) return showCheckout(request, reply, session, 400, { form: keep, errors: validation.errors });
+    if (!validation.ok) return showCheckout(request, reply, token, session, 400, { form: keep, errors: validation.errors });
     if (form.expectedTotal !== String(due.totalCents)) {
       // The charge must equal what the page showed; a new day changes the proration.
-      return showCheckout(request, reply, session, 409, {
+      return showCheckout(request, reply, token, session, 409, {
         form: keep,
         formError: 'The amount due changed since this page was loaded. Check the new amount and subscribe again.',
       });
@@ -66,7 +69,7 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
         accountId: session.accountId,
         purpose: 'checkout',
         reference: session.id,
-        returnPath: authenticatedPath(session),
+        returnPath: authenticatedPath(token),
         metadata: { email: value.email, cardholderName: value.cardholderName },
       },
     });
@@ -74,18 +77,19 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     if (charge.requiresAuthentication) return startAuthentication(reply, charge);
     if (!charge.ok) {
       await recordDecline(session, due.totalCents, charge, now);
-      return showCheckout(request, reply, session, 402, { form: keep, formError: charge.message });
+      return showCheckout(request, reply, token, session, 402, { form: keep, formError: charge.message });
     }
-    return completePayment(reply, session, eligibility, charge, value.email);
+    return completePayment(reply, token, session, eligibility, charge, value.email);
   });
 
   // Where the 3-D Secure challenge returns (?authentication=<id>): the payment completes exactly as
   // above, or the form shows why not. A refresh or replay finds the session complete and charges
   // nothing; a concurrent twin finds the authentication already used.
-  app.get<{ Params: { id: string } }>('/checkout/:id/authenticated', async (request, reply) => {
-    const session = await context.store.findCheckoutSession(request.params.id);
+  app.get<{ Params: { token: string } }>('/checkout/:token/authenticated', async (request, reply) => {
+    const { token } = request.params;
+    const session = await findByToken(token);
     if (!session) return sendUnknownSession(reply);
-    if (session.status === 'complete') return reply.redirect(successPath(session), 303);
+    if (session.status === 'complete') return reply.redirect(successPath(token), 303);
     const eligibility = await eligibilityOf(session);
     if (!eligibility.ok) return sendPage(reply, eligibility.status, eligibility.page);
     const { billing, charge: due } = eligibility;
@@ -100,29 +104,35 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       at: billing.now,
     });
     const account = await context.store.findAccountById(session.accountId);
-    if (result.ok) return completePayment(reply, session, eligibility, result, result.metadata.email ?? account?.email ?? '');
+    if (result.ok) return completePayment(reply, token, session, eligibility, result, result.metadata.email ?? account?.email ?? '');
 
     // A concurrent twin of this return may have completed the session with this authentication.
-    if ((await context.store.findCheckoutSession(session.id))?.status === 'complete') return reply.redirect(successPath(session), 303);
+    if ((await context.store.findCheckoutSession(session.id))?.status === 'complete') return reply.redirect(successPath(token), 303);
     if (result.reason === 'authentication-failed') {
       await recordDecline(session, due.totalCents, result, billing.now);
       const { email = account?.email ?? '', cardholderName = '' } = result.metadata;
-      return showCheckout(request, reply, session, 402, { form: { email, cardholderName, cardExpiry: '' }, formError: result.message });
+      return showCheckout(request, reply, token, session, 402, { form: { email, cardholderName, cardExpiry: '' }, formError: result.message });
     }
-    return showCheckout(request, reply, session, 409, { form: { email: account?.email ?? '', cardholderName: '', cardExpiry: '' }, formError: result.message });
+    return showCheckout(request, reply, token, session, 409, { form: { email: account?.email ?? '', cardholderName: '', cardExpiry: '' }, formError: result.message });
   });
 
-  app.get<{ Params: { id: string } }>('/checkout/:id/success', async (request, reply) => {
-    const session = await context.store.findCheckoutSession(request.params.id);
+  app.get<{ Params: { token: string } }>('/checkout/:token/success', async (request, reply) => {
+    const { token } = request.params;
+    const session = await findByToken(token);
     if (!session) return sendUnknownSession(reply);
-    if (session.status !== 'complete') return reply.redirect(`/checkout/${encodeURIComponent(session.id)}`, 303);
+    if (session.status !== 'complete') return reply.redirect(checkoutPath(token), 303);
     return sendSuccess(reply, session);
   });
+
+  /** The session the URL's token opens: looked up by the token's hash, the only form stored. */
+  async function findByToken(token: string): Promise<CheckoutSessionRecord | undefined> {
+    return context.store.findCheckoutSessionByTokenHash(sha256Hex(token));
+  }
 
   type Eligible = Extract<Awaited<ReturnType<typeof eligibilityOf>>, { ok: true }>;
 
   /** A card the processor charged: the session completes once, with the card saved as the default. */
-  async function completePayment(reply: FastifyReply, session: CheckoutSessionRecord, eligibility: Eligible, charge: ChargedCard, email: string) {
+  async function completePayment(reply: FastifyReply, token: string, session: CheckoutSessionRecord, eligibility: Eligible, charge: ChargedCard, email: string) {
     const { billing, charge: due } = eligibility;
     const { subscription, now } = billing;
     const state = applyChange(context.catalog, subscription.state, due.preview, now);
@@ -163,7 +173,7 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       await sendReceipt(context, billing.account, result.invoice, { cardBrand: charge.brand, cardLast4: charge.last4 });
     }
     // 'completed', or 'already-complete' when a double submit lost the race: both show the one result.
-    return reply.redirect(successPath(session), 303);
+    return reply.redirect(successPath(token), 303);
   }
 
   async function recordDecline(session: CheckoutSessionRecord, amountCents: number, decline: { brand: string; last4: string; message: string }, now: Date) {
@@ -201,14 +211,14 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     return { ok: true as const, plan: verdict.plan, billing, charge };
   }
 
-  async function showCheckout(request: FastifyRequest, reply: FastifyReply, session: CheckoutSessionRecord, status: number, input: PageInput) {
+  async function showCheckout(request: FastifyRequest, reply: FastifyReply, token: string, session: CheckoutSessionRecord, status: number, input: PageInput) {
     const eligibility = await eligibilityOf(session);
     if (!eligibility.ok) return sendPage(reply, eligibility.status, eligibility.page);
     const csrfToken = issueCsrfToken(request, reply, secureCookies(context));
     return sendPage(
       reply,
       status,
-      checkoutPage({ ...input, csrfToken, sessionId: session.id, plan: eligibility.plan, preview: eligibility.charge, timeZone: eligibility.billing.subscription.state.calendar.timeZone, testMode: context.processor.testMode }),
+      checkoutPage({ ...input, csrfToken, linkToken: token, plan: eligibility.plan, preview: eligibility.charge, timeZone: eligibility.billing.subscription.state.calendar.timeZone, testMode: context.processor.testMode }),
     );
   }
 
@@ -237,12 +247,17 @@ function keptValues(form: CheckoutForm): CheckoutPageModel['form'] {
 /** What a successful charge of a typed card hands the checkout (directly or after 3-D Secure). */
 type ChargedCard = { brand: string; last4: string; reusable: ReusableCard };
 
-function authenticatedPath(session: CheckoutSessionRecord): string {
-  return `/checkout/${encodeURIComponent(session.id)}/authenticated`;
+// Built from the request's token: the store cannot give it back.
+function checkoutPath(token: string): string {
+  return `/checkout/${encodeURIComponent(token)}`;
 }
 
-function successPath(session: CheckoutSessionRecord): string {
-  return `/checkout/${encodeURIComponent(session.id)}/success`;
+function authenticatedPath(token: string): string {
+  return `${checkoutPath(token)}/authenticated`;
+}
+
+function successPath(token: string): string {
+  return `${checkoutPath(token)}/success`;
 }
 
 function sendUnknownSession(reply: FastifyReply) {

@@ -1,6 +1,6 @@
 // The billing portal's entry and home:
 //   POST /api/portal-sessions (signed in)   a one-hour, one-time link for the browser
-//   GET  /portal/:id                        spends the link, starts the browser session, → /billing
+//   GET  /portal/:token                     spends the link, starts the browser session, → /billing
 //   GET  /billing                           the four sections of Manage Plan
 //   GET  /billing/invoices/:number[.pdf]    one invoice of the session's account, as a page or a PDF
 // The other /billing pages live in portal-*.ts, behind the same session guard.
@@ -18,7 +18,7 @@ import { flashMessage } from '../portal/flash';
 import { showPortalHome } from '../portal/home';
 import { currentVisit } from '../portal/visit';
 import { sendApiError, sendJson, sendPage, sendValidationError } from '../respond';
-import { randomId } from '../secrets';
+import { randomId, randomToken, sha256Hex } from '../secrets';
 
 const LINK_LIFETIME_MS = 60 * 60 * 1000;
 
@@ -35,24 +35,26 @@ export function portalApiRoutes(app: FastifyInstance, context: ServerContext): v
       if (!callback.ok) return sendApiError(reply, 400, 'invalid_callback_url', `callbackUrl ${callback.reason}.`, 'callbackUrl');
     }
     const now = context.clock();
-    const id = randomId('ps');
+    // The link carries a random token and the store only its hash; the id is internal.
+    const token = randomToken(32);
     await context.store.createPortalSession({
-      id,
+      id: randomId('ps'),
+      tokenHash: sha256Hex(token),
       accountId: account.id,
       // The editor accepts its return only with the state it is waiting for.
       callbackUrl: callbackUrl === undefined ? null : state === undefined ? callbackUrl : withCallbackParams(callbackUrl, { state }),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + LINK_LIFETIME_MS).toISOString(),
     });
-    const response: PortalSession = { url: `${context.publicUrl()}/portal/${id}` };
+    const response: PortalSession = { url: `${context.publicUrl()}/portal/${token}` };
     return sendJson(reply, 200, response);
   });
 }
 
 /** The link from the editor: public, since the link itself is the credential, and good once. */
 export function portalLinkRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get<{ Params: { id: string } }>('/portal/:id', async (request, reply) => {
-    const link = await context.store.findPortalSession(request.params.id);
+  app.get<{ Params: { token: string } }>('/portal/:token', async (request, reply) => {
+    const link = await context.store.findPortalSessionByTokenHash(sha256Hex(request.params.token));
     if (!link) {
       return sendPage(reply, 404, messagePage('Billing link not found', 'This billing link is not valid. Open Manage Plan in your editor to get a new one.'));
     }

@@ -29,7 +29,7 @@ export function signInRoutes(app: FastifyInstance, context: ServerContext, throt
 
   /** The parameters of a request the editor pushed to POST /api/authorization-requests. */
   async function pushedParams(requestUri: string): Promise<AuthorizeParamsResult> {
-    const pushed = await context.store.findAuthorizationRequest(requestUri, context.clock().toISOString());
+    const pushed = await context.store.findAuthorizationRequest(sha256Hex(requestUri), context.clock().toISOString());
     if (!pushed) return { ok: false, parameter: 'request_uri', message: 'This sign-in link has expired or was never issued.' };
     return parseAuthorizeParams({
       client_id: pushed.clientId,

@@ -40,8 +40,7 @@ export function subscriptionRoutes(app: FastifyInstance, context: ServerContext)
     const requestHash = sha256Hex(JSON.stringify([planId, expectedTotalCents]));
     const replayInput = key === undefined ? undefined : { accountId: account.id, key, endpoint: CHANGES_ENDPOINT, requestHash };
     if (replayInput) {
-      const replay = await replayIfKnown(context, reply, replayInput);
-      if (replay) return replay;
+      if (await replayIfKnown(context, reply, replayInput)) return reply;
     }
 
     const billing = await billingOf(reply, account);
@@ -76,8 +75,7 @@ export function subscriptionRoutes(app: FastifyInstance, context: ServerContext)
         return sendRefusal(reply, outcome.refusal);
       case 'key-taken': {
         // A concurrent request with the same key won the race: answer as it did.
-        const replay = replayInput && (await replayIfKnown(context, reply, replayInput));
-        if (replay) return replay;
+        if (replayInput && (await replayIfKnown(context, reply, replayInput))) return reply;
         return sendChangedMeanwhile(reply);
       }
       case 'conflict':

@@ -282,7 +282,7 @@ export class SqliteStore implements Store {
   }
 
   async createCheckoutSession(
-    session: Omit<CheckoutSessionRecord, 'status' | 'invoiceId' | 'completedAt'>,
+    session: Omit<CheckoutSessionRecord, 'status' | 'invoiceId' | 'completedAt'> & { tokenHash: string },
     idempotency?: NewIdempotencyRecord,
   ): Promise<'created' | 'key-taken'> {
     try {
@@ -290,10 +290,10 @@ export class SqliteStore implements Store {
         .transaction(() => {
           this.db
             .prepare(
-              `INSERT INTO checkout_sessions (id, account_id, plan_id, state, callback_url, status, created_at)
-               VALUES (?, ?, ?, ?, ?, 'open', ?)`,
+              `INSERT INTO checkout_sessions (id, account_id, plan_id, state, callback_url, status, created_at, token_hash)
+               VALUES (?, ?, ?, ?, ?, 'open', ?, ?)`,
             )
-            .run(session.id, session.accountId, session.planId, session.state, session.callbackUrl, session.createdAt);
+            .run(session.id, session.accountId, session.planId, session.state, session.callbackUrl, session.createdAt, session.tokenHash);
           if (idempotency) {
             this.db
               .prepare('INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
@@ -311,6 +311,15 @@ export class SqliteStore implements Store {
   async findCheckoutSession(id: string): Promise<CheckoutSessionRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM checkout_sessions WHERE id = ?').get(id) as CheckoutSessionRow | undefined;
     return row && toCheckoutSession(row);
+  }
+
+  async findCheckoutSessionByTokenHash(tokenHash: string): Promise<CheckoutSessionRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM checkout_sessions WHERE token_hash = ?').get(tokenHash) as CheckoutSessionRow | undefined;
+    return row && toCheckoutSession(row);
+  }
+
+  async rotateCheckoutToken(id: string, accountId: string, tokenHash: string): Promise<boolean> {
+    return this.db.prepare('UPDATE checkout_sessions SET token_hash = ? WHERE id = ? AND account_id = ?').run(tokenHash, id, accountId).changes === 1;
   }
 
   async completeCheckout(input: CompleteCheckoutInput): Promise<CompleteCheckoutResult> {
@@ -429,14 +438,14 @@ export class SqliteStore implements Store {
       );
   }
 
-  async createPortalSession(session: Omit<PortalSessionRecord, 'usedAt'>): Promise<void> {
+  async createPortalSession(session: Omit<PortalSessionRecord, 'usedAt'> & { tokenHash: string }): Promise<void> {
     this.db
-      .prepare('INSERT INTO portal_sessions (id, account_id, callback_url, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(session.id, session.accountId, session.callbackUrl, session.createdAt, session.expiresAt);
+      .prepare('INSERT INTO portal_sessions (id, account_id, callback_url, created_at, expires_at, token_hash) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(session.id, session.accountId, session.callbackUrl, session.createdAt, session.expiresAt, session.tokenHash);
   }
 
-  async findPortalSession(id: string): Promise<PortalSessionRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM portal_sessions WHERE id = ?').get(id) as PortalSessionRow | undefined;
+  async findPortalSessionByTokenHash(tokenHash: string): Promise<PortalSessionRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM portal_sessions WHERE token_hash = ?').get(tokenHash) as PortalSessionRow | undefined;
     return row && toPortalSession(row);
   }
 

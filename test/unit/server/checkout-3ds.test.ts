@@ -5,6 +5,7 @@ import {
   answerChallenge,
   apiRequest,
   cardExpiryParts,
+  checkoutPath,
   createCheckoutSession,
   getForm,
   manualClock,
@@ -62,12 +63,12 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     assert.match(page.html, /id="complete-authentication"/);
     assert.match(page.html, /id="fail-authentication"/);
     assert.equal(result.status, 303);
-    assert.equal(result.location, `/checkout/${session.id}/authenticated?authentication=${id}`);
+    assert.equal(result.location, `${checkoutPath(session)}/authenticated?authentication=${id}`);
     assert.equal(authenticationStatus(id), 'succeeded');
 
     const back = await getForm(`${server.baseUrl}${result.location}`);
     assert.equal(back.status, 303);
-    const success = await fetch(`${server.baseUrl}/checkout/${session.id}/success`);
+    const success = await fetch(`${server.baseUrl}${checkoutPath(session)}/success`);
     const html = await success.text();
     assert.match(html, /Welcome to Pro/);
     assert.match(html, /id="amount-charged">\$12\.67</);
@@ -108,7 +109,7 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     const returns = await Promise.all([1, 2, 3].map(() => fetch(`${server.baseUrl}${result.location}`, { redirect: 'manual' })));
     assert.deepEqual(
       returns.map((r) => [r.status, r.headers.get('location')]),
-      returns.map(() => [303, `/checkout/${session.id}/success`]),
+      returns.map(() => [303, `${checkoutPath(session)}/success`]),
     );
     assert.equal(count('payments'), 1);
     assert.equal(count('payments', "status = 'succeeded'"), 1);
@@ -121,7 +122,7 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     const { challenge, id } = await startPaying(session.url, { email: 'billing@example.com' });
     const { result } = await answerChallenge(server.baseUrl, challenge, 'fail');
     assert.equal(result.status, 303);
-    assert.equal(result.location, `/checkout/${session.id}/authenticated?authentication=${id}`);
+    assert.equal(result.location, `${checkoutPath(session)}/authenticated?authentication=${id}`);
 
     const back = await getForm(`${server.baseUrl}${result.location}`);
     assert.equal(back.status, 402);
@@ -157,13 +158,13 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     const theirs = await createCheckoutSession(server.baseUrl, other.accessToken, 'pro');
     const { challenge, id } = await startPaying(theirs.url);
 
-    const early = await getForm(`${server.baseUrl}/checkout/${theirs.id}/authenticated?authentication=${id}`);
+    const early = await getForm(`${server.baseUrl}${checkoutPath(theirs)}/authenticated?authentication=${id}`);
     assert.equal(early.status, 409);
     assert.match(early.html, /id="form-error">Your card has not been authenticated yet\./);
 
     await answerChallenge(server.baseUrl, challenge, 'complete');
     // Same plan, same day, same amount: only the account differs.
-    const stolen = await getForm(`${server.baseUrl}/checkout/${mine.id}/authenticated?authentication=${id}`);
+    const stolen = await getForm(`${server.baseUrl}${checkoutPath(mine)}/authenticated?authentication=${id}`);
     assert.equal(stolen.status, 409);
     assert.match(stolen.html, /id="form-error">This card authentication is not valid for this payment\. Enter your card again to pay\.</);
     assert.equal(await plan(), 'free');
@@ -171,13 +172,13 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     assert.equal(authenticationStatus(id), 'succeeded', 'the refused use did not spend it');
 
     for (const query of ['', '?authentication=', '?authentication=pa_nope', '?authentication=%3Cscript%3E']) {
-      const bad = await getForm(`${server.baseUrl}/checkout/${mine.id}/authenticated${query}`);
+      const bad = await getForm(`${server.baseUrl}${checkoutPath(mine)}/authenticated${query}`);
       assert.equal(bad.status, 409, query);
       assert.match(bad.html, /id="form-error">This card authentication is not valid for this payment\./, query);
     }
 
     // Its owner still completes with it.
-    assert.equal((await getForm(`${server.baseUrl}/checkout/${theirs.id}/authenticated?authentication=${id}`)).status, 303);
+    assert.equal((await getForm(`${server.baseUrl}${checkoutPath(theirs)}/authenticated?authentication=${id}`)).status, 303);
     assert.equal(await plan(other.accessToken), 'pro');
     assert.equal(await plan(), 'free');
   });
@@ -198,7 +199,7 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     assert.equal(refused.status, 400);
     assert.equal(refused.location, null);
     assert.match(refused.html, /no valid address to return to/);
-    server.sql('UPDATE payment_authentications SET return_path = ? WHERE id = ?', `/checkout/${session.id}/authenticated`, id);
+    server.sql('UPDATE payment_authentications SET return_path = ? WHERE id = ?', `${checkoutPath(session)}/authenticated`, id);
 
     const session2 = await createCheckoutSession(server.baseUrl, token, 'pro');
     const second = await startPaying(session2.url);

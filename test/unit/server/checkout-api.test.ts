@@ -16,12 +16,15 @@ describe('server: POST /api/checkout-sessions', () => {
     apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token, body, headers });
   const sessionCount = () => server.sql<{ n: number }>('SELECT COUNT(*) AS n FROM checkout_sessions')[0]?.n ?? 0;
 
-  it('creates a session with an unguessable id and a checkout URL on this server', async () => {
+  it('creates a session with an internal id and a checkout URL on this server that carries a separate unguessable token', async () => {
     const response = await create({ planId: 'pro', state: newState(), callbackUrl: TEST_CHECKOUT_CALLBACK });
     assert.equal(response.status, 200);
     const session = CheckoutSession.parse(response.json);
     assert.match(session.id, /^cs_[A-Za-z0-9_-]{32}$/);
-    assert.equal(session.url, `${server.baseUrl}/checkout/${session.id}`);
+    assert.match(session.url, new RegExp(`^${server.baseUrl}/checkout/[A-Za-z0-9_-]{43}$`));
+    assert.ok(!session.url.includes(session.id), 'the internal id opens nothing and is not the link');
+    assert.equal((await fetch(`${server.baseUrl}/checkout/${session.id}`)).status, 404, 'the id is not a capability');
+    assert.equal((await fetch(session.url)).status, 200);
   });
 
   it('refuses what cannot be bought, naming the field and storing nothing', async () => {
@@ -72,13 +75,21 @@ describe('server: POST /api/checkout-sessions', () => {
 
   it('returns the same session for the same Idempotency-Key, and refuses the key for another request', async () => {
     const body = { planId: 'pro', state: newState(), callbackUrl: TEST_CHECKOUT_CALLBACK };
+    const before = sessionCount();
     const first = await create(body, { 'idempotency-key': 'upgrade-1' });
     const again = await create(body, { 'idempotency-key': 'upgrade-1' });
     assert.equal(first.status, 200);
     assert.equal(again.status, 200);
-    assert.deepEqual(again.json, first.json);
+    // The same session; its link is minted anew, since only the token's hash is stored (checkout-api.ts).
+    assert.equal(CheckoutSession.parse(again.json).id, CheckoutSession.parse(first.json).id);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     assert.equal(server.sql('SELECT id FROM checkout_sessions WHERE id = ?', (first.json as { id: string }).id).length, 1);
+    assert.equal(sessionCount(), before + 1, 'no second session');
+    const firstUrl = CheckoutSession.parse(first.json).url;
+    const againUrl = CheckoutSession.parse(again.json).url;
+    assert.notEqual(againUrl, firstUrl);
+    assert.equal((await fetch(againUrl)).status, 200, 'the replayed link opens the session');
+    assert.equal((await fetch(firstUrl)).status, 404, 'the lost first link no longer does');
 
     const other = await create({ ...body, planId: 'power' }, { 'idempotency-key': 'upgrade-1' });
     assert.equal(other.status, 422);

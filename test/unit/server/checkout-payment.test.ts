@@ -6,6 +6,7 @@ import {
   apiRequest,
   cardExpiry,
   cardExpiryParts,
+  checkoutPath,
   createCheckoutSession,
   getForm,
   manualClock,
@@ -56,7 +57,7 @@ describe('server: paying at checkout', () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
     const { page, result } = await payCheckout(server, session.url);
     assert.equal(result.status, 303);
-    assert.equal(result.location, `/checkout/${session.id}/success`);
+    assert.equal(result.location, `${checkoutPath(session)}/success`);
 
     const state = await accountState();
     assert.equal(state.plan.id, 'pro');

@@ -79,7 +79,7 @@ describe('store: SQLite records', () => {
   });
 
   it('completes a checkout once: a second completion changes nothing', async () => {
-    await store.createCheckoutSession({ id: 'cs_1', accountId: 'acct_1', planId: 'pro', state: 's', callbackUrl: 'vscode://tally.tally/checkout', createdAt: NOW });
+    await store.createCheckoutSession({ id: 'cs_1', tokenHash: 'hash_cs_1', accountId: 'acct_1', planId: 'pro', state: 's', callbackUrl: 'vscode://tally.tally/checkout', createdAt: NOW });
     const first = await store.completeCheckout(checkout('cs_1', 'in_1', 'py_1'));
     assert.equal(first.kind, 'completed');
     assert.equal(first.kind === 'completed' && first.invoice?.number, 'TALLY-000001');
@@ -96,7 +96,7 @@ describe('store: SQLite records', () => {
   });
 
   it('rolls the whole checkout back when the plan changed meanwhile', async () => {
-    await store.createCheckoutSession({ id: 'cs_1', accountId: 'acct_1', planId: 'pro', state: 's', callbackUrl: 'c', createdAt: NOW });
+    await store.createCheckoutSession({ id: 'cs_1', tokenHash: 'hash_cs_1', accountId: 'acct_1', planId: 'pro', state: 's', callbackUrl: 'c', createdAt: NOW });
     const result = await store.completeCheckout({ ...checkout('cs_1', 'in_1', 'py_1'), expectedVersion: 7 });
     assert.deepEqual(result, { kind: 'subscription-changed' });
     assert.equal((await store.findCheckoutSession('cs_1'))?.status, 'open');
@@ -109,8 +109,8 @@ describe('store: SQLite records', () => {
 
   it('numbers invoices sequentially across accounts', async () => {
     await store.createAccount(account('acct_2', 'grace@example.com'), opened, openingLedger('acct_2'));
-    await store.createCheckoutSession({ id: 'cs_1', accountId: 'acct_1', planId: 'pro', state: 's', callbackUrl: 'c', createdAt: NOW });
-    await store.createCheckoutSession({ id: 'cs_2', accountId: 'acct_2', planId: 'pro', state: 's', callbackUrl: 'c', createdAt: NOW });
+    await store.createCheckoutSession({ id: 'cs_1', tokenHash: 'hash_cs_1', accountId: 'acct_1', planId: 'pro', state: 's', callbackUrl: 'c', createdAt: NOW });
+    await store.createCheckoutSession({ id: 'cs_2', tokenHash: 'hash_cs_2', accountId: 'acct_2', planId: 'pro', state: 's', callbackUrl: 'c', createdAt: NOW });
     await store.completeCheckout(checkout('cs_1', 'in_1', 'py_1'));
     const second = await store.completeCheckout(checkout('cs_2', 'in_2', 'py_2', 'acct_2'));
     assert.equal(second.kind === 'completed' && second.invoice?.number, 'TALLY-000002');
@@ -118,8 +118,8 @@ describe('store: SQLite records', () => {
 
   it('keeps an idempotency key to one request', async () => {
     const key = { key: 'k1', endpoint: 'POST /x', requestHash: 'h', responseJson: '{"id":"cs_1"}' };
-    assert.equal(await store.createCheckoutSession({ id: 'cs_1', accountId: 'acct_1', planId: 'pro', state: 's', callbackUrl: 'c', createdAt: NOW }, key), 'created');
-    assert.equal(await store.createCheckoutSession({ id: 'cs_2', accountId: 'acct_1', planId: 'pro', state: 's', callbackUrl: 'c', createdAt: NOW }, key), 'key-taken');
+    assert.equal(await store.createCheckoutSession({ id: 'cs_1', tokenHash: 'hash_cs_1', accountId: 'acct_1', planId: 'pro', state: 's', callbackUrl: 'c', createdAt: NOW }, key), 'created');
+    assert.equal(await store.createCheckoutSession({ id: 'cs_2', tokenHash: 'hash_cs_2', accountId: 'acct_1', planId: 'pro', state: 's', callbackUrl: 'c', createdAt: NOW }, key), 'key-taken');
     assert.equal(await store.findCheckoutSession('cs_2'), undefined, 'the losing session is rolled back');
     assert.deepEqual(await store.findIdempotencyRecord('acct_1', 'k1'), { endpoint: 'POST /x', requestHash: 'h', responseJson: '{"id":"cs_1"}' });
   });
