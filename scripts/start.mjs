@@ -2,6 +2,7 @@
 // the extension loaded — desktop VS Code when the `code` command exists, otherwise code-server in
 // the browser. Prints the URLs and runs until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +54,11 @@ if (useDesktop) {
   await installCodeServer();
   const runDir = path.join(repo, '.cache/start');
   mkdirSync(runDir, { recursive: true });
+  // A new password each run, printed here only: the editor on 127.0.0.1 is a shell, and every
+  // user of this machine can reach that address.
+  const password = randomBytes(18).toString('base64url');
   const editor = await startCodeServer({
+    password,
     workspace: repo,
     port: editorPort,
     runDir,
@@ -62,7 +67,7 @@ if (useDesktop) {
   });
   stopEditor = () => editor.stop();
   const url = editorUrl({ baseUrl: editor.url, port: editor.port, workspace: repo, extensionDevelopmentPath: repo });
-  console.log(`\nTally server: ${serverUrl} (pages at ${publicUrl})\nEditor (code-server with Tally loaded): ${url}\n`);
+  console.log(`\nTally server: ${serverUrl} (pages at ${publicUrl})\nEditor (code-server with Tally loaded): ${url}\nEditor password (this run only): ${password}\n`);
 }
 console.log('Organization console: in the editor choose Manage Plan, then Organization console (or Create an organization).');
 console.log('Organization CLI: npx tally --help (with an admin API token from the console).');

@@ -156,10 +156,13 @@ const QUIET_SETTINGS = {
 
 /**
  * Starts code-server for one run. Everything it writes stays under runDir.
- * @param {{ workspace: string, port?: number, env?: Record<string, string>, runDir: string, extraArgs?: string[], readyTimeoutMs?: number }} options
+ * With a `password`, the editor asks for it before anything else: every user and process of the
+ * machine can reach 127.0.0.1, and an editor is a shell. Without one (the test harness's
+ * throwaway editors, driven by the suite) it opens to anyone who reaches the port.
+ * @param {{ workspace: string, port?: number, env?: Record<string, string>, runDir: string, extraArgs?: string[], readyTimeoutMs?: number, password?: string }} options
  * @returns {Promise<{ url: string, port: number, logFile: string, exited: Promise<{ code: number | null, signal: string | null }>, stop: () => Promise<void> }>}
  */
-export async function startCodeServer({ workspace, port, env = {}, runDir, extraArgs = [], readyTimeoutMs = 30_000 }) {
+export async function startCodeServer({ workspace, port, env = {}, runDir, extraArgs = [], readyTimeoutMs = 30_000, password }) {
   const entryJs = installCodeServer();
   port ??= await freePort();
   const dirs = {
@@ -174,12 +177,13 @@ export async function startCodeServer({ workspace, port, env = {}, runDir, extra
   writeFileSync(path.join(dirs.ud, 'User', 'settings.json'), JSON.stringify(QUIET_SETTINGS, null, 2) + '\n');
   // An explicit config file, or code-server writes one with a random password into XDG_CONFIG_HOME.
   const config = path.join(runDir, 'code-server', 'config.yaml');
-  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const auth = password === undefined ? 'none' : 'password';
+  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: ${auth}\ncert: false\n`, { mode: 0o600 });
 
   const logFile = path.join(runDir, 'code-server', 'code-server.log');
   const logFd = openSync(logFile, 'a');
   const args = [
-    entryJs, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    entryJs, '--config', config, '--auth', auth, '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', dirs.ud, '--extensions-dir', dirs.exts,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', '--ignore-last-opened', ...extraArgs, workspace,
@@ -193,6 +197,8 @@ export async function startCodeServer({ workspace, port, env = {}, runDir, extra
       // No extension gallery: offline it only logs "getaddrinfo ENOTFOUND open-vsx.org" errors.
       EXTENSIONS_GALLERY: '{}',
       ...env,
+      // The environment, not the command line: other users can read a process's arguments.
+      ...(password === undefined ? {} : { PASSWORD: password }),
       XDG_DATA_HOME: dirs.XDG_DATA_HOME,
       XDG_CONFIG_HOME: dirs.XDG_CONFIG_HOME,
       XDG_CACHE_HOME: dirs.XDG_CACHE_HOME,
