@@ -35,6 +35,7 @@ import { subscriptionRoutes } from './routes/subscription';
 import { orgTestClockRoutes } from './routes/org-test-clock';
 import { testClockRoutes } from './routes/test-clock';
 import { tokenRoutes } from './routes/token';
+import { tokenRevocationRoutes } from './routes/token-revoke';
 import { outboxRoutes } from './routes/outbox';
 import { outstandingPaymentRoutes } from './routes/outstanding-payment';
 import { leaseRoutes } from './routes/leases';
@@ -128,6 +129,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     signInRoutes(publicApi, context);
     authorizationRequestRoutes(publicApi, context);
     tokenRoutes(publicApi, context);
+    tokenRevocationRoutes(publicApi, context);
     catalogRoutes(publicApi, context);
     checkoutPageRoutes(publicApi, context);
     portalLinkRoutes(publicApi, context);

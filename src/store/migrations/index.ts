@@ -15,6 +15,7 @@ import { organizationInvoices } from './0012-organization-invoices';
 import { organizationApiTokens } from './0013-organization-api-tokens';
 import { ledgerOverageIndex } from './0014-ledger-overage-index';
 import { organizationTestClocks } from './0015-organization-test-clocks';
+import { editorSessions } from './0016-editor-sessions';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   organizationApiTokens,
   ledgerOverageIndex,
   organizationTestClocks,
+  editorSessions,
 ];
