@@ -23,6 +23,7 @@ import { checkoutPageRoutes } from './routes/checkout-pages';
 import { portalApiRoutes, portalHomeRoutes, portalLinkRoutes } from './routes/portal';
 import { portalBillingDetailsRoutes } from './routes/portal-billing-details';
 import { portalOverageRoutes } from './routes/portal-overage';
+import { portalSessionRoutes } from './routes/portal-sessions';
 import { portalPaymentMethodRoutes } from './routes/portal-payment-methods';
 import { portalPlanRoutes } from './routes/portal-plan';
 import { requirePortalVisit } from './portal/visit';
@@ -146,6 +147,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     portalBillingDetailsRoutes(portal, context);
     portalPaymentMethodRoutes(portal, context);
     portalOverageRoutes(portal, context);
+    portalSessionRoutes(portal, context);
     // /org: into the organization console, or creating an organization (org-console).
     consoleEntryRoutes(portal, context);
   });
