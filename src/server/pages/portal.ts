@@ -239,7 +239,7 @@ function editorsSection(editors: EditorSessionRecord[], timeZone: string, csrfTo
       (editor) => html`<li class="editor-session" id="${`editor-${editor.id}`}">
       <span class="editor-signed-in">Signed in ${formatDateTime(editor.createdAt, timeZone)}</span>
       <span class="muted editor-last-used">Last used ${formatDateTime(editor.lastUsedAt, timeZone)}</span>
-      <form method="post" action="${`/billing/editors/${encodeURIComponent(editor.id)}/sign-out`}" class="inline-form">${hiddenField(CSRF_FIELD, csrfToken)}<button class="button button--secondary button--small" type="submit" aria-label="${`Sign out the editor signed in ${formatDateTime(editor.createdAt, timeZone)}`}">Sign out</button></form>
+      <form id="${`sign-out-${editor.id}`}" method="post" action="${`/billing/editors/${encodeURIComponent(editor.id)}/sign-out`}" class="inline-form">${hiddenField(CSRF_FIELD, csrfToken)}<button class="button button--secondary button--small" type="submit" aria-label="${`Sign out the editor signed in ${formatDateTime(editor.createdAt, timeZone)}`}">Sign out</button></form>
     </li>`,
     )}
   </ul>`
