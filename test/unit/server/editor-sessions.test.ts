@@ -72,7 +72,7 @@ describe('server: editor sessions (expiry, refresh rotation, replays, revocation
     // Only hashes are stored.
     const stored = server.sql<{ token_hash: string }>('SELECT token_hash FROM refresh_tokens');
     assert.equal(stored.length, 3);
-    assert.ok(stored.every((row) => /^[0-9a-f]{64}$/.test(row.token_hash) && row.token_hash !== third.refreshToken));
+    assert.ok(stored.every((row) => /^[0-9a-f]{64}$/.test(row.token_hash) && row.token_hash !== third.refreshToken), 'only SHA-256 hashes are stored');
   });
 
   it('revokes the whole session when a spent refresh token comes back: every token issued from that sign-in', async () => {
