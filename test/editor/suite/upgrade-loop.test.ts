@@ -202,4 +202,16 @@ describe('Upgrade loop in the editor', function () {
     await webviewText('#plan-status', 'Active');
     await harness.closePage(page);
   });
+
+  it('signs out on the server too: after Sign Out the editor’s token gets 401', async () => {
+    const serverUrl = process.env.TALLY_TEST_SERVER_URL as string;
+    const session = await vscode.authentication.getSession('tally', [], { silent: true });
+    assert.ok(session, 'the editor is signed in');
+    assert.equal((await apiRequest(serverUrl, 'GET', '/api/account', { token: session.accessToken })).status, 200);
+    await vscode.commands.executeCommand('tally.signOut');
+    await statusItemText('Tally: Sign In');
+    const after = await apiRequest(serverUrl, 'GET', '/api/account', { token: session.accessToken });
+    assert.equal(after.status, 401, 'the server revoked the session');
+    assert.match(JSON.stringify(after.json), /revoked/);
+  });
 });
