@@ -1,7 +1,7 @@
 // The extension's client for the Tally server. Every response is validated against the shared
 // protocol schemas, and every failure becomes a TallyApiError whose message a user can act on.
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   AccountState,
   ApiError,
@@ -13,8 +13,10 @@ import {
   TokenResponse,
   type CreateAuthorizationRequest,
   type CreateCheckoutSessionRequest,
+  type AuthorizationCodeGrant,
   type OverageSettingsRequest,
-  type TokenRequest,
+  type RefreshTokenGrant,
+  type TokenRevocationRequest,
 } from '../protocol/api';
 import { LeaseGrant, LeaseRefusal, LeaseReturned, UsageRecorded, type CreateLeaseRequest, type ReportUsageRequest } from '../protocol/leases';
 
@@ -42,6 +44,24 @@ export class LeaseRefusedError extends TallyApiError {
   }
 }
 
+/**
+ * Where the bearer comes from. `refresh` (optional) is asked once after a 401 for a new token to
+ * retry with (src/extension/session-tokens.ts); a plain function is a fixed token (tests, tools).
+ */
+export interface TokenSource {
+  accessToken(): Promise<string | undefined>;
+  refresh?(rejected: string): Promise<string | undefined>;
+}
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** The token endpoints: sent without a bearer, and never refreshed-and-retried (no recursion). */
+    tallyPublic?: boolean;
+    /** Already retried once after a refresh. */
+    tallyRetried?: boolean;
+  }
+}
+
 export interface SignInUrlParams {
   redirectUri: string;
   state: string;
@@ -51,17 +71,32 @@ export interface SignInUrlParams {
 export class ApiClient {
   private readonly http: AxiosInstance;
 
+  private readonly tokens: TokenSource;
+
   constructor(
     /** Read on every request, so a change of the server setting applies at once (public for pages like Contact Sales). */
     readonly serverUrl: () => string,
-    private readonly accessToken: () => Promise<string | undefined>,
+    tokens: TokenSource | (() => Promise<string | undefined>),
   ) {
+    this.tokens = typeof tokens === 'function' ? { accessToken: tokens } : tokens;
     this.http = axios.create({ timeout: 15_000 });
     this.http.interceptors.request.use(async (request) => {
       request.baseURL = this.serverUrl();
-      const token = await this.accessToken();
+      if (request.tallyPublic) return request;
+      const token = await this.tokens.accessToken();
       if (token) request.headers.set('Authorization', `Bearer ${token}`);
       return request;
+    });
+    // A 401 to a request that carried a token: refresh once (another window may already have) and retry.
+    this.http.interceptors.response.use(undefined, async (error: unknown) => {
+      const request = error instanceof AxiosError && error.response?.status === 401 ? error.config : undefined;
+      const sent = request?.headers.get('Authorization');
+      if (!request || request.tallyPublic || request.tallyRetried || typeof sent !== 'string' || !this.tokens.refresh) throw error;
+      const token = await this.tokens.refresh(sent.replace(/^Bearer /, ''));
+      if (!token) throw error;
+      request.tallyRetried = true;
+      request.headers.set('Authorization', `Bearer ${token}`);
+      return this.http.request(request);
     });
   }
 
@@ -71,8 +106,20 @@ export class ApiClient {
     return (await this.send(AuthorizationRequest, () => this.http.post('/api/authorization-requests', request))).url;
   }
 
-  exchangeCode(request: TokenRequest): Promise<TokenResponse> {
-    return this.send(TokenResponse, () => this.http.post('/api/token', request));
+  exchangeCode(request: AuthorizationCodeGrant): Promise<TokenResponse> {
+    return this.send(TokenResponse, () => this.http.post('/api/token', request, { tallyPublic: true }));
+  }
+
+  /** Trades the refresh token for the next pair (the old one is spent). */
+  refreshToken(refreshToken: string): Promise<TokenResponse> {
+    const request: RefreshTokenGrant = { grantType: 'refresh_token', refreshToken };
+    return this.send(TokenResponse, () => this.http.post('/api/token', request, { tallyPublic: true }));
+  }
+
+  /** Sign Out on the server (RFC 7009): every token of the session stops working. Short timeout: sign-out never waits long. */
+  async revokeToken(token: string): Promise<void> {
+    const request: TokenRevocationRequest = { token };
+    await this.send(z.object({}), () => this.http.post('/api/token/revoke', request, { tallyPublic: true, timeout: 5_000 }));
   }
 
   getAccount(): Promise<AccountState> {

@@ -21,6 +21,7 @@ export class TallyAuthProvider implements vscode.AuthenticationProvider, vscode.
     private readonly store: SessionStore,
     private readonly api: ApiClient,
     private readonly handoffs: Handoffs,
+    private readonly log?: vscode.LogOutputChannel,
   ) {
     this.disposables.push(this.changed, store.onDidChange(() => void this.announceChange()));
   }
@@ -51,7 +52,7 @@ export class TallyAuthProvider implements vscode.AuthenticationProvider, vscode.
       codeVerifier: pkce.verifier,
       redirectUri,
     });
-    const stored: StoredSession = { id: randomToken(12), accessToken: token.accessToken, account: token.account };
+    const stored: StoredSession = { id: randomToken(12), accessToken: token.accessToken, expiresAt: token.expiresAt, refreshToken: token.refreshToken, account: token.account };
     await this.store.set(stored);
     await this.announceChange();
     return toAuthSession(stored);
@@ -67,9 +68,17 @@ export class TallyAuthProvider implements vscode.AuthenticationProvider, vscode.
     return this.pendingSignInState !== undefined;
   }
 
+  /**
+   * Sign Out (the command and VS Code's Accounts menu): the editor is signed out first, so it always
+   * completes, offline too; then the server is asked to revoke the session, best effort (a short
+   * timeout; a failure is only logged: the tokens then lapse on their own, the access token within
+   * the hour, the refresh token unused after 30 days).
+   */
   async removeSession(): Promise<void> {
+    const stored = await this.store.get();
     await this.store.clear();
     await this.announceChange();
+    if (stored) await this.api.revokeToken(stored.refreshToken).catch((error: unknown) => this.log?.warn(`Tally: could not sign out on the server: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /** Fires the change event once per real change, whichever window made it. */

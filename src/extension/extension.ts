@@ -8,6 +8,8 @@ import { Handoffs } from './handoffs';
 import { watchPaymentStatus } from './payment-alerts';
 import { PLAN_VIEW_ID, PlanViewProvider } from './plan-view';
 import { SessionStore } from './session-store';
+import { SessionTokens } from './session-tokens';
+import type { TokenResponse } from '../protocol/api';
 import { createStatusItem } from './status-item';
 import { SubscriptionService } from './subscription-service';
 import { TallyUriHandler } from './uri-handler';
@@ -29,9 +31,14 @@ export function serverUrl(): string {
 export function activate(context: vscode.ExtensionContext): TallyApi {
   const log = vscode.window.createOutputChannel('Tally', { log: true });
   const sessions = new SessionStore(context.secrets);
-  const api = new ApiClient(serverUrl, async () => (await sessions.get())?.accessToken);
+  const tokens: SessionTokens = new SessionTokens({
+    slot: sessions,
+    exchange: (refreshToken): Promise<TokenResponse> => api.refreshToken(refreshToken),
+    onEnded: () => void signInAgain(),
+  });
+  const api: ApiClient = new ApiClient(serverUrl, tokens);
   const handoffs = new Handoffs();
-  const auth = new TallyAuthProvider(sessions, api, handoffs);
+  const auth = new TallyAuthProvider(sessions, api, handoffs, log);
   const subscription = new SubscriptionService(api, sessions);
   const planView = new PlanViewProvider(context.extensionUri, subscription);
   const running = startEngine(context, api, subscription, log);
@@ -63,6 +70,12 @@ export function activate(context: vscode.ExtensionContext): TallyApi {
 
   setTimeout(() => void subscription.refresh(), 0);
   return running.api;
+}
+
+/** The session could not be refreshed (signed out elsewhere, revoked, or past its 90 days). */
+async function signInAgain(): Promise<void> {
+  const choice = await vscode.window.showWarningMessage('Your Tally session has ended: sign in again to keep using Tally.', 'Sign In');
+  if (choice === 'Sign In') await vscode.commands.executeCommand('tally.signIn');
 }
 
 /** Everything else is in context.subscriptions; the lease goes back first (VS Code waits a few seconds). */

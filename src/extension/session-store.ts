@@ -3,13 +3,19 @@
 import * as vscode from 'vscode';
 import { Account } from '../protocol/api';
 import { z } from 'zod';
+import type { SessionSlot } from './session-tokens';
 
 const SECRET_KEY = 'tally.session';
 
-const StoredSession = z.object({ id: z.string(), accessToken: z.string(), account: Account });
+/**
+ * The session of every window: the access token, its expiry (the server's clock) and the refresh
+ * token that trades for the next pair. A session stored by an older version (no refresh token)
+ * does not parse, so that window is signed out: its token has no expiry the server still accepts.
+ */
+const StoredSession = z.object({ id: z.string(), accessToken: z.string(), expiresAt: z.string(), refreshToken: z.string(), account: Account });
 export type StoredSession = z.infer<typeof StoredSession>;
 
-export class SessionStore implements vscode.Disposable {
+export class SessionStore implements vscode.Disposable, SessionSlot {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private cached: Promise<StoredSession | undefined> | undefined;
@@ -25,6 +31,12 @@ export class SessionStore implements vscode.Disposable {
 
   get(): Promise<StoredSession | undefined> {
     this.cached ??= this.read();
+    return this.cached;
+  }
+
+  /** Reads SecretStorage again, past the cache: another window may have rotated the pair a moment ago. */
+  reread(): Promise<StoredSession | undefined> {
+    this.cached = this.read();
     return this.cached;
   }
 

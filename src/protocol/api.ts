@@ -115,20 +115,46 @@ export const AccountState = z.object({
 });
 export type AccountState = z.infer<typeof AccountState>;
 
-export const TokenRequest = z.object({
+/** The first grant of a sign-in: the one-time code from the browser and the PKCE verifier. */
+export const AuthorizationCodeGrant = z.object({
   grantType: z.literal('authorization_code'),
   code: z.string().min(1),
   codeVerifier: z.string().min(43).max(128),
   redirectUri: z.string().min(1),
 });
+export type AuthorizationCodeGrant = z.infer<typeof AuthorizationCodeGrant>;
+
+/** Every later grant: a refresh token, spent by the exchange (the answer carries the next one). */
+export const RefreshTokenGrant = z.object({
+  grantType: z.literal('refresh_token'),
+  refreshToken: z.string().min(1).max(256),
+});
+export type RefreshTokenGrant = z.infer<typeof RefreshTokenGrant>;
+
+export const TokenRequest = z.discriminatedUnion('grantType', [AuthorizationCodeGrant, RefreshTokenGrant]);
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
 export const TokenResponse = z.object({
   accessToken: z.string(),
   tokenType: z.literal('Bearer'),
+  /** Seconds the access token works for, from the server's clock at issue (OAuth's expires_in). */
+  expiresIn: z.number().int(),
+  /** When the access token stops working (the server's clock): refresh before then. */
+  expiresAt: z.string(),
+  /** Trades for the next pair, once: each refresh spends it and answers with a new one. */
+  refreshToken: z.string(),
+  /** When this refresh token stops working: 30 days unused, never past 90 days from the sign-in. */
+  refreshTokenExpiresAt: z.string(),
   account: Account,
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
+
+/**
+ * POST /api/token/revoke (RFC 7009): ends the sign-in a token belongs to — its access token, its
+ * refresh token and every token rotated from them. Either token of the pair (even a spent one) names it.
+ */
+export const TokenRevocationRequest = z.object({ token: z.string().min(1).max(256) }).strict();
+export type TokenRevocationRequest = z.infer<typeof TokenRevocationRequest>;
 
 /**
  * A sign-in request pushed by the editor before it opens the browser (in the manner of OAuth's

@@ -25,6 +25,7 @@ import { checkoutPageRoutes } from './routes/checkout-pages';
 import { portalApiRoutes, portalHomeRoutes, portalLinkRoutes } from './routes/portal';
 import { portalBillingDetailsRoutes } from './routes/portal-billing-details';
 import { portalOverageRoutes } from './routes/portal-overage';
+import { portalSessionRoutes } from './routes/portal-sessions';
 import { portalPaymentMethodRoutes } from './routes/portal-payment-methods';
 import { portalPlanRoutes } from './routes/portal-plan';
 import { requirePortalVisit } from './portal/visit';
@@ -37,6 +38,7 @@ import { subscriptionRoutes } from './routes/subscription';
 import { orgTestClockRoutes } from './routes/org-test-clock';
 import { testClockRoutes } from './routes/test-clock';
 import { tokenRoutes } from './routes/token';
+import { tokenRevocationRoutes } from './routes/token-revoke';
 import { outboxRoutes } from './routes/outbox';
 import { outstandingPaymentRoutes } from './routes/outstanding-payment';
 import { leaseRoutes } from './routes/leases';
@@ -152,6 +154,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     signInRoutes(publicApi, context, throttle, new TrustedDevices());
     authorizationRequestRoutes(publicApi, context);
     tokenRoutes(publicApi, context, throttle);
+    tokenRevocationRoutes(publicApi, context);
     catalogRoutes(publicApi, context);
     checkoutPageRoutes(publicApi, context);
     portalLinkRoutes(publicApi, context);
@@ -168,6 +171,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     portalBillingDetailsRoutes(portal, context);
     portalPaymentMethodRoutes(portal, context);
     portalOverageRoutes(portal, context);
+    portalSessionRoutes(portal, context);
     // /org: into the organization console, or creating an organization (org-console).
     consoleEntryRoutes(portal, context);
   });

@@ -2,7 +2,7 @@
 // their SHA-256, so the lookup hashes what the client sent. Two kinds: the editor's access tokens
 // (every signed-in route) and admin API tokens (`tally_org_…`, the organization admin API only).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AccountRecord } from '../store/store';
+import type { AccessTokenCheck, AccountRecord } from '../store/store';
 import type { ServerContext } from './context';
 import { checkApiToken, isApiTokenText } from './organizations/api-tokens';
 import { sendApiError } from './respond';
@@ -42,20 +42,30 @@ export function authenticate(context: ServerContext) {
       request.orgApiTokenId = checked.token.id;
       return;
     }
-    const account = match ? await context.store.findAccountByAccessToken(sha256Hex(match[1] as string), context.clock().toISOString()) : undefined;
-    if (!account) {
+    const check = match ? await context.store.checkAccessToken(sha256Hex(match[1] as string), context.clock().toISOString()) : undefined;
+    if (check?.status !== 'valid') {
       reply.header('WWW-Authenticate', 'Bearer realm="tally"');
-      await sendApiError(
-        reply,
-        401,
-        'unauthorized',
-        match ? 'The access token is not valid: sign in again.' : 'Sign in first: send Authorization: Bearer <access token>.',
-        'Authorization',
-      );
+      await sendApiError(reply, 401, check ? refusalCode(check.status) : 'unauthorized', check ? refusalMessage(check) : 'Sign in first: send Authorization: Bearer <access token>.', 'Authorization');
       return;
     }
-    request.account = account;
+    request.account = check.account;
   };
+}
+
+/** `token_expired` tells the editor that a refresh helps; anything else needs a new sign-in. */
+function refusalCode(status: Exclude<AccessTokenCheck['status'], 'valid'>): string {
+  return status === 'expired' ? 'token_expired' : 'unauthorized';
+}
+
+function refusalMessage(check: Exclude<AccessTokenCheck, { status: 'valid' }>): string {
+  switch (check.status) {
+    case 'expired':
+      return `The access token expired at ${check.expiresAt}: refresh it (grantType refresh_token) or sign in again.`;
+    case 'revoked':
+      return 'The access token was revoked (its session was signed out): sign in again.';
+    case 'unknown':
+      return 'The access token is not valid: sign in again.';
+  }
 }
 
 /** The signed-in account on a route behind `authenticate`. */

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isMailbox, parseSmtpUrl, type SmtpSettings } from './email/smtp-settings';
+import type { SessionLifetimes } from './sessions/lifetimes';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -36,6 +37,9 @@ export interface ServerConfig {
   salesEmail: string;
   /** TALLY_OUTBOX_PAGE: /outbox shows every message this server sent (for the embedded, local server). */
   outboxPage: boolean;
+  // --- Editor sessions
+  /** How long editor tokens and sessions last; DEFAULT_SESSION_LIFETIMES (1 h, 30 days idle, 90 days) when absent. */
+  sessionLifetimes?: SessionLifetimes;
 }
 
 export const DEFAULT_MAIL_FROM = 'Tally Billing <billing@tally.localhost>';

@@ -11,7 +11,7 @@ export function randomToken(bytes = 32): string {
  * `ps_` portal session, `in_` invoice, `py_` payment, `pm_` payment method, `le_` ledger entry,
  * `pa_` payment authentication (3-D Secure), `si_` sales inquiry.
  */
-export function randomId(prefix: 'acct' | 'cs' | 'ps' | 'in' | 'py' | 'pm' | 'le' | 'pa' | 'si' | 'ls'): string {
+export function randomId(prefix: 'acct' | 'cs' | 'ps' | 'in' | 'py' | 'pm' | 'le' | 'pa' | 'si' | 'ls' | 'es'): string {
   return `${prefix}_${randomToken(24)}`;
 }
 

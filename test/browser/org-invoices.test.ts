@@ -5,14 +5,14 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { issueOrganizationInvoices } from '../../src/server/organizations/invoices';
 import { openPortalPage, pageText as text, screenshotPath, useBrowserAndServer } from '../support/browser';
 import { createTestOrganization, expectApi, TEST_PASSWORD } from '../support/organization';
-import { manualClock, signInAndGetToken, type TestServer } from '../support/server';
+import { manualClock, SESSIONS_OUTLAST_THE_TEST, signInAndGetToken, type TestServer } from '../support/server';
 
 describe('browser: the organization’s invoices in the admin console', function () {
   this.timeout(30_000);
   const time = manualClock('2026-11-01T12:00:00Z');
   let browser: Browser;
   let server: TestServer;
-  useBrowserAndServer((started) => ({ browser, server } = started), { clock: time.clock });
+  useBrowserAndServer((started) => ({ browser, server } = started), { clock: time.clock, sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   /** A fresh browser (its own cookies) in the console of the account with this editor token, on /org/invoices. */
   async function consoleOf(accessToken: string): Promise<Page> {

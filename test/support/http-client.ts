@@ -99,6 +99,16 @@ export async function exchangeCode(baseUrl: string, body: { code: string; codeVe
   return apiRequest(baseUrl, 'POST', '/api/token', { body: { grantType: 'authorization_code', ...body } });
 }
 
+/** POST /api/token with the refresh_token grant: the next pair, or the refusal. */
+export async function refreshTokens(baseUrl: string, refreshToken: string): Promise<{ status: number; json: unknown }> {
+  return apiRequest(baseUrl, 'POST', '/api/token', { body: { grantType: 'refresh_token', refreshToken } });
+}
+
+/** POST /api/token/revoke: signs out the session `token` (access or refresh) belongs to. */
+export async function revokeToken(baseUrl: string, token: string): Promise<{ status: number; json: unknown }> {
+  return apiRequest(baseUrl, 'POST', '/api/token/revoke', { body: { token } });
+}
+
 /** Creates an account through the sign-in page and trades the code for an access token. */
 export async function signUpAndGetToken(baseUrl: string, email: string, password: string): Promise<TokenResponse> {
   return signInAndGetToken(baseUrl, email, password, 'create');

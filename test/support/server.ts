@@ -19,6 +19,7 @@ import { DATABASE_FILE } from '../../src/store/sqlite/open';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import type { SignInLimits } from '../../src/server/throttle/limits';
 import type { ServerTimeouts } from '../../src/server/timeouts';
+import type { SessionLifetimes } from '../../src/server/sessions/lifetimes';
 
 export interface TestServer {
   /** e.g. http://127.0.0.1:41234 */
@@ -60,7 +61,23 @@ export interface StartTestServerOptions {
   smtpUrl?: string;
   /** TALLY_OUTBOX_PAGE; on by default. */
   outboxPage?: boolean;
+  // --- Editor sessions
+  /** How long editor tokens last; the server's defaults (1 h access, 30 days idle, 90 days) unless told. */
+  sessionLifetimes?: SessionLifetimes;
 }
+
+/**
+ * For suites about billing whose one signed-in editor lives through server-clock jumps of days or
+ * months (renewals, month ends, the checkout's midnight): a real editor refreshes its access token
+ * every hour and signs in again after 90 days, which these tests do not model, so their server keeps
+ * its sessions for longer than the jumps. Session expiry itself is tested on the real lifetimes
+ * (signin-token.test.ts, sessions.test.ts); no other suite sets this.
+ */
+export const SESSIONS_OUTLAST_THE_TEST: SessionLifetimes = {
+  accessTokenMs: 5 * 365 * 24 * 60 * 60 * 1000,
+  refreshTokenIdleMs: 5 * 365 * 24 * 60 * 60 * 1000,
+  sessionMs: 5 * 365 * 24 * 60 * 60 * 1000,
+};
 
 /**
  * Where a test server's clock stands unless its test sets one: a fixed instant, so that no suite
@@ -83,6 +100,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     logLevel: 'info',
     testClocks: options.testClocks ?? true,
     ...emailConfig(options),
+    ...(options.sessionLifetimes ? { sessionLifetimes: options.sessionLifetimes } : {}),
   };
   const logLines: string[] = [];
   const logStream = new Writable({
@@ -196,12 +214,16 @@ export function manualClock(start: Date | string) {
  * A fresh server for every test of the enclosing describe, on a manual clock set back to `start`
  * before each; `use` receives each new server (assign it to the suite's variable).
  */
-export function freshServerForEachTest(start: string, use: (server: TestServer) => void): ReturnType<typeof manualClock> {
+export function freshServerForEachTest(
+  start: string,
+  use: (server: TestServer) => void,
+  options: Omit<StartTestServerOptions, 'clock'> = {},
+): ReturnType<typeof manualClock> {
   const time = manualClock(start);
   let current: TestServer | undefined;
   beforeEach(async () => {
     time.set(start);
-    current = await startTestServer({ clock: time.clock });
+    current = await startTestServer({ ...options, clock: time.clock });
     use(current);
   });
   afterEach(() => current?.close());

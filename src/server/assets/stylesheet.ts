@@ -209,10 +209,12 @@ table.invoices th:last-child, table.invoices td:last-child { text-align: right; 
 .plan-option-name { grid-area: name; font-weight: 600; }
 .plan-option-price { grid-area: price; font-variant-numeric: tabular-nums; }
 .plan-option-credits { grid-area: credits; font-size: 0.875rem; }
-.payment-methods { list-style: none; padding: 0; margin: 0; }
-.payment-method { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; padding: 10px 0; border-bottom: 1px solid var(--border); }
+.payment-methods, .editor-sessions { list-style: none; padding: 0; margin: 0; }
+.payment-method, .editor-session { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; padding: 10px 0; border-bottom: 1px solid var(--border); }
 .payment-method .card-label { font-weight: 600; }
 .payment-method .row-actions { margin-left: auto; display: flex; gap: 8px; }
+.editor-session form { margin-left: auto; }
+.topbar-action { margin-left: 12px; }
 .button--small { padding: 5px 10px; font-size: 0.85rem; }
 .alert--action { color: var(--text); }
 .alert--action p { margin: 0 0 8px; }

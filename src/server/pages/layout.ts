@@ -1,6 +1,8 @@
 // The frame around every page: head, stylesheet, brand bar. Pages work without JavaScript, and the
 // CSP forbids scripts altogether.
+import { CSRF_FIELD } from '../csrf';
 import { html, type SafeHtml } from '../html';
+import { hiddenField } from './form-fields';
 
 export interface Page {
   title: string;
@@ -11,6 +13,8 @@ export interface Page {
   testMode?: boolean;
   /** The width of the page's card, so the brand bar lines up with it. */
   width?: 'narrow' | 'medium' | 'wide';
+  /** A billing portal page: the brand bar carries *Sign out*, which ends the browser session (a form: it changes state). */
+  portalSignOut?: { csrfToken: string };
 }
 
 export const STYLESHEET_PATH = '/assets/tally.css';
@@ -30,6 +34,7 @@ ${page.refreshTo && html`<meta http-equiv="refresh" content="${`0;url=${page.ref
 <header class="topbar topbar--${page.width ?? 'narrow'}">
   <span class="brand"><span class="brand-mark" aria-hidden="true">T</span>Tally</span>
   ${page.testMode && html`<span class="badge" title="Payments go to the sandbox processor: no real card is charged">Test mode</span>`}
+  ${page.portalSignOut && html`<form id="portal-sign-out-form" method="post" action="/billing/sign-out" class="inline-form topbar-action">${hiddenField(CSRF_FIELD, page.portalSignOut.csrfToken)}<button class="button button--secondary button--small" type="submit" id="portal-sign-out">Sign out</button></form>`}
 </header>
 <main>
 ${page.body}

@@ -1,9 +1,9 @@
 // The billing portal's home: the four sections of Manage Plan (current subscription, payment
 // methods, billing information, invoice history) and the way back to the editor.
 import type { AccountState } from '../../protocol/api';
-import { accountTimeZone, formatCredits, formatDate, formatManagedPlan, formatMoney, formatStatus } from '../../protocol/format';
+import { accountTimeZone, formatCredits, formatDate, formatDateTime, formatManagedPlan, formatMoney, formatStatus } from '../../protocol/format';
 import type { BillingDetails } from '../../engine/invoice';
-import type { InvoiceRecord, PaymentMethodRecord } from '../../store/store';
+import type { EditorSessionRecord, InvoiceRecord, PaymentMethodRecord } from '../../store/store';
 import { CSRF_FIELD } from '../csrf';
 import { html, type SafeHtml } from '../html';
 import { invoicePath, invoiceStatusLabel } from '../invoices/invoice-labels';
@@ -32,6 +32,8 @@ export interface PortalPageModel {
   /** Carried by *Pay outstanding balance*: a double submit pays once. */
   requestKey: string;
   testMode: boolean;
+  /** The editors signed in to this account (live sessions), newest first. */
+  editors: EditorSessionRecord[];
 }
 
 export function portalPage(model: PortalPageModel): Page {
@@ -39,6 +41,7 @@ export function portalPage(model: PortalPageModel): Page {
     title: 'Billing',
     testMode: model.testMode,
     width: 'medium',
+    portalSignOut: { csrfToken: model.csrfToken },
     body: html`<section class="card card--medium" aria-labelledby="page-title">
   <h1 id="page-title">Billing</h1>
   <p class="lead">Plan, payments and invoices for <strong id="portal-email">${model.email}</strong>.</p>
@@ -51,6 +54,7 @@ export function portalPage(model: PortalPageModel): Page {
   ${billingDetailsSection(model.billing)}
   ${invoicesSection(model.invoices, accountTimeZone(model.state))}
   ${organizationSection(model.organizationLink ?? null)}
+  ${editorsSection(model.editors, accountTimeZone(model.state), model.csrfToken)}
   ${model.returnUrl && html`<div class="actions"><a class="button button--secondary" id="return-to-editor" href="${model.returnUrl}">Return to the editor</a></div>`}
 </section>`,
   };
@@ -222,4 +226,23 @@ function organizationSection(link: 'open' | 'create' | null): SafeHtml {
   }
   if (link === 'create') return html`<p class="hint" id="create-organization-hint">Buying for a team? <a href="/org" id="create-organization-link">Create an organization</a> and manage everyone's plans in one place.</p>`;
   return html``;
+}
+
+/** Every editor signed in to the account, each with its own *Sign out* (which revokes that sign-in's tokens). */
+function editorsSection(editors: EditorSessionRecord[], timeZone: string, csrfToken: string): SafeHtml {
+  return html`<h2 id="signed-in-editors">Signed-in editors</h2>
+  ${
+    editors.length === 0
+      ? html`<p class="muted" id="no-editors">No editor is signed in to this account.</p>`
+      : html`<ul class="editor-sessions" id="editor-sessions">
+    ${editors.map(
+      (editor) => html`<li class="editor-session" id="${`editor-${editor.id}`}">
+      <span class="editor-signed-in">Signed in ${formatDateTime(editor.createdAt, timeZone)}</span>
+      <span class="muted editor-last-used">Last used ${formatDateTime(editor.lastUsedAt, timeZone)}</span>
+      <form id="${`sign-out-${editor.id}`}" method="post" action="${`/billing/editors/${encodeURIComponent(editor.id)}/sign-out`}" class="inline-form">${hiddenField(CSRF_FIELD, csrfToken)}<button class="button button--secondary button--small" type="submit" aria-label="${`Sign out the editor signed in ${formatDateTime(editor.createdAt, timeZone)}`}">Sign out</button></form>
+    </li>`,
+    )}
+  </ul>`
+  }
+  <p class="hint">Signing an editor out ends its sign-in on the server: it must sign in again to use Tally.</p>`;
 }

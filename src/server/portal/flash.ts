@@ -12,6 +12,7 @@ const MESSAGES = {
   'own-balance-paid': 'Payment received: nothing is outstanding.',
   'overage-on': 'Overage is on: work continues past the allowance, billed at the period end.',
   'overage-off': 'Overage is off: work stops when the allowance is used up.',
+  'editor-signed-out': 'The editor was signed out: it must sign in again to use Tally.',
 } as const;
 
 export type FlashCode = keyof typeof MESSAGES;

@@ -21,10 +21,11 @@ export async function showPortalHome(
   const { session, account } = currentVisit(request);
   const billing = await loadAccountBilling(context, account);
   if (!billing) return sendPage(reply, 404, messagePage('Account not found', 'This account has no subscription.'));
-  const [invoices, paymentMethods, membership] = await Promise.all([
+  const [invoices, paymentMethods, membership, editors] = await Promise.all([
     context.store.listInvoices(account.id),
     context.store.listPaymentMethods(account.id),
     context.store.findOrganizationMembership(account.id),
+    context.store.listEditorSessions(account.id, context.clock().toISOString()),
   ]);
   return sendPage(
     reply,
@@ -44,6 +45,7 @@ export async function showPortalHome(
       // A fresh key per rendered page: a double-submitted Pay outstanding balance pays once.
       requestKey: randomToken(16),
       testMode: context.processor.testMode,
+      editors,
     }),
   );
 }

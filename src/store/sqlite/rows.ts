@@ -256,6 +256,8 @@ export interface AuthCodeRow {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+  session_id: string | null;
+  failed_attempts: number;
 }
 
 export const toAuthCode = (row: AuthCodeRow): AuthCodeRecord => ({
@@ -266,6 +268,8 @@ export const toAuthCode = (row: AuthCodeRow): AuthCodeRecord => ({
   createdAt: row.created_at,
   expiresAt: row.expires_at,
   usedAt: row.used_at,
+  sessionId: row.session_id,
+  failedAttempts: row.failed_attempts,
 });
 
 export interface CheckoutSessionRow {

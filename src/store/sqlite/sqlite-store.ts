@@ -7,7 +7,12 @@ import { NO_BILLING_DETAILS, type BillingDetails } from '../../engine/invoice';
 import type { LedgerEntry } from '../../engine/ledger';
 import { migrations } from '../migrations';
 import type {
-  AccessTokenRecord,
+  AccessTokenCheck,
+  EditorSessionRecord,
+  IssuedTokenPair,
+  NewEditorSession,
+  RefreshTokenRecord,
+  SessionRevocationReason,
   AccountRecord,
   AuthCodeRecord,
   AuthorizationRequestRecord,
@@ -62,6 +67,7 @@ import type {
 import type { Seat } from '../../engine/organization';
 import * as organizationSql from './organizations';
 import * as apiTokenSql from './organization-api-tokens';
+import * as sessionSql from './editor-sessions';
 import type { NewOrganizationApiToken, OrganizationApiTokenRecord, OrganizationAuditEntry } from '../store';
 import * as organizationInvoiceSql from './organization-invoices';
 import { invoiceNumber } from '../store';
@@ -240,7 +246,7 @@ export class SqliteStore implements Store {
     return row && toAuthorizationRequest(row);
   }
 
-  async createAuthCode(code: Omit<AuthCodeRecord, 'usedAt'>): Promise<void> {
+  async createAuthCode(code: Omit<AuthCodeRecord, 'usedAt' | 'sessionId' | 'failedAttempts'>): Promise<void> {
     this.db
       .prepare('INSERT INTO auth_codes (code_hash, account_id, code_challenge, redirect_uri, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(code.codeHash, code.accountId, code.codeChallenge, code.redirectUri, code.createdAt, code.expiresAt);
@@ -251,27 +257,37 @@ export class SqliteStore implements Store {
     return row && toAuthCode(row);
   }
 
-  async redeemAuthCode(codeHash: string, now: Timestamp, token: AccessTokenRecord): Promise<boolean> {
-    return this.db
-      .transaction(() => {
-        const used = this.db
-          .prepare('UPDATE auth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?')
-          .run(now, codeHash, now);
-        if (used.changes !== 1) return false;
-        this.db
-          .prepare('INSERT INTO access_tokens (token_hash, account_id, created_at) VALUES (?, ?, ?)')
-          .run(token.tokenHash, token.accountId, token.createdAt);
-        return true;
-      })
-      .immediate();
+  // --- Editor sessions: the SQL lives in ./editor-sessions.ts.
+  async redeemAuthCode(codeHash: string, now: Timestamp, session: NewEditorSession, tokens: IssuedTokenPair): Promise<boolean> {
+    return sessionSql.redeemAuthCode(this.db, codeHash, now, session, tokens);
   }
 
-  async findAccountByAccessToken(tokenHash: string, now: Timestamp): Promise<AccountRecord | undefined> {
-    const row = this.db
-      .prepare('SELECT accounts.* FROM access_tokens JOIN accounts ON accounts.id = access_tokens.account_id WHERE token_hash = ?')
-      .get(tokenHash) as AccountRow | undefined;
-    if (row) this.db.prepare('UPDATE access_tokens SET last_used_at = ? WHERE token_hash = ?').run(now, tokenHash);
-    return row && toAccount(row);
+  async recordWrongCodeVerifier(codeHash: string, now: Timestamp, maxAttempts: number): Promise<number> {
+    return sessionSql.recordWrongCodeVerifier(this.db, codeHash, now, maxAttempts);
+  }
+
+  async checkAccessToken(tokenHash: string, now: Timestamp): Promise<AccessTokenCheck> {
+    return sessionSql.checkAccessToken(this.db, tokenHash, now);
+  }
+
+  async findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    return sessionSql.findRefreshToken(this.db, tokenHash);
+  }
+
+  async rotateRefreshToken(tokenHash: string, now: Timestamp, next: IssuedTokenPair): Promise<boolean> {
+    return sessionSql.rotateRefreshToken(this.db, tokenHash, now, next);
+  }
+
+  async findEditorSessionByToken(tokenHash: string): Promise<EditorSessionRecord | undefined> {
+    return sessionSql.findEditorSessionByToken(this.db, tokenHash);
+  }
+
+  async revokeEditorSession(accountId: string, sessionId: string, now: Timestamp, reason: SessionRevocationReason): Promise<boolean> {
+    return sessionSql.revokeEditorSession(this.db, accountId, sessionId, now, reason);
+  }
+
+  async listEditorSessions(accountId: string, now: Timestamp): Promise<EditorSessionRecord[]> {
+    return sessionSql.listEditorSessions(this.db, accountId, now);
   }
 
   async findIdempotencyRecord(accountId: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -471,6 +487,10 @@ export class SqliteStore implements Store {
   async findBrowserSession(tokenHash: string, now: Timestamp): Promise<BrowserSessionRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM browser_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now) as BrowserSessionRow | undefined;
     return row && toBrowserSession(row);
+  }
+
+  async deleteBrowserSession(tokenHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM browser_sessions WHERE token_hash = ?').run(tokenHash);
   }
 
   async findInvoice(id: string): Promise<InvoiceRecord | undefined> {

@@ -202,4 +202,16 @@ describe('Upgrade loop in the editor', function () {
     await webviewText('#plan-status', 'Active');
     await harness.closePage(page);
   });
+
+  it('signs out on the server too: Sign Out revokes the editor’s session', async () => {
+    // The editor's token stays inside the extension; the portal's list of signed-in editors, read
+    // with a sign-in of our own over HTTP, shows the editor's session go.
+    const serverUrl = process.env.TALLY_TEST_SERVER_URL as string;
+    const probe = await signInAndGetToken(serverUrl, email, password);
+    const editors = async () => ((await openPortal(serverUrl, probe.accessToken)).page.html.match(/<li class="editor-session"/g) ?? []).length;
+    const before = await editors();
+    await vscode.commands.executeCommand('tally.signOut');
+    await statusItemText('Tally: Sign In');
+    assert.equal(await editors(), before - 1, 'the editor’s session was revoked on the server');
+  });
 });

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { OrgGroups, OrgUsage, OrgUsersPage, type OrgUser } from '../../../src/protocol/org';
 import { buildCli, createApiToken, runCli } from '../../support/cli';
 import { createTestGroup, createTestOrganization, expectApi, type TestOrganization } from '../../support/organization';
-import { freshServerForEachTest, spendCredits, type TestServer } from '../../support/server';
+import { freshServerForEachTest, spendCredits, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 
 describe('cli: tally users, groups and usage', function () {
   this.timeout(60_000);
   let server: TestServer;
-  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
   before(() => buildCli());
 
   async function setUp(members: number, options: { timeZone?: string } = {}): Promise<{ org: TestOrganization; token: string; tally: (...args: string[]) => ReturnType<typeof runCli> }> {

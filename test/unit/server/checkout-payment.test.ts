@@ -18,6 +18,7 @@ import {
   validCardExpiry,
   TEST_CARDS,
   type TestServer,
+  SESSIONS_OUTLAST_THE_TEST,
 } from '../../support/server';
 
 // Nov 12 2026: 19 of November's 30 days remain, counting the 12th; Pro at $20 → $12.67.
@@ -30,7 +31,7 @@ describe('server: paying at checkout', () => {
   let accountId: string;
   beforeEach(async () => {
     time.set(NOW);
-    server = await startTestServer({ clock: time.clock });
+    server = await startTestServer({ clock: time.clock, sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
     const signedUp = await signUpAndGetToken(server.baseUrl, 'payer@example.com', 'a good password');
     token = signedUp.accessToken;
     accountId = signedUp.account.id;

@@ -3,11 +3,11 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { issueOrganizationInvoices } from '../../../src/server/organizations/invoices';
 import { createTestOrganization, expectApi, TEST_PASSWORD } from '../../support/organization';
 import { openPortal, textOf } from '../../support/portal-client';
-import { decodeHtml, freshServerForEachTest, signInAndGetToken, type TestServer } from '../../support/server';
+import { decodeHtml, freshServerForEachTest, signInAndGetToken, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 
 describe('server: the admin console’s Invoices tab', () => {
   let server: TestServer;
-  const time = freshServerForEachTest('2026-11-01T12:00:00Z', (started) => (server = started));
+  const time = freshServerForEachTest('2026-11-01T12:00:00Z', (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   const rows = (html: string, tableId: string) => {
     const table = new RegExp(`id="${tableId}"[\\s\\S]*?</table>`).exec(html)?.[0] ?? '';

@@ -3,7 +3,7 @@ import { AccountState, ApiError } from '../../../src/protocol/api';
 import { OrgAudit, OrgGroups, OrgSettings, OrgUser, OrgUsersPage } from '../../../src/protocol/org';
 import { createTestGroup, createTestOrganization } from '../../support/organization';
 import { openPortal, textOf } from '../../support/portal-client';
-import { apiRequest, freshServerForEachTest, newState, TEST_CHECKOUT_CALLBACK, signInAndGetToken, signUpAndGetToken, type TestServer } from '../../support/server';
+import { apiRequest, freshServerForEachTest, newState, TEST_CHECKOUT_CALLBACK, signInAndGetToken, signUpAndGetToken, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 
 // Day 16 of November (UTC organization): a lower tier waits for Dec 1, local midnight.
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -12,7 +12,7 @@ const PASSWORD = 'a good password';
 describe('server: organization admin API', () => {
   let server: TestServer;
   let seq = 0;
-  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   const email = (who: string) => `${who}-${++seq}@example.com`;
   const call = (token: string, method: string, path: string, body?: unknown) => apiRequest(server.baseUrl, method, path, { token, body });

@@ -8,14 +8,14 @@ import { hasAuditWords } from '../../../src/server/console/audit-lines';
 import { addMember } from '../../../src/server/organizations/members';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail, type TestOrganization } from '../../support/organization';
 import { openPortal, textOf, type PageResponse, type PortalBrowser } from '../../support/portal-client';
-import { apiRequest, decodeHtml, freshServerForEachTest, signInAndGetToken, signUpAndGetToken, type TestServer } from '../../support/server';
+import { apiRequest, decodeHtml, freshServerForEachTest, signInAndGetToken, signUpAndGetToken, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 
 // Day 16 of November (UTC organization): a lower tier waits for Dec 1, local midnight.
 const NOV_16 = '2026-11-16T10:00:00Z';
 
 describe('server: organization admin console', () => {
   let server: TestServer;
-  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   /** The admin's browser, inside the console (through the portal, as Manage Plan opens it). */
   async function consoleOf(organization: TestOrganization): Promise<PortalBrowser> {

@@ -4,7 +4,7 @@ import { LeaseGrant, LeaseRefusal, type UsageReport } from '../../../src/protoco
 import { renewDueAccounts } from '../../../src/server/billing/renewals';
 import { syncMemberEntitlement } from '../../../src/server/organizations/entitlement';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail } from '../../support/organization';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndGetToken, signUpAndUpgrade, type TestServer } from '../../support/server';
+import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndGetToken, signUpAndUpgrade, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 
 // Day 16 of November in a UTC organization: its month runs Nov 1 → Dec 1, local midnight.
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -17,7 +17,7 @@ const BONUS = 50000;
 describe('server: an organization member\'s plan and credits come from their seat', () => {
   let server: TestServer;
   let seq = 0;
-  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   const accountOf = async (token: string) => {
     const response = await apiRequest(server.baseUrl, 'GET', '/api/account', { token });

@@ -5,7 +5,7 @@ import { ApiError } from '../../../src/protocol/api';
 import { OrgInvoice, OrgInvoices, OrgUser } from '../../../src/protocol/org';
 import { issueOrganizationInvoices } from '../../../src/server/organizations/invoices';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail, type TestOrganization } from '../../support/organization';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, spendCredits, type TestServer } from '../../support/server';
+import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, spendCredits, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 
 const NOV_1 = '2026-11-01T12:00:00Z';
 
@@ -16,7 +16,7 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
 
 describe('server: the organization invoice', () => {
   let server: TestServer;
-  const time = freshServerForEachTest(NOV_1, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_1, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   const invoices = async (admin: string) => OrgInvoices.parse(await expectApi(server, admin, 'GET', '/api/org/invoices'));
   const lines = (invoice: OrgInvoice) => invoice.lines.map((line) => [line.email, line.description, line.amountCents]);

@@ -7,7 +7,7 @@ import { runLeaseOperation } from '../../../src/server/billing/leases';
 import type { LeaseChange } from '../../../src/store/store';
 import { openPortal, textOf } from '../../support/portal-client';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail, type TestOrganization } from '../../support/organization';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, type TestServer } from '../../support/server';
+import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 
 // Day 16 of November; the organization (UTC) counts its caps over November.
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -18,7 +18,7 @@ const DEC_1 = new Date('2026-12-01T00:00:00Z');
 
 describe('server: the organization overage switch and caps, enforced', () => {
   let server: TestServer;
-  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   interface Member {
     id: string;

@@ -5,7 +5,7 @@ import type { InvoiceRecord, PaymentRecord } from '../../../src/store/store';
 import { syncMemberEntitlement } from '../../../src/server/organizations/entitlement';
 import { renewDueAccounts } from '../../../src/server/billing/renewals';
 import { createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail } from '../../support/organization';
-import { apiRequest, manualClock, signInAndGetToken, signUpAndUpgrade, spendCredits, startTestServer, type TestServer } from '../../support/server';
+import { apiRequest, manualClock, signInAndGetToken, signUpAndUpgrade, spendCredits, startTestServer, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 import { catalogWith, defaultCatalogJson } from '../engine/catalogs';
 
 // A usage-based plan billed in arrears: $30.00 a month, so a November day is $1.00.
@@ -21,7 +21,7 @@ describe('server: an organization taking over a member on a plan billed in arrea
   const time = manualClock(NOV_16);
   beforeEach(async () => {
     time.set(NOV_16);
-    server = await startTestServer({ clock: time.clock, catalog });
+    server = await startTestServer({ clock: time.clock, catalog, sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
   });
   afterEach(() => server.close());
 

@@ -8,7 +8,7 @@ import { syncMemberEntitlement } from '../../../src/server/organizations/entitle
 import type { AccountRecord, InvoiceRecord, PaymentRecord } from '../../../src/store/store';
 import { createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail } from '../../support/organization';
 import { openPortal, textOf } from '../../support/portal-client';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, spendCredits, TEST_CARDS, type TestServer } from '../../support/server';
+import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, spendCredits, TEST_CARDS, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 
 // A member paid for Pro on Nov 16 themselves (UTC, calendar months: their own period is Nov 1 → Dec 1).
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -21,7 +21,7 @@ const HELD_BEFORE_OVERAGE = 150000;
 
 describe('server: an organization taking over a member\'s billing loses nothing and counts nothing twice', () => {
   let server: TestServer;
-  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   const accountOf = async (token: string) => {
     const response = await apiRequest(server.baseUrl, 'GET', '/api/account', { token });

@@ -3,13 +3,13 @@ import { ApiError } from '../../../src/protocol/api';
 import { CreatedApiToken, OrgApiTokens, OrgAudit, OrgUsersPage } from '../../../src/protocol/org';
 import { sha256Hex } from '../../../src/server/secrets';
 import { createTestOrganization, type TestOrganization } from '../../support/organization';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, type TestServer } from '../../support/server';
+import { apiRequest, freshServerForEachTest, signInAndGetToken, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 
 describe('server: organization API tokens', () => {
   let server: TestServer;
-  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   const call = (token: string, method: string, path: string, body?: unknown) => apiRequest(server.baseUrl, method, path, { token, body });
   async function ok(token: string, method: string, path: string, body?: unknown, status = 200) {

@@ -2,13 +2,13 @@ import { strict as assert } from 'node:assert';
 import { ApiError } from '../../../src/protocol/api';
 import { OrgUsage, OrgUser } from '../../../src/protocol/org';
 import { createTestOrganization, expectApi, uniqueEmail } from '../../support/organization';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, spendCredits, type TestServer } from '../../support/server';
+import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, spendCredits, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 
 describe('server: organization usage API', () => {
   let server: TestServer;
-  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   const usage = async (admin: string, query = '') => OrgUsage.parse(await expectApi(server, admin, 'GET', `/api/org/usage${query}`));
   const row = (report: OrgUsage, id: string) => report.users.find((u) => u.id === id);

@@ -14,6 +14,7 @@ import {
   startTestServer,
   TEST_CARDS,
   type TestServer,
+  SESSIONS_OUTLAST_THE_TEST,
 } from '../../support/server';
 import { catalogWith } from '../engine/catalogs';
 
@@ -27,7 +28,7 @@ describe('server: plan changes through the engine', () => {
 
   async function start(catalog?: Catalog) {
     time.set(NOV_16);
-    server = await startTestServer({ clock: time.clock, ...(catalog ? { catalog } : {}) });
+    server = await startTestServer({ clock: time.clock, sessionLifetimes: SESSIONS_OUTLAST_THE_TEST, ...(catalog ? { catalog } : {}) });
   }
   afterEach(() => server?.close());
 

@@ -10,6 +10,7 @@ import {
   startTestServer, freshServerForEachTest,
   TEST_CARDS,
   type TestServer,
+  SESSIONS_OUTLAST_THE_TEST,
 } from '../../support/server';
 import { catalogWith } from '../engine/catalogs';
 
@@ -18,7 +19,7 @@ const NOV_16 = '2026-11-16T10:00:00Z';
 describe('server: test clocks and renewals', () => {
   let server: TestServer;
   let seq = 0;
-  const time = freshServerForEachTest(NOV_16, (started) => (server = started));
+  const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   const email = () => `clock-${++seq}@example.com`;
   const advance = (token: string, body: unknown) => apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body });
@@ -213,7 +214,7 @@ describe('server: a usage-based plan on the test clock', () => {
   let server: TestServer;
   beforeEach(async () => {
     time.set(NOV_16);
-    server = await startTestServer({ clock: time.clock, catalog });
+    server = await startTestServer({ clock: time.clock, catalog, sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
   });
   afterEach(() => server.close());
 

@@ -68,14 +68,22 @@ describe('store: SQLite records', () => {
 
   it('redeems a sign-in code once, and never after it expires', async () => {
     await store.createAuthCode({ codeHash: 'h1', accountId: 'acct_1', codeChallenge: 'c', redirectUri: 'r', createdAt: NOW, expiresAt: '2026-11-12T09:05:00.000Z' });
-    const token = { tokenHash: 't1', accountId: 'acct_1', createdAt: NOW };
-    assert.equal(await store.redeemAuthCode('h1', NOW, token), true);
-    assert.equal(await store.redeemAuthCode('h1', NOW, { ...token, tokenHash: 't2' }), false);
-    assert.equal((await store.findAccountByAccessToken('t1', NOW))?.id, 'acct_1');
-    assert.equal(await store.findAccountByAccessToken('t2', NOW), undefined);
+    const session = (id: string) => ({ id, accountId: 'acct_1', createdAt: NOW, expiresAt: '2027-02-10T09:00:00.000Z' });
+    const pair = (access: string) => ({
+      accessTokenHash: access,
+      accessTokenExpiresAt: '2026-11-12T10:00:00.000Z',
+      refreshTokenHash: `r-${access}`,
+      refreshTokenExpiresAt: '2026-12-12T09:00:00.000Z',
+      createdAt: NOW,
+    });
+    assert.equal(await store.redeemAuthCode('h1', NOW, session('es_1'), pair('t1')), true);
+    assert.equal(await store.redeemAuthCode('h1', NOW, session('es_2'), pair('t2')), false);
+    const first = await store.checkAccessToken('t1', NOW);
+    assert.equal(first.status === 'valid' && first.account.id, 'acct_1');
+    assert.deepEqual(await store.checkAccessToken('t2', NOW), { status: 'unknown' });
 
     await store.createAuthCode({ codeHash: 'h2', accountId: 'acct_1', codeChallenge: 'c', redirectUri: 'r', createdAt: NOW, expiresAt: '2026-11-12T09:05:00.000Z' });
-    assert.equal(await store.redeemAuthCode('h2', '2026-11-12T09:05:00.000Z', { ...token, tokenHash: 't3' }), false);
+    assert.equal(await store.redeemAuthCode('h2', '2026-11-12T09:05:00.000Z', session('es_3'), pair('t3')), false);
   });
 
   it('completes a checkout once: a second completion changes nothing', async () => {
