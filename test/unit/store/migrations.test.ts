@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrations } from '../../../src/store/migrations';
@@ -31,6 +31,13 @@ describe('store: migrations and connection settings', () => {
     const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
     db.close();
     assert.deepEqual(rows, migrations.map((m) => ({ version: m.version, name: m.name })));
+  });
+
+  it('creates the data directory readable by its owner only: other users of the machine cannot open the database', async () => {
+    const nested = join(dataDir, 'new', 'data');
+    const store = SqliteStore.open({ dataDir: nested, clock });
+    await store.close();
+    assert.equal(statSync(nested).mode & 0o777, 0o700);
   });
 
   it('uses WAL, enforces foreign keys and waits for locks', async () => {
