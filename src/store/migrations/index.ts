@@ -16,6 +16,7 @@ import { organizationApiTokens } from './0013-organization-api-tokens';
 import { ledgerOverageIndex } from './0014-ledger-overage-index';
 import { organizationTestClocks } from './0015-organization-test-clocks';
 import { hashedLinkTokens } from './0016-hashed-link-tokens';
+import { checkoutReturnPath } from './0017-checkout-return-path';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   ledgerOverageIndex,
   organizationTestClocks,
   hashedLinkTokens,
+  checkoutReturnPath,
 ];
