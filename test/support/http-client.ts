@@ -69,6 +69,8 @@ export interface PostedForm {
   html: string;
   location: string | null;
   cookie: string;
+  /** The Set-Cookie lines of the answer, attributes and all. */
+  setCookies: string[];
 }
 
 export async function postForm(url: string, fields: Record<string, string>, cookie: string): Promise<PostedForm> {
@@ -78,7 +80,13 @@ export async function postForm(url: string, fields: Record<string, string>, cook
     body: new URLSearchParams(fields).toString(),
     redirect: 'manual',
   });
-  return { status: response.status, html: await response.text(), location: response.headers.get('location'), cookie: withSetCookies(cookie, response) };
+  return {
+    status: response.status,
+    html: await response.text(),
+    location: response.headers.get('location'),
+    cookie: withSetCookies(cookie, response),
+    setCookies: response.headers.getSetCookie(),
+  };
 }
 
 /**
