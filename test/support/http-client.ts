@@ -56,22 +56,57 @@ export interface FormPage {
 export async function getForm(url: string, cookie = ''): Promise<FormPage> {
   const response = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
   const html = await response.text();
-  const setCookie = response.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
   const hidden: Record<string, string> = {};
   for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
     hidden[match[1] as string] = decodeHtml(match[2] as string);
   }
-  return { status: response.status, html, cookie: setCookie || cookie, hidden };
+  return { status: response.status, html, cookie: withSetCookies(cookie, response), hidden };
 }
 
-export async function postForm(url: string, fields: Record<string, string>, cookie: string): Promise<{ status: number; html: string; location: string | null }> {
+/** The answer to a form post, and the browser's cookies after it (for following its redirect). */
+export interface PostedForm {
+  status: number;
+  html: string;
+  location: string | null;
+  cookie: string;
+  /** The Set-Cookie lines of the answer, attributes and all. */
+  setCookies: string[];
+}
+
+export async function postForm(url: string, fields: Record<string, string>, cookie: string): Promise<PostedForm> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: new URLSearchParams(fields).toString(),
     redirect: 'manual',
   });
-  return { status: response.status, html: await response.text(), location: response.headers.get('location') };
+  return {
+    status: response.status,
+    html: await response.text(),
+    location: response.headers.get('location'),
+    cookie: withSetCookies(cookie, response),
+    setCookies: response.headers.getSetCookie(),
+  };
+}
+
+/**
+ * A `Cookie` header as a browser would send it after `response`: the cookies it set replace those
+ * of the same name, cleared ones go, the others stay (a page's CSRF cookie must not drop the checkout's cookie).
+ * Paths and lifetimes are not modelled: the tests send the jar only to this server's pages.
+ */
+export function withSetCookies(cookie: string, response: Response): string {
+  const jar = new Map<string, string>();
+  const add = (pair: string) => {
+    const equals = pair.indexOf('=');
+    const name = pair.slice(0, equals).trim();
+    if (!name) return;
+    // A cleared cookie (empty value, expired) is one the browser no longer sends.
+    if (pair.slice(equals + 1).trim() === '') jar.delete(name);
+    else jar.set(name, pair.trim());
+  };
+  for (const pair of cookie.split(';')) add(pair);
+  for (const line of response.headers.getSetCookie()) add(line.split(';')[0] ?? '');
+  return [...jar.values()].join('; ');
 }
 
 export interface SignInResult {
@@ -261,10 +296,11 @@ export function decodeHtml(text: string): string {
 
 /**
  * Answers the sandbox's 3-D Secure challenge at `challengePath` (where the checkout redirected) with
- * its Complete or Fail button; returns the redirect back to the flow.
+ * its Complete or Fail button; returns the redirect back to the flow. Pass the browser's cookies
+ * (those of the checkout's answer): the return route needs the checkout's, and `result.cookie` keeps them.
  */
-export async function answerChallenge(baseUrl: string, challengePath: string, action: 'complete' | 'fail') {
-  const page = await getForm(`${baseUrl}${challengePath}`);
+export async function answerChallenge(baseUrl: string, challengePath: string, action: 'complete' | 'fail', cookie = '') {
+  const page = await getForm(`${baseUrl}${challengePath}`, cookie);
   if (page.status !== 200) throw new Error(`GET ${challengePath} answered ${page.status}: ${page.html.replace(/\s+/g, ' ').slice(0, 300)}`);
   const result = await postForm(`${baseUrl}${challengePath}/${action}`, page.hidden, page.cookie);
   return { page, result };

@@ -18,11 +18,13 @@
 //                                           account's/flow's/amount's: nothing happened; show `message`.
 //      An authentication confirms once: a refreshed or replayed return gets 'unusable', so the flow
 //      must first check whether its own work is already done (the checkout: session complete).
+//      A flow that learns who is returning from a cookie (the checkout) first checks with
+//      `authenticationOwnerOf` that the authentication is that cookie's, to answer a mismatch plainly.
 import type { FastifyReply } from 'fastify';
 import type { PaymentAuthenticationPurpose } from '../../store/store';
 import type { ServerContext } from '../context';
 import { textField } from '../forms/fields';
-import type { AuthenticatedChargeResult, AuthenticationRequired } from './processor';
+import type { AuthenticatedChargeResult, AuthenticationOwner, AuthenticationRequired } from './processor';
 
 /** The query parameter the browser brings back to the flow's return path. */
 export const AUTHENTICATION_PARAM = 'authentication';
@@ -48,8 +50,8 @@ export interface FinishAuthenticationInput {
 
 /** Step 3: takes the payment the person authenticated, at most once. */
 export async function finishAuthentication(context: Pick<ServerContext, 'processor'>, input: FinishAuthenticationInput): Promise<AuthenticatedChargeResult> {
-  const authenticationId = textField(input.query, AUTHENTICATION_PARAM);
-  if (!ID_SHAPE.test(authenticationId)) {
+  const authenticationId = authenticationIdOf(input.query);
+  if (authenticationId === undefined) {
     return { ok: false, reason: 'unusable', message: 'This card authentication is not valid for this payment. Enter your card again to pay.' };
   }
   return context.processor.confirmAuthenticated({
@@ -61,4 +63,15 @@ export async function finishAuthentication(context: Pick<ServerContext, 'process
     idempotencyKey: input.idempotencyKey,
     at: input.at,
   });
+}
+
+/** The flow the return's authentication was made for; undefined when the query names none the processor knows. */
+export async function authenticationOwnerOf(context: Pick<ServerContext, 'processor'>, query: unknown): Promise<AuthenticationOwner | undefined> {
+  const authenticationId = authenticationIdOf(query);
+  return authenticationId === undefined ? undefined : context.processor.authenticationOwner(authenticationId);
+}
+
+function authenticationIdOf(query: unknown): string | undefined {
+  const authenticationId = textField(query, AUTHENTICATION_PARAM);
+  return ID_SHAPE.test(authenticationId) ? authenticationId : undefined;
 }

@@ -35,10 +35,10 @@ export interface AuthenticationContext {
   /** What the payment belongs to within the purpose (the checkout session id). */
   reference: string;
   /**
-   * A path on this server (e.g. "/checkout/<token>/authenticated"), never an absolute URL: after the
-   * challenge the browser goes there with `?authentication=<id>` added. Known gap (issue 12): the
-   * sandbox stores it in payment_authentications, so a checkout's 3-D Secure row keeps the page's
-   * raw token; the token should ride with the browser (a cookie) instead.
+   * A path on this server (e.g. "/checkout/authenticated"), never an absolute URL: after the
+   * challenge the browser goes there with `?authentication=<id>` added. The processor keeps it, so
+   * it must hold nothing that grants access: a flow whose pages are opened by a token in the URL
+   * (the checkout) gives a fixed path and lets the browser carry the token in a cookie.
    */
   returnPath: string;
   /** A few strings the flow needs back after the challenge (the receipt email). Never card data. */
@@ -77,6 +77,8 @@ export interface AuthenticationRequired {
   authenticationId: string;
   /** Where to send the browser for the challenge. */
   challengeUrl: string;
+  /** When the challenge can no longer be answered or confirmed (the flow's cookie lives as long). */
+  expiresAt: Date;
   brand: string;
   last4: string;
   message: string;
@@ -106,12 +108,17 @@ export type AuthenticatedChargeResult =
   /** Unknown, unfinished, expired, already used, or made for another account, flow or amount: nothing happened. */
   | { ok: false; reason: 'unusable'; message: string };
 
+/** Which flow an authentication was made for: a return route checks it is its own before using it. */
+export type AuthenticationOwner = Pick<AuthenticationContext, 'accountId' | 'purpose' | 'reference'>;
+
 export interface PaymentProcessor {
   /** True when no real money moves (pages show a "Test mode" badge). */
   readonly testMode: boolean;
   charge(request: ChargeRequest): Promise<CardChargeResult>;
   /** Succeeds at most once per authentication, and only after the challenge was completed. */
   confirmAuthenticated(request: ConfirmAuthenticatedRequest): Promise<AuthenticatedChargeResult>;
+  /** Reads, never uses: the flow an authentication belongs to (Stripe: the PaymentIntent's metadata). */
+  authenticationOwner(authenticationId: string): Promise<AuthenticationOwner | undefined>;
   /** The same idempotency key charges once: a retry gets the first answer back. */
   chargeSaved(request: SavedCardChargeRequest): Promise<SavedCardChargeResult>;
   /** Gives a charge back in full: the server took the money but could not record what it was for. */

@@ -14,6 +14,7 @@ import { randomId } from '../secrets';
 import { cardBrand, isExpired, isLuhnValid, isValidCvc, lastFour } from './card';
 import type {
   AuthenticatedChargeResult,
+  AuthenticationOwner,
   CardChargeResult,
   ChargeRequest,
   ConfirmAuthenticatedRequest,
@@ -100,6 +101,11 @@ export class SandboxProcessor implements PaymentProcessor {
     return { ok: true, brand: card.brand, last4: card.last4, reusable: { ...card }, metadata };
   }
 
+  async authenticationOwner(authenticationId: string): Promise<AuthenticationOwner | undefined> {
+    const found = await this.store.findPaymentAuthentication(authenticationId);
+    return found && { accountId: found.accountId, purpose: found.purpose, reference: found.reference };
+  }
+
   async chargeSaved(request: SavedCardChargeRequest): Promise<SavedCardChargeResult> {
     // Like a real processor, a key already used answers as it did the first time. The sandbox keeps
     // the newest keys only (it moves no money: a key forgotten after a restart or long after its
@@ -132,6 +138,7 @@ export class SandboxProcessor implements PaymentProcessor {
     if (!isLocalPath(authentication.returnPath)) throw new Error('The 3-D Secure return path must be a path on this server.');
     const id = randomId('pa');
     const now = this.clock();
+    const expiresAt = new Date(now.getTime() + AUTHENTICATION_LIFETIME_MS);
     await this.store.createPaymentAuthentication({
       id,
       accountId: authentication.accountId,
@@ -142,13 +149,14 @@ export class SandboxProcessor implements PaymentProcessor {
       returnPath: authentication.returnPath,
       metadata: authentication.metadata ?? {},
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + AUTHENTICATION_LIFETIME_MS).toISOString(),
+      expiresAt: expiresAt.toISOString(),
     });
     return {
       ok: false,
       requiresAuthentication: true,
       authenticationId: id,
       challengeUrl: challengePath(id),
+      expiresAt,
       brand: card.brand,
       last4: card.last4,
       message: AUTHENTICATION_REQUIRED_MESSAGE,

@@ -1,8 +1,9 @@
 // GET/POST /checkout/:token and GET /checkout/:token/success: the browser checkout for a first paid
-// plan, with GET /checkout/:token/authenticated where a card's 3-D Secure challenge returns.
+// plan, with GET /checkout/authenticated where a card's 3-D Secure challenge returns.
 // The token in the URL is the capability (unguessable, from the signed-in editor), so these pages
 // need no sign-in of their own. The store keeps only its hash, so every link a page makes back to
-// the checkout is built from the token of the request, never from the store.
+// the checkout is built from the token of the request (or, after a challenge, of the browser's
+// cookie: checkout-challenge-cookie.ts), never from the store.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findPlan } from '../../engine/catalog';
 import { applyChange, PlanChangeError } from '../../engine/plan-change';
@@ -12,6 +13,7 @@ import { loadAccountBilling } from '../billing/account-billing';
 import { allowanceEntries } from '../../engine/allowance';
 import { newLedgerId } from '../billing/ledger';
 import { previewCheckout, type CheckoutCharge } from '../checkout-charge';
+import { CHECKOUT_RETURN_PATH, checkoutTokenFromChallengeCookie, rememberCheckoutForChallenge } from '../checkout-challenge-cookie';
 import { secureCookies, type ServerContext } from '../context';
 import { issueCsrfToken } from '../csrf';
 import { sendReceipt } from '../email/notifications';
@@ -19,7 +21,7 @@ import { readCheckoutForm, validateCheckoutForm, type CheckoutForm } from '../fo
 import { html } from '../html';
 import { checkoutPage, checkoutSuccessPage, type CheckoutPageModel } from '../pages/checkout';
 import { messagePage } from '../pages/message';
-import { finishAuthentication, startAuthentication } from '../payments/authentication';
+import { authenticationOwnerOf, finishAuthentication, startAuthentication } from '../payments/authentication';
 import type { ReusableCard } from '../payments/processor';
 import { sendPage } from '../respond';
 import { randomId, sha256Hex } from '../secrets';
@@ -69,12 +71,16 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
         accountId: session.accountId,
         purpose: 'checkout',
         reference: session.id,
-        returnPath: authenticatedPath(token),
+        // Fixed: the processor stores it, so it must not hold the token; the cookie carries that.
+        returnPath: CHECKOUT_RETURN_PATH,
         metadata: { email: value.email, cardholderName: value.cardholderName },
       },
     });
     // 3-D Secure: nothing is charged yet; the challenge sends the browser back to the route below.
-    if (charge.requiresAuthentication) return startAuthentication(reply, charge);
+    if (charge.requiresAuthentication) {
+      rememberCheckoutForChallenge(reply, token, { now: context.clock(), expiresAt: charge.expiresAt }, secureCookies(context));
+      return startAuthentication(reply, charge);
+    }
     if (!charge.ok) {
       await recordDecline(session, due.totalCents, charge, now);
       return showCheckout(request, reply, token, session, 402, { form: keep, formError: charge.message });
@@ -82,13 +88,20 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     return completePayment(reply, token, session, eligibility, charge, value.email);
   });
 
-  // Where the 3-D Secure challenge returns (?authentication=<id>): the payment completes exactly as
-  // above, or the form shows why not. A refresh or replay finds the session complete and charges
-  // nothing; a concurrent twin finds the authentication already used.
-  app.get<{ Params: { token: string } }>('/checkout/:token/authenticated', async (request, reply) => {
-    const { token } = request.params;
-    const session = await findByToken(token);
-    if (!session) return sendUnknownSession(reply);
+  // Where the 3-D Secure challenge returns (?authentication=<id>), with the checkout's token in the
+  // cookie set above. The authentication must be that checkout's, so a cookie for one checkout never
+  // completes another; without a cookie, or with another checkout's, nothing happens and the page
+  // says how to go on. Then the payment completes exactly as above, or the form shows why not. A
+  // refresh or replay finds the session complete and charges nothing; a concurrent twin finds the
+  // authentication already used. (The cookie stays until it expires, so that a refresh after the
+  // payment still finds the success page.)
+  app.get(CHECKOUT_RETURN_PATH, async (request, reply) => {
+    const token = checkoutTokenFromChallengeCookie(request);
+    const session = token === undefined ? undefined : await findByToken(token);
+    if (token === undefined || !session) return sendNoCheckoutForChallenge(reply);
+    // An id the processor does not know goes on: confirming refuses it with the form's usual message.
+    const owner = await authenticationOwnerOf(context, request.query);
+    if (owner && (owner.purpose !== 'checkout' || owner.reference !== session.id)) return sendNoCheckoutForChallenge(reply);
     if (session.status === 'complete') return reply.redirect(successPath(token), 303);
     const eligibility = await eligibilityOf(session);
     if (!eligibility.ok) return sendPage(reply, eligibility.status, eligibility.page);
@@ -252,12 +265,20 @@ function checkoutPath(token: string): string {
   return `/checkout/${encodeURIComponent(token)}`;
 }
 
-function authenticatedPath(token: string): string {
-  return `${checkoutPath(token)}/authenticated`;
-}
-
 function successPath(token: string): string {
   return `${checkoutPath(token)}/success`;
+}
+
+/** The return from a challenge without this browser's cookie for the checkout it belongs to. */
+function sendNoCheckoutForChallenge(reply: FastifyReply) {
+  return sendPage(
+    reply,
+    400,
+    messagePage(
+      'Open the checkout again',
+      'This browser cannot tell which checkout this card authentication belongs to, so nothing was charged or changed. Start the upgrade again from your editor and pay there.',
+    ),
+  );
 }
 
 function sendUnknownSession(reply: FastifyReply) {

@@ -17,6 +17,7 @@ import { ledgerOverageIndex } from './0014-ledger-overage-index';
 import { organizationTestClocks } from './0015-organization-test-clocks';
 import { hashedLinkTokens } from './0016-hashed-link-tokens';
 import { editorSessions } from './0017-editor-sessions';
+import { checkoutReturnPath } from './0018-checkout-return-path';
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   organizationTestClocks,
   hashedLinkTokens,
   editorSessions,
+  checkoutReturnPath,
 ];

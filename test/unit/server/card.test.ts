@@ -44,7 +44,7 @@ describe('server: card rules and the sandbox processor', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const authentication = { accountId: 'acct_1', purpose: 'checkout' as const, reference: 'cs_1', returnPath: '/checkout/cs_1/authenticated', metadata: { email: 'ada@example.com' } };
+  const authentication = { accountId: 'acct_1', purpose: 'checkout' as const, reference: 'cs_1', returnPath: '/checkout/authenticated', metadata: { email: 'ada@example.com' } };
   const typed = (number: string, amountCents = 1267): ChargeRequest => ({
     amountCents,
     card: { number, expiry: { month: 12, year: 2049 }, cvc: '987', holderName: 'Ada' },
@@ -178,7 +178,7 @@ describe('server: card rules and the sandbox processor', () => {
       reference: 'cs_1',
       amountCents: 1267,
       card: { brand: 'visa', last4: '3155', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' },
-      returnPath: '/checkout/cs_1/authenticated',
+      returnPath: '/checkout/authenticated',
       metadata: { email: 'ada@example.com' },
       status: 'pending',
       createdAt: NOW,

@@ -47,26 +47,27 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     const challenge = result.location ?? '';
     const id = /^\/sandbox\/3ds\/(pa_[A-Za-z0-9_-]+)$/.exec(challenge)?.[1];
     assert.ok(id, `redirected to the challenge, not ${challenge}`);
-    return { challenge, id };
+    // The browser's cookies now include the checkout's, which the return after the challenge needs.
+    return { challenge, id, cookie: result.cookie };
   }
 
   it('redirects to the challenge without charging, completes the checkout once after Complete, and saves the card', async () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    const { challenge, id } = await startPaying(session.url, { email: 'billing@example.com' });
+    const { challenge, id, cookie } = await startPaying(session.url, { email: 'billing@example.com' });
     assert.equal(count('payments'), 0, 'nothing is charged before the authentication');
     assert.equal(await plan(), 'free');
     assert.equal(authenticationStatus(id), 'pending');
 
-    const { page, result } = await answerChallenge(server.baseUrl, challenge, 'complete');
+    const { page, result } = await answerChallenge(server.baseUrl, challenge, 'complete', cookie);
     assert.match(page.html, /id="authentication-amount">\$12\.67</);
     assert.match(page.html, /id="authentication-card">Visa •••• 3155</);
     assert.match(page.html, /id="complete-authentication"/);
     assert.match(page.html, /id="fail-authentication"/);
     assert.equal(result.status, 303);
-    assert.equal(result.location, `${checkoutPath(session)}/authenticated?authentication=${id}`);
+    assert.equal(result.location, `/checkout/authenticated?authentication=${id}`);
     assert.equal(authenticationStatus(id), 'succeeded');
 
-    const back = await getForm(`${server.baseUrl}${result.location}`);
+    const back = await getForm(`${server.baseUrl}${result.location}`, result.cookie);
     assert.equal(back.status, 303);
     const success = await fetch(`${server.baseUrl}${checkoutPath(session)}/success`);
     const html = await success.text();
@@ -91,12 +92,12 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     );
 
     // A refreshed or replayed return, and the challenge's buttons again, charge nothing more.
-    const replay = await getForm(`${server.baseUrl}${result.location}`);
+    const replay = await getForm(`${server.baseUrl}${result.location}`, result.cookie);
     assert.equal(replay.status, 303);
     assert.equal(replay.html, '');
     const again = await postForm(`${server.baseUrl}${challenge}/complete`, page.hidden, page.cookie);
     assert.equal(again.status, 303);
-    assert.equal((await getForm(`${server.baseUrl}${again.location}`)).status, 303);
+    assert.equal((await getForm(`${server.baseUrl}${again.location}`, again.cookie)).status, 303);
     assert.equal(count('payments'), 1);
     assert.equal(count('invoices'), 1);
     assert.equal(count('payment_methods'), 1);
@@ -104,9 +105,9 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
 
   it('charges once when the return arrives twice at the same moment', async () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    const { challenge } = await startPaying(session.url);
-    const { result } = await answerChallenge(server.baseUrl, challenge, 'complete');
-    const returns = await Promise.all([1, 2, 3].map(() => fetch(`${server.baseUrl}${result.location}`, { redirect: 'manual' })));
+    const { challenge, cookie } = await startPaying(session.url);
+    const { result } = await answerChallenge(server.baseUrl, challenge, 'complete', cookie);
+    const returns = await Promise.all([1, 2, 3].map(() => fetch(`${server.baseUrl}${result.location}`, { headers: { cookie: result.cookie }, redirect: 'manual' })));
     assert.deepEqual(
       returns.map((r) => [r.status, r.headers.get('location')]),
       returns.map(() => [303, `${checkoutPath(session)}/success`]),
@@ -119,12 +120,12 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
 
   it('after Fail, shows the error on the checkout form, records a decline, and charges and saves nothing', async () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    const { challenge, id } = await startPaying(session.url, { email: 'billing@example.com' });
-    const { result } = await answerChallenge(server.baseUrl, challenge, 'fail');
+    const { challenge, id, cookie } = await startPaying(session.url, { email: 'billing@example.com' });
+    const { result } = await answerChallenge(server.baseUrl, challenge, 'fail', cookie);
     assert.equal(result.status, 303);
-    assert.equal(result.location, `${checkoutPath(session)}/authenticated?authentication=${id}`);
+    assert.equal(result.location, `/checkout/authenticated?authentication=${id}`);
 
-    const back = await getForm(`${server.baseUrl}${result.location}`);
+    const back = await getForm(`${server.baseUrl}${result.location}`, result.cookie);
     assert.equal(back.status, 402);
     assert.equal(AUTHENTICATION_FAILED_MESSAGE, "We couldn't authenticate your card. Try again or use another card.");
     assert.match(back.html, /id="form-error">We couldn&#39;t authenticate your card\. Try again or use another card\.</);
@@ -141,7 +142,7 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     assert.equal((await server.store.findCheckoutSession(session.id))?.status, 'open');
 
     // A refresh records nothing more and says why.
-    const refresh = await getForm(`${server.baseUrl}${result.location}`);
+    const refresh = await getForm(`${server.baseUrl}${result.location}`, result.cookie);
     assert.equal(refresh.status, 409);
     assert.match(refresh.html, /id="form-error">This card authentication was already used\. Enter your card again to pay\.</);
     assert.equal(count('payments'), 1);
@@ -156,29 +157,32 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     const mine = await createCheckoutSession(server.baseUrl, token, 'pro');
     const other = await signUpAndGetToken(server.baseUrl, 'other@example.com', 'another good password');
     const theirs = await createCheckoutSession(server.baseUrl, other.accessToken, 'pro');
-    const { challenge, id } = await startPaying(theirs.url);
+    const { challenge, id, cookie: theirCookie } = await startPaying(theirs.url);
+    // A browser that started a challenge of its own: it carries the cookie for my checkout.
+    const { cookie: myCookie } = await startPaying(mine.url);
+    const returnTo = (query: string) => `${server.baseUrl}/checkout/authenticated${query}`;
 
-    const early = await getForm(`${server.baseUrl}${checkoutPath(theirs)}/authenticated?authentication=${id}`);
+    const early = await getForm(returnTo(`?authentication=${id}`), theirCookie);
     assert.equal(early.status, 409);
     assert.match(early.html, /id="form-error">Your card has not been authenticated yet\./);
 
-    await answerChallenge(server.baseUrl, challenge, 'complete');
-    // Same plan, same day, same amount: only the account differs.
-    const stolen = await getForm(`${server.baseUrl}${checkoutPath(mine)}/authenticated?authentication=${id}`);
-    assert.equal(stolen.status, 409);
-    assert.match(stolen.html, /id="form-error">This card authentication is not valid for this payment\. Enter your card again to pay\.</);
+    await answerChallenge(server.baseUrl, challenge, 'complete', theirCookie);
+    // Same plan, same day, same amount: only the account differs. The checkout's cookie names mine.
+    const stolen = await getForm(returnTo(`?authentication=${id}`), myCookie);
+    assert.equal(stolen.status, 400);
+    assert.match(stolen.html, /id="page-title">Open the checkout again</);
     assert.equal(await plan(), 'free');
     assert.equal(count('payments'), 0);
     assert.equal(authenticationStatus(id), 'succeeded', 'the refused use did not spend it');
 
     for (const query of ['', '?authentication=', '?authentication=pa_nope', '?authentication=%3Cscript%3E']) {
-      const bad = await getForm(`${server.baseUrl}${checkoutPath(mine)}/authenticated${query}`);
+      const bad = await getForm(returnTo(query), myCookie);
       assert.equal(bad.status, 409, query);
       assert.match(bad.html, /id="form-error">This card authentication is not valid for this payment\./, query);
     }
 
     // Its owner still completes with it.
-    assert.equal((await getForm(`${server.baseUrl}${checkoutPath(theirs)}/authenticated?authentication=${id}`)).status, 303);
+    assert.equal((await getForm(returnTo(`?authentication=${id}`), theirCookie)).status, 303);
     assert.equal(await plan(other.accessToken), 'pro');
     assert.equal(await plan(), 'free');
   });
@@ -199,7 +203,7 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     assert.equal(refused.status, 400);
     assert.equal(refused.location, null);
     assert.match(refused.html, /no valid address to return to/);
-    server.sql('UPDATE payment_authentications SET return_path = ? WHERE id = ?', `${checkoutPath(session)}/authenticated`, id);
+    server.sql('UPDATE payment_authentications SET return_path = ? WHERE id = ?', '/checkout/authenticated', id);
 
     const session2 = await createCheckoutSession(server.baseUrl, token, 'pro');
     const second = await startPaying(session2.url);

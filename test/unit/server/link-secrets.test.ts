@@ -2,13 +2,15 @@
 // a pushed sign-in request's request_uri, the sign-in's state and code) are neither stored nor
 // logged. One editor's day runs once against a server logging at info: sign in twice (through a
 // pushed request and through a plain sign-in link), pay a checkout opened with an Idempotency-Key
-// and replayed, open the portal. Then the captured log and the SQLite file's bytes are searched.
+// and replayed, pay another account's checkout with a card that asks for 3-D Secure, open the
+// portal. Then the captured log and the SQLite file's bytes are searched.
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { AuthorizationRequest } from '../../../src/protocol/api';
 import { sha256Hex } from '../../../src/server/secrets';
 import { openPortal } from '../../support/portal-client';
 import {
+  answerChallenge,
   apiRequest,
   checkoutPath,
   createCheckoutSession,
@@ -17,8 +19,10 @@ import {
   newPkce,
   newState,
   payCheckout,
+  signUpAndGetToken,
   startTestServer,
   submitSignIn,
+  TEST_CARDS,
   TEST_REDIRECT_URI,
   type TestServer,
 } from '../../support/server';
@@ -73,6 +77,20 @@ describe('server: link secrets are stored only as hashes and never logged', () =
     assert.equal(result.location, `${checkoutPath(replay)}/success`);
     assert.equal((await getForm(`${baseUrl}${result.location}`)).status, 200);
 
+    // A checkout paid through a 3-D Secure challenge: the page's token must not ride into the
+    // processor's record of the challenge (payment_authentications.return_path).
+    const buyer = await signUpAndGetToken(baseUrl, 'secure-buyer@example.com', 'a good password');
+    const secured = await createCheckoutSession(baseUrl, buyer.accessToken, 'pro');
+    secrets.authenticatedCheckoutToken = tokenOf(secured.url);
+    hashes.authenticatedCheckoutToken = sha256Hex(secrets.authenticatedCheckoutToken);
+    const charged = await payCheckout(server, secured.url, { cardNumber: TEST_CARDS.requiresAuthentication });
+    assert.equal(charged.result.status, 303, charged.result.html.slice(0, 300));
+    const challenge = await answerChallenge(baseUrl, charged.result.location ?? '', 'complete', charged.result.cookie);
+    assert.equal(challenge.result.status, 303);
+    const returned = await getForm(`${baseUrl}${challenge.result.location}`, challenge.result.cookie);
+    assert.equal(returned.status, 303, returned.html.slice(0, 300));
+    assert.equal(server.sql<{ status: string }>('SELECT status FROM checkout_sessions WHERE token_hash = ?', hashes.authenticatedCheckoutToken)[0]?.status, 'complete');
+
     // The billing portal's one-time link, opened.
     const portal = await openPortal(baseUrl, accessToken);
     assert.equal(portal.page.path, '/billing');
@@ -99,7 +117,7 @@ describe('server: link secrets are stored only as hashes and never logged', () =
     const files = [server.databaseFile, `${server.databaseFile}-wal`].filter((path) => existsSync(path));
     assert.ok(files.length > 0, 'the database file exists');
     // The states stay (the editor's callback needs them back); they open nothing by themselves.
-    const linkSecrets = ['portalToken', 'checkoutToken', 'firstCheckoutToken', 'requestUri', 'signUpCode', 'signInCode'];
+    const linkSecrets = ['portalToken', 'checkoutToken', 'firstCheckoutToken', 'authenticatedCheckoutToken', 'requestUri', 'signUpCode', 'signInCode'];
     for (const path of files) {
       const bytes = readFileSync(path);
       for (const name of linkSecrets) {
@@ -109,6 +127,9 @@ describe('server: link secrets are stored only as hashes and never logged', () =
     // The hashes are where the lookups find them: the search above was not vacuous.
     assert.equal(server.sql('SELECT 1 FROM portal_sessions WHERE token_hash = ?', hashes.portalToken).length, 1);
     assert.equal(server.sql('SELECT 1 FROM checkout_sessions WHERE token_hash = ?', hashes.checkoutToken).length, 1);
+    assert.equal(server.sql('SELECT 1 FROM checkout_sessions WHERE token_hash = ?', hashes.authenticatedCheckoutToken).length, 1);
+    // The challenge's record keeps a return path that names no checkout.
+    assert.deepEqual(server.sql('SELECT status, return_path FROM payment_authentications'), [{ status: 'consumed', return_path: '/checkout/authenticated' }]);
     assert.equal(server.sql('SELECT 1 FROM authorization_requests WHERE id = ?', hashes.requestUri).length, 1);
   });
 });
