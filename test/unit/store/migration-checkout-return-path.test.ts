@@ -2,29 +2,20 @@
 // (0018-checkout-return-path): a checkout's stored return path becomes the fixed one, and the
 // portal's (a path with no secret in it) stays as it was.
 import { strict as assert } from 'node:assert';
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { migrations } from '../../../src/store/migrations';
 import { checkoutReturnPath } from '../../../src/store/migrations/0018-checkout-return-path';
 import { migrate } from '../../../src/store/sqlite/migrate';
+import { useScratchDatabase } from '../../support/scratch-database';
 
 const NOW = '2026-11-12T09:00:00.000Z';
 const LATER = '2026-11-12T10:00:00.000Z';
 const TOKEN = 'k3Yw5Zr0sT8uV1xA2bC3dE4fG5hI6jK7lM8nO9pQ0rS';
 
 describe('store: migration checkout-return-path', () => {
-  let dataDir: string;
+  const scratch = useScratchDatabase();
   let db: Database.Database;
-  beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tally-store-'));
-    db = new Database(join(dataDir, 'test.sqlite'));
-  });
-  afterEach(() => {
-    db.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  beforeEach(() => (db = scratch.db()));
 
   it("rewrites a checkout's return path to the fixed one, dropping the token, and keeps the portal's", () => {
     migrate(db, migrations.filter((m) => m.version < checkoutReturnPath.version), () => NOW);

@@ -2,27 +2,18 @@
 // stop working (their raw id cannot be hashed in SQL, and keeping it usable would keep it stored),
 // and the stored idempotent answers of the checkout API lose their URL.
 import { strict as assert } from 'node:assert';
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { migrations } from '../../../src/store/migrations';
 import { hashedLinkTokens } from '../../../src/store/migrations/0016-hashed-link-tokens';
 import { migrate } from '../../../src/store/sqlite/migrate';
+import { useScratchDatabase } from '../../support/scratch-database';
 
 const NOW = '2026-11-12T09:00:00.000Z';
 
 describe('store: migration hashed-link-tokens', () => {
-  let dataDir: string;
+  const scratch = useScratchDatabase();
   let db: Database.Database;
-  beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tally-store-'));
-    db = new Database(join(dataDir, 'test.sqlite'));
-  });
-  afterEach(() => {
-    db.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  beforeEach(() => (db = scratch.db()));
 
   it('closes the links made before it and strips the checkout URLs from idempotent answers', () => {
     const before = migrations.filter((m) => m.version < hashedLinkTokens.version);
