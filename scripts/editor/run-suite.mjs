@@ -319,11 +319,11 @@ function controlOps(state) {
   };
 
   return {
-    /** { passed, failed }: the suite's counts, returned by runEditorSuite. */
+    /** { passed, failed, webviewRace }: the suite's counts, returned by runEditorSuite. */
     async result(body) {
-      const { passed, failed } = body;
-      if (!Number.isInteger(passed) || !Number.isInteger(failed)) throw new Error('passed and failed must be integers');
-      state.result = { passed, failed };
+      const { passed, failed, webviewRace = 0 } = body;
+      if (![passed, failed, webviewRace].every(Number.isInteger)) throw new Error('passed, failed and webviewRace must be integers');
+      state.result = { passed, failed, webviewRace };
       return null;
     },
 

@@ -60,7 +60,7 @@ async function call<T>(op: string, body: object, timeoutMs = DEFAULT_TIMEOUT_MS)
 
 export const harness = {
   /** Reports the suite's counts; the harness returns them from runEditorSuite. */
-  result: (counts: { passed: number; failed: number }) => call<null>('result', counts),
+  result: (counts: { passed: number; failed: number; webviewRace: number }) => call<null>('result', counts),
 
   /** Waits for a page (open already, or a popup such as one from vscode.env.openExternal) whose URL contains urlIncludes. */
   waitForPage: (urlIncludes: string, timeoutMs = DEFAULT_TIMEOUT_MS) => call<string>('waitForPage', { urlIncludes, timeoutMs }, timeoutMs),
