@@ -3,11 +3,10 @@ import { ApiError, TokenResponse } from '../../../src/protocol/api';
 import {
   apiRequest,
   exchangeCode,
-  manualClock,
+  freshServerForEachTest,
   refreshTokens,
   revokeToken,
   signUpAndGetToken,
-  startTestServer,
   submitSignIn,
   type TestServer,
 } from '../../support/server';
@@ -17,13 +16,8 @@ const DAY = 24 * HOUR;
 const PASSWORD = 'a good password';
 
 describe('server: editor sessions (expiry, refresh rotation, replays, revocation)', () => {
-  const time = manualClock('2026-11-16T10:00:00Z');
   let server: TestServer;
-  beforeEach(async () => {
-    time.set('2026-11-16T10:00:00Z');
-    server = await startTestServer({ clock: time.clock });
-  });
-  afterEach(() => server.close());
+  const time = freshServerForEachTest('2026-11-16T10:00:00Z', (started) => (server = started));
 
   let users = 0;
   const signUp = () => signUpAndGetToken(server.baseUrl, `editor${++users}@example.com`, PASSWORD);

@@ -1,21 +1,18 @@
 import { strict as assert } from 'node:assert';
 import { loadCatalogFile } from '../../../src/server/catalog-file';
 import { defaultCatalogPath } from '../../../src/server/config';
-import { apiRequest, manualClock, refreshTokens, signInAndGetToken, signUpAndGetToken, startTestServer, type TestServer } from '../../support/server';
+import { apiRequest, freshServerForEachTest, refreshTokens, signInAndGetToken, signUpAndGetToken, type TestServer } from '../../support/server';
 import { openPortal, textOf } from '../../support/portal-client';
 
 const PASSWORD = 'a good password';
 
 describe('server: the portal’s signed-in editors and its own sign-out', () => {
-  const time = manualClock('2026-11-16T10:00:00Z');
   let server: TestServer;
-  beforeEach(async () => {
-    time.set('2026-11-16T10:00:00Z');
-    // Dates on the page are in the account's zone: Tokyo is 9 hours ahead of the server's UTC clock.
-    const catalog = loadCatalogFile(defaultCatalogPath());
-    server = await startTestServer({ clock: time.clock, catalog: { ...catalog, billing: { ...catalog.billing, defaultTimeZone: 'Asia/Tokyo' } } });
+  // Dates on the page are in the account's zone: Tokyo is 9 hours ahead of the server's UTC clock.
+  const catalog = loadCatalogFile(defaultCatalogPath());
+  const time = freshServerForEachTest('2026-11-16T10:00:00Z', (started) => (server = started), {
+    catalog: { ...catalog, billing: { ...catalog.billing, defaultTimeZone: 'Asia/Tokyo' } },
   });
-  afterEach(() => server.close());
 
   const account = (token: string) => apiRequest(server.baseUrl, 'GET', '/api/account', { token });
   const editorIds = (html: string) => [...html.matchAll(/<li class="editor-session" id="editor-(es_[A-Za-z0-9_-]+)">/g)].map((match) => match[1] as string);
