@@ -22,7 +22,11 @@ export async function run(): Promise<void> {
     runner.on('pass', () => passed++);
     runner.on('fail', (_test, error: Error) => {
       failed++; // hook failures count too
-      if (String(error?.message).startsWith(WEBVIEW_RACE)) webviewRace++;
+      if (!String(error?.message).startsWith(WEBVIEW_RACE)) return;
+      // Once the race has blanked the view it stays blank for minutes: every later test would
+      // fail the same way, so the run stops here and the test command starts a fresh one.
+      webviewRace++;
+      runner.abort();
     });
   });
 
