@@ -1,6 +1,7 @@
 // The checkout form: the receipt email and the card (card-fields.ts), every problem reported at once.
 import { readCardFields, validateCardFields, type CardField, type CardFields, type ValidCard } from './card-fields';
-import { emailProblem, textField, type FieldErrors } from './fields';
+import { emailAddressProblem } from '../../protocol/email-address';
+import { textField, type FieldErrors } from './fields';
 
 export type CheckoutField = 'email' | CardField;
 
@@ -22,7 +23,7 @@ export function readCheckoutForm(body: unknown): CheckoutForm {
 }
 
 export function validateCheckoutForm(form: CheckoutForm, at: Date): CheckoutValidation {
-  const email = emailProblem(form.email);
+  const email = emailAddressProblem(form.email);
   const card = validateCardFields(form, at);
   if (card.ok && !email) return { ok: true, value: { email: form.email, ...card.value } };
   return { ok: false, errors: { ...(email ? { email } : {}), ...(card.ok ? {} : card.errors) } };

@@ -1,7 +1,8 @@
 // The Contact Sales form: who is asking, for how many seats, and what they need. Every field is
 // checked here so the person sees every problem at once, next to its field, and nothing is stored
 // until all of them are right.
-import { emailProblem, textField, type FieldErrors } from './fields';
+import { emailAddressProblem } from '../../protocol/email-address';
+import { textField, type FieldErrors } from './fields';
 
 export type ContactSalesField = 'name' | 'email' | 'company' | 'seats' | 'message';
 
@@ -46,7 +47,7 @@ export function validateContactSalesForm(form: ContactSalesForm): ContactSalesVa
   if (form.name === '') errors.name = 'Enter your name.';
   else if (form.name.length > SALES_LIMITS.name) errors.name = `Your name must be at most ${SALES_LIMITS.name} characters.`;
 
-  const email = emailProblem(form.email);
+  const email = emailAddressProblem(form.email);
   if (email) errors.email = email === 'Enter your email address.' ? 'Enter your work email address.' : email;
 
   if (form.company === '') errors.company = 'Enter your company name.';

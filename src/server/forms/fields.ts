@@ -1,5 +1,5 @@
-// Small helpers shared by the HTML forms: reading a urlencoded body and the rules for an email.
-import { emailAddressProblem } from '../../protocol/email-address';
+// Small helpers shared by the HTML forms: reading a urlencoded body. Email addresses follow the one
+// rule in protocol/email-address.ts.
 
 export type FieldErrors<Field extends string> = Partial<Record<Field, string>>;
 
@@ -9,9 +9,6 @@ export function textField(source: unknown, name: string): string {
   const value = (source as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : '';
 }
-
-/** The message for a bad email address, or undefined when it is acceptable: the one rule (protocol/email-address.ts). */
-export const emailProblem = emailAddressProblem;
 
 export function hasErrors(errors: object): boolean {
   return Object.keys(errors).length > 0;

@@ -1,6 +1,7 @@
 // The sign-in form: one email and password, two buttons (sign in to an existing account, or
 // create one). Every problem is reported next to its field, in words a person can act on.
-import { emailProblem, textField, type FieldErrors } from './fields';
+import { emailAddressProblem } from '../../protocol/email-address';
+import { textField, type FieldErrors } from './fields';
 
 export type SignInAction = 'signin' | 'create';
 export type SignInField = 'email' | 'password';
@@ -25,7 +26,7 @@ export function readSignInForm(body: unknown): SignInForm {
 
 export function validateSignInForm(form: SignInForm): FieldErrors<SignInField> {
   const errors: FieldErrors<SignInField> = {};
-  const email = emailProblem(form.email);
+  const email = emailAddressProblem(form.email);
   if (email) errors.email = email;
   if (form.password === '') {
     errors.password = form.action === 'create' ? 'Choose a password of at least 8 characters.' : 'Enter your password.';
