@@ -15,16 +15,55 @@ const common = {
 
 const builds = [
   // The extension host loads CommonJS; `vscode` is provided by the host at run time.
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'out/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'out/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
   // The webview runs in the browser sandbox of a VS Code webview.
-  { ...common, entryPoints: ['webview/main.ts'], outfile: 'out/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  {
+    ...common,
+    entryPoints: ['webview/main.ts'],
+    outfile: 'out/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
   // The server keeps the native SQLite binding, and pdfkit (which reads its font and colour files
   // relative to its own folder), outside the bundle.
-  { ...common, entryPoints: ['src/server/main.ts'], outfile: 'out/server.js', platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3', 'pdfkit'] },
+  {
+    ...common,
+    entryPoints: ['src/server/main.ts'],
+    outfile: 'out/server.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['better-sqlite3', 'pdfkit'],
+  },
   // The `tally` command line (package.json "bin"): a script run by node, so it starts with its shebang.
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'out/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'out/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
   // The in-editor mocha suite, loaded by the extension host with `require`.
-  { ...common, entryPoints: ['test/editor/suite/index.ts'], outfile: 'out/test/editor/index.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'] },
+  {
+    ...common,
+    entryPoints: ['test/editor/suite/index.ts'],
+    outfile: 'out/test/editor/index.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+  },
 ];
 
 if (watch) {

@@ -12,8 +12,16 @@ const assertOkNeedsMessage = {
 // A test that reads the machine's date passes on the day it was written and fails on another: tests
 // take "now" from their server's clock (test/support), the one place allowed to read the machine's.
 const machineDate = [
-  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "A test must not read the machine's date: use the test server's clock (server.clock()) or a manualClock from test/support." },
-  { selector: "MemberExpression[object.name='Date'][property.name='now']", message: "A test must not read the machine's clock: use the test server's clock, a manualClock, or performance.now() for elapsed time." },
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message:
+      "A test must not read the machine's date: use the test server's clock (server.clock()) or a manualClock from test/support.",
+  },
+  {
+    selector: "MemberExpression[object.name='Date'][property.name='now']",
+    message:
+      "A test must not read the machine's clock: use the test server's clock, a manualClock, or performance.now() for elapsed time.",
+  },
 ];
 
 export default tseslint.config(
@@ -36,11 +44,24 @@ export default tseslint.config(
   },
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['scripts/**/*.mjs', 'esbuild.mjs', 'test/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
   },
 );

@@ -25,7 +25,8 @@ function summary(samplesNs: number[]): { median: number; p99: number } {
   return { median: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
 }
 
-const format = (ns: number) => (ns >= 1_000_000 ? `${(ns / 1_000_000).toFixed(2)} ms` : ns >= 1_000 ? `${(ns / 1_000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
+const format = (ns: number) =>
+  ns >= 1_000_000 ? `${(ns / 1_000_000).toFixed(2)} ms` : ns >= 1_000 ? `${(ns / 1_000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`;
 
 async function main(): Promise<void> {
   const server = await startTestServer();
@@ -33,11 +34,20 @@ async function main(): Promise<void> {
   let manager: LeaseManager | undefined;
   try {
     // Power's million credits: room for every timed pair (1 hundredth each) in one lease.
-    const token = (await signUpAndUpgrade(server, `bench-${Date.now()}@example.com`, 'correct horse battery', 'power')).token.accessToken;
+    const token = (await signUpAndUpgrade(server, `bench-${Date.now()}@example.com`, 'correct horse battery', 'power')).token
+      .accessToken;
 
     // --- the lease path --------------------------------------------------------------------
     const outbox = Outbox.open(dir, 'bench-window-1');
-    manager = new LeaseManager({ server: new ApiClient(() => server.baseUrl, async () => token), outbox, instanceId: 'bench-window-1', leaseCredits: 50_000_00 });
+    manager = new LeaseManager({
+      server: new ApiClient(
+        () => server.baseUrl,
+        async () => token,
+      ),
+      outbox,
+      instanceId: 'bench-window-1',
+      leaseCredits: 50_000_00,
+    });
     manager.setAccount('bench');
     const first = await manager.reserveWhenReady(1, { feature: 'bench' });
     if (!first.ok) throw new Error(`no lease: ${first.message}`);
@@ -84,11 +94,17 @@ async function main(): Promise<void> {
     const l = summary(lease);
     const one = summary(single);
     const h = summary(http);
-    console.log(`Lease from the Tally server on loopback; Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}`);
-    console.log(`reserve+commit on the lease  (${LEASE_SAMPLES} pairs in batches of ${BATCH}): median ${format(l.median)}, p99 ${format(l.p99)}`);
+    console.log(
+      `Lease from the Tally server on loopback; Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}`,
+    );
+    console.log(
+      `reserve+commit on the lease  (${LEASE_SAMPLES} pairs in batches of ${BATCH}): median ${format(l.median)}, p99 ${format(l.p99)}`,
+    );
     console.log(`  timed one pair at a time (clock reads included): median ${format(one.median)}, p99 ${format(one.p99)}`);
     console.log(`HTTP check per request       (${HTTP_SAMPLES} samples): median ${format(h.median)}, p99 ${format(h.p99)}`);
-    console.log(`ratio (HTTP / lease): median ${Math.round(h.median / l.median).toLocaleString('en-US')}×, p99 ${Math.round(h.p99 / l.p99).toLocaleString('en-US')}×`);
+    console.log(
+      `ratio (HTTP / lease): median ${Math.round(h.median / l.median).toLocaleString('en-US')}×, p99 ${Math.round(h.p99 / l.p99).toLocaleString('en-US')}×`,
+    );
   } finally {
     // The outbox writes at the end of the turn: close it before its folder goes.
     await manager?.dispose();

@@ -76,8 +76,14 @@ async function main(): Promise<void> {
     const orgCap = await measure();
 
     console.log(`accountOverage for one member of ${MEMBERS} (${ENTRIES} overage entries each), ${SAMPLES} samples:`);
-    for (const [name, result] of [['baseline (no caps)', baseline], ['user cap', userCap], ['organization cap', orgCap]] as const) {
-      console.log(`  ${name.padEnd(20)} median ${format(result.median).padStart(9)}   p99 ${format(result.p99).padStart(9)}   ${(result.median / baseline.median).toFixed(1)}× baseline`);
+    for (const [name, result] of [
+      ['baseline (no caps)', baseline],
+      ['user cap', userCap],
+      ['organization cap', orgCap],
+    ] as const) {
+      console.log(
+        `  ${name.padEnd(20)} median ${format(result.median).padStart(9)}   p99 ${format(result.p99).padStart(9)}   ${(result.median / baseline.median).toFixed(1)}× baseline`,
+      );
     }
   } finally {
     await server.close();

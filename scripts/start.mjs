@@ -6,7 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeServerOrigins, editorUrl, installCodeServer, loopbackUrlForBrowser, startCodeServer } from './editor/code-server.mjs';
+import {
+  codeServerOrigins,
+  editorUrl,
+  installCodeServer,
+  loopbackUrlForBrowser,
+  startCodeServer,
+} from './editor/code-server.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverPort = Number(process.env.TALLY_PORT ?? 3417);
@@ -33,7 +39,8 @@ if (spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' }
 
 const useDesktop = commandExists('code') && !process.env.TALLY_USE_CODE_SERVER;
 // Under code-server, Tally's pages must be opened by a *.localhost name (see loopbackUrlForBrowser).
-const publicUrl = process.env.TALLY_PUBLIC_URL ?? (useDesktop ? `http://127.0.0.1:${serverPort}` : loopbackUrlForBrowser(serverPort, 'tally'));
+const publicUrl =
+  process.env.TALLY_PUBLIC_URL ?? (useDesktop ? `http://127.0.0.1:${serverPort}` : loopbackUrlForBrowser(serverPort, 'tally'));
 // code-server's callbacks come back on its own origin, which the server must trust with sign-in
 // codes; it prints the 127.0.0.1 address, and a user may type localhost instead.
 const editorOrigins = useDesktop ? [] : codeServerOrigins(editorPort, ['127.0.0.1', 'localhost']);
@@ -67,7 +74,9 @@ if (useDesktop) {
   });
   stopEditor = () => editor.stop();
   const url = editorUrl({ baseUrl: editor.url, port: editor.port, workspace: repo, extensionDevelopmentPath: repo });
-  console.log(`\nTally server: ${serverUrl} (pages at ${publicUrl})\nEditor (code-server with Tally loaded): ${url}\nEditor password (this run only): ${password}\n`);
+  console.log(
+    `\nTally server: ${serverUrl} (pages at ${publicUrl})\nEditor (code-server with Tally loaded): ${url}\nEditor password (this run only): ${password}\n`,
+  );
 }
 console.log('Organization console: in the editor choose Manage Plan, then Organization console (or Create an organization).');
 console.log('Organization CLI: npx tally --help (with an admin API token from the console).');

@@ -16,5 +16,8 @@ ensureSystemPackages(['faketime']);
 console.log(`[clock ahead] running ${suites.join(' and ')} with the clock moved ${offset} (faketime -f ${offset})`);
 // faketime preloads libfaketime into node and every process it starts (servers, Chromium), so they
 // all agree on the moved clock.
-const run = spawnSync('faketime', ['-f', offset, process.execPath, path.join(repo, 'scripts/test.mjs'), ...suites], { cwd: repo, stdio: 'inherit' });
+const run = spawnSync('faketime', ['-f', offset, process.execPath, path.join(repo, 'scripts/test.mjs'), ...suites], {
+  cwd: repo,
+  stdio: 'inherit',
+});
 process.exit(run.status ?? 1);

@@ -19,7 +19,12 @@ function runMocha(name, specs) {
   const statsFile = path.join(statsDir, 'stats.json');
   const result = spawnSync(
     process.execPath,
-    [path.join(repo, 'node_modules/mocha/bin/mocha.js'), '--reporter', path.join(repo, 'test/support/counting-reporter.cjs'), ...specs],
+    [
+      path.join(repo, 'node_modules/mocha/bin/mocha.js'),
+      '--reporter',
+      path.join(repo, 'test/support/counting-reporter.cjs'),
+      ...specs,
+    ],
     { cwd: repo, stdio: 'inherit', env: { ...process.env, TALLY_TEST_STATS: statsFile } },
   );
   try {
@@ -42,13 +47,24 @@ async function startTallyServer(editorOrigins) {
   const child = spawn(process.execPath, [path.join(repo, 'out/server.js')], {
     cwd: repo,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, TALLY_PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_PUBLIC_URL: loopbackUrlForBrowser(port, 'tally'), TALLY_EDITOR_ORIGINS: editorOrigins.join(',') },
+    env: {
+      ...process.env,
+      TALLY_PORT: String(port),
+      TALLY_DATA_DIR: dataDir,
+      TALLY_PUBLIC_URL: loopbackUrlForBrowser(port, 'tally'),
+      TALLY_EDITOR_ORIGINS: editorOrigins.join(','),
+    },
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the Tally server exited with code ${child.exitCode}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) {
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    ) {
       // Waits for the server to exit, so that nothing it prints lands after the totals line.
       const stop = async () => {
         const exited = child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
@@ -76,13 +92,17 @@ async function runEditor() {
   for (let run = 1; ; run++) {
     const counts = await runEditorOnce();
     if (counts.failed === 0 || counts.failed !== counts.webviewRace || run === EDITOR_RUNS) return counts;
-    console.log(`\neditor: run ${run} stopped because VS Code's webview service-worker race left a view blank (not a Tally failure); starting run ${run + 1} of at most ${EDITOR_RUNS}\n`);
+    console.log(
+      `\neditor: run ${run} stopped because VS Code's webview service-worker race left a view blank (not a Tally failure); starting run ${run + 1} of at most ${EDITOR_RUNS}\n`,
+    );
   }
 }
 
 async function runEditorOnce() {
   let server;
-  const { runEditorSuite } = await import(process.env.TALLY_EDITOR_HOST === 'electron' ? './editor/run-electron.mjs' : './editor/run-suite.mjs');
+  const { runEditorSuite } = await import(
+    process.env.TALLY_EDITOR_HOST === 'electron' ? './editor/run-electron.mjs' : './editor/run-suite.mjs'
+  );
   try {
     // code-server's port is chosen first: the server it calls back to must trust its origin.
     const codeServerPort = await freePort();

@@ -72,7 +72,11 @@ function renderValue(state: AccountState): HTMLElement[] {
       ' used',
     ),
     bar,
-    el('p', { class: 'muted', id: 'credits-remaining' }, `${formatCredits(credits.remaining)} credits left · resets ${formatDate(subscription.currentPeriodEnd, accountTimeZone(state))}`),
+    el(
+      'p',
+      { class: 'muted', id: 'credits-remaining' },
+      `${formatCredits(credits.remaining)} credits left · resets ${formatDate(subscription.currentPeriodEnd, accountTimeZone(state))}`,
+    ),
     ...extras(state),
     ...overageSwitch(state),
     el('vscode-divider'),
@@ -89,7 +93,11 @@ function managedBy(state: AccountState): HTMLElement[] {
 function planActions(state: AccountState): HTMLElement[] {
   const { subscription } = state;
   if (state.account.identityKind === 'organization') return [];
-  return [subscription.hasPaidPlan ? actionButton('Manage Plan', 'managePlan', subscription.status === 'past_due') : actionButton('Upgrade Plan', 'upgradePlan')];
+  return [
+    subscription.hasPaidPlan
+      ? actionButton('Manage Plan', 'managePlan', subscription.status === 'past_due')
+      : actionButton('Upgrade Plan', 'upgradePlan'),
+  ];
 }
 
 /** A failed payment: what it means and the way to fix it, above everything else. */
@@ -99,7 +107,11 @@ function pastDueNotice(state: AccountState): HTMLElement[] {
     el(
       'div',
       { id: 'past-due', class: 'notice', role: 'alert' },
-      el('p', {}, 'Your last payment failed, so paid features are paused and Free limits apply. Pay the outstanding balance to restore your plan at once.'),
+      el(
+        'p',
+        {},
+        'Your last payment failed, so paid features are paused and Free limits apply. Pay the outstanding balance to restore your plan at once.',
+      ),
       actionButton('Pay Outstanding Balance', 'managePlan'),
     ),
   ];
@@ -115,14 +127,28 @@ function extras(state: AccountState): HTMLElement[] {
     rows.push(el('p', { id: 'bonus-credits' }, `Bonus: ${formatCredits(credits.bonus.remaining)} credits${expiry}`));
   }
   if (credits.overageUsed || state.overage?.enabled) {
-    rows.push(el('p', { id: 'overage' }, `Overage: ${formatCredits(credits.overageUsed ?? 0)} credits, ${formatMoney(credits.overageCents ?? 0)} so far`));
+    rows.push(
+      el(
+        'p',
+        { id: 'overage' },
+        `Overage: ${formatCredits(credits.overageUsed ?? 0)} credits, ${formatMoney(credits.overageCents ?? 0)} so far`,
+      ),
+    );
   }
   if (subscription.scheduledChange) {
     const { planName, effectiveAt } = subscription.scheduledChange;
-    rows.push(el('p', { id: 'scheduled-change', class: 'attention-text' }, `Changes to ${planName} on ${formatDate(effectiveAt, zone)}`));
+    rows.push(
+      el('p', { id: 'scheduled-change', class: 'attention-text' }, `Changes to ${planName} on ${formatDate(effectiveAt, zone)}`),
+    );
   }
   if (subscription.nextBillingDate && subscription.nextAmountCents !== null && subscription.nextAmountCents !== undefined) {
-    rows.push(el('p', { id: 'next-bill', class: 'muted' }, `Next bill: ${formatMoney(subscription.nextAmountCents)} on ${formatDate(subscription.nextBillingDate, zone)}`));
+    rows.push(
+      el(
+        'p',
+        { id: 'next-bill', class: 'muted' },
+        `Next bill: ${formatMoney(subscription.nextAmountCents)} on ${formatDate(subscription.nextBillingDate, zone)}`,
+      ),
+    );
   }
   return rows;
 }
@@ -134,15 +160,25 @@ function overageSwitch(state: AccountState): HTMLElement[] {
   if (state.account.identityKind === 'organization') {
     // The organization's admin holds the switch and the caps; the member sees where they stand.
     const cap = overage.capCents === null ? '' : `, up to ${formatMoney(overage.capCents)} this month`;
-    const text = overage.enabled ? `Your organization lets you work past your allowance${cap}.` : 'Overage is off for your organization.';
+    const text = overage.enabled
+      ? `Your organization lets you work past your allowance${cap}.`
+      : 'Overage is off for your organization.';
     return [el('p', { id: 'overage-terms', class: 'muted' }, text)];
   }
-  const toggle = el('vscode-checkbox', { id: 'overage-switch', toggle: '', label: 'Enable overage', ...(overage.enabled ? { checked: '' } : {}) });
+  const toggle = el('vscode-checkbox', {
+    id: 'overage-switch',
+    toggle: '',
+    label: 'Enable overage',
+    ...(overage.enabled ? { checked: '' } : {}),
+  });
   toggle.addEventListener('change', () => {
     const enabled = (toggle as HTMLInputElement).checked;
     vscode.postMessage({ type: 'action', action: enabled ? 'enableOverage' : 'disableOverage' });
   });
-  const price = overage.centsPerCredit === null ? 'Keep working past your allowance' : `Keep working past your allowance at ${formatMoney(overage.centsPerCredit)} per credit`;
+  const price =
+    overage.centsPerCredit === null
+      ? 'Keep working past your allowance'
+      : `Keep working past your allowance at ${formatMoney(overage.centsPerCredit)} per credit`;
   const cap = overage.capCents === null ? '' : `, up to ${formatMoney(overage.capCents)} a period`;
   return [toggle, el('p', { id: 'overage-terms', class: 'muted' }, `${price}${cap}, billed at the period end.`)];
 }
@@ -151,7 +187,9 @@ function render(view: ViewState): void {
   root.dataset.state = view.kind;
   switch (view.kind) {
     case 'loading':
-      root.replaceChildren(el('div', { class: 'center' }, el('vscode-progress-ring'), el('p', { class: 'muted' }, 'Loading your plan…')));
+      root.replaceChildren(
+        el('div', { class: 'center' }, el('vscode-progress-ring'), el('p', { class: 'muted' }, 'Loading your plan…')),
+      );
       return;
     case 'signedOut':
       root.replaceChildren(

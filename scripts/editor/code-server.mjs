@@ -71,7 +71,9 @@ export function installCodeServer() {
 
   ensureSystemPackages(BUILD_PACKAGES);
   seedRipgrepCache();
-  console.log(`[editor] installing code-server ${CODE_SERVER_VERSION} into ${path.relative(process.cwd(), cacheDir) || cacheDir} (about 75 s, once per machine)`);
+  console.log(
+    `[editor] installing code-server ${CODE_SERVER_VERSION} into ${path.relative(process.cwd(), cacheDir) || cacheDir} (about 75 s, once per machine)`,
+  );
   const started = Date.now();
   rmSync(cacheDir, { recursive: true, force: true });
   mkdirSync(cacheDir, { recursive: true });
@@ -79,28 +81,39 @@ export function installCodeServer() {
   // the install scripts code-server relies on so that a stricter npm does not skip them.
   const manifest = { name: 'tally-code-server-cache', private: true, allowScripts: { 'code-server': true, argon2: true } };
   writeFileSync(path.join(cacheDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-  const npm = spawnSync('npm', ['install', `code-server@${CODE_SERVER_VERSION}`, '--no-save', '--no-audit', '--no-fund', '--unsafe-perm=true'], {
-    cwd: cacheDir,
-    // As root, code-server's post-install refuses to run without unsafe-perm; it also runs npx,
-    // which must not stop to ask.
-    env: { ...process.env, npm_config_yes: 'true' },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 15 * 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const npm = spawnSync(
+    'npm',
+    ['install', `code-server@${CODE_SERVER_VERSION}`, '--no-save', '--no-audit', '--no-fund', '--unsafe-perm=true'],
+    {
+      cwd: cacheDir,
+      // As root, code-server's post-install refuses to run without unsafe-perm; it also runs npx,
+      // which must not stop to ask.
+      env: { ...process.env, npm_config_yes: 'true' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 15 * 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const output = `${npm.stdout ?? ''}\n${npm.stderr ?? ''}`.trim();
   if (npm.status !== 0) {
     const why = npm.error ? npm.error.message : `exit code ${npm.status ?? npm.signal}`;
-    throw new Error(`installCodeServer: npm install code-server@${CODE_SERVER_VERSION} failed (${why}). Last output:\n${output.split('\n').slice(-40).join('\n')}`);
+    throw new Error(
+      `installCodeServer: npm install code-server@${CODE_SERVER_VERSION} failed (${why}). Last output:\n${output.split('\n').slice(-40).join('\n')}`,
+    );
   }
   writeFileSync(path.join(cacheDir, 'install.log'), output);
   const version = installedVersion();
   if (version !== CODE_SERVER_VERSION) {
-    throw new Error(`installCodeServer: installed code-server does not start (\`node ${entry} --version\` gave ${version ?? 'an error'})`);
+    throw new Error(
+      `installCodeServer: installed code-server does not start (\`node ${entry} --version\` gave ${version ?? 'an error'})`,
+    );
   }
   // The marker is written last, so an interrupted install is redone rather than trusted.
-  writeFileSync(marker, JSON.stringify({ version: CODE_SERVER_VERSION, node: process.version, installedAt: new Date().toISOString() }) + '\n');
+  writeFileSync(
+    marker,
+    JSON.stringify({ version: CODE_SERVER_VERSION, node: process.version, installedAt: new Date().toISOString() }) + '\n',
+  );
   console.log(`[editor] code-server ${CODE_SERVER_VERSION} installed in ${Math.round((Date.now() - started) / 1000)} s`);
   verified = true;
   return entry;
@@ -183,10 +196,24 @@ export async function startCodeServer({ workspace, port, env = {}, runDir, extra
   const logFile = path.join(runDir, 'code-server', 'code-server.log');
   const logFd = openSync(logFile, 'a');
   const args = [
-    entryJs, '--config', config, '--auth', auth, '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', dirs.ud, '--extensions-dir', dirs.exts,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened', ...extraArgs, workspace,
+    entryJs,
+    '--config',
+    config,
+    '--auth',
+    auth,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    dirs.ud,
+    '--extensions-dir',
+    dirs.exts,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    ...extraArgs,
+    workspace,
   ];
   // Detached = its own process group, so stop() can take the file watcher child down with it.
   const child = spawn(process.execPath, args, {
@@ -206,10 +233,21 @@ export async function startCodeServer({ workspace, port, env = {}, runDir, extra
   });
   closeSync(logFd);
   let exited = null;
-  const exitedPromise = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
+  const exitedPromise = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    }),
+  );
   // Last resort if our process ends without calling stop(): never leave a server behind. On
   // Ctrl-C or SIGTERM, when nobody else handles the signal, it is raised again to end the process.
-  const killGroup = (signal) => { try { process.kill(-child.pid, signal); } catch { /* already gone */ } };
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
   const onExit = () => killGroup('SIGKILL');
   const onSignal = (signal) => {
     killGroup('SIGKILL');
@@ -229,7 +267,12 @@ export async function startCodeServer({ workspace, port, env = {}, runDir, extra
     killGroup('SIGTERM');
     if (!exited) {
       let timer;
-      await Promise.race([exitedPromise, new Promise((r) => { timer = setTimeout(r, 3000); })]);
+      await Promise.race([
+        exitedPromise,
+        new Promise((r) => {
+          timer = setTimeout(r, 3000);
+        }),
+      ]);
       clearTimeout(timer);
     }
     killGroup('SIGKILL'); // the file watcher child can outlive the main process
@@ -240,12 +283,16 @@ export async function startCodeServer({ workspace, port, env = {}, runDir, extra
   for (;;) {
     if (exited) {
       await stop();
-      throw new Error(`code-server exited before it was ready (code ${exited.code}, signal ${exited.signal}); log:\n${tail(logFile)}`);
+      throw new Error(
+        `code-server exited before it was ready (code ${exited.code}, signal ${exited.signal}); log:\n${tail(logFile)}`,
+      );
     }
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`code-server did not answer ${url}/healthz within ${readyTimeoutMs} ms; log:\n${tail(logFile)}`);

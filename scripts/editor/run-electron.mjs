@@ -29,7 +29,10 @@ export async function runEditorSuite({ extensionPath, suitePath, env = {}, timeo
   const keepAlive = () => {};
   process.on('SIGINT', keepAlive);
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; process.emit('SIGINT', 'SIGINT'); }, timeoutMs);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    process.emit('SIGINT', 'SIGINT');
+  }, timeoutMs);
   let exitCode;
   try {
     exitCode = await runTests({

@@ -16,8 +16,14 @@ import { ensureChromium } from './system-deps.mjs';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OP_TIMEOUT_MS = 10_000;
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -52,7 +58,16 @@ async function bounded(what, ms, fn) {
  *   screenshotDir?: string, workspace?: string, codeServerArgs?: string[], codeServerPort?: number }} options
  * @returns {Promise<{ passed: number, failed: number }>}
  */
-export async function runEditorSuite({ extensionPath, suitePath, env = {}, timeoutMs = 5 * 60_000, screenshotDir, workspace, codeServerArgs = [], codeServerPort }) {
+export async function runEditorSuite({
+  extensionPath,
+  suitePath,
+  env = {},
+  timeoutMs = 5 * 60_000,
+  screenshotDir,
+  workspace,
+  codeServerArgs = [],
+  codeServerPort,
+}) {
   installCodeServer();
   const executablePath = ensureChromium();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -61,16 +76,30 @@ export async function runEditorSuite({ extensionPath, suitePath, env = {}, timeo
   workspace ??= path.join(runDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
 
-  const browserState = { context: undefined, workbench: undefined, result: undefined, screenshotDir: screenshotDir ?? path.join(repoRoot, '.test-runs', 'screenshots') };
+  const browserState = {
+    context: undefined,
+    workbench: undefined,
+    result: undefined,
+    screenshotDir: screenshotDir ?? path.join(repoRoot, '.test-runs', 'screenshots'),
+  };
   let control, codeServer, browser;
   let ok = false;
   try {
     control = await startControlServer(browserState);
-    codeServer = await startCodeServer({ workspace, port: codeServerPort, env: { ...env, TALLY_HARNESS_URL: control.url }, runDir,
+    codeServer = await startCodeServer({
+      workspace,
+      port: codeServerPort,
+      env: { ...env, TALLY_HARNESS_URL: control.url },
+      runDir,
       // Tests open the control channel's pages by a *.localhost name; no "open external website?" prompt.
-      extraArgs: [`--link-protection-trusted-domains=${loopbackUrlForBrowser(new URL(control.url).port, 'harness')}`, ...codeServerArgs],
+      extraArgs: [
+        `--link-protection-trusted-domains=${loopbackUrlForBrowser(new URL(control.url).port, 'harness')}`,
+        ...codeServerArgs,
+      ],
     });
-    log(`code-server at ${codeServer.url}, control channel at ${control.url}, run folder ${path.relative(process.cwd(), runDir)}`);
+    log(
+      `code-server at ${codeServer.url}, control channel at ${control.url}, run folder ${path.relative(process.cwd(), runDir)}`,
+    );
 
     const chromeHome = path.join(runDir, 'chromium');
     browser = await chromium.launch({
@@ -79,7 +108,13 @@ export async function runEditorSuite({ extensionPath, suitePath, env = {}, timeo
       args: CHROMIUM_ARGS,
       timeout: 30_000,
       // Its own home and XDG dirs, or Chromium writes caches and an NSS database into ~.
-      env: { ...process.env, HOME: chromeHome, XDG_CONFIG_HOME: `${chromeHome}/config`, XDG_CACHE_HOME: `${chromeHome}/cache`, XDG_DATA_HOME: `${chromeHome}/data` },
+      env: {
+        ...process.env,
+        HOME: chromeHome,
+        XDG_CONFIG_HOME: `${chromeHome}/config`,
+        XDG_CACHE_HOME: `${chromeHome}/cache`,
+        XDG_DATA_HOME: `${chromeHome}/data`,
+      },
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
@@ -90,13 +125,17 @@ export async function runEditorSuite({ extensionPath, suitePath, env = {}, timeo
     // second, which makes every click there wait ~2 s for "stable". Ops bring their page forward.
     context.on('page', (p) => {
       browserState.front = p;
-      p.on('close', () => { if (browserState.front === p) browserState.front = undefined; });
+      p.on('close', () => {
+        if (browserState.front === p) browserState.front = undefined;
+      });
     });
 
     // The workbench calls these on window; they must exist before the first script runs.
     let exitCode;
     let onExit;
-    const exited = new Promise((resolve) => { onExit = resolve; });
+    const exited = new Promise((resolve) => {
+      onExit = resolve;
+    });
     await page.exposeFunction('codeAutomationExit', (code, logs) => {
       if (Array.isArray(logs)) saveLogs(path.join(runDir, 'workbench-logs'), logs);
       exitCode = code;
@@ -106,19 +145,38 @@ export async function runEditorSuite({ extensionPath, suitePath, env = {}, timeo
       process.stdout.write(`${Array.isArray(args) ? format(...args) : format(args)}\n`);
     });
     const consoleErrors = [];
-    page.on('console', (m) => { if (m.type() === 'error') { consoleErrors.push(m.text()); if (process.env.TALLY_EDITOR_CONSOLE) log(`console: ${m.text()}`); } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') {
+        consoleErrors.push(m.text());
+        if (process.env.TALLY_EDITOR_CONSOLE) log(`console: ${m.text()}`);
+      }
+    });
 
     const aborted = new Promise((_, reject) => {
       page.on('crash', () => reject(new Error('the workbench page crashed')));
       browser.on('disconnected', () => reject(new Error('Chromium disconnected')));
-      codeServer.exited.then(({ code, signal }) => reject(new Error(`code-server exited during the run (code ${code}, signal ${signal}); log: ${codeServer.logFile}`)));
+      codeServer.exited.then(({ code, signal }) =>
+        reject(new Error(`code-server exited during the run (code ${code}, signal ${signal}); log: ${codeServer.logFile}`)),
+      );
     });
-    aborted.catch(() => { /* only observed through the race below */ });
+    aborted.catch(() => {
+      /* only observed through the race below */
+    });
 
-    const url = editorUrl({ baseUrl: codeServer.url, port: codeServer.port, workspace, extensionDevelopmentPath: extensionPath, extensionTestsPath: suitePath });
-    const overall = deadline(timeoutMs, () => `the editor suite did not finish within ${Math.round(timeoutMs / 1000)} s ` +
-      `(no codeAutomationExit); code-server log: ${codeServer.logFile}; last workbench console errors:\n  ` +
-      (consoleErrors.slice(-5).join('\n  ') || '(none)'));
+    const url = editorUrl({
+      baseUrl: codeServer.url,
+      port: codeServer.port,
+      workspace,
+      extensionDevelopmentPath: extensionPath,
+      extensionTestsPath: suitePath,
+    });
+    const overall = deadline(
+      timeoutMs,
+      () =>
+        `the editor suite did not finish within ${Math.round(timeoutMs / 1000)} s ` +
+        `(no codeAutomationExit); code-server log: ${codeServer.logFile}; last workbench console errors:\n  ` +
+        (consoleErrors.slice(-5).join('\n  ') || '(none)'),
+    );
     try {
       await Promise.race([page.goto(url, { timeout: 30_000 }), aborted, overall.promise]);
       await Promise.race([exited, aborted, overall.promise]);
@@ -173,7 +231,9 @@ function startControlServer(state) {
     };
     if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end('<!DOCTYPE html><title>Tally editor harness</title><h1>Tally editor harness</h1><p>Control channel: POST /&lt;op&gt; with JSON.</p>');
+      res.end(
+        '<!DOCTYPE html><title>Tally editor harness</title><h1>Tally editor harness</h1><p>Control channel: POST /&lt;op&gt; with JSON.</p>',
+      );
       return;
     }
     const op = new URL(req.url, 'http://127.0.0.1').pathname.slice(1);
@@ -183,12 +243,16 @@ function startControlServer(state) {
     }
     const chunks = [];
     let size = 0;
-    req.on('data', (c) => { size += c.length; if (size <= 1_000_000) chunks.push(c); });
+    req.on('data', (c) => {
+      size += c.length;
+      if (size <= 1_000_000) chunks.push(c);
+    });
     req.on('end', async () => {
       let body;
       try {
         body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-        if (size > 1_000_000 || typeof body !== 'object' || body === null) throw new Error('body must be a JSON object under 1 MB');
+        if (size > 1_000_000 || typeof body !== 'object' || body === null)
+          throw new Error('body must be a JSON object under 1 MB');
       } catch (err) {
         reply(400, { ok: false, error: `${op}: bad request: ${err.message}` });
         return;
@@ -210,7 +274,11 @@ function startControlServer(state) {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const url = `http://127.0.0.1:${server.address().port}`;
-      const close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+      const close = () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        });
       resolve({ url, close });
     });
   });
@@ -233,7 +301,11 @@ function describeTarget(target) {
 
 /** Playwright errors carry a long call log; the first lines say what went wrong. */
 function trimError(err) {
-  return String(err?.message ?? err).split('\n').filter((l) => l.trim()).slice(0, 4).join(' | ');
+  return String(err?.message ?? err)
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(0, 4)
+    .join(' | ');
 }
 
 function controlOps(state) {
@@ -290,10 +362,14 @@ function controlOps(state) {
       for (const frame of frames) {
         try {
           if (await frame.$(selector)) return frame;
-        } catch { /* frame navigated or detached while we looked */ }
+        } catch {
+          /* frame navigated or detached while we looked */
+        }
       }
       if (Date.now() > until) {
-        throw new Error(selector ? `no webview frame contains ${selector} (${frames.length} webview frames open)` : 'no webview frame is open');
+        throw new Error(
+          selector ? `no webview frame contains ${selector} (${frames.length} webview frames open)` : 'no webview frame is open',
+        );
       }
       await sleep(100);
     }
@@ -301,7 +377,8 @@ function controlOps(state) {
 
   const timeoutOf = (body) => {
     const t = body.timeoutMs ?? OP_TIMEOUT_MS;
-    if (typeof t !== 'number' || !(t > 0) || t > 10 * 60_000) throw new Error('timeoutMs must be a number of ms between 1 and 600000');
+    if (typeof t !== 'number' || !(t > 0) || t > 10 * 60_000)
+      throw new Error('timeoutMs must be a number of ms between 1 and 600000');
     return t;
   };
   const needString = (body, key) => {
@@ -322,7 +399,8 @@ function controlOps(state) {
     /** { passed, failed, webviewRace }: the suite's counts, returned by runEditorSuite. */
     async result(body) {
       const { passed, failed, webviewRace = 0 } = body;
-      if (![passed, failed, webviewRace].every(Number.isInteger)) throw new Error('passed, failed and webviewRace must be integers');
+      if (![passed, failed, webviewRace].every(Number.isInteger))
+        throw new Error('passed, failed and webviewRace must be integers');
       state.result = { passed, failed, webviewRace };
       return null;
     },
@@ -333,14 +411,20 @@ function controlOps(state) {
       const needle = needString(body, 'urlIncludes');
       const until = Date.now() + timeoutOf(body);
       for (;;) {
-        const match = state.context.pages().filter((p) => p !== state.workbench && !p.isClosed() && p.url().includes(needle)).pop();
+        const match = state.context
+          .pages()
+          .filter((p) => p !== state.workbench && !p.isClosed() && p.url().includes(needle))
+          .pop();
         if (match) {
           // A popup may still be loading; give it a moment to have a document to query.
           await match.waitForLoadState('domcontentloaded', { timeout: Math.max(until - Date.now(), 1) }).catch(() => {});
           return idOf(match);
         }
         if (Date.now() > until) {
-          const open = state.context.pages().filter((p) => p !== state.workbench).map((p) => p.url());
+          const open = state.context
+            .pages()
+            .filter((p) => p !== state.workbench)
+            .map((p) => p.url());
           throw new Error(`no page with a URL containing it appeared; open pages: ${open.join(', ') || '(none)'}`);
         }
         await sleep(100);
@@ -376,7 +460,8 @@ function controlOps(state) {
     /** { state?: 'attached' | 'detached' | 'visible' | 'hidden' }, default 'visible'. */
     async waitFor(body) {
       const waitState = body.state ?? 'visible';
-      if (!['attached', 'detached', 'visible', 'hidden'].includes(waitState)) throw new Error(`unknown state ${JSON.stringify(waitState)}`);
+      if (!['attached', 'detached', 'visible', 'hidden'].includes(waitState))
+        throw new Error(`unknown state ${JSON.stringify(waitState)}`);
       // A selector that is meant to vanish cannot be used to find its webview frame.
       if (body.target?.frame && (waitState === 'detached' || waitState === 'hidden')) {
         const selector = needString(body, 'selector');
@@ -389,7 +474,8 @@ function controlOps(state) {
             if (el && (waitState === 'detached' || (await el.isVisible().catch(() => false)))) present = true;
           }
           if (!present) return null;
-          if (Date.now() > until) throw new Error(`still ${waitState === 'detached' ? 'attached' : 'visible'} after ${timeoutOf(body)} ms`);
+          if (Date.now() > until)
+            throw new Error(`still ${waitState === 'detached' ? 'attached' : 'visible'} after ${timeoutOf(body)} ms`);
           await sleep(100);
         }
       }
@@ -440,14 +526,19 @@ function controlOps(state) {
         state.workbench.frames().map(async (f) => ({
           url: f.url().slice(0, 120),
           name: f.name(),
-          text: await f.evaluate(() => globalThis.document.body?.innerText.slice(0, 120) ?? '(no body)').catch((e) => `(${e.message.split('\n')[0]})`),
+          text: await f
+            .evaluate(() => globalThis.document.body?.innerText.slice(0, 120) ?? '(no body)')
+            .catch((e) => `(${e.message.split('\n')[0]})`),
         })),
       );
     },
     /** → [{ pageId, url }] of the open pages other than the workbench. */
     async pages() {
       browserReady();
-      return state.context.pages().filter((p) => p !== state.workbench).map((p) => ({ pageId: idOf(p), url: p.url() }));
+      return state.context
+        .pages()
+        .filter((p) => p !== state.workbench)
+        .map((p) => ({ pageId: idOf(p), url: p.url() }));
     },
   };
 }

@@ -39,7 +39,10 @@ export class AdminClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(EXIT.unexpected, `Could not reach the Tally server at ${this.options.serverUrl}: ${cause?.code ?? cause?.message ?? String(error)}.`);
+      throw new CliError(
+        EXIT.unexpected,
+        `Could not reach the Tally server at ${this.options.serverUrl}: ${cause?.code ?? cause?.message ?? String(error)}.`,
+      );
     }
     const text = await response.text();
     let json: unknown;
@@ -51,7 +54,10 @@ export class AdminClient {
     if (!response.ok) throw failure(response.status, json, method, url.pathname);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new CliError(EXIT.unexpected, `The server's answer to ${method} ${url.pathname} does not match what this CLI expects (${parsed.error.issues[0]?.message ?? 'unknown shape'}): is the server the same version?`);
+      throw new CliError(
+        EXIT.unexpected,
+        `The server's answer to ${method} ${url.pathname} does not match what this CLI expects (${parsed.error.issues[0]?.message ?? 'unknown shape'}): is the server the same version?`,
+      );
     }
     return parsed.data;
   }

@@ -33,7 +33,8 @@ function serverUrl(options: GlobalOptions): string {
   } catch {
     throw new CliError(EXIT.usage, `--server must be a URL like ${DEFAULT_SERVER_URL} (got "${raw}").`, 'server');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(EXIT.usage, `--server must be an http(s) URL (got "${raw}").`, 'server');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliError(EXIT.usage, `--server must be an http(s) URL (got "${raw}").`, 'server');
   return url.origin;
 }
 

@@ -30,7 +30,11 @@ export async function usersByEmail(client: AdminClient, emails: readonly string[
   const all = new Map((await listAllUsers(client)).map((u) => [u.email.toLowerCase(), u]));
   const unknown = emails.filter((e) => !all.has(e.toLowerCase()));
   if (unknown.length > 0) {
-    throw new CliError(EXIT.refused, `No member of the organization has the email ${unknown.join(', ')}: nothing was changed.`, 'user');
+    throw new CliError(
+      EXIT.refused,
+      `No member of the organization has the email ${unknown.join(', ')}: nothing was changed.`,
+      'user',
+    );
   }
   return [...new Map(emails.map((e) => all.get(e.toLowerCase()) as OrgUser).map((u) => [u.id, u])).values()];
 }
@@ -38,7 +42,12 @@ export async function usersByEmail(client: AdminClient, emails: readonly string[
 export async function groupByName(client: AdminClient, name: string): Promise<OrgGroup> {
   const { groups } = await client.get(OrgGroups, '/api/org/groups');
   const group = groups.find((g) => g.name === name) ?? groups.find((g) => g.name.toLowerCase() === name.toLowerCase());
-  if (!group) throw new CliError(EXIT.refused, `There is no group named "${name}" (groups: ${groups.map((g) => g.name).join(', ') || 'none'}).`, 'group');
+  if (!group)
+    throw new CliError(
+      EXIT.refused,
+      `There is no group named "${name}" (groups: ${groups.map((g) => g.name).join(', ') || 'none'}).`,
+      'group',
+    );
   return group;
 }
 

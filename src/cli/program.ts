@@ -28,7 +28,9 @@ export function buildProgram(): Command {
   const program = new Command('tally')
     .description("Administer a Tally organization: members, groups, plans, overage, caps and usage, over the server's admin API.")
     .addOption(new Option('--server <url>', `the Tally server (env TALLY_SERVER_URL; default ${DEFAULT_SERVER_URL})`))
-    .addOption(new Option('--token <token>', 'an admin API token (env TALLY_API_TOKEN, preferred: a flag shows in the process list)'))
+    .addOption(
+      new Option('--token <token>', 'an admin API token (env TALLY_API_TOKEN, preferred: a flag shows in the process list)'),
+    )
     .option('--json', 'print machine-readable JSON on stdout (and nothing else there)')
     .showHelpAfterError('(run tally --help for the commands, examples and exit codes)')
     .addHelpText('after', `\n${EXAMPLES}\n\n${EXIT_CODES_HELP}\n`);

@@ -20,7 +20,9 @@ export function allowanceEntries(
   const taken = (amount: number) => revoke([...entries, ...written], { source: 'allowance', amount, at, reason }, newId);
   if (preview.allowanceReset) written.push(...taken(Number.MAX_SAFE_INTEGER));
   if (preview.allowanceDelta > 0) {
-    written.push(grant({ id: newId(), at, source: 'allowance', amount: preview.allowanceDelta, expiresAt: after.period.end, reason }));
+    written.push(
+      grant({ id: newId(), at, source: 'allowance', amount: preview.allowanceDelta, expiresAt: after.period.end, reason }),
+    );
   }
   if (preview.allowanceDelta < 0) written.push(...taken(-preview.allowanceDelta));
   return written;

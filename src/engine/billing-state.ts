@@ -66,7 +66,12 @@ export function markArrearsCalculated(state: BillingState, at: Date, invoice: In
   const lines = invoice?.lines ?? [];
   const charged = sumLines(lines.filter((line) => line.kind === 'subscription' || line.kind === 'proration-credit'));
   const applied = -sumLines(lines.filter((line) => line.kind === 'applied-balance'));
-  return { ...state, arrearsCalculatedAt: at, chargedThisPeriod: state.chargedThisPeriod + charged, creditBalanceCents: state.creditBalanceCents - applied };
+  return {
+    ...state,
+    arrearsCalculatedAt: at,
+    chargedThisPeriod: state.chargedThisPeriod + charged,
+    creditBalanceCents: state.creditBalanceCents - applied,
+  };
 }
 
 /**

@@ -87,7 +87,10 @@ const Billing = z
     paymentRetryDays: z
       .array(z.number().int().min(1).max(MAX_RETRY_DAY))
       .min(1)
-      .refine((days) => days.every((day, i) => i === 0 || day > (days[i - 1] as number)), 'must be strictly increasing (e.g. [1, 3, 5, 7])')
+      .refine(
+        (days) => days.every((day, i) => i === 0 || day > (days[i - 1] as number)),
+        'must be strictly increasing (e.g. [1, 3, 5, 7])',
+      )
       .default([1, 3, 5, 7]),
   })
   .strict();
@@ -102,7 +105,8 @@ export function parseCatalog(input: unknown): Catalog {
 
   const plans: CatalogPlan[] = file.data.plans.map((entry, index) => {
     const parsed = PlanEntry.safeParse(entry);
-    const label = typeof (entry as { id?: unknown })?.id === 'string' ? `plan "${(entry as { id: string }).id}"` : `plans[${index}]`;
+    const label =
+      typeof (entry as { id?: unknown })?.id === 'string' ? `plan "${(entry as { id: string }).id}"` : `plans[${index}]`;
     if (!parsed.success) throw new CatalogError(`catalog ${label}: ${describe(parsed.error)}`);
     const plan = parsed.data;
     if (plan.selfServe && (plan.priceCents === null || plan.monthlyCredits === null)) {

@@ -96,7 +96,13 @@ export function paymentRecovered(catalog: Catalog, state: BillingState): Recover
   const paidAllowance = planById(catalog, state.planId).monthlyCredits ?? 0;
   const allowanceDelta = Math.max(0, paidAllowance - state.allowanceThisPeriod);
   return {
-    state: { ...state, status, allowanceThisPeriod: state.allowanceThisPeriod + allowanceDelta, pastDueSince: null, paymentRetries: 0 },
+    state: {
+      ...state,
+      status,
+      allowanceThisPeriod: state.allowanceThisPeriod + allowanceDelta,
+      pastDueSince: null,
+      paymentRetries: 0,
+    },
     allowanceDelta,
   };
 }

@@ -2,13 +2,7 @@
 // lines, and the billing details copied in at issue time (later edits never reach an issued invoice).
 import { assertInteger, divideRounded } from './money';
 
-export type InvoiceLineKind =
-  | 'subscription'
-  | 'proration-credit'
-  | 'proration-charge'
-  | 'overage'
-  | 'applied-balance'
-  | 'tax';
+export type InvoiceLineKind = 'subscription' | 'proration-credit' | 'proration-charge' | 'overage' | 'applied-balance' | 'tax';
 
 export interface InvoiceLine {
   kind: InvoiceLineKind;
@@ -50,7 +44,11 @@ export function buildInvoice(charges: readonly InvoiceLine[], billing: BillingDe
   const taxable = subtotal - applied;
   if (taxable > 0 && billing.taxRateBasisPoints > 0) {
     const rate = `${billing.taxRateBasisPoints / 100}%`;
-    lines.push({ kind: 'tax', description: `Tax (${rate})`, amountCents: divideRounded(taxable * billing.taxRateBasisPoints, 10_000) });
+    lines.push({
+      kind: 'tax',
+      description: `Tax (${rate})`,
+      amountCents: divideRounded(taxable * billing.taxRateBasisPoints, 10_000),
+    });
   }
   return { lines, totalCents: sumLines(lines), billing: { ...billing } };
 }

@@ -54,7 +54,13 @@ export function grantLease(
   }
   const result = spend(
     entries,
-    { spendId: leaseSpendId(request.leaseId), amount: sizing.amount, at: request.at, reason: `credit lease ${request.leaseId}`, overage: request.overage },
+    {
+      spendId: leaseSpendId(request.leaseId),
+      amount: sizing.amount,
+      at: request.at,
+      reason: `credit lease ${request.leaseId}`,
+      overage: request.overage,
+    },
     newId,
   );
   if (!result.ok) return result;
@@ -85,7 +91,16 @@ export function closeLease(
 ): LedgerEntry[] {
   const rest = leaseRest(lease);
   if (rest === 0) return [];
-  return release(entries, { spendId: leaseSpendId(lease.id), amount: rest, at: closingTime(lease, now), reason: `credit lease ${lease.id} ${how}: unused rest` }, newId);
+  return release(
+    entries,
+    {
+      spendId: leaseSpendId(lease.id),
+      amount: rest,
+      at: closingTime(lease, now),
+      reason: `credit lease ${lease.id} ${how}: unused rest`,
+    },
+    newId,
+  );
 }
 
 /** The overage policy of an account: its plan's price, only when the switch is on and the plan is in force. */
@@ -136,7 +151,11 @@ export function refusalFor(input: {
     };
   }
   if (input.status === 'canceled') {
-    return { code: 'subscription_inactive', remedy: input.selfServe ? 'upgrade' : 'wait_for_reset', message: 'The subscription is canceled and its credits are used up.' };
+    return {
+      code: 'subscription_inactive',
+      remedy: input.selfServe ? 'upgrade' : 'wait_for_reset',
+      message: 'The subscription is canceled and its credits are used up.',
+    };
   }
   if (input.plan.overageCentsPerCredit === null || input.plan.priceCents === 0) {
     return {

@@ -167,8 +167,7 @@ export interface SpendRequest {
 
 export type SpendResult =
   /** Entries to append (empty for a repeated spendId). */
-  | { ok: true; entries: LedgerEntry[] }
-  | { ok: false; reason: 'insufficient-credits' | 'overage-cap-reached'; available: number };
+  { ok: true; entries: LedgerEntry[] } | { ok: false; reason: 'insufficient-credits' | 'overage-cap-reached'; available: number };
 
 function assertPositiveInteger(value: number, what: string): void {
   assertInteger(value, what);
@@ -196,7 +195,8 @@ export function spend(entries: readonly LedgerEntry[], request: SpendRequest, ne
   const { overage } = request;
   if (overage.allowed) {
     assertInteger(overage.centsPerCredit, 'overage cents per credit');
-    if (overage.centsPerCredit < 0) throw new RangeError(`overage cents per credit must not be negative, got ${overage.centsPerCredit}`);
+    if (overage.centsPerCredit < 0)
+      throw new RangeError(`overage cents per credit must not be negative, got ${overage.centsPerCredit}`);
     if (overage.capCents !== null) {
       assertInteger(overage.capCents, 'overage cap');
       if (overage.capCents < 0) throw new RangeError(`overage cap must not be negative, got ${overage.capCents}`);
@@ -211,7 +211,9 @@ export function spend(entries: readonly LedgerEntry[], request: SpendRequest, ne
   const atMs = request.at.getTime();
   const later = entries.find((e) => e.kind !== 'grant' && e.at.getTime() > atMs);
   if (later) {
-    throw new RangeError(`spend at ${request.at.toISOString()} is earlier than ledger entry ${later.id} at ${later.at.toISOString()}`);
+    throw new RangeError(
+      `spend at ${request.at.toISOString()} is earlier than ledger entry ${later.id} at ${later.at.toISOString()}`,
+    );
   }
 
   const balance = replay(entries, request.at, overage.allowed ? overage.periodStart : request.at);
@@ -230,11 +232,27 @@ export function spend(entries: readonly LedgerEntry[], request: SpendRequest, ne
   for (const g of balance.grants) {
     if (left === 0) break;
     const amount = Math.min(left, g.remaining);
-    written.push({ kind: 'debit', id: newId(), at: request.at, grantId: g.grantId, amount, spendId: request.spendId, reason: request.reason });
+    written.push({
+      kind: 'debit',
+      id: newId(),
+      at: request.at,
+      grantId: g.grantId,
+      amount,
+      spendId: request.spendId,
+      reason: request.reason,
+    });
     left -= amount;
   }
   if (left > 0 && overage.allowed) {
-    written.push({ kind: 'overage', id: newId(), at: request.at, amount: left, spendId: request.spendId, centsPerCredit: overage.centsPerCredit, reason: request.reason });
+    written.push({
+      kind: 'overage',
+      id: newId(),
+      at: request.at,
+      amount: left,
+      spendId: request.spendId,
+      centsPerCredit: overage.centsPerCredit,
+      reason: request.reason,
+    });
   }
   return { ok: true, entries: written };
 }
@@ -260,22 +278,46 @@ export function expireGrants(entries: readonly LedgerEntry[], at: Date, newId: (
     if (g.kind !== 'grant' || g.expiresAt === null || g.expiresAt.getTime() > atMs || alreadyExpired.has(g.id)) continue;
     const remaining = g.amount - (used.get(g.id) ?? 0);
     if (remaining <= 0) continue;
-    written.push({ kind: 'expiry', id: newId(), at: g.expiresAt, grantId: g.id, amount: remaining, reason: `${g.source} ${g.id} expired unused` });
+    written.push({
+      kind: 'expiry',
+      id: newId(),
+      at: g.expiresAt,
+      grantId: g.id,
+      amount: remaining,
+      reason: `${g.source} ${g.id} expired unused`,
+    });
   }
   return written;
 }
 
 /** A grant entry, validated: amount a positive integer of hundredths, expiry (if any) after `at`. */
-export function grant(input: { id: string; at: Date; source: GrantSource; amount: number; expiresAt: Date | null; reason: string }): GrantEntry {
+export function grant(input: {
+  id: string;
+  at: Date;
+  source: GrantSource;
+  amount: number;
+  expiresAt: Date | null;
+  reason: string;
+}): GrantEntry {
   assertPositiveInteger(input.amount, 'grant amount');
   assertValidDate(input.at, 'grant time');
   if (input.expiresAt !== null) {
     assertValidDate(input.expiresAt, 'grant expiry');
     if (input.expiresAt.getTime() <= input.at.getTime()) {
-      throw new RangeError(`grant ${input.id} expires at ${input.expiresAt.toISOString()}, not after its start ${input.at.toISOString()}`);
+      throw new RangeError(
+        `grant ${input.id} expires at ${input.expiresAt.toISOString()}, not after its start ${input.at.toISOString()}`,
+      );
     }
   }
-  return { kind: 'grant', id: input.id, at: input.at, source: input.source, amount: input.amount, expiresAt: input.expiresAt, reason: input.reason };
+  return {
+    kind: 'grant',
+    id: input.id,
+    at: input.at,
+    source: input.source,
+    amount: input.amount,
+    expiresAt: input.expiresAt,
+    reason: input.reason,
+  };
 }
 
 /**
@@ -290,7 +332,9 @@ export function revoke(
 ): LedgerEntry[] {
   assertPositiveInteger(request.amount, 'revocation amount');
   assertValidDate(request.at, 'revocation time');
-  const live = replay(entries, request.at, request.at).grants.filter((g) => g.source === request.source).reverse();
+  const live = replay(entries, request.at, request.at)
+    .grants.filter((g) => g.source === request.source)
+    .reverse();
   const written: LedgerEntry[] = [];
   let left = request.amount;
   for (const g of live) {
@@ -375,7 +419,15 @@ export function release(entries: readonly LedgerEntry[], request: ReleaseRequest
   let left = request.amount;
   const fromOverage = Math.min(left, overageLeft);
   if (fromOverage > 0) {
-    written.push({ kind: 'overage-credit', id: newId(), at: request.at, amount: fromOverage, spendId: request.spendId, centsPerCredit: overagePrice, reason: request.reason });
+    written.push({
+      kind: 'overage-credit',
+      id: newId(),
+      at: request.at,
+      amount: fromOverage,
+      spendId: request.spendId,
+      centsPerCredit: overagePrice,
+      reason: request.reason,
+    });
     left -= fromOverage;
   }
   for (const d of [...drawn].reverse()) {
@@ -386,7 +438,15 @@ export function release(entries: readonly LedgerEntry[], request: ReleaseRequest
     left -= amount;
     const target = grants.get(d.grantId);
     if (!target || !isLive(target, atMs) || expired.has(d.grantId)) continue; // forfeited: no roll-over
-    written.push({ kind: 'credit', id: newId(), at: request.at, grantId: d.grantId, amount, spendId: request.spendId, reason: request.reason });
+    written.push({
+      kind: 'credit',
+      id: newId(),
+      at: request.at,
+      grantId: d.grantId,
+      amount,
+      spendId: request.spendId,
+      reason: request.reason,
+    });
   }
   return written;
 }
@@ -414,7 +474,11 @@ export function notBeforeLatest(entries: readonly LedgerEntry[], now: Date): Dat
 }
 
 /** Credit used in [since, until): debits and overage net of what releases gave back (hundredths). */
-export function usedBetween(entries: readonly LedgerEntry[], since: Date, until: Date): { credits: number; overage: number; overageCents: number } {
+export function usedBetween(
+  entries: readonly LedgerEntry[],
+  since: Date,
+  until: Date,
+): { credits: number; overage: number; overageCents: number } {
   const from = since.getTime();
   const to = until.getTime();
   let credits = 0;

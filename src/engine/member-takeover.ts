@@ -23,7 +23,13 @@ export interface TakeoverSettlement {
  * due at the period end, which the member's subscription no longer reaches); only the overage since
  * it is billed here.
  */
-export function settleAtTakeover(catalog: Catalog, state: BillingState, ledger: readonly LedgerEntry[], takeoverAt: Date, billing: BillingDetails): TakeoverSettlement {
+export function settleAtTakeover(
+  catalog: Catalog,
+  state: BillingState,
+  ledger: readonly LedgerEntry[],
+  takeoverAt: Date,
+  billing: BillingDetails,
+): TakeoverSettlement {
   if (takeoverAt.getTime() <= state.period.start.getTime()) return { invoice: null, state };
   const usage = closingUsage(ledger, state, takeoverAt);
   const invoice = calculateArrears(catalog, state, usage, billing, takeoverAt);

@@ -76,7 +76,9 @@ function subscriptionLines(catalog: Catalog, timeZone: string, month: Period, se
   const activeTo = lastActive === null ? days : lastActive < month.start ? 0 : dayOf(lastActive) + 1;
   // A downgrade scheduled for this month's start has taken effect even if the store has not yet
   // settled it: it counts from its effective instant.
-  const spans = seat.scheduledChange ? [...seat.plans, { planId: seat.scheduledChange.planId, from: seat.scheduledChange.effectiveAt }] : seat.plans;
+  const spans = seat.scheduledChange
+    ? [...seat.plans, { planId: seat.scheduledChange.planId, from: seat.scheduledChange.effectiveAt }]
+    : seat.plans;
   const lines: OrganizationInvoiceLine[] = [];
   spans.forEach((span, index) => {
     const next = spans[index + 1];
@@ -87,7 +89,13 @@ function subscriptionLines(catalog: Catalog, timeZone: string, month: Period, se
     const plan = planById(catalog, span.planId);
     const held = to - from;
     const description = held === days ? `${plan.name}, full month` : `${plan.name}, ${held} of ${days} days`;
-    lines.push({ kind: 'subscription', userId: seat.userId, planId: plan.id, description, amountCents: prorate(plan.priceCents ?? 0, held, days) });
+    lines.push({
+      kind: 'subscription',
+      userId: seat.userId,
+      planId: plan.id,
+      description,
+      amountCents: prorate(plan.priceCents ?? 0, held, days),
+    });
   });
   return lines;
 }

@@ -83,7 +83,8 @@ export function effectivePlans(catalog: Catalog, organization: OrganizationAssig
   for (const [userId, planId] of organization.direct) add(userId, { source: { kind: 'direct' }, planId });
   for (const group of organization.groups) {
     if (group.planId === null) continue;
-    for (const userId of group.memberIds) add(userId, { source: { kind: 'group', groupId: group.groupId }, planId: group.planId });
+    for (const userId of group.memberIds)
+      add(userId, { source: { kind: 'group', groupId: group.groupId }, planId: group.planId });
   }
   const plans = new Map<string, CatalogPlan>();
   for (const [userId, assignments] of byUser) {
@@ -96,7 +97,15 @@ export function effectivePlans(catalog: Catalog, organization: OrganizationAssig
 /** A newly subscribed member (assigned a plan, or added to a group that has one): Pending, not charged. */
 export function subscribeSeat(catalog: Catalog, userId: string, planId: string, at: Date): Seat {
   seatPlan(catalog, planId);
-  return { userId, status: 'pending', plans: [{ planId, from: at }], scheduledChange: null, activatedAt: null, canceledAt: null, lastActiveAt: null };
+  return {
+    userId,
+    status: 'pending',
+    plans: [{ planId, from: at }],
+    scheduledChange: null,
+    activatedAt: null,
+    canceledAt: null,
+    lastActiveAt: null,
+  };
 }
 
 /**
@@ -105,7 +114,14 @@ export function subscribeSeat(catalog: Catalog, userId: string, planId: string, 
  * once; a lower one → scheduled. Losing every assignment leaves the seat as it is, and a canceled
  * seat stays canceled: only the admin's *Deactivate plan* / subscribe ends or restarts a seat.
  */
-export function reconcileSeat(catalog: Catalog, timeZone: string, seat: Seat | null, userId: string, plan: CatalogPlan | null, at: Date): Seat | null {
+export function reconcileSeat(
+  catalog: Catalog,
+  timeZone: string,
+  seat: Seat | null,
+  userId: string,
+  plan: CatalogPlan | null,
+  at: Date,
+): Seat | null {
   if (plan === null) return seat;
   if (seat === null) return subscribeSeat(catalog, userId, plan.id, at);
   const settled = settleDueChange(seat, at);
@@ -127,7 +143,8 @@ export function currentPlanId(seat: Seat, at: Date): string {
  */
 export function changeSeatPlan(catalog: Catalog, timeZone: string, seat: Seat, planId: string, at: Date): SeatChange {
   const settled = settleDueChange(seat, at);
-  if (settled.status === 'canceled') throw new SeatError('canceled', `The seat of ${seat.userId} is canceled: subscribe the member again.`);
+  if (settled.status === 'canceled')
+    throw new SeatError('canceled', `The seat of ${seat.userId} is canceled: subscribe the member again.`);
   const from = planById(catalog, settled.plans.at(-1)!.planId);
   const to = seatPlan(catalog, planId);
   if (to.id === from.id) {
@@ -136,7 +153,10 @@ export function changeSeatPlan(catalog: Catalog, timeZone: string, seat: Seat, p
   }
   if (to.rank > from.rank) {
     // An upgrade replaces any pending downgrade: the admin's latest choice wins.
-    return { kind: 'upgrade', seat: { ...settled, plans: [...settled.plans, { planId: to.id, from: at }], scheduledChange: null } };
+    return {
+      kind: 'upgrade',
+      seat: { ...settled, plans: [...settled.plans, { planId: to.id, from: at }], scheduledChange: null },
+    };
   }
   const scheduled = { planId: to.id, effectiveAt: organizationMonth(timeZone, at).end };
   return { kind: 'downgrade', seat: { ...settled, scheduledChange: scheduled }, scheduled };
@@ -162,7 +182,8 @@ export function cancelSeat(seat: Seat, at: Date): Seat {
 
 /** A credit used by the member: the *Last active* column. Only an active seat can use credits. */
 export function recordSeatActivity(seat: Seat, at: Date): Seat {
-  if (seat.status !== 'active') throw new SeatError('not_active', `The seat of ${seat.userId} is ${seat.status}: it has no access to use credits.`);
+  if (seat.status !== 'active')
+    throw new SeatError('not_active', `The seat of ${seat.userId} is ${seat.status}: it has no access to use credits.`);
   return { ...seat, lastActiveAt: at };
 }
 

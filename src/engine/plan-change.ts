@@ -46,7 +46,13 @@ export interface ChangeContext {
 }
 
 /** What changing to `targetPlanId` at `at` will do. Throws PlanChangeError for a change that is not allowed. */
-export function previewChange(catalog: Catalog, state: BillingState, targetPlanId: string, at: Date, context: ChangeContext): ChangePreview {
+export function previewChange(
+  catalog: Catalog,
+  state: BillingState,
+  targetPlanId: string,
+  at: Date,
+  context: ChangeContext,
+): ChangePreview {
   const { billing } = context;
   const from = planById(catalog, state.planId);
   const to = catalog.plans.find((plan) => plan.id === targetPlanId);
@@ -70,9 +76,24 @@ export function previewChange(catalog: Catalog, state: BillingState, targetPlanI
     throw new PlanChangeError('not_self_serve', `${to.name} is not sold self-serve: use Contact Sales.`);
   }
 
-  if (to.rank > from.rank) return { ...base, kind: 'upgrade', immediate: true, effectiveAt: at, ...upgradeCharges(catalog, asPurchase(state), from, to, at, billing) };
+  if (to.rank > from.rank)
+    return {
+      ...base,
+      kind: 'upgrade',
+      immediate: true,
+      effectiveAt: at,
+      ...upgradeCharges(catalog, asPurchase(state), from, to, at, billing),
+    };
   if (isCancel || catalog.billing.downgrade === 'period-end') {
-    return { ...base, kind: isCancel ? 'cancel' : 'downgrade', immediate: false, effectiveAt: state.period.end, invoice: null, allowanceDelta: 0, allowanceReset: false };
+    return {
+      ...base,
+      kind: isCancel ? 'cancel' : 'downgrade',
+      immediate: false,
+      effectiveAt: state.period.end,
+      invoice: null,
+      allowanceDelta: 0,
+      allowanceReset: false,
+    };
   }
   return { ...base, kind: 'downgrade', immediate: true, effectiveAt: at, ...immediateDowngrade(state, from, to, at, context) };
 }
@@ -84,7 +105,8 @@ export function applyChange(catalog: Catalog, state: BillingState, preview: Chan
       return { ...state, scheduledChange: null };
     case 'cancel':
     case 'downgrade':
-      if (!preview.immediate) return { ...state, scheduledChange: { planId: preview.toPlanId, effectiveAt: preview.effectiveAt } };
+      if (!preview.immediate)
+        return { ...state, scheduledChange: { planId: preview.toPlanId, effectiveAt: preview.effectiveAt } };
       return settle({ ...state, planId: preview.toPlanId, scheduledChange: null }, preview);
     case 'upgrade': {
       const buyer = asPurchase(state);
@@ -131,7 +153,14 @@ function firstPaidCalendar(state: BillingState, at: Date): BillingState {
   return { ...state, calendar, period: periodContaining(calendar, at) };
 }
 
-function upgradeCharges(catalog: Catalog, state: BillingState, from: CatalogPlan, to: CatalogPlan, at: Date, billing: BillingDetails) {
+function upgradeCharges(
+  catalog: Catalog,
+  state: BillingState,
+  from: CatalogPlan,
+  to: CatalogPlan,
+  at: Date,
+  billing: BillingDetails,
+) {
   // Re-anchored on the day the old period began, the period is the same one: a top-up, not a reset.
   const allowanceReset = firstPaidCalendar(state, at).period.start.getTime() !== state.period.start.getTime();
   const allowance = to.monthlyCredits ?? 0;
@@ -140,7 +169,10 @@ function upgradeCharges(catalog: Catalog, state: BillingState, from: CatalogPlan
     // Usage-based plans are not billed now: the period's charges are calculated before the billing date.
     return { invoice: null, allowanceDelta, allowanceReset };
   }
-  const lines = catalog.billing.proration === 'time-based' ? timeBasedLines(catalog, state, from, to, at) : firstMonthLines(state, from, to, at);
+  const lines =
+    catalog.billing.proration === 'time-based'
+      ? timeBasedLines(catalog, state, from, to, at)
+      : firstMonthLines(state, from, to, at);
   return { invoice: buildInvoice(lines, billing, state.creditBalanceCents), allowanceDelta, allowanceReset };
 }
 
@@ -165,7 +197,11 @@ function firstMonthLines(state: BillingState, from: CatalogPlan, to: CatalogPlan
     lines.push({ kind: 'subscription', description: `${to.name} plan, this period`, amountCents: price });
   }
   if (state.chargedThisPeriod > 0) {
-    lines.push({ kind: 'proration-credit', description: `Already paid for ${from.name} this period`, amountCents: -state.chargedThisPeriod });
+    lines.push({
+      kind: 'proration-credit',
+      description: `Already paid for ${from.name} this period`,
+      amountCents: -state.chargedThisPeriod,
+    });
   }
   return lines;
 }
@@ -181,13 +217,27 @@ function timeBasedLines(catalog: Catalog, state: BillingState, from: CatalogPlan
     lines.push({ ...unused, amountCents: -Math.min(unused.amountCents, state.chargedThisPeriod) });
   }
   const kind = state.chargedThisPeriod > 0 ? 'proration-charge' : 'subscription';
-  lines.push(proratedLine(kind, state.chargedThisPeriod > 0 ? `Remaining time on ${to.name}` : `${to.name} plan`, to.priceCents ?? 0, period, at, zone));
+  lines.push(
+    proratedLine(
+      kind,
+      state.chargedThisPeriod > 0 ? `Remaining time on ${to.name}` : `${to.name} plan`,
+      to.priceCents ?? 0,
+      period,
+      at,
+      zone,
+    ),
+  );
   // A period never costs more than the price of the plan held at its highest. Only reached after an
   // immediate downgrade billed on the credits used: the lower plan was paid for a smaller share of
   // the period than the time left, which is what "Unused time" credits back.
   const highest = planById(catalog, higherOf(catalog, state.highestPlanThisPeriod, to.id));
   const beyond = state.chargedThisPeriod + sumLines(lines) - (highest.priceCents ?? 0);
-  if (beyond > 0) lines.push({ kind: 'proration-credit', description: `No more than the ${highest.name} price for the period`, amountCents: -beyond });
+  if (beyond > 0)
+    lines.push({
+      kind: 'proration-credit',
+      description: `No more than the ${highest.name} price for the period`,
+      amountCents: -beyond,
+    });
   return lines;
 }
 
@@ -203,8 +253,16 @@ function immediateDowngrade(state: BillingState, from: CatalogPlan, to: CatalogP
   const share = shareLeft(state, at, context.allowanceRemaining);
   const credit = prorate(from.priceCents ?? 0, share.part, share.whole);
   const lines: InvoiceLine[] = [
-    { kind: 'proration-credit', description: share.unused(from.name), amountCents: 0 - Math.min(credit, state.chargedThisPeriod) },
-    { kind: 'proration-charge', description: share.rest(to.name), amountCents: prorate(to.priceCents ?? 0, share.part, share.whole) },
+    {
+      kind: 'proration-credit',
+      description: share.unused(from.name),
+      amountCents: 0 - Math.min(credit, state.chargedThisPeriod),
+    },
+    {
+      kind: 'proration-charge',
+      description: share.rest(to.name),
+      amountCents: prorate(to.priceCents ?? 0, share.part, share.whole),
+    },
   ];
   const kept = prorate(to.monthlyCredits ?? 0, share.part, share.whole);
   // A downgrade only ever takes back unspent credit (what was spent stays spent), never grants more.
@@ -247,7 +305,14 @@ function shareLeft(state: BillingState, at: Date, allowanceRemaining: number) {
 }
 
 /** `price` for the days from the local day of `from` to the period end, rounded once. */
-function proratedLine(kind: InvoiceLine['kind'], label: string, price: number, period: Period, from: Date, zone: string): InvoiceLine {
+function proratedLine(
+  kind: InvoiceLine['kind'],
+  label: string,
+  price: number,
+  period: Period,
+  from: Date,
+  zone: string,
+): InvoiceLine {
   const days = daysInPeriod(period, zone);
   const remaining = daysRemaining(period, from, zone);
   const description = remaining === days ? `${label}, full period` : `${label}, ${remaining} of ${days} days`;

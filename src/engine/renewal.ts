@@ -44,12 +44,17 @@ export function renew(catalog: Catalog, state: BillingState, usage: ClosingUsage
   const period = nextPeriod(state.calendar, closed);
   const billedInAdvance = state.status === 'active' && plan.chargeTiming === 'in-advance' && (plan.priceCents ?? 0) > 0;
   if (billedInAdvance) {
-    lines.push({ kind: 'subscription', description: `${plan.name} plan, ${span(period, state.calendar.timeZone)}`, amountCents: plan.priceCents ?? 0 });
+    lines.push({
+      kind: 'subscription',
+      description: `${plan.name} plan, ${span(period, state.calendar.timeZone)}`,
+      amountCents: plan.priceCents ?? 0,
+    });
   }
 
   const invoice = lines.length > 0 ? buildInvoice(lines, billing, state.creditBalanceCents) : null;
   const applied = invoice ? -sumLines(invoice.lines.filter((line) => line.kind === 'applied-balance')) : 0;
-  const allowance = state.status === 'active' ? (plan.monthlyCredits ?? 0) : (planById(catalog, catalog.freePlanId).monthlyCredits ?? 0);
+  const allowance =
+    state.status === 'active' ? (plan.monthlyCredits ?? 0) : (planById(catalog, catalog.freePlanId).monthlyCredits ?? 0);
   return {
     closedPeriod: closed,
     allowance,
@@ -105,7 +110,13 @@ export function pendingArrearsCalculation(catalog: Catalog, state: BillingState)
  * local days before its day are charged. After an earlier calculation, as in `renew`, only a
  * positive difference is billed: what was charged for days no longer served is not refunded.
  */
-export function calculateArrears(catalog: Catalog, state: BillingState, usage: ClosingUsage, billing: BillingDetails, until: Date = state.period.end): InvoiceDraft | null {
+export function calculateArrears(
+  catalog: Catalog,
+  state: BillingState,
+  usage: ClosingUsage,
+  billing: BillingDetails,
+  until: Date = state.period.end,
+): InvoiceDraft | null {
   const computed = arrearsLines(catalog, state, until);
   const arrears = state.arrearsCalculatedAt === null || sumLines(computed) > 0 ? computed : [];
   const lines: InvoiceLine[] = [...arrears, ...overageLines(usage)];
@@ -131,7 +142,8 @@ function arrearsLines(catalog: Catalog, state: BillingState, until: Date = state
   const notServed = until.getTime() < period.end.getTime() ? daysRemaining(period, until, zone) : 0;
   const served = daysRemaining(period, from, zone) - notServed;
   if (served <= 0) return [];
-  const description = served === days ? `${plan.name} plan, ${span(period, zone)}` : `${plan.name} plan, ${served} of ${days} days`;
+  const description =
+    served === days ? `${plan.name} plan, ${span(period, zone)}` : `${plan.name} plan, ${served} of ${days} days`;
   const amount = prorate(plan.priceCents, served, days);
   const lines: InvoiceLine[] = [{ kind: 'subscription', description, amountCents: amount }];
   // What an in-advance plan held earlier in the period already paid for it is not paid twice.
@@ -142,7 +154,9 @@ function arrearsLines(catalog: Catalog, state: BillingState, until: Date = state
 
 function overageLines(usage: ClosingUsage): InvoiceLine[] {
   if (usage.overageUsed <= 0) return [];
-  return [{ kind: 'overage', description: `Overage, ${formatCredits(usage.overageUsed)} credits`, amountCents: usage.overageCents }];
+  return [
+    { kind: 'overage', description: `Overage, ${formatCredits(usage.overageUsed)} credits`, amountCents: usage.overageCents },
+  ];
 }
 
 function span(period: Period, zone: string): string {

@@ -54,7 +54,11 @@ export function memberEntitlement(input: MemberEntitlementInput, newId: () => st
   const { seat, state, at } = input;
   if (!organizationPays(seat)) return null;
   const month = organizationMonth(input.timeZone, at);
-  const calendar: BillingCalendar = { anchor: 'calendar', timeZone: input.timeZone, startDate: localDateOf(month.start, input.timeZone) };
+  const calendar: BillingCalendar = {
+    anchor: 'calendar',
+    timeZone: input.timeZone,
+    startDate: localDateOf(month.start, input.timeZone),
+  };
   const plan = planById(input.catalog, currentPlanId(seat, at));
   const newMonth = state.period.end.getTime() !== month.end.getTime();
   const entries: LedgerEntry[] = newMonth ? expireGrants(input.ledger, at, newId) : [];
@@ -71,12 +75,22 @@ export function memberEntitlement(input: MemberEntitlementInput, newId: () => st
   };
 
   if (seat.status === 'canceled') {
-    for (const source of GRANT_SOURCES) entries.push(...revokeAll(ledger(), source, at, 'organization seat deactivated: access ends at once', newId));
+    for (const source of GRANT_SOURCES)
+      entries.push(...revokeAll(ledger(), source, at, 'organization seat deactivated: access ends at once', newId));
     // The period restarts at the cancellation: the overage used before it is the organization's to
     // bill, and a later renewal of the member's own subscription (a seat subscribed again and still
     // pending hands it back) must not bill that overage a second time.
     const period = state.status !== 'canceled' ? { start: at, end: month.end } : newMonth ? month : state.period;
-    const next: BillingState = { ...state, ...common, period, status: 'canceled', chargedThisPeriod: 0, allowanceThisPeriod: 0, highestPlanThisPeriod: plan.id, scheduledChange: null };
+    const next: BillingState = {
+      ...state,
+      ...common,
+      period,
+      status: 'canceled',
+      chargedThisPeriod: 0,
+      allowanceThisPeriod: 0,
+      highestPlanThisPeriod: plan.id,
+      scheduledChange: null,
+    };
     return changed(state, next, entries);
   }
 
@@ -105,7 +119,10 @@ export function memberEntitlement(input: MemberEntitlementInput, newId: () => st
       // Not reachable through the seat rules (a downgrade waits for the month start); kept so the
       // member never holds more than the seat plan grants whatever the seat's history.
       const excess = liveAllowance(ledger(), at) - credits;
-      if (excess > 0) entries.push(...revoke(ledger(), { source: 'allowance', amount: excess, at, reason: `${plan.name}'s lower limit applies` }, newId));
+      if (excess > 0)
+        entries.push(
+          ...revoke(ledger(), { source: 'allowance', amount: excess, at, reason: `${plan.name}'s lower limit applies` }, newId),
+        );
     }
     allowanceThisPeriod = Math.min(credits, state.allowanceThisPeriod);
     highest = state.highestPlanThisPeriod;
@@ -134,7 +151,13 @@ export function liveAllowance(ledger: readonly LedgerEntry[], at: Date): number 
 
 const GRANT_SOURCES: readonly GrantSource[] = ['allowance', 'welcome-bonus', 'promotional', 'purchased'];
 
-function revokeAll(ledger: readonly LedgerEntry[], source: GrantSource, at: Date, reason: string, newId: () => string): LedgerEntry[] {
+function revokeAll(
+  ledger: readonly LedgerEntry[],
+  source: GrantSource,
+  at: Date,
+  reason: string,
+  newId: () => string,
+): LedgerEntry[] {
   const left = balanceAt(ledger, at, at)
     .grants.filter((g) => g.source === source)
     .reduce((sum, g) => sum + g.remaining, 0);
@@ -149,7 +172,13 @@ function revokeAll(ledger: readonly LedgerEntry[], source: GrantSource, at: Date
  */
 function grantedSinceActivation(ledger: readonly LedgerEntry[], seat: Seat, monthEnd: Date): boolean {
   const activatedAt = seat.activatedAt?.getTime() ?? Infinity;
-  return ledger.some((e) => e.kind === 'grant' && e.source === 'allowance' && e.expiresAt?.getTime() === monthEnd.getTime() && e.at.getTime() >= activatedAt);
+  return ledger.some(
+    (e) =>
+      e.kind === 'grant' &&
+      e.source === 'allowance' &&
+      e.expiresAt?.getTime() === monthEnd.getTime() &&
+      e.at.getTime() >= activatedAt,
+  );
 }
 
 function changed(before: BillingState, after: BillingState, entries: LedgerEntry[]): EntitlementChange | null {

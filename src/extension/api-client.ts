@@ -18,7 +18,14 @@ import {
   type RefreshTokenGrant,
   type TokenRevocationRequest,
 } from '../protocol/api';
-import { LeaseGrant, LeaseRefusal, LeaseReturned, UsageRecorded, type CreateLeaseRequest, type ReportUsageRequest } from '../protocol/leases';
+import {
+  LeaseGrant,
+  LeaseRefusal,
+  LeaseReturned,
+  UsageRecorded,
+  type CreateLeaseRequest,
+  type ReportUsageRequest,
+} from '../protocol/leases';
 
 export class TallyApiError extends Error {
   override name = 'TallyApiError';
@@ -91,7 +98,8 @@ export class ApiClient {
     this.http.interceptors.response.use(undefined, async (error: unknown) => {
       const request = error instanceof AxiosError && error.response?.status === 401 ? error.config : undefined;
       const sent = request?.headers.get('Authorization');
-      if (!request || request.tallyPublic || request.tallyRetried || typeof sent !== 'string' || !this.tokens.refresh) throw error;
+      if (!request || request.tallyPublic || request.tallyRetried || typeof sent !== 'string' || !this.tokens.refresh)
+        throw error;
       const token = await this.tokens.refresh(sent.replace(/^Bearer /, ''));
       if (!token) throw error;
       request.tallyRetried = true;
@@ -102,7 +110,13 @@ export class ApiClient {
 
   /** The sign-in page to open: the server checks the request first and answers with its public URL. */
   async signInUrl({ redirectUri, state, codeChallenge }: SignInUrlParams): Promise<string> {
-    const request: CreateAuthorizationRequest = { clientId: OAUTH_CLIENT_ID, redirectUri, state, codeChallenge, codeChallengeMethod: 'S256' };
+    const request: CreateAuthorizationRequest = {
+      clientId: OAUTH_CLIENT_ID,
+      redirectUri,
+      state,
+      codeChallenge,
+      codeChallengeMethod: 'S256',
+    };
     return (await this.send(AuthorizationRequest, () => this.http.post('/api/authorization-requests', request))).url;
   }
 
@@ -149,7 +163,8 @@ export class ApiClient {
       try {
         return await this.http.post('/api/leases', request);
       } catch (error) {
-        const refusal = error instanceof AxiosError && error.response?.status === 402 ? LeaseRefusal.safeParse(error.response.data) : undefined;
+        const refusal =
+          error instanceof AxiosError && error.response?.status === 402 ? LeaseRefusal.safeParse(error.response.data) : undefined;
         if (refusal?.success) throw new LeaseRefusedError(refusal.data);
         throw error;
       }
@@ -176,7 +191,12 @@ export class ApiClient {
       throw toApiError(error, this.serverUrl());
     }
     const parsed = schema.safeParse(data);
-    if (!parsed.success) throw new TallyApiError('The Tally server sent a response this version of the extension does not understand.', 200, 'bad_response');
+    if (!parsed.success)
+      throw new TallyApiError(
+        'The Tally server sent a response this version of the extension does not understand.',
+        200,
+        'bad_response',
+      );
     return parsed.data;
   }
 }
@@ -185,11 +205,19 @@ function toApiError(error: unknown, baseUrl: string): TallyApiError {
   if (error instanceof TallyApiError) return error;
   if (error instanceof AxiosError) {
     if (!error.response) {
-      return new TallyApiError(`Cannot reach the Tally server at ${baseUrl}. Check that it is running, or change the "tally.serverUrl" setting.`, undefined, 'unreachable');
+      return new TallyApiError(
+        `Cannot reach the Tally server at ${baseUrl}. Check that it is running, or change the "tally.serverUrl" setting.`,
+        undefined,
+        'unreachable',
+      );
     }
     const body = ApiError.safeParse(error.response.data);
     if (body.success) return new TallyApiError(body.data.error.message, error.response.status, body.data.error.code);
-    return new TallyApiError(`The Tally server answered with HTTP ${error.response.status}.`, error.response.status, 'http_error');
+    return new TallyApiError(
+      `The Tally server answered with HTTP ${error.response.status}.`,
+      error.response.status,
+      'http_error',
+    );
   }
   return new TallyApiError(error instanceof Error ? error.message : String(error), undefined, 'unknown');
 }

@@ -23,7 +23,10 @@ export class TallyAuthProvider implements vscode.AuthenticationProvider, vscode.
     private readonly handoffs: Handoffs,
     private readonly log?: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(this.changed, store.onDidChange(() => void this.announceChange()));
+    this.disposables.push(
+      this.changed,
+      store.onDidChange(() => void this.announceChange()),
+    );
   }
 
   async getSessions(): Promise<vscode.AuthenticationSession[]> {
@@ -52,7 +55,13 @@ export class TallyAuthProvider implements vscode.AuthenticationProvider, vscode.
       codeVerifier: pkce.verifier,
       redirectUri,
     });
-    const stored: StoredSession = { id: randomToken(12), accessToken: token.accessToken, expiresAt: token.expiresAt, refreshToken: token.refreshToken, account: token.account };
+    const stored: StoredSession = {
+      id: randomToken(12),
+      accessToken: token.accessToken,
+      expiresAt: token.expiresAt,
+      refreshToken: token.refreshToken,
+      account: token.account,
+    };
     await this.store.set(stored);
     await this.announceChange();
     return toAuthSession(stored);
@@ -78,7 +87,12 @@ export class TallyAuthProvider implements vscode.AuthenticationProvider, vscode.
     const stored = await this.store.get();
     await this.store.clear();
     await this.announceChange();
-    if (stored) await this.api.revokeToken(stored.refreshToken).catch((error: unknown) => this.log?.warn(`Tally: could not sign out on the server: ${error instanceof Error ? error.message : String(error)}`));
+    if (stored)
+      await this.api
+        .revokeToken(stored.refreshToken)
+        .catch((error: unknown) =>
+          this.log?.warn(`Tally: could not sign out on the server: ${error instanceof Error ? error.message : String(error)}`),
+        );
   }
 
   /** Fires the change event once per real change, whichever window made it. */
@@ -97,5 +111,10 @@ export class TallyAuthProvider implements vscode.AuthenticationProvider, vscode.
 }
 
 function toAuthSession(stored: StoredSession): vscode.AuthenticationSession {
-  return { id: stored.id, accessToken: stored.accessToken, account: { id: stored.account.id, label: stored.account.email }, scopes: [] };
+  return {
+    id: stored.id,
+    accessToken: stored.accessToken,
+    account: { id: stored.account.id, label: stored.account.email },
+    scopes: [],
+  };
 }

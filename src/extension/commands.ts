@@ -44,7 +44,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     const start = await prepareHandoff('portal');
     const { url } = await api.createPortalSession(start.callbackUrl, start.state);
     // The portal has no time limit, so no progress notification: a return refreshes the plan.
-    handoffs.expect('portal', start.state).then(() => subscription.refresh(), () => undefined);
+    handoffs.expect('portal', start.state).then(
+      () => subscription.refresh(),
+      () => undefined,
+    );
     await vscode.env.openExternal(vscode.Uri.parse(url, true));
   };
 
@@ -128,7 +131,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     'tally.refresh': refresh,
   };
   return vscode.Disposable.from(
-    ...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, () => reportFailures(id, handler, deps.log))),
+    ...Object.entries(handlers).map(([id, handler]) =>
+      vscode.commands.registerCommand(id, () => reportFailures(id, handler, deps.log)),
+    ),
   );
 }
 

@@ -7,7 +7,9 @@ import type { AccountState, Plan } from '../protocol/api';
 /** Plans priced by sales (no price, not self-serve) above the user's current plan, lowest first. */
 export function salesPlans(plans: readonly Plan[], state: Pick<AccountState, 'plan'>): Plan[] {
   const currentRank = plans.find((plan) => plan.id === state.plan.id)?.rank ?? 0;
-  return plans.filter((plan) => !plan.selfServe && plan.priceCents === null && plan.rank > currentRank).sort((a, b) => a.rank - b.rank);
+  return plans
+    .filter((plan) => !plan.selfServe && plan.priceCents === null && plan.rank > currentRank)
+    .sort((a, b) => a.rank - b.rank);
 }
 
 /**

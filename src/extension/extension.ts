@@ -65,7 +65,9 @@ export function activate(context: vscode.ExtensionContext): TallyApi {
     sessions.onDidChange(() => void subscription.refresh()),
     // The plan may have changed in the browser while the editor was in the background.
     vscode.window.onDidChangeWindowState((state) => state.focused && void subscription.refresh()),
-    vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('tally.serverUrl') && void subscription.refresh()),
+    vscode.workspace.onDidChangeConfiguration(
+      (event) => event.affectsConfiguration('tally.serverUrl') && void subscription.refresh(),
+    ),
   );
 
   setTimeout(() => void subscription.refresh(), 0);
@@ -74,7 +76,10 @@ export function activate(context: vscode.ExtensionContext): TallyApi {
 
 /** The session could not be refreshed (signed out elsewhere, revoked, or past its 90 days). */
 async function signInAgain(): Promise<void> {
-  const choice = await vscode.window.showWarningMessage('Your Tally session has ended: sign in again to keep using Tally.', 'Sign In');
+  const choice = await vscode.window.showWarningMessage(
+    'Your Tally session has ended: sign in again to keep using Tally.',
+    'Sign In',
+  );
   if (choice === 'Sign In') await vscode.commands.executeCommand('tally.signIn');
 }
 

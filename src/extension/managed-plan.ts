@@ -8,7 +8,10 @@ const EMAIL_ADMIN = 'Email Admin';
 
 export async function showManagedPlan(organization: Account['organization']): Promise<void> {
   const adminEmail = organization?.adminEmail ?? null;
-  const picked = await vscode.window.showInformationMessage(formatManagedPlan(organization), ...(adminEmail ? [EMAIL_ADMIN] : []));
+  const picked = await vscode.window.showInformationMessage(
+    formatManagedPlan(organization),
+    ...(adminEmail ? [EMAIL_ADMIN] : []),
+  );
   if (picked === EMAIL_ADMIN && adminEmail) {
     const subject = encodeURIComponent(`Tally plan for ${organization?.name ?? 'our organization'}`);
     await vscode.env.openExternal(vscode.Uri.parse(`mailto:${encodeURIComponent(adminEmail)}?subject=${subject}`, true));

@@ -8,7 +8,8 @@ import type { TallyApi, TallyRemedy } from './public-api';
 import { TALLY_API_VERSION } from './public-api';
 
 /** What the command returns (plain JSON, for tests and scripts). */
-export type MeteredRequestResult = { ok: true; credits: number } | { ok: false; credits: number; reason: string; remedy: TallyRemedy; message: string };
+export type MeteredRequestResult =
+  { ok: true; credits: number } | { ok: false; credits: number; reason: string; remedy: TallyRemedy; message: string };
 
 /** The button a refusal offers, and the command it runs. */
 const REMEDY_ACTIONS: Partial<Record<TallyRemedy, [string, string, ...unknown[]]>> = {

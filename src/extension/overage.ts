@@ -6,13 +6,20 @@ import type { ApiClient } from './api-client';
 import type { LeaseManager } from './leases/lease-manager';
 import type { SubscriptionService } from './subscription-service';
 
-export function registerOverageCommand(api: ApiClient, subscription: SubscriptionService, manager: LeaseManager, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerOverageCommand(
+  api: ApiClient,
+  subscription: SubscriptionService,
+  manager: LeaseManager,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable {
   return vscode.commands.registerCommand('tally.setOverage', async (enabled: unknown) => {
     const view = subscription.state;
     if (view.kind !== 'value') return;
     const overage = view.state.overage;
     if (!overage?.available) {
-      void vscode.window.showInformationMessage(`Tally: overage is available on paid plans. ${view.state.plan.name} stops at its allowance: upgrade to keep working.`);
+      void vscode.window.showInformationMessage(
+        `Tally: overage is available on paid plans. ${view.state.plan.name} stops at its allowance: upgrade to keep working.`,
+      );
       return;
     }
     try {
@@ -20,7 +27,9 @@ export function registerOverageCommand(api: ApiClient, subscription: Subscriptio
       subscription.accept(state);
       manager.accountRefreshed(state);
       void vscode.window.showInformationMessage(
-        state.overage?.enabled ? 'Tally: overage is on. Work continues past your allowance, billed at the period end.' : 'Tally: overage is off.',
+        state.overage?.enabled
+          ? 'Tally: overage is on. Work continues past your allowance, billed at the period end.'
+          : 'Tally: overage is off.',
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

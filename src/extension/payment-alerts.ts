@@ -16,7 +16,10 @@ export function watchPaymentStatus(subscription: SubscriptionService): vscode.Di
     if (current.status === previous) return;
     if (current.status === 'past_due') {
       void vscode.window
-        .showWarningMessage(`Tally: your last payment failed, so ${plan.name}'s paid features are paused and Free limits apply. Pay the outstanding balance to restore them at once.`, PAY)
+        .showWarningMessage(
+          `Tally: your last payment failed, so ${plan.name}'s paid features are paused and Free limits apply. Pay the outstanding balance to restore them at once.`,
+          PAY,
+        )
         .then((choice) => choice === PAY && vscode.commands.executeCommand('tally.managePlan'));
     } else if (previous === 'past_due' && current.status === 'active') {
       void vscode.window.showInformationMessage(`Tally: payment received. ${plan.name} is active again.`);

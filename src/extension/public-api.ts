@@ -33,12 +33,7 @@ export type TallyRemedy =
   | 'retry';
 
 export type TallyRefusalReason =
-  | 'credits_exhausted'
-  | 'overage_cap_reached'
-  | 'subscription_inactive'
-  | 'signed_out'
-  | 'offline'
-  | 'lease_pending';
+  'credits_exhausted' | 'overage_cap_reached' | 'subscription_inactive' | 'signed_out' | 'offline' | 'lease_pending';
 
 export interface ReserveOptions {
   /** Your feature's name, reported with the usage (1–64 characters), e.g. "inline-completion". */

@@ -12,7 +12,13 @@ const SECRET_KEY = 'tally.session';
  * token that trades for the next pair. A session stored by an older version (no refresh token)
  * does not parse, so that window is signed out: its token has no expiry the server still accepts.
  */
-const StoredSession = z.object({ id: z.string(), accessToken: z.string(), expiresAt: z.string(), refreshToken: z.string(), account: Account });
+const StoredSession = z.object({
+  id: z.string(),
+  accessToken: z.string(),
+  expiresAt: z.string(),
+  refreshToken: z.string(),
+  account: Account,
+});
 export type StoredSession = z.infer<typeof StoredSession>;
 
 export class SessionStore implements vscode.Disposable, SessionSlot {

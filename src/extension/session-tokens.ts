@@ -91,7 +91,13 @@ export class SessionTokens {
       this.options.onEnded();
       return undefined;
     }
-    await slot.set({ ...current, accessToken: next.accessToken, refreshToken: next.refreshToken, expiresAt: next.expiresAt, account: next.account });
+    await slot.set({
+      ...current,
+      accessToken: next.accessToken,
+      refreshToken: next.refreshToken,
+      expiresAt: next.expiresAt,
+      account: next.account,
+    });
     return next.accessToken;
   }
 

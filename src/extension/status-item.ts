@@ -30,7 +30,11 @@ function presentation(view: ViewState): Presentation {
     case 'loading':
       return { text: '$(loading~spin) Tally', tooltip: 'Tally: loading your plan…', backgroundColor: undefined };
     case 'signedOut':
-      return { text: '$(account) Tally: Sign In', tooltip: 'Sign in to Tally to see your plan and credits', backgroundColor: undefined };
+      return {
+        text: '$(account) Tally: Sign In',
+        tooltip: 'Sign in to Tally to see your plan and credits',
+        backgroundColor: undefined,
+      };
     case 'unavailable':
       return { text: '$(warning) Tally', tooltip: `Tally: plan unavailable. ${view.message}`, backgroundColor: undefined };
     case 'value': {
@@ -43,7 +47,8 @@ function presentation(view: ViewState): Presentation {
         };
       }
       const needsAction = credits.remaining <= credits.limit * LOW_CREDITS_SHARE;
-      const bonus = credits.bonus && credits.bonus.remaining > 0 ? `\n+ ${formatCredits(credits.bonus.remaining)} bonus credits` : '';
+      const bonus =
+        credits.bonus && credits.bonus.remaining > 0 ? `\n+ ${formatCredits(credits.bonus.remaining)} bonus credits` : '';
       return {
         text: `$(account) ${formatPlanSummary(plan.name, credits.remaining, credits.limit)}`,
         tooltip: `${account.email}\n${plan.name} (${formatStatus(subscription.status)}): ${formatCredits(credits.remaining)} of ${formatCredits(credits.limit)} credits left${bonus}`,

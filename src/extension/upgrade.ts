@@ -42,7 +42,9 @@ export async function pickUpgrade(api: ApiClient, state: AccountState): Promise<
   const { plans } = await api.getCatalog();
   const choices = upgradeChoices(plans, state);
   if (choices.length === 0) {
-    void vscode.window.showInformationMessage(`You are on ${state.plan.name}, the highest plan you can buy here. For more, contact sales.`);
+    void vscode.window.showInformationMessage(
+      `You are on ${state.plan.name}, the highest plan you can buy here. For more, contact sales.`,
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(choices, {
@@ -63,6 +65,7 @@ export async function checkout(api: ApiClient, handoffs: Handoffs, plan: Plan): 
   await runBrowserHandoff(handoffs, {
     kind: 'checkout',
     waitingTitle: `Complete your ${plan.name} checkout in the browser…`,
-    url: async ({ state, callbackUrl }) => (await api.createCheckoutSession({ planId: plan.id, state, callbackUrl }, idempotencyKey)).url,
+    url: async ({ state, callbackUrl }) =>
+      (await api.createCheckoutSession({ planId: plan.id, state, callbackUrl }, idempotencyKey)).url,
   });
 }

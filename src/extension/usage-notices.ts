@@ -15,7 +15,10 @@ export interface SeenNotices {
 const WARN_SHARE = 0.8;
 
 /** The notices to show now, and what to remember; null when nothing changed. */
-export function dueNotices(state: AccountState, seen: SeenNotices | undefined): { fresh: UsageNoticeKind[]; record: SeenNotices } | null {
+export function dueNotices(
+  state: AccountState,
+  seen: SeenNotices | undefined,
+): { fresh: UsageNoticeKind[]; record: SeenNotices } | null {
   const period = state.subscription.currentPeriodEnd;
   const samePeriod = seen?.accountId === state.account.id && seen.periodEnd === period;
   const sent = samePeriod ? [...seen.sent] : [];
@@ -28,7 +31,11 @@ export function dueNotices(state: AccountState, seen: SeenNotices | undefined): 
   const fresh = due.filter((kind) => !sent.includes(kind));
   if (fresh.length === 0 && samePeriod) return null;
   // The 80% warning is implied once the allowance is gone: never show it after exhaustion.
-  const record: UsageNoticeKind[] = [...sent, ...fresh, ...(fresh.includes('exhausted') && !sent.includes('80') ? (['80'] as const) : [])];
+  const record: UsageNoticeKind[] = [
+    ...sent,
+    ...fresh,
+    ...(fresh.includes('exhausted') && !sent.includes('80') ? (['80'] as const) : []),
+  ];
   return { fresh, record: { accountId: state.account.id, periodEnd: period, sent: record } };
 }
 
@@ -42,11 +49,22 @@ export interface UsageNotice {
 export function noticeFor(kind: UsageNoticeKind, state: AccountState): UsageNotice {
   const { credits, subscription, overage } = state;
   const resets = formatDate(subscription.currentPeriodEnd, accountTimeZone(state));
-  if (kind === 'reset') return { level: 'info', text: `Tally: your credits were reset: ${formatCredits(credits.remaining)} credits for the period to ${resets}.` };
-  if (kind === '80') return { level: 'info', text: `Tally: you have used 80% of this period's ${formatCredits(credits.limit)} credits. They reset on ${resets}.` };
+  if (kind === 'reset')
+    return {
+      level: 'info',
+      text: `Tally: your credits were reset: ${formatCredits(credits.remaining)} credits for the period to ${resets}.`,
+    };
+  if (kind === '80')
+    return {
+      level: 'info',
+      text: `Tally: you have used 80% of this period's ${formatCredits(credits.limit)} credits. They reset on ${resets}.`,
+    };
   if (overage?.enabled) {
     const price = overage.centsPerCredit === null ? '' : ` at ${formatMoney(overage.centsPerCredit)} per credit`;
-    return { level: 'info', text: `Tally: this period's credits are used up. Overage is on, so work continues${price}, billed at the period end.` };
+    return {
+      level: 'info',
+      text: `Tally: this period's credits are used up. Overage is on, so work continues${price}, billed at the period end.`,
+    };
   }
   if (overage?.available) {
     return {

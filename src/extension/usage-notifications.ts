@@ -19,7 +19,10 @@ export function watchUsage(subscription: SubscriptionService, memento: vscode.Me
       const notice = noticeFor(kind, view.state);
       const { action } = notice;
       const buttons = action ? [action.label] : [];
-      const shown = notice.level === 'warning' ? vscode.window.showWarningMessage(notice.text, ...buttons) : vscode.window.showInformationMessage(notice.text, ...buttons);
+      const shown =
+        notice.level === 'warning'
+          ? vscode.window.showWarningMessage(notice.text, ...buttons)
+          : vscode.window.showInformationMessage(notice.text, ...buttons);
       void shown.then(
         (choice) => action && choice === action.label && vscode.commands.executeCommand(action.command, ...(action.args ?? [])),
       );

@@ -188,14 +188,26 @@ export type CheckoutSession = z.infer<typeof CheckoutSession>;
 export const CreatePortalSessionRequest = z.object({
   callbackUrl: z.string().min(1).optional(),
   /** The editor's one-time state for the portal's "Return to the editor" link. */
-  state: z.string().min(16).max(128).regex(/^[A-Za-z0-9_-]+$/).optional(),
+  state: z
+    .string()
+    .min(16)
+    .max(128)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
 });
 export type CreatePortalSessionRequest = z.infer<typeof CreatePortalSessionRequest>;
 
 export const PortalSession = z.object({ url: z.string() });
 export type PortalSession = z.infer<typeof PortalSession>;
 
-export const InvoiceLineKind = z.enum(['subscription', 'proration-credit', 'proration-charge', 'overage', 'applied-balance', 'tax']);
+export const InvoiceLineKind = z.enum([
+  'subscription',
+  'proration-credit',
+  'proration-charge',
+  'overage',
+  'applied-balance',
+  'tax',
+]);
 export type InvoiceLineKind = z.infer<typeof InvoiceLineKind>;
 
 export const InvoiceLine = z.object({ kind: InvoiceLineKind, description: z.string(), amountCents: cents });
@@ -277,7 +289,6 @@ export const ApiError = z.object({
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;
-
 
 /** A 409 for a plan change whose total moved since the preview: the new preview comes with it. */
 export const AmountChangedError = ApiError.extend({ preview: PlanChangePreview });

@@ -99,6 +99,8 @@ export function formatDay(day: string): string {
 /** Why an organization member cannot change their own plan, and whom to ask: "… Acme. Ask your admin, ana@acme.com, …". */
 export function formatManagedPlan(organization: { name: string; adminEmail: string | null } | null | undefined): string {
   if (!organization) return "Your plan is managed by your organization's admin. Ask them to change it.";
-  const ask = organization.adminEmail ? `Ask your admin, ${organization.adminEmail}, to change it.` : "Ask your organization's admin to change it.";
+  const ask = organization.adminEmail
+    ? `Ask your admin, ${organization.adminEmail}, to change it.`
+    : "Ask your organization's admin to change it.";
   return `Your plan is managed by ${organization.name}. ${ask}`;
 }

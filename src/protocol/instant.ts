@@ -5,7 +5,8 @@ import { z } from 'zod';
 
 const SHAPE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 
-export const INSTANT_MESSAGE = 'must be an ISO-8601 instant with a time zone that exists on the calendar, like 2027-01-01T00:00:00Z';
+export const INSTANT_MESSAGE =
+  'must be an ISO-8601 instant with a time zone that exists on the calendar, like 2027-01-01T00:00:00Z';
 
 /** The instant `text` names, or null when it is not a strict ISO-8601 instant with a zone or names a date or time that does not exist. */
 export function parseInstant(text: string): Date | null {
@@ -22,7 +23,14 @@ export function parseInstant(text: string): Date | null {
   const wall = new Date(0);
   wall.setUTCFullYear(year, month - 1, day);
   wall.setUTCHours(hour, minute, second, millis);
-  const readBack = [wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate(), wall.getUTCHours(), wall.getUTCMinutes(), wall.getUTCSeconds()];
+  const readBack = [
+    wall.getUTCFullYear(),
+    wall.getUTCMonth() + 1,
+    wall.getUTCDate(),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+  ];
   if (readBack.some((value, i) => value !== fields[i])) return null;
   const sign = match[8] === '-' ? -1 : 1;
   return new Date(wall.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000);

@@ -87,7 +87,13 @@ export const LeaseGrant = z.object({ lease: Lease, account: AccountState });
 export type LeaseGrant = z.infer<typeof LeaseGrant>;
 
 /** Why nothing can be granted, and what the user can do about it. */
-export const LeaseRemedy = z.enum(['upgrade', 'enable_overage', 'raise_overage_cap', 'wait_for_reset', 'pay_outstanding_balance']);
+export const LeaseRemedy = z.enum([
+  'upgrade',
+  'enable_overage',
+  'raise_overage_cap',
+  'wait_for_reset',
+  'pay_outstanding_balance',
+]);
 export type LeaseRemedy = z.infer<typeof LeaseRemedy>;
 
 export const LeaseRefusal = z.object({

@@ -31,14 +31,23 @@ import { EmailAddress } from './email-address';
 export const AddMemberRequest = z.strictObject({ email: EmailAddress });
 export type AddMemberRequest = z.infer<typeof AddMemberRequest>;
 
-export const CreateGroupRequest = z.strictObject({ name: z.string().trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters') });
+export const CreateGroupRequest = z.strictObject({
+  name: z.string().trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters'),
+});
 export type CreateGroupRequest = z.infer<typeof CreateGroupRequest>;
 
-const UserIds = z.array(z.string().min(1)).min(1, 'userIds must name at least one user').max(1000, 'userIds must name at most 1000 users');
+const UserIds = z
+  .array(z.string().min(1))
+  .min(1, 'userIds must name at least one user')
+  .max(1000, 'userIds must name at most 1000 users');
 
 /** A plan for some users or for one group: exactly one of `userIds` and `groupId`. */
 export const AssignPlanRequest = z
-  .strictObject({ planId: z.string().min(1, 'planId must not be empty'), userIds: UserIds.optional(), groupId: z.string().min(1).optional() })
+  .strictObject({
+    planId: z.string().min(1, 'planId must not be empty'),
+    userIds: UserIds.optional(),
+    groupId: z.string().min(1).optional(),
+  })
   .refine((body) => (body.userIds === undefined) !== (body.groupId === undefined), {
     message: 'send either userIds or groupId (exactly one)',
     path: ['userIds'],
@@ -69,10 +78,20 @@ export const OrgUser = z.object({
 });
 export type OrgUser = z.infer<typeof OrgUser>;
 
-export const OrgUsersPage = z.object({ users: z.array(OrgUser), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const OrgUsersPage = z.object({
+  users: z.array(OrgUser),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
 export type OrgUsersPage = z.infer<typeof OrgUsersPage>;
 
-export const OrgGroup = z.object({ id: z.string(), name: z.string(), planId: z.string().nullable(), memberIds: z.array(z.string()) });
+export const OrgGroup = z.object({
+  id: z.string(),
+  name: z.string(),
+  planId: z.string().nullable(),
+  memberIds: z.array(z.string()),
+});
 export type OrgGroup = z.infer<typeof OrgGroup>;
 
 export const OrgGroups = z.object({ groups: z.array(OrgGroup) });
@@ -88,7 +107,14 @@ export const OrgSettings = z.object({
 });
 export type OrgSettings = z.infer<typeof OrgSettings>;
 
-export const OrgAuditEntry = z.object({ actorId: z.string(), action: z.string(), target: z.string(), before: z.unknown(), after: z.unknown(), at: z.string() });
+export const OrgAuditEntry = z.object({
+  actorId: z.string(),
+  action: z.string(),
+  target: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  at: z.string(),
+});
 export const OrgAudit = z.object({ entries: z.array(OrgAuditEntry) });
 export type OrgAudit = z.infer<typeof OrgAudit>;
 
@@ -110,7 +136,12 @@ export type CapTarget = z.infer<typeof CapTarget>;
 /** The most overage may cost per calendar month, in cents; null removes the cap. */
 export const SetCapRequest = z.strictObject({
   target: CapTarget,
-  capCents: z.number().int('capCents must be whole cents').min(0, 'capCents must not be negative').max(100_000_000, 'capCents must be at most 100000000 ($1,000,000)').nullable(),
+  capCents: z
+    .number()
+    .int('capCents must be whole cents')
+    .min(0, 'capCents must not be negative')
+    .max(100_000_000, 'capCents must be at most 100000000 ($1,000,000)')
+    .nullable(),
 });
 export type SetCapRequest = z.infer<typeof SetCapRequest>;
 
@@ -123,7 +154,10 @@ export type OrgCaps = z.infer<typeof OrgCaps>;
 
 export const UsageQuery = z.object({
   /** A calendar month in the organization's zone; the current month when absent. */
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must look like 2026-11').optional(),
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must look like 2026-11')
+    .optional(),
 });
 
 export const OrgUsageRow = z.object({
@@ -138,7 +172,12 @@ export const OrgUsageRow = z.object({
 });
 export type OrgUsageRow = z.infer<typeof OrgUsageRow>;
 
-export const OrgUsage = z.object({ month: z.string(), periodStart: z.string(), periodEnd: z.string(), users: z.array(OrgUsageRow) });
+export const OrgUsage = z.object({
+  month: z.string(),
+  periodStart: z.string(),
+  periodEnd: z.string(),
+  users: z.array(OrgUsageRow),
+});
 export type OrgUsage = z.infer<typeof OrgUsage>;
 
 export const OrgInvoiceLine = z.object({
@@ -167,10 +206,18 @@ export type OrgInvoice = z.infer<typeof OrgInvoice>;
 export const OrgInvoices = z.object({ current: OrgInvoice, issued: z.array(OrgInvoice.omit({ lines: true })) });
 export type OrgInvoices = z.infer<typeof OrgInvoices>;
 
-export const CreateApiTokenRequest = z.strictObject({ name: z.string().trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters') });
+export const CreateApiTokenRequest = z.strictObject({
+  name: z.string().trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters'),
+});
 export type CreateApiTokenRequest = z.infer<typeof CreateApiTokenRequest>;
 
-export const OrgApiToken = z.object({ id: z.string(), name: z.string(), createdBy: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
+export const OrgApiToken = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
 export type OrgApiToken = z.infer<typeof OrgApiToken>;
 export const OrgApiTokens = z.object({ tokens: z.array(OrgApiToken) });
 export type OrgApiTokens = z.infer<typeof OrgApiTokens>;

@@ -3,10 +3,7 @@
 import type { AccountState } from './api';
 
 export type ViewState =
-  | { kind: 'loading' }
-  | { kind: 'signedOut' }
-  | { kind: 'unavailable'; message: string }
-  | { kind: 'value'; state: AccountState };
+  { kind: 'loading' } | { kind: 'signedOut' } | { kind: 'unavailable'; message: string } | { kind: 'value'; state: AccountState };
 
 export type HostToWebview = { type: 'state'; view: ViewState };
 

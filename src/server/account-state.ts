@@ -32,7 +32,10 @@ export interface AccountStateInput {
 }
 
 /** The account state as its billing stands (the stored subscription state, no change applied). */
-export function currentAccountState(catalog: Catalog, billing: Omit<AccountStateInput, 'state'> & { subscription: { state: BillingState } }): AccountState {
+export function currentAccountState(
+  catalog: Catalog,
+  billing: Omit<AccountStateInput, 'state'> & { subscription: { state: BillingState } },
+): AccountState {
   return toAccountState(catalog, { ...billing, state: billing.subscription.state });
 }
 
@@ -41,7 +44,12 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
   // Usage counts once it is reported: credit that editors' leases hold unreported still shows as
   // remaining (bonus or allowance, where it came from) and its overage is not yet billed, exactly
   // as if every lease were returned now. `leased` says how much of that the editors hold.
-  const leases = (input.activeLeases ?? []).map((l) => ({ id: l.id, granted: l.granted, reported: l.reported, expiresAt: new Date(l.expiresAt) }));
+  const leases = (input.activeLeases ?? []).map((l) => ({
+    id: l.id,
+    granted: l.granted,
+    reported: l.reported,
+    expiresAt: new Date(l.expiresAt),
+  }));
   const ledger = asIfReturned(input.ledger, leases, now);
   const balance = balanceAt(ledger, now, state.period.start);
   const allowanceLeft = balance.grants.filter((g) => g.source === 'allowance').reduce((sum, g) => sum + g.remaining, 0);
@@ -51,14 +59,20 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
   // After an in-arrears calculation the renewal adds only the overage since then; the calculated
   // invoice is charged on the same date, so the next amount counts both.
   const next = input.organizationPays ? null : renew(catalog, state, closingUsage(ledger, state, now), input.billing).invoice;
-  const nextAmount = input.organizationPays ? null : next || input.calculatedCents > 0 ? (next?.totalCents ?? 0) + input.calculatedCents : null;
+  const nextAmount = input.organizationPays
+    ? null
+    : next || input.calculatedCents > 0
+      ? (next?.totalCents ?? 0) + input.calculatedCents
+      : null;
   const scheduled = state.scheduledChange;
   return {
     account: {
       id: account.id,
       email: account.email,
       identityKind: account.identityKind,
-      organization: input.organization ? { name: input.organization.organizationName, adminEmail: input.organization.adminEmail } : null,
+      organization: input.organization
+        ? { name: input.organization.organizationName, adminEmail: input.organization.adminEmail }
+        : null,
     },
     // A plan removed from the catalog keeps its subscribers; its id stands in for the name.
     plan: { id: state.planId, name: planName(catalog, state.planId) },
@@ -69,7 +83,11 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
       currentPeriodStart: state.period.start.toISOString(),
       currentPeriodEnd: state.period.end.toISOString(),
       timeZone: state.calendar.timeZone,
-      scheduledChange: scheduled && { planId: scheduled.planId, planName: planName(catalog, scheduled.planId), effectiveAt: scheduled.effectiveAt.toISOString() },
+      scheduledChange: scheduled && {
+        planId: scheduled.planId,
+        planName: planName(catalog, scheduled.planId),
+        effectiveAt: scheduled.effectiveAt.toISOString(),
+      },
       nextBillingDate: nextAmount === null ? null : state.period.end.toISOString(),
       nextAmountCents: nextAmount,
       outstandingCents: input.outstandingCents,
@@ -97,6 +115,10 @@ export function toAccountState(catalog: Catalog, input: AccountStateInput): Acco
 /** The subscribed plan's overage offer and the account's switch (a past-due account keeps its switch, unused). */
 function overageOf(catalog: Catalog, state: BillingState, settings: OverageSwitch): NonNullable<AccountState['overage']> {
   const price = findPlan(catalog, state.planId)?.overageCentsPerCredit ?? null;
-  return { available: price !== null, enabled: price !== null && settings.enabled, centsPerCredit: price, capCents: settings.capCents };
+  return {
+    available: price !== null,
+    enabled: price !== null && settings.enabled,
+    centsPerCredit: price,
+    capCents: settings.capCents,
+  };
 }
-

@@ -34,7 +34,16 @@ export async function createBuilderIdAccount(
   const bonus = catalog.billing.welcomeBonus;
   if (bonus) {
     const expiresAt = new Date(now.getTime() + bonus.expiresAfterDays * DAY_MS);
-    ledger.push(grant({ id: randomId('le'), at: now, source: 'welcome-bonus', amount: bonus.credits, expiresAt, reason: `welcome bonus, ${bonus.expiresAfterDays} days` }));
+    ledger.push(
+      grant({
+        id: randomId('le'),
+        at: now,
+        source: 'welcome-bonus',
+        amount: bonus.credits,
+        expiresAt,
+        reason: `welcome bonus, ${bonus.expiresAfterDays} days`,
+      }),
+    );
   }
   const account: AccountRecord = {
     id: randomId('acct'),

@@ -113,7 +113,9 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     processor: options.processor ?? new SandboxProcessor(options.store, options.clock),
     publicUrl: () => config.publicUrl ?? originFor(config.host, listeningPort()),
     log: app.log,
-    mailer: options.mailer ?? new OutboxMailer({ store: options.store, clock: options.clock, smtp: config.smtp, from: config.mailFrom, log: app.log }),
+    mailer:
+      options.mailer ??
+      new OutboxMailer({ store: options.store, clock: options.clock, smtp: config.smtp, from: config.mailFrom, log: app.log }),
   };
   // A mailer built here is closed here: deliveries in progress finish before the store closes.
   if (!options.mailer) app.addHook('onClose', () => context.mailer.close());
@@ -146,7 +148,10 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
 
   // Every POST, PUT, PATCH and DELETE: from this server's own pages only, and forms with the
   // session's CSRF token. Registered here, before every route, so that no form can miss it.
-  app.addHook('preHandler', guardUnsafeRequests(() => ownOriginsFor(context.publicUrl(), listeningPort())));
+  app.addHook(
+    'preHandler',
+    guardUnsafeRequests(() => ownOriginsFor(context.publicUrl(), listeningPort())),
+  );
 
   app.register(async (publicApi) => {
     basicRoutes(publicApi);
@@ -212,7 +217,13 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   });
 
   app.setNotFoundHandler((request, reply) => {
-    if (isApi(request)) return sendApiError(reply, 404, 'not_found', `There is no ${request.method} ${request.url.split('?')[0]} in the Tally API.`);
+    if (isApi(request))
+      return sendApiError(
+        reply,
+        404,
+        'not_found',
+        `There is no ${request.method} ${request.url.split('?')[0]} in the Tally API.`,
+      );
     return sendPage(reply, 404, messagePage('Page not found', 'There is no page at this address.'));
   });
 
@@ -229,7 +240,11 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   }
   const message = status >= 500 ? 'Something went wrong on the server. Try again in a moment.' : clientMessage(error, request);
   if (isApi(request)) return sendApiError(reply, status, apiErrorCode(status), message, status >= 500 ? undefined : 'body');
-  return sendPage(reply, status, messagePage(status >= 500 ? 'Something went wrong' : 'This request could not be handled', message));
+  return sendPage(
+    reply,
+    status,
+    messagePage(status >= 500 ? 'Something went wrong' : 'This request could not be handled', message),
+  );
 }
 
 /** A client tells a body too large (split it) from one that is wrong (fix it) by the code. */

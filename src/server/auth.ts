@@ -42,10 +42,18 @@ export function authenticate(context: ServerContext) {
       request.orgApiTokenId = checked.token.id;
       return;
     }
-    const check = match ? await context.store.checkAccessToken(sha256Hex(match[1] as string), context.clock().toISOString()) : undefined;
+    const check = match
+      ? await context.store.checkAccessToken(sha256Hex(match[1] as string), context.clock().toISOString())
+      : undefined;
     if (check?.status !== 'valid') {
       reply.header('WWW-Authenticate', 'Bearer realm="tally"');
-      await sendApiError(reply, 401, check ? refusalCode(check.status) : 'unauthorized', check ? refusalMessage(check) : 'Sign in first: send Authorization: Bearer <access token>.', 'Authorization');
+      await sendApiError(
+        reply,
+        401,
+        check ? refusalCode(check.status) : 'unauthorized',
+        check ? refusalMessage(check) : 'Sign in first: send Authorization: Bearer <access token>.',
+        'Authorization',
+      );
       return;
     }
     request.account = check.account;

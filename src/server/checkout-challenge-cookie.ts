@@ -21,7 +21,12 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
  * expires. `now` is the clock the processor set `expiresAt` by; only the difference is sent
  * (Max-Age), so a test clock far from the browser's does not expire the cookie at once.
  */
-export function rememberCheckoutForChallenge(reply: FastifyReply, token: string, lifetime: { now: Date; expiresAt: Date }, secure: boolean): void {
+export function rememberCheckoutForChallenge(
+  reply: FastifyReply,
+  token: string,
+  lifetime: { now: Date; expiresAt: Date },
+  secure: boolean,
+): void {
   const maxAge = Math.max(0, Math.ceil((lifetime.expiresAt.getTime() - lifetime.now.getTime()) / 1000));
   reply.setCookie(CHECKOUT_CHALLENGE_COOKIE, token, { path: '/checkout', httpOnly: true, sameSite: 'lax', secure, maxAge });
 }

@@ -63,19 +63,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 }
 
 // --- Email
-function loadEmailConfig(env: NodeJS.ProcessEnv, host: string): Pick<ServerConfig, 'smtp' | 'mailFrom' | 'salesEmail' | 'outboxPage'> {
+function loadEmailConfig(
+  env: NodeJS.ProcessEnv,
+  host: string,
+): Pick<ServerConfig, 'smtp' | 'mailFrom' | 'salesEmail' | 'outboxPage'> {
   const smtpUrl = nonEmpty(env.TALLY_SMTP_URL);
   let smtp: SmtpSettings | null = null;
   if (smtpUrl !== undefined) {
     const parsed = parseSmtpUrl(smtpUrl);
     // The URL holds the password: the message describes it, never repeats it.
-    if (!parsed.ok) throw new ConfigError(`TALLY_SMTP_URL ${parsed.reason}: it must look like smtp://user:password@host:587 or smtps://user:password@host:465.`);
+    if (!parsed.ok)
+      throw new ConfigError(
+        `TALLY_SMTP_URL ${parsed.reason}: it must look like smtp://user:password@host:587 or smtps://user:password@host:465.`,
+      );
     smtp = parsed.settings;
   }
   const mailFrom = nonEmpty(env.TALLY_MAIL_FROM) ?? DEFAULT_MAIL_FROM;
-  if (!isMailbox(mailFrom)) throw new ConfigError(`TALLY_MAIL_FROM must be an address like billing@example.com or "Billing <billing@example.com>", got "${mailFrom}".`);
+  if (!isMailbox(mailFrom))
+    throw new ConfigError(
+      `TALLY_MAIL_FROM must be an address like billing@example.com or "Billing <billing@example.com>", got "${mailFrom}".`,
+    );
   const salesEmail = nonEmpty(env.TALLY_SALES_EMAIL) ?? DEFAULT_SALES_EMAIL;
-  if (!isMailbox(salesEmail)) throw new ConfigError(`TALLY_SALES_EMAIL must be an address like sales@example.com, got "${salesEmail}".`);
+  if (!isMailbox(salesEmail))
+    throw new ConfigError(`TALLY_SALES_EMAIL must be an address like sales@example.com, got "${salesEmail}".`);
   // The outbox page shows everyone's mail without sign-in: on by default only where no one else can reach it.
   const outboxPage = parseSwitch('TALLY_OUTBOX_PAGE', nonEmpty(env.TALLY_OUTBOX_PAGE) ?? (isLoopbackHost(host) ? 'on' : 'off'));
   return { smtp, mailFrom, salesEmail, outboxPage };
@@ -91,7 +101,10 @@ export function originFor(host: string, port: number): string {
  * `out/server.js` (one level down) and the source from `src/server/config.ts` (two levels down).
  */
 export function defaultCatalogPath(): string {
-  const candidates = [resolve(__dirname, '..', 'catalog', 'default.json'), resolve(__dirname, '..', '..', 'catalog', 'default.json')];
+  const candidates = [
+    resolve(__dirname, '..', 'catalog', 'default.json'),
+    resolve(__dirname, '..', '..', 'catalog', 'default.json'),
+  ];
   return candidates.find((path) => existsSync(path)) ?? (candidates[0] as string);
 }
 
@@ -110,7 +123,8 @@ function resolvePath(cwd: string, path: string): string {
 
 function parsePort(raw: string): number {
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535) throw new ConfigError(`TALLY_PORT must be a port number from 0 to 65535, got "${raw}".`);
+  if (!/^\d+$/.test(raw) || port > 65535)
+    throw new ConfigError(`TALLY_PORT must be a port number from 0 to 65535, got "${raw}".`);
   return port;
 }
 
@@ -122,9 +136,12 @@ function parseOrigin(name: string, raw: string): string {
   } catch {
     throw new ConfigError(`${name} must be a URL like https://tally.example.com, got "${raw}".`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must use http or https, got "${raw}".`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`${name} must use http or https, got "${raw}".`);
   if (url.username || url.password || url.pathname !== '/' || url.search || url.hash || raw.endsWith('#') || raw.endsWith('?')) {
-    throw new ConfigError(`${name} must be an origin without a path, user or query, like https://tally.example.com, got "${raw}".`);
+    throw new ConfigError(
+      `${name} must be an origin without a path, user or query, like https://tally.example.com, got "${raw}".`,
+    );
   }
   return url.origin;
 }
@@ -142,7 +159,8 @@ function parseEditorOrigins(raw: string | undefined): string[] {
 
 function parseLogLevel(raw: string): LogLevel {
   const level = raw.toLowerCase() as LogLevel;
-  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`TALLY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}".`);
+  if (!LOG_LEVELS.includes(level))
+    throw new ConfigError(`TALLY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}".`);
   return level;
 }
 

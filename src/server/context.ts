@@ -44,6 +44,9 @@ export function clockFor(context: Pick<ServerContext, 'clock'>, account: Pick<Ac
  * clock when it has one, otherwise the real clock. A member's account keeps its own clock (clockFor);
  * advancing the organization's clock moves its members' clocks with it.
  */
-export function organizationClock(context: Pick<ServerContext, 'clock'>, organization: Pick<OrganizationRecord, 'testClockAt'>): Date {
+export function organizationClock(
+  context: Pick<ServerContext, 'clock'>,
+  organization: Pick<OrganizationRecord, 'testClockAt'>,
+): Date {
   return organization.testClockAt === null ? context.clock() : new Date(organization.testClockAt);
 }

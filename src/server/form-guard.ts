@@ -35,9 +35,22 @@ export function guardUnsafeRequests(ownOrigins: () => ReadonlySet<string>) {
     const source = checkRequestSource(request.headers, ownOrigins());
     if (!source.ok) {
       if (api) {
-        await sendApiError(reply, 403, 'cross_origin_request', `${source.header} names another site: this API takes no requests from other sites' pages.`, source.header);
+        await sendApiError(
+          reply,
+          403,
+          'cross_origin_request',
+          `${source.header} names another site: this API takes no requests from other sites' pages.`,
+          source.header,
+        );
       } else {
-        await sendPage(reply, 403, messagePage('This form came from another site', 'Nothing was changed. Open the page on this Tally server and submit the form there.'));
+        await sendPage(
+          reply,
+          403,
+          messagePage(
+            'This form came from another site',
+            'Nothing was changed. Open the page on this Tally server and submit the form there.',
+          ),
+        );
       }
       return;
     }

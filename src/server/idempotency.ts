@@ -27,7 +27,13 @@ export function readIdempotencyKey(request: FastifyRequest, reply: FastifyReply)
 export async function replayIfKnown(
   context: ServerContext,
   reply: FastifyReply,
-  input: { accountId: string; key: string; endpoint: string; requestHash: string; rebuild?: (stored: unknown) => Promise<unknown> },
+  input: {
+    accountId: string;
+    key: string;
+    endpoint: string;
+    requestHash: string;
+    rebuild?: (stored: unknown) => Promise<unknown>;
+  },
 ): Promise<boolean> {
   const known = await context.store.findIdempotencyRecord(input.accountId, input.key);
   if (!known) return false;

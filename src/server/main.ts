@@ -74,7 +74,9 @@ async function main(): Promise<void> {
   const pages = config.publicUrl && config.publicUrl !== listening ? `, pages at ${config.publicUrl}` : '';
   console.log(`Tally server listening on ${listening}${pages} (data in ${config.dataDir}, catalog ${config.catalogPath})`);
   // Email: where to read the mail (never the SMTP URL: it holds the password).
-  const mail = config.smtp ? `delivered through SMTP at ${config.smtp.host}:${config.smtp.port}` : 'kept in the outbox (no TALLY_SMTP_URL)';
+  const mail = config.smtp
+    ? `delivered through SMTP at ${config.smtp.host}:${config.smtp.port}`
+    : 'kept in the outbox (no TALLY_SMTP_URL)';
   console.log(`Email ${mail}${config.outboxPage ? `; outbox at ${config.publicUrl ?? listening}/outbox` : ''}`);
 }
 

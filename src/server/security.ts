@@ -21,7 +21,11 @@ export function allowedHostsFor(publicUrl: string, listeningPort: number): Set<s
 
 /** The origins of this server's own pages: its public URL and its loopback names. */
 export function ownOriginsFor(publicUrl: string, listeningPort: number): Set<string> {
-  return new Set([new URL(publicUrl).origin.toLowerCase(), `http://127.0.0.1:${listeningPort}`, `http://localhost:${listeningPort}`]);
+  return new Set([
+    new URL(publicUrl).origin.toLowerCase(),
+    `http://127.0.0.1:${listeningPort}`,
+    `http://localhost:${listeningPort}`,
+  ]);
 }
 
 export type HostVerdict = { ok: true } | { ok: false; status: 400 | 421; message: string };

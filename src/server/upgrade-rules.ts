@@ -16,7 +16,12 @@ export type UpgradeVerdict =
   | { ok: true; plan: CatalogPlan & { priceCents: number; monthlyCredits: number }; current: CatalogPlan | undefined }
   | { ok: false; status: 400 | 403 | 409; code: string; message: string };
 
-export function checkUpgrade(catalog: Catalog, account: AccountRecord, subscription: BillingState, planId: string): UpgradeVerdict {
+export function checkUpgrade(
+  catalog: Catalog,
+  account: AccountRecord,
+  subscription: BillingState,
+  planId: string,
+): UpgradeVerdict {
   const plan = findPlan(catalog, planId);
   if (!plan) return { ok: false, status: 400, code: 'unknown_plan', message: `There is no plan "${planId}".` };
   if (account.identityKind === 'organization') return MANAGED_BY_ORGANIZATION;

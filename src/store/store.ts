@@ -420,7 +420,14 @@ export interface Store {
    * Moves a test clock forward to `to` (never backwards) with the expiry entries due by then, while
    * the subscription is at `expectedVersion` and the ledger has `expectedLedgerLength` entries.
    */
-  moveTestClock(input: { accountId: string; to: Timestamp; expectedVersion: number; expectedLedgerLength: number; ledger: LedgerEntry[]; now: Timestamp }): Promise<boolean>;
+  moveTestClock(input: {
+    accountId: string;
+    to: Timestamp;
+    expectedVersion: number;
+    expectedLedgerLength: number;
+    ledger: LedgerEntry[];
+    now: Timestamp;
+  }): Promise<boolean>;
   /** A payment that failed before anything else was recorded (declined at checkout or on a plan change). */
   recordFailedPayment(payment: FailedPaymentInput): Promise<void>;
 
@@ -445,7 +452,9 @@ export interface Store {
   close(): Promise<void>;
 
   // --- 3-D Secure authentications and Contact Sales ---
-  createPaymentAuthentication(authentication: Omit<PaymentAuthenticationRecord, 'status' | 'decidedAt' | 'consumedAt'>): Promise<void>;
+  createPaymentAuthentication(
+    authentication: Omit<PaymentAuthenticationRecord, 'status' | 'decidedAt' | 'consumedAt'>,
+  ): Promise<void>;
   findPaymentAuthentication(id: string): Promise<PaymentAuthenticationRecord | undefined>;
   /** The challenge's answer: moves a pending, unexpired authentication on; false when it was not pending. */
   decidePaymentAuthentication(id: string, outcome: 'succeeded' | 'failed', now: Timestamp): Promise<boolean>;
@@ -488,7 +497,11 @@ export interface Store {
   /** Saves a card; it becomes the default when asked, or when the account has no card yet. */
   addPaymentMethod(input: NewPaymentMethod): Promise<PaymentMethodRecord>;
   /** The account's own card with the new expiry; undefined when the account has no such card. */
-  updatePaymentMethodExpiry(accountId: string, id: string, expiry: { expMonth: number; expYear: number }): Promise<PaymentMethodRecord | undefined>;
+  updatePaymentMethodExpiry(
+    accountId: string,
+    id: string,
+    expiry: { expMonth: number; expYear: number },
+  ): Promise<PaymentMethodRecord | undefined>;
   /** Makes the account's own card its only default, atomically; undefined when the account has no such card. */
   setDefaultPaymentMethod(accountId: string, id: string): Promise<PaymentMethodRecord | undefined>;
   /** Removes the account's own card (kept for the payments that name it, never listed or charged again). */
@@ -537,7 +550,10 @@ export interface Store {
    */
   applyOrganizationChange(change: OrganizationChange): Promise<'applied' | 'conflict' | 'member-elsewhere' | 'group-name-taken'>;
   /** One page of members with their seats, by email; `search` matches part of the email; `accountIds` keeps only those members. */
-  listOrganizationUsers(organizationId: string, query: OrganizationUsersQuery): Promise<{ total: number; users: OrganizationUserRecord[] }>;
+  listOrganizationUsers(
+    organizationId: string,
+    query: OrganizationUsersQuery,
+  ): Promise<{ total: number; users: OrganizationUserRecord[] }>;
   /** The newest entries first. */
   listOrganizationAudit(organizationId: string, limit: number): Promise<OrganizationAuditRecord[]>;
 
@@ -585,7 +601,12 @@ export interface Store {
    * credit × cents per credit (cents × 100, before the one rounding), by account; members without
    * overage are absent. `accountIds` limits the sum to those members (a user's or a group's cap).
    */
-  sumOrganizationOverage(organizationId: string, since: Timestamp, until: Timestamp, accountIds?: readonly string[]): Promise<Map<string, number>>;
+  sumOrganizationOverage(
+    organizationId: string,
+    since: Timestamp,
+    until: Timestamp,
+    accountIds?: readonly string[],
+  ): Promise<Map<string, number>>;
 
   // --- A member's own billing closed when the organization takes it over (member-takeover) ---
   /**
@@ -648,7 +669,12 @@ export interface LeaseChange {
   /** Required with ledger entries: the ledger they were computed from had this many entries. */
   expectedLedgerLength?: number;
   /** Reports for one lease, while its reported total is `expectedReported` and it is (or is not) still active. */
-  usage?: { leaseId: string; expectedReported: number; expectedActive: boolean; reports: Omit<LeaseUsageRecord, 'leaseId' | 'recordedAt'>[] };
+  usage?: {
+    leaseId: string;
+    expectedReported: number;
+    expectedActive: boolean;
+    reports: Omit<LeaseUsageRecord, 'leaseId' | 'recordedAt'>[];
+  };
   /** Closes an active lease whose reported total (after `usage`) is `expectedReported`: its rest was computed from it. */
   close?: { leaseId: string; status: 'returned' | 'reclaimed'; returned: number; expectedReported: number };
   open?: NewLease;
@@ -673,7 +699,8 @@ export interface OverageSwitch {
 
 // --- The outbox ------------------------------------------------------------------------------
 
-export type EmailKind = 'receipt' | 'payment-failed' | 'payment-recovered' | 'plan-changed' | 'subscription-canceled' | 'sales-inquiry';
+export type EmailKind =
+  'receipt' | 'payment-failed' | 'payment-recovered' | 'plan-changed' | 'subscription-canceled' | 'sales-inquiry';
 
 /** A message in the outbox, as written and as delivered (never a secret in it). */
 export interface EmailRecord {

@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
 import { screenshotPath, useBrowserAndServer } from '../support/browser';
-import { checkoutPath, createCheckoutSession, signUpAndGetToken, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
+import {
+  checkoutPath,
+  createCheckoutSession,
+  signUpAndGetToken,
+  TEST_CARDS,
+  validCardExpiry,
+  type TestServer,
+} from '../support/server';
 
 describe('browser: 3-D Secure and declines at checkout', function () {
   this.timeout(30_000);
@@ -23,9 +30,13 @@ describe('browser: 3-D Secure and declines at checkout', function () {
     const checkout = await createCheckoutSession(server.baseUrl, token.accessToken, 'pro');
     return { accountId: token.account.id, checkout };
   }
-  const planOf = (accountId: string) => server.sql<{ plan_id: string }>('SELECT plan_id FROM subscriptions WHERE account_id = ?', accountId)[0]?.plan_id;
+  const planOf = (accountId: string) =>
+    server.sql<{ plan_id: string }>('SELECT plan_id FROM subscriptions WHERE account_id = ?', accountId)[0]?.plan_id;
   const paymentsOf = (accountId: string) =>
-    server.sql<{ status: string; card_last4: string; failure_message: string | null }>('SELECT status, card_last4, failure_message FROM payments WHERE account_id = ?', accountId);
+    server.sql<{ status: string; card_last4: string; failure_message: string | null }>(
+      'SELECT status, card_last4, failure_message FROM payments WHERE account_id = ?',
+      accountId,
+    );
 
   async function fillAndSubmit(url: string, number: string) {
     await page.goto(url);
@@ -65,7 +76,10 @@ describe('browser: 3-D Secure and declines at checkout', function () {
     await fillAndSubmit(checkout.url, TEST_CARDS.requiresAuthentication);
     // The challenge returns to the fixed path; the browser's cookie names the checkout.
     await Promise.all([page.waitForURL('**/checkout/authenticated?authentication=*'), page.click('#fail-authentication')]);
-    assert.equal((await page.textContent('#form-error'))?.trim(), "We couldn't authenticate your card. Try again or use another card.");
+    assert.equal(
+      (await page.textContent('#form-error'))?.trim(),
+      "We couldn't authenticate your card. Try again or use another card.",
+    );
     assert.equal(await page.getAttribute('#checkout-form', 'action'), checkoutPath(checkout), 'the form is this checkout');
     assert.ok(await page.isVisible('#subscribe-button'), 'the checkout form is shown again');
     assert.equal(await page.inputValue('#cardholder-name'), 'Grace Hopper');
@@ -84,6 +98,8 @@ describe('browser: 3-D Secure and declines at checkout', function () {
     assert.equal((await page.textContent('#form-error'))?.trim(), 'Your card has insufficient funds.');
     await page.screenshot({ path: screenshotPath('checkout-insufficient-funds'), fullPage: true });
     assert.equal(planOf(accountId), 'free');
-    assert.deepEqual(paymentsOf(accountId), [{ status: 'failed', card_last4: '9995', failure_message: 'Your card has insufficient funds.' }]);
+    assert.deepEqual(paymentsOf(accountId), [
+      { status: 'failed', card_last4: '9995', failure_message: 'Your card has insufficient funds.' },
+    ]);
   });
 });

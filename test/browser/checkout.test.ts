@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
 import { screenshotPath, useBrowserAndServer } from '../support/browser';
-import { checkoutPath, createCheckoutSession, signUpAndGetToken, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
+import {
+  checkoutPath,
+  createCheckoutSession,
+  signUpAndGetToken,
+  TEST_CARDS,
+  validCardExpiry,
+  type TestServer,
+} from '../support/server';
 
 describe('browser: checkout page', function () {
   this.timeout(30_000);
@@ -19,7 +26,8 @@ describe('browser: checkout page', function () {
   });
 
   const count = (table: string) => server.sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)[0]?.n;
-  const plan = () => server.sql<{ plan_id: string }>('SELECT plan_id FROM subscriptions WHERE account_id = ?', accountId)[0]?.plan_id;
+  const plan = () =>
+    server.sql<{ plan_id: string }>('SELECT plan_id FROM subscriptions WHERE account_id = ?', accountId)[0]?.plan_id;
 
   async function pay(fields: { email?: string; name?: string; number?: string; expiry?: string; cvc?: string }) {
     await page.goto(checkout.url);
@@ -28,7 +36,10 @@ describe('browser: checkout page', function () {
     await page.fill('#card-number', fields.number ?? TEST_CARDS.success);
     await page.fill('#card-expiry', fields.expiry ?? validCardExpiry(server));
     await page.fill('#card-cvc', fields.cvc ?? '123');
-    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('#subscribe-button')]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('#subscribe-button'),
+    ]);
     await page.waitForLoadState('domcontentloaded');
     return response.status();
   }

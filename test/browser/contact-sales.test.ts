@@ -13,7 +13,13 @@ describe('browser: Contact Sales', function () {
     page = await browser.newPage();
   });
 
-  const good = { name: 'Ada Lovelace', email: 'ada@analytical.example', company: 'Analytical Engines Ltd', seats: '250', message: 'Tally for 250 engineers, please.' };
+  const good = {
+    name: 'Ada Lovelace',
+    email: 'ada@analytical.example',
+    company: 'Analytical Engines Ltd',
+    seats: '250',
+    message: 'Tally for 250 engineers, please.',
+  };
 
   async function send(fields: Partial<typeof good>) {
     await page.goto(`${server.baseUrl}/contact-sales?plan=enterprise`);
@@ -23,7 +29,10 @@ describe('browser: Contact Sales', function () {
     await page.fill('#sales-company', values.company);
     await page.fill('#sales-seats', values.seats);
     await page.fill('#sales-message', values.message);
-    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('#sales-submit')]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('#sales-submit'),
+    ]);
     await page.waitForLoadState('domcontentloaded');
     return response.status();
   }

@@ -19,7 +19,12 @@ describe('browser: the console tab "Overage caps"', function () {
 
   it('an admin sets a group cap, and a bad amount is named at its field', async () => {
     const org = await createTestOrganization(server, 2);
-    const groupId = await createTestGroup(server, org.admin, 'Engineering', org.members.map((m) => m.email));
+    const groupId = await createTestGroup(
+      server,
+      org.admin,
+      'Engineering',
+      org.members.map((m) => m.email),
+    );
     const { page, close } = await consoleFor(org.admin);
     assert.equal(new URL(page.url()).pathname, '/org/caps');
     assert.equal(await text(page, '#page-title'), 'Overage caps');
@@ -31,7 +36,9 @@ describe('browser: the console tab "Overage caps"', function () {
     await page.waitForURL(/\/org\/caps\?done=cap-set$/);
     assert.match(await text(page, '#flash'), /^Cap saved/);
     assert.equal(await text(page, `#cap-group-${groupId}`), '$25.50 a month');
-    assert.deepEqual(OrgCaps.parse(await expectApi(server, org.admin, 'GET', '/api/org/caps')).groups, [{ id: groupId, name: 'Engineering', capCents: 2550 }]);
+    assert.deepEqual(OrgCaps.parse(await expectApi(server, org.admin, 'GET', '/api/org/caps')).groups, [
+      { id: groupId, name: 'Engineering', capCents: 2550 },
+    ]);
     await page.screenshot({ path: screenshotPath('org-caps'), fullPage: true });
 
     await page.selectOption('#cap-target', 'organization');

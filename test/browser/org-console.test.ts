@@ -21,7 +21,10 @@ describe('browser: organization admin console', function () {
   useBrowserAndServer((started) => ({ browser, server } = started), { clock: time.clock });
 
   /** A fresh browser inside the billing portal of `accessToken`'s account, as Manage Plan opens it. */
-  async function portalOf(accessToken: string, viewport = { width: 1200, height: 900 }): Promise<{ page: Page; context: BrowserContext }> {
+  async function portalOf(
+    accessToken: string,
+    viewport = { width: 1200, height: 900 },
+  ): Promise<{ page: Page; context: BrowserContext }> {
     const { page, context } = await openPortalPage(browser, server, accessToken, { viewport });
     assert.equal(new URL(page.url()).pathname, '/billing');
     return { page, context };
@@ -112,9 +115,13 @@ describe('browser: organization admin console', function () {
     await page.screenshot({ path: screenshotPath('org-console-audit'), fullPage: true });
     const whats = (await page.locator('#audit .audit-what').allTextContents()).map((what) => what.trim());
     assert.equal(whats[0], 'Switched overages');
-    for (const action of ['Deactivated the plan', 'Changed the plan', 'Added a member to a group', 'Created a group']) assert.ok(whats.includes(action), `${action} in ${whats.join(', ')}`);
+    for (const action of ['Deactivated the plan', 'Changed the plan', 'Added a member to a group', 'Created a group'])
+      assert.ok(whats.includes(action), `${action} in ${whats.join(', ')}`);
     assert.match(await text(page, '#audit tbody tr:first-child .audit-change'), /Off → On/);
-    assert.ok((await page.locator('#audit .audit-target', { hasText: 'Engineering' }).count()) > 0, 'a group is named by its name');
+    assert.ok(
+      (await page.locator('#audit .audit-target', { hasText: 'Engineering' }).count()) > 0,
+      'a group is named by its name',
+    );
 
     // Search finds one user.
     await page.click('nav.tabs >> text=Users');
@@ -126,9 +133,18 @@ describe('browser: organization admin console', function () {
     // More than 50 members: two pages.
     for (let i = 0; i < 50; i++) {
       const email = uniqueEmail('paged');
-      const account = await createBuilderIdAccount(server.store, server.catalog, { email, password: TEST_PASSWORD, now: time.clock() });
+      const account = await createBuilderIdAccount(server.store, server.catalog, {
+        email,
+        password: TEST_PASSWORD,
+        now: time.clock(),
+      });
       assert.notEqual(account, 'email-taken');
-      await addMember(server.context, organization.id, (await server.store.findAccountByEmail(organization.adminEmail))!.id, email);
+      await addMember(
+        server.context,
+        organization.id,
+        (await server.store.findAccountByEmail(organization.adminEmail))!.id,
+        email,
+      );
     }
     await page.goto('/org/users');
     assert.equal(await text(page, '#page-range'), '1–50 of 53');
@@ -175,8 +191,18 @@ describe('browser: organization admin console', function () {
 
   it('saves a screenshot of the Users tab for the README', async () => {
     const people = [
-      'ada.lovelace', 'alan.turing', 'barbara.liskov', 'donald.knuth', 'edsger.dijkstra', 'frances.allen',
-      'grace.hopper', 'john.backus', 'ken.thompson', 'margaret.hamilton', 'radia.perlman', 'tim.berners-lee',
+      'ada.lovelace',
+      'alan.turing',
+      'barbara.liskov',
+      'donald.knuth',
+      'edsger.dijkstra',
+      'frances.allen',
+      'grace.hopper',
+      'john.backus',
+      'ken.thompson',
+      'margaret.hamilton',
+      'radia.perlman',
+      'tim.berners-lee',
     ].map((name) => `${name}@acme-robotics.com`);
     const adminEmail = 'it-admin@acme-robotics.com';
     const admin = (await signUpAndGetToken(server.baseUrl, adminEmail, TEST_PASSWORD)).accessToken;
@@ -184,18 +210,44 @@ describe('browser: organization admin console', function () {
     const adminId = (await server.store.findAccountByEmail(adminEmail))!.id;
     const ids: string[] = [];
     for (const email of people) {
-      const account = await createBuilderIdAccount(server.store, server.catalog, { email, password: TEST_PASSWORD, now: time.clock() });
+      const account = await createBuilderIdAccount(server.store, server.catalog, {
+        email,
+        password: TEST_PASSWORD,
+        now: time.clock(),
+      });
       assert.notEqual(account, 'email-taken');
       ids.push(await addMember(server.context, organizationId, adminId, email));
     }
-    const [ada, alan, barbara, donald, edsger, frances, grace, john, ken, margaret] = ids as [string, string, string, string, string, string, string, string, string, string];
-    await assignPlan(server.context, organizationId, adminId, { planId: 'pro', userIds: [ada, barbara, donald, edsger, frances, grace, john] });
+    const [ada, alan, barbara, donald, edsger, frances, grace, john, ken, margaret] = ids as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    await assignPlan(server.context, organizationId, adminId, {
+      planId: 'pro',
+      userIds: [ada, barbara, donald, edsger, frances, grace, john],
+    });
     await assignPlan(server.context, organizationId, adminId, { planId: 'pro-plus', userIds: [alan, ken, margaret] });
     await assignPlan(server.context, organizationId, adminId, { planId: 'power', userIds: [grace] });
     for (const id of [ada, alan, barbara, donald, frances, grace, ken, margaret]) await activateOnSignIn(server.context, id);
     await assignPlan(server.context, organizationId, adminId, { planId: 'pro', userIds: [alan] });
     // Last active: credit use on a few days this month (the store's seats, as usage will record them).
-    const days = new Map([[ada, '2026-11-16T09:12:00Z'], [alan, '2026-11-13T15:40:00Z'], [barbara, '2026-11-16T08:05:00Z'], [frances, '2026-11-09T11:00:00Z'], [grace, '2026-11-15T17:30:00Z'], [ken, '2026-11-12T10:20:00Z'], [margaret, '2026-11-16T07:45:00Z']]);
+    const days = new Map([
+      [ada, '2026-11-16T09:12:00Z'],
+      [alan, '2026-11-13T15:40:00Z'],
+      [barbara, '2026-11-16T08:05:00Z'],
+      [frances, '2026-11-09T11:00:00Z'],
+      [grace, '2026-11-15T17:30:00Z'],
+      [ken, '2026-11-12T10:20:00Z'],
+      [margaret, '2026-11-16T07:45:00Z'],
+    ]);
     await changeOrganization(server.context, organizationId, (snapshot) => ({
       seats: [...days].map(([id, at]) => recordSeatActivity(snapshot.seats.get(id)!, new Date(at))),
       audit: [],
@@ -214,7 +266,9 @@ describe('browser: organization admin console', function () {
     await page.waitForFunction('window.scrollY === 0');
     // The README's picture is refreshed on request only: a test run never rewrites a tracked file.
     const readme = process.env.TALLY_README_SCREENSHOTS === '1';
-    await page.screenshot({ path: readme ? resolve(__dirname, '..', '..', 'media', 'org-console.png') : screenshotPath('org-console-users') });
+    await page.screenshot({
+      path: readme ? resolve(__dirname, '..', '..', 'media', 'org-console.png') : screenshotPath('org-console-users'),
+    });
     await context.close();
   });
 });

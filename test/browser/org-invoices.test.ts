@@ -12,7 +12,10 @@ describe('browser: the organization’s invoices in the admin console', function
   const time = manualClock('2026-11-01T12:00:00Z');
   let browser: Browser;
   let server: TestServer;
-  useBrowserAndServer((started) => ({ browser, server } = started), { clock: time.clock, sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
+  useBrowserAndServer((started) => ({ browser, server } = started), {
+    clock: time.clock,
+    sessionLifetimes: SESSIONS_OUTLAST_THE_TEST,
+  });
 
   /** A fresh browser (its own cookies) in the console of the account with this editor token, on /org/invoices. */
   async function consoleOf(accessToken: string): Promise<Page> {
@@ -50,7 +53,8 @@ describe('browser: the organization’s invoices in the admin console', function
     assert.equal(download.suggestedFilename(), 'ORG-202611-0001.pdf');
     const bytes = new Uint8Array(await readFile(await download.path()));
     const { text: pdfText } = await extractText(await getDocumentProxy(bytes), { mergePages: true });
-    for (const expected of ['ORG-202611-0001', 'Acme Rockets', 'November 2026', member.email]) assert.ok(pdfText.includes(expected), `the PDF shows ${expected}: ${pdfText}`);
+    for (const expected of ['ORG-202611-0001', 'Acme Rockets', 'November 2026', member.email])
+      assert.ok(pdfText.includes(expected), `the PDF shows ${expected}: ${pdfText}`);
     assert.ok(/Total\s+\$10\.00/.test(pdfText), `the PDF has the total: ${pdfText}`);
     await page.context().close();
   });

@@ -1,7 +1,15 @@
 import { strict as assert } from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/browser';
-import { createCheckoutSession, manualClock, signUpAndGetToken, startTestServer, TEST_CARDS, validCardExpiry, type TestServer } from '../support/server';
+import {
+  createCheckoutSession,
+  manualClock,
+  signUpAndGetToken,
+  startTestServer,
+  TEST_CARDS,
+  validCardExpiry,
+  type TestServer,
+} from '../support/server';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
 
 // Day 16 of a 30-day November: Pro ($20) from today = $10.00.
@@ -59,7 +67,10 @@ describe('browser: the outbox', function () {
     await page.screenshot({ path: screenshotPath('outbox-email'), fullPage: true });
 
     // The same message reached the SMTP server.
-    assert.deepEqual(smtp.received.map((mail) => mail.subject), [subject]);
+    assert.deepEqual(
+      smtp.received.map((mail) => mail.subject),
+      [subject],
+    );
 
     await Promise.all([page.waitForURL(/\/html$/), page.click('#email-html-link')]);
     assert.ok(((await page.textContent('body')) ?? '').includes(invoice.number), 'the HTML part opens');

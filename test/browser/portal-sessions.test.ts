@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import type { Browser } from 'playwright-core';
 import { openPortalPage, pageText as text, useBrowserAndServer } from '../support/browser';
-import { apiRequest, manualClock, signInAndGetToken, signUpAndGetToken, TEST_CLOCK_START, type TestServer } from '../support/server';
+import {
+  apiRequest,
+  manualClock,
+  signInAndGetToken,
+  signUpAndGetToken,
+  TEST_CLOCK_START,
+  type TestServer,
+} from '../support/server';
 
 describe('browser: signed-in editors and signing out of the portal', function () {
   this.timeout(30_000);
@@ -16,9 +23,17 @@ describe('browser: signed-in editors and signing out of the portal', function ()
     const second = await signInAndGetToken(server.baseUrl, 'two-windows@example.com', 'a good password');
     const { page, context } = await openPortalPage(browser, server, second.accessToken);
     assert.equal(await page.locator('#editor-sessions li.editor-session').count(), 2);
-    assert.match(await text(page, '#editor-sessions li.editor-session .editor-signed-in'), /^Signed in Nov 16, 2026, 10:01$/, 'the newest first');
+    assert.match(
+      await text(page, '#editor-sessions li.editor-session .editor-signed-in'),
+      /^Signed in Nov 16, 2026, 10:01$/,
+      'the newest first',
+    );
 
-    await page.locator('#editor-sessions li.editor-session').last().getByRole('button', { name: /Sign out the editor/ }).click();
+    await page
+      .locator('#editor-sessions li.editor-session')
+      .last()
+      .getByRole('button', { name: /Sign out the editor/ })
+      .click();
     await page.waitForURL(/done=editor-signed-out/);
     assert.match(await text(page, '#flash'), /The editor was signed out/);
     assert.equal(await page.locator('#editor-sessions li.editor-session').count(), 1);

@@ -17,16 +17,34 @@ describe('browser: billing portal', function () {
   useBrowserAndServer((started) => ({ browser, server } = started));
 
   /** A paid account with billing details, and a fresh browser (its own cookies) inside its portal. */
-  async function portalFor(email: string, options: { card?: string; pastPeriodEnd?: boolean } = {}): Promise<{ page: Page; context: BrowserContext; accountId: string }> {
-    const { token } = await signUpAndUpgrade(server, email, 'a good password', 'pro', options.card ? { cardNumber: options.card } : {});
+  async function portalFor(
+    email: string,
+    options: { card?: string; pastPeriodEnd?: boolean } = {},
+  ): Promise<{ page: Page; context: BrowserContext; accountId: string }> {
+    const { token } = await signUpAndUpgrade(
+      server,
+      email,
+      'a good password',
+      'pro',
+      options.card ? { cardNumber: options.card } : {},
+    );
     if (options.pastPeriodEnd) {
       // Six hours into the next period, relative to the account's own: its renewal has run.
-      const account = AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token: token.accessToken })).json);
+      const account = AccountState.parse(
+        (await apiRequest(server.baseUrl, 'GET', '/api/account', { token: token.accessToken })).json,
+      );
       const to = new Date(Date.parse(account.subscription.currentPeriodEnd) + 6 * 3_600_000).toISOString();
-      const moved = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token: token.accessToken, body: { to } });
+      const moved = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', {
+        token: token.accessToken,
+        body: { to },
+      });
       assert.equal(moved.status, 200, JSON.stringify(moved.json));
     }
-    await server.store.saveBillingDetails(token.account.id, { name: 'Ada Lovelace', address: '12 St James’s Square\nLondon', taxId: 'GB123456789', taxRateBasisPoints: 2000 }, server.clock().toISOString());
+    await server.store.saveBillingDetails(
+      token.account.id,
+      { name: 'Ada Lovelace', address: '12 St James’s Square\nLondon', taxId: 'GB123456789', taxRateBasisPoints: 2000 },
+      server.clock().toISOString(),
+    );
     const { page, context } = await openPortalPage(browser, server, token.accessToken, {
       session: { callbackUrl: 'vscode://tally.tally/portal', state: 'browser-state-0123456789' },
       viewport: { width: 1000, height: 900 },
@@ -41,11 +59,17 @@ describe('browser: billing portal', function () {
     assert.equal(await text(page, '#portal-status'), 'Active');
     assert.match(await text(page, '#next-billing-date'), /^[A-Z][a-z]{2} 1, \d{4}$/);
     assert.equal(await text(page, '#next-amount'), '$24.00', 'Pro at $20 plus 20% tax');
-    assert.match(await text(page, '#payment-methods'), new RegExp(`Visa •••• 4242 Expires ${shownExpiry(validCardExpiry(server))} Default`));
+    assert.match(
+      await text(page, '#payment-methods'),
+      new RegExp(`Visa •••• 4242 Expires ${shownExpiry(validCardExpiry(server))} Default`),
+    );
     assert.equal(await text(page, '#billing-name'), 'Ada Lovelace');
     assert.equal(await text(page, '#billing-tax-id'), 'GB123456789');
     assert.equal(await page.locator('#invoices tr.invoice').count(), 1);
-    assert.equal(await page.getAttribute('#return-to-editor', 'href'), 'vscode://tally.tally/portal?state=browser-state-0123456789');
+    assert.equal(
+      await page.getAttribute('#return-to-editor', 'href'),
+      'vscode://tally.tally/portal?state=browser-state-0123456789',
+    );
     await page.screenshot({ path: screenshotPath('portal'), fullPage: true });
     await context.close();
   });
@@ -64,7 +88,10 @@ describe('browser: billing portal', function () {
     const bytes = new Uint8Array(await readFile(await download.path()));
     const { text: pdfText } = await extractText(await getDocumentProxy(bytes), { mergePages: true });
     assert.ok(pdfText.includes(invoice.number), `the PDF names the invoice: ${pdfText}`);
-    assert.ok(new RegExp(`Total\\s+${formatMoney(invoice.totalCents).replace(/[$.]/g, '\\$&')}`).test(pdfText), `the PDF has the total: ${pdfText}`);
+    assert.ok(
+      new RegExp(`Total\\s+${formatMoney(invoice.totalCents).replace(/[$.]/g, '\\$&')}`).test(pdfText),
+      `the PDF has the total: ${pdfText}`,
+    );
     await context.close();
   });
 
@@ -78,7 +105,10 @@ describe('browser: billing portal', function () {
     await page.screenshot({ path: screenshotPath('portal-review'), fullPage: true });
     await page.click('#confirm-change');
     assert.equal(await text(page, '#done-summary'), 'You are now on Pro+.');
-    assert.equal(await page.getAttribute('#return-to-editor', 'href'), 'vscode://tally.tally/portal?state=browser-state-0123456789');
+    assert.equal(
+      await page.getAttribute('#return-to-editor', 'href'),
+      'vscode://tally.tally/portal?state=browser-state-0123456789',
+    );
     const [latest] = await server.store.listInvoices(accountId);
     assert.equal(formatMoney(latest?.totalCents ?? -1), shown, 'charged what the review showed');
     await page.click('#back-to-billing');
@@ -177,7 +207,10 @@ describe('browser: billing portal', function () {
   });
 
   it('shows a past-due account what it owes, and Pay outstanding balance brings the plan back', async () => {
-    const { page, context, accountId } = await portalFor('pastdue@example.com', { card: TEST_CARDS.declinesAfterFirstCharge, pastPeriodEnd: true });
+    const { page, context, accountId } = await portalFor('pastdue@example.com', {
+      card: TEST_CARDS.declinesAfterFirstCharge,
+      pastPeriodEnd: true,
+    });
     assert.equal(await text(page, '#portal-status'), 'Past due');
     assert.match(await text(page, '#past-due'), /\$20\.00 is outstanding/);
     assert.equal(await page.locator('#update-subscription, #cancel-plan').count(), 0, 'no plan change while past due');

@@ -29,7 +29,10 @@ describe('browser: sign-in page', function () {
     await page.goto(signInLink(server.baseUrl).url);
     await page.fill('#email', email);
     await page.fill('#password', password);
-    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click(`button[name=action][value=${button}]`)]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click(`button[name=action][value=${button}]`),
+    ]);
     await page.waitForLoadState('domcontentloaded');
     return response.status();
   }
@@ -75,7 +78,10 @@ describe('browser: sign-in page', function () {
     await page.screenshot({ path: screenshotPath('signin'), fullPage: true });
     await page.fill('#email', 'grace@example.com');
     await page.fill('#password', 'a good password');
-    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('button[name=action][value=create]')]);
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('button[name=action][value=create]'),
+    ]);
     await page.waitForSelector('#signin-code');
     const code = (await page.textContent('#signin-code'))?.trim() ?? '';
     assert.match(code, /^[A-Za-z0-9_-]{43}$/);

@@ -11,7 +11,9 @@ export const CHROMIUM_PATH = process.env.TALLY_CHROMIUM ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: install it with "apt-get install chromium" (or set TALLY_CHROMIUM to its path) to run the browser tests.`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}: install it with "apt-get install chromium" (or set TALLY_CHROMIUM to its path) to run the browser tests.`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -41,7 +43,10 @@ export function screenshotPath(name: string): string {
  * after(). `use` receives them once they are up (as freshServerForEachTest hands out its server), so
  * a suite keeps its own `browser` and `server` variables.
  */
-export function useBrowserAndServer(use: (started: { browser: Browser; server: TestServer }) => void, options: StartTestServerOptions = {}): void {
+export function useBrowserAndServer(
+  use: (started: { browser: Browser; server: TestServer }) => void,
+  options: StartTestServerOptions = {},
+): void {
   let browser: Browser | undefined;
   let server: TestServer | undefined;
   before(async () => {
@@ -69,8 +74,16 @@ export interface PortalPageOptions {
  * account, as Manage Plan opens it. It asks for its own link because the link is one-time (openPortal
  * would spend it).
  */
-export async function openPortalPage(browser: Browser, server: TestServer, accessToken: string, options: PortalPageOptions = {}): Promise<{ page: Page; context: BrowserContext }> {
-  const response = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', { token: accessToken, body: options.session ?? {} });
+export async function openPortalPage(
+  browser: Browser,
+  server: TestServer,
+  accessToken: string,
+  options: PortalPageOptions = {},
+): Promise<{ page: Page; context: BrowserContext }> {
+  const response = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', {
+    token: accessToken,
+    body: options.session ?? {},
+  });
   assert.equal(response.status, 200, JSON.stringify(response.json));
   const context = await browser.newContext({
     acceptDownloads: true,

@@ -65,7 +65,10 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
   });
   const secrets = [options.token, ...args.filter((a) => a.startsWith('tally_org_'))].filter((s): s is string => !!s);
   for (const secret of secrets) {
-    assert.ok(!stdout.includes(secret) && !stderr.includes(secret), `the token appeared in the output of tally ${args.join(' ')}`);
+    assert.ok(
+      !stdout.includes(secret) && !stderr.includes(secret),
+      `the token appeared in the output of tally ${args.join(' ')}`,
+    );
     assert.ok(!stdout.includes(secret.slice(10)) && !stderr.includes(secret.slice(10)), 'nor its random part');
   }
   return { code, stdout, stderr };

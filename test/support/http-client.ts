@@ -125,12 +125,19 @@ export async function submitSignIn(
   const link = input.link ?? signInLink(baseUrl);
   const form = await getForm(link.url);
   if (form.status !== 200) throw new Error(`GET /signin answered ${form.status}: ${form.html.slice(0, 300)}`);
-  const result = await postForm(`${baseUrl}/signin`, { ...form.hidden, email: input.email, password: input.password, action: input.action }, form.cookie);
+  const result = await postForm(
+    `${baseUrl}/signin`,
+    { ...form.hidden, email: input.email, password: input.password, action: input.action },
+    form.cookie,
+  );
   const code = /id="signin-code">([^<]+)</.exec(result.html)?.[1];
   return { status: result.status, html: result.html, code, link };
 }
 
-export async function exchangeCode(baseUrl: string, body: { code: string; codeVerifier: string; redirectUri: string }): Promise<{ status: number; json: unknown }> {
+export async function exchangeCode(
+  baseUrl: string,
+  body: { code: string; codeVerifier: string; redirectUri: string },
+): Promise<{ status: number; json: unknown }> {
   return apiRequest(baseUrl, 'POST', '/api/token', { body: { grantType: 'authorization_code', ...body } });
 }
 
@@ -150,10 +157,19 @@ export async function signUpAndGetToken(baseUrl: string, email: string, password
 }
 
 /** Signs in (or, with 'create', signs up) through the sign-in page and returns the token response. */
-export async function signInAndGetToken(baseUrl: string, email: string, password: string, action: 'signin' | 'create' = 'signin'): Promise<TokenResponse> {
+export async function signInAndGetToken(
+  baseUrl: string,
+  email: string,
+  password: string,
+  action: 'signin' | 'create' = 'signin',
+): Promise<TokenResponse> {
   const signIn = await submitSignIn(baseUrl, { email, password, action });
   if (!signIn.code) throw new Error(`sign-in failed with ${signIn.status}: ${signIn.html.replace(/\s+/g, ' ').slice(0, 500)}`);
-  const token = await exchangeCode(baseUrl, { code: signIn.code, codeVerifier: signIn.link.pkce.verifier, redirectUri: signIn.link.redirectUri });
+  const token = await exchangeCode(baseUrl, {
+    code: signIn.code,
+    codeVerifier: signIn.link.pkce.verifier,
+    redirectUri: signIn.link.redirectUri,
+  });
   if (token.status !== 200) throw new Error(`token exchange failed with ${token.status}: ${JSON.stringify(token.json)}`);
   return token.json as TokenResponse;
 }
@@ -191,7 +207,8 @@ export async function fetchAccountState(baseUrl: string, token: string): Promise
 /** POST /api/test-clock/advance, which must succeed: the account's clock moved, parsed. */
 export async function advanceTestClock(baseUrl: string, token: string, body: unknown): Promise<TestClockAdvanceResult> {
   const response = await apiRequest(baseUrl, 'POST', '/api/test-clock/advance', { token, body });
-  if (response.status !== 200) throw new Error(`POST /api/test-clock/advance answered ${response.status}: ${JSON.stringify(response.json)}`);
+  if (response.status !== 200)
+    throw new Error(`POST /api/test-clock/advance answered ${response.status}: ${JSON.stringify(response.json)}`);
   return TestClockAdvanceResult.parse(response.json);
 }
 
@@ -207,7 +224,8 @@ export async function createCheckoutSession(
     body: { planId, state, callbackUrl: options.callbackUrl ?? TEST_CHECKOUT_CALLBACK },
     headers: options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {},
   });
-  if (response.status !== 200) throw new Error(`POST /api/checkout-sessions answered ${response.status}: ${JSON.stringify(response.json)}`);
+  if (response.status !== 200)
+    throw new Error(`POST /api/checkout-sessions answered ${response.status}: ${JSON.stringify(response.json)}`);
   return { ...(response.json as CheckoutSession), state };
 }
 
@@ -282,16 +300,26 @@ export async function payCheckout(server: Pick<ClockedServer, 'clock'>, checkout
 }
 
 /** Signs up and pays for `planId` (with the success card unless told); returns the token and the checkout. */
-export async function signUpAndUpgrade(server: ClockedServer, email: string, password: string, planId: string, fields: CardFields = {}) {
+export async function signUpAndUpgrade(
+  server: ClockedServer,
+  email: string,
+  password: string,
+  planId: string,
+  fields: CardFields = {},
+) {
   const token = await signUpAndGetToken(server.baseUrl, email, password);
   const session = await createCheckoutSession(server.baseUrl, token.accessToken, planId);
   const { page, result } = await payCheckout(server, session.url, fields);
-  if (result.status !== 303) throw new Error(`checkout answered ${result.status}: ${result.html.replace(/\s+/g, ' ').slice(0, 500)}`);
+  if (result.status !== 303)
+    throw new Error(`checkout answered ${result.status}: ${result.html.replace(/\s+/g, ' ').slice(0, 500)}`);
   return { token, session, page };
 }
 
 export function decodeHtml(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_all, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] ?? '');
+  return text.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_all, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] ?? '',
+  );
 }
 
 /**
@@ -301,7 +329,8 @@ export function decodeHtml(text: string): string {
  */
 export async function answerChallenge(baseUrl: string, challengePath: string, action: 'complete' | 'fail', cookie = '') {
   const page = await getForm(`${baseUrl}${challengePath}`, cookie);
-  if (page.status !== 200) throw new Error(`GET ${challengePath} answered ${page.status}: ${page.html.replace(/\s+/g, ' ').slice(0, 300)}`);
+  if (page.status !== 200)
+    throw new Error(`GET ${challengePath} answered ${page.status}: ${page.html.replace(/\s+/g, ' ').slice(0, 300)}`);
   const result = await postForm(`${baseUrl}${challengePath}/${action}`, page.hidden, page.cookie);
   return { page, result };
 }

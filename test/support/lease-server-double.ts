@@ -67,7 +67,8 @@ export class LeaseServerDouble {
       const { replacesLeaseId, reports, requestedCredits, instanceId } = parsed.data;
       if (replacesLeaseId) {
         const old = this.leases.get(replacesLeaseId);
-        if (!old || old.status !== 'active') return send(409, { error: { code: 'lease_not_active', message: 'replacesLeaseId is not active' } });
+        if (!old || old.status !== 'active')
+          return send(409, { error: { code: 'lease_not_active', message: 'replacesLeaseId is not active' } });
         this.record(old, reports);
         this.close(old, 'returned');
       }
@@ -101,7 +102,8 @@ export class LeaseServerDouble {
       if (!parsed.success) return send(400, { error: { code: 'invalid_request', message: parsed.error.message } });
       const lease = this.leases.get(match[1] as string);
       if (!lease) return send(404, { error: { code: 'lease_not_found', message: 'No such lease' } });
-      if (match[2] === 'usage' && lease.status !== 'active') return send(409, { error: { code: 'lease_not_active', message: 'The lease is closed' } });
+      if (match[2] === 'usage' && lease.status !== 'active')
+        return send(409, { error: { code: 'lease_not_active', message: 'The lease is closed' } });
       const { recorded, duplicates } = this.record(lease, parsed.data.reports);
       if (match[2] === 'usage') {
         return send(200, { lease, recorded, duplicates, account: this.account() });
@@ -147,7 +149,9 @@ export class LeaseServerDouble {
   account(): AccountState {
     const limit = this.options.credits;
     const used = [...this.recorded.values()].reduce((sum, credits) => sum + credits, 0);
-    const leased = [...this.leases.values()].filter((l) => l.status === 'active').reduce((sum, l) => sum + l.grantedCredits - l.reportedCredits, 0);
+    const leased = [...this.leases.values()]
+      .filter((l) => l.status === 'active')
+      .reduce((sum, l) => sum + l.grantedCredits - l.reportedCredits, 0);
     const paid = this.options.plan === 'pro';
     const period = this.period();
     return {

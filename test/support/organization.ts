@@ -23,16 +23,31 @@ export interface TestOrganization {
 }
 
 /** Calls the API and asserts the status; the JSON answer. */
-export async function expectApi(server: TestServer, token: string, method: string, path: string, body?: unknown, status = 200): Promise<unknown> {
+export async function expectApi(
+  server: TestServer,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  status = 200,
+): Promise<unknown> {
   const response = await apiRequest(server.baseUrl, method, path, { token, body });
   assert.equal(response.status, status, `${method} ${path}: ${JSON.stringify(response.json)}`);
   return response.json;
 }
 
-export async function createTestOrganization(server: TestServer, memberCount: number, options: { name?: string; timeZone?: string } = {}): Promise<TestOrganization> {
+export async function createTestOrganization(
+  server: TestServer,
+  memberCount: number,
+  options: { name?: string; timeZone?: string } = {},
+): Promise<TestOrganization> {
   const adminEmail = uniqueEmail('admin');
   const admin = (await signUpAndGetToken(server.baseUrl, adminEmail, TEST_PASSWORD)).accessToken;
-  const id = await createOrganization(server.context, { name: options.name ?? 'Acme', adminEmail, ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
+  const id = await createOrganization(server.context, {
+    name: options.name ?? 'Acme',
+    adminEmail,
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+  });
   const members: { id: string; email: string }[] = [];
   for (let i = 0; i < memberCount; i++) {
     const memberEmail = uniqueEmail('member');
@@ -44,7 +59,12 @@ export async function createTestOrganization(server: TestServer, memberCount: nu
 }
 
 /** A group with these members (already in the organization). */
-export async function createTestGroup(server: TestServer, admin: string, name: string, memberEmails: readonly string[]): Promise<string> {
+export async function createTestGroup(
+  server: TestServer,
+  admin: string,
+  name: string,
+  memberEmails: readonly string[],
+): Promise<string> {
   const created = OrgGroup.parse(await expectApi(server, admin, 'POST', '/api/org/groups', { name }, 201));
   for (const email of memberEmails) await expectApi(server, admin, 'POST', `/api/org/groups/${created.id}/members`, { email });
   return created.id;

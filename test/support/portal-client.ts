@@ -63,7 +63,12 @@ export class PortalBrowser {
     this.cookies.set(name, value);
   }
 
-  private async send(method: 'GET' | 'POST', pathOrUrl: string, fields?: Record<string, string>, origin?: string): Promise<PageResponse> {
+  private async send(
+    method: 'GET' | 'POST',
+    pathOrUrl: string,
+    fields?: Record<string, string>,
+    origin?: string,
+  ): Promise<PageResponse> {
     let url = new URL(pathOrUrl, this.baseUrl);
     let response = await this.fetchOnce(method, url, fields, origin);
     for (let hops = 0; response.status >= 300 && response.status < 400 && hops < 5; hops++) {
@@ -76,7 +81,12 @@ export class PortalBrowser {
     return { status: response.status, html: await response.text(), path: url.pathname + url.search, headers: response.headers };
   }
 
-  private async fetchOnce(method: 'GET' | 'POST', url: URL, fields?: Record<string, string>, origin = new URL(this.baseUrl).origin): Promise<Response> {
+  private async fetchOnce(
+    method: 'GET' | 'POST',
+    url: URL,
+    fields?: Record<string, string>,
+    origin = new URL(this.baseUrl).origin,
+  ): Promise<Response> {
     const headers: Record<string, string> = {};
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (cookie) headers.cookie = cookie;
@@ -85,12 +95,18 @@ export class PortalBrowser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       headers.origin = origin;
     }
-    const response = await fetch(url, { method, headers, redirect: 'manual', ...(fields ? { body: new URLSearchParams(fields).toString() } : {}) });
+    const response = await fetch(url, {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(fields ? { body: new URLSearchParams(fields).toString() } : {}),
+    });
     for (const line of response.headers.getSetCookie()) {
       this.setCookieLines.push(line);
       const [pair] = line.split(';');
       const separator = (pair ?? '').indexOf('=');
-      if (separator > 0) this.cookies.set((pair as string).slice(0, separator).trim(), (pair as string).slice(separator + 1).trim());
+      if (separator > 0)
+        this.cookies.set((pair as string).slice(0, separator).trim(), (pair as string).slice(separator + 1).trim());
     }
     return response;
   }
@@ -98,14 +114,16 @@ export class PortalBrowser {
 
 export function hiddenFields(html: string): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[match[1] as string] = decodeHtml(match[2] as string);
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields[match[1] as string] = decodeHtml(match[2] as string);
   return fields;
 }
 
 /** Asks the API for a portal link (as Manage Plan does) and opens it in a new browser. */
 export async function openPortal(baseUrl: string, accessToken: string, body: { callbackUrl?: string; state?: string } = {}) {
   const response = await apiRequest(baseUrl, 'POST', '/api/portal-sessions', { token: accessToken, body });
-  if (response.status !== 200) throw new Error(`POST /api/portal-sessions answered ${response.status}: ${JSON.stringify(response.json)}`);
+  if (response.status !== 200)
+    throw new Error(`POST /api/portal-sessions answered ${response.status}: ${JSON.stringify(response.json)}`);
   const { url } = PortalSession.parse(response.json);
   const browser = new PortalBrowser(baseUrl);
   // Pages may be published under another name (tally.localhost in the editor suite): same server.
@@ -116,5 +134,9 @@ export async function openPortal(baseUrl: string, accessToken: string, body: { c
 /** The text of the element with `id` (tags stripped, entities decoded), or undefined. */
 export function textOf(html: string, id: string): string | undefined {
   const match = new RegExp(`id="${id}"[^>]*>([\\s\\S]*?)</(dd|span|p|div|h1|strong|td|a|li|address)>`).exec(html);
-  return match ? decodeHtml((match[1] as string).replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim() : undefined;
+  return match
+    ? decodeHtml((match[1] as string).replace(/<[^>]+>/g, ' '))
+        .replace(/\s+/g, ' ')
+        .trim()
+    : undefined;
 }

@@ -61,7 +61,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     onAuth(auth, _session, callback) {
       if (auth.username === user && auth.password === password) return callback(null, { user });
       failedLogins++;
-      return callback(new Error(options.refusal?.({ username: auth.username ?? '', password: auth.password ?? '' }) ?? 'Invalid username or password'));
+      return callback(
+        new Error(
+          options.refusal?.({ username: auth.username ?? '', password: auth.password ?? '' }) ?? 'Invalid username or password',
+        ),
+      );
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

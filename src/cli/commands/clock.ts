@@ -19,9 +19,9 @@ export function clockCommand(program: Command): void {
   const clock = program.command('clock').description("the organization's test clock (servers with test clocks on)");
   clock
     .command('advance')
-    .description('move the test clock forward: members\' new months, due lower tiers and due invoices run')
-    .addOption(new Option('--days <n>', 'this many days on the organization\'s calendar'))
-    .addOption(new Option('--months <n>', 'this many months on the organization\'s calendar'))
+    .description("move the test clock forward: members' new months, due lower tiers and due invoices run")
+    .addOption(new Option('--days <n>', "this many days on the organization's calendar"))
+    .addOption(new Option('--months <n>', "this many months on the organization's calendar"))
     .addOption(new Option('--to <instant>', 'an ISO-8601 instant with a zone, e.g. 2026-12-01T00:00:00Z'))
     .action(async (options: AdvanceOptions, command: Command) => {
       const body = advanceRequest(options);
@@ -46,6 +46,7 @@ export function advanceRequest(options: AdvanceOptions): TestClockAdvanceRequest
 }
 
 function count(raw: string, field: 'days' | 'months', max: number): number {
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new CliError(EXIT.usage, `--${field} must be a whole number from 1 to ${max} (got "${raw}").`, field);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max)
+    throw new CliError(EXIT.usage, `--${field} must be a whole number from 1 to ${max} (got "${raw}").`, field);
   return Number(raw);
 }

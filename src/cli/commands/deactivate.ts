@@ -19,24 +19,36 @@ export function deactivateCommand(program: Command): void {
     .action(async (emails: string[], options: { yes?: boolean }, command: Command) => {
       const context = contextOf(command);
       if (!options.yes && !process.stdin.isTTY) {
-        throw new CliError(EXIT.usage, 'Deactivating needs a confirmation: run it in a terminal, or pass --yes. Nothing was deactivated.', 'yes');
+        throw new CliError(
+          EXIT.usage,
+          'Deactivating needs a confirmation: run it in a terminal, or pass --yes. Nothing was deactivated.',
+          'yes',
+        );
       }
       const client = context.client();
       const users = await usersByEmail(client, emails);
-      if (!options.yes && !(await confirm(users))) throw new CliError(EXIT.usage, 'Not confirmed: nothing was deactivated.', 'yes');
+      if (!options.yes && !(await confirm(users)))
+        throw new CliError(EXIT.usage, 'Not confirmed: nothing was deactivated.', 'yes');
 
       const progress = startProgress('Deactivating', users.length, { minimum: BATCH_SIZE + 1 });
       const touched: OrgUser[] = [];
       try {
         for (const batch of batches(users, BATCH_SIZE)) {
-          touched.push(...(await client.send(OrgUsersPage, 'POST', '/api/org/deactivate', { userIds: batch.map((u) => u.id) })).users);
+          touched.push(
+            ...(await client.send(OrgUsersPage, 'POST', '/api/org/deactivate', { userIds: batch.map((u) => u.id) })).users,
+          );
           progress.advance(batch.length);
         }
       } finally {
         progress.stop();
       }
       if (context.json) return printJson({ users: touched });
-      console.log(`${table(['EMAIL', 'PLAN', 'STATUS'], touched.map((u) => [u.email, u.planId ?? '-', statusText(u.status)]))}\n${touched.length} member(s) deactivated.`);
+      console.log(
+        `${table(
+          ['EMAIL', 'PLAN', 'STATUS'],
+          touched.map((u) => [u.email, u.planId ?? '-', statusText(u.status)]),
+        )}\n${touched.length} member(s) deactivated.`,
+      );
     });
 }
 

@@ -7,8 +7,10 @@ import { printJson } from '../format';
 export function overageCommand(program: Command): void {
   program
     .command('overage')
-    .description("turn overage on or off for the whole organization")
-    .addArgument(new Argument('<state>', 'on: members keep working past their credits (billed); off: they stop').choices(['on', 'off']))
+    .description('turn overage on or off for the whole organization')
+    .addArgument(
+      new Argument('<state>', 'on: members keep working past their credits (billed); off: they stop').choices(['on', 'off']),
+    )
     .action(async (state: 'on' | 'off', _options: unknown, command: Command) => {
       const context = contextOf(command);
       const settings = await context.client().send(OrgSettings, 'PUT', '/api/org/overage', { enabled: state === 'on' });

@@ -26,7 +26,10 @@ export function planCommand(program: Command): void {
       }
       const context = contextOf(command);
       const client = context.client();
-      const touched = options.group !== undefined ? await forGroup(client, planId, options.group) : await forUsers(client, planId, options.user ?? []);
+      const touched =
+        options.group !== undefined
+          ? await forGroup(client, planId, options.group)
+          : await forUsers(client, planId, options.user ?? []);
       if (context.json) return printJson({ users: touched });
       console.log(describe(planId, touched, await organizationTimeZone(client)));
     });
@@ -44,10 +47,17 @@ async function forUsers(client: AdminClient, planId: string, emails: readonly st
   try {
     for (const batch of batches(users, BATCH_SIZE)) {
       try {
-        touched.push(...(await client.send(OrgUsersPage, 'POST', '/api/org/plan', { planId, userIds: batch.map((u) => u.id) })).users);
+        touched.push(
+          ...(await client.send(OrgUsersPage, 'POST', '/api/org/plan', { planId, userIds: batch.map((u) => u.id) })).users,
+        );
       } catch (error) {
         // Earlier batches stay applied: say so, so that a rerun is understood.
-        if (error instanceof CliError && touched.length > 0) throw new CliError(error.exitCode, `${error.message} (${touched.length} member(s) had already been changed)`, error.field);
+        if (error instanceof CliError && touched.length > 0)
+          throw new CliError(
+            error.exitCode,
+            `${error.message} (${touched.length} member(s) had already been changed)`,
+            error.field,
+          );
         throw error;
       }
       progress.advance(batch.length);
@@ -65,9 +75,16 @@ function describe(planId: string, users: readonly OrgUser[], timeZone: string): 
   const now = users.filter((u) => !scheduled.includes(u));
   const rows = users.map((u) =>
     u.scheduledChange?.planId === planId
-      ? [u.email, `${planId} on ${day(u.scheduledChange.effectiveAt, timeZone)}`, `${u.planId ?? '-'} until then`, statusText(u.status)]
+      ? [
+          u.email,
+          `${planId} on ${day(u.scheduledChange.effectiveAt, timeZone)}`,
+          `${u.planId ?? '-'} until then`,
+          statusText(u.status),
+        ]
       : [u.email, `${u.planId ?? '-'} now`, '', statusText(u.status)],
   );
-  const summary = [now.length > 0 ? `${now.length} now` : '', scheduled.length > 0 ? `${scheduled.length} scheduled` : ''].filter(Boolean).join(', ');
+  const summary = [now.length > 0 ? `${now.length} now` : '', scheduled.length > 0 ? `${scheduled.length} scheduled` : '']
+    .filter(Boolean)
+    .join(', ');
   return `${table(['EMAIL', 'PLAN', 'CURRENT', 'STATUS'], rows)}\n${users.length} member(s) changed to ${planId}: ${summary}.`;
 }

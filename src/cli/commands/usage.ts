@@ -36,7 +36,14 @@ export function usageCommand(program: Command): void {
 }
 
 export function csvRow(row: OrgUsageRow): string[] {
-  return [row.email, row.planId ?? '', row.status ?? '', twoDecimals(row.creditsUsed), twoDecimals(row.overageCredits), twoDecimals(row.overageCents)];
+  return [
+    row.email,
+    row.planId ?? '',
+    row.status ?? '',
+    twoDecimals(row.creditsUsed),
+    twoDecimals(row.overageCredits),
+    twoDecimals(row.overageCents),
+  ];
 }
 
 function csvLines(rows: readonly (readonly string[])[]): string {

@@ -16,9 +16,17 @@ export function usersCommands(program: Command): void {
       const client = context.client();
       const users = await listAllUsers(client, options.search ?? '');
       if (context.json) return printJson({ users });
-      if (users.length === 0) return console.log(options.search ? `No member's email contains "${options.search}".` : 'The organization has no members.');
+      if (users.length === 0)
+        return console.log(
+          options.search ? `No member's email contains "${options.search}".` : 'The organization has no members.',
+        );
       const timeZone = await organizationTimeZone(client);
-      console.log(table(['EMAIL', 'ROLE', 'PLAN', 'STATUS', 'SCHEDULED', 'LAST ACTIVE'], users.map((user) => userRow(user, timeZone))));
+      console.log(
+        table(
+          ['EMAIL', 'ROLE', 'PLAN', 'STATUS', 'SCHEDULED', 'LAST ACTIVE'],
+          users.map((user) => userRow(user, timeZone)),
+        ),
+      );
     });
 
   program
@@ -29,13 +37,25 @@ export function usersCommands(program: Command): void {
       const answer = await context.client().get(OrgGroups, '/api/org/groups');
       if (context.json) return printJson(answer);
       if (answer.groups.length === 0) return console.log('The organization has no groups.');
-      console.log(table(['NAME', 'PLAN', 'MEMBERS'], answer.groups.map((g) => [g.name, g.planId ?? '-', String(g.memberIds.length)])));
+      console.log(
+        table(
+          ['NAME', 'PLAN', 'MEMBERS'],
+          answer.groups.map((g) => [g.name, g.planId ?? '-', String(g.memberIds.length)]),
+        ),
+      );
     });
 }
 
 /** One member's line, its dates read in `timeZone` (the organization's). */
 export function userRow(user: OrgUser, timeZone: string): string[] {
-  return [user.email, user.role, user.planId ?? '-', statusText(user.status), scheduled(user, timeZone), day(user.lastActiveAt, timeZone)];
+  return [
+    user.email,
+    user.role,
+    user.planId ?? '-',
+    statusText(user.status),
+    scheduled(user, timeZone),
+    day(user.lastActiveAt, timeZone),
+  ];
 }
 
 function scheduled(user: OrgUser, timeZone: string): string {

@@ -8,7 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ApiClient } from '../api-client';
-import type { CommitCommandArgs, Reservation, ReleaseCommandArgs, ReserveCommandArgs, TallyApi, TallyBalance } from '../public-api';
+import type {
+  CommitCommandArgs,
+  Reservation,
+  ReleaseCommandArgs,
+  ReserveCommandArgs,
+  TallyApi,
+  TallyBalance,
+} from '../public-api';
 import { TALLY_API_VERSION } from '../public-api';
 import type { SubscriptionService } from '../subscription-service';
 import { LeaseManager } from './lease-manager';
@@ -21,10 +28,16 @@ export interface Engine extends vscode.Disposable {
   shutdown(): Promise<void>;
 }
 
-export function startEngine(context: vscode.ExtensionContext, client: ApiClient, subscription: SubscriptionService, log: vscode.LogOutputChannel): Engine {
+export function startEngine(
+  context: vscode.ExtensionContext,
+  client: ApiClient,
+  subscription: SubscriptionService,
+  log: vscode.LogOutputChannel,
+): Engine {
   const instanceId = `w${randomBytes(12).toString('base64url')}`;
   const outbox = Outbox.open(context.globalStorageUri.fsPath, instanceId);
-  if (outbox.size > 0) log.info(`Tally: ${outbox.size} unreported usage records found (from this window's predecessors); sending them.`);
+  if (outbox.size > 0)
+    log.info(`Tally: ${outbox.size} unreported usage records found (from this window's predecessors); sending them.`);
   const manager = new LeaseManager({ server: client, outbox, instanceId });
   const balanceChanged = new vscode.EventEmitter<TallyBalance>();
 

@@ -86,7 +86,14 @@ export class LeaseLedger {
   }
 
   /** Reserves `estimate` when the unexpired lease covers it; undefined otherwise. */
-  tryReserve(id: string, estimate: number, feature: string, model: string | undefined, tracked: boolean, nowMs: number): Reservation | undefined {
+  tryReserve(
+    id: string,
+    estimate: number,
+    feature: string,
+    model: string | undefined,
+    tracked: boolean,
+    nowMs: number,
+  ): Reservation | undefined {
     const lease = this.lease;
     if (lease === undefined || nowMs >= lease.expiresAtMs) return undefined;
     if (lease.granted - this.spent - this.held < estimate) return undefined;
@@ -105,7 +112,11 @@ export class LeaseLedger {
     if (found === undefined) {
       const previous = this.done.get(reservation.id);
       if (previous !== undefined) return { ok: true, credits: previous, reportId: reservation.id };
-      return { ok: false, reason: 'unknown_reservation', message: `Tally has no open reservation "${reservation.id}" in this window.` };
+      return {
+        ok: false,
+        reason: 'unknown_reservation',
+        message: `Tally has no open reservation "${reservation.id}" in this window.`,
+      };
     }
     if (found.state >= 0) return { ok: true, credits: found.state, reportId: found.id };
     if (found.state === RELEASED || this.lease === undefined) {
@@ -113,13 +124,26 @@ export class LeaseLedger {
     }
     const extra = actual - found.estimate;
     if (extra > 0 && extra > this.lease.granted - this.spent - this.held) {
-      return { ok: false, reason: 'exceeds_lease', message: `The actual cost is ${extra} hundredths above the estimate, more than the lease in hand covers.` };
+      return {
+        ok: false,
+        reason: 'exceeds_lease',
+        message: `The actual cost is ${extra} hundredths above the estimate, more than the lease in hand covers.`,
+      };
     }
     found.state = actual;
     this.held -= found.estimate;
     this.spent += actual;
     if (found.tracked) this.remember(found.id, actual);
-    if (actual > 0) this.committed({ id: found.id, accountId, credits: actual, feature: found.feature, model: found.model, committedAtMs: nowMs, leaseId: this.lease.id });
+    if (actual > 0)
+      this.committed({
+        id: found.id,
+        accountId,
+        credits: actual,
+        feature: found.feature,
+        model: found.model,
+        committedAtMs: nowMs,
+        leaseId: this.lease.id,
+      });
     return { ok: true, credits: actual, reportId: found.id };
   }
 

@@ -8,7 +8,16 @@
 // is in flight nothing new is reserved from the old lease (a refusal with remedy `retry`, for a
 // round trip); reservations already open, and commits made meanwhile, move to the new lease.
 import type { AccountState } from '../../protocol/api';
-import { MAX_REPORTS_PER_REQUEST, type CreateLeaseRequest, type LeaseGrant, type LeaseRefusal, type LeaseReturned, type ReportUsageRequest, type UsageRecorded, type UsageReport } from '../../protocol/leases';
+import {
+  MAX_REPORTS_PER_REQUEST,
+  type CreateLeaseRequest,
+  type LeaseGrant,
+  type LeaseRefusal,
+  type LeaseReturned,
+  type ReportUsageRequest,
+  type UsageRecorded,
+  type UsageReport,
+} from '../../protocol/leases';
 import type { CommitResult, Refusal, Reservation, ReserveOptions, ReserveResult, TallyBalance } from '../public-api';
 import { LeaseLedger } from './lease-ledger';
 import { remedyFor, toBalance } from './live-balance';
@@ -91,24 +100,31 @@ export class LeaseManager {
 
   /** `tracked`: findable by id later (the command form); a caller's key always is. */
   reserve(estimate: number, options: ReserveOptions, tracked = false): ReserveResult {
-    if (!Number.isInteger(estimate) || estimate <= 0) throw new TypeError('estimate must be a positive integer (hundredths of a credit)');
+    if (!Number.isInteger(estimate) || estimate <= 0)
+      throw new TypeError('estimate must be a positive integer (hundredths of a credit)');
     const feature = options?.feature;
-    if (typeof feature !== 'string' || feature.length < 1 || feature.length > 64) throw new TypeError('feature must be 1 to 64 characters');
+    if (typeof feature !== 'string' || feature.length < 1 || feature.length > 64)
+      throw new TypeError('feature must be 1 to 64 characters');
     let id = options.idempotencyKey;
     if (id !== undefined) {
       const existing = this.ledger.existing(id);
       if (existing) return { ok: true, reservation: existing };
-      if (typeof id !== 'string' || !KEY.test(id)) throw new TypeError('idempotencyKey must be 8 to 128 letters, digits or . _ : -');
+      if (typeof id !== 'string' || !KEY.test(id))
+        throw new TypeError('idempotencyKey must be 8 to 128 letters, digits or . _ : -');
       if (this.ledger.wasCommitted(id)) return { ok: true, reservation: { id, estimate, feature, model: options.model } };
       tracked = true;
     } else {
       id = this.idPrefix + ++this.counter;
     }
     const now = this.now();
-    const reservation = this.accountId !== undefined && !this.frozen ? this.ledger.tryReserve(id, estimate, feature, options.model, tracked, now) : undefined;
+    const reservation =
+      this.accountId !== undefined && !this.frozen
+        ? this.ledger.tryReserve(id, estimate, feature, options.model, tracked, now)
+        : undefined;
     if (reservation !== undefined) {
       this.demand = true;
-      if ((this.ledger.available() < this.renewBelow || now >= this.renewAtMs) && this.renewing === undefined) this.startRenewal(now);
+      if ((this.ledger.available() < this.renewBelow || now >= this.renewAtMs) && this.renewing === undefined)
+        this.startRenewal(now);
       return { ok: true, reservation };
     }
     if (estimate > this.wanted) this.wanted = estimate;
@@ -117,7 +133,8 @@ export class LeaseManager {
   }
 
   commit(reservation: Reservation, actualCost: number): CommitResult {
-    if (!Number.isInteger(actualCost) || actualCost < 0) throw new TypeError('actualCost must be an integer ≥ 0 (hundredths of a credit)');
+    if (!Number.isInteger(actualCost) || actualCost < 0)
+      throw new TypeError('actualCost must be an integer ≥ 0 (hundredths of a credit)');
     return this.ledger.commit(reservation, actualCost, this.now(), this.accountId as string);
   }
 
@@ -239,7 +256,10 @@ export class LeaseManager {
           const last = start + entries.length >= all.length;
           const request = { reports: entries.map(toReport) };
           try {
-            const answer = current || !last ? await this.server.reportUsage(leaseId, request) : await this.server.returnLease(leaseId, request);
+            const answer =
+              current || !last
+                ? await this.server.reportUsage(leaseId, request)
+                : await this.server.returnLease(leaseId, request);
             this.offline = false;
             this.outbox.confirm(entries.map((entry) => entry.id));
             this.accepted(answer.account);
@@ -328,7 +348,11 @@ export class LeaseManager {
       if (replaces) {
         const late = this.pendingFor(replaces.id, Infinity);
         for (const entry of late) carried += entry.credits;
-        if (late.length > 0) this.outbox.moveToLease(late.map((entry) => entry.id), grant.lease.id);
+        if (late.length > 0)
+          this.outbox.moveToLease(
+            late.map((entry) => entry.id),
+            grant.lease.id,
+          );
       }
       const granted = grant.lease.grantedCredits;
       const expiresAtMs = Date.parse(grant.lease.expiresAt);
@@ -347,7 +371,13 @@ export class LeaseManager {
       const failure = error as ServerError;
       if (failure.refusal) {
         const { refusal } = failure;
-        this.refusal = { ok: false, reason: refusal.error.code, remedy: refusal.remedy, message: refusal.error.message, resetsAt: refusal.resetsAt };
+        this.refusal = {
+          ok: false,
+          reason: refusal.error.code,
+          remedy: refusal.remedy,
+          message: refusal.error.message,
+          resetsAt: refusal.resetsAt,
+        };
         this.nextAttemptMs = now + (this.options.refusedRetryMs ?? 30_000);
         this.accepted(refusal.account);
       } else if (failure.status === undefined) {
@@ -387,11 +417,19 @@ export class LeaseManager {
         ok: false,
         reason: 'offline',
         remedy: 'offline',
-        message: leaseLive ? 'The Tally server cannot be reached and the credits in hand do not cover this request.' : 'The Tally server cannot be reached and the credits in hand have expired.',
+        message: leaseLive
+          ? 'The Tally server cannot be reached and the credits in hand do not cover this request.'
+          : 'The Tally server cannot be reached and the credits in hand have expired.',
         resetsAt,
       };
     }
-    return { ok: false, reason: 'lease_pending', remedy: 'retry', message: 'Tally is fetching credits for this window; try again in a moment.', resetsAt };
+    return {
+      ok: false,
+      reason: 'lease_pending',
+      remedy: 'retry',
+      message: 'Tally is fetching credits for this window; try again in a moment.',
+      resetsAt,
+    };
   }
 
   /** The next request's worth of `entries` from `start`, within the batch limits. */
@@ -431,7 +469,12 @@ export class LeaseManager {
 }
 
 function toReport(entry: OutboxEntry): UsageReport {
-  const report: UsageReport = { id: entry.id, credits: entry.credits, feature: entry.feature, committedAt: new Date(entry.committedAtMs).toISOString() };
+  const report: UsageReport = {
+    id: entry.id,
+    credits: entry.credits,
+    feature: entry.feature,
+    committedAt: new Date(entry.committedAtMs).toISOString(),
+  };
   if (entry.model !== undefined) report.model = entry.model;
   return report;
 }

@@ -155,7 +155,8 @@ export class Outbox {
         continue; // another window adopted it first
       }
       mine.push(claimed);
-      if (!existsSync(path.join(this.dir, `outbox-${owner}.jsonl`))) rmSync(path.join(this.dir, `outbox-${owner}.lock`), { force: true });
+      if (!existsSync(path.join(this.dir, `outbox-${owner}.jsonl`)))
+        rmSync(path.join(this.dir, `outbox-${owner}.lock`), { force: true });
     }
     // By id: a crash mid-adoption can leave one report in two files.
     const byId = new Map<string, OutboxEntry>();
@@ -201,7 +202,8 @@ function readEntries(file: string): OutboxEntry[] {
     if (!line.trim()) continue;
     try {
       const entry = JSON.parse(line) as OutboxEntry;
-      if (typeof entry.id === 'string' && Number.isInteger(entry.credits) && typeof entry.leaseId === 'string') entries.push(entry);
+      if (typeof entry.id === 'string' && Number.isInteger(entry.credits) && typeof entry.leaseId === 'string')
+        entries.push(entry);
     } catch {
       // torn line
     }

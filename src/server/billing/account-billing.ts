@@ -55,7 +55,10 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
     subscription = await context.store.findSubscription(account.id);
     if (!subscription) return undefined;
   }
-  const [ledger, billing] = await Promise.all([context.store.listLedgerEntries(account.id), context.store.findBillingDetails(account.id)]);
+  const [ledger, billing] = await Promise.all([
+    context.store.listLedgerEntries(account.id),
+    context.store.findBillingDetails(account.id),
+  ]);
   const state = subscription.state;
   const invoices = await context.store.listInvoices(account.id);
   // A member the organization pays for may still owe their own invoices from before the takeover
@@ -69,10 +72,25 @@ export async function loadAccountBilling(context: ServerContext, account: Accoun
     account.identityKind === 'organization' ? context.store.findOrganizationContact(account.id) : undefined,
   ]);
   const overageSettings = overage.settings;
-  return { account, subscription, ledger, billing, now, outstandingCents, calculatedCents, activeLeases, overageSettings, organization: organization ?? null, organizationPays };
+  return {
+    account,
+    subscription,
+    ledger,
+    billing,
+    now,
+    outstandingCents,
+    calculatedCents,
+    activeLeases,
+    overageSettings,
+    organization: organization ?? null,
+    organizationPays,
+  };
 }
 
 /** What the engine's previewChange needs besides the state. */
 export function changeContextOf(billing: AccountBilling): ChangeContext {
-  return { billing: billing.billing, allowanceRemaining: allowanceRemaining(billing.ledger, billing.subscription.state, billing.now) };
+  return {
+    billing: billing.billing,
+    allowanceRemaining: allowanceRemaining(billing.ledger, billing.subscription.state, billing.now),
+  };
 }

@@ -30,5 +30,7 @@ export async function chargeDefaultCard(
     paymentMethodId: method.id,
     failureMessage: result.ok ? null : result.message,
   };
-  return result.ok ? { kind: 'paid', payment, method, chargeId: result.chargeId } : { kind: 'declined', payment, method, message: result.message };
+  return result.ok
+    ? { kind: 'paid', payment, method, chargeId: result.chargeId }
+    : { kind: 'declined', payment, method, message: result.message };
 }

@@ -41,7 +41,9 @@ export function calculatedInvoices(state: BillingState, invoices: readonly Invoi
 
 function isCalculatedForThisPeriod(state: BillingState, invoice: InvoiceRecord): boolean {
   const calculatedAt = state.arrearsCalculatedAt?.toISOString();
-  return calculatedAt !== undefined && invoice.periodStart === state.period.start.toISOString() && invoice.issuedAt >= calculatedAt;
+  return (
+    calculatedAt !== undefined && invoice.periodStart === state.period.start.toISOString() && invoice.issuedAt >= calculatedAt
+  );
 }
 
 export function sumOf(invoices: readonly InvoiceRecord[]): number {
@@ -49,8 +51,16 @@ export function sumOf(invoices: readonly InvoiceRecord[]): number {
 }
 
 /** Charges the outstanding invoices at `at`; nothing is recorded here (the caller records the whole attempt at once). */
-export async function collectOutstanding(context: ServerContext, accountId: string, state: BillingState, at: Date): Promise<Collection> {
-  const [allInvoices, payments] = await Promise.all([context.store.listInvoices(accountId), context.store.listPayments(accountId)]);
+export async function collectOutstanding(
+  context: ServerContext,
+  accountId: string,
+  state: BillingState,
+  at: Date,
+): Promise<Collection> {
+  const [allInvoices, payments] = await Promise.all([
+    context.store.listInvoices(accountId),
+    context.store.listPayments(accountId),
+  ]);
   const invoices = outstandingInvoices(state, allInvoices);
   const open = allInvoices.filter((invoice) => invoice.status === 'open');
   const settlements: Collection['settlements'] = [];

@@ -49,7 +49,12 @@ export type LeaseOutcome =
 const sumOf = (entries: readonly LedgerEntry[]) => entries.reduce((sum, e) => sum + e.amount, 0);
 
 /** Runs the operation, retrying from a fresh read each time a concurrent writer got there first. */
-export async function runLeaseOperation(context: ServerContext, account: AccountRecord, now: Date, op: LeaseOperation): Promise<LeaseOutcome> {
+export async function runLeaseOperation(
+  context: ServerContext,
+  account: AccountRecord,
+  now: Date,
+  op: LeaseOperation,
+): Promise<LeaseOutcome> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const outcome = await attemptOnce(context, account, now, op);
     if (outcome !== 'conflict') return outcome;
@@ -59,7 +64,12 @@ export async function runLeaseOperation(context: ServerContext, account: Account
   throw new Error(`account ${account.id}: the ledger kept changing during a lease operation`);
 }
 
-async function attemptOnce(context: ServerContext, account: AccountRecord, clockNow: Date, op: LeaseOperation): Promise<LeaseOutcome | 'conflict'> {
+async function attemptOnce(
+  context: ServerContext,
+  account: AccountRecord,
+  clockNow: Date,
+  op: LeaseOperation,
+): Promise<LeaseOutcome | 'conflict'> {
   const { store, catalog } = context;
   const key = op.open?.requestKey ?? null;
   const earlier = key === null ? undefined : await store.findLeaseByRequestKey(account.id, key);
@@ -67,7 +77,10 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
   const subscription = await store.findSubscription(account.id);
   if (!subscription) throw new Error(`account ${account.id} has no subscription`);
   const { state } = subscription;
-  const [ledger, overage] = await Promise.all([store.listLedgerEntries(account.id), accountOverage(context, account.id, clockNow)]);
+  const [ledger, overage] = await Promise.all([
+    store.listLedgerEntries(account.id),
+    accountOverage(context, account.id, clockNow),
+  ]);
   // Another server process may have written an entry a few milliseconds ahead of this one's clock.
   const now = notBeforeLatest(ledger, clockNow);
   const plan = planById(catalog, effectivePlanId(catalog, state));
@@ -86,7 +99,10 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
   if (op.leaseId !== undefined) {
     const lease = await store.findLease(account.id, op.leaseId);
     if (!lease) return { kind: 'not-found' };
-    const known = await store.findRecordedReports(account.id, op.reports.map((r) => r.id));
+    const known = await store.findRecordedReports(
+      account.id,
+      op.reports.map((r) => r.id),
+    );
     const fresh: UsageReport[] = [];
     for (const report of op.reports) {
       // Known from an earlier batch, or twice in this one: counted once.
@@ -94,7 +110,8 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
       else fresh.push(report);
     }
     const total = fresh.reduce((sum, r) => sum + r.credits, 0);
-    if (lease.reported + total > lease.granted) return { kind: 'exceeds-grant', granted: lease.granted, wouldReport: lease.reported + total };
+    if (lease.reported + total > lease.granted)
+      return { kind: 'exceeds-grant', granted: lease.granted, wouldReport: lease.reported + total };
     let spendId: string | null = null;
     if (fresh.length > 0 && lease.status !== 'active') {
       // A late report: the lease's rest already went back, so the usage is spent anew — but only
@@ -102,7 +119,11 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
       const late = fresh.find((r) => Date.parse(r.committedAt) >= Date.parse(lease.expiresAt));
       if (late) return { kind: 'after-expiry', reportId: late.id, expiresAt: lease.expiresAt };
       spendId = `late:${lease.id}:${fresh[0]?.id ?? ''}`;
-      const result = spend(working, { spendId, amount: total, at: now, reason: `usage reported after credit lease ${lease.id} closed`, overage: policy }, newLedgerId);
+      const result = spend(
+        working,
+        { spendId, amount: total, at: now, reason: `usage reported after credit lease ${lease.id} closed`, overage: policy },
+        newLedgerId,
+      );
       if (!result.ok) return { kind: 'uncovered', credits: total };
       append(result.entries);
     }
@@ -111,7 +132,14 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
         leaseId: lease.id,
         expectedReported: lease.reported,
         expectedActive: lease.status === 'active',
-        reports: fresh.map((r) => ({ reportId: r.id, credits: r.credits, feature: r.feature, model: r.model ?? null, committedAt: r.committedAt, spendId })),
+        reports: fresh.map((r) => ({
+          reportId: r.id,
+          credits: r.credits,
+          feature: r.feature,
+          model: r.model ?? null,
+          committedAt: r.committedAt,
+          spendId,
+        })),
       };
     }
     recorded = fresh.length;
@@ -119,7 +147,13 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
     if (fresh.length > 0 && overage.organizationMonth !== null) change.seatActivity = lastCreditUse(fresh, now);
     if (op.close && lease.status === 'active') {
       const reported = lease.reported + total;
-      const entries = closeLease(working, { id: lease.id, granted: lease.granted, reported, expiresAt: new Date(lease.expiresAt) }, now, 'returned', newLedgerId);
+      const entries = closeLease(
+        working,
+        { id: lease.id, granted: lease.granted, reported, expiresAt: new Date(lease.expiresAt) },
+        now,
+        'returned',
+        newLedgerId,
+      );
       returned = sumOf(entries);
       append(entries);
       change.close = { leaseId: lease.id, status: 'returned', returned, expectedReported: reported };
@@ -155,7 +189,8 @@ async function attemptOnce(context: ServerContext, account: AccountRecord, clock
   if (refusal) return { kind: 'refused', refusal, resetsAt: state.period.end };
   if (change.ledger.length > 0) change.expectedLedgerLength = ledger.length;
   // New overage under a shared cap was sized from the other members' spend: only while none of them spent since.
-  if (overage.sharedCapGuard && change.ledger.some((e) => e.kind === 'overage')) change.organizationOverage = overage.sharedCapGuard;
+  if (overage.sharedCapGuard && change.ledger.some((e) => e.kind === 'overage'))
+    change.organizationOverage = overage.sharedCapGuard;
   if (change.ledger.length > 0 || change.usage || change.close || change.open) {
     // 'exceeds-grant' here means a concurrent report moved the lease: the re-read answers it.
     if ((await store.applyLeaseChange(change)) !== 'applied') return 'conflict';
@@ -174,7 +209,12 @@ function lastCreditUse(reports: readonly UsageReport[], now: Date): string {
   return new Date(Math.min(latest, now.getTime())).toISOString();
 }
 
-function refusalOf(context: ServerContext, account: AccountRecord, state: BillingState, overage: AccountOverage): LeaseRefusalReason {
+function refusalOf(
+  context: ServerContext,
+  account: AccountRecord,
+  state: BillingState,
+  overage: AccountOverage,
+): LeaseRefusalReason {
   return refusalFor({
     status: state.status,
     plan: planById(context.catalog, effectivePlanId(context.catalog, state)),
@@ -198,7 +238,13 @@ export async function reclaimExpiredLeases(context: ServerContext, accountId: st
     const lease = expired[0];
     if (!lease) return reclaimed;
     const ledger = await context.store.listLedgerEntries(accountId);
-    const entries = closeLease(ledger, { id: lease.id, granted: lease.granted, reported: lease.reported, expiresAt: new Date(lease.expiresAt) }, now, 'reclaimed', newLedgerId);
+    const entries = closeLease(
+      ledger,
+      { id: lease.id, granted: lease.granted, reported: lease.reported, expiresAt: new Date(lease.expiresAt) },
+      now,
+      'reclaimed',
+      newLedgerId,
+    );
     const result = await context.store.applyLeaseChange({
       accountId,
       now: now.toISOString(),

@@ -28,7 +28,13 @@ const REQUEST_HASH = sha256Hex(OUTSTANDING_PAYMENT_ENDPOINT);
 /** A payment that lost a race with another write (a retry, a plan change) is tried again this many times. */
 const MAX_ATTEMPTS = 3;
 
-export type OutstandingPaymentErrorCode = 'no_subscription' | 'nothing_outstanding' | 'no_payment_method' | 'card_declined' | 'idempotency_key_reused' | 'subscription_changed';
+export type OutstandingPaymentErrorCode =
+  | 'no_subscription'
+  | 'nothing_outstanding'
+  | 'no_payment_method'
+  | 'card_declined'
+  | 'idempotency_key_reused'
+  | 'subscription_changed';
 
 export class OutstandingPaymentError extends Error {
   override name = 'OutstandingPaymentError';
@@ -48,7 +54,11 @@ export type OutstandingPaymentOutcome =
   | { kind: 'replayed'; result: OutstandingPaymentResult };
 
 /** Pays every outstanding invoice of a past-due account; throws OutstandingPaymentError when it cannot. */
-export async function payOutstandingBalance(context: ServerContext, account: AccountRecord, options: { idempotencyKey?: string } = {}): Promise<OutstandingPaymentOutcome> {
+export async function payOutstandingBalance(
+  context: ServerContext,
+  account: AccountRecord,
+  options: { idempotencyKey?: string } = {},
+): Promise<OutstandingPaymentOutcome> {
   const key = options.idempotencyKey;
   const replay = key === undefined ? undefined : await replayOf(context, account, key);
   if (replay) return replay;
@@ -63,7 +73,11 @@ export async function payOutstandingBalance(context: ServerContext, account: Acc
     // paying them changes nothing of the plan, which is the seat's.
     const ownInvoicesOnly = billing.organizationPays && billing.outstandingCents > 0;
     if (current.status !== 'past_due' && !ownInvoicesOnly) {
-      throw new OutstandingPaymentError('nothing_outstanding', 409, `Nothing is outstanding: the subscription is ${current.status.replace('_', ' ')}.`);
+      throw new OutstandingPaymentError(
+        'nothing_outstanding',
+        409,
+        `Nothing is outstanding: the subscription is ${current.status.replace('_', ' ')}.`,
+      );
     }
     const collection = await collectOutstanding(context, account.id, current, now);
 
@@ -73,16 +87,40 @@ export async function payOutstandingBalance(context: ServerContext, account: Acc
       const recovery = ownInvoicesOnly ? { state: current, allowanceDelta: 0 } : paymentRecovered(context.catalog, current);
       const ledger: LedgerEntry[] =
         recovery.allowanceDelta > 0
-          ? [allowanceGrant(recovery.state, recovery.allowanceDelta, now, `${planById(context.catalog, recovery.state.planId).name} plan allowance, restored by the payment`)]
+          ? [
+              allowanceGrant(
+                recovery.state,
+                recovery.allowanceDelta,
+                now,
+                `${planById(context.catalog, recovery.state.planId).name} plan allowance, restored by the payment`,
+              ),
+            ]
           : [];
       const response: OutstandingPaymentResult = {
-        account: toAccountState(context.catalog, { ...billing, state: recovery.state, ledger: [...billing.ledger, ...ledger], outstandingCents: 0 }),
+        account: toAccountState(context.catalog, {
+          ...billing,
+          state: recovery.state,
+          ledger: [...billing.ledger, ...ledger],
+          outstandingCents: 0,
+        }),
         invoices: collection.invoices.map((invoice) => invoiceSummary({ ...invoice, status: 'paid' })),
       };
       const invoiceIds = collection.invoices.map((invoice) => invoice.id);
-      paid = { response, event: { kind: 'payment-recovered', accountId: account.id, at: now, amountCents: sumOf(collection.invoices), invoiceIds, by: 'customer' } };
+      paid = {
+        response,
+        event: {
+          kind: 'payment-recovered',
+          accountId: account.id,
+          at: now,
+          amountCents: sumOf(collection.invoices),
+          invoiceIds,
+          by: 'customer',
+        },
+      };
       const idempotency: NewIdempotencyRecord | undefined =
-        key === undefined ? undefined : { key, endpoint: OUTSTANDING_PAYMENT_ENDPOINT, requestHash: REQUEST_HASH, responseJson: JSON.stringify(response) };
+        key === undefined
+          ? undefined
+          : { key, endpoint: OUTSTANDING_PAYMENT_ENDPOINT, requestHash: REQUEST_HASH, responseJson: JSON.stringify(response) };
       result = await context.store.recordPaymentAttempt({
         accountId: account.id,
         now: now.toISOString(),
@@ -118,7 +156,11 @@ export async function payOutstandingBalance(context: ServerContext, account: Acc
         return { kind: 'paid', result: paid.response, event: paid.event };
       }
       if (collection.failure === NO_CARD_MESSAGE) throw new OutstandingPaymentError('no_payment_method', 409, NO_CARD_MESSAGE);
-      throw new OutstandingPaymentError('card_declined', 402, `${collection.failure ?? 'The payment failed.'} Update your payment method and try again.`);
+      throw new OutstandingPaymentError(
+        'card_declined',
+        402,
+        `${collection.failure ?? 'The payment failed.'} Update your payment method and try again.`,
+      );
     }
     if (result.kind === 'key-taken' && key !== undefined) {
       // A concurrent request with the same key paid first: answer as it did.
@@ -126,12 +168,20 @@ export async function payOutstandingBalance(context: ServerContext, account: Acc
       if (first) return first;
     }
     if (attempt >= MAX_ATTEMPTS) {
-      throw new OutstandingPaymentError('subscription_changed', 409, 'Your subscription changed while the payment was being made: reload and try again.');
+      throw new OutstandingPaymentError(
+        'subscription_changed',
+        409,
+        'Your subscription changed while the payment was being made: reload and try again.',
+      );
     }
   }
 }
 
-async function replayOf(context: ServerContext, account: AccountRecord, key: string): Promise<OutstandingPaymentOutcome | undefined> {
+async function replayOf(
+  context: ServerContext,
+  account: AccountRecord,
+  key: string,
+): Promise<OutstandingPaymentOutcome | undefined> {
   const known = await context.store.findIdempotencyRecord(account.id, key);
   if (!known) return undefined;
   if (known.endpoint !== OUTSTANDING_PAYMENT_ENDPOINT || known.requestHash !== REQUEST_HASH) {

@@ -8,9 +8,20 @@ import type { AccountBilling } from './account-billing';
 
 export type OverageUpdate = { ok: true } | { ok: false; status: 403 | 409; code: string; message: string; field: 'enabled' };
 
-export async function updateOverage(context: ServerContext, account: AccountRecord, billing: AccountBilling, settings: OverageSwitch): Promise<OverageUpdate> {
+export async function updateOverage(
+  context: ServerContext,
+  account: AccountRecord,
+  billing: AccountBilling,
+  settings: OverageSwitch,
+): Promise<OverageUpdate> {
   if (account.identityKind === 'organization') {
-    return { ok: false, status: MANAGED_BY_ORGANIZATION.status, code: MANAGED_BY_ORGANIZATION.code, message: "Overage is managed by your organization's admin.", field: 'enabled' };
+    return {
+      ok: false,
+      status: MANAGED_BY_ORGANIZATION.status,
+      code: MANAGED_BY_ORGANIZATION.code,
+      message: "Overage is managed by your organization's admin.",
+      field: 'enabled',
+    };
   }
   const plan = findPlan(context.catalog, billing.subscription.state.planId);
   if (!plan || plan.overageCentsPerCredit === null) {

@@ -10,7 +10,8 @@ import { isExpired } from '../payments/card';
 import type { ReusableCard } from '../payments/processor';
 import { randomId } from '../secrets';
 
-export type PaymentMethodErrorCode = 'not_found' | 'invalid_expiry' | 'expired' | 'last_card' | 'no_subscription' | 'subscription_changed';
+export type PaymentMethodErrorCode =
+  'not_found' | 'invalid_expiry' | 'expired' | 'last_card' | 'no_subscription' | 'subscription_changed';
 
 export class PaymentMethodError extends Error {
   override name = 'PaymentMethodError';
@@ -27,7 +28,12 @@ export class PaymentMethodError extends Error {
 const NOT_FOUND = () => new PaymentMethodError('not_found', 404, 'There is no such card on your account.', 'paymentMethodId');
 
 /** Saves a card; it becomes the default when `makeDefault`, or when it is the account's first card. */
-export async function addCard(context: ServerContext, account: AccountRecord, card: ReusableCard, options: { makeDefault: boolean }): Promise<PaymentMethodRecord> {
+export async function addCard(
+  context: ServerContext,
+  account: AccountRecord,
+  card: ReusableCard,
+  options: { makeDefault: boolean },
+): Promise<PaymentMethodRecord> {
   const now = clockFor(context, account);
   checkExpiry({ expMonth: card.expMonth, expYear: card.expYear }, now);
   return context.store.addPaymentMethod({
@@ -44,7 +50,12 @@ export async function addCard(context: ServerContext, account: AccountRecord, ca
 }
 
 /** A new expiry for a saved card (the bank sent a new one with the same number): a real month, not in the past. */
-export async function updateCardExpiry(context: ServerContext, account: AccountRecord, id: string, expiry: { expMonth: number; expYear: number }): Promise<PaymentMethodRecord> {
+export async function updateCardExpiry(
+  context: ServerContext,
+  account: AccountRecord,
+  id: string,
+  expiry: { expMonth: number; expYear: number },
+): Promise<PaymentMethodRecord> {
   checkExpiry(expiry, clockFor(context, account));
   const updated = await context.store.updatePaymentMethodExpiry(account.id, id, expiry);
   if (!updated) throw NOT_FOUND();
@@ -63,7 +74,11 @@ export async function setDefaultCard(context: ServerContext, account: AccountRec
  * active or past due: see needsPaymentMethod). Removing the default makes the newest remaining card
  * the default, which is returned.
  */
-export async function removeCard(context: ServerContext, account: AccountRecord, id: string): Promise<{ promoted: PaymentMethodRecord | null }> {
+export async function removeCard(
+  context: ServerContext,
+  account: AccountRecord,
+  id: string,
+): Promise<{ promoted: PaymentMethodRecord | null }> {
   const subscription = await context.store.findSubscription(account.id);
   if (!subscription) throw new PaymentMethodError('no_subscription', 404, 'This account has no subscription.');
   const result = await context.store.removePaymentMethod({
@@ -86,7 +101,12 @@ export async function removeCard(context: ServerContext, account: AccountRecord,
         'paymentMethodId',
       );
     case 'conflict':
-      throw new PaymentMethodError('subscription_changed', 409, 'Your subscription changed meanwhile: reload and try again.', 'paymentMethodId');
+      throw new PaymentMethodError(
+        'subscription_changed',
+        409,
+        'Your subscription changed meanwhile: reload and try again.',
+        'paymentMethodId',
+      );
   }
 }
 
@@ -99,6 +119,11 @@ function checkExpiry(expiry: { expMonth: number; expYear: number }, now: Date): 
     throw new PaymentMethodError('invalid_expiry', 400, 'The expiry year must have four digits, like 2030.', 'expYear');
   }
   if (isExpired({ month: expMonth, year: expYear }, now)) {
-    throw new PaymentMethodError('expired', 400, `The expiry ${String(expMonth).padStart(2, '0')}/${expYear} is in the past.`, 'expYear');
+    throw new PaymentMethodError(
+      'expired',
+      400,
+      `The expiry ${String(expMonth).padStart(2, '0')}/${expYear} is in the past.`,
+      'expYear',
+    );
   }
 }

@@ -39,7 +39,14 @@ export async function retryOnce(
     const recovery = paymentRecovered(catalog, current);
     state = recovery.state;
     if (recovery.allowanceDelta > 0) {
-      ledger = [allowanceGrant(state, recovery.allowanceDelta, at, `${planById(catalog, state.planId).name} plan allowance, restored by the payment`)];
+      ledger = [
+        allowanceGrant(
+          state,
+          recovery.allowanceDelta,
+          at,
+          `${planById(catalog, state.planId).name} plan allowance, restored by the payment`,
+        ),
+      ];
     }
     event = { kind: 'payment-recovered', accountId: account.id, at, amountCents: owed, invoiceIds, by: 'retry' };
   } else {
@@ -48,14 +55,30 @@ export async function retryOnce(
     if (failure.kind === 'retry-failed') {
       state = failure.state;
       const attempt = failure.state.paymentRetries;
-      event = { kind: 'retry-failed', accountId: account.id, at, attempt, amountCents: owed - collection.paidCents, nextRetryAt: failure.nextRetryAt, message };
+      event = {
+        kind: 'retry-failed',
+        accountId: account.id,
+        at,
+        attempt,
+        amountCents: owed - collection.paidCents,
+        nextRetryAt: failure.nextRetryAt,
+        message,
+      };
     } else {
       state = failure.state;
       const paid = new Set(collection.settlements.filter((s) => s.paid).map((s) => s.invoiceId));
       // Every open invoice, also a usage-based plan's charges calculated for this period (served on Free limits).
       const unpaid = collection.open.filter((invoice) => !paid.has(invoice.id));
       voidInvoiceIds = unpaid.map((invoice) => invoice.id);
-      event = { kind: 'subscription-canceled', accountId: account.id, at, canceledPlanId: current.planId, voidedInvoiceIds: voidInvoiceIds, writtenOffCents: sumOf(unpaid), message };
+      event = {
+        kind: 'subscription-canceled',
+        accountId: account.id,
+        at,
+        canceledPlanId: current.planId,
+        voidedInvoiceIds: voidInvoiceIds,
+        writtenOffCents: sumOf(unpaid),
+        message,
+      };
     }
   }
 

@@ -84,13 +84,34 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
   let chargeId: string | null = null;
   if (total > 0) {
     // The key names the subscription version too: a retry after a lost race (refunded below) is a new charge.
-    const charge = await chargeDefaultCard(context, { accountId: account.id, amountCents: total, idempotencyKey: `${input.chargeKey}:v${subscription.version}`, at: now });
+    const charge = await chargeDefaultCard(context, {
+      accountId: account.id,
+      amountCents: total,
+      idempotencyKey: `${input.chargeKey}:v${subscription.version}`,
+      at: now,
+    });
     if (charge.kind === 'no-card') {
-      return { kind: 'refused', refusal: { status: 402, code: 'payment_method_required', message: 'Add a payment method in Manage Plan.', field: 'paymentMethod' } };
+      return {
+        kind: 'refused',
+        refusal: {
+          status: 402,
+          code: 'payment_method_required',
+          message: 'Add a payment method in Manage Plan.',
+          field: 'paymentMethod',
+        },
+      };
     }
     if (charge.kind === 'declined') {
-      await context.store.recordFailedPayment({ ...charge.payment, accountId: account.id, failureMessage: charge.message, createdAt: now.toISOString() });
-      return { kind: 'refused', refusal: { status: 402, code: 'card_declined', message: charge.message, field: 'paymentMethod' } };
+      await context.store.recordFailedPayment({
+        ...charge.payment,
+        accountId: account.id,
+        failureMessage: charge.message,
+        createdAt: now.toISOString(),
+      });
+      return {
+        kind: 'refused',
+        refusal: { status: 402, code: 'card_declined', message: charge.message, field: 'paymentMethod' },
+      };
     }
     payment = charge.payment;
     chargeId = charge.chargeId;
@@ -98,7 +119,10 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
 
   const state = applyChange(catalog, subscription.state, preview, now);
   const planName = planById(catalog, preview.toPlanId).name;
-  const reason = preview.allowanceDelta < 0 ? `${planName}'s lower limit applies at once (${preview.kind})` : `${planName} plan allowance, on the ${preview.kind}`;
+  const reason =
+    preview.allowanceDelta < 0
+      ? `${planName}'s lower limit applies at once (${preview.kind})`
+      : `${planName} plan allowance, on the ${preview.kind}`;
   const ledger = allowanceEntries(billing.ledger, state, preview, now, reason, newLedgerId);
   const invoice = preview.invoice && {
     id: randomId('in'),
@@ -135,7 +159,8 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
       ? {
           idempotency: {
             ...input.idempotency,
-            responseJson: (issued: InvoiceRecord | null) => JSON.stringify({ account: accountState, invoice: issued && invoiceSummary(issued) }),
+            responseJson: (issued: InvoiceRecord | null) =>
+              JSON.stringify({ account: accountState, invoice: issued && invoiceSummary(issued) }),
           },
         }
       : {}),
@@ -143,7 +168,12 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
   if (result.kind !== 'applied') {
     // Lost a race after the card was charged: the subscription changed, so nothing was recorded and
     // the money goes back. ('key-taken': a twin with the same key and charge won; the charge is its.)
-    if (result.kind === 'conflict' && chargeId !== null) await context.processor.refund({ chargeId, amountCents: total, reason: 'The plan change could not be recorded: the subscription changed meanwhile.' });
+    if (result.kind === 'conflict' && chargeId !== null)
+      await context.processor.refund({
+        chargeId,
+        amountCents: total,
+        reason: 'The plan change could not be recorded: the subscription changed meanwhile.',
+      });
     return result;
   }
   // Undoing a scheduled change leaves the plan as it was: nothing to tell.

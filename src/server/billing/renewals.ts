@@ -34,7 +34,12 @@ export interface AdvanceOptions {
 }
 
 /** Runs every renewal due by `to`; with a test clock, also sweeps expiries up to `to` and sets the clock there. */
-export async function advanceAccount(context: ServerContext, account: AccountRecord, to: Date, options: AdvanceOptions): Promise<InvoiceRecord[]> {
+export async function advanceAccount(
+  context: ServerContext,
+  account: AccountRecord,
+  to: Date,
+  options: AdvanceOptions,
+): Promise<InvoiceRecord[]> {
   // Leases expired by `to` give their rest back first, inside their period, so no renewal bills unused overage.
   await reclaimExpiredLeases(context, account.id, to);
   // An organization-managed member is never charged or billed overage on their own account: their
@@ -48,7 +53,12 @@ export async function advanceAccount(context: ServerContext, account: AccountRec
  * first, whoever pays for it now: also the member's own subscription up to the instant an
  * organization took it over (organizations/takeover.ts), so a renewal missed before then is billed.
  */
-export async function runDueBilling(context: ServerContext, account: AccountRecord, to: Date, options: AdvanceOptions): Promise<InvoiceRecord[]> {
+export async function runDueBilling(
+  context: ServerContext,
+  account: AccountRecord,
+  to: Date,
+  options: AdvanceOptions,
+): Promise<InvoiceRecord[]> {
   const invoices: InvoiceRecord[] = [];
   // Each event is told to the customer once it is recorded, and collected for the caller.
   const recorded = async (event: BillingEvent) => {
@@ -65,12 +75,16 @@ export async function runDueBilling(context: ServerContext, account: AccountReco
     const calculationAt = pendingArrearsCalculation(context.catalog, subscription.state);
     const retryAt = nextRetryAt(context.catalog, subscription.state);
     // A retry due before the next calculation and boundary runs first (the schedule keeps retries inside the period).
-    const retryFirst = retryAt !== null && retryAt.getTime() <= to.getTime() && retryAt.getTime() < (calculationAt ?? subscription.state.period.end).getTime();
+    const retryFirst =
+      retryAt !== null &&
+      retryAt.getTime() <= to.getTime() &&
+      retryAt.getTime() < (calculationAt ?? subscription.state.period.end).getTime();
     if (retryFirst) {
       const retried = await retryOnce(context, account, subscription, retryAt, options);
       if (retried.result.kind === 'applied') {
         await recorded(retried.event);
-        if (++boundaries >= MAX_BOUNDARIES) throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} billing events in one advance`);
+        if (++boundaries >= MAX_BOUNDARIES)
+          throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} billing events in one advance`);
         attempts = 0;
         continue;
       }
@@ -127,7 +141,9 @@ export async function renewDueAccounts(context: ServerContext, events?: BillingE
     try {
       const account = await context.store.findAccountById(id);
       if (!account || account.testClockAt !== null) continue;
-      renewed += (await advanceAccount(context, account, clockFor(context, account), { testClock: false, ...(events ? { events } : {}) })).length;
+      renewed += (
+        await advanceAccount(context, account, clockFor(context, account), { testClock: false, ...(events ? { events } : {}) })
+      ).length;
     } catch (error) {
       failures.push(error);
     }
@@ -147,7 +163,13 @@ async function retriesDue(context: ServerContext, now: Date): Promise<string[]> 
   return due;
 }
 
-async function renewOnce(context: ServerContext, account: AccountRecord, subscription: SubscriptionRecord, ledger: LedgerEntry[], options: AdvanceOptions) {
+async function renewOnce(
+  context: ServerContext,
+  account: AccountRecord,
+  subscription: SubscriptionRecord,
+  ledger: LedgerEntry[],
+  options: AdvanceOptions,
+) {
   const { catalog } = context;
   const closing = subscription.state;
   const boundary = closing.period.end;
@@ -188,7 +210,8 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
         message = charge.kind === 'declined' ? charge.message : NO_CARD_MESSAGE;
       }
       settled = { invoiceId: calculated.id, paid, payment: calculatedPayment };
-      if (!paid && (state.status === 'active' || state.status === 'past_due')) pastDue({ amountCents: calculated.totalCents, invoiceId: calculated.id, message });
+      if (!paid && (state.status === 'active' || state.status === 'past_due'))
+        pastDue({ amountCents: calculated.totalCents, invoiceId: calculated.id, message });
     }
   }
   if (renewal.invoice) {
@@ -208,7 +231,8 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
       message = charge.kind === 'declined' ? charge.message : NO_CARD_MESSAGE;
     }
     // (A canceled or pending subscription has no paid features to stop: its invoice just stays open.)
-    if (!paid && (state.status === 'active' || state.status === 'past_due')) pastDue({ amountCents: renewal.invoice.totalCents, invoiceId, message });
+    if (!paid && (state.status === 'active' || state.status === 'past_due'))
+      pastDue({ amountCents: renewal.invoice.totalCents, invoiceId, message });
     invoice = {
       id: invoiceId,
       kind: 'renewal',
@@ -254,7 +278,14 @@ async function renewOnce(context: ServerContext, account: AccountRecord, subscri
  * The in-arrears charges of the current period, calculated at `at` (a few days before the billing
  * date) with the overage spent since the period start: an open invoice, charged at the period end.
  */
-async function calculateOnce(context: ServerContext, account: AccountRecord, subscription: SubscriptionRecord, ledger: LedgerEntry[], at: Date, options: AdvanceOptions) {
+async function calculateOnce(
+  context: ServerContext,
+  account: AccountRecord,
+  subscription: SubscriptionRecord,
+  ledger: LedgerEntry[],
+  at: Date,
+  options: AdvanceOptions,
+) {
   const { catalog } = context;
   const current = subscription.state;
   const expiries = expireGrants(ledger, at, newLedgerId);
@@ -284,7 +315,11 @@ async function calculateOnce(context: ServerContext, account: AccountRecord, sub
 }
 
 /** The open invoice a calculation issued for `state`'s period, if it issued one. */
-async function findArrearsInvoice(context: ServerContext, account: AccountRecord, state: BillingState): Promise<InvoiceRecord | undefined> {
+async function findArrearsInvoice(
+  context: ServerContext,
+  account: AccountRecord,
+  state: BillingState,
+): Promise<InvoiceRecord | undefined> {
   const start = state.period.start.toISOString();
   const invoices = await context.store.listInvoices(account.id);
   return invoices.find((invoice) => invoice.kind === 'renewal' && invoice.status === 'open' && invoice.periodStart === start);

@@ -35,7 +35,14 @@ export function requireOrgAdmin(context: ServerContext) {
 
 /** The 403 page a signed-in non-admin gets: no organization data at all. */
 export function sendAdminsOnly(reply: FastifyReply): FastifyReply {
-  return sendPage(reply, 403, messagePage('Admins only', "The organization console is for your organization's admins. Ask an admin to change your plan or your access."));
+  return sendPage(
+    reply,
+    403,
+    messagePage(
+      'Admins only',
+      "The organization console is for your organization's admins. Ask an admin to change your plan or your access.",
+    ),
+  );
 }
 
 export function currentAdminVisit(request: FastifyRequest): AdminVisit {

@@ -100,8 +100,10 @@ function describe(value: unknown, names: AuditNames): string {
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
     if (typeof record.status === 'string' && typeof record.planId === 'string') return describeSeat(record, names);
-    if (typeof record.name === 'string') return typeof record.timeZone === 'string' ? `${record.name} (${record.timeZone})` : record.name;
-    if (typeof record.email === 'string') return typeof record.role === 'string' ? `${record.email} (${record.role})` : record.email;
+    if (typeof record.name === 'string')
+      return typeof record.timeZone === 'string' ? `${record.name} (${record.timeZone})` : record.name;
+    if (typeof record.email === 'string')
+      return typeof record.role === 'string' ? `${record.email} (${record.role})` : record.email;
   }
   return JSON.stringify(value);
 }

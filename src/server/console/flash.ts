@@ -56,7 +56,10 @@ export function consoleFlash(query: unknown, catalog: Catalog): string | null {
     const from = /^\d{4}-\d{2}-\d{2}$/.test(read('from')) ? formatDay(read('from')) : null;
     const parts: string[] = [];
     if (now > 0) parts.push(`${plan.name} applies now to ${userCount(now)}.`);
-    if (later > 0 && from) parts.push(`${plan.name} applies from ${from} to ${userCount(later)} (a lower tier waits for the start of next month; Undo until then).`);
+    if (later > 0 && from)
+      parts.push(
+        `${plan.name} applies from ${from} to ${userCount(later)} (a lower tier waits for the start of next month; Undo until then).`,
+      );
     return parts.length > 0 ? parts.join(' ') : `Nothing changed: no subscribed user moves to ${plan.name}.`;
   }
   return null;

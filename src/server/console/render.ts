@@ -31,10 +31,20 @@ export function sendConsolePage(
   visit: ConsoleVisit,
   page: { tab: ConsoleTab; title: string; body: SafeHtml },
 ): FastifyReply {
-  return sendPage(reply, status, consolePage({ organizationName: visit.organization.name, testMode: context.processor.testMode, ...page }));
+  return sendPage(
+    reply,
+    status,
+    consolePage({ organizationName: visit.organization.name, testMode: context.processor.testMode, ...page }),
+  );
 }
 
-
 export function sendConsoleNotFound(reply: FastifyReply, what: string): FastifyReply {
-  return sendPage(reply, 404, messagePage(`${what} not found`, `This organization has no such ${what.toLowerCase()}. Go back to the console and choose again.`));
+  return sendPage(
+    reply,
+    404,
+    messagePage(
+      `${what} not found`,
+      `This organization has no such ${what.toLowerCase()}. Go back to the console and choose again.`,
+    ),
+  );
 }

@@ -13,7 +13,9 @@ export function userRow(user: OrgUser, catalog: Catalog, timeZone: string): Cons
     role: user.role,
     planName: seatPlanName(catalog, user.planId),
     status: user.status,
-    scheduled: user.scheduledChange && `${seatPlanName(catalog, user.scheduledChange.planId)} from ${formatDate(user.scheduledChange.effectiveAt, timeZone)}`,
+    scheduled:
+      user.scheduledChange &&
+      `${seatPlanName(catalog, user.scheduledChange.planId)} from ${formatDate(user.scheduledChange.effectiveAt, timeZone)}`,
     // Pending members have never used a credit: the column stays empty for them.
     lastActive: user.lastActiveAt === null ? '—' : formatDate(user.lastActiveAt, timeZone),
   };

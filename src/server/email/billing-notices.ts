@@ -35,7 +35,11 @@ export async function announceBillingEvent(context: ServerContext, account: Reci
       });
       return;
     case 'subscription-canceled':
-      await sendSubscriptionCanceled(context, account, { planId: event.canceledPlanId, reason: 'payment-failed', effectiveAt: event.at });
+      await sendSubscriptionCanceled(context, account, {
+        planId: event.canceledPlanId,
+        reason: 'payment-failed',
+        effectiveAt: event.at,
+      });
       return;
   }
 }
@@ -43,7 +47,9 @@ export async function announceBillingEvent(context: ServerContext, account: Reci
 /** A receipt for a renewal invoice that was paid when it was issued (nothing for $0 or open ones). */
 export async function announceRenewalInvoice(context: ServerContext, account: Recipient, invoice: InvoiceRecord): Promise<void> {
   if (invoice.status !== 'paid' || invoice.totalCents <= 0) return;
-  const payment = (await context.store.listPayments(account.id)).find((candidate) => candidate.invoiceId === invoice.id && candidate.status === 'succeeded');
+  const payment = (await context.store.listPayments(account.id)).find(
+    (candidate) => candidate.invoiceId === invoice.id && candidate.status === 'succeeded',
+  );
   await sendReceipt(context, account, invoice, payment ?? null);
 }
 

@@ -49,7 +49,8 @@ function textBlock(block: Block): string {
       const rows = [...block.rows, block.total];
       const width = Math.max(...rows.map(([description]) => description.length));
       const amountWidth = Math.max(...rows.map(([, amount]) => amount.length));
-      const line = ([description, amount]: readonly [string, string]) => `  ${description.padEnd(width)}  ${amount.padStart(amountWidth)}`;
+      const line = ([description, amount]: readonly [string, string]) =>
+        `  ${description.padEnd(width)}  ${amount.padStart(amountWidth)}`;
       return [...block.rows.map(line), `  ${'-'.repeat(width + amountWidth + 2)}`, line(block.total)].join('\n');
     }
     case 'steps':
@@ -78,7 +79,8 @@ function htmlBlock(block: Block): SafeHtml {
       return html`<p style="margin:0 0 12px;line-height:1.5;">${block.text}</p>\n`;
     case 'facts':
       return html`<table role="presentation" style="border-collapse:collapse;margin:0 0 12px;">${block.rows.map(
-        ([label, value]) => html`<tr><td style="color:#656d76;padding:2px 16px 2px 0;">${label}</td><td style="font-weight:600;">${value}</td></tr>`,
+        ([label, value]) =>
+          html`<tr><td style="color:#656d76;padding:2px 16px 2px 0;">${label}</td><td style="font-weight:600;">${value}</td></tr>`,
       )}</table>\n`;
     case 'lines':
       return html`<table role="presentation" style="border-collapse:collapse;width:100%;margin:0 0 12px;">${block.rows.map(

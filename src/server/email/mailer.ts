@@ -52,7 +52,9 @@ export interface MailerLog {
  * Waits after the 1st, 2nd, … failed attempt. After the last one the message stays in the outbox,
  * undelivered, with its last error (about 2.5 days of trying in all).
  */
-export const RETRY_DELAYS_MS: readonly number[] = [1, 5, 15, 60, 4 * 60, 12 * 60, 24 * 60, 24 * 60].map((minutes) => minutes * 60_000);
+export const RETRY_DELAYS_MS: readonly number[] = [1, 5, 15, 60, 4 * 60, 12 * 60, 24 * 60, 24 * 60].map(
+  (minutes) => minutes * 60_000,
+);
 /** How long one attempt holds a message: longer than nodemailer's timeouts below add up to. */
 const ATTEMPT_LEASE_MS = 5 * 60_000;
 /** Messages per retry run: a long outage's backlog drains over a few runs. */
@@ -131,7 +133,8 @@ export class OutboxMailer implements Mailer {
   private track(delivery: Promise<unknown>): void {
     const tracked = delivery.then(
       () => undefined,
-      (error: unknown) => this.options.log.error({ err: { message: this.describe(error) } }, 'email delivery failed unexpectedly'),
+      (error: unknown) =>
+        this.options.log.error({ err: { message: this.describe(error) } }, 'email delivery failed unexpectedly'),
     );
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
@@ -141,7 +144,11 @@ export class OutboxMailer implements Mailer {
   private async deliver(email: EmailRecord): Promise<'delivered' | 'failed' | 'skipped'> {
     const { store, clock, log } = this.options;
     const started = clock();
-    const claimed = await store.claimEmailDelivery(email.id, started.toISOString(), new Date(started.getTime() + ATTEMPT_LEASE_MS).toISOString());
+    const claimed = await store.claimEmailDelivery(
+      email.id,
+      started.toISOString(),
+      new Date(started.getTime() + ATTEMPT_LEASE_MS).toISOString(),
+    );
     if (!claimed) return 'skipped';
     const attempt = email.attempts + 1;
     try {
@@ -190,7 +197,9 @@ export class OutboxMailer implements Mailer {
   /** The error as stored and logged: short, one line, and never with the SMTP password in it. */
   private describe(error: unknown): string {
     const { code, message } = error as { code?: unknown; message?: unknown };
-    let text = `${typeof code === 'string' ? `${code}: ` : ''}${typeof message === 'string' ? message : String(error)}`.replace(/\s+/g, ' ').trim();
+    let text = `${typeof code === 'string' ? `${code}: ` : ''}${typeof message === 'string' ? message : String(error)}`
+      .replace(/\s+/g, ' ')
+      .trim();
     const password = this.options.smtp?.password?.reveal();
     if (password) text = text.split(password).join('[redacted]');
     return text.slice(0, 500);

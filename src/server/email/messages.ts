@@ -12,7 +12,12 @@ export interface CardSummary {
   last4: string;
 }
 
-const BRAND_NAMES: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover' };
+const BRAND_NAMES: Record<string, string> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  discover: 'Discover',
+};
 
 /** "Visa ending in 4242". */
 export function cardLabel(card: CardSummary): string {
@@ -43,17 +48,31 @@ export function receiptEmail(input: ReceiptInput): EmailContent {
     subject: `Your Tally receipt: ${total}, invoice ${input.invoiceNumber}`,
     heading: 'Thanks for your payment',
     blocks: [
-      { kind: 'paragraph', text: `We received ${total}${input.card ? ` from your ${cardLabel(input.card)}` : ''}. This email is your receipt.` },
+      {
+        kind: 'paragraph',
+        text: `We received ${total}${input.card ? ` from your ${cardLabel(input.card)}` : ''}. This email is your receipt.`,
+      },
       {
         kind: 'facts',
         rows: [
           ['Invoice', input.invoiceNumber],
           ['Date', formatDate(input.issuedAt, input.timeZone)],
-          ...(input.periodStart && input.periodEnd ? [['Billing period', `${formatDate(input.periodStart, input.timeZone)} – ${formatDate(input.periodEnd, input.timeZone)}`] as const] : []),
+          ...(input.periodStart && input.periodEnd
+            ? [
+                [
+                  'Billing period',
+                  `${formatDate(input.periodStart, input.timeZone)} – ${formatDate(input.periodEnd, input.timeZone)}`,
+                ] as const,
+              ]
+            : []),
           ...(input.card ? [['Paid with', cardLabel(input.card)] as const] : []),
         ],
       },
-      { kind: 'lines', rows: input.lines.map((line) => [line.description, formatMoney(line.amountCents)] as const), total: ['Total paid', total] },
+      {
+        kind: 'lines',
+        rows: input.lines.map((line) => [line.description, formatMoney(line.amountCents)] as const),
+        total: ['Total paid', total],
+      },
       { kind: 'paragraph', text: `The invoice and its PDF are in ${MANAGE_PLAN}, under Invoice history.` },
     ],
   };
@@ -82,11 +101,22 @@ export function paymentFailedEmail(input: PaymentFailedInput): EmailContent {
         kind: 'paragraph',
         text: `Your subscription is past due and the paid features of ${input.planName} are paused: until the payment goes through, your account has the Free plan's credits.`,
       },
-      ...(input.nextRetryAt ? [{ kind: 'paragraph' as const, text: `We will try the card again on ${formatDate(input.nextRetryAt, input.timeZone)}.` }] : []),
+      ...(input.nextRetryAt
+        ? [
+            {
+              kind: 'paragraph' as const,
+              text: `We will try the card again on ${formatDate(input.nextRetryAt, input.timeZone)}.`,
+            },
+          ]
+        : []),
       { kind: 'paragraph', text: 'To fix it now:' },
       {
         kind: 'steps',
-        items: [`Open ${MANAGE_PLAN}.`, 'Update your card under Payment method.', `Choose Pay outstanding balance: ${input.planName} comes back at once.`],
+        items: [
+          `Open ${MANAGE_PLAN}.`,
+          'Update your card under Payment method.',
+          `Choose Pay outstanding balance: ${input.planName} comes back at once.`,
+        ],
       },
       {
         kind: 'facts',
@@ -148,21 +178,35 @@ export function planChangedEmail(input: PlanChangedInput): EmailContent {
   const date = formatDate(input.effectiveAt, input.timeZone);
   const blocks: EmailContent['blocks'][number][] = [];
   if (input.immediate) {
-    blocks.push({ kind: 'paragraph', text: `Your plan changed from ${from} to ${to} on ${date}, with ${to}'s credits from now on.` });
+    blocks.push({
+      kind: 'paragraph',
+      text: `Your plan changed from ${from} to ${to} on ${date}, with ${to}'s credits from now on.`,
+    });
   } else {
-    blocks.push({ kind: 'paragraph', text: `You stay on ${from}, with its credits, until ${date}. From then on your plan is ${to}.` });
+    blocks.push({
+      kind: 'paragraph',
+      text: `You stay on ${from}, with its credits, until ${date}. From then on your plan is ${to}.`,
+    });
     if (input.cancel) blocks.push({ kind: 'paragraph', text: `Nothing more will be charged for ${from}.` });
     blocks.push({ kind: 'paragraph', text: `Changed your mind? Choose ${from} again in ${MANAGE_PLAN} before ${date}.` });
   }
-  if (input.amountCents > 0) blocks.push({ kind: 'paragraph', text: `We charged ${formatMoney(input.amountCents)} for the change; the receipt comes in a separate email.` });
-  if (input.amountCents < 0) blocks.push({ kind: 'paragraph', text: `A credit of ${formatMoney(-input.amountCents)} goes towards your next invoice.` });
+  if (input.amountCents > 0)
+    blocks.push({
+      kind: 'paragraph',
+      text: `We charged ${formatMoney(input.amountCents)} for the change; the receipt comes in a separate email.`,
+    });
+  if (input.amountCents < 0)
+    blocks.push({ kind: 'paragraph', text: `A credit of ${formatMoney(-input.amountCents)} goes towards your next invoice.` });
   blocks.push({
     kind: 'facts',
     rows: [
       ['Previous plan', from],
       ['New plan', to],
       ['Takes effect', date],
-      [input.amountCents < 0 ? 'Credited' : 'Charged now', input.amountCents === 0 ? 'Nothing' : formatMoney(Math.abs(input.amountCents))],
+      [
+        input.amountCents < 0 ? 'Credited' : 'Charged now',
+        input.amountCents === 0 ? 'Nothing' : formatMoney(Math.abs(input.amountCents)),
+      ],
       ...(input.invoiceNumber ? [['Invoice', input.invoiceNumber] as const] : []),
     ],
   });
@@ -203,7 +247,12 @@ export function subscriptionCanceledEmail(input: SubscriptionCanceledInput): Ema
         rows: [
           ['Plan', input.planName],
           ['Canceled on', date],
-          ['Reason', input.reason === 'canceled-by-user' ? 'Canceled by you, at the end of the period' : 'Payment failed after every retry'],
+          [
+            'Reason',
+            input.reason === 'canceled-by-user'
+              ? 'Canceled by you, at the end of the period'
+              : 'Payment failed after every retry',
+          ],
         ],
       },
     ],
@@ -236,7 +285,10 @@ export function salesInquiryEmail(input: SalesInquiryInput): EmailContent {
         ],
       },
       { kind: 'paragraph', text: 'Message:' },
-      ...input.message.split(/\r?\n\s*\r?\n/).map((text) => ({ kind: 'paragraph' as const, text: text.trim() })).filter((block) => block.text !== ''),
+      ...input.message
+        .split(/\r?\n\s*\r?\n/)
+        .map((text) => ({ kind: 'paragraph' as const, text: text.trim() }))
+        .filter((block) => block.text !== ''),
       { kind: 'paragraph', text: `Reply to this email to answer ${input.name} directly.` },
     ],
   };

@@ -27,7 +27,12 @@ export interface PaidWith {
 }
 
 /** A receipt for a paid invoice, to the address the invoice was issued to. */
-export async function sendReceipt(context: ServerContext, account: Recipient, invoice: InvoiceRecord, payment: PaidWith | null): Promise<EmailRecord | null> {
+export async function sendReceipt(
+  context: ServerContext,
+  account: Recipient,
+  invoice: InvoiceRecord,
+  payment: PaidWith | null,
+): Promise<EmailRecord | null> {
   const content = receiptEmail({
     invoiceNumber: invoice.number,
     issuedAt: invoice.issuedAt,
@@ -50,7 +55,11 @@ export interface PaymentFailedEvent {
   nextRetryAt: Date | null;
 }
 
-export async function sendPaymentFailed(context: ServerContext, account: Recipient, event: PaymentFailedEvent): Promise<EmailRecord | null> {
+export async function sendPaymentFailed(
+  context: ServerContext,
+  account: Recipient,
+  event: PaymentFailedEvent,
+): Promise<EmailRecord | null> {
   const content = paymentFailedEmail({
     amountCents: event.amountCents,
     card: cardOf(event.payment),
@@ -70,7 +79,11 @@ export interface PaymentRecoveredEvent {
   invoice: Pick<InvoiceRecord, 'number'> | null;
 }
 
-export async function sendPaymentRecovered(context: ServerContext, account: Recipient, event: PaymentRecoveredEvent): Promise<EmailRecord | null> {
+export async function sendPaymentRecovered(
+  context: ServerContext,
+  account: Recipient,
+  event: PaymentRecoveredEvent,
+): Promise<EmailRecord | null> {
   const content = paymentRecoveredEmail({
     amountCents: event.amountCents,
     card: cardOf(event.payment),
@@ -90,7 +103,11 @@ export interface PlanChangedEvent {
   invoice: Pick<InvoiceRecord, 'number' | 'totalCents'> | null;
 }
 
-export async function sendPlanChanged(context: ServerContext, account: Recipient, event: PlanChangedEvent): Promise<EmailRecord | null> {
+export async function sendPlanChanged(
+  context: ServerContext,
+  account: Recipient,
+  event: PlanChangedEvent,
+): Promise<EmailRecord | null> {
   const content = planChangedEmail({
     fromPlanName: planName(context.catalog, event.fromPlanId),
     toPlanName: planName(context.catalog, event.toPlanId),
@@ -110,7 +127,11 @@ export interface SubscriptionCanceledEvent {
   effectiveAt: Date;
 }
 
-export async function sendSubscriptionCanceled(context: ServerContext, account: Recipient, event: SubscriptionCanceledEvent): Promise<EmailRecord | null> {
+export async function sendSubscriptionCanceled(
+  context: ServerContext,
+  account: Recipient,
+  event: SubscriptionCanceledEvent,
+): Promise<EmailRecord | null> {
   const content = subscriptionCanceledEmail({
     planName: planName(context.catalog, event.planId),
     reason: event.reason,
@@ -134,15 +155,28 @@ export interface SalesInquiry {
 /** To the sales address (TALLY_SALES_EMAIL), with Reply-To set to whoever asked. */
 export async function sendSalesInquiry(context: ServerContext, inquiry: SalesInquiry): Promise<EmailRecord | null> {
   // The sales team reads it, not the account: in the zone the operator set as the default.
-  const content: EmailContent = salesInquiryEmail({ ...inquiry, receivedAt: inquiry.receivedAt.toISOString(), timeZone: context.catalog.billing.defaultTimeZone });
-  return deliver(context, { accountId: inquiry.accountId, kind: 'sales-inquiry', to: context.config.salesEmail, replyTo: inquiry.email, content });
+  const content: EmailContent = salesInquiryEmail({
+    ...inquiry,
+    receivedAt: inquiry.receivedAt.toISOString(),
+    timeZone: context.catalog.billing.defaultTimeZone,
+  });
+  return deliver(context, {
+    accountId: inquiry.accountId,
+    kind: 'sales-inquiry',
+    to: context.config.salesEmail,
+    replyTo: inquiry.email,
+    content,
+  });
 }
 
 async function deliver(context: ServerContext, email: OutgoingEmail): Promise<EmailRecord | null> {
   try {
     return await context.mailer.send(email);
   } catch (error) {
-    context.mailer.log.error({ email: { kind: email.kind, accountId: email.accountId }, err: { message: (error as Error).message } }, 'could not write an email to the outbox');
+    context.mailer.log.error(
+      { email: { kind: email.kind, accountId: email.accountId }, err: { message: (error as Error).message } },
+      'could not write an email to the outbox',
+    );
     return null;
   }
 }
@@ -150,4 +184,3 @@ async function deliver(context: ServerContext, email: OutgoingEmail): Promise<Em
 function cardOf(payment: PaidWith | null): CardSummary | null {
   return payment ? { brand: payment.cardBrand, last4: payment.cardLast4 } : null;
 }
-

@@ -42,9 +42,11 @@ export function parseSmtpUrl(raw: string): SmtpUrlResult {
   } catch {
     return { ok: false, reason: 'is not a URL' };
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return { ok: false, reason: `must use smtp or smtps, not ${url.protocol.replace(/:$/, '')}` };
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    return { ok: false, reason: `must use smtp or smtps, not ${url.protocol.replace(/:$/, '')}` };
   if (url.hostname === '') return { ok: false, reason: 'has no host' };
-  if ((url.pathname !== '' && url.pathname !== '/') || url.search || url.hash) return { ok: false, reason: 'must not have a path, query or fragment' };
+  if ((url.pathname !== '' && url.pathname !== '/') || url.search || url.hash)
+    return { ok: false, reason: 'must not have a path, query or fragment' };
   const secure = url.protocol === 'smtps:';
   const port = url.port === '' ? (secure ? 465 : 587) : Number(url.port);
   let user: string | null = null;

@@ -17,7 +17,10 @@ export type AuthorizeParamsResult = { ok: true; params: AuthorizeParams } | { ok
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 /** `trustedEditorOrigins`: the server's TALLY_EDITOR_ORIGINS, for checkCallbackUrl. */
-export function parseAuthorizeParams(source: Record<string, unknown>, trustedEditorOrigins: readonly string[]): AuthorizeParamsResult {
+export function parseAuthorizeParams(
+  source: Record<string, unknown>,
+  trustedEditorOrigins: readonly string[],
+): AuthorizeParamsResult {
   const read = (name: string): string | { problem: string } => {
     const value = source[name];
     if (value === undefined || value === '') return { problem: `The sign-in link is missing ${name}.` };
@@ -28,7 +31,8 @@ export function parseAuthorizeParams(source: Record<string, unknown>, trustedEdi
 
   const clientId = read('client_id');
   if (typeof clientId !== 'string') return fail('client_id', clientId.problem);
-  if (clientId !== OAUTH_CLIENT_ID) return fail('client_id', `client_id "${clientId}" is not an application that can sign in here.`);
+  if (clientId !== OAUTH_CLIENT_ID)
+    return fail('client_id', `client_id "${clientId}" is not an application that can sign in here.`);
 
   const redirectUri = read('redirect_uri');
   if (typeof redirectUri !== 'string') return fail('redirect_uri', redirectUri.problem);
@@ -41,7 +45,8 @@ export function parseAuthorizeParams(source: Record<string, unknown>, trustedEdi
 
   const codeChallenge = read('code_challenge');
   if (typeof codeChallenge !== 'string') return fail('code_challenge', codeChallenge.problem);
-  if (!S256_CHALLENGE.test(codeChallenge)) return fail('code_challenge', 'code_challenge must be 43 base64url characters (an S256 challenge).');
+  if (!S256_CHALLENGE.test(codeChallenge))
+    return fail('code_challenge', 'code_challenge must be 43 base64url characters (an S256 challenge).');
 
   const method = read('code_challenge_method');
   if (typeof method !== 'string') return fail('code_challenge_method', method.problem);

@@ -16,7 +16,8 @@ export interface ValidBillingDetails {
   taxId: string | null;
 }
 
-export type BillingDetailsValidation = { ok: true; value: ValidBillingDetails } | { ok: false; errors: FieldErrors<BillingDetailsField> };
+export type BillingDetailsValidation =
+  { ok: true; value: ValidBillingDetails } | { ok: false; errors: FieldErrors<BillingDetailsField> };
 
 const MAX_NAME = 200;
 const MAX_ADDRESS_LINES = 6;
@@ -43,15 +44,18 @@ export function readBillingDetailsForm(body: unknown): BillingDetailsForm {
 export function validateBillingDetailsForm(form: BillingDetailsForm): BillingDetailsValidation {
   const errors: FieldErrors<BillingDetailsField> = {};
   if (form.name.length > MAX_NAME) errors.name = `The name must be at most ${MAX_NAME} characters.`;
-  else if (CONTROL.test(form.name) || form.name.includes('\n')) errors.name = 'The name must be one line of printable characters.';
+  else if (CONTROL.test(form.name) || form.name.includes('\n'))
+    errors.name = 'The name must be one line of printable characters.';
 
   const lines = form.address === '' ? [] : form.address.split('\n');
   if (lines.length > MAX_ADDRESS_LINES) errors.address = `The address must be at most ${MAX_ADDRESS_LINES} lines.`;
-  else if (lines.some((line) => line.length > MAX_ADDRESS_LINE)) errors.address = `Each address line must be at most ${MAX_ADDRESS_LINE} characters.`;
+  else if (lines.some((line) => line.length > MAX_ADDRESS_LINE))
+    errors.address = `Each address line must be at most ${MAX_ADDRESS_LINE} characters.`;
   else if (CONTROL.test(form.address)) errors.address = 'The address must contain printable characters only.';
 
   if (form.taxId !== '' && !TAX_ID_SHAPE.test(form.taxId)) {
-    errors.taxId = 'Enter the tax ID as registered, like DE123456789: 3 to 32 letters and digits, with spaces, dots, dashes or slashes between them.';
+    errors.taxId =
+      'Enter the tax ID as registered, like DE123456789: 3 to 32 letters and digits, with spaces, dots, dashes or slashes between them.';
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };

@@ -30,7 +30,10 @@ export function readCardFields(body: unknown): CardFields {
 }
 
 /** The card, or the message for each field at fault. */
-export function validateCardFields(form: CardFields, at: Date): { ok: true; value: ValidCard } | { ok: false; errors: FieldErrors<CardField> } {
+export function validateCardFields(
+  form: CardFields,
+  at: Date,
+): { ok: true; value: ValidCard } | { ok: false; errors: FieldErrors<CardField> } {
   const errors: FieldErrors<CardField> = {};
   if (form.cardholderName === '') errors.cardholderName = 'Enter the name on the card.';
   else if (form.cardholderName.length > 200) errors.cardholderName = 'The name on the card must be at most 200 characters.';

@@ -27,7 +27,8 @@ export interface ValidContactSales {
   message: string;
 }
 
-export type ContactSalesValidation = { ok: true; value: ValidContactSales } | { ok: false; errors: FieldErrors<ContactSalesField> };
+export type ContactSalesValidation =
+  { ok: true; value: ValidContactSales } | { ok: false; errors: FieldErrors<ContactSalesField> };
 
 export function readContactSalesForm(body: unknown): ContactSalesForm {
   return {
@@ -51,7 +52,8 @@ export function validateContactSalesForm(form: ContactSalesForm): ContactSalesVa
   if (email) errors.email = email === 'Enter your email address.' ? 'Enter your work email address.' : email;
 
   if (form.company === '') errors.company = 'Enter your company name.';
-  else if (form.company.length > SALES_LIMITS.company) errors.company = `The company name must be at most ${SALES_LIMITS.company} characters.`;
+  else if (form.company.length > SALES_LIMITS.company)
+    errors.company = `The company name must be at most ${SALES_LIMITS.company} characters.`;
 
   const seats = /^\d{1,7}$/.test(form.seats) ? Number(form.seats) : NaN;
   if (form.seats === '') errors.seats = 'Enter the number of seats you need.';

@@ -30,7 +30,12 @@ export function invoicePath(invoice: Pick<InvoiceRecord, 'number'>, pdf = false)
 }
 
 /** The "Billed to" lines of the billing snapshot: name, address lines, tax ID, whichever are set. */
-export function billedToLines(invoice: Pick<InvoiceRecord, 'email' | 'billing'>): { name: string | null; address: string[]; taxId: string | null; email: string } {
+export function billedToLines(invoice: Pick<InvoiceRecord, 'email' | 'billing'>): {
+  name: string | null;
+  address: string[];
+  taxId: string | null;
+  email: string;
+} {
   const { name, address, taxId } = invoice.billing;
   return {
     name: name && name.trim() !== '' ? name.trim() : null,

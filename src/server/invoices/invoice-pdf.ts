@@ -38,11 +38,21 @@ export function renderInvoicePdf(invoice: InvoiceRecord, timeZone: string): Prom
     issuedAt: invoice.issuedAt,
     timeZone,
     facts: [
-      ...(invoice.periodStart && invoice.periodEnd ? [['Billing period', `${formatDate(invoice.periodStart, timeZone)} to ${formatDate(invoice.periodEnd, timeZone)}`] as [string, string]] : []),
+      ...(invoice.periodStart && invoice.periodEnd
+        ? [
+            ['Billing period', `${formatDate(invoice.periodStart, timeZone)} to ${formatDate(invoice.periodEnd, timeZone)}`] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
       ['Type', invoiceKindLabel(invoice.kind)],
       ['Status', invoiceStatusLabel(invoice.status)],
     ],
-    billedTo: { name: billed.name, lines: [...billed.address, billed.email, ...(billed.taxId ? [`Tax ID: ${billed.taxId}`] : [])] },
+    billedTo: {
+      name: billed.name,
+      lines: [...billed.address, billed.email, ...(billed.taxId ? [`Tax ID: ${billed.taxId}`] : [])],
+    },
     lines: invoice.lines,
     totalCents: invoice.totalCents,
     note: invoice.status === 'paid' ? 'Paid in full. All amounts in USD.' : 'All amounts in USD.',
@@ -53,7 +63,12 @@ export function renderPdf(invoice: PdfInvoice): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: PAGE_MARGIN,
-    info: { Title: `Invoice ${invoice.number}`, Author: 'Tally', Subject: `Tally invoice ${invoice.number}`, CreationDate: new Date(invoice.issuedAt) },
+    info: {
+      Title: `Invoice ${invoice.number}`,
+      Author: 'Tally',
+      Subject: `Tally invoice ${invoice.number}`,
+      CreationDate: new Date(invoice.issuedAt),
+    },
   });
   const done = new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -70,18 +85,33 @@ export function renderPdf(invoice: PdfInvoice): Promise<Buffer> {
   // Header: the brand on the left, "Invoice" and its number on the right.
   const top = PAGE_MARGIN;
   doc.fillColor(ACCENT).font('Helvetica-Bold').fontSize(24).text('Tally', left, top, { lineBreak: false });
-  doc.fillColor(MUTED).font('Helvetica').fontSize(9).text('Plans, credits and billing', left, top + 30, { lineBreak: false });
+  doc
+    .fillColor(MUTED)
+    .font('Helvetica')
+    .fontSize(9)
+    .text('Plans, credits and billing', left, top + 30, { lineBreak: false });
   doc.fillColor(INK).font('Helvetica-Bold').fontSize(18).text('Invoice', left, top, { width, align: 'right' });
-  doc.font('Helvetica').fontSize(11).text(invoice.number, left, top + 24, { width, align: 'right' });
+  doc
+    .font('Helvetica')
+    .fontSize(11)
+    .text(invoice.number, left, top + 24, { width, align: 'right' });
   rule(doc, left, right, top + 52);
 
   // Facts on the left, billed-to on the right.
   const factsTop = top + 70;
   let y = factsTop;
-  const facts: [string, string][] = [['Invoice number', invoice.number], ['Date of issue', formatDate(invoice.issuedAt, invoice.timeZone)], ...invoice.facts];
+  const facts: [string, string][] = [
+    ['Invoice number', invoice.number],
+    ['Date of issue', formatDate(invoice.issuedAt, invoice.timeZone)],
+    ...invoice.facts,
+  ];
   for (const [label, value] of facts) {
     doc.fillColor(MUTED).font('Helvetica').fontSize(9).text(label, left, y, { width: 95, lineBreak: false });
-    doc.fillColor(INK).font('Helvetica').fontSize(10).text(value, left + 100, y, { width: 160 });
+    doc
+      .fillColor(INK)
+      .font('Helvetica')
+      .fontSize(10)
+      .text(value, left + 100, y, { width: 160 });
     y += 16;
   }
   const factsBottom = y;
@@ -111,7 +141,10 @@ export function renderPdf(invoice: PdfInvoice): Promise<Buffer> {
   doc.fillColor(INK).font('Helvetica').fontSize(10);
   for (const line of invoice.lines) {
     const member = invoice.memberColumn ? (line.member ?? '') : '';
-    const height = Math.max(doc.heightOfString(line.description, { width: descriptionWidth }), member ? doc.heightOfString(member, { width: memberWidth - 12 }) : 0);
+    const height = Math.max(
+      doc.heightOfString(line.description, { width: descriptionWidth }),
+      member ? doc.heightOfString(member, { width: memberWidth - 12 }) : 0,
+    );
     if (y + height > doc.page.height - PAGE_MARGIN - 60) {
       doc.addPage();
       y = PAGE_MARGIN;

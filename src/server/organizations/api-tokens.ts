@@ -15,7 +15,13 @@ export function isApiTokenText(bearer: string): boolean {
 }
 
 export function toOrgApiToken(token: OrganizationApiTokenRecord): OrgApiToken {
-  return { id: token.id, name: token.name, createdBy: token.createdByEmail, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt };
+  return {
+    id: token.id,
+    name: token.name,
+    createdBy: token.createdByEmail,
+    createdAt: token.createdAt,
+    lastUsedAt: token.lastUsedAt,
+  };
 }
 
 /** A new token for the organization; the answer carries the secret, which nothing keeps. */
@@ -49,7 +55,13 @@ export async function revokeApiToken(context: ServerContext, organizationId: str
       before: { name: token.name },
       after: null,
     }));
-  if (!revoked) throw new OrganizationError(404, 'no_api_token', 'There is no such API token in this organization (or it was already revoked).', 'id');
+  if (!revoked)
+    throw new OrganizationError(
+      404,
+      'no_api_token',
+      'There is no such API token in this organization (or it was already revoked).',
+      'id',
+    );
 }
 
 export type ApiTokenCheck =
@@ -63,12 +75,22 @@ export type ApiTokenCheck =
 export async function checkApiToken(context: ServerContext, bearer: string): Promise<ApiTokenCheck> {
   const token = await context.store.findOrganizationApiTokenByHash(sha256Hex(bearer));
   if (!token || token.revokedAt !== null) {
-    return { ok: false, status: 401, code: 'unauthorized', message: "The API token is not valid (unknown or revoked): create one in the organization console's API tokens tab." };
+    return {
+      ok: false,
+      status: 401,
+      code: 'unauthorized',
+      message: "The API token is not valid (unknown or revoked): create one in the organization console's API tokens tab.",
+    };
   }
   const membership = await context.store.findOrganizationMembership(token.createdBy);
   const account = await context.store.findAccountById(token.createdBy);
   if (!account || membership?.role !== 'admin' || membership.organizationId !== token.organizationId) {
-    return { ok: false, status: 403, code: 'not_an_admin', message: 'The admin who created this API token is no longer an admin of its organization: ask an admin for a new token.' };
+    return {
+      ok: false,
+      status: 403,
+      code: 'not_an_admin',
+      message: 'The admin who created this API token is no longer an admin of its organization: ask an admin for a new token.',
+    };
   }
   await context.store.markOrganizationApiTokenUsed(token.id, context.clock().toISOString());
   return { ok: true, account, token };

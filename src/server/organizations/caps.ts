@@ -10,7 +10,8 @@ export function capTargetName(target: OverageCapTarget): string {
   return target.kind === 'organization' ? 'organization' : `${target.kind}:${target.id}`;
 }
 
-const sameTarget = (a: OverageCapTarget, b: OverageCapTarget) => a.kind === b.kind && (a.kind === 'organization' || (b.kind !== 'organization' && a.id === b.id));
+const sameTarget = (a: OverageCapTarget, b: OverageCapTarget) =>
+  a.kind === b.kind && (a.kind === 'organization' || (b.kind !== 'organization' && a.id === b.id));
 
 /** The cap on `target` as the snapshot has it; null: none. */
 export function capOf(snapshot: OrganizationSnapshot, target: OverageCapTarget): number | null {
@@ -21,7 +22,13 @@ export function capOf(snapshot: OrganizationSnapshot, target: OverageCapTarget):
  * Sets the cap on `target` (null removes it). A group or user outside the organization is refused
  * naming `target.id`, and nothing changes; setting the cap it already has writes nothing.
  */
-export async function setOverageCap(context: ServerContext, organizationId: string, actorId: string, target: OverageCapTarget, capCents: number | null): Promise<void> {
+export async function setOverageCap(
+  context: ServerContext,
+  organizationId: string,
+  actorId: string,
+  target: OverageCapTarget,
+  capCents: number | null,
+): Promise<void> {
   await changeOrganization(context, organizationId, (snapshot) => {
     if (target.kind === 'group' && !snapshot.groups.some((g) => g.id === target.id)) {
       throw new OrganizationError(404, 'no_group', 'There is no such group in this organization.', 'target.id');
@@ -42,11 +49,18 @@ export async function setOverageCap(context: ServerContext, organizationId: stri
 export async function organizationCaps(context: ServerContext, organizationId: string): Promise<OrgCaps> {
   const snapshot = await context.store.loadOrganizationSnapshot(organizationId);
   if (!snapshot) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
-  const userCaps = new Map(snapshot.overageCaps.flatMap((cap) => (cap.target.kind === 'user' ? [[cap.target.id, cap.capCents] as const] : [])));
+  const userCaps = new Map(
+    snapshot.overageCaps.flatMap((cap) => (cap.target.kind === 'user' ? [[cap.target.id, cap.capCents] as const] : [])),
+  );
   const found =
     userCaps.size === 0
       ? { users: [] }
-      : await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: userCaps.size, accountIds: [...userCaps.keys()] });
+      : await context.store.listOrganizationUsers(organizationId, {
+          search: '',
+          offset: 0,
+          limit: userCaps.size,
+          accountIds: [...userCaps.keys()],
+        });
   return {
     organization: capOf(snapshot, { kind: 'organization' }),
     groups: snapshot.groups.flatMap((group) => {

@@ -36,10 +36,17 @@ export async function changeOrganization(
     // The organization's test clock when it runs on one (moving it bumps the version: a retry sees it).
     const now = organizationClock(context, snapshot.organization);
     const draft = compute(snapshot, now);
-    const result = await context.store.applyOrganizationChange({ ...draft, organizationId, expectedVersion: snapshot.organization.version, now: now.toISOString() });
+    const result = await context.store.applyOrganizationChange({
+      ...draft,
+      organizationId,
+      expectedVersion: snapshot.organization.version,
+      now: now.toISOString(),
+    });
     if (result === 'applied') return;
-    if (result === 'member-elsewhere') throw new OrganizationError(409, 'member_elsewhere', 'This account already belongs to an organization.', 'email');
-    if (result === 'group-name-taken') throw new OrganizationError(409, 'group_name_taken', 'A group with this name already exists.', 'name');
+    if (result === 'member-elsewhere')
+      throw new OrganizationError(409, 'member_elsewhere', 'This account already belongs to an organization.', 'email');
+    if (result === 'group-name-taken')
+      throw new OrganizationError(409, 'group_name_taken', 'A group with this name already exists.', 'name');
   }
   throw new OrganizationError(409, 'busy', 'The organization changed several times while this change was made: try again.');
 }
@@ -50,6 +57,9 @@ export function seatSummary(seat: Seat | null | undefined): unknown {
   return {
     status: seat.status,
     planId: seat.plans.at(-1)!.planId,
-    scheduledChange: seat.scheduledChange && { planId: seat.scheduledChange.planId, effectiveAt: seat.scheduledChange.effectiveAt.toISOString() },
+    scheduledChange: seat.scheduledChange && {
+      planId: seat.scheduledChange.planId,
+      effectiveAt: seat.scheduledChange.effectiveAt.toISOString(),
+    },
   };
 }

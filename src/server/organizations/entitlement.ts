@@ -25,7 +25,11 @@ export interface SyncOptions {
  * organization pays for the account (an active seat, or one canceled after it was active): then
  * the member's own subscription is never renewed or charged, and the editor shows no next bill.
  */
-export async function syncMemberEntitlement(context: ServerContext, accountId: string, options: SyncOptions = {}): Promise<boolean> {
+export async function syncMemberEntitlement(
+  context: ServerContext,
+  accountId: string,
+  options: SyncOptions = {},
+): Promise<boolean> {
   const member = await context.store.findMemberSeat(accountId);
   if (!member || !organizationPays(member.seat)) return false;
   const seat = member.seat;
@@ -38,7 +42,10 @@ export async function syncMemberEntitlement(context: ServerContext, accountId: s
     const ledger = await context.store.listLedgerEntries(accountId);
     // A lease written by another process may be dated a few milliseconds ahead of this clock.
     const at = notBeforeLatest(ledger, now);
-    const change = memberEntitlement({ catalog: context.catalog, timeZone: member.timeZone, seat, state: subscription.state, ledger, at }, newLedgerId);
+    const change = memberEntitlement(
+      { catalog: context.catalog, timeZone: member.timeZone, seat, state: subscription.state, ledger, at },
+      newLedgerId,
+    );
     if (change) {
       const write = {
         accountId,
@@ -50,10 +57,19 @@ export async function syncMemberEntitlement(context: ServerContext, accountId: s
         invoice: null,
         payment: null,
       };
-      const result = options.moveTestClock ? await context.store.recordRenewal({ ...write, testClockAt: now.toISOString() }) : await context.store.applyPlanChange(write);
+      const result = options.moveTestClock
+        ? await context.store.recordRenewal({ ...write, testClockAt: now.toISOString() })
+        : await context.store.applyPlanChange(write);
       if (result.kind !== 'applied') continue;
     } else if (options.moveTestClock) {
-      const moved = await context.store.moveTestClock({ accountId, to: now.toISOString(), expectedVersion: subscription.version, expectedLedgerLength: ledger.length, ledger: [], now: now.toISOString() });
+      const moved = await context.store.moveTestClock({
+        accountId,
+        to: now.toISOString(),
+        expectedVersion: subscription.version,
+        expectedLedgerLength: ledger.length,
+        ledger: [],
+        now: now.toISOString(),
+      });
       if (!moved) continue;
     }
     if (seat.status === 'canceled') await closeActiveLeases(context, accountId, now);
@@ -72,7 +88,10 @@ export async function syncMembers(context: ServerContext, accountIds: Iterable<s
     try {
       await syncMemberEntitlement(context, accountId);
     } catch (error) {
-      context.log.error({ accountId, err: { message: (error as Error).message } }, 'could not apply an organization change to the member\'s account: their next load will');
+      context.log.error(
+        { accountId, err: { message: (error as Error).message } },
+        "could not apply an organization change to the member's account: their next load will",
+      );
     }
   }
 }
@@ -89,13 +108,24 @@ async function closeActiveLeases(context: ServerContext, accountId: string, now:
     if (!lease) return;
     const ledger = await context.store.listLedgerEntries(accountId);
     const at = notBeforeLatest(ledger, now);
-    const entries = closeLease(ledger, { id: lease.id, granted: lease.granted, reported: lease.reported, expiresAt: new Date(lease.expiresAt) }, at, 'reclaimed', newLedgerId);
+    const entries = closeLease(
+      ledger,
+      { id: lease.id, granted: lease.granted, reported: lease.reported, expiresAt: new Date(lease.expiresAt) },
+      at,
+      'reclaimed',
+      newLedgerId,
+    );
     await context.store.applyLeaseChange({
       accountId,
       now: at.toISOString(),
       ledger: entries,
       ...(entries.length > 0 ? { expectedLedgerLength: ledger.length } : {}),
-      close: { leaseId: lease.id, status: 'reclaimed', returned: entries.reduce((sum, e) => sum + e.amount, 0), expectedReported: lease.reported },
+      close: {
+        leaseId: lease.id,
+        status: 'reclaimed',
+        returned: entries.reduce((sum, e) => sum + e.amount, 0),
+        expectedReported: lease.reported,
+      },
     });
   }
   throw new Error(`account ${accountId}: the leases kept changing while the canceled seat closed them`);

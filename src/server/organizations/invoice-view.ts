@@ -14,7 +14,14 @@ export function issuedInvoiceView(invoice: OrganizationInvoiceRecord): OrgInvoic
     status: 'issued',
     issuedAt: invoice.issuedAt,
     totalCents: invoice.totalCents,
-    lines: invoice.lines.map(({ kind, userId, email, planId, description, amountCents }) => ({ kind, userId, email, planId, description, amountCents })),
+    lines: invoice.lines.map(({ kind, userId, email, planId, description, amountCents }) => ({
+      kind,
+      userId,
+      email,
+      planId,
+      description,
+      amountCents,
+    })),
   };
 }
 
@@ -41,5 +48,10 @@ export function monthLabel(month: string): string {
 /** "Dec 1, 2026": the local day a month's invoice is issued (the 1st of the next month, in any zone). */
 export function issueDayLabel(month: string): string {
   const [year, number] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, number, 1)).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+  return new Date(Date.UTC(year, number, 1)).toLocaleDateString('en-US', {
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }

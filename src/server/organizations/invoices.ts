@@ -29,13 +29,21 @@ export function monthKey(timeZone: string, month: Period): string {
  * by local day) and, per seat, the overage its member used while the seat was active, up to `until`.
  * Seats replaced by a new subscription after a cancellation bill their own days too.
  */
-export async function computeOrganizationInvoice(context: ServerContext, organization: OrganizationRecord, month: Period, until: Date): Promise<ComputedOrganizationInvoice> {
+export async function computeOrganizationInvoice(
+  context: ServerContext,
+  organization: OrganizationRecord,
+  month: Period,
+  until: Date,
+): Promise<ComputedOrganizationInvoice> {
   const snapshot = await context.store.loadOrganizationSnapshot(organization.id);
   const stints = await context.store.listOrganizationSeatStints(organization.id, month.start.toISOString());
   const { timeZone } = organization;
   // A member's stints (the current seat and those it replaced), trimmed so no day is billed twice.
   const byMember = new Map<string, Seat[]>();
-  for (const seat of [...(snapshot?.seats.values() ?? []), ...stints.filter((stint) => stint.activatedAt !== null && stint.activatedAt < month.end)]) {
+  for (const seat of [
+    ...(snapshot?.seats.values() ?? []),
+    ...stints.filter((stint) => stint.activatedAt !== null && stint.activatedAt < month.end),
+  ]) {
     byMember.set(seat.userId, [...(byMember.get(seat.userId) ?? []), seat]);
   }
   // The engine bills one seat per member per call: each further stint of a member goes in a later layer.
@@ -63,11 +71,20 @@ export async function computeOrganizationInvoice(context: ServerContext, organiz
   // One member's lines together, members by email; a member's lines keep the engine's order.
   withEmails.sort((a, b) => a.line.email.localeCompare(b.line.email) || a.order - b.order);
   const ordered = withEmails.map(({ line }) => line);
-  return { month: monthKey(timeZone, month), period: month, lines: ordered, totalCents: ordered.reduce((sum, line) => sum + line.amountCents, 0) };
+  return {
+    month: monthKey(timeZone, month),
+    period: month,
+    lines: ordered,
+    totalCents: ordered.reduce((sum, line) => sum + line.amountCents, 0),
+  };
 }
 
 /** The month so far (not issued): the current month's invoice with the overage used until `now`. */
-export async function draftOrganizationInvoice(context: ServerContext, organization: OrganizationRecord, now: Date): Promise<ComputedOrganizationInvoice> {
+export async function draftOrganizationInvoice(
+  context: ServerContext,
+  organization: OrganizationRecord,
+  now: Date,
+): Promise<ComputedOrganizationInvoice> {
   return computeOrganizationInvoice(context, organization, organizationMonth(organization.timeZone, now), now);
 }
 
@@ -90,7 +107,8 @@ export async function issueOrganizationInvoices(context: ServerContext, now: Dat
       failures.push(error);
     }
   }
-  if (failures.length > 0) throw new AggregateError(failures, `Issuing organization invoices failed for ${failures.length} organization(s).`);
+  if (failures.length > 0)
+    throw new AggregateError(failures, `Issuing organization invoices failed for ${failures.length} organization(s).`);
   return issued;
 }
 
@@ -98,14 +116,21 @@ export async function issueOrganizationInvoices(context: ServerContext, now: Dat
  * The invoices of one organization due by `now` (its test clock's advance passes its own instant);
  * idempotent like issueOrganizationInvoices. Returns the invoices this run issued.
  */
-export async function issueDueMonths(context: ServerContext, organization: OrganizationRecord, now: Date): Promise<OrganizationInvoiceRecord[]> {
+export async function issueDueMonths(
+  context: ServerContext,
+  organization: OrganizationRecord,
+  now: Date,
+): Promise<OrganizationInvoiceRecord[]> {
   const { timeZone } = organization;
   const done = new Set((await context.store.listOrganizationInvoices(organization.id)).map((invoice) => invoice.month));
   const issued: OrganizationInvoiceRecord[] = [];
   // A month in which no seat was active issues no invoice (not one for $0.00). Such months are
   // told apart from the seats, read once per run, so an idle organization costs no more each month.
   const first = organizationMonth(timeZone, new Date(organization.createdAt));
-  const seats = [...((await context.store.loadOrganizationSnapshot(organization.id))?.seats.values() ?? []), ...(await context.store.listOrganizationSeatStints(organization.id, first.start.toISOString()))];
+  const seats = [
+    ...((await context.store.loadOrganizationSnapshot(organization.id))?.seats.values() ?? []),
+    ...(await context.store.listOrganizationSeatStints(organization.id, first.start.toISOString())),
+  ];
   for (let month = first; month.end <= now; month = organizationMonth(timeZone, month.end)) {
     if (done.has(monthKey(timeZone, month)) || !seats.some((seat) => activeInMonth(seat, month))) continue;
     const invoice = await computeOrganizationInvoice(context, organization, month, month.end);
@@ -140,7 +165,12 @@ async function activeOverageCents(context: ServerContext, seat: Seat, month: Per
 
 async function emailsOf(context: ServerContext, organizationId: string, accountIds: string[]): Promise<Map<string, string>> {
   if (accountIds.length === 0) return new Map();
-  const found = await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: accountIds.length, accountIds });
+  const found = await context.store.listOrganizationUsers(organizationId, {
+    search: '',
+    offset: 0,
+    limit: accountIds.length,
+    accountIds,
+  });
   const emails = new Map(found.users.map((user) => [user.accountId, user.email]));
   for (const id of accountIds) {
     if (emails.has(id)) continue;

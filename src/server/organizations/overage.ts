@@ -31,17 +31,24 @@ interface EffectiveCap {
 
 export async function accountOverage(context: ServerContext, accountId: string, now: Date): Promise<AccountOverage> {
   const membership = await context.store.findOrganizationMembership(accountId);
-  if (!membership) return { settings: await context.store.findOverageSettings(accountId), organizationMonth: null, sharedCapGuard: null };
+  if (!membership)
+    return { settings: await context.store.findOverageSettings(accountId), organizationMonth: null, sharedCapGuard: null };
   const organization = await context.store.findOrganization(membership.organizationId);
   if (!organization) throw new Error(`organization ${membership.organizationId} of ${accountId} is missing`);
   const month = organizationMonth(organization.timeZone, now);
-  if (!organization.overageEnabled) return { settings: { enabled: false, capCents: null }, organizationMonth: month, sharedCapGuard: null };
+  if (!organization.overageEnabled)
+    return { settings: { enabled: false, capCents: null }, organizationMonth: month, sharedCapGuard: null };
   const { capCents, sharedCapGuard } = await effectiveCap(context, membership.organizationId, accountId, month);
   return { settings: { enabled: true, capCents }, organizationMonth: month, sharedCapGuard };
 }
 
 /** The member's cap this month (null when no cap applies to them), reading only the ledgers the caps need. */
-async function effectiveCap(context: ServerContext, organizationId: string, accountId: string, month: Period): Promise<EffectiveCap> {
+async function effectiveCap(
+  context: ServerContext,
+  organizationId: string,
+  accountId: string,
+  month: Period,
+): Promise<EffectiveCap> {
   const none: EffectiveCap = { capCents: null, sharedCapGuard: null };
   // Read before any ledger: a spend by another member after this read moves it.
   const sequence = await context.store.findOrganizationOverageSequence(organizationId);
@@ -60,7 +67,9 @@ async function effectiveCap(context: ServerContext, organizationId: string, acco
   const groups = (snapshot?.groups ?? []).filter((g) => caps.groups.has(g.id) && g.memberIds.includes(accountId));
   if (caps.organization === null && groups.length === 0 && !caps.users.has(accountId)) return none;
   const whose =
-    caps.organization !== null ? (snapshot?.members ?? []).map((m) => m.accountId) : [accountId, ...groups.flatMap((g) => g.memberIds)];
+    caps.organization !== null
+      ? (snapshot?.members ?? []).map((m) => m.accountId)
+      : [accountId, ...groups.flatMap((g) => g.memberIds)];
   // The whole month: each member's ledger may run on its own (test) clock, and a spend dated a
   // moment ahead of this one's clock still counts. Summed in the store, rounded once per member as
   // the ledger rounds it (engine usedBetween), for only the members the caps cover.

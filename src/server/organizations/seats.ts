@@ -18,11 +18,15 @@ import { changeOrganization, OrganizationError, seatSummary } from './change';
 import { syncMembers } from './entitlement';
 
 /** The snapshot's assignments in the engine's shape, with `edit` applied on top. */
-export function assignmentsOf(snapshot: OrganizationSnapshot, edit: { direct?: Map<string, string>; groups?: Map<string, { planId?: string; addMember?: string }> } = {}): OrganizationAssignments {
+export function assignmentsOf(
+  snapshot: OrganizationSnapshot,
+  edit: { direct?: Map<string, string>; groups?: Map<string, { planId?: string; addMember?: string }> } = {},
+): OrganizationAssignments {
   const direct = new Map([...snapshot.direct, ...(edit.direct ?? [])]);
   const groups = snapshot.groups.map((group) => {
     const change = edit.groups?.get(group.id);
-    const memberIds = change?.addMember && !group.memberIds.includes(change.addMember) ? [...group.memberIds, change.addMember] : group.memberIds;
+    const memberIds =
+      change?.addMember && !group.memberIds.includes(change.addMember) ? [...group.memberIds, change.addMember] : group.memberIds;
     return { groupId: group.id, planId: change?.planId ?? group.planId, memberIds };
   });
   return { direct, groups };
@@ -55,7 +59,13 @@ export function reconcileSeats(
     );
     if (after && JSON.stringify(after) !== JSON.stringify(before)) {
       seats.push(after);
-      audit.push({ actorId, action: 'seat.change', target: `user:${userId}`, before: seatSummary(before), after: seatSummary(after) });
+      audit.push({
+        actorId,
+        action: 'seat.change',
+        target: `user:${userId}`,
+        before: seatSummary(before),
+        after: seatSummary(after),
+      });
     }
   }
   return { seats, audit };
@@ -92,12 +102,16 @@ export async function assignPlan(
       return {
         assignments: [{ groupId: group.id, planId: input.planId }],
         seats: seats.seats,
-        audit: [{ actorId, action: 'plan.assign', target: `group:${group.id}`, before: group.planId, after: input.planId }, ...seats.audit],
+        audit: [
+          { actorId, action: 'plan.assign', target: `group:${group.id}`, before: group.planId, after: input.planId },
+          ...seats.audit,
+        ],
       };
     }
     const userIds = input.userIds ?? [];
     const stranger = userIds.find((id) => !members.has(id));
-    if (stranger !== undefined) throw new OrganizationError(400, 'not_a_member', `${stranger} is not a member of this organization.`, 'userIds');
+    if (stranger !== undefined)
+      throw new OrganizationError(400, 'not_a_member', `${stranger} is not a member of this organization.`, 'userIds');
     const assignments = assignmentsOf(snapshot, { direct: new Map(userIds.map((id) => [id, input.planId])) });
     const seats = reconcileSeats(context.catalog, snapshot, assignments, userIds, actorId, now, true);
     touched = userIds;
@@ -106,28 +120,49 @@ export async function assignPlan(
       assignments: userIds.map((accountId) => ({ accountId, planId: input.planId })),
       seats: seats.seats,
       audit: [
-        ...userIds.map((id) => ({ actorId, action: 'plan.assign', target: `user:${id}`, before: snapshot.direct.get(id) ?? null, after: input.planId })),
+        ...userIds.map((id) => ({
+          actorId,
+          action: 'plan.assign',
+          target: `user:${id}`,
+          before: snapshot.direct.get(id) ?? null,
+          after: input.planId,
+        })),
         ...seats.audit,
       ],
     };
   });
   // Once committed: the members' own accounts follow their seats (an upgrade's credits at once).
-  await syncMembers(context, changed.map((seat) => seat.userId));
+  await syncMembers(
+    context,
+    changed.map((seat) => seat.userId),
+  );
   return touched;
 }
 
 /** *Deactivate plan* → *Unsubscribe*: Canceled at once, access lost at once. */
-export async function deactivateSeats(context: ServerContext, organizationId: string, actorId: string, userIds: string[]): Promise<void> {
+export async function deactivateSeats(
+  context: ServerContext,
+  organizationId: string,
+  actorId: string,
+  userIds: string[],
+): Promise<void> {
   await changeOrganization(context, organizationId, (snapshot, now) => {
     const seats = userIds.map((userId) => {
       const seat = snapshot.seats.get(userId);
       if (!seat) throw new OrganizationError(400, 'no_seat', `${userId} has no subscription in this organization.`, 'userIds');
-      if (seat.status === 'canceled') throw new OrganizationError(409, 'already_canceled', `The subscription of ${userId} is already canceled.`, 'userIds');
+      if (seat.status === 'canceled')
+        throw new OrganizationError(409, 'already_canceled', `The subscription of ${userId} is already canceled.`, 'userIds');
       return { before: seat, after: cancelSeat(seat, now) };
     });
     return {
       seats: seats.map((s) => s.after),
-      audit: seats.map((s) => ({ actorId, action: 'seat.deactivate', target: `user:${s.after.userId}`, before: seatSummary(s.before), after: seatSummary(s.after) })),
+      audit: seats.map((s) => ({
+        actorId,
+        action: 'seat.deactivate',
+        target: `user:${s.after.userId}`,
+        before: seatSummary(s.before),
+        after: seatSummary(s.after),
+      })),
     };
   });
   // Access ends at once: the members' credits are revoked and their editors' leases closed.
@@ -135,10 +170,17 @@ export async function deactivateSeats(context: ServerContext, organizationId: st
 }
 
 /** The organization's one overage switch. */
-export async function setOverage(context: ServerContext, organizationId: string, actorId: string, enabled: boolean): Promise<void> {
+export async function setOverage(
+  context: ServerContext,
+  organizationId: string,
+  actorId: string,
+  enabled: boolean,
+): Promise<void> {
   await changeOrganization(context, organizationId, (snapshot) => ({
     overageEnabled: enabled,
-    audit: [{ actorId, action: 'overage.set', target: 'organization', before: snapshot.organization.overageEnabled, after: enabled }],
+    audit: [
+      { actorId, action: 'overage.set', target: 'organization', before: snapshot.organization.overageEnabled, after: enabled },
+    ],
   }));
 }
 
@@ -155,7 +197,18 @@ export async function activateOnSignIn(context: ServerContext, accountId: string
     const seat = fresh.seats.get(accountId);
     if (seat?.status !== 'pending') return { audit: [] };
     const active = activateSeat(seat, now);
-    return { seats: [active], audit: [{ actorId: accountId, action: 'seat.activate', target: `user:${accountId}`, before: seatSummary(seat), after: seatSummary(active) }] };
+    return {
+      seats: [active],
+      audit: [
+        {
+          actorId: accountId,
+          action: 'seat.activate',
+          target: `user:${accountId}`,
+          before: seatSummary(seat),
+          after: seatSummary(active),
+        },
+      ],
+    };
   });
   // From activation the organization pays: the seat plan's credits replace the member's own.
   await syncMembers(context, [accountId]);

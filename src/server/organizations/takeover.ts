@@ -56,13 +56,25 @@ export async function settleTakeover(context: ServerContext, accountId: string, 
     const calculated = calculatedInvoices(before, invoices)[0];
     let settled: RenewalInput['settled'] = null;
     if (calculated) {
-      const charge = await chargeInvoice(context, accountId, calculated.totalCents, `takeover-arrears:${accountId}:${activatedAt.toISOString()}`, now);
+      const charge = await chargeInvoice(
+        context,
+        accountId,
+        calculated.totalCents,
+        `takeover-arrears:${accountId}:${activatedAt.toISOString()}`,
+        now,
+      );
       settled = { invoiceId: calculated.id, paid: charge.paid, payment: charge.payment };
     }
     let invoice: NewInvoice | null = null;
     let payment: NewPayment | null = null;
     if (settlement.invoice) {
-      const charge = await chargeInvoice(context, accountId, settlement.invoice.totalCents, `takeover:${accountId}:${activatedAt.toISOString()}`, now);
+      const charge = await chargeInvoice(
+        context,
+        accountId,
+        settlement.invoice.totalCents,
+        `takeover:${accountId}:${activatedAt.toISOString()}`,
+        now,
+      );
       payment = charge.payment;
       invoice = {
         id: randomId('in'),
@@ -85,7 +97,12 @@ export async function settleTakeover(context: ServerContext, accountId: string, 
       payment,
       settled,
       testClockAt: null,
-      idempotency: { key, endpoint: TAKEOVER_ENDPOINT, requestHash: sha256Hex(key), responseJson: JSON.stringify({ invoiceId: invoice?.id ?? null }) },
+      idempotency: {
+        key,
+        endpoint: TAKEOVER_ENDPOINT,
+        requestHash: sha256Hex(key),
+        responseJson: JSON.stringify({ invoiceId: invoice?.id ?? null }),
+      },
     });
     if (result.kind === 'key-taken') return;
     if (result.kind === 'applied') {
@@ -97,7 +114,13 @@ export async function settleTakeover(context: ServerContext, accountId: string, 
 }
 
 /** One charge per invoice and activation, however often the settlement is attempted (the key). */
-async function chargeInvoice(context: ServerContext, accountId: string, amountCents: number, idempotencyKey: string, at: Date): Promise<{ paid: boolean; payment: NewPayment | null }> {
+async function chargeInvoice(
+  context: ServerContext,
+  accountId: string,
+  amountCents: number,
+  idempotencyKey: string,
+  at: Date,
+): Promise<{ paid: boolean; payment: NewPayment | null }> {
   if (amountCents <= 0) return { paid: true, payment: null };
   const charge = await chargeDefaultCard(context, { accountId, amountCents, idempotencyKey, at });
   return { paid: charge.kind === 'paid', payment: charge.kind === 'no-card' ? null : charge.payment };

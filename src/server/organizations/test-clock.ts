@@ -9,7 +9,11 @@ import { clockFor, organizationClock, type ServerContext } from '../context';
 import { OrganizationError } from './change';
 import { issueDueMonths } from './invoices';
 
-export async function advanceOrganizationClock(context: ServerContext, organizationId: string, to: Date): Promise<OrganizationRecord> {
+export async function advanceOrganizationClock(
+  context: ServerContext,
+  organizationId: string,
+  to: Date,
+): Promise<OrganizationRecord> {
   const organization = await context.store.moveOrganizationTestClock(organizationId, to.toISOString());
   if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
   // The clock as stored: a concurrent advance may have taken it further than `to`.

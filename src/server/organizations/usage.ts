@@ -13,7 +13,12 @@ export interface MemberUsage {
 }
 
 /** Usage of each of `accountIds` in [month.start, min(until, month.end)). */
-export async function memberUsage(context: ServerContext, accountIds: readonly string[], month: Period, until: Date): Promise<Map<string, MemberUsage>> {
+export async function memberUsage(
+  context: ServerContext,
+  accountIds: readonly string[],
+  month: Period,
+  until: Date,
+): Promise<Map<string, MemberUsage>> {
   const end = until.getTime() < month.end.getTime() ? until : month.end;
   const usage = new Map<string, MemberUsage>();
   for (const accountId of new Set(accountIds)) {

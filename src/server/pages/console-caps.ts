@@ -43,8 +43,13 @@ export function capsPage(model: CapsPageModel): Page {
   const groupCaps = new Map(caps.groups.map((g) => [g.id, g.capCents]));
   const rows: SafeHtml[] = [
     html`<tr><td>The whole organization</td><td class="number" id="cap-organization">${capText(caps.organization)}</td></tr>`,
-    ...model.groups.map((g) => html`<tr><td>Group: ${g.name}</td><td class="number" id="${`cap-group-${g.id}`}">${capText(groupCaps.get(g.id) ?? null)}</td></tr>`),
-    ...caps.users.map((u) => html`<tr><td>User: ${u.email}</td><td class="number" id="${`cap-user-${u.id}`}">${capText(u.capCents)}</td></tr>`),
+    ...model.groups.map(
+      (g) =>
+        html`<tr><td>Group: ${g.name}</td><td class="number" id="${`cap-group-${g.id}`}">${capText(groupCaps.get(g.id) ?? null)}</td></tr>`,
+    ),
+    ...caps.users.map(
+      (u) => html`<tr><td>User: ${u.email}</td><td class="number" id="${`cap-user-${u.id}`}">${capText(u.capCents)}</td></tr>`,
+    ),
   ];
   const body = html`${model.flash && html`<div class="notice notice--success" role="status" id="flash">${model.flash}</div>`}
   <p class="hint">Overage is billed per calendar month of the organization. A member's overage stops at the tightest cap that covers them: their own, each group they are in (shared by its members), and the organization's (shared by everyone). Overage itself is switched on in Settings.</p>
@@ -70,12 +75,19 @@ export function capsPage(model: CapsPageModel): Page {
     })}
     <div class="actions actions--start"><button class="button" type="submit" id="save-cap">Save cap</button></div>
   </form>`;
-  return consolePage({ organizationName: model.organizationName, tab: 'caps', title: 'Overage caps', body, testMode: model.testMode });
+  return consolePage({
+    organizationName: model.organizationName,
+    tab: 'caps',
+    title: 'Overage caps',
+    body,
+    testMode: model.testMode,
+  });
 }
 
 function targetField(model: CapsPageModel): SafeHtml {
   const chosen = model.form?.target ?? 'organization';
-  const option = (value: string, label: string) => html`<option value="${value}"${value === chosen ? html` selected` : html``}>${label}</option>`;
+  const option = (value: string, label: string) =>
+    html`<option value="${value}"${value === chosen ? html` selected` : html``}>${label}</option>`;
   const error = model.errors?.target;
   return html`<div class="field">
   <label for="cap-target">Cap for</label>

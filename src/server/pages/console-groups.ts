@@ -15,9 +15,10 @@ export interface ConsoleGroupsModel {
 export function consoleGroupsBody(model: ConsoleGroupsModel): SafeHtml {
   return html`${model.flash && html`<div class="notice notice--success" role="status" id="flash">${model.flash}</div>`}
   ${formError(model.formError)}
-  ${model.groups.length === 0
-    ? html`<p class="muted" id="no-groups">No groups yet. A plan given to a group subscribes each of its members, and anyone added later.</p>`
-    : html`<table class="console" id="groups">
+  ${
+    model.groups.length === 0
+      ? html`<p class="muted" id="no-groups">No groups yet. A plan given to a group subscribes each of its members, and anyone added later.</p>`
+      : html`<table class="console" id="groups">
     <thead><tr><th scope="col">Group</th><th scope="col">Plan</th><th scope="col" class="number">Members</th></tr></thead>
     <tbody>${model.groups.map(
       (group) => html`<tr class="group" data-name="${group.name}">
@@ -26,7 +27,8 @@ export function consoleGroupsBody(model: ConsoleGroupsModel): SafeHtml {
       <td class="group-members number">${group.memberCount}</td>
     </tr>`,
     )}</tbody>
-  </table>`}
+  </table>`
+  }
   <h2 id="create-group-heading">Create group</h2>
   <form id="create-group-form" method="post" action="/org/groups" class="console-toolbar" novalidate>
     ${hiddenField(CSRF_FIELD, model.csrfToken)}
@@ -55,12 +57,14 @@ export function consoleGroupBody(model: ConsoleGroupModel): SafeHtml {
     <dt>Members</dt><dd id="group-member-count">${model.members.length}</dd>
   </dl>
   <div class="actions actions--start"><a class="button" id="group-change-plan" href="${`/org/plan?group=${encodeURIComponent(model.id)}`}">Change plan</a></div>
-  ${model.members.length === 0
-    ? html`<p class="muted" id="no-group-members">No members yet.</p>`
-    : html`<table class="console" id="group-members">
+  ${
+    model.members.length === 0
+      ? html`<p class="muted" id="no-group-members">No members yet.</p>`
+      : html`<table class="console" id="group-members">
     <thead><tr><th scope="col">Email</th><th scope="col">Role</th></tr></thead>
     <tbody>${model.members.map((member) => html`<tr class="group-member"><td>${member.email}</td><td>${member.role === 'admin' ? 'Admin' : 'Member'}</td></tr>`)}</tbody>
-  </table>`}
+  </table>`
+  }
   <h2 id="add-group-member-heading">Add member</h2>
   <form id="add-group-member-form" method="post" action="${`${base}/members`}" class="console-toolbar" novalidate>
     ${hiddenField(CSRF_FIELD, model.csrfToken)}

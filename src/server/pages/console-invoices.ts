@@ -57,7 +57,12 @@ export function consoleInvoicesPage(model: ConsoleInvoicesModel): Page {
 }
 
 /** `timeZone`: the zone the invoice was issued in (the organization's). */
-export function consoleInvoicePage(model: { organizationName: string; invoice: OrgInvoice; timeZone: string; testMode: boolean }): Page {
+export function consoleInvoicePage(model: {
+  organizationName: string;
+  invoice: OrgInvoice;
+  timeZone: string;
+  testMode: boolean;
+}): Page {
   const { invoice } = model;
   const id = invoice.id ?? '';
   return consolePage({
@@ -85,7 +90,8 @@ function linesTable(invoice: OrgInvoice, id: string, totalId: string): SafeHtml 
   <tbody>
     ${invoice.lines.length === 0 && html`<tr><td colspan="3" class="empty">No active seats this month.</td></tr>`}
     ${invoice.lines.map(
-      (line) => html`<tr class="line"><td class="member">${line.email}</td><td class="description">${line.description}</td><td class="number amount">${formatMoney(line.amountCents)}</td></tr>`,
+      (line) =>
+        html`<tr class="line"><td class="member">${line.email}</td><td class="description">${line.description}</td><td class="number amount">${formatMoney(line.amountCents)}</td></tr>`,
     )}
   </tbody>
   <tfoot><tr class="total"><td colspan="2">Total</td><td class="number" id="${totalId}">${formatMoney(invoice.totalCents)}</td></tr></tfoot>

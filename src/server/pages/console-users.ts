@@ -32,8 +32,18 @@ export interface ConsoleUsersModel {
   addMember?: { email: string; error?: string };
 }
 
-const STATUS_CLASSES: Record<SubscriptionStatus, string> = { active: 'status', canceled: 'status status--warn', pending: 'status status--pending', past_due: 'status status--warn' };
-const STATUS_LABELS: Record<SubscriptionStatus, string> = { active: 'Active', canceled: 'Canceled', pending: 'Pending', past_due: 'Past due' };
+const STATUS_CLASSES: Record<SubscriptionStatus, string> = {
+  active: 'status',
+  canceled: 'status status--warn',
+  pending: 'status status--pending',
+  past_due: 'status status--warn',
+};
+const STATUS_LABELS: Record<SubscriptionStatus, string> = {
+  active: 'Active',
+  canceled: 'Canceled',
+  pending: 'Pending',
+  past_due: 'Past due',
+};
 
 export function consoleUsersBody(model: ConsoleUsersModel): SafeHtml {
   return html`${model.flash && html`<div class="notice notice--success" role="status" id="flash">${model.flash}</div>`}
@@ -86,7 +96,8 @@ function userRow(row: ConsoleUserRow): SafeHtml {
 }
 
 function pager(model: ConsoleUsersModel): SafeHtml {
-  const link = (page: number) => `/org/users?${new URLSearchParams({ ...(model.search ? { search: model.search } : {}), page: String(page) })}`;
+  const link = (page: number) =>
+    `/org/users?${new URLSearchParams({ ...(model.search ? { search: model.search } : {}), page: String(page) })}`;
   const hasPrevious = model.page > 1;
   const hasNext = model.page * model.pageSize < model.total;
   return html`<nav class="pager" aria-label="Pages of users">

@@ -87,7 +87,10 @@ export function emailPath(email: Pick<EmailRecord, 'id'>): string {
 }
 
 /** Where a message is on its way: in a word for the list, in a sentence for the message's page. */
-export function deliveryStatus(email: EmailRecord, timeZone: string): { short: string; label: string; tone: 'ok' | 'neutral' | 'warn' } {
+export function deliveryStatus(
+  email: EmailRecord,
+  timeZone: string,
+): { short: string; label: string; tone: 'ok' | 'neutral' | 'warn' } {
   if (email.deliveredAt) return { short: 'Delivered', label: `Delivered ${timeIn(email.deliveredAt, timeZone)}`, tone: 'ok' };
   if (email.nextAttemptAt !== null) {
     return email.attempts === 0

@@ -1,7 +1,15 @@
 // The billing portal's home: the four sections of Manage Plan (current subscription, payment
 // methods, billing information, invoice history) and the way back to the editor.
 import type { AccountState } from '../../protocol/api';
-import { accountTimeZone, formatCredits, formatDate, formatDateTime, formatManagedPlan, formatMoney, formatStatus } from '../../protocol/format';
+import {
+  accountTimeZone,
+  formatCredits,
+  formatDate,
+  formatDateTime,
+  formatManagedPlan,
+  formatMoney,
+  formatStatus,
+} from '../../protocol/format';
 import type { BillingDetails } from '../../engine/invoice';
 import type { EditorSessionRecord, InvoiceRecord, PaymentMethodRecord } from '../../store/store';
 import { CSRF_FIELD } from '../csrf';
@@ -115,24 +123,30 @@ function subscriptionSection(model: PortalPageModel): SafeHtml {
     <dt>Next amount</dt><dd id="next-amount">${nextAmount === null || nextAmount === undefined ? 'Nothing due' : formatMoney(nextAmount)}</dd>
   </dl>
   <div class="actions actions--start">
-    ${model.state.account.identityKind === 'organization'
-      ? html`<p class="muted" id="managed-plan">${formatManagedPlan(model.state.account.organization)}</p>`
-      : subscription.status === 'past_due'
-        ? html`<p class="muted" id="plan-changes-paused">Plan changes are possible again once the outstanding balance is paid.</p>`
-        : html`<a class="button" id="update-subscription" href="/billing/subscription">${paid ? 'Update subscription' : 'Choose a plan'}</a>
+    ${
+      model.state.account.identityKind === 'organization'
+        ? html`<p class="muted" id="managed-plan">${formatManagedPlan(model.state.account.organization)}</p>`
+        : subscription.status === 'past_due'
+          ? html`<p class="muted" id="plan-changes-paused">Plan changes are possible again once the outstanding balance is paid.</p>`
+          : html`<a class="button" id="update-subscription" href="/billing/subscription">${paid ? 'Update subscription' : 'Choose a plan'}</a>
     ${paid && !scheduled && html`<a class="button button--secondary" id="cancel-plan" href="/billing/cancel">Cancel Plan</a>`}
-    ${scheduled && html`<form id="keep-plan-form" method="post" action="/billing/subscription/keep" class="inline-form">
+    ${
+      scheduled &&
+      html`<form id="keep-plan-form" method="post" action="/billing/subscription/keep" class="inline-form">
       ${hiddenField(CSRF_FIELD, model.csrfToken)}
       <button class="button button--secondary" type="submit" id="keep-plan">${`Keep ${plan.name}`}</button>
-    </form>`}
-    <a class="button button--secondary" id="contact-sales" href="/contact-sales?plan=enterprise">Contact Sales</a>`}
+    </form>`
+    }
+    <a class="button button--secondary" id="contact-sales" href="/contact-sales?plan=enterprise">Contact Sales</a>`
+    }
   </div>`;
 }
 
 /** The overage switch and its optional cap, for plans with an overage price. */
 function overageSection(model: PortalPageModel): SafeHtml {
   const overage = model.state.overage;
-  if (!overage?.available || overage.centsPerCredit === null || model.state.account.identityKind === 'organization') return html``;
+  if (!overage?.available || overage.centsPerCredit === null || model.state.account.identityKind === 'organization')
+    return html``;
   const { credits } = model.state;
   const used = credits.overageUsed ?? 0;
   return html`<h2 id="overage-heading">Overage</h2>
@@ -224,7 +238,8 @@ function organizationSection(link: 'open' | 'create' | null): SafeHtml {
   <p class="hint">Users, groups, plans and settings of the organization you administer.</p>
   <div class="actions actions--start"><a class="button" id="organization-console" href="/org">Organization console</a></div>`;
   }
-  if (link === 'create') return html`<p class="hint" id="create-organization-hint">Buying for a team? <a href="/org" id="create-organization-link">Create an organization</a> and manage everyone's plans in one place.</p>`;
+  if (link === 'create')
+    return html`<p class="hint" id="create-organization-hint">Buying for a team? <a href="/org" id="create-organization-link">Create an organization</a> and manage everyone's plans in one place.</p>`;
   return html``;
 }
 

@@ -44,6 +44,11 @@ export function challengePage(model: ChallengePageModel): Page {
 }
 
 function cardLabel(brand: string): string {
-  const names: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover' };
+  const names: Record<string, string> = {
+    visa: 'Visa',
+    mastercard: 'Mastercard',
+    amex: 'American Express',
+    discover: 'Discover',
+  };
   return names[brand] ?? 'Card';
 }

@@ -49,10 +49,17 @@ export interface FinishAuthenticationInput {
 }
 
 /** Step 3: takes the payment the person authenticated, at most once. */
-export async function finishAuthentication(context: Pick<ServerContext, 'processor'>, input: FinishAuthenticationInput): Promise<AuthenticatedChargeResult> {
+export async function finishAuthentication(
+  context: Pick<ServerContext, 'processor'>,
+  input: FinishAuthenticationInput,
+): Promise<AuthenticatedChargeResult> {
   const authenticationId = authenticationIdOf(input.query);
   if (authenticationId === undefined) {
-    return { ok: false, reason: 'unusable', message: 'This card authentication is not valid for this payment. Enter your card again to pay.' };
+    return {
+      ok: false,
+      reason: 'unusable',
+      message: 'This card authentication is not valid for this payment. Enter your card again to pay.',
+    };
   }
   return context.processor.confirmAuthenticated({
     authenticationId,
@@ -66,7 +73,10 @@ export async function finishAuthentication(context: Pick<ServerContext, 'process
 }
 
 /** The flow the return's authentication was made for; undefined when the query names none the processor knows. */
-export async function authenticationOwnerOf(context: Pick<ServerContext, 'processor'>, query: unknown): Promise<AuthenticationOwner | undefined> {
+export async function authenticationOwnerOf(
+  context: Pick<ServerContext, 'processor'>,
+  query: unknown,
+): Promise<AuthenticationOwner | undefined> {
   const authenticationId = authenticationIdOf(query);
   return authenticationId === undefined ? undefined : context.processor.authenticationOwner(authenticationId);
 }

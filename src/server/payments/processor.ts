@@ -57,8 +57,7 @@ export interface SavedCardChargeRequest {
 }
 
 export type ChargeResult =
-  | { ok: true; brand: string; last4: string }
-  | { ok: false; brand: string; last4: string; message: string };
+  { ok: true; brand: string; last4: string } | { ok: false; brand: string; last4: string; message: string };
 
 /** A saved card's charge names the charge, so that one the server could not record can be refunded. */
 export type SavedCardChargeResult = (ChargeResult & { ok: false }) | (ChargeResult & { ok: true; chargeId: string });
@@ -104,7 +103,14 @@ export interface ConfirmAuthenticatedRequest {
 export type AuthenticatedChargeResult =
   | { ok: true; brand: string; last4: string; reusable: ReusableCard; metadata: Record<string, string> }
   /** The person failed the challenge: a decline, to be recorded as one. */
-  | { ok: false; reason: 'authentication-failed'; brand: string; last4: string; message: string; metadata: Record<string, string> }
+  | {
+      ok: false;
+      reason: 'authentication-failed';
+      brand: string;
+      last4: string;
+      message: string;
+      metadata: Record<string, string>;
+    }
   /** Unknown, unfinished, expired, already used, or made for another account, flow or amount: nothing happened. */
   | { ok: false; reason: 'unusable'; message: string };
 

@@ -50,7 +50,10 @@ export function challengePath(authenticationId: string): string {
   return `/sandbox/3ds/${encodeURIComponent(authenticationId)}`;
 }
 
-export type SandboxStore = Pick<Store, 'createPaymentAuthentication' | 'findPaymentAuthentication' | 'consumePaymentAuthentication'>;
+export type SandboxStore = Pick<
+  Store,
+  'createPaymentAuthentication' | 'findPaymentAuthentication' | 'consumePaymentAuthentication'
+>;
 
 export class SandboxProcessor implements PaymentProcessor {
   readonly testMode = true;
@@ -95,9 +98,22 @@ export class SandboxProcessor implements PaymentProcessor {
       amountCents: request.amountCents,
       now,
     });
-    if (!found || outcome === null) return { ok: false, reason: 'unusable', message: unusableMessage(found?.status, found !== undefined && now >= found.expiresAt) };
+    if (!found || outcome === null)
+      return {
+        ok: false,
+        reason: 'unusable',
+        message: unusableMessage(found?.status, found !== undefined && now >= found.expiresAt),
+      };
     const { card, metadata } = found;
-    if (outcome === 'failed') return { ok: false, reason: 'authentication-failed', brand: card.brand, last4: card.last4, message: AUTHENTICATION_FAILED_MESSAGE, metadata };
+    if (outcome === 'failed')
+      return {
+        ok: false,
+        reason: 'authentication-failed',
+        brand: card.brand,
+        last4: card.last4,
+        message: AUTHENTICATION_FAILED_MESSAGE,
+        metadata,
+      };
     return { ok: true, brand: card.brand, last4: card.last4, reusable: { ...card }, metadata };
   }
 
@@ -114,7 +130,8 @@ export class SandboxProcessor implements PaymentProcessor {
     if (known) return known;
     const result = this.decideSavedCharge(request);
     this.savedCharges.set(request.idempotencyKey, result);
-    if (this.savedCharges.size > REMEMBERED_CHARGE_KEYS) this.savedCharges.delete(this.savedCharges.keys().next().value as string);
+    if (this.savedCharges.size > REMEMBERED_CHARGE_KEYS)
+      this.savedCharges.delete(this.savedCharges.keys().next().value as string);
     return result;
   }
 
@@ -125,7 +142,8 @@ export class SandboxProcessor implements PaymentProcessor {
 
   private decideSavedCharge(request: SavedCardChargeRequest): SavedCardChargeResult {
     const { brand, last4, expMonth, expYear, sandboxBehaviour } = request.paymentMethod;
-    if (isExpired({ month: expMonth, year: expYear }, request.at)) return { ok: false, brand, last4, message: 'Your card has expired.' };
+    if (isExpired({ month: expMonth, year: expYear }, request.at))
+      return { ok: false, brand, last4, message: 'Your card has expired.' };
     if (sandboxBehaviour === 'declines') return { ok: false, brand, last4, message: DECLINED_MESSAGE };
     return { ok: true, chargeId: `ch_sandbox_${++this.chargeCount}`, brand, last4 };
   }
@@ -165,7 +183,8 @@ export class SandboxProcessor implements PaymentProcessor {
 }
 
 function unusableMessage(status: string | undefined, expired: boolean): string {
-  if (status === 'pending' && !expired) return 'Your card has not been authenticated yet. Complete the authentication, or enter your card again.';
+  if (status === 'pending' && !expired)
+    return 'Your card has not been authenticated yet. Complete the authentication, or enter your card again.';
   if (status === 'consumed') return 'This card authentication was already used. Enter your card again to pay.';
   if (expired) return 'This card authentication expired. Enter your card again to pay.';
   return 'This card authentication is not valid for this payment. Enter your card again to pay.';

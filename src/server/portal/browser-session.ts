@@ -38,7 +38,13 @@ export async function redeemPortalLink(
     now.toISOString(),
   );
   if (outcome === 'redeemed') {
-    reply.setCookie(PORTAL_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies(context), maxAge: SESSION_LIFETIME_MS / 1000 });
+    reply.setCookie(PORTAL_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secureCookies(context),
+      maxAge: SESSION_LIFETIME_MS / 1000,
+    });
   }
   return outcome;
 }

@@ -21,7 +21,10 @@ export function requirePortalVisit(context: ServerContext) {
       await sendPage(
         reply,
         401,
-        messagePage('Open billing from your editor', 'Your billing session has ended or this browser has none. In your editor, choose Manage Plan to open billing again.'),
+        messagePage(
+          'Open billing from your editor',
+          'Your billing session has ended or this browser has none. In your editor, choose Manage Plan to open billing again.',
+        ),
       );
       return;
     }

@@ -51,7 +51,9 @@ export function authorizationRequestRoutes(app: FastifyInstance, context: Server
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS).toISOString(),
     });
-    const response: AuthorizationRequest = { url: `${context.publicUrl()}/signin?${new URLSearchParams({ request_uri: requestUri })}` };
+    const response: AuthorizationRequest = {
+      url: `${context.publicUrl()}/signin?${new URLSearchParams({ request_uri: requestUri })}`,
+    };
     return sendJson(reply, 200, response);
   });
 }

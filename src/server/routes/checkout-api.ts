@@ -32,11 +32,13 @@ export function checkoutApiRoutes(app: FastifyInstance, context: ServerContext):
     const rebuild = async (stored: unknown): Promise<CheckoutSession> => {
       const { id } = StoredCheckoutSession.parse(stored);
       const token = randomToken(32);
-      if (!(await context.store.rotateCheckoutToken(id, account.id, sha256Hex(token)))) throw new Error(`The checkout session of Idempotency-Key "${key}" no longer exists.`);
+      if (!(await context.store.rotateCheckoutToken(id, account.id, sha256Hex(token))))
+        throw new Error(`The checkout session of Idempotency-Key "${key}" no longer exists.`);
       return { id, url: checkoutUrl(context, token) };
     };
     if (key !== undefined) {
-      if (await replayIfKnown(context, reply, { accountId: account.id, key, endpoint: ENDPOINT, requestHash, rebuild })) return reply;
+      if (await replayIfKnown(context, reply, { accountId: account.id, key, endpoint: ENDPOINT, requestHash, rebuild }))
+        return reply;
     }
 
     const callback = checkCallbackUrl(body.callbackUrl, context.config.editorOrigins);
@@ -51,12 +53,21 @@ export function checkoutApiRoutes(app: FastifyInstance, context: ServerContext):
     const token = randomToken(32);
     const stored: StoredCheckoutSession = { id };
     const created = await context.store.createCheckoutSession(
-      { id, tokenHash: sha256Hex(token), accountId: account.id, planId: verdict.plan.id, state: body.state, callbackUrl: body.callbackUrl, createdAt: context.clock().toISOString() },
+      {
+        id,
+        tokenHash: sha256Hex(token),
+        accountId: account.id,
+        planId: verdict.plan.id,
+        state: body.state,
+        callbackUrl: body.callbackUrl,
+        createdAt: context.clock().toISOString(),
+      },
       key === undefined ? undefined : { key, endpoint: ENDPOINT, requestHash, responseJson: JSON.stringify(stored) },
     );
     if (created === 'key-taken' && key !== undefined) {
       // A concurrent request with the same key won the race: answer with its session.
-      if (await replayIfKnown(context, reply, { accountId: account.id, key, endpoint: ENDPOINT, requestHash, rebuild })) return reply;
+      if (await replayIfKnown(context, reply, { accountId: account.id, key, endpoint: ENDPOINT, requestHash, rebuild }))
+        return reply;
     }
     const response: CheckoutSession = { id, url: checkoutUrl(context, token) };
     return sendJson(reply, 200, response);

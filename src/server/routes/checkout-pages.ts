@@ -13,7 +13,11 @@ import { loadAccountBilling } from '../billing/account-billing';
 import { allowanceEntries } from '../../engine/allowance';
 import { newLedgerId } from '../billing/ledger';
 import { previewCheckout, type CheckoutCharge } from '../checkout-charge';
-import { CHECKOUT_RETURN_PATH, checkoutTokenFromChallengeCookie, rememberCheckoutForChallenge } from '../checkout-challenge-cookie';
+import {
+  CHECKOUT_RETURN_PATH,
+  checkoutTokenFromChallengeCookie,
+  rememberCheckoutForChallenge,
+} from '../checkout-challenge-cookie';
 import { secureCookies, type ServerContext } from '../context';
 import { issueCsrfToken } from '../csrf';
 import { sendReceipt } from '../email/notifications';
@@ -36,7 +40,9 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     if (!session) return sendUnknownSession(reply);
     if (session.status === 'complete') return sendSuccess(reply, session);
     const account = await context.store.findAccountById(session.accountId);
-    return showCheckout(request, reply, token, session, 200, { form: { email: account?.email ?? '', cardholderName: '', cardExpiry: '' } });
+    return showCheckout(request, reply, token, session, 200, {
+      form: { email: account?.email ?? '', cardholderName: '', cardExpiry: '' },
+    });
   });
 
   app.post<{ Params: { token: string } }>('/checkout/:token', async (request, reply) => {
@@ -117,16 +123,24 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       at: billing.now,
     });
     const account = await context.store.findAccountById(session.accountId);
-    if (result.ok) return completePayment(reply, token, session, eligibility, result, result.metadata.email ?? account?.email ?? '');
+    if (result.ok)
+      return completePayment(reply, token, session, eligibility, result, result.metadata.email ?? account?.email ?? '');
 
     // A concurrent twin of this return may have completed the session with this authentication.
-    if ((await context.store.findCheckoutSession(session.id))?.status === 'complete') return reply.redirect(successPath(token), 303);
+    if ((await context.store.findCheckoutSession(session.id))?.status === 'complete')
+      return reply.redirect(successPath(token), 303);
     if (result.reason === 'authentication-failed') {
       await recordDecline(session, due.totalCents, result, billing.now);
       const { email = account?.email ?? '', cardholderName = '' } = result.metadata;
-      return showCheckout(request, reply, token, session, 402, { form: { email, cardholderName, cardExpiry: '' }, formError: result.message });
+      return showCheckout(request, reply, token, session, 402, {
+        form: { email, cardholderName, cardExpiry: '' },
+        formError: result.message,
+      });
     }
-    return showCheckout(request, reply, token, session, 409, { form: { email: account?.email ?? '', cardholderName: '', cardExpiry: '' }, formError: result.message });
+    return showCheckout(request, reply, token, session, 409, {
+      form: { email: account?.email ?? '', cardholderName: '', cardExpiry: '' },
+      formError: result.message,
+    });
   });
 
   app.get<{ Params: { token: string } }>('/checkout/:token/success', async (request, reply) => {
@@ -145,7 +159,14 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
   type Eligible = Extract<Awaited<ReturnType<typeof eligibilityOf>>, { ok: true }>;
 
   /** A card the processor charged: the session completes once, with the card saved as the default. */
-  async function completePayment(reply: FastifyReply, token: string, session: CheckoutSessionRecord, eligibility: Eligible, charge: ChargedCard, email: string) {
+  async function completePayment(
+    reply: FastifyReply,
+    token: string,
+    session: CheckoutSessionRecord,
+    eligibility: Eligible,
+    charge: ChargedCard,
+    email: string,
+  ) {
     const { billing, charge: due } = eligibility;
     const { subscription, now } = billing;
     const state = applyChange(context.catalog, subscription.state, due.preview, now);
@@ -156,7 +177,14 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       now: now.toISOString(),
       expectedVersion: subscription.version,
       state,
-      ledger: allowanceEntries(billing.ledger, state, due.preview, now, `${eligibility.plan.name} plan allowance for the period`, newLedgerId),
+      ledger: allowanceEntries(
+        billing.ledger,
+        state,
+        due.preview,
+        now,
+        `${eligibility.plan.name} plan allowance for the period`,
+        newLedgerId,
+      ),
       invoice: due.preview.invoice && {
         id: randomId('in'),
         kind: 'checkout',
@@ -178,7 +206,14 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       paymentMethod: { id: paymentMethodId, ...charge.reusable },
     });
     if (result.kind === 'subscription-changed') {
-      return sendPage(reply, 409, messagePage('Your plan changed', 'Your plan changed while you were paying, so nothing was charged. Start again from your editor.'));
+      return sendPage(
+        reply,
+        409,
+        messagePage(
+          'Your plan changed',
+          'Your plan changed while you were paying, so nothing was charged. Start again from your editor.',
+        ),
+      );
     }
     // Only the request that completed the checkout mails the receipt; a double submit that lost the
     // race ('already-complete') shows the same result without a second one.
@@ -189,7 +224,12 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     return reply.redirect(successPath(token), 303);
   }
 
-  async function recordDecline(session: CheckoutSessionRecord, amountCents: number, decline: { brand: string; last4: string; message: string }, now: Date) {
+  async function recordDecline(
+    session: CheckoutSessionRecord,
+    amountCents: number,
+    decline: { brand: string; last4: string; message: string },
+    now: Date,
+  ) {
     await context.store.recordFailedPayment({
       id: randomId('py'),
       accountId: session.accountId,
@@ -205,12 +245,21 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
   async function eligibilityOf(session: CheckoutSessionRecord) {
     const account = await context.store.findAccountById(session.accountId);
     const billing = account && (await loadAccountBilling(context, account));
-    if (!account || !billing) return { ok: false as const, status: 404, page: messagePage('Account not found', 'The account of this checkout no longer exists.') };
+    if (!account || !billing)
+      return {
+        ok: false as const,
+        status: 404,
+        page: messagePage('Account not found', 'The account of this checkout no longer exists.'),
+      };
     const back = withCallbackParams(session.callbackUrl, { state: session.state });
     const noLongerNeeded = (status: number, message: string) => ({
       ok: false as const,
       status,
-      page: messagePage('This checkout is no longer needed', message, html`<a class="button button--block" id="return-to-editor" href="${back}">Return to the editor</a>`),
+      page: messagePage(
+        'This checkout is no longer needed',
+        message,
+        html`<a class="button button--block" id="return-to-editor" href="${back}">Return to the editor</a>`,
+      ),
     });
     const verdict = checkUpgrade(context.catalog, account, billing.subscription.state, session.planId);
     if (!verdict.ok) return noLongerNeeded(verdict.status, verdict.message);
@@ -224,14 +273,29 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
     return { ok: true as const, plan: verdict.plan, billing, charge };
   }
 
-  async function showCheckout(request: FastifyRequest, reply: FastifyReply, token: string, session: CheckoutSessionRecord, status: number, input: PageInput) {
+  async function showCheckout(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    session: CheckoutSessionRecord,
+    status: number,
+    input: PageInput,
+  ) {
     const eligibility = await eligibilityOf(session);
     if (!eligibility.ok) return sendPage(reply, eligibility.status, eligibility.page);
     const csrfToken = issueCsrfToken(request, reply, secureCookies(context));
     return sendPage(
       reply,
       status,
-      checkoutPage({ ...input, csrfToken, linkToken: token, plan: eligibility.plan, preview: eligibility.charge, timeZone: eligibility.billing.subscription.state.calendar.timeZone, testMode: context.processor.testMode }),
+      checkoutPage({
+        ...input,
+        csrfToken,
+        linkToken: token,
+        plan: eligibility.plan,
+        preview: eligibility.charge,
+        timeZone: eligibility.billing.subscription.state.calendar.timeZone,
+        testMode: context.processor.testMode,
+      }),
     );
   }
 
@@ -282,5 +346,9 @@ function sendNoCheckoutForChallenge(reply: FastifyReply) {
 }
 
 function sendUnknownSession(reply: FastifyReply) {
-  return sendPage(reply, 404, messagePage('Checkout not found', 'This checkout link is not valid. Start the upgrade again from your editor.'));
+  return sendPage(
+    reply,
+    404,
+    messagePage('Checkout not found', 'This checkout link is not valid. Start the upgrade again from your editor.'),
+  );
 }

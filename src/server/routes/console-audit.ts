@@ -12,9 +12,15 @@ export function consoleAuditRoutes(app: FastifyInstance, context: ServerContext)
   app.get('/org/audit', async (request, reply) => {
     const visit = await openConsole(context, request, reply);
     const { organization } = visit;
-    const [entries, snapshot] = await Promise.all([context.store.listOrganizationAudit(organization.id, AUDIT_LIMIT), context.store.loadOrganizationSnapshot(organization.id)]);
+    const [entries, snapshot] = await Promise.all([
+      context.store.listOrganizationAudit(organization.id, AUDIT_LIMIT),
+      context.store.loadOrganizationSnapshot(organization.id),
+    ]);
     // The emails of exactly the people these entries name (actors and user targets).
-    const ids = entries.flatMap((entry) => [entry.actorId, ...(entry.target.startsWith('user:') ? [entry.target.slice('user:'.length)] : [])]);
+    const ids = entries.flatMap((entry) => [
+      entry.actorId,
+      ...(entry.target.startsWith('user:') ? [entry.target.slice('user:'.length)] : []),
+    ]);
     const members = await usersById(context, organization.id, ids);
     const names = {
       catalog: context.catalog,

@@ -19,24 +19,34 @@ const FORM_USER_LIMIT = 500;
 type Notes = Pick<CapsPageModel, 'form' | 'errors' | 'formError'> & { flash?: string | null };
 
 export function consoleCapsRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get<{ Querystring: { done?: string } }>('/org/caps', async (request, reply) => showCaps(context, request, reply, 200, { flash: capsFlashMessage(request.query.done) }));
+  app.get<{ Querystring: { done?: string } }>('/org/caps', async (request, reply) =>
+    showCaps(context, request, reply, 200, { flash: capsFlashMessage(request.query.done) }),
+  );
 
   app.post('/org/caps', async (request, reply) => {
     const { account, organizationId } = currentAdminVisit(request);
     const form = { target: textField(request.body, 'target'), amount: textField(request.body, 'amount') };
     const target = parseTarget(form.target);
-    if (!target) return showCaps(context, request, reply, 400, { form, errors: { target: 'Choose the organization, a group or a user.' } });
+    if (!target)
+      return showCaps(context, request, reply, 400, { form, errors: { target: 'Choose the organization, a group or a user.' } });
     const dollars = parseCapDollars(form.amount);
     const capCents = dollars === undefined ? undefined : SetCapRequest.shape.capCents.safeParse(dollars);
     if (!capCents?.success) {
-      return showCaps(context, request, reply, 400, { form, errors: { amount: 'Enter the cap in dollars, like 25 or 25.50 (at most $1,000,000), or leave it empty to remove it.' } });
+      return showCaps(context, request, reply, 400, {
+        form,
+        errors: { amount: 'Enter the cap in dollars, like 25 or 25.50 (at most $1,000,000), or leave it empty to remove it.' },
+      });
     }
     try {
       await setOverageCap(context, organizationId, account.id, target, capCents.data);
     } catch (error) {
       if (!(error instanceof OrganizationError)) throw error;
       const errors = error.field === 'target.id' ? { target: error.message } : {};
-      return showCaps(context, request, reply, error.status, { form, errors, ...(error.field === 'target.id' ? {} : { formError: error.message }) });
+      return showCaps(context, request, reply, error.status, {
+        form,
+        errors,
+        ...(error.field === 'target.id' ? {} : { formError: error.message }),
+      });
     }
     return reply.redirect(capsFlashPath(capCents.data === null ? 'cap-removed' : 'cap-set'), 303);
   });
@@ -50,7 +60,13 @@ function parseTarget(raw: string): OverageCapTarget | undefined {
   return { kind: match[1] as 'group' | 'user', id: match[2] as string };
 }
 
-async function showCaps(context: ServerContext, request: FastifyRequest, reply: FastifyReply, status: number, notes: Notes): Promise<FastifyReply> {
+async function showCaps(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  notes: Notes,
+): Promise<FastifyReply> {
   const { organizationId } = currentAdminVisit(request);
   const [organization, snapshot, caps, users] = await Promise.all([
     context.store.findOrganization(organizationId),

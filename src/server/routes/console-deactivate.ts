@@ -22,9 +22,15 @@ export function consoleDeactivateRoutes(app: FastifyInstance, context: ServerCon
     const ids = carriedUserIds(request.body);
     const { admin } = await openConsole(context, request, reply);
     const users = (await usersById(context, admin.organizationId, ids)).users.filter(canBeDeactivated);
-    if (users.length === 0) return showReview(context, request, reply, 400, ids, 'None of these users has a subscription to end.');
+    if (users.length === 0)
+      return showReview(context, request, reply, 400, ids, 'None of these users has a subscription to end.');
     try {
-      await deactivateSeats(context, admin.organizationId, admin.account.id, users.map((user) => user.id));
+      await deactivateSeats(
+        context,
+        admin.organizationId,
+        admin.account.id,
+        users.map((user) => user.id),
+      );
     } catch (error) {
       if (!(error instanceof OrganizationError)) throw error;
       return showReview(context, request, reply, error.status, ids, error.message);
@@ -38,14 +44,30 @@ function canBeDeactivated(user: OrgUser): boolean {
   return user.status !== null && user.status !== 'canceled';
 }
 
-async function showReview(context: ServerContext, request: FastifyRequest, reply: FastifyReply, status: number, ids: string[], formError?: string): Promise<FastifyReply> {
+async function showReview(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  ids: string[],
+  formError?: string,
+): Promise<FastifyReply> {
   const visit = await openConsole(context, request, reply);
   const users = (await usersById(context, visit.organization.id, ids)).users;
-  if (users.length === 0) return showUsers(context, request, reply, 400, { formError: 'Tick at least one user, then choose Change plan or Deactivate plan.' });
+  if (users.length === 0)
+    return showUsers(context, request, reply, 400, {
+      formError: 'Tick at least one user, then choose Change plan or Deactivate plan.',
+    });
   const subscribed = users.filter(canBeDeactivated);
   const body = consoleDeactivateBody({
-    users: subscribed.map((user) => ({ email: user.email, planName: seatPlanName(context.catalog, user.planId), status: user.status ? formatStatus(user.status) : '' })),
-    skipped: users.filter((user) => !canBeDeactivated(user)).map((user) => ({ email: user.email, reason: user.status === 'canceled' ? 'already canceled' : 'no subscription' })),
+    users: subscribed.map((user) => ({
+      email: user.email,
+      planName: seatPlanName(context.catalog, user.planId),
+      status: user.status ? formatStatus(user.status) : '',
+    })),
+    skipped: users
+      .filter((user) => !canBeDeactivated(user))
+      .map((user) => ({ email: user.email, reason: user.status === 'canceled' ? 'already canceled' : 'no subscription' })),
     carried: carryUserIds(subscribed.map((user) => user.id)),
     csrfToken: visit.csrfToken,
     ...(formError ? { formError } : {}),

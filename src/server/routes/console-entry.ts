@@ -45,14 +45,21 @@ export function consoleEntryRoutes(app: FastifyInstance, context: ServerContext)
       await createOrganizationFor(context, account, parsed.data);
     } catch (error) {
       if (!(error instanceof OrganizationError)) throw error;
-      const notes: CreateNotes = error.field === 'timeZone' ? { errors: { timeZone: error.message } } : { formError: error.message };
+      const notes: CreateNotes =
+        error.field === 'timeZone' ? { errors: { timeZone: error.message } } : { formError: error.message };
       return showCreateForm(context, request, reply, error.status, { name, timeZone, ...notes });
     }
     return reply.redirect(consoleFlashPath('/org/users', 'organization-created'), 303);
   });
 }
 
-function showCreateForm(context: ServerContext, request: FastifyRequest, reply: FastifyReply, status: number, notes: CreateNotes): FastifyReply {
+function showCreateForm(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  notes: CreateNotes,
+): FastifyReply {
   const page = createOrganizationPage({
     email: currentVisit(request).account.email,
     name: notes.name ?? '',

@@ -20,12 +20,17 @@ type GroupsNotes = Partial<Pick<ConsoleGroupsModel, 'flash' | 'formError' | 'cre
 type GroupNotes = Partial<Pick<ConsoleGroupModel, 'flash' | 'formError' | 'addMember'>>;
 
 export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get('/org/groups', async (request, reply) => showGroups(context, request, reply, 200, { flash: consoleFlash(request.query, context.catalog) }));
+  app.get('/org/groups', async (request, reply) =>
+    showGroups(context, request, reply, 200, { flash: consoleFlash(request.query, context.catalog) }),
+  );
 
   app.post('/org/groups', async (request, reply) => {
     const name = textField(request.body, 'name');
     const parsed = CreateGroupRequest.safeParse({ name });
-    if (!parsed.success) return showGroups(context, request, reply, 400, { create: { name, error: `The group ${parsed.error.issues[0]?.message ?? 'name is not valid'}.` } });
+    if (!parsed.success)
+      return showGroups(context, request, reply, 400, {
+        create: { name, error: `The group ${parsed.error.issues[0]?.message ?? 'name is not valid'}.` },
+      });
     const { admin } = await openConsole(context, request, reply);
     try {
       await createGroup(context, admin.organizationId, admin.account.id, parsed.data.name);
@@ -44,7 +49,10 @@ export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext
     const groupId = request.params.id;
     const email = textField(request.body, 'email').trim();
     const parsed = AddMemberRequest.safeParse({ email });
-    if (!parsed.success) return showGroup(context, request, reply, 400, groupId, { addMember: { email, error: memberEmailMessage(email, 'Enter the email address of a member, like name@example.com.') } });
+    if (!parsed.success)
+      return showGroup(context, request, reply, 400, groupId, {
+        addMember: { email, error: memberEmailMessage(email, 'Enter the email address of a member, like name@example.com.') },
+      });
     const { admin } = await openConsole(context, request, reply);
     try {
       await addGroupMember(context, admin.organizationId, admin.account.id, groupId, parsed.data.email);
@@ -56,22 +64,50 @@ export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext
   });
 }
 
-async function showGroups(context: ServerContext, request: FastifyRequest, reply: FastifyReply, status: number, notes: GroupsNotes): Promise<FastifyReply> {
+async function showGroups(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  notes: GroupsNotes,
+): Promise<FastifyReply> {
   const visit = await openConsole(context, request, reply);
   const snapshot = await context.store.loadOrganizationSnapshot(visit.organization.id);
-  const groups = (snapshot?.groups ?? []).map((group) => ({ id: group.id, name: group.name, planName: seatPlanName(context.catalog, group.planId), memberCount: group.memberIds.length }));
+  const groups = (snapshot?.groups ?? []).map((group) => ({
+    id: group.id,
+    name: group.name,
+    planName: seatPlanName(context.catalog, group.planId),
+    memberCount: group.memberIds.length,
+  }));
   const body = consoleGroupsBody({ groups, csrfToken: visit.csrfToken, flash: notes.flash ?? null, ...withoutUndefined(notes) });
   return sendConsolePage(context, reply, status, visit, { tab: 'groups', title: 'Groups', body });
 }
 
-async function showGroup(context: ServerContext, request: FastifyRequest, reply: FastifyReply, status: number, groupId: string, notes: GroupNotes): Promise<FastifyReply> {
+async function showGroup(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  groupId: string,
+  notes: GroupNotes,
+): Promise<FastifyReply> {
   const visit = await openConsole(context, request, reply);
   const snapshot = await context.store.loadOrganizationSnapshot(visit.organization.id);
   // Looked up in the admin's own organization only: another organization's group is a 404.
   const group = snapshot?.groups.find((candidate) => candidate.id === groupId);
   if (!group) return sendConsoleNotFound(reply, 'Group');
-  const members = (await usersById(context, visit.organization.id, group.memberIds)).users.map((user) => ({ email: user.email, role: user.role }));
-  const body = consoleGroupBody({ id: group.id, planName: seatPlanName(context.catalog, group.planId), members, csrfToken: visit.csrfToken, flash: notes.flash ?? null, ...withoutUndefined(notes) });
+  const members = (await usersById(context, visit.organization.id, group.memberIds)).users.map((user) => ({
+    email: user.email,
+    role: user.role,
+  }));
+  const body = consoleGroupBody({
+    id: group.id,
+    planName: seatPlanName(context.catalog, group.planId),
+    members,
+    csrfToken: visit.csrfToken,
+    flash: notes.flash ?? null,
+    ...withoutUndefined(notes),
+  });
   return sendConsolePage(context, reply, status, visit, { tab: 'groups', title: group.name, body });
 }
 

@@ -19,16 +19,39 @@ export function consoleInvoiceRoutes(app: FastifyInstance, context: ServerContex
     const { organizationId } = currentAdminVisit(request);
     const organization = await context.store.findOrganization(organizationId);
     if (!organization) return notFound(reply);
-    const draft = draftInvoiceView(await draftOrganizationInvoice(context, organization, organizationClock(context, organization)));
-    const issued = (await context.store.listOrganizationInvoices(organizationId)).map((invoice) => OrgInvoice.omit({ lines: true }).parse(issuedInvoiceView(invoice)));
-    return sendPage(reply, 200, consoleInvoicesPage({ organizationName: organization.name, timeZone: organization.timeZone, current: draft, issued, testMode: context.processor.testMode }));
+    const draft = draftInvoiceView(
+      await draftOrganizationInvoice(context, organization, organizationClock(context, organization)),
+    );
+    const issued = (await context.store.listOrganizationInvoices(organizationId)).map((invoice) =>
+      OrgInvoice.omit({ lines: true }).parse(issuedInvoiceView(invoice)),
+    );
+    return sendPage(
+      reply,
+      200,
+      consoleInvoicesPage({
+        organizationName: organization.name,
+        timeZone: organization.timeZone,
+        current: draft,
+        issued,
+        testMode: context.processor.testMode,
+      }),
+    );
   });
 
   app.get<{ Params: { id: string } }>('/org/invoices/:id', async (request, reply) => {
     const { organizationId } = currentAdminVisit(request);
     const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
     if (!invoice) return notFound(reply);
-    return sendPage(reply, 200, consoleInvoicePage({ organizationName: invoice.organizationName, invoice: issuedInvoiceView(invoice), timeZone: invoice.timeZone, testMode: context.processor.testMode }));
+    return sendPage(
+      reply,
+      200,
+      consoleInvoicePage({
+        organizationName: invoice.organizationName,
+        invoice: issuedInvoiceView(invoice),
+        timeZone: invoice.timeZone,
+        testMode: context.processor.testMode,
+      }),
+    );
   });
 
   app.get<{ Params: { id: string } }>('/org/invoices/:id/pdf', async (request, reply) => {
@@ -36,10 +59,21 @@ export function consoleInvoiceRoutes(app: FastifyInstance, context: ServerContex
     const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
     if (!invoice) return notFound(reply);
     const document = await renderOrganizationInvoicePdf(invoice);
-    return reply.code(200).type('application/pdf').header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`).send(document);
+    return reply
+      .code(200)
+      .type('application/pdf')
+      .header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`)
+      .send(document);
   });
 }
 
 function notFound(reply: FastifyReply): FastifyReply {
-  return sendPage(reply, 404, messagePage('Invoice not found', 'Your organization has no invoice at this address. Go back to the Invoices tab to see its invoices.'));
+  return sendPage(
+    reply,
+    404,
+    messagePage(
+      'Invoice not found',
+      'Your organization has no invoice at this address. Go back to the Invoices tab to see its invoices.',
+    ),
+  );
 }

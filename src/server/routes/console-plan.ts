@@ -51,8 +51,14 @@ export function consolePlanRoutes(app: FastifyInstance, context: ServerContext):
 }
 
 /** How many of the touched users hold the plan now, and how many from the 1st of next month. */
-function outcome(users: OrgUser[], planId: string, visit: ConsoleVisit): { planId: string; now: number; later: number; from: string | null } {
-  const now = users.filter((user) => user.planId === planId && user.scheduledChange === null && user.status !== 'canceled').length;
+function outcome(
+  users: OrgUser[],
+  planId: string,
+  visit: ConsoleVisit,
+): { planId: string; now: number; later: number; from: string | null } {
+  const now = users.filter(
+    (user) => user.planId === planId && user.scheduledChange === null && user.status !== 'canceled',
+  ).length;
   const later = users.filter((user) => user.scheduledChange?.planId === planId);
   const from = later[0]?.scheduledChange ? localDay(later[0].scheduledChange.effectiveAt, visit.organization.timeZone) : null;
   return { planId, now, later: later.length, from };
@@ -72,12 +78,22 @@ async function showPlanPage(
     const snapshot = await context.store.loadOrganizationSnapshot(visit.organization.id);
     const group = snapshot?.groups.find((candidate) => candidate.id === choice.groupId);
     if (!group) return sendConsoleNotFound(reply, 'Group');
-    target = { kind: 'group', id: group.id, name: group.name, memberCount: group.memberIds.length, planName: seatPlanName(context.catalog, group.planId) };
+    target = {
+      kind: 'group',
+      id: group.id,
+      name: group.name,
+      memberCount: group.memberIds.length,
+      planName: seatPlanName(context.catalog, group.planId),
+    };
   } else {
     // Only this organization's members: an id from elsewhere is simply not found.
     const users = (await usersById(context, visit.organization.id, choice.userIds)).users;
     if (users.length === 0) return showUsers(context, request, reply, 400, { formError: NOTHING_TICKED });
-    target = { kind: 'users', carried: carryUserIds(users.map((user) => user.id)), users: users.map((user) => ({ email: user.email, planName: seatPlanName(context.catalog, user.planId) })) };
+    target = {
+      kind: 'users',
+      carried: carryUserIds(users.map((user) => user.id)),
+      users: users.map((user) => ({ email: user.email, planName: seatPlanName(context.catalog, user.planId) })),
+    };
   }
   const body = consolePlanBody({
     target,
@@ -86,5 +102,9 @@ async function showPlanPage(
     backPath: target.kind === 'group' ? `/org/groups/${encodeURIComponent(target.id)}` : '/org/users',
     ...notes,
   });
-  return sendConsolePage(context, reply, status, visit, { tab: target.kind === 'group' ? 'groups' : 'users', title: 'Change plan', body });
+  return sendConsolePage(context, reply, status, visit, {
+    tab: target.kind === 'group' ? 'groups' : 'users',
+    title: 'Change plan',
+    body,
+  });
 }

@@ -15,12 +15,17 @@ import { advanceOrganizationClock } from '../organizations/test-clock';
 import { consoleSettingsBody } from '../pages/console-settings';
 
 export function consoleSettingsRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get('/org/settings', async (request, reply) => showSettings(context, request, reply, 200, { flash: consoleFlash(request.query, context.catalog) }));
+  app.get('/org/settings', async (request, reply) =>
+    showSettings(context, request, reply, 200, { flash: consoleFlash(request.query, context.catalog) }),
+  );
 
   app.post('/org/settings/overage', async (request, reply) => {
     const raw = textField(request.body, 'enabled');
     // An unticked checkbox sends nothing; anything else than "yes" is not this form.
-    if (raw !== '' && raw !== 'yes') return showSettings(context, request, reply, 400, { formError: 'Overages are either on or off: tick the box or leave it empty.' });
+    if (raw !== '' && raw !== 'yes')
+      return showSettings(context, request, reply, 400, {
+        formError: 'Overages are either on or off: tick the box or leave it empty.',
+      });
     const enabled = raw === 'yes';
     const { admin } = await openConsole(context, request, reply);
     try {
@@ -37,14 +42,23 @@ export function consoleSettingsRoutes(app: FastifyInstance, context: ServerConte
     app.post('/org/settings/test-clock', async (request, reply) => {
       const advance = textField(request.body, 'advance');
       const days = textField(request.body, 'days').trim();
-      if (advance !== 'month-start' && advance !== 'days') return showSettings(context, request, reply, 400, { formError: 'Choose how far to move the test clock.' });
+      if (advance !== 'month-start' && advance !== 'days')
+        return showSettings(context, request, reply, 400, { formError: 'Choose how far to move the test clock.' });
       if (advance === 'days' && !(/^\d{1,3}$/.test(days) && Number(days) >= 1 && Number(days) <= MAX_DAYS)) {
-        return showSettings(context, request, reply, 400, { days, daysError: `Days must be a whole number from 1 to ${MAX_DAYS}.` });
+        return showSettings(context, request, reply, 400, {
+          days,
+          daysError: `Days must be a whole number from 1 to ${MAX_DAYS}.`,
+        });
       }
       const { organization } = await openConsole(context, request, reply);
       const now = organizationClock(context, organization);
       // Days on the organization's wall calendar, so a DST day counts once.
-      const to = advance === 'month-start' ? organizationMonth(organization.timeZone, now).end : DateTime.fromJSDate(now, { zone: organization.timeZone }).plus({ days: Number(days) }).toJSDate();
+      const to =
+        advance === 'month-start'
+          ? organizationMonth(organization.timeZone, now).end
+          : DateTime.fromJSDate(now, { zone: organization.timeZone })
+              .plus({ days: Number(days) })
+              .toJSDate();
       await advanceOrganizationClock(context, organization.id, to);
       return reply.redirect(consoleFlashPath('/org/settings', 'test-clock'), 303);
     });
@@ -62,7 +76,13 @@ interface SettingsNotes {
   daysError?: string;
 }
 
-async function showSettings(context: ServerContext, request: FastifyRequest, reply: FastifyReply, status: number, notes: SettingsNotes): Promise<FastifyReply> {
+async function showSettings(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  notes: SettingsNotes,
+): Promise<FastifyReply> {
   const visit = await openConsole(context, request, reply);
   const { organization } = visit;
   const body = consoleSettingsBody({
@@ -72,7 +92,15 @@ async function showSettings(context: ServerContext, request: FastifyRequest, rep
     csrfToken: visit.csrfToken,
     flash: notes.flash ?? null,
     ...(notes.formError ? { formError: notes.formError } : {}),
-    ...(context.config.testClocks ? { testClock: { at: organization.testClockAt, days: notes.days ?? '', ...(notes.daysError ? { daysError: notes.daysError } : {}) } } : {}),
+    ...(context.config.testClocks
+      ? {
+          testClock: {
+            at: organization.testClockAt,
+            days: notes.days ?? '',
+            ...(notes.daysError ? { daysError: notes.daysError } : {}),
+          },
+        }
+      : {}),
   });
   return sendConsolePage(context, reply, status, visit, { tab: 'settings', title: 'Settings', body });
 }

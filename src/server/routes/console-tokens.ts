@@ -11,7 +11,6 @@ import { createApiToken, revokeApiToken, toOrgApiToken } from '../organizations/
 import { createdTokenPage, tokensPage, type TokensPageModel } from '../pages/console-tokens';
 import { sendPage } from '../respond';
 
-
 // The redirect names a known code, never free text, so a crafted link cannot make the page say anything.
 const FLASH = { revoked: 'Token revoked: anything still using it now gets 401 Unauthorized.' } as const;
 
@@ -36,19 +35,31 @@ export function consoleTokenRoutes(app: FastifyInstance, context: ServerContext)
 
   app.get<{ Querystring: { done?: string } }>('/org/tokens', (request, reply) => {
     const done = request.query.done;
-    return show(request, reply, 200, { flash: done !== undefined && Object.hasOwn(FLASH, done) ? FLASH[done as keyof typeof FLASH] : null });
+    return show(request, reply, 200, {
+      flash: done !== undefined && Object.hasOwn(FLASH, done) ? FLASH[done as keyof typeof FLASH] : null,
+    });
   });
 
   app.post('/org/tokens', async (request, reply) => {
     const visit = currentAdminVisit(request);
     const name = textField(request.body, 'name');
     const parsed = CreateApiTokenRequest.safeParse({ name });
-    if (!parsed.success) return show(request, reply, 400, { name, nameError: parsed.error.issues[0]?.message ?? 'Enter a name.' });
+    if (!parsed.success)
+      return show(request, reply, 400, { name, nameError: parsed.error.issues[0]?.message ?? 'Enter a name.' });
     const { token, secret } = await createApiToken(context, visit.organizationId, visit.account.id, parsed.data.name);
     const organization = await context.store.findOrganization(visit.organizationId);
     // The only page that ever holds the secret: kept out of every cache and the browser's history cache.
     reply.header('Cache-Control', 'no-store');
-    return sendPage(reply, 200, createdTokenPage({ organizationName: organization?.name ?? '', token: toOrgApiToken(token), secret, testMode: context.processor.testMode }));
+    return sendPage(
+      reply,
+      200,
+      createdTokenPage({
+        organizationName: organization?.name ?? '',
+        token: toOrgApiToken(token),
+        secret,
+        testMode: context.processor.testMode,
+      }),
+    );
   });
 
   app.post<{ Params: { id: string } }>('/org/tokens/:id/revoke', async (request, reply) => {

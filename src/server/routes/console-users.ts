@@ -20,19 +20,28 @@ import { toOrgUser, usersById } from './org-admin';
 
 export const USERS_PAGE_SIZE = 50;
 
-type UsersNotes = Partial<Pick<ConsoleUsersModel, 'formError' | 'searchError' | 'addMember' | 'flash'>> & { search?: string; page?: number };
+type UsersNotes = Partial<Pick<ConsoleUsersModel, 'formError' | 'searchError' | 'addMember' | 'flash'>> & {
+  search?: string;
+  page?: number;
+};
 
 export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/org/users', async (request, reply) => {
     const query = UsersQuery.safeParse(request.query);
-    if (!query.success) return showUsers(context, request, reply, 400, { searchError: query.error.issues[0]?.message ?? 'This search is not valid.' });
+    if (!query.success)
+      return showUsers(context, request, reply, 400, {
+        searchError: query.error.issues[0]?.message ?? 'This search is not valid.',
+      });
     return showUsers(context, request, reply, 200, { ...query.data, flash: consoleFlash(request.query, context.catalog) });
   });
 
   app.post('/org/users/members', async (request, reply) => {
     const email = textField(request.body, 'email').trim();
     const parsed = AddMemberRequest.safeParse({ email });
-    if (!parsed.success) return showUsers(context, request, reply, 400, { addMember: { email, error: memberEmailMessage(email, 'Enter the email address of an account, like name@example.com.') } });
+    if (!parsed.success)
+      return showUsers(context, request, reply, 400, {
+        addMember: { email, error: memberEmailMessage(email, 'Enter the email address of an account, like name@example.com.') },
+      });
     const { admin } = await openConsole(context, request, reply);
     try {
       await addMember(context, admin.organizationId, admin.account.id, parsed.data.email);
@@ -46,7 +55,8 @@ export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext)
   app.post<{ Params: { id: string } }>('/org/users/:id/undo', async (request, reply) => {
     const { admin } = await openConsole(context, request, reply);
     const [user] = (await usersById(context, admin.organizationId, [request.params.id])).users;
-    if (!user?.scheduledChange || user.planId === null) return showUsers(context, request, reply, 409, { formError: 'This user has no scheduled change to undo.' });
+    if (!user?.scheduledChange || user.planId === null)
+      return showUsers(context, request, reply, 409, { formError: 'This user has no scheduled change to undo.' });
     try {
       // The engine's rule: choosing the current plan again withdraws the scheduled lower tier.
       await assignPlan(context, admin.organizationId, admin.account.id, { planId: user.planId, userIds: [user.id] });
@@ -59,11 +69,21 @@ export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext)
 }
 
 /** The Users tab (page 1 unless told), with whatever a refused form has to say. */
-export async function showUsers(context: ServerContext, request: FastifyRequest, reply: FastifyReply, status: number, notes: UsersNotes = {}): Promise<FastifyReply> {
+export async function showUsers(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  notes: UsersNotes = {},
+): Promise<FastifyReply> {
   const visit = await openConsole(context, request, reply);
   const search = notes.search ?? '';
   const page = notes.page ?? 1;
-  const found = await context.store.listOrganizationUsers(visit.organization.id, { search, offset: (page - 1) * USERS_PAGE_SIZE, limit: USERS_PAGE_SIZE });
+  const found = await context.store.listOrganizationUsers(visit.organization.id, {
+    search,
+    offset: (page - 1) * USERS_PAGE_SIZE,
+    limit: USERS_PAGE_SIZE,
+  });
   const now = organizationClock(context, visit.organization);
   const body = consoleUsersBody({
     rows: found.users.map((user) => userRow(toOrgUser(user, now), context.catalog, visit.organization.timeZone)),

@@ -32,7 +32,12 @@ export function contactSalesRoutes(app: FastifyInstance, context: ServerContext)
     const validation = validateContactSalesForm(form);
     if (!validation.ok) return showForm(request, reply, 400, { form: kept, errors: validation.errors });
 
-    const inquiry = { id: randomId('si'), planId: kept.plan || null, ...validation.value, createdAt: context.clock().toISOString() };
+    const inquiry = {
+      id: randomId('si'),
+      planId: kept.plan || null,
+      ...validation.value,
+      createdAt: context.clock().toISOString(),
+    };
     await context.store.createSalesInquiry(inquiry);
     // Stored first: the request is safe even if the mail to sales is delayed (the outbox retries it).
     await sendSalesInquiry(context, { ...validation.value, accountId: null, receivedAt: new Date(inquiry.createdAt) });
@@ -45,7 +50,12 @@ export function contactSalesRoutes(app: FastifyInstance, context: ServerContext)
     return findPlan(context.catalog, id)?.id;
   }
 
-  function showForm(request: FastifyRequest, reply: FastifyReply, status: number, input: Omit<ContactSalesPageModel, 'csrfToken' | 'planName'>) {
+  function showForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    input: Omit<ContactSalesPageModel, 'csrfToken' | 'planName'>,
+  ) {
     const csrfToken = issueCsrfToken(request, reply, secureCookies(context));
     const planName = input.form.plan ? (findPlan(context.catalog, input.form.plan)?.name ?? null) : null;
     return sendPage(reply, status, contactSalesPage({ ...input, csrfToken, planName }));

@@ -8,7 +8,16 @@
 // sent again with the same Idempotency-Key answers with the lease it granted, granting nothing more.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { OverageSettingsRequest, type AccountState } from '../../protocol/api';
-import { CreateLeaseRequest, MAX_LEASE_REQUEST_BYTES, ReportUsageRequest, type Lease, type LeaseGrant, type LeaseRefusal, type LeaseReturned, type UsageRecorded } from '../../protocol/leases';
+import {
+  CreateLeaseRequest,
+  MAX_LEASE_REQUEST_BYTES,
+  ReportUsageRequest,
+  type Lease,
+  type LeaseGrant,
+  type LeaseRefusal,
+  type LeaseReturned,
+  type UsageRecorded,
+} from '../../protocol/leases';
 import type { AccountRecord, LeaseRecord } from '../../store/store';
 import { currentAccountState } from '../account-state';
 import { currentAccount } from '../auth';
@@ -31,7 +40,13 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     if (requestKey === null) return reply;
     const { instanceId, requestedCredits, replacesLeaseId, reports } = parsed.data;
     if (replacesLeaseId === undefined && reports.length > 0) {
-      return sendApiError(reply, 400, 'invalid_request', 'reports go with replacesLeaseId (the lease they were spent from), or to POST /api/leases/:id/usage.', 'reports');
+      return sendApiError(
+        reply,
+        400,
+        'invalid_request',
+        'reports go with replacesLeaseId (the lease they were spent from), or to POST /api/leases/:id/usage.',
+        'reports',
+      );
     }
     const op: LeaseOperation = {
       reports,
@@ -52,7 +67,12 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     const op: LeaseOperation = { leaseId: request.params.id, reports: parsed.data.reports, close: false };
     return operate(reply, currentAccount(request), op, 'id', async (outcome, account) => {
       if (!outcome.lease) throw new Error('a usage report finished without its lease');
-      const body: UsageRecorded = { lease: toLease(outcome.lease), recorded: outcome.recorded, duplicates: outcome.duplicates, account };
+      const body: UsageRecorded = {
+        lease: toLease(outcome.lease),
+        recorded: outcome.recorded,
+        duplicates: outcome.duplicates,
+        account,
+      };
       return sendJson(reply, 200, body);
     });
   });
@@ -82,7 +102,10 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     const account = currentAccount(request);
     const billing = await loadAccountBilling(context, account);
     if (!billing) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
-    const updated = await updateOverage(context, account, billing, { enabled: parsed.data.enabled, capCents: parsed.data.capCents });
+    const updated = await updateOverage(context, account, billing, {
+      enabled: parsed.data.enabled,
+      capCents: parsed.data.capCents,
+    });
     if (!updated.ok) return sendApiError(reply, updated.status, updated.code, updated.message, updated.field);
     return sendJson(reply, 200, await stateOf(account));
   });

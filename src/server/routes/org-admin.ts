@@ -34,9 +34,18 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
       const query = UsersQuery.safeParse(request.query);
       if (!query.success) return sendValidationError(reply, query.error, request.query);
       const { search, page } = query.data;
-      const found = await context.store.listOrganizationUsers(organizationId, { search, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+      const found = await context.store.listOrganizationUsers(organizationId, {
+        search,
+        offset: (page - 1) * PAGE_SIZE,
+        limit: PAGE_SIZE,
+      });
       const now = await organizationNow(context, organizationId);
-      const body: OrgUsersPage = { users: found.users.map((u) => toOrgUser(u, now)), total: found.total, page, pageSize: PAGE_SIZE };
+      const body: OrgUsersPage = {
+        users: found.users.map((u) => toOrgUser(u, now)),
+        total: found.total,
+        page,
+        pageSize: PAGE_SIZE,
+      };
       return sendJson(reply, 200, body);
     }),
   );
@@ -100,7 +109,13 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
         await setOverage(context, organizationId, actorId, body.enabled);
         const organization = await context.store.findOrganization(organizationId);
         if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
-        const settings: OrgSettings = { id: organization.id, name: organization.name, timeZone: organization.timeZone, overageEnabled: organization.overageEnabled, testClockAt: organization.testClockAt };
+        const settings: OrgSettings = {
+          id: organization.id,
+          name: organization.name,
+          timeZone: organization.timeZone,
+          overageEnabled: organization.overageEnabled,
+          testClockAt: organization.testClockAt,
+        };
         return sendJson(reply, 200, settings);
       }),
     ),
@@ -109,7 +124,16 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
   app.get('/api/org/audit', (request, reply) =>
     asAdmin(context, request, reply, async (organizationId) => {
       const entries = await context.store.listOrganizationAudit(organizationId, AUDIT_LIMIT);
-      const body: OrgAudit = { entries: entries.map(({ actorId, action, target, before, after, at }) => ({ actorId, action, target, before, after, at })) };
+      const body: OrgAudit = {
+        entries: entries.map(({ actorId, action, target, before, after, at }) => ({
+          actorId,
+          action,
+          target,
+          before,
+          after,
+          at,
+        })),
+      };
       return sendJson(reply, 200, body);
     }),
   );
@@ -125,7 +149,12 @@ export async function asAdmin(
   const account = currentAccount(request);
   const membership = await context.store.findOrganizationMembership(account.id);
   if (membership?.role !== 'admin') {
-    return sendApiError(reply, 403, 'not_an_admin', 'Only the admins of an organization can use its admin API; ask your organization\'s admin.');
+    return sendApiError(
+      reply,
+      403,
+      'not_an_admin',
+      "Only the admins of an organization can use its admin API; ask your organization's admin.",
+    );
   }
   try {
     return await handle(membership.organizationId, account.id);
@@ -136,7 +165,12 @@ export async function asAdmin(
 }
 
 /** The body checked before anything else: bad input is a 400 naming the field. */
-export function withBody<T>(schema: z.ZodType<T>, request: FastifyRequest, reply: FastifyReply, handle: (body: T) => Promise<FastifyReply>): Promise<FastifyReply> | FastifyReply {
+export function withBody<T>(
+  schema: z.ZodType<T>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  handle: (body: T) => Promise<FastifyReply>,
+): Promise<FastifyReply> | FastifyReply {
   const parsed = schema.safeParse(request.body);
   if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
   return handle(parsed.data);
@@ -145,7 +179,12 @@ export function withBody<T>(schema: z.ZodType<T>, request: FastifyRequest, reply
 /** Exactly these members (the ones an action touched), in email order. */
 export async function usersById(context: ServerContext, organizationId: string, ids: readonly string[]): Promise<OrgUsersPage> {
   const accountIds = [...new Set(ids)];
-  const found = await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: accountIds.length, accountIds });
+  const found = await context.store.listOrganizationUsers(organizationId, {
+    search: '',
+    offset: 0,
+    limit: accountIds.length,
+    accountIds,
+  });
   const now = await organizationNow(context, organizationId);
   const users = found.users.map((u) => toOrgUser(u, now));
   return { users, total: users.length, page: 1, pageSize: accountIds.length };
@@ -180,7 +219,10 @@ export function toOrgUser(user: OrganizationUserRecord, now: Date): OrgUser {
     role: user.role,
     status: seat?.status ?? null,
     planId: due?.planId ?? seat?.plans.at(-1)?.planId ?? null,
-    scheduledChange: seat?.scheduledChange && !due ? { planId: seat.scheduledChange.planId, effectiveAt: seat.scheduledChange.effectiveAt.toISOString() } : null,
+    scheduledChange:
+      seat?.scheduledChange && !due
+        ? { planId: seat.scheduledChange.planId, effectiveAt: seat.scheduledChange.effectiveAt.toISOString() }
+        : null,
     lastActiveAt: seat?.lastActiveAt?.toISOString() ?? null,
   };
 }

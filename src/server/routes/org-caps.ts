@@ -10,7 +10,9 @@ import { asAdmin, withBody } from './org-admin';
 
 export function orgCapsRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/org/caps', (request, reply) =>
-    asAdmin(context, request, reply, async (organizationId) => sendJson(reply, 200, await organizationCaps(context, organizationId))),
+    asAdmin(context, request, reply, async (organizationId) =>
+      sendJson(reply, 200, await organizationCaps(context, organizationId)),
+    ),
   );
 
   app.put('/api/org/caps', (request, reply) =>

@@ -41,7 +41,11 @@ export function orgInvoiceRoutes(app: FastifyInstance, context: ServerContext): 
       const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
       if (!invoice) throw noInvoice();
       const document = await renderOrganizationInvoicePdf(invoice);
-      return reply.code(200).type('application/pdf').header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`).send(document);
+      return reply
+        .code(200)
+        .type('application/pdf')
+        .header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`)
+        .send(document);
     }),
   );
 }

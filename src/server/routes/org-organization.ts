@@ -21,13 +21,21 @@ export function orgOrganizationRoutes(app: FastifyInstance, context: ServerConte
       } catch (error) {
         if (!(error instanceof OrganizationError)) throw error;
         // The account is the caller here, not a field of the request: a 409 names no field.
-        return sendApiError(reply, error.status, error.code, error.message, error.code === 'member_elsewhere' ? undefined : error.field);
+        return sendApiError(
+          reply,
+          error.status,
+          error.code,
+          error.message,
+          error.code === 'member_elsewhere' ? undefined : error.field,
+        );
       }
     }),
   );
 
   app.get('/api/org/settings', (request, reply) =>
-    asAdmin(context, request, reply, async (organizationId) => sendJson(reply, 200, toOrgSettings(await organizationById(context, organizationId)))),
+    asAdmin(context, request, reply, async (organizationId) =>
+      sendJson(reply, 200, toOrgSettings(await organizationById(context, organizationId))),
+    ),
   );
 }
 
@@ -38,5 +46,11 @@ export async function organizationById(context: ServerContext, organizationId: s
 }
 
 export function toOrgSettings(organization: OrganizationRecord): OrgSettings {
-  return { id: organization.id, name: organization.name, timeZone: organization.timeZone, overageEnabled: organization.overageEnabled, testClockAt: organization.testClockAt };
+  return {
+    id: organization.id,
+    name: organization.name,
+    timeZone: organization.timeZone,
+    overageEnabled: organization.overageEnabled,
+    testClockAt: organization.testClockAt,
+  };
 }

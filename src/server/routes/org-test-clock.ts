@@ -17,7 +17,12 @@ export function orgTestClockRoutes(app: FastifyInstance, context: ServerContext)
       if (shape) return sendApiError(reply, 400, 'invalid_request', shape, 'to');
       return asAdmin(context, request, reply, async (organizationId) => {
         const organization = await organizationById(context, organizationId);
-        const target = advanceTarget(body, organizationClock(context, organization), organization.timeZone, "the organization's clock");
+        const target = advanceTarget(
+          body,
+          organizationClock(context, organization),
+          organization.timeZone,
+          "the organization's clock",
+        );
         if ('error' in target) return sendApiError(reply, 400, 'invalid_request', target.error, 'to');
         const moved = await advanceOrganizationClock(context, organizationId, target.at);
         return sendJson(reply, 200, toOrgSettings(moved));

@@ -19,12 +19,21 @@ export function orgUsageRoutes(app: FastifyInstance, context: ServerContext): vo
       if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
       const now = organizationClock(context, organization);
       const zone = organization.timeZone;
-      const month = query.data.month === undefined ? organizationMonth(zone, now) : organizationMonth(zone, firstInstantOf(query.data.month, zone));
-      if (month.start > now) return sendApiError(reply, 400, 'invalid_request', `month: ${query.data.month} has not started yet.`, 'month');
+      const month =
+        query.data.month === undefined
+          ? organizationMonth(zone, now)
+          : organizationMonth(zone, firstInstantOf(query.data.month, zone));
+      if (month.start > now)
+        return sendApiError(reply, 400, 'invalid_request', `month: ${query.data.month} has not started yet.`, 'month');
 
       const { total } = await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: 0 });
       const { users } = await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: total });
-      const usage = await memberUsage(context, users.map((u) => u.accountId), month, now);
+      const usage = await memberUsage(
+        context,
+        users.map((u) => u.accountId),
+        month,
+        now,
+      );
       const body: OrgUsage = {
         month: monthLabel(month.start, zone),
         periodStart: month.start.toISOString(),
@@ -32,7 +41,15 @@ export function orgUsageRoutes(app: FastifyInstance, context: ServerContext): vo
         users: users.map((user) => {
           const shown = toOrgUser(user, now);
           const used = usage.get(user.accountId) ?? { credits: 0, overage: 0, overageCents: 0 };
-          return { id: shown.id, email: shown.email, planId: shown.planId, status: shown.status, creditsUsed: used.credits, overageCredits: used.overage, overageCents: used.overageCents };
+          return {
+            id: shown.id,
+            email: shown.email,
+            planId: shown.planId,
+            status: shown.status,
+            creditsUsed: used.credits,
+            overageCredits: used.overage,
+            overageCents: used.overageCents,
+          };
         }),
       };
       return sendJson(reply, 200, body);

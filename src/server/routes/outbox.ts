@@ -14,24 +14,35 @@ import { sendPage } from '../respond';
 export const OUTBOX_PAGE_LIMIT = 200;
 
 /** The HTML body is the message's own markup with inline styles: nothing else may load or run. */
-const EMAIL_HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
+const EMAIL_HTML_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
 
 export function outboxRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/outbox', async (_request, reply) => {
     const emails = await context.store.listEmails(OUTBOX_PAGE_LIMIT);
     const zones = new Map<string | null, string>();
-    for (const email of emails) if (!zones.has(email.accountId)) zones.set(email.accountId, await recipientTimeZone(context, email));
+    for (const email of emails)
+      if (!zones.has(email.accountId)) zones.set(email.accountId, await recipientTimeZone(context, email));
     return sendPage(
       reply,
       200,
-      outboxPage({ emails, limit: OUTBOX_PAGE_LIMIT, smtpConfigured: context.mailer.smtpConfigured, timeZoneOf: (email) => zones.get(email.accountId) ?? context.catalog.billing.defaultTimeZone }),
+      outboxPage({
+        emails,
+        limit: OUTBOX_PAGE_LIMIT,
+        smtpConfigured: context.mailer.smtpConfigured,
+        timeZoneOf: (email) => zones.get(email.accountId) ?? context.catalog.billing.defaultTimeZone,
+      }),
     );
   });
 
   app.get<{ Params: { id: string } }>('/outbox/:id', async (request, reply) => {
     const email = await context.store.findEmail(request.params.id);
     if (!email) return sendPage(reply, 404, unknownEmail());
-    return sendPage(reply, 200, emailPage({ email, from: context.config.mailFrom, timeZone: await recipientTimeZone(context, email) }));
+    return sendPage(
+      reply,
+      200,
+      emailPage({ email, from: context.config.mailFrom, timeZone: await recipientTimeZone(context, email) }),
+    );
   });
 
   app.get<{ Params: { id: string } }>('/outbox/:id/html', async (request, reply) => {
@@ -43,7 +54,9 @@ export function outboxRoutes(app: FastifyInstance, context: ServerContext): void
 
 /** The recipient account's zone; a message to no account (the sales team's) reads the default zone. */
 function recipientTimeZone(context: ServerContext, email: EmailRecord): Promise<string> {
-  return email.accountId === null ? Promise.resolve(context.catalog.billing.defaultTimeZone) : accountTimeZone(context, email.accountId);
+  return email.accountId === null
+    ? Promise.resolve(context.catalog.billing.defaultTimeZone)
+    : accountTimeZone(context, email.accountId);
 }
 
 function unknownEmail() {

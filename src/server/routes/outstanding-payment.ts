@@ -13,12 +13,22 @@ export function outstandingPaymentRoutes(app: FastifyInstance, context: ServerCo
     const key = readIdempotencyKey(request, reply);
     if (key === null) return reply;
     try {
-      const outcome = await payOutstandingBalance(context, currentAccount(request), key === undefined ? {} : { idempotencyKey: key });
+      const outcome = await payOutstandingBalance(
+        context,
+        currentAccount(request),
+        key === undefined ? {} : { idempotencyKey: key },
+      );
       if (outcome.kind === 'replayed') reply.header('Idempotent-Replayed', 'true');
       return sendJson(reply, 200, outcome.result);
     } catch (error) {
       if (!(error instanceof OutstandingPaymentError)) throw error;
-      return sendApiError(reply, error.status, error.code, error.message, error.code === 'idempotency_key_reused' ? 'Idempotency-Key' : undefined);
+      return sendApiError(
+        reply,
+        error.status,
+        error.code,
+        error.message,
+        error.code === 'idempotency_key_reused' ? 'Idempotency-Key' : undefined,
+      );
     }
   });
 }

@@ -13,7 +13,9 @@ export function portalBillingDetailsRoutes(app: FastifyInstance, context: Server
   app.get('/billing/details', async (request, reply) => {
     const { account } = currentVisit(request);
     const details = await context.store.findBillingDetails(account.id);
-    return showForm(request, reply, 200, { form: { name: details.name ?? '', address: details.address ?? '', taxId: details.taxId ?? '' } });
+    return showForm(request, reply, 200, {
+      form: { name: details.name ?? '', address: details.address ?? '', taxId: details.taxId ?? '' },
+    });
   });
 
   app.post('/billing/details', async (request, reply) => {
@@ -22,11 +24,20 @@ export function portalBillingDetailsRoutes(app: FastifyInstance, context: Server
     const validation = validateBillingDetailsForm(form);
     if (!validation.ok) return showForm(request, reply, 400, { form, errors: validation.errors });
     const current = await context.store.findBillingDetails(account.id);
-    await context.store.saveBillingDetails(account.id, { ...validation.value, taxRateBasisPoints: current.taxRateBasisPoints }, context.clock().toISOString());
+    await context.store.saveBillingDetails(
+      account.id,
+      { ...validation.value, taxRateBasisPoints: current.taxRateBasisPoints },
+      context.clock().toISOString(),
+    );
     return reply.redirect(flashPath('details-saved'), 303);
   });
 
-  function showForm(request: FastifyRequest, reply: FastifyReply, status: number, input: Omit<BillingDetailsPageModel, 'csrfToken' | 'testMode'>) {
+  function showForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    input: Omit<BillingDetailsPageModel, 'csrfToken' | 'testMode'>,
+  ) {
     const csrfToken = issueCsrfToken(request, reply, secureCookies(context));
     return sendPage(reply, status, billingDetailsPage({ ...input, csrfToken, testMode: context.processor.testMode }));
   }

@@ -24,7 +24,9 @@ export function portalOverageRoutes(app: FastifyInstance, context: ServerContext
     const enabled = textField(request.body, 'enabled') === 'yes';
     const capCents = parseCapDollars(textField(request.body, 'cap'));
     if (capCents === undefined) {
-      return showPortalHome(context, request, reply, 400, { overageError: 'Enter the cap in dollars, like 25 or 25.00, or leave it empty for no cap.' });
+      return showPortalHome(context, request, reply, 400, {
+        overageError: 'Enter the cap in dollars, like 25 or 25.00, or leave it empty for no cap.',
+      });
     }
     const billing = await loadAccountBilling(context, account);
     if (!billing) return showPortalHome(context, request, reply, 404, { error: 'This account has no subscription.' });

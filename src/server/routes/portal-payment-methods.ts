@@ -28,7 +28,9 @@ import { randomToken } from '../secrets';
 const REQUEST_KEY = /^[A-Za-z0-9_-]{22}$/;
 
 export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get('/billing/payment-methods/new', async (request, reply) => showAddCard(request, reply, 200, { kept: { cardholderName: '', cardExpiry: '', makeDefault: true } }));
+  app.get('/billing/payment-methods/new', async (request, reply) =>
+    showAddCard(request, reply, 200, { kept: { cardholderName: '', cardExpiry: '', makeDefault: true } }),
+  );
 
   app.post('/billing/payment-methods', async (request, reply) => {
     const { account } = currentVisit(request);
@@ -36,7 +38,8 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     const makeDefault = textField(request.body, 'make_default') === 'yes';
     const kept = { cardholderName: fields.cardholderName, cardExpiry: fields.cardExpiry, makeDefault };
     const requestKey = textField(request.body, 'request_key');
-    if (!REQUEST_KEY.test(requestKey)) return showAddCard(request, reply, 400, { kept, formError: 'This form is incomplete. Enter your card details again.' });
+    if (!REQUEST_KEY.test(requestKey))
+      return showAddCard(request, reply, 400, { kept, formError: 'This form is incomplete. Enter your card details again.' });
     const now = clockFor(context, account);
     const validation = validateCardFields(fields, now);
     if (!validation.ok) return showAddCard(request, reply, 400, { kept, errors: validation.errors });
@@ -65,7 +68,11 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     const { account } = currentVisit(request);
     const requestKey = typeof request.query.request === 'string' ? request.query.request : '';
     const fresh = { kept: { cardholderName: '', cardExpiry: '', makeDefault: true } };
-    if (!REQUEST_KEY.test(requestKey)) return showAddCard(request, reply, 400, { ...fresh, formError: 'This card confirmation is not valid. Enter your card again.' });
+    if (!REQUEST_KEY.test(requestKey))
+      return showAddCard(request, reply, 400, {
+        ...fresh,
+        formError: 'This card confirmation is not valid. Enter your card again.',
+      });
     const result = await finishAuthentication(context, {
       query: request.query,
       accountId: account.id,
@@ -76,7 +83,10 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
       at: clockFor(context, account),
     });
     if (!result.ok) {
-      const message = result.reason === 'authentication-failed' ? "We couldn't authenticate your card. Try again or use another card." : result.message;
+      const message =
+        result.reason === 'authentication-failed'
+          ? "We couldn't authenticate your card. Try again or use another card."
+          : result.message;
       return showAddCard(request, reply, result.reason === 'authentication-failed' ? 402 : 409, { ...fresh, formError: message });
     }
     return saveCard(request, reply, result.reusable, result.metadata.makeDefault === 'yes');
@@ -86,7 +96,16 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     const method = await ownCard(request);
     if (!method) return sendCardNotFound(reply);
     const expiry = `${String(method.expMonth).padStart(2, '0')}/${String(method.expYear % 100).padStart(2, '0')}`;
-    return sendPage(reply, 200, editCardPage({ method, expiry, csrfToken: issueCsrfToken(request, reply, secureCookies(context)), testMode: context.processor.testMode }));
+    return sendPage(
+      reply,
+      200,
+      editCardPage({
+        method,
+        expiry,
+        csrfToken: issueCsrfToken(request, reply, secureCookies(context)),
+        testMode: context.processor.testMode,
+      }),
+    );
   });
 
   app.post<{ Params: { id: string } }>('/billing/payment-methods/:id/edit', async (request, reply) => {
@@ -95,7 +114,17 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     if (!method) return sendCardNotFound(reply);
     const raw = textField(request.body, 'card_expiry').trim();
     const showEdit = (status: number, error: string) =>
-      sendPage(reply, status, editCardPage({ method, expiry: raw, error, csrfToken: issueCsrfToken(request, reply, secureCookies(context)), testMode: context.processor.testMode }));
+      sendPage(
+        reply,
+        status,
+        editCardPage({
+          method,
+          expiry: raw,
+          error,
+          csrfToken: issueCsrfToken(request, reply, secureCookies(context)),
+          testMode: context.processor.testMode,
+        }),
+      );
     const problem = expiryFieldProblem(raw, clockFor(context, account));
     const expiry = parseExpiry(raw);
     if (problem || !expiry) return showEdit(400, problem ?? 'Enter the expiry date as MM/YY.');
@@ -119,23 +148,41 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
   app.post('/billing/outstanding-payment', async (request, reply) => {
     const { account } = currentVisit(request);
     const requestKey = textField(request.body, 'request_key');
-    if (!REQUEST_KEY.test(requestKey)) return showPortalHome(context, request, reply, 400, { error: 'This form is incomplete. Reload the page and pay again.' });
+    if (!REQUEST_KEY.test(requestKey))
+      return showPortalHome(context, request, reply, 400, { error: 'This form is incomplete. Reload the page and pay again.' });
     let outcome;
     try {
       outcome = await payOutstandingBalance(context, account, { idempotencyKey: `portal:${requestKey}` });
     } catch (error) {
-      if (error instanceof OutstandingPaymentError) return showPortalHome(context, request, reply, error.status, { error: error.message });
+      if (error instanceof OutstandingPaymentError)
+        return showPortalHome(context, request, reply, error.status, { error: error.message });
       throw error;
     }
-    return reply.redirect(flashPath(outcome.result.account.subscription.status === 'active' && outcome.result.account.account.identityKind === 'organization' ? 'own-balance-paid' : 'balance-paid'), 303);
+    return reply.redirect(
+      flashPath(
+        outcome.result.account.subscription.status === 'active' && outcome.result.account.account.identityKind === 'organization'
+          ? 'own-balance-paid'
+          : 'balance-paid',
+      ),
+      303,
+    );
   });
 
-  async function saveCard(request: FastifyRequest, reply: FastifyReply, card: Parameters<typeof addCard>[2], makeDefault: boolean) {
+  async function saveCard(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    card: Parameters<typeof addCard>[2],
+    makeDefault: boolean,
+  ) {
     const { account } = currentVisit(request);
     try {
       await addCard(context, account, card, { makeDefault });
     } catch (error) {
-      if (error instanceof PaymentMethodError) return showAddCard(request, reply, error.status, { kept: { cardholderName: '', cardExpiry: '', makeDefault }, formError: error.message });
+      if (error instanceof PaymentMethodError)
+        return showAddCard(request, reply, error.status, {
+          kept: { cardholderName: '', cardExpiry: '', makeDefault },
+          formError: error.message,
+        });
       throw error;
     }
     return reply.redirect(flashPath('card-added'), 303);
@@ -151,7 +198,8 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     try {
       await action(currentVisit(request).account, request.params.id);
     } catch (error) {
-      if (error instanceof PaymentMethodError) return showPortalHome(context, request, reply, error.status, { error: error.message });
+      if (error instanceof PaymentMethodError)
+        return showPortalHome(context, request, reply, error.status, { error: error.message });
       throw error;
     }
     return reply.redirect(flashPath(done), 303);
@@ -162,15 +210,29 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     return (await context.store.listPaymentMethods(account.id)).find((method) => method.id === request.params.id);
   }
 
-  function showAddCard(request: FastifyRequest, reply: FastifyReply, status: number, input: Omit<AddCardPageModel, 'csrfToken' | 'requestKey' | 'testMode'>) {
+  function showAddCard(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    input: Omit<AddCardPageModel, 'csrfToken' | 'requestKey' | 'testMode'>,
+  ) {
     return sendPage(
       reply,
       status,
-      addCardPage({ ...input, requestKey: randomToken(16), csrfToken: issueCsrfToken(request, reply, secureCookies(context)), testMode: context.processor.testMode }),
+      addCardPage({
+        ...input,
+        requestKey: randomToken(16),
+        csrfToken: issueCsrfToken(request, reply, secureCookies(context)),
+        testMode: context.processor.testMode,
+      }),
     );
   }
 }
 
 function sendCardNotFound(reply: FastifyReply) {
-  return sendPage(reply, 404, messagePage('Card not found', 'This account has no such card. Go back to the billing page to see your cards.'));
+  return sendPage(
+    reply,
+    404,
+    messagePage('Card not found', 'This account has no such card. Go back to the billing page to see your cards.'),
+  );
 }

@@ -42,7 +42,13 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
     if (!billing) return reply;
     const planId = typeof request.query.plan === 'string' ? request.query.plan : '';
     const plan = choosable().find((candidate) => candidate.id === planId);
-    if (!plan) return showChoice(reply, 400, billing, planId === '' ? 'Choose a plan, then Continue.' : 'That plan cannot be chosen here. Choose one of the plans below.');
+    if (!plan)
+      return showChoice(
+        reply,
+        400,
+        billing,
+        planId === '' ? 'Choose a plan, then Continue.' : 'That plan cannot be chosen here. Choose one of the plans below.',
+      );
     const preview = previewOrRefusal(billing, plan.id);
     if (preview instanceof PlanChangeError) return showChoice(reply, 409, billing, preview.message);
     return showReview(request, reply, 200, billing, preview);
@@ -62,7 +68,9 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
     const invoices = await context.store.listInvoices(account.id);
     // Only an invoice of this account is named; anything else in the query is ignored.
     const invoice = invoices.find((candidate) => candidate.number === request.query.invoice);
-    const scheduled = state.scheduledChange && `${planById(catalog, state.scheduledChange.planId).name} from ${formatDate(state.scheduledChange.effectiveAt.toISOString(), state.calendar.timeZone)}`;
+    const scheduled =
+      state.scheduledChange &&
+      `${planById(catalog, state.scheduledChange.planId).name} from ${formatDate(state.scheduledChange.effectiveAt.toISOString(), state.calendar.timeZone)}`;
     return sendPage(
       reply,
       200,
@@ -91,9 +99,19 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
     if (!state.scheduledChange) return reply.redirect('/billing', 303);
     // Choosing the current plan again is the engine's undo.
     const preview = previewOrRefusal(billing, state.planId);
-    if (preview instanceof PlanChangeError) return sendPage(reply, 409, messagePage('Nothing was changed', preview.message, backToBilling()));
-    const outcome = await confirmChange(context, { billing, preview, chargeKey: `portal-keep:${billing.account.id}:${randomToken(16)}` });
-    if (outcome.kind !== 'applied') return sendPage(reply, 409, messagePage('Nothing was changed', 'Your subscription changed meanwhile. Check it and try again.', backToBilling()));
+    if (preview instanceof PlanChangeError)
+      return sendPage(reply, 409, messagePage('Nothing was changed', preview.message, backToBilling()));
+    const outcome = await confirmChange(context, {
+      billing,
+      preview,
+      chargeKey: `portal-keep:${billing.account.id}:${randomToken(16)}`,
+    });
+    if (outcome.kind !== 'applied')
+      return sendPage(
+        reply,
+        409,
+        messagePage('Nothing was changed', 'Your subscription changed meanwhile. Check it and try again.', backToBilling()),
+      );
     return reply.redirect(flashPath('plan-kept'), 303);
   });
 
@@ -101,7 +119,8 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
   async function confirmFromForm(request: FastifyRequest, reply: FastifyReply, planId: string | null) {
     const billing = await billingOf(request, reply);
     if (!billing) return reply;
-    if (planId === null) return showChoice(reply, 400, billing, 'That plan cannot be chosen here. Choose one of the plans below.');
+    if (planId === null)
+      return showChoice(reply, 400, billing, 'That plan cannot be chosen here. Choose one of the plans below.');
     const requestKey = textField(request.body, 'request_key');
     if (!REQUEST_KEY.test(requestKey)) return showChoice(reply, 400, billing, 'This form is incomplete. Choose the plan again.');
 
@@ -116,7 +135,14 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
     const isCancel = planId === catalog.freePlanId;
     const expected = isCancel ? '0' : textField(request.body, 'expected_total');
     if (expected !== String(preview.invoice?.totalCents ?? 0)) {
-      return showReview(request, reply, 409, billing, preview, 'The amount changed since you opened this page. Check the new amount and confirm again.');
+      return showReview(
+        request,
+        reply,
+        409,
+        billing,
+        preview,
+        'The amount changed since you opened this page. Check the new amount and confirm again.',
+      );
     }
     const outcome = await confirmChange(context, {
       billing,
@@ -132,16 +158,27 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
         return redirectToDone(reply, stored?.responseJson ?? null);
       }
       case 'refused':
-        return isCancel ? showCancel(request, reply, outcome.refusal.status, billing, refusalText(outcome.refusal)) : showReview(request, reply, outcome.refusal.status, billing, preview, refusalText(outcome.refusal));
+        return isCancel
+          ? showCancel(request, reply, outcome.refusal.status, billing, refusalText(outcome.refusal))
+          : showReview(request, reply, outcome.refusal.status, billing, preview, refusalText(outcome.refusal));
       case 'conflict':
-        return showChoice(reply, 409, billing, 'Your subscription changed while this was being confirmed, so nothing was charged. Choose again.');
+        return showChoice(
+          reply,
+          409,
+          billing,
+          'Your subscription changed while this was being confirmed, so nothing was charged. Choose again.',
+        );
     }
   }
 
   async function billingOf(request: FastifyRequest, reply: FastifyReply): Promise<AccountBilling | undefined> {
     const { account } = currentVisit(request);
     if (account.identityKind === 'organization') {
-      await sendPage(reply, 403, messagePage("Your organization manages this plan", "Ask your organization's admin to change it.", backToBilling()));
+      await sendPage(
+        reply,
+        403,
+        messagePage('Your organization manages this plan', "Ask your organization's admin to change it.", backToBilling()),
+      );
       return undefined;
     }
     const billing = await loadAccountBilling(context, account);
@@ -160,10 +197,26 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
 
   function showChoice(reply: FastifyReply, status: number, billing: AccountBilling, formError?: string) {
     const currentPlan = planById(catalog, billing.subscription.state.planId);
-    return sendPage(reply, status, choosePlanPage({ currentPlan, plans: choosable(), ...(formError ? { formError } : {}), testMode: context.processor.testMode }));
+    return sendPage(
+      reply,
+      status,
+      choosePlanPage({
+        currentPlan,
+        plans: choosable(),
+        ...(formError ? { formError } : {}),
+        testMode: context.processor.testMode,
+      }),
+    );
   }
 
-  function showReview(request: FastifyRequest, reply: FastifyReply, status: number, billing: AccountBilling, preview: ChangePreview, formError?: string) {
+  function showReview(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    billing: AccountBilling,
+    preview: ChangePreview,
+    formError?: string,
+  ) {
     return sendPage(
       reply,
       status,
@@ -182,7 +235,8 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
 
   function showCancel(request: FastifyRequest, reply: FastifyReply, status: number, billing: AccountBilling, formError?: string) {
     const preview = previewOrRefusal(billing, catalog.freePlanId);
-    if (preview instanceof PlanChangeError) return sendPage(reply, 409, messagePage('There is nothing to cancel', preview.message, backToBilling()));
+    if (preview instanceof PlanChangeError)
+      return sendPage(reply, 409, messagePage('There is nothing to cancel', preview.message, backToBilling()));
     return sendPage(
       reply,
       status,
@@ -202,12 +256,17 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
 
 /** The result page; it names the change's invoice when there was one. */
 function redirectToDone(reply: FastifyReply, responseJson: string | null) {
-  const invoice = responseJson === null ? null : (JSON.parse(responseJson) as { invoice?: { number?: string } | null }).invoice?.number;
-  return reply.redirect(invoice ? `/billing/subscription/done?invoice=${encodeURIComponent(invoice)}` : '/billing/subscription/done', 303);
+  const invoice =
+    responseJson === null ? null : (JSON.parse(responseJson) as { invoice?: { number?: string } | null }).invoice?.number;
+  return reply.redirect(
+    invoice ? `/billing/subscription/done?invoice=${encodeURIComponent(invoice)}` : '/billing/subscription/done',
+    303,
+  );
 }
 
 function refusalText(refusal: Refusal): string {
-  if (refusal.code === 'card_declined') return `${refusal.message} Update your payment method on the billing page, then confirm again.`;
+  if (refusal.code === 'card_declined')
+    return `${refusal.message} Update your payment method on the billing page, then confirm again.`;
   if (refusal.code === 'payment_method_required') return 'Add a card on the billing page first, then confirm again.';
   return refusal.message;
 }

@@ -16,8 +16,16 @@ export function portalSessionRoutes(app: FastifyInstance, context: ServerContext
   app.post<{ Params: { id: string } }>('/billing/editors/:id/sign-out', async (request, reply) => {
     const { account } = currentVisit(request);
     // Scoped to the session's account in the store: an id of another account's editor matches nothing.
-    const revoked = await context.store.revokeEditorSession(account.id, request.params.id, context.clock().toISOString(), 'signed_out_in_portal');
-    if (!revoked) return showPortalHome(context, request, reply, 404, { error: 'That editor is not signed in to this account. Nothing was changed.' });
+    const revoked = await context.store.revokeEditorSession(
+      account.id,
+      request.params.id,
+      context.clock().toISOString(),
+      'signed_out_in_portal',
+    );
+    if (!revoked)
+      return showPortalHome(context, request, reply, 404, {
+        error: 'That editor is not signed in to this account. Nothing was changed.',
+      });
     return reply.redirect(flashPath('editor-signed-out'), 303);
   });
 
@@ -28,7 +36,10 @@ export function portalSessionRoutes(app: FastifyInstance, context: ServerContext
     return sendPage(
       reply,
       200,
-      messagePage('You are signed out of billing', 'Billing is closed in this browser. To open it again, choose Manage Plan in your editor.'),
+      messagePage(
+        'You are signed out of billing',
+        'Billing is closed in this browser. To open it again, choose Manage Plan in your editor.',
+      ),
     );
   });
 }

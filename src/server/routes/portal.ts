@@ -42,7 +42,8 @@ export function portalApiRoutes(app: FastifyInstance, context: ServerContext): v
       tokenHash: sha256Hex(token),
       accountId: account.id,
       // The editor accepts its return only with the state it is waiting for.
-      callbackUrl: callbackUrl === undefined ? null : state === undefined ? callbackUrl : withCallbackParams(callbackUrl, { state }),
+      callbackUrl:
+        callbackUrl === undefined ? null : state === undefined ? callbackUrl : withCallbackParams(callbackUrl, { state }),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + LINK_LIFETIME_MS).toISOString(),
     });
@@ -56,7 +57,14 @@ export function portalLinkRoutes(app: FastifyInstance, context: ServerContext): 
   app.get<{ Params: { token: string } }>('/portal/:token', async (request, reply) => {
     const link = await context.store.findPortalSessionByTokenHash(sha256Hex(request.params.token));
     if (!link) {
-      return sendPage(reply, 404, messagePage('Billing link not found', 'This billing link is not valid. Open Manage Plan in your editor to get a new one.'));
+      return sendPage(
+        reply,
+        404,
+        messagePage(
+          'Billing link not found',
+          'This billing link is not valid. Open Manage Plan in your editor to get a new one.',
+        ),
+      );
     }
     // A reload after the link was spent: this browser already holds the session it opened.
     const visit = await findPortalVisit(context, request);
@@ -67,18 +75,41 @@ export function portalLinkRoutes(app: FastifyInstance, context: ServerContext): 
       case 'redeemed':
         return reply.redirect('/billing', 303);
       case 'already-used':
-        return sendPage(reply, 410, messagePage('This billing link was already used', 'Each billing link opens once. Open Manage Plan in your editor to get a new one.'));
+        return sendPage(
+          reply,
+          410,
+          messagePage(
+            'This billing link was already used',
+            'Each billing link opens once. Open Manage Plan in your editor to get a new one.',
+          ),
+        );
       case 'expired':
-        return sendPage(reply, 410, messagePage('This billing link has expired', 'Billing links work for one hour. Open Manage Plan in your editor to get a new one.'));
+        return sendPage(
+          reply,
+          410,
+          messagePage(
+            'This billing link has expired',
+            'Billing links work for one hour. Open Manage Plan in your editor to get a new one.',
+          ),
+        );
       case 'unknown':
-        return sendPage(reply, 404, messagePage('Billing link not found', 'This billing link is not valid. Open Manage Plan in your editor to get a new one.'));
+        return sendPage(
+          reply,
+          404,
+          messagePage(
+            'Billing link not found',
+            'This billing link is not valid. Open Manage Plan in your editor to get a new one.',
+          ),
+        );
     }
   });
 }
 
 /** Registered behind requirePortalVisit: every handler reads the account from the session. */
 export function portalHomeRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get<{ Querystring: { done?: string } }>('/billing', async (request, reply) => showPortalHome(context, request, reply, 200, { flash: flashMessage(request.query.done) }));
+  app.get<{ Querystring: { done?: string } }>('/billing', async (request, reply) =>
+    showPortalHome(context, request, reply, 200, { flash: flashMessage(request.query.done) }),
+  );
 
   // Looked up among the session account's invoices only: another account's number is a 404.
   app.get<{ Params: { number: string } }>('/billing/invoices/:number', async (request, reply) => {
@@ -88,7 +119,14 @@ export function portalHomeRoutes(app: FastifyInstance, context: ServerContext): 
     const number = pdf ? requested.slice(0, -'.pdf'.length) : requested;
     const invoice = (await context.store.listInvoices(account.id)).find((candidate) => candidate.number === number);
     if (!invoice) {
-      return sendPage(reply, 404, messagePage('Invoice not found', 'This billing account has no invoice with that number. Go back to the billing page to see your invoices.'));
+      return sendPage(
+        reply,
+        404,
+        messagePage(
+          'Invoice not found',
+          'This billing account has no invoice with that number. Go back to the billing page to see your invoices.',
+        ),
+      );
     }
     const timeZone = await accountTimeZone(context, account.id);
     if (!pdf) return sendPage(reply, 200, invoicePage({ invoice, timeZone, testMode: context.processor.testMode }));

@@ -22,7 +22,10 @@ export function sandbox3dsRoutes(app: FastifyInstance, context: ServerContext): 
     return showChallenge(request, reply, authentication, 200);
   });
 
-  for (const [action, outcome] of [['complete', 'succeeded'], ['fail', 'failed']] as const) {
+  for (const [action, outcome] of [
+    ['complete', 'succeeded'],
+    ['fail', 'failed'],
+  ] as const) {
     app.post<{ Params: { id: string } }>(`/sandbox/3ds/:id/${action}`, async (request, reply) => {
       const authentication = await context.store.findPaymentAuthentication(request.params.id);
       if (!authentication) return sendUnknown(reply);
@@ -37,25 +40,54 @@ export function sandbox3dsRoutes(app: FastifyInstance, context: ServerContext): 
     return context.clock().toISOString() >= authentication.expiresAt;
   }
 
-  function showChallenge(request: FastifyRequest, reply: FastifyReply, authentication: PaymentAuthenticationRecord, status: number, formError?: string) {
+  function showChallenge(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    authentication: PaymentAuthenticationRecord,
+    status: number,
+    formError?: string,
+  ) {
     const csrfToken = issueCsrfToken(request, reply, secureCookies(context));
     const { card } = authentication;
-    return sendPage(reply, status, challengePage({ authenticationId: authentication.id, amountCents: authentication.amountCents, brand: card.brand, last4: card.last4, csrfToken, formError }));
+    return sendPage(
+      reply,
+      status,
+      challengePage({
+        authenticationId: authentication.id,
+        amountCents: authentication.amountCents,
+        brand: card.brand,
+        last4: card.last4,
+        csrfToken,
+        formError,
+      }),
+    );
   }
 
   function sendBack(reply: FastifyReply, authentication: PaymentAuthenticationRecord) {
     // Checked again here, whatever was stored: a redirect must never leave this server.
     if (!isLocalPath(authentication.returnPath)) {
-      return sendPage(reply, 400, messagePage('Cannot return', 'This authentication has no valid address to return to. Start the payment again.'));
+      return sendPage(
+        reply,
+        400,
+        messagePage('Cannot return', 'This authentication has no valid address to return to. Start the payment again.'),
+      );
     }
     return reply.redirect(withQueryParam(authentication.returnPath, AUTHENTICATION_PARAM, authentication.id), 303);
   }
 }
 
 function sendUnknown(reply: FastifyReply) {
-  return sendPage(reply, 404, messagePage('Authentication not found', 'This card authentication link is not valid. Start the payment again.'));
+  return sendPage(
+    reply,
+    404,
+    messagePage('Authentication not found', 'This card authentication link is not valid. Start the payment again.'),
+  );
 }
 
 function sendExpired(reply: FastifyReply) {
-  return sendPage(reply, 410, messagePage('Authentication expired', 'This card authentication expired. Start the payment again.'));
+  return sendPage(
+    reply,
+    410,
+    messagePage('Authentication expired', 'This card authentication expired. Start the payment again.'),
+  );
 }

@@ -19,10 +19,18 @@ import type { TrustedDevices } from '../throttle/trusted-device';
 
 const CODE_LIFETIME_MS = 5 * 60 * 1000;
 
-export function signInRoutes(app: FastifyInstance, context: ServerContext, throttle: SignInThrottle, devices: TrustedDevices): void {
+export function signInRoutes(
+  app: FastifyInstance,
+  context: ServerContext,
+  throttle: SignInThrottle,
+  devices: TrustedDevices,
+): void {
   app.get('/signin', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const parsed = typeof query.request_uri === 'string' ? await pushedParams(query.request_uri) : parseAuthorizeParams(query, context.config.editorOrigins);
+    const parsed =
+      typeof query.request_uri === 'string'
+        ? await pushedParams(query.request_uri)
+        : parseAuthorizeParams(query, context.config.editorOrigins);
     if (!parsed.ok) return sendBadLink(reply, parsed.message);
     return showForm(request, reply, 200, { params: parsed.params });
   });
@@ -31,13 +39,16 @@ export function signInRoutes(app: FastifyInstance, context: ServerContext, throt
   async function pushedParams(requestUri: string): Promise<AuthorizeParamsResult> {
     const pushed = await context.store.findAuthorizationRequest(sha256Hex(requestUri), context.clock().toISOString());
     if (!pushed) return { ok: false, parameter: 'request_uri', message: 'This sign-in link has expired or was never issued.' };
-    return parseAuthorizeParams({
-      client_id: pushed.clientId,
-      redirect_uri: pushed.redirectUri,
-      state: pushed.state,
-      code_challenge: pushed.codeChallenge,
-      code_challenge_method: 'S256',
-    }, context.config.editorOrigins);
+    return parseAuthorizeParams(
+      {
+        client_id: pushed.clientId,
+        redirect_uri: pushed.redirectUri,
+        state: pushed.state,
+        code_challenge: pushed.codeChallenge,
+        code_challenge_method: 'S256',
+      },
+      context.config.editorOrigins,
+    );
   }
 
   app.post('/signin', async (request, reply) => {
@@ -53,7 +64,11 @@ export function signInRoutes(app: FastifyInstance, context: ServerContext, throt
     const now = context.clock();
     let account;
     if (form.action === 'create') {
-      const created = await createBuilderIdAccount(context.store, context.catalog, { email: form.email, password: form.password, now });
+      const created = await createBuilderIdAccount(context.store, context.catalog, {
+        email: form.email,
+        password: form.password,
+        now,
+      });
       if (created === 'email-taken') {
         return showForm(request, reply, 400, {
           params,
@@ -99,7 +114,11 @@ export function signInRoutes(app: FastifyInstance, context: ServerContext, throt
 }
 
 function sendBadLink(reply: FastifyReply, message: string) {
-  return sendPage(reply, 400, messagePage('This sign-in link is not valid', `${message} Start signing in again from your editor.`));
+  return sendPage(
+    reply,
+    400,
+    messagePage('This sign-in link is not valid', `${message} Start signing in again from your editor.`),
+  );
 }
 
 function formTargets(params: AuthorizeParams): string[] {

@@ -68,7 +68,10 @@ export function subscriptionRoutes(app: FastifyInstance, context: ServerContext)
     });
     switch (outcome.kind) {
       case 'applied': {
-        const response: PlanChangeResult = { account: outcome.account, invoice: outcome.invoice && invoiceSummary(outcome.invoice) };
+        const response: PlanChangeResult = {
+          account: outcome.account,
+          invoice: outcome.invoice && invoiceSummary(outcome.invoice),
+        };
         return sendJson(reply, 200, response);
       }
       case 'refused':
@@ -87,7 +90,8 @@ export function subscriptionRoutes(app: FastifyInstance, context: ServerContext)
     const billing = await billingOf(reply, currentAccount(request));
     if (!billing) return reply;
     const { state } = billing.subscription;
-    if (!state.scheduledChange) return sendApiError(reply, 409, 'no_scheduled_change', 'There is no scheduled plan change to undo.');
+    if (!state.scheduledChange)
+      return sendApiError(reply, 409, 'no_scheduled_change', 'There is no scheduled plan change to undo.');
     // Choosing the current plan again is the engine's undo.
     const preview = previewOrRefuse(reply, billing, state.planId);
     if (!preview) return reply;
@@ -101,7 +105,13 @@ export function subscriptionRoutes(app: FastifyInstance, context: ServerContext)
   /** The account's billing, or undefined after answering for an account that cannot change its plan. */
   async function billingOf(reply: FastifyReply, account: AccountRecord): Promise<AccountBilling | undefined> {
     if (account.identityKind === 'organization') {
-      sendApiError(reply, MANAGED_BY_ORGANIZATION.status, MANAGED_BY_ORGANIZATION.code, MANAGED_BY_ORGANIZATION.message, 'planId');
+      sendApiError(
+        reply,
+        MANAGED_BY_ORGANIZATION.status,
+        MANAGED_BY_ORGANIZATION.code,
+        MANAGED_BY_ORGANIZATION.message,
+        'planId',
+      );
       return undefined;
     }
     const billing = await loadAccountBilling(context, account);

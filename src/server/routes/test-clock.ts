@@ -48,23 +48,36 @@ export function testClockRoutes(app: FastifyInstance, context: ServerContext): v
  * from Jan 31 is Feb 28 and a DST day counts once. Every refusal is about the field `to`.
  * `whose` names the clock in the messages ("the account's clock").
  */
-export function advanceTarget(request: TestClockAdvanceRequest, from: Date, zone: string, whose: string): { at: Date } | { error: string } {
+export function advanceTarget(
+  request: TestClockAdvanceRequest,
+  from: Date,
+  zone: string,
+  whose: string,
+): { at: Date } | { error: string } {
   const shape = advanceShapeError(request);
   if (shape) return { error: shape };
   const { to, days, months } = request;
   if (to === undefined) {
-    return { at: DateTime.fromJSDate(from, { zone }).plus({ months: months ?? 0 }).plus({ days: days ?? 0 }).toJSDate() };
+    return {
+      at: DateTime.fromJSDate(from, { zone })
+        .plus({ months: months ?? 0 })
+        .plus({ days: days ?? 0 })
+        .toJSDate(),
+    };
   }
   const at = parseInstant(to);
   if (at === null) return { error: `to ${INSTANT_MESSAGE}.` };
-  if (at.getTime() < from.getTime()) return { error: `to is before ${whose} (${from.toISOString()}): test clocks only move forward.` };
-  if (at.getTime() - from.getTime() > MAX_ADVANCE_DAYS * 86_400_000) return { error: `to is more than ${MAX_ADVANCE_DAYS} days after ${whose}: advance in steps.` };
+  if (at.getTime() < from.getTime())
+    return { error: `to is before ${whose} (${from.toISOString()}): test clocks only move forward.` };
+  if (at.getTime() - from.getTime() > MAX_ADVANCE_DAYS * 86_400_000)
+    return { error: `to is more than ${MAX_ADVANCE_DAYS} days after ${whose}: advance in steps.` };
   return { at };
 }
 
 /** Either `to`, or days and/or months: checked before anything is read, so a bad request changes nothing. */
 export function advanceShapeError({ to, days, months }: TestClockAdvanceRequest): string | undefined {
   if (to !== undefined && (days !== undefined || months !== undefined)) return 'Send either to, or days and/or months, not both.';
-  if (to === undefined && days === undefined && months === undefined) return 'Send to (an ISO-8601 instant), or days and/or months.';
+  if (to === undefined && days === undefined && months === undefined)
+    return 'Send to (an ISO-8601 instant), or days and/or months.';
   return undefined;
 }

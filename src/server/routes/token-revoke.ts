@@ -14,7 +14,8 @@ export function tokenRevocationRoutes(app: FastifyInstance, context: ServerConte
     const parsed = TokenRevocationRequest.safeParse(request.body);
     if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
     const session = await context.store.findEditorSessionByToken(sha256Hex(parsed.data.token));
-    if (session) await context.store.revokeEditorSession(session.accountId, session.id, context.clock().toISOString(), 'signed_out');
+    if (session)
+      await context.store.revokeEditorSession(session.accountId, session.id, context.clock().toISOString(), 'signed_out');
     return sendJson(reply, 200, {});
   });
 }

@@ -41,25 +41,49 @@ async function codeGrant(context: ServerContext, request: FastifyRequest, reply:
   const code = await context.store.findAuthCode(codeHash);
   if (!code) return invalidCode('The sign-in code is not valid: sign in again.');
   if (code.usedAt !== null) {
-    if (code.sessionId === null) return invalidCode(`The sign-in code was spent after ${MAX_CODE_VERIFIER_ATTEMPTS} wrong codeVerifier attempts: sign in again.`);
+    if (code.sessionId === null)
+      return invalidCode(
+        `The sign-in code was spent after ${MAX_CODE_VERIFIER_ATTEMPTS} wrong codeVerifier attempts: sign in again.`,
+      );
     // A second redemption means the code leaked: whoever redeemed it first loses what it got.
     await context.store.revokeEditorSession(code.accountId, code.sessionId, now.toISOString(), 'code_replayed');
     return invalidCode('The sign-in code was already used: the session it started is now signed out. Sign in again.');
   }
   if (code.expiresAt <= now.toISOString()) return invalidCode('The sign-in code has expired: sign in again.');
   if (body.redirectUri !== code.redirectUri) {
-    return sendApiError(reply, 400, 'invalid_grant', 'redirectUri is not the redirect_uri the sign-in started with.', 'redirectUri');
+    return sendApiError(
+      reply,
+      400,
+      'invalid_grant',
+      'redirectUri is not the redirect_uri the sign-in started with.',
+      'redirectUri',
+    );
   }
   if (!sameText(pkceChallenge(body.codeVerifier), code.codeChallenge)) {
     const left = await context.store.recordWrongCodeVerifier(codeHash, now.toISOString(), MAX_CODE_VERIFIER_ATTEMPTS);
-    const tail = left > 0 ? `${left} more ${left === 1 ? 'attempt' : 'attempts'} before the code is spent.` : 'The code is now spent: sign in again.';
-    return sendApiError(reply, 400, 'invalid_grant', `codeVerifier does not match the code_challenge the sign-in started with. ${tail}`, 'codeVerifier');
+    const tail =
+      left > 0
+        ? `${left} more ${left === 1 ? 'attempt' : 'attempts'} before the code is spent.`
+        : 'The code is now spent: sign in again.';
+    return sendApiError(
+      reply,
+      400,
+      'invalid_grant',
+      `codeVerifier does not match the code_challenge the sign-in started with. ${tail}`,
+      'codeVerifier',
+    );
   }
 
-  const session = { id: randomId('es'), accountId: code.accountId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + lifetimes.sessionMs).toISOString() };
+  const session = {
+    id: randomId('es'),
+    accountId: code.accountId,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + lifetimes.sessionMs).toISOString(),
+  };
   const pair = mintPair(lifetimes, now, session.expiresAt);
   // Another request redeemed (or burned) the code between our read and our write.
-  if (!(await context.store.redeemAuthCode(codeHash, now.toISOString(), session, pair.stored))) return invalidCode('The sign-in code was already used: sign in again.');
+  if (!(await context.store.redeemAuthCode(codeHash, now.toISOString(), session, pair.stored)))
+    return invalidCode('The sign-in code was already used: sign in again.');
 
   const account = await context.store.findAccountById(code.accountId);
   if (!account) return invalidCode('The account of this sign-in code no longer exists.');
@@ -85,16 +109,25 @@ async function refreshGrant(context: ServerContext, reply: FastifyReply, body: R
   if (found.usedAt !== null) {
     // Two windows refreshing at once: the loser finds the winner's pair in SecretStorage.
     if (now.getTime() - Date.parse(found.usedAt) < REFRESH_REUSE_GRACE_MS) {
-      return refused('The refresh token was just traded for a new pair (by another window?): use that pair.', 'refresh_token_rotated');
+      return refused(
+        'The refresh token was just traded for a new pair (by another window?): use that pair.',
+        'refresh_token_rotated',
+      );
     }
     await context.store.revokeEditorSession(session.accountId, session.id, now.toISOString(), 'refresh_token_reused');
-    return refused('The refresh token was already used, so it may have leaked: every token of this session is revoked. Sign in again.');
+    return refused(
+      'The refresh token was already used, so it may have leaked: every token of this session is revoked. Sign in again.',
+    );
   }
-  if (found.expiresAt <= now.toISOString() || session.expiresAt <= now.toISOString()) return refused('The session has expired: sign in again.');
+  if (found.expiresAt <= now.toISOString() || session.expiresAt <= now.toISOString())
+    return refused('The session has expired: sign in again.');
 
   const pair = mintPair(lifetimes, now, session.expiresAt);
   if (!(await context.store.rotateRefreshToken(tokenHash, now.toISOString(), pair.stored))) {
-    return refused('The refresh token was just traded for a new pair (by another window?): use that pair.', 'refresh_token_rotated');
+    return refused(
+      'The refresh token was just traded for a new pair (by another window?): use that pair.',
+      'refresh_token_rotated',
+    );
   }
   const account = await context.store.findAccountById(session.accountId);
   if (!account) return refused('The account of this session no longer exists.');

@@ -34,7 +34,11 @@ export const REFRESH_REUSE_GRACE_MS = 30 * 1000;
 export const MAX_CODE_VERIFIER_ATTEMPTS = 3;
 
 /** The expiries of a pair issued at `now` in a session that ends at `sessionExpiresAt`: never past the session's end. */
-export function pairExpiries(lifetimes: SessionLifetimes, now: Date, sessionExpiresAt: string): { accessTokenExpiresAt: string; refreshTokenExpiresAt: string } {
+export function pairExpiries(
+  lifetimes: SessionLifetimes,
+  now: Date,
+  sessionExpiresAt: string,
+): { accessTokenExpiresAt: string; refreshTokenExpiresAt: string } {
   const cap = (ms: number) => {
     const at = new Date(now.getTime() + ms).toISOString();
     return at < sessionExpiresAt ? at : sessionExpiresAt;

@@ -38,8 +38,13 @@ export class SignInThrottle {
    */
   async signInHeld(request: FastifyRequest, email: string, device: string | undefined): Promise<Held | undefined> {
     if (device) return held(await this.wait(this.device, request, device), 'Too many failed sign-in attempts from this browser.');
-    const address = held(await this.wait(this.address, request, request.ip), 'Too many failed sign-in attempts from your network.');
-    return address ?? held(await this.wait(this.account, request, accountKey(email)), 'Too many sign-in attempts for this email.');
+    const address = held(
+      await this.wait(this.address, request, request.ip),
+      'Too many failed sign-in attempts from your network.',
+    );
+    return (
+      address ?? held(await this.wait(this.account, request, accountKey(email)), 'Too many sign-in attempts for this email.')
+    );
   }
 
   /** A wrong password: it counts against the address and the account, or only against the known device. */
@@ -72,7 +77,9 @@ export class SignInThrottle {
 }
 
 function held(seconds: number | undefined, reason: string): Held | undefined {
-  return seconds === undefined ? undefined : { retryAfterSeconds: seconds, message: `${reason} Try again in ${waitInWords(seconds)}.` };
+  return seconds === undefined
+    ? undefined
+    : { retryAfterSeconds: seconds, message: `${reason} Try again in ${waitInWords(seconds)}.` };
 }
 
 /** Emails match without regard to case (the accounts column is COLLATE NOCASE), and so do their limits. */

@@ -35,12 +35,9 @@ const toSession = (row: SessionRow): EditorSessionRecord => ({
 });
 
 function insertPair(db: Database.Database, sessionId: string, pair: IssuedTokenPair): void {
-  db.prepare('INSERT INTO access_tokens (token_hash, account_id, created_at, session_id, expires_at) SELECT ?, account_id, ?, id, ? FROM editor_sessions WHERE id = ?').run(
-    pair.accessTokenHash,
-    pair.createdAt,
-    pair.accessTokenExpiresAt,
-    sessionId,
-  );
+  db.prepare(
+    'INSERT INTO access_tokens (token_hash, account_id, created_at, session_id, expires_at) SELECT ?, account_id, ?, id, ? FROM editor_sessions WHERE id = ?',
+  ).run(pair.accessTokenHash, pair.createdAt, pair.accessTokenExpiresAt, sessionId);
   db.prepare('INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
     pair.refreshTokenHash,
     sessionId,
@@ -49,11 +46,19 @@ function insertPair(db: Database.Database, sessionId: string, pair: IssuedTokenP
   );
 }
 
-export function redeemAuthCode(db: Database.Database, codeHash: string, now: Timestamp, session: NewEditorSession, pair: IssuedTokenPair): boolean {
+export function redeemAuthCode(
+  db: Database.Database,
+  codeHash: string,
+  now: Timestamp,
+  session: NewEditorSession,
+  pair: IssuedTokenPair,
+): boolean {
   return db
     .transaction(() => {
       const used = db
-        .prepare('UPDATE auth_codes SET used_at = ?, session_id = ? WHERE code_hash = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?')
+        .prepare(
+          'UPDATE auth_codes SET used_at = ?, session_id = ? WHERE code_hash = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?',
+        )
         .run(now, session.id, codeHash, session.accountId, now);
       if (used.changes !== 1) return false;
       db.prepare('INSERT INTO editor_sessions (id, account_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(
@@ -72,10 +77,17 @@ export function redeemAuthCode(db: Database.Database, codeHash: string, now: Tim
 export function recordWrongCodeVerifier(db: Database.Database, codeHash: string, now: Timestamp, maxAttempts: number): number {
   return db
     .transaction(() => {
-      db.prepare('UPDATE auth_codes SET failed_attempts = failed_attempts + 1 WHERE code_hash = ? AND used_at IS NULL').run(codeHash);
+      db.prepare('UPDATE auth_codes SET failed_attempts = failed_attempts + 1 WHERE code_hash = ? AND used_at IS NULL').run(
+        codeHash,
+      );
       // The last allowed attempt spends the code: no session can ever come from it.
-      db.prepare('UPDATE auth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND failed_attempts >= ?').run(now, codeHash, maxAttempts);
-      const row = db.prepare('SELECT failed_attempts FROM auth_codes WHERE code_hash = ?').get(codeHash) as { failed_attempts: number } | undefined;
+      db.prepare('UPDATE auth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND failed_attempts >= ?').run(
+        now,
+        codeHash,
+        maxAttempts,
+      );
+      const row = db.prepare('SELECT failed_attempts FROM auth_codes WHERE code_hash = ?').get(codeHash) as
+        { failed_attempts: number } | undefined;
       return Math.max(0, maxAttempts - (row?.failed_attempts ?? maxAttempts));
     })
     .immediate();
@@ -88,7 +100,14 @@ export function checkAccessToken(db: Database.Database, tokenHash: string, now: 
          FROM access_tokens t JOIN accounts a ON a.id = t.account_id LEFT JOIN editor_sessions s ON s.id = t.session_id
         WHERE t.token_hash = ?`,
     )
-    .get(tokenHash) as (AccountRow & { token_expires_at: string | null; session_id: string | null; revoked_at: string | null; revoked_reason: string | null }) | undefined;
+    .get(tokenHash) as
+    | (AccountRow & {
+        token_expires_at: string | null;
+        session_id: string | null;
+        revoked_at: string | null;
+        revoked_reason: string | null;
+      })
+    | undefined;
   if (!row) return { status: 'unknown' };
   if (row.session_id === null) return { status: 'expired', expiresAt: row.token_expires_at ?? row.created_at };
   if (row.revoked_at !== null) return { status: 'revoked', reason: row.revoked_reason as SessionRevocationReason | null };
@@ -103,9 +122,16 @@ export function findRefreshToken(db: Database.Database, tokenHash: string): Refr
       `SELECT r.token_hash, r.created_at AS token_created_at, r.expires_at AS token_expires_at, r.used_at, s.*
          FROM refresh_tokens r JOIN editor_sessions s ON s.id = r.session_id WHERE r.token_hash = ?`,
     )
-    .get(tokenHash) as (SessionRow & { token_hash: string; token_created_at: string; token_expires_at: string; used_at: string | null }) | undefined;
+    .get(tokenHash) as
+    (SessionRow & { token_hash: string; token_created_at: string; token_expires_at: string; used_at: string | null }) | undefined;
   return (
-    row && { tokenHash: row.token_hash, createdAt: row.token_created_at, expiresAt: row.token_expires_at, usedAt: row.used_at, session: toSession(row) }
+    row && {
+      tokenHash: row.token_hash,
+      createdAt: row.token_created_at,
+      expiresAt: row.token_expires_at,
+      usedAt: row.used_at,
+      session: toSession(row),
+    }
   );
 }
 
@@ -120,7 +146,9 @@ export function rotateRefreshToken(db: Database.Database, tokenHash: string, now
         )
         .run(now, tokenHash, now, now);
       if (spent.changes !== 1) return false;
-      const { session_id: sessionId } = db.prepare('SELECT session_id FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as { session_id: string };
+      const { session_id: sessionId } = db
+        .prepare('SELECT session_id FROM refresh_tokens WHERE token_hash = ?')
+        .get(tokenHash) as { session_id: string };
       insertPair(db, sessionId, next);
       db.prepare('UPDATE editor_sessions SET last_used_at = ? WHERE id = ?').run(now, sessionId);
       return true;
@@ -139,9 +167,17 @@ export function findEditorSessionByToken(db: Database.Database, tokenHash: strin
   return row && toSession(row);
 }
 
-export function revokeEditorSession(db: Database.Database, accountId: string, sessionId: string, now: Timestamp, reason: SessionRevocationReason): boolean {
+export function revokeEditorSession(
+  db: Database.Database,
+  accountId: string,
+  sessionId: string,
+  now: Timestamp,
+  reason: SessionRevocationReason,
+): boolean {
   const revoked = db
-    .prepare('UPDATE editor_sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND account_id = ? AND revoked_at IS NULL')
+    .prepare(
+      'UPDATE editor_sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND account_id = ? AND revoked_at IS NULL',
+    )
     .run(now, reason, sessionId, accountId);
   return revoked.changes === 1;
 }

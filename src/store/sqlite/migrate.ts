@@ -22,7 +22,9 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
   const newest = Math.max(0, ...appliedVersions);
   const known = migrations.length;
   if (newest > known) {
-    throw new Error(`The database has schema version ${newest}, newer than this Tally server knows (${known}): upgrade the server.`);
+    throw new Error(
+      `The database has schema version ${newest}, newer than this Tally server knows (${known}): upgrade the server.`,
+    );
   }
 
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
@@ -45,7 +47,9 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
 function checkSequence(migrations: readonly Migration[]): void {
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new Error(`Migration "${migration.name}" has version ${migration.version}; expected ${index + 1} (versions run 1, 2, 3, … without gaps).`);
+      throw new Error(
+        `Migration "${migration.name}" has version ${migration.version}; expected ${index + 1} (versions run 1, 2, 3, … without gaps).`,
+      );
     }
   });
 }

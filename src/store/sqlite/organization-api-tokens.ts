@@ -20,20 +20,17 @@ const SELECT = `SELECT t.id, t.organization_id, t.created_by, a.email AS created
 
 export function createToken(db: Database.Database, token: NewOrganizationApiToken, audit: OrganizationAuditEntry): void {
   db.transaction(() => {
-    db.prepare('INSERT INTO organization_api_tokens (id, organization_id, created_by, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      token.id,
-      token.organizationId,
-      token.createdBy,
-      token.name,
-      token.tokenHash,
-      token.createdAt,
-    );
+    db.prepare(
+      'INSERT INTO organization_api_tokens (id, organization_id, created_by, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(token.id, token.organizationId, token.createdBy, token.name, token.tokenHash, token.createdAt);
     insertAudit(db, token.organizationId, [audit], token.createdAt);
   }).immediate();
 }
 
 export function listTokens(db: Database.Database, organizationId: string): OrganizationApiTokenRecord[] {
-  const rows = db.prepare(`${SELECT} WHERE t.organization_id = ? AND t.revoked_at IS NULL ORDER BY t.created_at, t.id`).all(organizationId) as TokenRow[];
+  const rows = db
+    .prepare(`${SELECT} WHERE t.organization_id = ? AND t.revoked_at IS NULL ORDER BY t.created_at, t.id`)
+    .all(organizationId) as TokenRow[];
   return rows.map(toToken);
 }
 
@@ -42,13 +39,23 @@ export function findTokenByHash(db: Database.Database, tokenHash: string): Organ
   return row && toToken(row);
 }
 
-export function revokeToken(db: Database.Database, organizationId: string, id: string, now: Timestamp, audit: OrganizationAuditEntry): boolean {
-  return db.transaction(() => {
-    const revoked = db.prepare('UPDATE organization_api_tokens SET revoked_at = ? WHERE id = ? AND organization_id = ? AND revoked_at IS NULL').run(now, id, organizationId);
-    if (revoked.changes !== 1) return false;
-    insertAudit(db, organizationId, [audit], now);
-    return true;
-  }).immediate();
+export function revokeToken(
+  db: Database.Database,
+  organizationId: string,
+  id: string,
+  now: Timestamp,
+  audit: OrganizationAuditEntry,
+): boolean {
+  return db
+    .transaction(() => {
+      const revoked = db
+        .prepare('UPDATE organization_api_tokens SET revoked_at = ? WHERE id = ? AND organization_id = ? AND revoked_at IS NULL')
+        .run(now, id, organizationId);
+      if (revoked.changes !== 1) return false;
+      insertAudit(db, organizationId, [audit], now);
+      return true;
+    })
+    .immediate();
 }
 
 export function markUsed(db: Database.Database, id: string, now: Timestamp): void {

@@ -30,53 +30,67 @@ interface InvoiceRow {
 
 export function listOrganizations(db: Database.Database): OrganizationRecord[] {
   const ids = db.prepare('SELECT id FROM organizations ORDER BY created_at, id').all() as { id: string }[];
-  return ids.map((row) => findOrganization(db, row.id)).filter((organization): organization is OrganizationRecord => organization !== undefined);
+  return ids
+    .map((row) => findOrganization(db, row.id))
+    .filter((organization): organization is OrganizationRecord => organization !== undefined);
 }
 
 export function issueInvoice(db: Database.Database, invoice: NewOrganizationInvoice): OrganizationInvoiceRecord | null {
   const sum = invoice.lines.reduce((total, line) => total + line.amountCents, 0);
-  if (sum !== invoice.totalCents) throw new Error(`organization invoice ${invoice.id}: total ${invoice.totalCents} is not the sum of its lines (${sum})`);
+  if (sum !== invoice.totalCents)
+    throw new Error(`organization invoice ${invoice.id}: total ${invoice.totalCents} is not the sum of its lines (${sum})`);
   // IMMEDIATE: the check, the month's next number and the insert happen under one write lock, so
   // two issuers (two processes on one file) cannot both issue the month or share a number.
-  return db.transaction((): OrganizationInvoiceRecord | null => {
-    const issued = db.prepare('SELECT 1 FROM organization_invoices WHERE organization_id = ? AND month = ?').get(invoice.organizationId, invoice.month);
-    if (issued) return null;
-    const { next } = db.prepare('SELECT COALESCE(MAX(month_seq), 0) + 1 AS next FROM organization_invoices WHERE month = ?').get(invoice.month) as { next: number };
-    const number = organizationInvoiceNumber(invoice.month, next);
-    db.prepare(
-      `INSERT INTO organization_invoices (id, organization_id, month, month_seq, number, organization_name, time_zone, period_start, period_end,
+  return db
+    .transaction((): OrganizationInvoiceRecord | null => {
+      const issued = db
+        .prepare('SELECT 1 FROM organization_invoices WHERE organization_id = ? AND month = ?')
+        .get(invoice.organizationId, invoice.month);
+      if (issued) return null;
+      const { next } = db
+        .prepare('SELECT COALESCE(MAX(month_seq), 0) + 1 AS next FROM organization_invoices WHERE month = ?')
+        .get(invoice.month) as { next: number };
+      const number = organizationInvoiceNumber(invoice.month, next);
+      db.prepare(
+        `INSERT INTO organization_invoices (id, organization_id, month, month_seq, number, organization_name, time_zone, period_start, period_end,
                                           status, total_cents, lines, issued_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?, ?)`,
-    ).run(
-      invoice.id,
-      invoice.organizationId,
-      invoice.month,
-      next,
-      number,
-      invoice.organizationName,
-      invoice.timeZone,
-      invoice.periodStart,
-      invoice.periodEnd,
-      invoice.totalCents,
-      JSON.stringify(invoice.lines),
-      invoice.issuedAt,
-    );
-    return { ...invoice, number, status: 'issued' };
-  }).immediate();
+      ).run(
+        invoice.id,
+        invoice.organizationId,
+        invoice.month,
+        next,
+        number,
+        invoice.organizationName,
+        invoice.timeZone,
+        invoice.periodStart,
+        invoice.periodEnd,
+        invoice.totalCents,
+        JSON.stringify(invoice.lines),
+        invoice.issuedAt,
+      );
+      return { ...invoice, number, status: 'issued' };
+    })
+    .immediate();
 }
 
 export function listInvoices(db: Database.Database, organizationId: string): OrganizationInvoiceRecord[] {
-  const rows = db.prepare('SELECT * FROM organization_invoices WHERE organization_id = ? ORDER BY month DESC').all(organizationId) as InvoiceRow[];
+  const rows = db
+    .prepare('SELECT * FROM organization_invoices WHERE organization_id = ? ORDER BY month DESC')
+    .all(organizationId) as InvoiceRow[];
   return rows.map(toInvoice);
 }
 
 export function findInvoice(db: Database.Database, organizationId: string, id: string): OrganizationInvoiceRecord | undefined {
-  const row = db.prepare('SELECT * FROM organization_invoices WHERE organization_id = ? AND id = ?').get(organizationId, id) as InvoiceRow | undefined;
+  const row = db.prepare('SELECT * FROM organization_invoices WHERE organization_id = ? AND id = ?').get(organizationId, id) as
+    InvoiceRow | undefined;
   return row && toInvoice(row);
 }
 
 export function listSeatStints(db: Database.Database, organizationId: string, since: Timestamp): Seat[] {
-  const rows = db.prepare('SELECT seat FROM organization_seat_stints WHERE organization_id = ? AND ended_at >= ? ORDER BY seq').all(organizationId, since) as {
+  const rows = db
+    .prepare('SELECT seat FROM organization_seat_stints WHERE organization_id = ? AND ended_at >= ? ORDER BY seq')
+    .all(organizationId, since) as {
     seat: string;
   }[];
   return rows.map((row) => toSeat(row.seat));

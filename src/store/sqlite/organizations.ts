@@ -47,7 +47,12 @@ class Refused extends Error {
 export function createOrganization(db: Database.Database, input: NewOrganization): 'created' | 'member-elsewhere' {
   try {
     db.transaction(() => {
-      db.prepare('INSERT INTO organizations (id, name, time_zone, created_at) VALUES (?, ?, ?, ?)').run(input.id, input.name, input.timeZone, input.now);
+      db.prepare('INSERT INTO organizations (id, name, time_zone, created_at) VALUES (?, ?, ?, ?)').run(
+        input.id,
+        input.name,
+        input.timeZone,
+        input.now,
+      );
       insertMember(db, input.id, input.adminAccountId, 'admin', input.now);
       insertAudit(db, input.id, [input.audit], input.now);
     }).immediate();
@@ -87,7 +92,11 @@ export function loadSnapshot(db: Database.Database, organizationId: string): Org
   return db.transaction(() => {
     const organization = findOrganization(db, organizationId);
     if (!organization) return undefined;
-    const members = (db.prepare('SELECT * FROM organization_members WHERE organization_id = ? ORDER BY joined_at, account_id').all(organizationId) as MemberRow[]).map(toMember);
+    const members = (
+      db
+        .prepare('SELECT * FROM organization_members WHERE organization_id = ? ORDER BY joined_at, account_id')
+        .all(organizationId) as MemberRow[]
+    ).map(toMember);
     const groupRows = db
       .prepare(
         `SELECT g.id, g.name, g.created_at, a.plan_id FROM organization_groups g
@@ -105,14 +114,22 @@ export function loadSnapshot(db: Database.Database, organizationId: string): Org
       createdAt: row.created_at,
     }));
     const direct = new Map(
-      (db.prepare('SELECT account_id, plan_id FROM organization_assignments WHERE organization_id = ? AND account_id IS NOT NULL').all(organizationId) as {
-        account_id: string;
-        plan_id: string;
-      }[]).map((row) => [row.account_id, row.plan_id]),
+      (
+        db
+          .prepare(
+            'SELECT account_id, plan_id FROM organization_assignments WHERE organization_id = ? AND account_id IS NOT NULL',
+          )
+          .all(organizationId) as {
+          account_id: string;
+          plan_id: string;
+        }[]
+      ).map((row) => [row.account_id, row.plan_id]),
     );
     const seats = new Map(
       (
-        db.prepare('SELECT account_id, seat, last_active_at FROM organization_seats WHERE organization_id = ?').all(organizationId) as {
+        db
+          .prepare('SELECT account_id, seat, last_active_at FROM organization_seats WHERE organization_id = ?')
+          .all(organizationId) as {
           account_id: string;
           seat: string;
           last_active_at: string | null;
@@ -123,24 +140,38 @@ export function loadSnapshot(db: Database.Database, organizationId: string): Org
   })();
 }
 
-export function applyChange(db: Database.Database, change: OrganizationChange): 'applied' | 'conflict' | 'member-elsewhere' | 'group-name-taken' {
+export function applyChange(
+  db: Database.Database,
+  change: OrganizationChange,
+): 'applied' | 'conflict' | 'member-elsewhere' | 'group-name-taken' {
   const { organizationId: org, now } = change;
   try {
     db.transaction(() => {
-      const bumped = db.prepare('UPDATE organizations SET version = version + 1 WHERE id = ? AND version = ?').run(org, change.expectedVersion);
+      const bumped = db
+        .prepare('UPDATE organizations SET version = version + 1 WHERE id = ? AND version = ?')
+        .run(org, change.expectedVersion);
       if (bumped.changes !== 1) throw new Refused('conflict');
       for (const member of change.newMembers ?? []) insertMember(db, org, member.accountId, member.role, now);
       for (const group of change.newGroups ?? []) {
         const taken = db.prepare('SELECT 1 FROM organization_groups WHERE organization_id = ? AND name = ?').get(org, group.name);
         if (taken) throw new Refused('group-name-taken');
-        db.prepare('INSERT INTO organization_groups (id, organization_id, name, created_at) VALUES (?, ?, ?, ?)').run(group.id, org, group.name, now);
+        db.prepare('INSERT INTO organization_groups (id, organization_id, name, created_at) VALUES (?, ?, ?, ?)').run(
+          group.id,
+          org,
+          group.name,
+          now,
+        );
       }
-      const addToGroup = db.prepare('INSERT OR IGNORE INTO organization_group_members (group_id, account_id, added_at) VALUES (?, ?, ?)');
+      const addToGroup = db.prepare(
+        'INSERT OR IGNORE INTO organization_group_members (group_id, account_id, added_at) VALUES (?, ?, ?)',
+      );
       for (const gm of change.groupMembers ?? []) addToGroup.run(gm.groupId, gm.accountId, now);
       for (const assignment of change.assignments ?? []) {
         const [column, id] = 'accountId' in assignment ? ['account_id', assignment.accountId] : ['group_id', assignment.groupId];
         db.prepare(`DELETE FROM organization_assignments WHERE ${column} = ?`).run(id);
-        db.prepare(`INSERT INTO organization_assignments (organization_id, ${column}, plan_id, assigned_at) VALUES (?, ?, ?, ?)`).run(org, id, assignment.planId, now);
+        db.prepare(
+          `INSERT INTO organization_assignments (organization_id, ${column}, plan_id, assigned_at) VALUES (?, ?, ?, ?)`,
+        ).run(org, id, assignment.planId, now);
       }
       // The seat was computed from a snapshot; a credit use recorded since (applyLeaseChange, which
       // leaves the version alone) may be later than the seat's own lastActiveAt: the later one stays.
@@ -154,7 +185,8 @@ export function applyChange(db: Database.Database, change: OrganizationChange): 
       for (const seat of change.seats ?? []) {
         saveSeat.run(seat.userId, org, seat.status, JSON.stringify(seat), seat.lastActiveAt?.toISOString() ?? null, now);
       }
-      if (change.overageEnabled !== undefined) db.prepare('UPDATE organizations SET overage_enabled = ? WHERE id = ?').run(change.overageEnabled ? 1 : 0, org);
+      if (change.overageEnabled !== undefined)
+        db.prepare('UPDATE organizations SET overage_enabled = ? WHERE id = ?').run(change.overageEnabled ? 1 : 0, org);
       saveOverageCaps(db, org, change.overageCaps ?? [], now);
       insertAudit(db, org, change.audit, now);
     }).immediate();
@@ -173,12 +205,18 @@ export function listUsers(
   // LIKE's own wildcards in the search are matched literally.
   const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const ids = query.accountIds === undefined ? '' : ` AND m.account_id IN (SELECT value FROM json_each(?))`;
-  const params: unknown[] = [organizationId, pattern, ...(query.accountIds === undefined ? [] : [JSON.stringify(query.accountIds)])];
+  const params: unknown[] = [
+    organizationId,
+    pattern,
+    ...(query.accountIds === undefined ? [] : [JSON.stringify(query.accountIds)]),
+  ];
   const where = `FROM organization_members m JOIN accounts a ON a.id = m.account_id LEFT JOIN organization_seats s ON s.account_id = m.account_id
                  WHERE m.organization_id = ? AND a.email LIKE ? ESCAPE '\\'${ids}`;
   const { total } = db.prepare(`SELECT count(*) AS total ${where}`).get(...params) as { total: number };
   const rows = db
-    .prepare(`SELECT m.account_id, a.email, m.role, m.joined_at, s.seat, s.last_active_at ${where} ORDER BY a.email LIMIT ? OFFSET ?`)
+    .prepare(
+      `SELECT m.account_id, a.email, m.role, m.joined_at, s.seat, s.last_active_at ${where} ORDER BY a.email LIMIT ? OFFSET ?`,
+    )
     .all(...params, query.limit, query.offset) as {
     account_id: string;
     email: string;
@@ -200,7 +238,9 @@ export function listUsers(
 }
 
 export function listAudit(db: Database.Database, organizationId: string, limit: number): OrganizationAuditRecord[] {
-  const rows = db.prepare('SELECT * FROM organization_audit WHERE organization_id = ? ORDER BY seq DESC LIMIT ?').all(organizationId, limit) as {
+  const rows = db
+    .prepare('SELECT * FROM organization_audit WHERE organization_id = ? ORDER BY seq DESC LIMIT ?')
+    .all(organizationId, limit) as {
     seq: number;
     organization_id: string;
     actor_id: string;
@@ -223,20 +263,47 @@ export function listAudit(db: Database.Database, organizationId: string, limit: 
 }
 
 /** A member joins: one organization per account, and the account becomes organization-managed. */
-function insertMember(db: Database.Database, organizationId: string, accountId: string, role: OrganizationRole, now: Timestamp): void {
+function insertMember(
+  db: Database.Database,
+  organizationId: string,
+  accountId: string,
+  role: OrganizationRole,
+  now: Timestamp,
+): void {
   if (db.prepare('SELECT 1 FROM organization_members WHERE account_id = ?').get(accountId)) throw new Refused('member-elsewhere');
-  db.prepare('INSERT INTO organization_members (account_id, organization_id, role, joined_at) VALUES (?, ?, ?, ?)').run(accountId, organizationId, role, now);
+  db.prepare('INSERT INTO organization_members (account_id, organization_id, role, joined_at) VALUES (?, ?, ?, ?)').run(
+    accountId,
+    organizationId,
+    role,
+    now,
+  );
   db.prepare("UPDATE accounts SET identity_kind = 'organization' WHERE id = ?").run(accountId);
 }
 
-export function insertAudit(db: Database.Database, organizationId: string, entries: OrganizationAuditEntry[], now: Timestamp): void {
-  const insert = db.prepare('INSERT INTO organization_audit (organization_id, actor_id, action, target, before, after, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+export function insertAudit(
+  db: Database.Database,
+  organizationId: string,
+  entries: OrganizationAuditEntry[],
+  now: Timestamp,
+): void {
+  const insert = db.prepare(
+    'INSERT INTO organization_audit (organization_id, actor_id, action, target, before, after, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-  for (const entry of entries) insert.run(organizationId, entry.actorId, entry.action, entry.target, json(entry.before), json(entry.after), now);
+  for (const entry of entries)
+    insert.run(organizationId, entry.actorId, entry.action, entry.target, json(entry.before), json(entry.after), now);
 }
 
 function toOrganization(row: OrganizationRow): OrganizationRecord {
-  return { id: row.id, name: row.name, timeZone: row.time_zone, overageEnabled: row.overage_enabled === 1, version: row.version, createdAt: row.created_at, testClockAt: row.test_clock_at };
+  return {
+    id: row.id,
+    name: row.name,
+    timeZone: row.time_zone,
+    overageEnabled: row.overage_enabled === 1,
+    version: row.version,
+    createdAt: row.created_at,
+    testClockAt: row.test_clock_at,
+  };
 }
 
 function toMember(row: MemberRow): OrganizationMembershipRecord {
@@ -263,7 +330,10 @@ export function toSeat(json: string, lastActiveAt?: string | null): Seat {
     userId: raw.userId,
     status: raw.status,
     plans: raw.plans.map((p) => ({ planId: p.planId, from: new Date(p.from) })),
-    scheduledChange: raw.scheduledChange && { planId: raw.scheduledChange.planId, effectiveAt: new Date(raw.scheduledChange.effectiveAt) },
+    scheduledChange: raw.scheduledChange && {
+      planId: raw.scheduledChange.planId,
+      effectiveAt: new Date(raw.scheduledChange.effectiveAt),
+    },
     activatedAt: date(raw.activatedAt),
     canceledAt: date(raw.canceledAt),
     lastActiveAt: date(lastActiveAt === undefined ? raw.lastActiveAt : lastActiveAt),
@@ -280,8 +350,15 @@ export function findMemberSeat(db: Database.Database, accountId: string): Member
        LEFT JOIN organization_seats s ON s.account_id = m.account_id
        WHERE m.account_id = ?`,
     )
-    .get(accountId) as { organization_id: string; time_zone: string; seat: string | null; last_active_at: string | null } | undefined;
-  return row && { organizationId: row.organization_id, timeZone: row.time_zone, seat: row.seat === null ? null : toSeat(row.seat, row.last_active_at) };
+    .get(accountId) as
+    { organization_id: string; time_zone: string; seat: string | null; last_active_at: string | null } | undefined;
+  return (
+    row && {
+      organizationId: row.organization_id,
+      timeZone: row.time_zone,
+      seat: row.seat === null ? null : toSeat(row.seat, row.last_active_at),
+    }
+  );
 }
 
 // --- Organization overage caps (organization-overage-caps) ---
@@ -308,11 +385,20 @@ export function listOverageCaps(db: Database.Database, organizationId: string): 
 }
 
 /** Inside applyChange's transaction: each cap set (inserted or replaced), or removed when null. */
-function saveOverageCaps(db: Database.Database, organizationId: string, caps: readonly { target: OverageCapTarget; capCents: number | null }[], now: Timestamp): void {
+function saveOverageCaps(
+  db: Database.Database,
+  organizationId: string,
+  caps: readonly { target: OverageCapTarget; capCents: number | null }[],
+  now: Timestamp,
+): void {
   for (const { target, capCents } of caps) {
     const targetId = target.kind === 'organization' ? organizationId : target.id;
     if (capCents === null) {
-      db.prepare('DELETE FROM organization_overage_caps WHERE organization_id = ? AND target_kind = ? AND target_id = ?').run(organizationId, target.kind, targetId);
+      db.prepare('DELETE FROM organization_overage_caps WHERE organization_id = ? AND target_kind = ? AND target_id = ?').run(
+        organizationId,
+        target.kind,
+        targetId,
+      );
     } else {
       db.prepare(
         `INSERT INTO organization_overage_caps (organization_id, target_kind, target_id, cap_cents, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -323,13 +409,18 @@ function saveOverageCaps(db: Database.Database, organizationId: string, caps: re
 }
 
 export function overageSequence(db: Database.Database, organizationId: string): number {
-  const row = db.prepare('SELECT overage_seq FROM organizations WHERE id = ?').get(organizationId) as { overage_seq: number } | undefined;
+  const row = db.prepare('SELECT overage_seq FROM organizations WHERE id = ?').get(organizationId) as
+    { overage_seq: number } | undefined;
   return row?.overage_seq ?? 0;
 }
 
 /** Inside applyLeaseChange's transaction: false when another member's overage moved the sequence since the read. */
 export function bumpOverageSequence(db: Database.Database, guard: { organizationId: string; expectedSequence: number }): boolean {
-  return db.prepare('UPDATE organizations SET overage_seq = overage_seq + 1 WHERE id = ? AND overage_seq = ?').run(guard.organizationId, guard.expectedSequence).changes === 1;
+  return (
+    db
+      .prepare('UPDATE organizations SET overage_seq = overage_seq + 1 WHERE id = ? AND overage_seq = ?')
+      .run(guard.organizationId, guard.expectedSequence).changes === 1
+  );
 }
 
 // --- Seat activity (the Last active column) ---

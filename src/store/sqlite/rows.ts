@@ -157,11 +157,21 @@ export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
   };
   switch (row.kind) {
     case 'grant':
-      return { ...base, kind: 'grant', source: need(row.source, 'source'), expiresAt: row.expires_at === null ? null : new Date(row.expires_at) };
+      return {
+        ...base,
+        kind: 'grant',
+        source: need(row.source, 'source'),
+        expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+      };
     case 'debit':
       return { ...base, kind: 'debit', grantId: need(row.grant_id, 'grant_id'), spendId: need(row.spend_id, 'spend_id') };
     case 'overage':
-      return { ...base, kind: 'overage', spendId: need(row.spend_id, 'spend_id'), centsPerCredit: need(row.cents_per_credit, 'cents_per_credit') };
+      return {
+        ...base,
+        kind: 'overage',
+        spendId: need(row.spend_id, 'spend_id'),
+        centsPerCredit: need(row.cents_per_credit, 'cents_per_credit'),
+      };
     case 'expiry':
       return { ...base, kind: 'expiry', grantId: need(row.grant_id, 'grant_id') };
     case 'revocation':
@@ -169,7 +179,12 @@ export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
     case 'credit':
       return { ...base, kind: 'credit', grantId: need(row.grant_id, 'grant_id'), spendId: need(row.spend_id, 'spend_id') };
     case 'overage-credit':
-      return { ...base, kind: 'overage-credit', spendId: need(row.spend_id, 'spend_id'), centsPerCredit: need(row.cents_per_credit, 'cents_per_credit') };
+      return {
+        ...base,
+        kind: 'overage-credit',
+        spendId: need(row.spend_id, 'spend_id'),
+        centsPerCredit: need(row.cents_per_credit, 'cents_per_credit'),
+      };
   }
 }
 
@@ -366,8 +381,17 @@ export const toInvoice = (row: InvoiceRow, lines: InvoiceLineRow[]): InvoiceReco
   email: row.email,
   periodStart: row.period_start,
   periodEnd: row.period_end,
-  billing: { name: row.billing_name, address: row.billing_address, taxId: row.billing_tax_id, taxRateBasisPoints: row.tax_rate_basis_points },
-  lines: lines.map((line): InvoiceLineRecord => ({ kind: line.kind, description: line.description, amountCents: line.amount_cents })),
+  billing: {
+    name: row.billing_name,
+    address: row.billing_address,
+    taxId: row.billing_tax_id,
+    taxRateBasisPoints: row.tax_rate_basis_points,
+  },
+  lines: lines.map((line): InvoiceLineRecord => ({
+    kind: line.kind,
+    description: line.description,
+    amountCents: line.amount_cents,
+  })),
 });
 
 export interface PaymentRow {
@@ -424,7 +448,13 @@ export const toPaymentAuthentication = (row: PaymentAuthenticationRow): PaymentA
   purpose: row.purpose,
   reference: row.reference,
   amountCents: row.amount_cents,
-  card: { brand: row.brand, last4: row.last4, expMonth: row.exp_month, expYear: row.exp_year, sandboxBehaviour: row.sandbox_behaviour },
+  card: {
+    brand: row.brand,
+    last4: row.last4,
+    expMonth: row.exp_month,
+    expYear: row.exp_year,
+    sandboxBehaviour: row.sandbox_behaviour,
+  },
   returnPath: row.return_path,
   metadata: JSON.parse(row.metadata) as Record<string, string>,
   status: row.status,

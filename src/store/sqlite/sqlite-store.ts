@@ -119,7 +119,10 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   readonly migrations: MigrationReport;
 
-  private constructor(private readonly db: Database.Database, clock: () => Date) {
+  private constructor(
+    private readonly db: Database.Database,
+    clock: () => Date,
+  ) {
     this.migrations = migrate(db, migrations, () => clock().toISOString());
   }
 
@@ -138,17 +141,25 @@ export class SqliteStore implements Store {
     return this.db.pragma(name, { simple: true });
   }
 
-  async createAccount(account: AccountRecord, subscription: BillingState, ledger: LedgerEntry[]): Promise<'created' | 'email-taken'> {
+  async createAccount(
+    account: AccountRecord,
+    subscription: BillingState,
+    ledger: LedgerEntry[],
+  ): Promise<'created' | 'email-taken'> {
     try {
       this.db
         .transaction(() => {
           this.db
-            .prepare('INSERT INTO accounts (id, email, password_hash, identity_kind, created_at, test_clock_at) VALUES (?, ?, ?, ?, ?, ?)')
+            .prepare(
+              'INSERT INTO accounts (id, email, password_hash, identity_kind, created_at, test_clock_at) VALUES (?, ?, ?, ?, ?, ?)',
+            )
             .run(account.id, account.email, account.passwordHash, account.identityKind, account.createdAt, account.testClockAt);
           const columns = fromBillingState(subscription);
           const names = Object.keys(columns);
           this.db
-            .prepare(`INSERT INTO subscriptions (account_id, ${names.join(', ')}) VALUES (@account_id, ${names.map((n) => `@${n}`).join(', ')})`)
+            .prepare(
+              `INSERT INTO subscriptions (account_id, ${names.join(', ')}) VALUES (@account_id, ${names.map((n) => `@${n}`).join(', ')})`,
+            )
             .run({ account_id: account.id, ...columns });
           this.insertLedgerEntries(account.id, ledger, account.createdAt);
         })
@@ -187,7 +198,9 @@ export class SqliteStore implements Store {
   }
 
   async listLedgerEntries(accountId: string): Promise<LedgerEntry[]> {
-    const rows = this.db.prepare('SELECT * FROM ledger_entries WHERE account_id = ? ORDER BY seq').all(accountId) as LedgerEntryRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM ledger_entries WHERE account_id = ? ORDER BY seq')
+      .all(accountId) as LedgerEntryRow[];
     return rows.map(toLedgerEntry);
   }
 
@@ -202,9 +215,10 @@ export class SqliteStore implements Store {
   }
 
   async findBillingDetails(accountId: string): Promise<BillingDetails> {
-    const row = this.db.prepare('SELECT name, address, tax_id, tax_rate_basis_points FROM billing_details WHERE account_id = ?').get(accountId) as
-      | { name: string | null; address: string | null; tax_id: string | null; tax_rate_basis_points: number }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT name, address, tax_id, tax_rate_basis_points FROM billing_details WHERE account_id = ?')
+      .get(accountId) as
+      { name: string | null; address: string | null; tax_id: string | null; tax_rate_basis_points: number } | undefined;
     if (!row) return { ...NO_BILLING_DETAILS };
     return { name: row.name, address: row.address, taxId: row.tax_id, taxRateBasisPoints: row.tax_rate_basis_points };
   }
@@ -220,13 +234,17 @@ export class SqliteStore implements Store {
   }
 
   async findDefaultPaymentMethod(accountId: string): Promise<PaymentMethodRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM payment_methods WHERE account_id = ? AND is_default = 1 AND removed_at IS NULL').get(accountId) as PaymentMethodRow | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM payment_methods WHERE account_id = ? AND is_default = 1 AND removed_at IS NULL')
+      .get(accountId) as PaymentMethodRow | undefined;
     return row && toPaymentMethod(row);
   }
 
   async listPaymentMethods(accountId: string): Promise<PaymentMethodRecord[]> {
     const rows = this.db
-      .prepare('SELECT * FROM payment_methods WHERE account_id = ? AND removed_at IS NULL ORDER BY is_default DESC, created_at DESC, rowid DESC')
+      .prepare(
+        'SELECT * FROM payment_methods WHERE account_id = ? AND removed_at IS NULL ORDER BY is_default DESC, created_at DESC, rowid DESC',
+      )
       .all(accountId) as PaymentMethodRow[];
     return rows.map(toPaymentMethod);
   }
@@ -236,19 +254,28 @@ export class SqliteStore implements Store {
       .prepare(
         'INSERT INTO authorization_requests (id, client_id, redirect_uri, state, code_challenge, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(request.id, request.clientId, request.redirectUri, request.state, request.codeChallenge, request.createdAt, request.expiresAt);
+      .run(
+        request.id,
+        request.clientId,
+        request.redirectUri,
+        request.state,
+        request.codeChallenge,
+        request.createdAt,
+        request.expiresAt,
+      );
   }
 
   async findAuthorizationRequest(id: string, now: Timestamp): Promise<AuthorizationRequestRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM authorization_requests WHERE id = ? AND expires_at > ?').get(id, now) as
-      | AuthorizationRequestRow
-      | undefined;
+      AuthorizationRequestRow | undefined;
     return row && toAuthorizationRequest(row);
   }
 
   async createAuthCode(code: Omit<AuthCodeRecord, 'usedAt' | 'sessionId' | 'failedAttempts'>): Promise<void> {
     this.db
-      .prepare('INSERT INTO auth_codes (code_hash, account_id, code_challenge, redirect_uri, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO auth_codes (code_hash, account_id, code_challenge, redirect_uri, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(code.codeHash, code.accountId, code.codeChallenge, code.redirectUri, code.createdAt, code.expiresAt);
   }
 
@@ -282,7 +309,12 @@ export class SqliteStore implements Store {
     return sessionSql.findEditorSessionByToken(this.db, tokenHash);
   }
 
-  async revokeEditorSession(accountId: string, sessionId: string, now: Timestamp, reason: SessionRevocationReason): Promise<boolean> {
+  async revokeEditorSession(
+    accountId: string,
+    sessionId: string,
+    now: Timestamp,
+    reason: SessionRevocationReason,
+  ): Promise<boolean> {
     return sessionSql.revokeEditorSession(this.db, accountId, sessionId, now, reason);
   }
 
@@ -309,11 +341,28 @@ export class SqliteStore implements Store {
               `INSERT INTO checkout_sessions (id, account_id, plan_id, state, callback_url, status, created_at, token_hash)
                VALUES (?, ?, ?, ?, ?, 'open', ?, ?)`,
             )
-            .run(session.id, session.accountId, session.planId, session.state, session.callbackUrl, session.createdAt, session.tokenHash);
+            .run(
+              session.id,
+              session.accountId,
+              session.planId,
+              session.state,
+              session.callbackUrl,
+              session.createdAt,
+              session.tokenHash,
+            );
           if (idempotency) {
             this.db
-              .prepare('INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-              .run(session.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, idempotency.responseJson, session.createdAt);
+              .prepare(
+                'INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+              )
+              .run(
+                session.accountId,
+                idempotency.key,
+                idempotency.endpoint,
+                idempotency.requestHash,
+                idempotency.responseJson,
+                session.createdAt,
+              );
           }
         })
         .immediate();
@@ -330,12 +379,16 @@ export class SqliteStore implements Store {
   }
 
   async findCheckoutSessionByTokenHash(tokenHash: string): Promise<CheckoutSessionRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM checkout_sessions WHERE token_hash = ?').get(tokenHash) as CheckoutSessionRow | undefined;
+    const row = this.db.prepare('SELECT * FROM checkout_sessions WHERE token_hash = ?').get(tokenHash) as
+      CheckoutSessionRow | undefined;
     return row && toCheckoutSession(row);
   }
 
   async rotateCheckoutToken(id: string, accountId: string, tokenHash: string): Promise<boolean> {
-    return this.db.prepare('UPDATE checkout_sessions SET token_hash = ? WHERE id = ? AND account_id = ?').run(tokenHash, id, accountId).changes === 1;
+    return (
+      this.db.prepare('UPDATE checkout_sessions SET token_hash = ? WHERE id = ? AND account_id = ?').run(tokenHash, id, accountId)
+        .changes === 1
+    );
   }
 
   async completeCheckout(input: CompleteCheckoutInput): Promise<CompleteCheckoutResult> {
@@ -345,18 +398,31 @@ export class SqliteStore implements Store {
           // The conditional update is the guard against a double submit: only one request can move
           // the session from open to complete; the other sees zero changed rows and records nothing.
           const completed = this.db
-            .prepare(`UPDATE checkout_sessions SET status = 'complete', completed_at = ? WHERE id = ? AND account_id = ? AND status = 'open'`)
+            .prepare(
+              `UPDATE checkout_sessions SET status = 'complete', completed_at = ? WHERE id = ? AND account_id = ? AND status = 'open'`,
+            )
             .run(input.now, input.sessionId, input.accountId);
           if (completed.changes !== 1) return { kind: 'already-complete' };
           // Saved before the payment that references it.
           const method = input.paymentMethod;
-          this.db.prepare('UPDATE payment_methods SET is_default = 0 WHERE account_id = ? AND is_default = 1').run(input.accountId);
+          this.db
+            .prepare('UPDATE payment_methods SET is_default = 0 WHERE account_id = ? AND is_default = 1')
+            .run(input.accountId);
           this.db
             .prepare(
               `INSERT INTO payment_methods (id, account_id, brand, last4, exp_month, exp_year, sandbox_behaviour, is_default, created_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
             )
-            .run(method.id, input.accountId, method.brand, method.last4, method.expMonth, method.expYear, method.sandboxBehaviour, input.now);
+            .run(
+              method.id,
+              input.accountId,
+              method.brand,
+              method.last4,
+              method.expMonth,
+              method.expYear,
+              method.sandboxBehaviour,
+              input.now,
+            );
           const invoice = this.writeBillingChange(input);
           this.db.prepare('UPDATE checkout_sessions SET invoice_id = ? WHERE id = ?').run(invoice?.id ?? null, input.sessionId);
           return { kind: 'completed', invoice };
@@ -390,7 +456,9 @@ export class SqliteStore implements Store {
         // First, so that a concurrent twin holding the same key records nothing at all; the
         // answer is filled in below, once the invoice has its number.
         this.db
-          .prepare(`INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, '', ?)`)
+          .prepare(
+            `INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, '', ?)`,
+          )
           .run(input.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, input.now);
       }
       const invoice = this.writeBillingChange(input);
@@ -423,8 +491,10 @@ export class SqliteStore implements Store {
     try {
       return this.db
         .transaction(() => {
-          const current = this.db.prepare('SELECT version FROM subscriptions WHERE account_id = ?').get(input.accountId) as { version: number } | undefined;
-          if (current?.version !== input.expectedVersion || this.ledgerLength(input.accountId) !== input.expectedLedgerLength) return false;
+          const current = this.db.prepare('SELECT version FROM subscriptions WHERE account_id = ?').get(input.accountId) as
+            { version: number } | undefined;
+          if (current?.version !== input.expectedVersion || this.ledgerLength(input.accountId) !== input.expectedLedgerLength)
+            return false;
           this.insertLedgerEntries(input.accountId, input.ledger, input.now);
           this.setTestClock(input.accountId, input.to);
           return true;
@@ -456,12 +526,15 @@ export class SqliteStore implements Store {
 
   async createPortalSession(session: Omit<PortalSessionRecord, 'usedAt'> & { tokenHash: string }): Promise<void> {
     this.db
-      .prepare('INSERT INTO portal_sessions (id, account_id, callback_url, created_at, expires_at, token_hash) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO portal_sessions (id, account_id, callback_url, created_at, expires_at, token_hash) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(session.id, session.accountId, session.callbackUrl, session.createdAt, session.expiresAt, session.tokenHash);
   }
 
   async findPortalSessionByTokenHash(tokenHash: string): Promise<PortalSessionRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM portal_sessions WHERE token_hash = ?').get(tokenHash) as PortalSessionRow | undefined;
+    const row = this.db.prepare('SELECT * FROM portal_sessions WHERE token_hash = ?').get(tokenHash) as
+      PortalSessionRow | undefined;
     return row && toPortalSession(row);
   }
 
@@ -469,15 +542,21 @@ export class SqliteStore implements Store {
     return this.db
       .transaction((): PortalLinkRedemption => {
         const spent = this.db
-          .prepare('UPDATE portal_sessions SET used_at = ? WHERE id = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?')
+          .prepare(
+            'UPDATE portal_sessions SET used_at = ? WHERE id = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?',
+          )
           .run(now, portalSessionId, session.accountId, now);
         if (spent.changes === 0) {
-          const link = this.db.prepare('SELECT * FROM portal_sessions WHERE id = ? AND account_id = ?').get(portalSessionId, session.accountId) as PortalSessionRow | undefined;
+          const link = this.db
+            .prepare('SELECT * FROM portal_sessions WHERE id = ? AND account_id = ?')
+            .get(portalSessionId, session.accountId) as PortalSessionRow | undefined;
           if (!link) return 'unknown';
           return link.used_at !== null ? 'already-used' : 'expired';
         }
         this.db
-          .prepare('INSERT INTO browser_sessions (token_hash, account_id, portal_session_id, return_url, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .prepare(
+            'INSERT INTO browser_sessions (token_hash, account_id, portal_session_id, return_url, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
           .run(session.tokenHash, session.accountId, portalSessionId, session.returnUrl, session.createdAt, session.expiresAt);
         return 'redeemed';
       })
@@ -485,7 +564,8 @@ export class SqliteStore implements Store {
   }
 
   async findBrowserSession(tokenHash: string, now: Timestamp): Promise<BrowserSessionRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM browser_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now) as BrowserSessionRow | undefined;
+    const row = this.db.prepare('SELECT * FROM browser_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now) as
+      BrowserSessionRow | undefined;
     return row && toBrowserSession(row);
   }
 
@@ -504,7 +584,9 @@ export class SqliteStore implements Store {
   }
 
   async listPayments(accountId: string): Promise<PaymentRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM payments WHERE account_id = ? ORDER BY created_at DESC, rowid DESC').all(accountId) as PaymentRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM payments WHERE account_id = ? ORDER BY created_at DESC, rowid DESC')
+      .all(accountId) as PaymentRow[];
     return rows.map(toPayment);
   }
 
@@ -524,11 +606,14 @@ export class SqliteStore implements Store {
    * payment. Returns the issued invoice.
    */
   private writeBillingChange(change: BillingChange): InvoiceRecord | null {
-    if (change.expectedLedgerLength !== undefined && this.ledgerLength(change.accountId) !== change.expectedLedgerLength) throw new Conflict();
+    if (change.expectedLedgerLength !== undefined && this.ledgerLength(change.accountId) !== change.expectedLedgerLength)
+      throw new Conflict();
     const columns = fromBillingState(change.state);
     const assignments = Object.keys(columns).map((name) => `${name} = @${name}`);
     const updated = this.db
-      .prepare(`UPDATE subscriptions SET ${assignments.join(', ')}, version = version + 1 WHERE account_id = @account_id AND version = @expected_version`)
+      .prepare(
+        `UPDATE subscriptions SET ${assignments.join(', ')}, version = version + 1 WHERE account_id = @account_id AND version = @expected_version`,
+      )
       .run({ ...columns, account_id: change.accountId, expected_version: change.expectedVersion });
     if (updated.changes !== 1) throw new Conflict();
 
@@ -559,7 +644,9 @@ export class SqliteStore implements Store {
 
   /** Charges an earlier open invoice: its payment, and 'paid' when it went through. */
   private settleInvoice(accountId: string, settled: NonNullable<RenewalInput['settled']>, now: Timestamp): void {
-    const row = this.db.prepare("SELECT status FROM invoices WHERE id = ? AND account_id = ?").get(settled.invoiceId, accountId) as { status: string } | undefined;
+    const row = this.db
+      .prepare('SELECT status FROM invoices WHERE id = ? AND account_id = ?')
+      .get(settled.invoiceId, accountId) as { status: string } | undefined;
     if (row?.status !== 'open') throw new Conflict();
     if (settled.paid) this.db.prepare("UPDATE invoices SET status = 'paid' WHERE id = ?").run(settled.invoiceId);
     const { payment } = settled;
@@ -572,13 +659,25 @@ export class SqliteStore implements Store {
         `INSERT INTO payments (id, account_id, invoice_id, payment_method_id, amount_cents, card_brand, card_last4, status, failure_message, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(payment.id, accountId, invoiceId, payment.paymentMethodId, payment.amountCents, payment.cardBrand, payment.cardLast4, payment.status, payment.failureMessage, now);
+      .run(
+        payment.id,
+        accountId,
+        invoiceId,
+        payment.paymentMethodId,
+        payment.amountCents,
+        payment.cardBrand,
+        payment.cardLast4,
+        payment.status,
+        payment.failureMessage,
+        now,
+      );
   }
 
   private insertInvoice(accountId: string, invoice: NewInvoice, now: Timestamp): InvoiceRecord {
     const { draft } = invoice;
     const totalCents = draft.lines.reduce((sum, line) => sum + line.amountCents, 0);
-    if (totalCents !== draft.totalCents) throw new Error(`invoice ${invoice.id}: total ${draft.totalCents} is not the sum of its lines (${totalCents})`);
+    if (totalCents !== draft.totalCents)
+      throw new Error(`invoice ${invoice.id}: total ${draft.totalCents} is not the sum of its lines (${totalCents})`);
     const billing = draft.billing ?? NO_BILLING_DETAILS;
     const { next } = this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM invoices').get() as { next: number };
     const number = invoiceNumber(next);
@@ -605,7 +704,9 @@ export class SqliteStore implements Store {
         billing.taxId,
         billing.taxRateBasisPoints,
       );
-    const addLine = this.db.prepare('INSERT INTO invoice_lines (invoice_id, position, kind, description, amount_cents) VALUES (?, ?, ?, ?, ?)');
+    const addLine = this.db.prepare(
+      'INSERT INTO invoice_lines (invoice_id, position, kind, description, amount_cents) VALUES (?, ?, ?, ?, ?)',
+    );
     draft.lines.forEach((line, position) => addLine.run(invoice.id, position, line.kind, line.description, line.amountCents));
     return {
       id: invoice.id,
@@ -671,13 +772,16 @@ export class SqliteStore implements Store {
   }
 
   async findPaymentAuthentication(id: string): Promise<PaymentAuthenticationRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM payment_authentications WHERE id = ?').get(id) as PaymentAuthenticationRow | undefined;
+    const row = this.db.prepare('SELECT * FROM payment_authentications WHERE id = ?').get(id) as
+      PaymentAuthenticationRow | undefined;
     return row && toPaymentAuthentication(row);
   }
 
   async decidePaymentAuthentication(id: string, outcome: 'succeeded' | 'failed', now: Timestamp): Promise<boolean> {
     const decided = this.db
-      .prepare(`UPDATE payment_authentications SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ?`)
+      .prepare(
+        `UPDATE payment_authentications SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ?`,
+      )
       .run(outcome, now, id, now);
     return decided.changes === 1;
   }
@@ -687,11 +791,21 @@ export class SqliteStore implements Store {
       .transaction((): 'succeeded' | 'failed' | null => {
         const match = `id = @id AND account_id = @account_id AND purpose = @purpose AND reference = @reference AND amount_cents = @amount_cents
                        AND status IN ('succeeded', 'failed') AND expires_at > @now`;
-        const params = { id: use.id, account_id: use.accountId, purpose: use.purpose, reference: use.reference, amount_cents: use.amountCents, now: use.now };
-        const row = this.db.prepare(`SELECT status FROM payment_authentications WHERE ${match}`).get(params) as { status: 'succeeded' | 'failed' } | undefined;
+        const params = {
+          id: use.id,
+          account_id: use.accountId,
+          purpose: use.purpose,
+          reference: use.reference,
+          amount_cents: use.amountCents,
+          now: use.now,
+        };
+        const row = this.db.prepare(`SELECT status FROM payment_authentications WHERE ${match}`).get(params) as
+          { status: 'succeeded' | 'failed' } | undefined;
         if (!row) return null;
         // The conditional update makes the use single: a concurrent twin finds no 'succeeded' row left.
-        const consumed = this.db.prepare(`UPDATE payment_authentications SET status = 'consumed', consumed_at = @now WHERE ${match}`).run(params);
+        const consumed = this.db
+          .prepare(`UPDATE payment_authentications SET status = 'consumed', consumed_at = @now WHERE ${match}`)
+          .run(params);
         return consumed.changes === 1 ? row.status : null;
       })
       .immediate();
@@ -699,8 +813,19 @@ export class SqliteStore implements Store {
 
   async createSalesInquiry(inquiry: SalesInquiryRecord): Promise<void> {
     this.db
-      .prepare('INSERT INTO sales_inquiries (id, plan_id, name, email, company, seats, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(inquiry.id, inquiry.planId, inquiry.name, inquiry.email, inquiry.company, inquiry.seats, inquiry.message, inquiry.createdAt);
+      .prepare(
+        'INSERT INTO sales_inquiries (id, plan_id, name, email, company, seats, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        inquiry.id,
+        inquiry.planId,
+        inquiry.name,
+        inquiry.email,
+        inquiry.company,
+        inquiry.seats,
+        inquiry.message,
+        inquiry.createdAt,
+      );
   }
 
   async listSalesInquiries(): Promise<SalesInquiryRecord[]> {
@@ -716,7 +841,18 @@ export class SqliteStore implements Store {
         `INSERT INTO emails (id, account_id, kind, to_address, reply_to, subject, text_body, html_body, created_at, next_attempt_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(email.id, email.accountId, email.kind, email.to, email.replyTo, email.subject, email.text, email.html, email.createdAt, email.nextAttemptAt);
+      .run(
+        email.id,
+        email.accountId,
+        email.kind,
+        email.to,
+        email.replyTo,
+        email.subject,
+        email.text,
+        email.html,
+        email.createdAt,
+        email.nextAttemptAt,
+      );
   }
 
   async listEmails(limit: number): Promise<EmailRecord[]> {
@@ -731,7 +867,9 @@ export class SqliteStore implements Store {
 
   async listUndeliveredEmails(now: Timestamp, limit: number): Promise<EmailRecord[]> {
     const rows = this.db
-      .prepare('SELECT * FROM emails WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?')
+      .prepare(
+        'SELECT * FROM emails WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?',
+      )
       .all(now, limit) as EmailRow[];
     return rows.map(toEmail);
   }
@@ -748,11 +886,15 @@ export class SqliteStore implements Store {
   }
 
   async markEmailDelivered(id: string, at: Timestamp): Promise<void> {
-    this.db.prepare('UPDATE emails SET delivered_at = ?, next_attempt_at = NULL WHERE id = ? AND delivered_at IS NULL').run(at, id);
+    this.db
+      .prepare('UPDATE emails SET delivered_at = ?, next_attempt_at = NULL WHERE id = ? AND delivered_at IS NULL')
+      .run(at, id);
   }
 
   async markEmailAttemptFailed(id: string, error: string, nextAttemptAt: Timestamp | null): Promise<void> {
-    this.db.prepare('UPDATE emails SET last_error = ?, next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL').run(error, nextAttemptAt, id);
+    this.db
+      .prepare('UPDATE emails SET last_error = ?, next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL')
+      .run(error, nextAttemptAt, id);
   }
 
   // --- Dunning and saved cards ---
@@ -772,8 +914,17 @@ export class SqliteStore implements Store {
       const { idempotency } = input;
       if (idempotency) {
         this.db
-          .prepare('INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(input.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, idempotency.responseJson, input.now);
+          .prepare(
+            'INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            input.accountId,
+            idempotency.key,
+            idempotency.endpoint,
+            idempotency.requestHash,
+            idempotency.responseJson,
+            input.now,
+          );
       }
       this.writeBillingChange({ ...input, invoice: null, payment: null });
       // settleInvoice refuses an invoice that is no longer open: a concurrent payment already settled it.
@@ -800,17 +951,33 @@ export class SqliteStore implements Store {
             `INSERT INTO payment_methods (id, account_id, brand, last4, exp_month, exp_year, sandbox_behaviour, is_default, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(input.id, input.accountId, input.brand, input.last4, input.expMonth, input.expYear, input.sandboxBehaviour, makeDefault ? 1 : 0, input.createdAt);
+          .run(
+            input.id,
+            input.accountId,
+            input.brand,
+            input.last4,
+            input.expMonth,
+            input.expYear,
+            input.sandboxBehaviour,
+            makeDefault ? 1 : 0,
+            input.createdAt,
+          );
         return this.ownPaymentMethod(input.accountId, input.id) as PaymentMethodRecord;
       })
       .immediate();
   }
 
-  async updatePaymentMethodExpiry(accountId: string, id: string, expiry: { expMonth: number; expYear: number }): Promise<PaymentMethodRecord | undefined> {
+  async updatePaymentMethodExpiry(
+    accountId: string,
+    id: string,
+    expiry: { expMonth: number; expYear: number },
+  ): Promise<PaymentMethodRecord | undefined> {
     return this.db
       .transaction(() => {
         const updated = this.db
-          .prepare('UPDATE payment_methods SET exp_month = ?, exp_year = ? WHERE id = ? AND account_id = ? AND removed_at IS NULL')
+          .prepare(
+            'UPDATE payment_methods SET exp_month = ?, exp_year = ? WHERE id = ? AND account_id = ? AND removed_at IS NULL',
+          )
           .run(expiry.expMonth, expiry.expYear, id, accountId);
         return updated.changes === 1 ? this.ownPaymentMethod(accountId, id) : undefined;
       })
@@ -833,16 +1000,21 @@ export class SqliteStore implements Store {
       .transaction((): RemovePaymentMethodResult => {
         const card = this.ownPaymentMethod(input.accountId, input.id);
         if (!card) return { kind: 'not-found' };
-        const current = this.db.prepare('SELECT version FROM subscriptions WHERE account_id = ?').get(input.accountId) as { version: number } | undefined;
+        const current = this.db.prepare('SELECT version FROM subscriptions WHERE account_id = ?').get(input.accountId) as
+          { version: number } | undefined;
         if (current?.version !== input.expectedVersion) return { kind: 'conflict' };
         const { n } = this.db
           .prepare('SELECT COUNT(*) AS n FROM payment_methods WHERE account_id = ? AND removed_at IS NULL')
           .get(input.accountId) as { n: number };
         if (input.keepOne && n <= 1) return { kind: 'last-card' };
-        this.db.prepare('UPDATE payment_methods SET removed_at = ?, is_default = 0 WHERE id = ? AND account_id = ?').run(input.now, input.id, input.accountId);
+        this.db
+          .prepare('UPDATE payment_methods SET removed_at = ?, is_default = 0 WHERE id = ? AND account_id = ?')
+          .run(input.now, input.id, input.accountId);
         if (!card.isDefault) return { kind: 'removed', promoted: null };
         const newest = this.db
-          .prepare('SELECT id FROM payment_methods WHERE account_id = ? AND removed_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1')
+          .prepare(
+            'SELECT id FROM payment_methods WHERE account_id = ? AND removed_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1',
+          )
           .get(input.accountId) as { id: string } | undefined;
         if (!newest) return { kind: 'removed', promoted: null };
         this.db.prepare('UPDATE payment_methods SET is_default = 1 WHERE id = ?').run(newest.id);
@@ -853,9 +1025,9 @@ export class SqliteStore implements Store {
 
   /** The card, only when it belongs to the account and has not been removed. */
   private ownPaymentMethod(accountId: string, id: string): PaymentMethodRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM payment_methods WHERE id = ? AND account_id = ? AND removed_at IS NULL').get(id, accountId) as
-      | PaymentMethodRow
-      | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM payment_methods WHERE id = ? AND account_id = ? AND removed_at IS NULL')
+      .get(id, accountId) as PaymentMethodRow | undefined;
     return row && toPaymentMethod(row);
   }
 
@@ -866,17 +1038,21 @@ export class SqliteStore implements Store {
   // --- Credit leases (leases-server) ---
 
   async findLease(accountId: string, id: string): Promise<LeaseRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM leases WHERE id = ? AND account_id = ?').get(id, accountId) as LeaseRow | undefined;
+    const row = this.db.prepare('SELECT * FROM leases WHERE id = ? AND account_id = ?').get(id, accountId) as
+      LeaseRow | undefined;
     return row && toLease(row);
   }
 
   async findLeaseByRequestKey(accountId: string, key: string): Promise<LeaseRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM leases WHERE account_id = ? AND request_key = ?').get(accountId, key) as LeaseRow | undefined;
+    const row = this.db.prepare('SELECT * FROM leases WHERE account_id = ? AND request_key = ?').get(accountId, key) as
+      LeaseRow | undefined;
     return row && toLease(row);
   }
 
   async listActiveLeases(accountId: string): Promise<LeaseRecord[]> {
-    const rows = this.db.prepare("SELECT * FROM leases WHERE account_id = ? AND status = 'active' ORDER BY granted_at, rowid").all(accountId) as LeaseRow[];
+    const rows = this.db
+      .prepare("SELECT * FROM leases WHERE account_id = ? AND status = 'active' ORDER BY granted_at, rowid")
+      .all(accountId) as LeaseRow[];
     return rows.map(toLease);
   }
 
@@ -886,7 +1062,9 @@ export class SqliteStore implements Store {
   }
 
   async listLeaseUsage(accountId: string, leaseId: string): Promise<LeaseUsageRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM lease_usage WHERE account_id = ? AND lease_id = ? ORDER BY rowid').all(accountId, leaseId) as LeaseUsageRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM lease_usage WHERE account_id = ? AND lease_id = ? ORDER BY rowid')
+      .all(accountId, leaseId) as LeaseUsageRow[];
     return rows.map(toLeaseUsage);
   }
 
@@ -897,15 +1075,27 @@ export class SqliteStore implements Store {
     try {
       return this.db
         .transaction(() => {
-          if (change.expectedLedgerLength !== undefined && this.ledgerLength(change.accountId) !== change.expectedLedgerLength) throw new Conflict();
-          if (change.organizationOverage && !organizationSql.bumpOverageSequence(this.db, change.organizationOverage)) throw new Conflict();
+          if (change.expectedLedgerLength !== undefined && this.ledgerLength(change.accountId) !== change.expectedLedgerLength)
+            throw new Conflict();
+          if (change.organizationOverage && !organizationSql.bumpOverageSequence(this.db, change.organizationOverage))
+            throw new Conflict();
           this.insertLedgerEntries(change.accountId, change.ledger, change.now);
           if (change.usage) this.recordLeaseUsage(change.accountId, change.usage, change.now);
-          if (change.seatActivity !== undefined) organizationSql.recordSeatActivity(this.db, change.accountId, change.seatActivity);
+          if (change.seatActivity !== undefined)
+            organizationSql.recordSeatActivity(this.db, change.accountId, change.seatActivity);
           if (change.close) {
             const closed = this.db
-              .prepare("UPDATE leases SET status = ?, returned = ?, closed_at = ? WHERE id = ? AND account_id = ? AND status = 'active' AND reported = ?")
-              .run(change.close.status, change.close.returned, change.now, change.close.leaseId, change.accountId, change.close.expectedReported);
+              .prepare(
+                "UPDATE leases SET status = ?, returned = ?, closed_at = ? WHERE id = ? AND account_id = ? AND status = 'active' AND reported = ?",
+              )
+              .run(
+                change.close.status,
+                change.close.returned,
+                change.now,
+                change.close.leaseId,
+                change.accountId,
+                change.close.expectedReported,
+              );
             if (closed.changes !== 1) throw new Conflict();
           }
           if (change.open) {
@@ -915,7 +1105,16 @@ export class SqliteStore implements Store {
                 `INSERT INTO leases (id, account_id, instance_id, status, granted, overage, granted_at, expires_at, request_key)
                  VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
               )
-              .run(lease.id, lease.accountId, lease.instanceId, lease.granted, lease.overage, lease.grantedAt, lease.expiresAt, lease.requestKey);
+              .run(
+                lease.id,
+                lease.accountId,
+                lease.instanceId,
+                lease.granted,
+                lease.overage,
+                lease.grantedAt,
+                lease.expiresAt,
+                lease.requestKey,
+              );
           }
           return 'applied' as const;
         })
@@ -942,8 +1141,7 @@ export class SqliteStore implements Store {
 
   async findOverageSettings(accountId: string): Promise<OverageSwitch> {
     const row = this.db.prepare('SELECT enabled, cap_cents FROM overage_settings WHERE account_id = ?').get(accountId) as
-      | { enabled: 0 | 1; cap_cents: number | null }
-      | undefined;
+      { enabled: 0 | 1; cap_cents: number | null } | undefined;
     return row ? { enabled: row.enabled === 1, capCents: row.cap_cents } : { enabled: false, capCents: null };
   }
 
@@ -958,19 +1156,23 @@ export class SqliteStore implements Store {
 
   /** Inside applyLeaseChange's transaction: the reports, once each, and the lease's new reported total. */
   private recordLeaseUsage(accountId: string, usage: NonNullable<LeaseChange['usage']>, now: Timestamp): void {
-    const lease = this.db.prepare('SELECT granted, reported, status FROM leases WHERE id = ? AND account_id = ?').get(usage.leaseId, accountId) as
-      | { granted: number; reported: number; status: string }
-      | undefined;
+    const lease = this.db
+      .prepare('SELECT granted, reported, status FROM leases WHERE id = ? AND account_id = ?')
+      .get(usage.leaseId, accountId) as { granted: number; reported: number; status: string } | undefined;
     // Closed meanwhile: its rest went back, so these reports now need a spend of their own.
-    if (!lease || lease.reported !== usage.expectedReported || (lease.status === 'active') !== usage.expectedActive) throw new Conflict();
+    if (!lease || lease.reported !== usage.expectedReported || (lease.status === 'active') !== usage.expectedActive)
+      throw new Conflict();
     const total = usage.reports.reduce((sum, report) => sum + report.credits, 0);
     if (lease.reported + total > lease.granted) throw new ExceedsGrant();
     const insert = this.db.prepare(
       `INSERT INTO lease_usage (account_id, report_id, lease_id, credits, feature, model, committed_at, recorded_at, spend_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    for (const r of usage.reports) insert.run(accountId, r.reportId, usage.leaseId, r.credits, r.feature, r.model, r.committedAt, now, r.spendId);
-    this.db.prepare('UPDATE leases SET reported = reported + ? WHERE id = ? AND account_id = ?').run(total, usage.leaseId, accountId);
+    for (const r of usage.reports)
+      insert.run(accountId, r.reportId, usage.leaseId, r.credits, r.feature, r.model, r.committedAt, now, r.spendId);
+    this.db
+      .prepare('UPDATE leases SET reported = reported + ? WHERE id = ? AND account_id = ?')
+      .run(total, usage.leaseId, accountId);
   }
 
   // --- Organizations (org-server): the SQL lives in ./organizations.ts.
@@ -994,11 +1196,16 @@ export class SqliteStore implements Store {
     return organizationSql.loadSnapshot(this.db, organizationId);
   }
 
-  async applyOrganizationChange(change: OrganizationChange): Promise<'applied' | 'conflict' | 'member-elsewhere' | 'group-name-taken'> {
+  async applyOrganizationChange(
+    change: OrganizationChange,
+  ): Promise<'applied' | 'conflict' | 'member-elsewhere' | 'group-name-taken'> {
     return organizationSql.applyChange(this.db, change);
   }
 
-  async listOrganizationUsers(organizationId: string, query: OrganizationUsersQuery): Promise<{ total: number; users: OrganizationUserRecord[] }> {
+  async listOrganizationUsers(
+    organizationId: string,
+    query: OrganizationUsersQuery,
+  ): Promise<{ total: number; users: OrganizationUserRecord[] }> {
     return organizationSql.listUsers(this.db, organizationId, query);
   }
 
@@ -1033,7 +1240,12 @@ export class SqliteStore implements Store {
     return apiTokenSql.findTokenByHash(this.db, tokenHash);
   }
 
-  async revokeOrganizationApiToken(organizationId: string, id: string, now: Timestamp, audit: OrganizationAuditEntry): Promise<boolean> {
+  async revokeOrganizationApiToken(
+    organizationId: string,
+    id: string,
+    now: Timestamp,
+    audit: OrganizationAuditEntry,
+  ): Promise<boolean> {
     return apiTokenSql.revokeToken(this.db, organizationId, id, now, audit);
   }
 
@@ -1063,7 +1275,12 @@ export class SqliteStore implements Store {
   }
 
   // --- Organization overage, summed in the store (the caps' hot path)
-  async sumOrganizationOverage(organizationId: string, since: Timestamp, until: Timestamp, accountIds?: readonly string[]): Promise<Map<string, number>> {
+  async sumOrganizationOverage(
+    organizationId: string,
+    since: Timestamp,
+    until: Timestamp,
+    accountIds?: readonly string[],
+  ): Promise<Map<string, number>> {
     // Timestamps are stored as toISOString(), so text order is time order. The partial index
     // ledger_entries_overage keeps this to the window's overage rows of the members summed.
     const only = accountIds === undefined ? '' : 'AND m.account_id IN (SELECT value FROM json_each(?))';
@@ -1075,7 +1292,10 @@ export class SqliteStore implements Store {
           WHERE m.organization_id = ? ${only}
           GROUP BY l.account_id`,
       )
-      .all(since, until, organizationId, ...(accountIds === undefined ? [] : [JSON.stringify(accountIds)])) as { account_id: string; cents_times_100: number }[];
+      .all(since, until, organizationId, ...(accountIds === undefined ? [] : [JSON.stringify(accountIds)])) as {
+      account_id: string;
+      cents_times_100: number;
+    }[];
     return new Map(rows.map((row) => [row.account_id, row.cents_times_100]));
   }
 
@@ -1086,8 +1306,17 @@ export class SqliteStore implements Store {
       const { idempotency } = input;
       // First: a concurrent settlement of the same activation records nothing at all.
       this.db
-        .prepare('INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(input.accountId, idempotency.key, idempotency.endpoint, idempotency.requestHash, idempotency.responseJson, input.now);
+        .prepare(
+          'INSERT INTO idempotency_keys (account_id, key, endpoint, request_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          input.accountId,
+          idempotency.key,
+          idempotency.endpoint,
+          idempotency.requestHash,
+          idempotency.responseJson,
+          input.now,
+        );
       const invoice = this.writeBillingChange(input);
       if (input.settled) this.settleInvoice(input.accountId, input.settled, input.now);
       if (input.testClockAt !== null) this.setTestClock(input.accountId, input.testClockAt);
@@ -1100,7 +1329,9 @@ export class SqliteStore implements Store {
   async moveOrganizationTestClock(organizationId: string, to: Timestamp): Promise<OrganizationRecord | undefined> {
     // Compared as instants, not as strings: a stored clock may have been written with another offset.
     this.db
-      .prepare('UPDATE organizations SET test_clock_at = ?, version = version + 1 WHERE id = ? AND (test_clock_at IS NULL OR julianday(test_clock_at) < julianday(?))')
+      .prepare(
+        'UPDATE organizations SET test_clock_at = ?, version = version + 1 WHERE id = ? AND (test_clock_at IS NULL OR julianday(test_clock_at) < julianday(?))',
+      )
       .run(to, organizationId, to);
     return organizationSql.findOrganization(this.db, organizationId);
   }

@@ -14,7 +14,12 @@ export const WEBVIEW_RACE = "VS Code's webview service-worker race";
 export const STATUS_ITEM = '[id="tally.tally.tally.profile"]';
 
 /** Polls `selector`'s text until `predicate` holds; fails with the last text seen. */
-export async function waitForText(target: Target, selector: string, predicate: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
+export async function waitForText(
+  target: Target,
+  selector: string,
+  predicate: (text: string) => boolean,
+  timeoutMs = 15_000,
+): Promise<string> {
   // performance.now(): elapsed time, which no clock change moves.
   const deadline = performance.now() + timeoutMs;
   let last = '';
@@ -53,14 +58,20 @@ export async function webviewText(selector: string, expected: string): Promise<s
       // First as a user would (close and open the view); when the frame still never loads, with
       // Developer: Reload Webviews, which registers the webviews' service worker afresh.
       const recoveries: [string, () => Promise<void>][] = [
-        ['reopening the view', async () => {
-          await vscode.commands.executeCommand('workbench.action.closeSidebar');
-          await vscode.commands.executeCommand('tally.showPlanAndUsage');
-        }],
-        ['reloading the webviews', async () => {
-          await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
-          await vscode.commands.executeCommand('tally.showPlanAndUsage');
-        }],
+        [
+          'reopening the view',
+          async () => {
+            await vscode.commands.executeCommand('workbench.action.closeSidebar');
+            await vscode.commands.executeCommand('tally.showPlanAndUsage');
+          },
+        ],
+        [
+          'reloading the webviews',
+          async () => {
+            await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+            await vscode.commands.executeCommand('tally.showPlanAndUsage');
+          },
+        ],
       ];
       for (const [what, recover] of recoveries) {
         console.log(`webview content frame never loaded (VS Code service-worker race): ${what}`);
@@ -75,7 +86,9 @@ export async function webviewText(selector: string, expected: string): Promise<s
     }
     const now = await harness.frames().catch(() => []);
     const cause = now.some(isContentFrame) ? '' : `${WEBVIEW_RACE} left the view blank: `;
-    throw new Error(`${cause}${(failure as Error).message}\nframes:\n${now.map((f) => `  ${f.name || '-'} ${f.url} :: ${JSON.stringify(f.text)}`).join('\n')}`);
+    throw new Error(
+      `${cause}${(failure as Error).message}\nframes:\n${now.map((f) => `  ${f.name || '-'} ${f.url} :: ${JSON.stringify(f.text)}`).join('\n')}`,
+    );
   }
 }
 

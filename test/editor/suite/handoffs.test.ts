@@ -43,5 +43,4 @@ describe('Handoffs', () => {
     await assert.rejects(waiting, HandoffCanceledError);
     assert.equal(handoffs.settle('auth', returned(STATE)), false, 'a canceled state is refused');
   });
-
 });

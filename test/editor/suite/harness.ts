@@ -34,7 +34,9 @@ export function harnessAvailable(): boolean {
 async function call<T>(op: string, body: object, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
   const base = harnessUrl();
   if (!base) {
-    throw new Error(`harness.${op}: TALLY_HARNESS_URL is not set; browser-driving tests need the code-server harness (scripts/editor/run-suite.mjs)`);
+    throw new Error(
+      `harness.${op}: TALLY_HARNESS_URL is not set; browser-driving tests need the code-server harness (scripts/editor/run-suite.mjs)`,
+    );
   }
   let res: Response;
   try {
@@ -63,7 +65,8 @@ export const harness = {
   result: (counts: { passed: number; failed: number; webviewRace: number }) => call<null>('result', counts),
 
   /** Waits for a page (open already, or a popup such as one from vscode.env.openExternal) whose URL contains urlIncludes. */
-  waitForPage: (urlIncludes: string, timeoutMs = DEFAULT_TIMEOUT_MS) => call<string>('waitForPage', { urlIncludes, timeoutMs }, timeoutMs),
+  waitForPage: (urlIncludes: string, timeoutMs = DEFAULT_TIMEOUT_MS) =>
+    call<string>('waitForPage', { urlIncludes, timeoutMs }, timeoutMs),
 
   /** Opens url in a new page of the editor's browser context (how a /callback URL reaches a UriHandler). */
   openPage: (url: string, timeoutMs = DEFAULT_TIMEOUT_MS) => call<string>('openPage', { url, timeoutMs }, timeoutMs),
@@ -71,10 +74,12 @@ export const harness = {
   fill: (target: Target, selector: string, value: string, timeoutMs = DEFAULT_TIMEOUT_MS) =>
     call<null>('fill', { target, selector, value, timeoutMs }, timeoutMs),
 
-  click: (target: Target, selector: string, timeoutMs = DEFAULT_TIMEOUT_MS) => call<null>('click', { target, selector, timeoutMs }, timeoutMs),
+  click: (target: Target, selector: string, timeoutMs = DEFAULT_TIMEOUT_MS) =>
+    call<null>('click', { target, selector, timeoutMs }, timeoutMs),
 
   /** innerText of the first element matching selector. */
-  text: (target: Target, selector: string, timeoutMs = DEFAULT_TIMEOUT_MS) => call<string>('text', { target, selector, timeoutMs }, timeoutMs),
+  text: (target: Target, selector: string, timeoutMs = DEFAULT_TIMEOUT_MS) =>
+    call<string>('text', { target, selector, timeoutMs }, timeoutMs),
 
   waitFor: (target: Target, selector: string, state: WaitState = 'visible', timeoutMs = DEFAULT_TIMEOUT_MS) =>
     call<null>('waitFor', { target, selector, state, timeoutMs }, timeoutMs),

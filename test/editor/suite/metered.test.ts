@@ -8,7 +8,14 @@ import * as vscode from 'vscode';
 import type { ReserveResult, TallyApi } from '../../../src/extension/public-api';
 import type { MeteredRequestResult } from '../../../src/extension/metered-demo';
 import { apiRequest, createCheckoutSession, machineClock, payCheckout, signInAndGetToken } from '../../support/http-client';
-import { clearNotifications, statusItemText, useTestServerSignedOut, waitForNotification, waitForText, webviewText } from './editor-ui';
+import {
+  clearNotifications,
+  statusItemText,
+  useTestServerSignedOut,
+  waitForNotification,
+  waitForText,
+  webviewText,
+} from './editor-ui';
 import { harness, harnessAvailable, workbench, workbenchWebview } from './harness';
 
 const email = `metered-${randomUUID().slice(0, 8)}@example.com`;
@@ -20,7 +27,8 @@ function tallyApi(): TallyApi {
   return extension.exports;
 }
 
-const tryMetered = async (cost?: number) => (await vscode.commands.executeCommand('tally.tryMeteredRequest', cost)) as MeteredRequestResult;
+const tryMetered = async (cost?: number) =>
+  (await vscode.commands.executeCommand('tally.tryMeteredRequest', cost)) as MeteredRequestResult;
 
 describe('Metered requests in the editor', function () {
   this.timeout(180_000);
@@ -37,14 +45,20 @@ describe('Metered requests in the editor', function () {
       const refused = api.reserve(1_00, { feature: 'editor-test' });
       assert.equal(refused.ok, false);
       assert.equal(!refused.ok && refused.remedy, 'sign_in');
-      const viaCommand = (await vscode.commands.executeCommand('tally.reserve', { estimate: 1_00, feature: 'editor-test' })) as ReserveResult;
+      const viaCommand = (await vscode.commands.executeCommand('tally.reserve', {
+        estimate: 1_00,
+        feature: 'editor-test',
+      })) as ReserveResult;
       assert.deepEqual(viaCommand, refused, 'the command form answers the same plain JSON');
       assert.throws(() => api.reserve(1.5, { feature: 'editor-test' }), /estimate must be a positive integer/);
-      assert.deepEqual(await vscode.commands.executeCommand('tally.commit', { reservationId: 'not-a-reservation', actualCost: 1 }), {
-        ok: false,
-        reason: 'unknown_reservation',
-        message: 'Tally has no open reservation "not-a-reservation" in this window.',
-      });
+      assert.deepEqual(
+        await vscode.commands.executeCommand('tally.commit', { reservationId: 'not-a-reservation', actualCost: 1 }),
+        {
+          ok: false,
+          reason: 'unknown_reservation',
+          message: 'Tally has no open reservation "not-a-reservation" in this window.',
+        },
+      );
     });
   });
 
@@ -64,9 +78,16 @@ describe('Metered requests in the editor', function () {
     });
 
     it('spends through the command form: reserve, commit by id, and the status item counts it', async () => {
-      const reserved = (await vscode.commands.executeCommand('tally.reserve', { estimate: 5_00, feature: 'editor-test', idempotencyKey: `cmd-${randomUUID()}` })) as ReserveResult;
+      const reserved = (await vscode.commands.executeCommand('tally.reserve', {
+        estimate: 5_00,
+        feature: 'editor-test',
+        idempotencyKey: `cmd-${randomUUID()}`,
+      })) as ReserveResult;
       assert.ok(reserved.ok, `reserved through the command (${JSON.stringify(reserved)})`);
-      const committed = await vscode.commands.executeCommand('tally.commit', { reservationId: reserved.reservation.id, actualCost: 5_00 });
+      const committed = await vscode.commands.executeCommand('tally.commit', {
+        reservationId: reserved.reservation.id,
+        actualCost: 5_00,
+      });
       assert.deepEqual(committed, { ok: true, credits: 5_00, reportId: reserved.reservation.id });
       assert.equal(tallyApi().balance()?.bonusRemaining, 495_00, 'the bonus is spent first, at once');
       await webviewText('#bonus-credits', 'Bonus: 495 credits');
@@ -140,9 +161,18 @@ describe('Metered requests in the editor', function () {
       const spent = await tryMetered(3_00);
       assert.deepEqual(spent, { ok: true, credits: 3_00 }, 'work continues past the allowance');
       // The usage report reaches the server within seconds; its answer carries the overage's cost.
-      await waitForText(workbenchWebview, '#overage', (text) => /Overage: [\d.]+ credits, \$\d+\.\d\d so far/.test(text) && !text.includes('$0.00'), 20_000);
+      await waitForText(
+        workbenchWebview,
+        '#overage',
+        (text) => /Overage: [\d.]+ credits, \$\d+\.\d\d so far/.test(text) && !text.includes('$0.00'),
+        20_000,
+      );
       const account = await apiRequest(serverUrl, 'GET', '/api/account', { token });
-      assert.equal((account.json as { overage?: { enabled: boolean } }).overage?.enabled, true, 'the switch is on, on the server');
+      assert.equal(
+        (account.json as { overage?: { enabled: boolean } }).overage?.enabled,
+        true,
+        'the switch is on, on the server',
+      );
       await harness.screenshot(workbench, 'editor-overage.png');
     });
   });

@@ -27,7 +27,8 @@ describe('An organization member in the editor', function () {
     assert.ok(response.status < 300, `${method} ${path} answered ${response.status}: ${JSON.stringify(response.json)}`);
     return response.json;
   };
-  const memberStatus = async () => OrgUsersPage.parse(await asAdmin('GET', `/api/org/users?search=${encodeURIComponent(memberEmail)}`)).users[0]?.status;
+  const memberStatus = async () =>
+    OrgUsersPage.parse(await asAdmin('GET', `/api/org/users?search=${encodeURIComponent(memberEmail)}`)).users[0]?.status;
 
   before(async function () {
     if (!harnessAvailable()) this.skip();
@@ -72,11 +73,14 @@ describe('An organization member in the editor', function () {
     void vscode.commands.executeCommand('tally.upgradePlan');
     await waitForNotification(`Ask your admin, ${adminEmail}, to change it.`);
     const pages = await harness.pages();
-    assert.ok(!pages.some((p) => p.url.includes('/checkout')), `no checkout page was opened (${pages.map((p) => p.url).join(', ')})`);
+    assert.ok(
+      !pages.some((p) => p.url.includes('/checkout')),
+      `no checkout page was opened (${pages.map((p) => p.url).join(', ')})`,
+    );
     await clearNotifications();
   });
 
-  it("a deactivation by the admin takes the credits at once: the next request is refused until the admin acts", async () => {
+  it('a deactivation by the admin takes the credits at once: the next request is refused until the admin acts', async () => {
     await asAdmin('POST', '/api/org/deactivate', { userIds: [memberId] });
     await vscode.commands.executeCommand('tally.refresh');
     await statusItemText(' · 0/');

@@ -50,7 +50,9 @@ describe('editor harness smoke', () => {
     });
 
     it('drives a webview: fill, click, read', async () => {
-      const panel = vscode.window.createWebviewPanel('tally.harnessSmoke', 'Harness smoke', vscode.ViewColumn.One, { enableScripts: true });
+      const panel = vscode.window.createWebviewPanel('tally.harnessSmoke', 'Harness smoke', vscode.ViewColumn.One, {
+        enableScripts: true,
+      });
       const nonce = Math.random().toString(36).slice(2);
       panel.webview.html = `<!DOCTYPE html><html><head>
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}';">

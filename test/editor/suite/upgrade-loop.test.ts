@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { AccountState } from '../../../src/protocol/api';
-import { clearNotifications, editorCallbackUrl, statusItemText, useTestServer, waitForNotification, waitForText, webviewText } from './editor-ui';
+import {
+  clearNotifications,
+  editorCallbackUrl,
+  statusItemText,
+  useTestServer,
+  waitForNotification,
+  waitForText,
+  webviewText,
+} from './editor-ui';
 import { apiRequest, getForm, machineClock, postForm, signInAndGetToken, validCardExpiry } from '../../support/http-client';
 import { openPortal } from '../../support/portal-client';
 import { harness, harnessAvailable, workbench } from './harness';
@@ -146,7 +154,11 @@ describe('Upgrade loop in the editor', function () {
     // The user signs in from a browser that cannot reach this editor and copies the code it shows.
     const signInUrl = new URL(link.pathname + link.search, process.env.TALLY_TEST_SERVER_URL).toString();
     const form = await getForm(signInUrl);
-    const signedIn = await postForm(new URL('/signin', signInUrl).toString(), { ...form.hidden, email, password, action: 'signin' }, form.cookie);
+    const signedIn = await postForm(
+      new URL('/signin', signInUrl).toString(),
+      { ...form.hidden, email, password, action: 'signin' },
+      form.cookie,
+    );
     const code = /id="signin-code">([^<]+)</.exec(signedIn.html)?.[1];
     assert.ok(code, `the signed-in page shows a code (HTTP ${signedIn.status})`);
 
@@ -175,7 +187,10 @@ describe('Upgrade loop in the editor', function () {
     // Just past the period end: the renewal is declined, and the first retry is still a day away.
     const account = AccountState.parse((await apiRequest(serverUrl, 'GET', '/api/account', { token: token.accessToken })).json);
     const justAfterRenewal = new Date(Date.parse(account.subscription.currentPeriodEnd) + 60 * 60 * 1000).toISOString();
-    const advanced = await apiRequest(serverUrl, 'POST', '/api/test-clock/advance', { token: token.accessToken, body: { to: justAfterRenewal } });
+    const advanced = await apiRequest(serverUrl, 'POST', '/api/test-clock/advance', {
+      token: token.accessToken,
+      body: { to: justAfterRenewal },
+    });
     assert.equal(advanced.status, 200, JSON.stringify(advanced.json));
 
     await clearNotifications();
@@ -208,7 +223,8 @@ describe('Upgrade loop in the editor', function () {
     // with a sign-in of our own over HTTP, shows the editor's session go.
     const serverUrl = process.env.TALLY_TEST_SERVER_URL as string;
     const probe = await signInAndGetToken(serverUrl, email, password);
-    const editors = async () => ((await openPortal(serverUrl, probe.accessToken)).page.html.match(/<li class="editor-session"/g) ?? []).length;
+    const editors = async () =>
+      ((await openPortal(serverUrl, probe.accessToken)).page.html.match(/<li class="editor-session"/g) ?? []).length;
     const before = await editors();
     await vscode.commands.executeCommand('tally.signOut');
     await statusItemText('Tally: Sign In');

@@ -12,7 +12,9 @@ describe('cli: tally plan, deactivate and overage', function () {
   freshServerForEachTest(NOV_16, (started) => (server = started));
   before(() => buildCli());
 
-  async function setUp(members: number): Promise<{ org: TestOrganization; tally: (...args: string[]) => ReturnType<typeof runCli> }> {
+  async function setUp(
+    members: number,
+  ): Promise<{ org: TestOrganization; tally: (...args: string[]) => ReturnType<typeof runCli> }> {
     const org = await createTestOrganization(server, members);
     const { token } = await createApiToken(server.baseUrl, org.admin);
     return { org, tally: (...args: string[]) => runCli(args, { server: server.baseUrl, token }) };
@@ -60,7 +62,10 @@ describe('cli: tally plan, deactivate and overage', function () {
     assert.equal((JSON.parse(result.stdout) as { users: OrgUser[] }).users.length, 101);
     const assigned = server.sql<{ n: number }>("SELECT count(*) AS n FROM organization_audit WHERE action = 'plan.assign'");
     assert.equal(assigned[0]?.n, 101);
-    const requests = server.logs().split('\n').filter((line) => line.includes('incoming request') && line.includes('"url":"/api/org/plan"'));
+    const requests = server
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('incoming request') && line.includes('"url":"/api/org/plan"'));
     assert.equal(requests.length, 2, 'two requests: 100 users, then 1');
   });
 
@@ -86,14 +91,25 @@ describe('cli: tally plan, deactivate and overage', function () {
     const on = await tally('overage', 'on');
     assert.equal(on.code, 0, on.stderr);
     assert.match(on.stdout, /^Overage is on for Acme/);
-    const enabled = () => server.sql<{ overage_enabled: number }>('SELECT overage_enabled FROM organizations WHERE id = ?', org.id)[0]?.overage_enabled;
+    const enabled = () =>
+      server.sql<{ overage_enabled: number }>('SELECT overage_enabled FROM organizations WHERE id = ?', org.id)[0]
+        ?.overage_enabled;
     assert.equal(enabled(), 1);
     const off = await tally('overage', 'off', '--json');
     assert.equal(off.code, 0, off.stderr);
-    assert.deepEqual(OrgSettings.parse(JSON.parse(off.stdout)), { id: org.id, name: 'Acme', timeZone: 'UTC', overageEnabled: false, testClockAt: null });
+    assert.deepEqual(OrgSettings.parse(JSON.parse(off.stdout)), {
+      id: org.id,
+      name: 'Acme',
+      timeZone: 'UTC',
+      overageEnabled: false,
+      testClockAt: null,
+    });
     assert.equal(enabled(), 0);
     const audit = server.sql<{ after: string }>("SELECT after FROM organization_audit WHERE action = 'overage.set' ORDER BY seq");
-    assert.deepEqual(audit.map((a) => a.after), ['true', 'false']);
+    assert.deepEqual(
+      audit.map((a) => a.after),
+      ['true', 'false'],
+    );
     const wrong = await tally('overage', 'maybe');
     assert.equal(wrong.code, 2);
   });
@@ -113,7 +129,11 @@ describe('caps', function () {
     const tally = (...args: string[]) => runCli(args, { server: server.baseUrl, token });
     await createTestGroup(server, org.admin, 'Engineering', [org.members[0]!.email]);
 
-    for (const args of [['--org', '1000'], ['--group', 'Engineering', '250.50'], ['--user', org.members[0]!.email, '$40']]) {
+    for (const args of [
+      ['--org', '1000'],
+      ['--group', 'Engineering', '250.50'],
+      ['--user', org.members[0]!.email, '$40'],
+    ]) {
       const set = await tally('caps', 'set', ...args);
       assert.equal(set.code, 0, `${args.join(' ')}: ${set.stderr}`);
     }

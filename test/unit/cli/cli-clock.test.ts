@@ -18,7 +18,7 @@ describe('cli: tally clock advance', function () {
     return { org, tally: (...args: string[]) => runCli(args, { server: server.baseUrl, token }) };
   }
 
-  it('moves the organization\'s clock and prints the new instant; --json prints the settings', async () => {
+  it("moves the organization's clock and prints the new instant; --json prints the settings", async () => {
     const { org, tally } = await setUp();
     // An active seat in November, so that the month has an invoice to issue.
     const member = org.members[0]!;
@@ -28,7 +28,10 @@ describe('cli: tally clock advance', function () {
     assert.equal(moved.code, 0, moved.stderr);
     assert.equal(moved.stdout.trim(), '2026-12-01T00:00:00.000Z');
     const issued = OrgInvoices.parse(await expectApi(server, org.admin, 'GET', '/api/org/invoices')).issued;
-    assert.deepEqual(issued.map((invoice) => invoice.month), ['2026-11']);
+    assert.deepEqual(
+      issued.map((invoice) => invoice.month),
+      ['2026-11'],
+    );
 
     const days = await tally('clock', 'advance', '--days', '3', '--json');
     assert.equal(days.code, 0, days.stderr);
@@ -42,7 +45,15 @@ describe('cli: tally clock advance', function () {
 
   it('exits 2 on bad arguments before asking the server, and 5 when the server refuses (backwards names to)', async () => {
     const { org, tally } = await setUp();
-    for (const args of [[], ['--days', '0'], ['--days', 'x'], ['--months', '25'], ['--days', '1', '--months', '1'], ['--weeks', '1'], ['--to', '2027-02-30T00:00:00Z']]) {
+    for (const args of [
+      [],
+      ['--days', '0'],
+      ['--days', 'x'],
+      ['--months', '25'],
+      ['--days', '1', '--months', '1'],
+      ['--weeks', '1'],
+      ['--to', '2027-02-30T00:00:00Z'],
+    ]) {
       const result = await tally('clock', 'advance', ...args);
       assert.equal(result.code, 2, `tally clock advance ${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stdout, '');

@@ -18,7 +18,8 @@ describe('cli: help and exit codes', function () {
     const created = await createApiToken(server.baseUrl, org.admin);
     return { org, token: created.token, id: created.id };
   }
-  const tally = (token: string | undefined, ...args: string[]) => runCli(args, { server: server.baseUrl, ...(token === undefined ? {} : { token }) });
+  const tally = (token: string | undefined, ...args: string[]) =>
+    runCli(args, { server: server.baseUrl, ...(token === undefined ? {} : { token }) });
 
   it('is a node script (shebang) and its help lists the commands, examples and exit codes (exit 0)', async () => {
     assert.ok(readFileSync(CLI_PATH, 'utf8').startsWith('#!/usr/bin/env node\n'), 'the shebang comes first');
@@ -26,24 +27,36 @@ describe('cli: help and exit codes', function () {
     assert.deepEqual(pkg.bin, { tally: './out/cli.js' });
     const help = await tally(undefined, '--help');
     assert.equal(help.code, 0);
-    for (const command of ['users', 'groups', 'plan', 'deactivate', 'overage', 'caps', 'usage', 'clock']) assert.match(help.stdout, new RegExp(`^  ${command}\\b`, 'm'), command);
+    for (const command of ['users', 'groups', 'plan', 'deactivate', 'overage', 'caps', 'usage', 'clock'])
+      assert.match(help.stdout, new RegExp(`^  ${command}\\b`, 'm'), command);
     assert.match(help.stdout, /Examples:\n {2}export TALLY_API_TOKEN=/);
     for (const code of [0, 1, 2, 3, 4, 5]) assert.match(help.stdout, new RegExp(`^  ${code}  `, 'm'), `exit code ${code}`);
   });
 
   it('exits 2 on an unknown flag, a missing argument or bad arguments, before asking the server', async () => {
     const { token } = await setUp();
-    for (const args of [['users', '--frobnicate'], ['plan'], ['plan', 'pro'], ['plan', 'pro', '--user', 'a@example.com', '--group', 'G'], ['usage', '--month', '2026-13'], ['caps', 'set', '--org', 'lots'], ['caps', 'set', '250'], ['nonsense']]) {
+    for (const args of [
+      ['users', '--frobnicate'],
+      ['plan'],
+      ['plan', 'pro'],
+      ['plan', 'pro', '--user', 'a@example.com', '--group', 'G'],
+      ['usage', '--month', '2026-13'],
+      ['caps', 'set', '--org', 'lots'],
+      ['caps', 'set', '250'],
+      ['nonsense'],
+    ]) {
       const result = await tally(token, ...args);
       assert.equal(result.code, 2, `tally ${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stdout, '', `tally ${args.join(' ')}`);
       assert.notEqual(result.stderr, '', 'it says why');
     }
     const month = await tally(token, 'usage', '--month', '2026-13', '--json');
-    assert.deepEqual(JSON.parse(month.stdout), { error: { exitCode: 2, message: '--month must look like 2026-11 (got "2026-13").', field: 'month' } });
+    assert.deepEqual(JSON.parse(month.stdout), {
+      error: { exitCode: 2, message: '--month must look like 2026-11 (got "2026-13").', field: 'month' },
+    });
   });
 
-  it("exits 3 without a token (saying where to create one), with an unknown one, and with a revoked one", async () => {
+  it('exits 3 without a token (saying where to create one), with an unknown one, and with a revoked one', async () => {
     const { org, token, id } = await setUp();
     const missing = await tally(undefined, 'users');
     assert.equal(missing.code, 3);
@@ -73,7 +86,7 @@ describe('cli: help and exit codes', function () {
     assert.match(result.stderr, /Not allowed: .*no longer an admin/);
   });
 
-  it("exits 5 when the server refuses, printing its message and field: an unknown plan names planId", async () => {
+  it('exits 5 when the server refuses, printing its message and field: an unknown plan names planId', async () => {
     const { org, token } = await setUp();
     const result = await tally(token, 'plan', 'platinum', '--user', org.members[0]!.email);
     assert.equal(result.code, 5, result.stderr);

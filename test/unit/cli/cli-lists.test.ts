@@ -15,7 +15,10 @@ describe('cli: tally users, groups and usage', function () {
   const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
   before(() => buildCli());
 
-  async function setUp(members: number, options: { timeZone?: string } = {}): Promise<{ org: TestOrganization; token: string; tally: (...args: string[]) => ReturnType<typeof runCli> }> {
+  async function setUp(
+    members: number,
+    options: { timeZone?: string } = {},
+  ): Promise<{ org: TestOrganization; token: string; tally: (...args: string[]) => ReturnType<typeof runCli> }> {
     const org = await createTestOrganization(server, members, options);
     const { token } = await createApiToken(server.baseUrl, org.admin);
     return { org, token, tally: (...args: string[]) => runCli(args, { server: server.baseUrl, token }) };
@@ -23,7 +26,8 @@ describe('cli: tally users, groups and usage', function () {
   const apiUsers = async (org: TestOrganization): Promise<OrgUser[]> => {
     const first = OrgUsersPage.parse(await expectApi(server, org.admin, 'GET', '/api/org/users'));
     const users = [...first.users];
-    for (let page = 2; page <= Math.ceil(first.total / first.pageSize); page++) users.push(...OrgUsersPage.parse(await expectApi(server, org.admin, 'GET', `/api/org/users?page=${page}`)).users);
+    for (let page = 2; page <= Math.ceil(first.total / first.pageSize); page++)
+      users.push(...OrgUsersPage.parse(await expectApi(server, org.admin, 'GET', `/api/org/users?page=${page}`)).users);
     return users;
   };
 
@@ -58,7 +62,12 @@ describe('cli: tally users, groups and usage', function () {
     assert.equal(users.code, 0, users.stderr);
     assert.match(users.stdout.split('\n').find((l) => l.startsWith(org.members[0]!.email)) ?? '', /pro on 2026-12-01\s+-$/);
     const json = await tally('users', '--json');
-    assert.equal((JSON.parse(json.stdout) as { users: OrgUser[] }).users.find((u) => u.id === org.members[0]!.id)?.scheduledChange?.effectiveAt, '2026-11-30T15:00:00.000Z', 'the API keeps the instant');
+    assert.equal(
+      (JSON.parse(json.stdout) as { users: OrgUser[] }).users.find((u) => u.id === org.members[0]!.id)?.scheduledChange
+        ?.effectiveAt,
+      '2026-11-30T15:00:00.000Z',
+      'the API keeps the instant',
+    );
   });
 
   it('follows every page of users, and --search narrows them', async () => {
@@ -80,15 +89,24 @@ describe('cli: tally users, groups and usage', function () {
     const { org, tally } = await setUp(3);
     await createTestGroup(server, org.admin, 'Engineering', [org.members[0]!.email, org.members[1]!.email]);
     await createTestGroup(server, org.admin, 'Sales Team', []);
-    await expectApi(server, org.admin, 'POST', '/api/org/plan', { planId: 'pro', groupId: OrgGroups.parse(await expectApi(server, org.admin, 'GET', '/api/org/groups')).groups[0]!.id });
+    await expectApi(server, org.admin, 'POST', '/api/org/plan', {
+      planId: 'pro',
+      groupId: OrgGroups.parse(await expectApi(server, org.admin, 'GET', '/api/org/groups')).groups[0]!.id,
+    });
 
     const table = await tally('groups');
     assert.equal(table.code, 0, table.stderr);
-    assert.deepEqual(table.stdout.trim().split('\n').map((l) => l.split(/\s{2,}/)), [
-      ['NAME', 'PLAN', 'MEMBERS'],
-      ['Engineering', 'pro', '2'],
-      ['Sales Team', '-', '0'],
-    ]);
+    assert.deepEqual(
+      table.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s{2,}/)),
+      [
+        ['NAME', 'PLAN', 'MEMBERS'],
+        ['Engineering', 'pro', '2'],
+        ['Sales Team', '-', '0'],
+      ],
+    );
     const json = await tally('groups', '--json');
     assert.deepEqual(JSON.parse(json.stdout), await expectApi(server, org.admin, 'GET', '/api/org/groups'));
   });

@@ -7,25 +7,48 @@ import { startProgress } from '../../../src/cli/progress';
 
 describe('cli: amounts, CSV rows and the progress bar', () => {
   it('prints hundredths and cents with exactly two decimals and no grouping', () => {
-    assert.deepEqual([0, 5, 50, 1234, 100_000_00, -250].map(twoDecimals), ['0.00', '0.05', '0.50', '12.34', '100000.00', '-2.50']);
+    assert.deepEqual([0, 5, 50, 1234, 100_000_00, -250].map(twoDecimals), [
+      '0.00',
+      '0.05',
+      '0.50',
+      '12.34',
+      '100000.00',
+      '-2.50',
+    ]);
   });
 
   it('reads a cap in dollars, or none; anything else is a usage error naming the amount', () => {
-    assert.deepEqual(['250', '99.5', '99.50', '$1,000', '0', 'none', 'NONE'].map(parseDollars), [25_000, 9_950, 9_950, 100_000, 0, null, null]);
+    assert.deepEqual(['250', '99.5', '99.50', '$1,000', '0', 'none', 'NONE'].map(parseDollars), [
+      25_000,
+      9_950,
+      9_950,
+      100_000,
+      0,
+      null,
+      null,
+    ]);
     for (const bad of ['', '-5', '1.234', 'ten', '1,00', '$']) {
-      assert.throws(() => parseDollars(bad), (error: unknown) => error instanceof CliError && error.exitCode === 2 && error.field === 'amount', bad);
+      assert.throws(
+        () => parseDollars(bad),
+        (error: unknown) => error instanceof CliError && error.exitCode === 2 && error.field === 'amount',
+        bad,
+      );
     }
   });
 
   it('makes a CSV row: email, plan, status, then credits and dollars with two decimals', () => {
-    assert.deepEqual(csvRow({ id: 'a', email: 'a@example.com', planId: 'pro', status: 'active', creditsUsed: 1234, overageCredits: 34, overageCents: 1 }), [
-      'a@example.com',
-      'pro',
-      'active',
-      '12.34',
-      '0.34',
-      '0.01',
-    ]);
+    assert.deepEqual(
+      csvRow({
+        id: 'a',
+        email: 'a@example.com',
+        planId: 'pro',
+        status: 'active',
+        creditsUsed: 1234,
+        overageCredits: 34,
+        overageCents: 1,
+      }),
+      ['a@example.com', 'pro', 'active', '12.34', '0.34', '0.01'],
+    );
   });
 
   describe('progress', () => {

@@ -14,10 +14,16 @@ const catalogs: Record<string, Catalog> = {
   'first-month, period-end': defaultCatalog,
   'time-based': catalogWith({ proration: 'time-based' }),
   'immediate downgrade': catalogWith({ downgrade: 'immediate-prorated' }),
-  'anniversary, time-based, immediate': catalogWith({ anchor: 'anniversary', proration: 'time-based', downgrade: 'immediate-prorated' }),
+  'anniversary, time-based, immediate': catalogWith({
+    anchor: 'anniversary',
+    proration: 'time-based',
+    downgrade: 'immediate-prorated',
+  }),
   'usage-based Pro+': catalogWith(
     {},
-    defaultCatalogJson.plans.map((plan: { id: string }) => (plan.id === 'pro-plus' ? { ...plan, chargeTiming: 'in-arrears' } : plan)),
+    defaultCatalogJson.plans.map((plan: { id: string }) =>
+      plan.id === 'pro-plus' ? { ...plan, chargeTiming: 'in-arrears' } : plan,
+    ),
   ),
 };
 const planIds = defaultCatalog.plans.map((plan) => plan.id);
@@ -26,7 +32,14 @@ const planIds = defaultCatalog.plans.map((plan) => plan.id);
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 24 * 40 }) }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('change' as const), planId: fc.constantFrom(...planIds) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('usage' as const), amount: fc.integer({ min: 1, max: 300_000 }), overage: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('usage' as const),
+      amount: fc.integer({ min: 1, max: 300_000 }),
+      overage: fc.boolean(),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('card' as const), declines: fc.boolean() }) },
   fc.record({
     op: fc.constant('lease' as const),
@@ -63,7 +76,10 @@ const scenario = fc.record({
   start: fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2029-12-31T00:00:00Z'), noInvalidDate: true }),
   timeZone: fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Pacific/Auckland'),
   steps: fc
-    .array(fc.oneof({ weight: 12, arbitrary: step.map((s) => [s]) }, { weight: 1, arbitrary: dunningEpisode }), { minLength: 1, maxLength: 30 })
+    .array(fc.oneof({ weight: 12, arbitrary: step.map((s) => [s]) }, { weight: 1, arbitrary: dunningEpisode }), {
+      minLength: 1,
+      maxLength: 30,
+    })
     .map((groups) => groups.flat()),
 });
 
@@ -87,7 +103,10 @@ function checkInvariants(account: SimulatedAccount): void {
       `period ${period.key}: charged ${period.subscriptionCharges}¢ for plans ${[...period.plansHeld]} (highest ${highestPrice}¢)`,
     );
     const highestAllowance = maxOf(held.map((p) => p?.monthlyCredits ?? 0));
-    assert.ok(period.allowanceGranted <= highestAllowance, `period ${period.key}: ${period.allowanceGranted} allowance granted, limit ${highestAllowance}`);
+    assert.ok(
+      period.allowanceGranted <= highestAllowance,
+      `period ${period.key}: ${period.allowanceGranted} allowance granted, limit ${highestAllowance}`,
+    );
   }
   checkDunning(account);
   checkLeases(account);
@@ -105,7 +124,11 @@ function checkLeases(account: SimulatedAccount): void {
     const spent = account.leaseSpent(lease);
     assert.ok(lease.reported <= lease.granted, `lease ${lease.id} reported ${lease.reported} of ${lease.granted}`);
     if (lease.open) assert.equal(spent, lease.granted, `open lease ${lease.id}: its whole grant is spent`);
-    else if (lease.forfeits) assert.ok(spent >= lease.reported && spent <= lease.granted, `closed lease ${lease.id}: ${spent} spent, ${lease.reported} reported`);
+    else if (lease.forfeits)
+      assert.ok(
+        spent >= lease.reported && spent <= lease.granted,
+        `closed lease ${lease.id}: ${spent} spent, ${lease.reported} reported`,
+      );
     else assert.equal(spent, lease.reported, `closed lease ${lease.id}: exactly what was reported is spent`);
   }
 }
@@ -115,7 +138,10 @@ function checkDunning(account: SimulatedAccount): void {
   const { state, catalog } = account;
   if (state.status === 'past_due') {
     const retryAt = nextRetryAt(catalog, state);
-    assert.ok(retryAt !== null && retryAt.getTime() < state.period.end.getTime(), 'a past-due account has its next retry inside the period');
+    assert.ok(
+      retryAt !== null && retryAt.getTime() < state.period.end.getTime(),
+      'a past-due account has its next retry inside the period',
+    );
     assert.ok(state.paymentRetries < catalog.billing.paymentRetryDays.length, 'no retry beyond the schedule');
     const free = catalog.plans.find((p) => p.id === catalog.freePlanId)?.monthlyCredits ?? 0;
     assert.equal(state.allowanceThisPeriod, free, 'past due: the Free allowance');
@@ -165,7 +191,8 @@ function checkSequences(numRuns: number, seed?: number): Coverage {
       coverage.leases.granted += account.leases.length;
       coverage.leases.reported += account.leases.filter((l) => l.reported > 0).length;
       coverage.leases.reclaimed += account.leasesReclaimed;
-      for (const key of Object.keys(coverage.dunning) as (keyof Coverage['dunning'])[]) coverage.dunning[key] += account.dunning[key];
+      for (const key of Object.keys(coverage.dunning) as (keyof Coverage['dunning'])[])
+        coverage.dunning[key] += account.dunning[key];
     }),
     { numRuns, ...(seed === undefined ? {} : { seed }) },
   );
@@ -188,7 +215,8 @@ describe('engine: billing invariants over random sequences', function () {
   it(`hold for ${COVERAGE_RUNS} fixed sequences that reach arrears, every lease outcome and every dunning outcome`, () => {
     const coverage = checkSequences(COVERAGE_RUNS, COVERAGE_SEED);
     for (const [area, counts] of Object.entries(coverage)) {
-      for (const [what, count] of Object.entries(counts as Record<string, number>)) assert.ok(count > 0, `some sequences exercised ${area}: ${what} (${count})`);
+      for (const [what, count] of Object.entries(counts as Record<string, number>))
+        assert.ok(count > 0, `some sequences exercised ${area}: ${what} (${count})`);
     }
   });
 });

@@ -34,14 +34,62 @@ function show(date: LocalDate): string {
 describe('engine/calendar', () => {
   describe('calendar anchor: the 1st at local midnight', () => {
     const cases: Array<{ zone: string; at: string; start: string; end: string; why: string }> = [
-      { zone: 'UTC', at: '2026-02-14T23:59:00Z', start: '2026-02-01T00:00:00.000Z', end: '2026-03-01T00:00:00.000Z', why: 'UTC months' },
-      { zone: 'America/New_York', at: '2026-03-15T12:00:00Z', start: '2026-03-01T05:00:00.000Z', end: '2026-04-01T04:00:00.000Z', why: 'EST start, EDT end' },
-      { zone: 'America/New_York', at: '2026-07-10T12:00:00Z', start: '2026-07-01T04:00:00.000Z', end: '2026-08-01T04:00:00.000Z', why: 'summer: EDT' },
-      { zone: 'America/New_York', at: '2026-11-20T12:00:00Z', start: '2026-11-01T04:00:00.000Z', end: '2026-12-01T05:00:00.000Z', why: 'EDT start, EST end' },
-      { zone: 'America/New_York', at: '2026-02-01T03:00:00Z', start: '2026-01-01T05:00:00.000Z', end: '2026-02-01T05:00:00.000Z', why: 'Feb 1 in UTC is still Jan 31 in New York' },
-      { zone: 'Asia/Kolkata', at: '2026-05-31T20:00:00Z', start: '2026-05-31T18:30:00.000Z', end: '2026-06-30T18:30:00.000Z', why: '+05:30: already June 1 locally' },
-      { zone: 'Pacific/Auckland', at: '2026-01-15T00:00:00Z', start: '2025-12-31T11:00:00.000Z', end: '2026-01-31T11:00:00.000Z', why: '+13 in the southern summer' },
-      { zone: 'Pacific/Auckland', at: '2026-04-10T00:00:00Z', start: '2026-03-31T11:00:00.000Z', end: '2026-04-30T12:00:00.000Z', why: 'NZDT start, NZST end' },
+      {
+        zone: 'UTC',
+        at: '2026-02-14T23:59:00Z',
+        start: '2026-02-01T00:00:00.000Z',
+        end: '2026-03-01T00:00:00.000Z',
+        why: 'UTC months',
+      },
+      {
+        zone: 'America/New_York',
+        at: '2026-03-15T12:00:00Z',
+        start: '2026-03-01T05:00:00.000Z',
+        end: '2026-04-01T04:00:00.000Z',
+        why: 'EST start, EDT end',
+      },
+      {
+        zone: 'America/New_York',
+        at: '2026-07-10T12:00:00Z',
+        start: '2026-07-01T04:00:00.000Z',
+        end: '2026-08-01T04:00:00.000Z',
+        why: 'summer: EDT',
+      },
+      {
+        zone: 'America/New_York',
+        at: '2026-11-20T12:00:00Z',
+        start: '2026-11-01T04:00:00.000Z',
+        end: '2026-12-01T05:00:00.000Z',
+        why: 'EDT start, EST end',
+      },
+      {
+        zone: 'America/New_York',
+        at: '2026-02-01T03:00:00Z',
+        start: '2026-01-01T05:00:00.000Z',
+        end: '2026-02-01T05:00:00.000Z',
+        why: 'Feb 1 in UTC is still Jan 31 in New York',
+      },
+      {
+        zone: 'Asia/Kolkata',
+        at: '2026-05-31T20:00:00Z',
+        start: '2026-05-31T18:30:00.000Z',
+        end: '2026-06-30T18:30:00.000Z',
+        why: '+05:30: already June 1 locally',
+      },
+      {
+        zone: 'Pacific/Auckland',
+        at: '2026-01-15T00:00:00Z',
+        start: '2025-12-31T11:00:00.000Z',
+        end: '2026-01-31T11:00:00.000Z',
+        why: '+13 in the southern summer',
+      },
+      {
+        zone: 'Pacific/Auckland',
+        at: '2026-04-10T00:00:00Z',
+        start: '2026-03-31T11:00:00.000Z',
+        end: '2026-04-30T12:00:00.000Z',
+        why: 'NZDT start, NZST end',
+      },
     ];
     for (const c of cases) {
       it(`${c.zone} ${c.at}: ${c.why}`, () => {
@@ -52,7 +100,10 @@ describe('engine/calendar', () => {
 
     it('starts the first period of a mid-month subscription on the 1st of that month', () => {
       const cal = calendar('calendar', 'America/New_York', '2026-03-15');
-      assert.deepEqual(iso(periodContaining(cal, new Date('2026-03-20T12:00:00Z'))), ['2026-03-01T05:00:00.000Z', '2026-04-01T04:00:00.000Z']);
+      assert.deepEqual(iso(periodContaining(cal, new Date('2026-03-20T12:00:00Z'))), [
+        '2026-03-01T05:00:00.000Z',
+        '2026-04-01T04:00:00.000Z',
+      ]);
     });
   });
 
@@ -88,8 +139,18 @@ describe('engine/calendar', () => {
         starts.push(show(localDateOf(period.start, cal.timeZone)));
       }
       assert.deepEqual(starts, [
-        '2026-02-28', '2026-03-31', '2026-04-30', '2026-05-31', '2026-06-30', '2026-07-31',
-        '2026-08-31', '2026-09-30', '2026-10-31', '2026-11-30', '2026-12-31', '2027-01-31',
+        '2026-02-28',
+        '2026-03-31',
+        '2026-04-30',
+        '2026-05-31',
+        '2026-06-30',
+        '2026-07-31',
+        '2026-08-31',
+        '2026-09-30',
+        '2026-10-31',
+        '2026-11-30',
+        '2026-12-31',
+        '2027-01-31',
       ]);
       assert.equal(period.start.toISOString(), '2027-01-31T05:00:00.000Z');
     });
@@ -108,8 +169,14 @@ describe('engine/calendar', () => {
     it('puts an instant on the anchor day in the new period and one on the day before in the old', () => {
       const cal = calendar('anniversary', 'Asia/Kolkata', '2026-01-31');
       // Mar 31 00:00 in Kolkata is Mar 30 18:30 UTC.
-      assert.deepEqual(iso(periodContaining(cal, new Date('2026-03-30T18:30:00Z'))), ['2026-03-30T18:30:00.000Z', '2026-04-29T18:30:00.000Z']);
-      assert.deepEqual(iso(periodContaining(cal, new Date('2026-03-30T18:29:59.999Z'))), ['2026-02-27T18:30:00.000Z', '2026-03-30T18:30:00.000Z']);
+      assert.deepEqual(iso(periodContaining(cal, new Date('2026-03-30T18:30:00Z'))), [
+        '2026-03-30T18:30:00.000Z',
+        '2026-04-29T18:30:00.000Z',
+      ]);
+      assert.deepEqual(iso(periodContaining(cal, new Date('2026-03-30T18:29:59.999Z'))), [
+        '2026-02-27T18:30:00.000Z',
+        '2026-03-30T18:30:00.000Z',
+      ]);
     });
   });
 
@@ -151,12 +218,30 @@ describe('engine/calendar', () => {
     const cases: Array<{ period: 'march' | 'november'; at: string; elapsed: number; remaining: number; local: string }> = [
       { period: 'march', at: '2026-03-01T05:00:00Z', elapsed: 0, remaining: 31, local: 'Mar 1 00:00 EST' },
       { period: 'march', at: '2026-03-08T12:00:00Z', elapsed: 7, remaining: 24, local: 'Mar 8 08:00 EDT' },
-      { period: 'march', at: '2026-03-09T04:30:00Z', elapsed: 8, remaining: 23, local: 'Mar 9 00:30 EDT, 7 d 23.5 h after the start' },
+      {
+        period: 'march',
+        at: '2026-03-09T04:30:00Z',
+        elapsed: 8,
+        remaining: 23,
+        local: 'Mar 9 00:30 EDT, 7 d 23.5 h after the start',
+      },
       { period: 'march', at: '2026-04-01T03:59:59.999Z', elapsed: 30, remaining: 1, local: 'Mar 31 23:59 EDT' },
       { period: 'november', at: '2026-11-01T04:00:00Z', elapsed: 0, remaining: 30, local: 'Nov 1 00:00 EDT' },
-      { period: 'november', at: '2026-11-02T04:30:00Z', elapsed: 0, remaining: 30, local: 'Nov 1 23:30 EST, 24.5 h after the start' },
+      {
+        period: 'november',
+        at: '2026-11-02T04:30:00Z',
+        elapsed: 0,
+        remaining: 30,
+        local: 'Nov 1 23:30 EST, 24.5 h after the start',
+      },
       { period: 'november', at: '2026-11-02T05:00:00Z', elapsed: 1, remaining: 29, local: 'Nov 2 00:00 EST' },
-      { period: 'november', at: '2026-12-01T04:00:00Z', elapsed: 29, remaining: 1, local: 'Nov 30 23:00 EST, exactly 30 × 24 h after the start' },
+      {
+        period: 'november',
+        at: '2026-12-01T04:00:00Z',
+        elapsed: 29,
+        remaining: 1,
+        local: 'Nov 30 23:00 EST, exactly 30 × 24 h after the start',
+      },
     ];
     for (const c of cases) {
       it(`${c.local}: ${c.elapsed} elapsed, ${c.remaining} remaining`, () => {
@@ -170,9 +255,24 @@ describe('engine/calendar', () => {
 
   describe('boundaries', () => {
     const cases: Array<{ zone: string; boundary: string; before: string; after: string }> = [
-      { zone: 'UTC', boundary: '2026-04-01T00:00:00.000Z', before: '2026-03-01T00:00:00.000Z', after: '2026-05-01T00:00:00.000Z' },
-      { zone: 'America/New_York', boundary: '2026-04-01T04:00:00.000Z', before: '2026-03-01T05:00:00.000Z', after: '2026-05-01T04:00:00.000Z' },
-      { zone: 'Pacific/Auckland', boundary: '2026-04-30T12:00:00.000Z', before: '2026-03-31T11:00:00.000Z', after: '2026-05-31T12:00:00.000Z' },
+      {
+        zone: 'UTC',
+        boundary: '2026-04-01T00:00:00.000Z',
+        before: '2026-03-01T00:00:00.000Z',
+        after: '2026-05-01T00:00:00.000Z',
+      },
+      {
+        zone: 'America/New_York',
+        boundary: '2026-04-01T04:00:00.000Z',
+        before: '2026-03-01T05:00:00.000Z',
+        after: '2026-05-01T04:00:00.000Z',
+      },
+      {
+        zone: 'Pacific/Auckland',
+        boundary: '2026-04-30T12:00:00.000Z',
+        before: '2026-03-31T11:00:00.000Z',
+        after: '2026-05-31T12:00:00.000Z',
+      },
     ];
     for (const c of cases) {
       it(`${c.zone}: the boundary instant opens the new period, 1 ms earlier is the old one`, () => {
@@ -185,22 +285,63 @@ describe('engine/calendar', () => {
 
     it('gives the first period for an instant before the subscription started', () => {
       const anniversary = calendar('anniversary', 'UTC', '2026-01-31');
-      assert.deepEqual(iso(periodContaining(anniversary, new Date('2026-01-10T00:00:00Z'))), ['2026-01-31T00:00:00.000Z', '2026-02-28T00:00:00.000Z']);
+      assert.deepEqual(iso(periodContaining(anniversary, new Date('2026-01-10T00:00:00Z'))), [
+        '2026-01-31T00:00:00.000Z',
+        '2026-02-28T00:00:00.000Z',
+      ]);
       const monthly = calendar('calendar', 'UTC', '2026-03-15');
-      assert.deepEqual(iso(periodContaining(monthly, new Date('2025-06-01T00:00:00Z'))), ['2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z']);
+      assert.deepEqual(iso(periodContaining(monthly, new Date('2025-06-01T00:00:00Z'))), [
+        '2026-03-01T00:00:00.000Z',
+        '2026-04-01T00:00:00.000Z',
+      ]);
     });
   });
 
   describe('startOfLocalDay', () => {
     const cases: Array<{ zone: string; date: string; start: string; why: string }> = [
       { zone: 'UTC', date: '2026-03-08', start: '2026-03-08T00:00:00.000Z', why: 'plain midnight' },
-      { zone: 'America/New_York', date: '2026-03-08', start: '2026-03-08T05:00:00.000Z', why: 'change at 02:00: midnight is EST' },
-      { zone: 'America/New_York', date: '2026-11-01', start: '2026-11-01T04:00:00.000Z', why: 'change at 02:00: midnight is EDT' },
-      { zone: 'America/Santiago', date: '2026-09-06', start: '2026-09-06T04:00:00.000Z', why: 'gap at midnight: the day starts at 01:00' },
-      { zone: 'Asia/Beirut', date: '2026-03-29', start: '2026-03-28T22:00:00.000Z', why: 'gap at midnight: the day starts at 01:00' },
-      { zone: 'America/Havana', date: '2026-03-08', start: '2026-03-08T05:00:00.000Z', why: 'gap at midnight: the day starts at 01:00' },
-      { zone: 'America/Havana', date: '2026-11-01', start: '2026-11-01T04:00:00.000Z', why: 'midnight happens twice: the first one' },
-      { zone: 'America/Juneau', date: '1970-10-25', start: '1970-10-25T07:00:00.000Z', why: 'the zone then had offsets it no longer has' },
+      {
+        zone: 'America/New_York',
+        date: '2026-03-08',
+        start: '2026-03-08T05:00:00.000Z',
+        why: 'change at 02:00: midnight is EST',
+      },
+      {
+        zone: 'America/New_York',
+        date: '2026-11-01',
+        start: '2026-11-01T04:00:00.000Z',
+        why: 'change at 02:00: midnight is EDT',
+      },
+      {
+        zone: 'America/Santiago',
+        date: '2026-09-06',
+        start: '2026-09-06T04:00:00.000Z',
+        why: 'gap at midnight: the day starts at 01:00',
+      },
+      {
+        zone: 'Asia/Beirut',
+        date: '2026-03-29',
+        start: '2026-03-28T22:00:00.000Z',
+        why: 'gap at midnight: the day starts at 01:00',
+      },
+      {
+        zone: 'America/Havana',
+        date: '2026-03-08',
+        start: '2026-03-08T05:00:00.000Z',
+        why: 'gap at midnight: the day starts at 01:00',
+      },
+      {
+        zone: 'America/Havana',
+        date: '2026-11-01',
+        start: '2026-11-01T04:00:00.000Z',
+        why: 'midnight happens twice: the first one',
+      },
+      {
+        zone: 'America/Juneau',
+        date: '1970-10-25',
+        start: '1970-10-25T07:00:00.000Z',
+        why: 'the zone then had offsets it no longer has',
+      },
     ];
     for (const c of cases) {
       it(`${c.zone} ${c.date}: ${c.why}`, () => {
@@ -234,14 +375,23 @@ describe('engine/calendar', () => {
 
     it('rejects a date that does not exist', () => {
       assert.throws(() => startOfLocalDay({ year: 2026, month: 2, day: 29 }, 'UTC'), CalendarError);
-      assert.throws(() => periodContaining(calendar('anniversary', 'UTC', '2026-04-31'), new Date('2026-05-01T00:00:00Z')), CalendarError);
+      assert.throws(
+        () => periodContaining(calendar('anniversary', 'UTC', '2026-04-31'), new Date('2026-05-01T00:00:00Z')),
+        CalendarError,
+      );
     });
   });
 
   describe('time zones', () => {
     it('rejects an unknown zone, naming it', () => {
-      assert.throws(() => assertTimeZone('Mars/Olympus'), (error: unknown) => error instanceof CalendarError && error.message.includes('"Mars/Olympus"'));
-      assert.throws(() => periodContaining(calendar('calendar', 'Mars/Olympus', '2026-01-01'), new Date('2026-02-01T00:00:00Z')), /Mars\/Olympus/);
+      assert.throws(
+        () => assertTimeZone('Mars/Olympus'),
+        (error: unknown) => error instanceof CalendarError && error.message.includes('"Mars/Olympus"'),
+      );
+      assert.throws(
+        () => periodContaining(calendar('calendar', 'Mars/Olympus', '2026-01-01'), new Date('2026-02-01T00:00:00Z')),
+        /Mars\/Olympus/,
+      );
     });
 
     it("rejects luxon's 'local' and 'system', which are not IANA zones", () => {
@@ -265,7 +415,15 @@ describe('engine/calendar', () => {
   });
 
   describe('property: every instant after the start lies in exactly one well-formed period', () => {
-    const zones = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Pacific/Auckland', 'America/Havana', 'America/Santiago', 'Australia/Lord_Howe'];
+    const zones = [
+      'UTC',
+      'America/New_York',
+      'Asia/Kolkata',
+      'Pacific/Auckland',
+      'America/Havana',
+      'America/Santiago',
+      'Australia/Lord_Howe',
+    ];
     const DAY_MS = 86_400_000;
     const FIRST_DAY = Date.UTC(2000, 0, 1) / DAY_MS;
     const LAST_DAY = Date.UTC(2100, 11, 31) / DAY_MS;

@@ -37,11 +37,18 @@ describe('engine/catalog', () => {
   });
 
   it('validates the dunning schedule: strictly increasing whole days from 1 to 27, at least one', () => {
-    const withRetries = (paymentRetryDays: unknown) => ({ ...defaultCatalog, billing: { ...defaultCatalog.billing, paymentRetryDays } });
+    const withRetries = (paymentRetryDays: unknown) => ({
+      ...defaultCatalog,
+      billing: { ...defaultCatalog.billing, paymentRetryDays },
+    });
     assert.deepEqual(parseCatalog(withRetries([2, 4, 27])).billing.paymentRetryDays, [2, 4, 27]);
     const withoutRetries = { ...defaultCatalog.billing };
     delete withoutRetries.paymentRetryDays;
-    assert.deepEqual(parseCatalog({ ...defaultCatalog, billing: withoutRetries }).billing.paymentRetryDays, [1, 3, 5, 7], 'the default schedule');
+    assert.deepEqual(
+      parseCatalog({ ...defaultCatalog, billing: withoutRetries }).billing.paymentRetryDays,
+      [1, 3, 5, 7],
+      'the default schedule',
+    );
     assert.throws(() => parseCatalog(withRetries([1, 5, 3])), /catalog billing: paymentRetryDays must be strictly increasing/);
     assert.throws(() => parseCatalog(withRetries([1, 1])), /paymentRetryDays must be strictly increasing/);
     assert.throws(() => parseCatalog(withRetries([0, 3])), /catalog billing: paymentRetryDays\.0/);
@@ -55,18 +62,30 @@ describe('engine/catalog', () => {
     const catalog = parseCatalog(defaultCatalog);
     const pro = findPlan(catalog, 'pro');
     assert.ok(pro, 'the catalog has Pro');
-    assert.deepEqual(upgradeOptions(catalog, pro).map((p) => p.id), ['pro-plus', 'power']);
+    assert.deepEqual(
+      upgradeOptions(catalog, pro).map((p) => p.id),
+      ['pro-plus', 'power'],
+    );
   });
 
   it('names the bad entry and field', () => {
-    assert.throws(() => parseCatalog(withPlan({ priceCents: 19.99 })), (e: Error) => e instanceof CatalogError && /plan "pro".*priceCents/.test(e.message));
+    assert.throws(
+      () => parseCatalog(withPlan({ priceCents: 19.99 })),
+      (e: Error) => e instanceof CatalogError && /plan "pro".*priceCents/.test(e.message),
+    );
     assert.throws(() => parseCatalog(withPlan({ priceCents: null })), /plan "pro": a self-serve plan needs a priceCents/);
     assert.throws(() => parseCatalog(withPlan({ id: 'free' })), /plan "free": id is used twice/);
     assert.throws(() => parseCatalog(withPlan({ rank: 0 })), /rank 0 is used twice/);
     assert.throws(() => parseCatalog(withPlan({ colour: 'blue' })), /plan "pro".*colour/);
     assert.throws(() => parseCatalog({ ...defaultCatalog, freePlanId: 'gratis' }), /freePlanId: no plan has id "gratis"/);
     assert.throws(() => parseCatalog({ freePlanId: 'free', plans: [] }), /plans/);
-    assert.throws(() => parseCatalog({ ...defaultCatalog, billing: { ...defaultCatalog.billing, defaultTimeZone: 'Mars/Olympus' } }), /billing.defaultTimeZone: .*Mars\/Olympus/);
-    assert.throws(() => parseCatalog({ ...defaultCatalog, billing: { ...defaultCatalog.billing, proration: 'monthly' } }), /catalog billing: proration/);
+    assert.throws(
+      () => parseCatalog({ ...defaultCatalog, billing: { ...defaultCatalog.billing, defaultTimeZone: 'Mars/Olympus' } }),
+      /billing.defaultTimeZone: .*Mars\/Olympus/,
+    );
+    assert.throws(
+      () => parseCatalog({ ...defaultCatalog, billing: { ...defaultCatalog.billing, proration: 'monthly' } }),
+      /catalog billing: proration/,
+    );
   });
 });

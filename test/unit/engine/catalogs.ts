@@ -6,7 +6,11 @@ import { parseCatalog, type BillingPolicy, type Catalog } from '../../../src/eng
 export const defaultCatalogJson = JSON.parse(readFileSync(path.join(__dirname, '../../../catalog/default.json'), 'utf8'));
 
 export function catalogWith(billing: Partial<BillingPolicy>, plans?: unknown[]): Catalog {
-  return parseCatalog({ ...defaultCatalogJson, billing: { ...defaultCatalogJson.billing, ...billing }, plans: plans ?? defaultCatalogJson.plans });
+  return parseCatalog({
+    ...defaultCatalogJson,
+    billing: { ...defaultCatalogJson.billing, ...billing },
+    plans: plans ?? defaultCatalogJson.plans,
+  });
 }
 
 export const defaultCatalog = catalogWith({});
@@ -15,5 +19,13 @@ export const defaultCatalog = catalogWith({});
 export const stripeExampleCatalog = catalogWith({ proration: 'time-based' }, [
   { id: 'free', name: 'Free', priceCents: 0, monthlyCredits: 5000, overageCentsPerCredit: null, selfServe: false, rank: 0 },
   { id: 'basic', name: 'Basic', priceCents: 1000, monthlyCredits: 50000, overageCentsPerCredit: 4, selfServe: true, rank: 1 },
-  { id: 'premium', name: 'Premium', priceCents: 2000, monthlyCredits: 100000, overageCentsPerCredit: 4, selfServe: true, rank: 2 },
+  {
+    id: 'premium',
+    name: 'Premium',
+    priceCents: 2000,
+    monthlyCredits: 100000,
+    overageCentsPerCredit: 4,
+    selfServe: true,
+    rank: 2,
+  },
 ]);

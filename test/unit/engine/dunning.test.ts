@@ -59,7 +59,10 @@ describe('engine/dunning', () => {
 
     it('has no retry unless past due', () => {
       assert.equal(nextRetryAt(defaultCatalog, proInDecember()), null, 'active');
-      const canceled = retryFailed(defaultCatalog, { ...paymentFailed(defaultCatalog, proInDecember(), DEC_1), paymentRetries: 3 });
+      const canceled = retryFailed(defaultCatalog, {
+        ...paymentFailed(defaultCatalog, proInDecember(), DEC_1),
+        paymentRetries: 3,
+      });
       assert.equal(nextRetryAt(defaultCatalog, canceled.state), null, 'canceled');
     });
 
@@ -83,16 +86,32 @@ describe('engine/dunning', () => {
       seen.push(failure.nextRetryAt.toISOString());
       state = failure.state;
     }
-    assert.deepEqual(seen, ['2026-12-04T00:00:00.000Z', '2026-12-06T00:00:00.000Z', '2026-12-08T00:00:00.000Z'], 'three more retries after the first');
     assert.deepEqual(
-      [state.status, state.planId, state.allowanceThisPeriod, state.scheduledChange, state.pastDueSince, state.paymentRetries, state.chargedThisPeriod],
+      seen,
+      ['2026-12-04T00:00:00.000Z', '2026-12-06T00:00:00.000Z', '2026-12-08T00:00:00.000Z'],
+      'three more retries after the first',
+    );
+    assert.deepEqual(
+      [
+        state.status,
+        state.planId,
+        state.allowanceThisPeriod,
+        state.scheduledChange,
+        state.pastDueSince,
+        state.paymentRetries,
+        state.chargedThisPeriod,
+      ],
       ['canceled', 'free', 5000, null, null, 0, 0],
     );
     assert.equal(state.highestPlanThisPeriod, 'free', 'the period was served on Free limits: no in-arrears charge follows');
   });
 
   it('cancellation drops a scheduled change', () => {
-    const scheduled = { ...paymentFailed(defaultCatalog, proInDecember(), DEC_1), paymentRetries: 3, scheduledChange: { planId: 'pro', effectiveAt: at('2027-01-01T00:00:00Z') } };
+    const scheduled = {
+      ...paymentFailed(defaultCatalog, proInDecember(), DEC_1),
+      paymentRetries: 3,
+      scheduledChange: { planId: 'pro', effectiveAt: at('2027-01-01T00:00:00Z') },
+    };
     const failure = retryFailed(defaultCatalog, scheduled);
     assert.equal(failure.kind, 'canceled');
     assert.equal(failure.state.scheduledChange, null);
@@ -103,10 +122,20 @@ describe('engine/dunning', () => {
     const recovery = paymentRecovered(defaultCatalog, failed);
     assert.equal(recovery.allowanceDelta, 100000 - 5000, 'the period opened with the Free allowance: the difference is granted');
     assert.deepEqual(
-      [recovery.state.status, recovery.state.allowanceThisPeriod, recovery.state.pastDueSince, recovery.state.paymentRetries, recovery.state.period],
+      [
+        recovery.state.status,
+        recovery.state.allowanceThisPeriod,
+        recovery.state.pastDueSince,
+        recovery.state.paymentRetries,
+        recovery.state.period,
+      ],
       ['active', 100000, null, 0, failed.period],
     );
-    assert.throws(() => paymentRecovered(defaultCatalog, recovery.state), IllegalTransitionError, 'an active subscription has nothing to recover');
+    assert.throws(
+      () => paymentRecovered(defaultCatalog, recovery.state),
+      IllegalTransitionError,
+      'an active subscription has nothing to recover',
+    );
     // Whatever happened to the allowance meanwhile, the grant only tops up to the plan's.
     assert.equal(paymentRecovered(defaultCatalog, { ...failed, allowanceThisPeriod: 100000 }).allowanceDelta, 0);
   });
@@ -120,7 +149,10 @@ describe('engine/dunning', () => {
   });
 
   it('refuses a failure on a canceled subscription (statuses move only through the transition table)', () => {
-    const canceled = retryFailed(defaultCatalog, { ...paymentFailed(defaultCatalog, proInDecember(), DEC_1), paymentRetries: 3 }).state;
+    const canceled = retryFailed(defaultCatalog, {
+      ...paymentFailed(defaultCatalog, proInDecember(), DEC_1),
+      paymentRetries: 3,
+    }).state;
     assert.throws(() => paymentFailed(defaultCatalog, canceled, DEC_1), IllegalTransitionError);
   });
 
@@ -133,6 +165,7 @@ describe('engine/dunning', () => {
       [{ ...pro, status: 'canceled', planId: 'free' }, false],
       [openAccount(defaultCatalog, DEC_1), false],
     ];
-    for (const [state, needs] of table) assert.equal(needsPaymentMethod(defaultCatalog, state), needs, `${state.status} ${state.planId}`);
+    for (const [state, needs] of table)
+      assert.equal(needsPaymentMethod(defaultCatalog, state), needs, `${state.status} ${state.planId}`);
   });
 });

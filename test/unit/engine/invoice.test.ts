@@ -6,7 +6,11 @@ const taxed: BillingDetails = { name: 'Ada', address: '1 Loop Road', taxId: 'GB1
 
 describe('engine/invoice', () => {
   it('totals exactly the sum of its lines', () => {
-    const invoice = buildInvoice([charge(2000), { kind: 'proration-credit', description: 'Already paid', amountCents: -1000 }], NO_BILLING_DETAILS, 0);
+    const invoice = buildInvoice(
+      [charge(2000), { kind: 'proration-credit', description: 'Already paid', amountCents: -1000 }],
+      NO_BILLING_DETAILS,
+      0,
+    );
     assert.equal(invoice.totalCents, 1000);
     assert.equal(invoice.totalCents, sumLines(invoice.lines));
   });
@@ -19,7 +23,14 @@ describe('engine/invoice', () => {
 
   it('applies a credit balance before tax, never below zero', () => {
     const partly = buildInvoice([charge(2000)], taxed, 500);
-    assert.deepEqual(partly.lines.map((l) => [l.kind, l.amountCents]), [['subscription', 2000], ['applied-balance', -500], ['tax', 300]]);
+    assert.deepEqual(
+      partly.lines.map((l) => [l.kind, l.amountCents]),
+      [
+        ['subscription', 2000],
+        ['applied-balance', -500],
+        ['tax', 300],
+      ],
+    );
     const wholly = buildInvoice([charge(2000)], taxed, 9000);
     assert.equal(wholly.totalCents, 0);
   });

@@ -14,7 +14,9 @@ function ids(): () => string {
 describe('usedBetween', () => {
   it('counts spends and overage in the window, net of releases, and nothing outside it', () => {
     const newId = ids();
-    let ledger: LedgerEntry[] = [grant({ id: 'g', at: day(0), source: 'allowance', amount: 1000, expiresAt: day(30), reason: 'allowance' })];
+    let ledger: LedgerEntry[] = [
+      grant({ id: 'g', at: day(0), source: 'allowance', amount: 1000, expiresAt: day(30), reason: 'allowance' }),
+    ];
     const take = (spendId: string, amount: number, at: Date) => {
       const result = spend(ledger, { spendId, amount, at, reason: 'test', overage }, newId);
       assert.ok(result.ok, `spend ${spendId} refused`);

@@ -26,7 +26,12 @@ function ids(prefix = 'e'): () => string {
 }
 
 const noOverage: OveragePolicy = { allowed: false };
-const overage = (capCents: number | null = null, periodStart = day(0)): OveragePolicy => ({ allowed: true, centsPerCredit: 4, capCents, periodStart });
+const overage = (capCents: number | null = null, periodStart = day(0)): OveragePolicy => ({
+  allowed: true,
+  centsPerCredit: 4,
+  capCents,
+  periodStart,
+});
 
 function request(spendId: string, amount: number, at: Date, policy: OveragePolicy = noOverage): SpendRequest {
   return { spendId, amount, at, reason: 'chat request, model x', overage: policy };
@@ -62,17 +67,26 @@ describe('engine/ledger', () => {
       // The bonus goes first although it expires after the allowance: the allowance resets anyway.
       let result = spend(ledger, request('s1', 60_000, day(7)), newId);
       assert.ok(result.ok, 'spend refused');
-      assert.deepEqual(draws(result.entries), [['bonus', 50_000], ['allowance', 10_000]]);
+      assert.deepEqual(draws(result.entries), [
+        ['bonus', 50_000],
+        ['allowance', 10_000],
+      ]);
       ledger = [...ledger, ...result.entries];
 
       result = spend(ledger, request('s2', 95_000, day(8)), newId);
       assert.ok(result.ok, 'spend refused');
-      assert.deepEqual(draws(result.entries), [['allowance', 90_000], ['pack', 5_000]]);
+      assert.deepEqual(draws(result.entries), [
+        ['allowance', 90_000],
+        ['pack', 5_000],
+      ]);
       ledger = [...ledger, ...result.entries];
 
       result = spend(ledger, request('s3', 20_000, day(9), overage()), newId);
       assert.ok(result.ok, 'spend refused');
-      assert.deepEqual(draws(result.entries), [['pack', 15_000], ['overage', 5_000]]);
+      assert.deepEqual(draws(result.entries), [
+        ['pack', 15_000],
+        ['overage', 5_000],
+      ]);
       ledger = [...ledger, ...result.entries];
 
       assert.deepEqual(balanceAt(ledger, day(9), day(0)), { grants: [], available: 0, overageUsed: 5_000, overageCents: 200 });
@@ -83,8 +97,24 @@ describe('engine/ledger', () => {
       assert.deepEqual(result, {
         ok: true,
         entries: [
-          { kind: 'debit', id: 'x1', at: day(7), grantId: 'bonus', amount: 50_000, spendId: 's1', reason: 'chat request, model x' },
-          { kind: 'debit', id: 'x2', at: day(7), grantId: 'allowance', amount: 10_000, spendId: 's1', reason: 'chat request, model x' },
+          {
+            kind: 'debit',
+            id: 'x1',
+            at: day(7),
+            grantId: 'bonus',
+            amount: 50_000,
+            spendId: 's1',
+            reason: 'chat request, model x',
+          },
+          {
+            kind: 'debit',
+            id: 'x2',
+            at: day(7),
+            grantId: 'allowance',
+            amount: 10_000,
+            spendId: 's1',
+            reason: 'chat request, model x',
+          },
         ],
       });
     });
@@ -106,11 +136,21 @@ describe('engine/ledger', () => {
       const ledger = [
         grant({ id: 'promo', at: day(1), source: 'promotional', amount: 1_000, expiresAt: day(20), reason: 'conference promo' }),
         grant({ id: 'bonus', at: day(2), source: 'welcome-bonus', amount: 1_000, expiresAt: day(10), reason: 'welcome bonus' }),
-        grant({ id: 'allowance', at: day(0), source: 'allowance', amount: 1_000, expiresAt: PERIOD_END, reason: 'Free, November' }),
+        grant({
+          id: 'allowance',
+          at: day(0),
+          source: 'allowance',
+          amount: 1_000,
+          expiresAt: PERIOD_END,
+          reason: 'Free, November',
+        }),
       ];
       const result = spend(ledger, request('s1', 1_500, day(3)), ids());
       assert.ok(result.ok, 'spend refused');
-      assert.deepEqual(draws(result.entries), [['bonus', 1_000], ['promo', 500]]);
+      assert.deepEqual(draws(result.entries), [
+        ['bonus', 1_000],
+        ['promo', 500],
+      ]);
     });
 
     it('spends grants with the same expiry oldest first', () => {
@@ -120,14 +160,19 @@ describe('engine/ledger', () => {
       ];
       const result = spend(ledger, request('s1', 150, day(3)), ids());
       assert.ok(result.ok, 'spend refused');
-      assert.deepEqual(draws(result.entries), [['older', 100], ['newer', 50]]);
+      assert.deepEqual(draws(result.entries), [
+        ['older', 100],
+        ['newer', 50],
+      ]);
     });
   });
 
   describe('fractional consumption', () => {
     it('spends 0.01 credit and 1.3× model costs exactly', () => {
       const newId = ids();
-      let ledger: LedgerEntry[] = [grant({ id: 'allowance', at: day(0), source: 'allowance', amount: 5_000, expiresAt: PERIOD_END, reason: 'Free' })];
+      let ledger: LedgerEntry[] = [
+        grant({ id: 'allowance', at: day(0), source: 'allowance', amount: 5_000, expiresAt: PERIOD_END, reason: 'Free' }),
+      ];
       ledger = spent(ledger, request('tiny', 1, day(1)), newId); // 0.01 credit
       ledger = spent(ledger, request('x1.3', 130, day(1)), newId); // one credit at 1.3×
       ledger = spent(ledger, request('x1.3-again', 130, day(1)), newId);
@@ -136,10 +181,21 @@ describe('engine/ledger', () => {
   });
 
   describe('overage', () => {
-    const allowance = grant({ id: 'allowance', at: day(0), source: 'allowance', amount: 100, expiresAt: PERIOD_END, reason: 'Pro' });
+    const allowance = grant({
+      id: 'allowance',
+      at: day(0),
+      source: 'allowance',
+      amount: 100,
+      expiresAt: PERIOD_END,
+      reason: 'Pro',
+    });
 
     it('refuses a spend beyond every grant without overage, and writes nothing', () => {
-      assert.deepEqual(spend([allowance], request('s1', 101, day(1)), ids()), { ok: false, reason: 'insufficient-credits', available: 100 });
+      assert.deepEqual(spend([allowance], request('s1', 101, day(1)), ids()), {
+        ok: false,
+        reason: 'insufficient-credits',
+        available: 100,
+      });
     });
 
     it('puts the remainder after all grants on overage when allowed', () => {
@@ -147,8 +203,24 @@ describe('engine/ledger', () => {
       assert.deepEqual(result, {
         ok: true,
         entries: [
-          { kind: 'debit', id: 'e1', at: day(1), grantId: 'allowance', amount: 100, spendId: 's1', reason: 'chat request, model x' },
-          { kind: 'overage', id: 'e2', at: day(1), amount: 50, spendId: 's1', centsPerCredit: 4, reason: 'chat request, model x' },
+          {
+            kind: 'debit',
+            id: 'e1',
+            at: day(1),
+            grantId: 'allowance',
+            amount: 100,
+            spendId: 's1',
+            reason: 'chat request, model x',
+          },
+          {
+            kind: 'overage',
+            id: 'e2',
+            at: day(1),
+            amount: 50,
+            spendId: 's1',
+            centsPerCredit: 4,
+            reason: 'chat request, model x',
+          },
         ],
       });
     });
@@ -167,7 +239,9 @@ describe('engine/ledger', () => {
     it('rounds a half cent up', () => {
       const ledger = spent([], request('s1', 125, day(1), overage()), ids()); // 125 × 4 / 100 = 5¢
       assert.equal(balanceAt(ledger, day(1), day(0)).overageCents, 5);
-      const half: LedgerEntry[] = [{ kind: 'overage', id: 'o', at: day(1), amount: 25, spendId: 's', centsPerCredit: 6, reason: '' }]; // 1.5¢
+      const half: LedgerEntry[] = [
+        { kind: 'overage', id: 'o', at: day(1), amount: 25, spendId: 's', centsPerCredit: 6, reason: '' },
+      ]; // 1.5¢
       assert.equal(balanceAt(half, day(1), day(0)).overageCents, 2);
     });
 
@@ -175,7 +249,11 @@ describe('engine/ledger', () => {
       const newId = ids();
       let ledger: LedgerEntry[] = [allowance];
       ledger = spent(ledger, request('s1', 350, day(1), overage(10)), newId); // 250 on overage = 10¢
-      assert.deepEqual(spend(ledger, request('s2', 13, day(1), overage(10)), newId), { ok: false, reason: 'overage-cap-reached', available: 0 }); // 10.52¢ → 11¢
+      assert.deepEqual(spend(ledger, request('s2', 13, day(1), overage(10)), newId), {
+        ok: false,
+        reason: 'overage-cap-reached',
+        available: 0,
+      }); // 10.52¢ → 11¢
       ledger = spent(ledger, request('s3', 12, day(1), overage(10)), newId); // 10.48¢ → 10¢
       assert.deepEqual(balanceAt(ledger, day(1), day(0)), { grants: [], available: 0, overageUsed: 262, overageCents: 10 });
     });
@@ -224,7 +302,10 @@ describe('engine/ledger', () => {
     it('neither spends nor counts a grant past its expiry, before any expiry entry is written', () => {
       const ledger = starterLedger();
       const atEnd = balanceAt(ledger, PERIOD_END, day(0)); // expiry instant: the allowance is gone
-      assert.deepEqual(atEnd.grants.map((g) => g.grantId), ['bonus', 'pack']);
+      assert.deepEqual(
+        atEnd.grants.map((g) => g.grantId),
+        ['bonus', 'pack'],
+      );
       assert.equal(atEnd.available, 70_000);
       assert.equal(balanceAt(ledger, new Date(PERIOD_END.getTime() - 1), day(0)).available, 170_000);
       const result = spend(ledger, request('s1', 80_000, PERIOD_END), ids());
@@ -235,7 +316,16 @@ describe('engine/ledger', () => {
       const newId = ids();
       let ledger = spent(starterLedger(), request('s1', 60_000, day(7)), newId);
       const sweep = expireGrants(ledger, day(31), newId);
-      assert.deepEqual(sweep, [{ kind: 'expiry', id: 'e3', at: PERIOD_END, grantId: 'allowance', amount: 90_000, reason: 'allowance allowance expired unused' }]);
+      assert.deepEqual(sweep, [
+        {
+          kind: 'expiry',
+          id: 'e3',
+          at: PERIOD_END,
+          grantId: 'allowance',
+          amount: 90_000,
+          reason: 'allowance allowance expired unused',
+        },
+      ]);
       ledger = [...ledger, ...sweep];
       assert.deepEqual(expireGrants(ledger, day(31), newId), []);
       assert.equal(balanceAt(ledger, day(31), day(30)).available, 20_000);
@@ -256,17 +346,27 @@ describe('engine/ledger', () => {
     it('expires nothing before its time and never a grant that does not expire', () => {
       const ledger = starterLedger();
       assert.deepEqual(expireGrants(ledger, new Date(PERIOD_END.getTime() - 1), ids()), []);
-      assert.deepEqual(draws(expireGrants(ledger, day(400), ids())), [['expiry', 50_000], ['expiry', 100_000]]);
+      assert.deepEqual(draws(expireGrants(ledger, day(400), ids())), [
+        ['expiry', 50_000],
+        ['expiry', 100_000],
+      ]);
     });
 
     it('resets the allowance: the old one expires at period end, the new one is spent from then on', () => {
       const newId = ids();
-      let ledger: LedgerEntry[] = [grant({ id: 'nov', at: day(0), source: 'allowance', amount: 100_000, expiresAt: PERIOD_END, reason: 'Pro, November' })];
+      let ledger: LedgerEntry[] = [
+        grant({ id: 'nov', at: day(0), source: 'allowance', amount: 100_000, expiresAt: PERIOD_END, reason: 'Pro, November' }),
+      ];
       ledger = spent(ledger, request('s1', 40_000, day(10)), newId);
       ledger = [...ledger, ...expireGrants(ledger, PERIOD_END, newId)];
-      ledger.push(grant({ id: 'dec', at: PERIOD_END, source: 'allowance', amount: 100_000, expiresAt: day(61), reason: 'Pro, December' }));
+      ledger.push(
+        grant({ id: 'dec', at: PERIOD_END, source: 'allowance', amount: 100_000, expiresAt: day(61), reason: 'Pro, December' }),
+      );
       const december = balanceAt(ledger, PERIOD_END, PERIOD_END);
-      assert.deepEqual(december.grants.map((g) => [g.grantId, g.remaining]), [['dec', 100_000]]); // no roll-over
+      assert.deepEqual(
+        december.grants.map((g) => [g.grantId, g.remaining]),
+        [['dec', 100_000]],
+      ); // no roll-over
       const result = spend(ledger, request('s2', 500, day(31)), newId);
       assert.ok(result.ok, 'spend refused');
       assert.deepEqual(draws(result.entries), [['dec', 500]]);
@@ -295,8 +395,15 @@ describe('engine/ledger', () => {
       assert.throws(() => spend([], request('s', 0.5, day(0)), ids()), RangeError);
       assert.throws(() => spend([], request('s', 0, day(0)), ids()), /must be positive/);
       assert.throws(() => spend([], request('s', -1, day(0)), ids()), /must be positive/);
-      assert.throws(() => spend([], request('s', 1, day(0), { allowed: true, centsPerCredit: 0.5, capCents: null, periodStart: day(0) }), ids()), RangeError);
-      assert.throws(() => spend([], request('s', 1, day(0), { allowed: true, centsPerCredit: 4, capCents: -1, periodStart: day(0) }), ids()), RangeError);
+      assert.throws(
+        () =>
+          spend([], request('s', 1, day(0), { allowed: true, centsPerCredit: 0.5, capCents: null, periodStart: day(0) }), ids()),
+        RangeError,
+      );
+      assert.throws(
+        () => spend([], request('s', 1, day(0), { allowed: true, centsPerCredit: 4, capCents: -1, periodStart: day(0) }), ids()),
+        RangeError,
+      );
     });
 
     it('refuses a spend dated before spending already recorded', () => {
@@ -360,7 +467,8 @@ describe('engine/ledger', () => {
       let overageWeighted = 0; // Σ overage hundredths × cents per credit
       let grantCount = 0;
       let spendCount = 0;
-      const modelAvailable = () => [...model.values()].filter((g) => g.expiresAt === null || now < g.expiresAt).reduce((s, g) => s + g.remaining, 0);
+      const modelAvailable = () =>
+        [...model.values()].filter((g) => g.expiresAt === null || now < g.expiresAt).reduce((s, g) => s + g.remaining, 0);
 
       for (const step of ops) {
         const at = new Date(now);
@@ -368,13 +476,24 @@ describe('engine/ledger', () => {
           case 'grant': {
             const id = `g${++grantCount}`;
             const expiresAt = step.expiresInHours === null ? null : now + step.expiresInHours * HOUR;
-            ledger.push(grant({ id, at, source: step.source, amount: step.amount, expiresAt: expiresAt === null ? null : new Date(expiresAt), reason: 'test' }));
+            ledger.push(
+              grant({
+                id,
+                at,
+                source: step.source,
+                amount: step.amount,
+                expiresAt: expiresAt === null ? null : new Date(expiresAt),
+                reason: 'test',
+              }),
+            );
             model.set(id, { amount: step.amount, remaining: step.amount, expiresAt, expiryWritten: false });
             break;
           }
           case 'spend': {
             const allowed = overageEver && step.overage;
-            const policy: OveragePolicy = allowed ? { allowed: true, centsPerCredit: 4, capCents: step.capCents, periodStart: new Date(T0) } : noOverage;
+            const policy: OveragePolicy = allowed
+              ? { allowed: true, centsPerCredit: 4, capCents: step.capCents, periodStart: new Date(T0) }
+              : noOverage;
             const before = balanceAt(ledger, at, new Date(T0));
             const available = modelAvailable();
             const spendId = `s${++spendCount}`;
@@ -399,8 +518,14 @@ describe('engine/ledger', () => {
             });
             const overages = result.entries.filter((e) => e.kind === 'overage');
             if (!allowed) assert.equal(overages.length, 0);
-            assert.equal(overages.reduce((s, e) => s + e.amount, 0), beyond);
-            assert.equal(result.entries.reduce((s, e) => s + e.amount, 0), step.amount);
+            assert.equal(
+              overages.reduce((s, e) => s + e.amount, 0),
+              beyond,
+            );
+            assert.equal(
+              result.entries.reduce((s, e) => s + e.amount, 0),
+              step.amount,
+            );
             for (const e of result.entries) {
               assert.ok(e.amount > 0 && e.at.getTime() === now, 'entry amount not positive or not dated at the spend');
               if (e.kind === 'debit') {
@@ -413,7 +538,8 @@ describe('engine/ledger', () => {
             ledger.push(...result.entries);
             accepted.push(spendId);
             acceptedTotal += step.amount;
-            if (overages.length > 0 && step.capCents !== null) assert.ok(divideRounded(overageWeighted, 100) <= step.capCents, 'overage passed its cap');
+            if (overages.length > 0 && step.capCents !== null)
+              assert.ok(divideRounded(overageWeighted, 100) <= step.capCents, 'overage passed its cap');
             break;
           }
           case 'retry': {
@@ -428,7 +554,9 @@ describe('engine/ledger', () => {
             break;
           case 'expire': {
             const written = expireGrants(ledger, at, newId);
-            const due = [...model.entries()].filter(([, g]) => g.expiresAt !== null && g.expiresAt <= now && !g.expiryWritten && g.remaining > 0);
+            const due = [...model.entries()].filter(
+              ([, g]) => g.expiresAt !== null && g.expiresAt <= now && !g.expiryWritten && g.remaining > 0,
+            );
             assert.deepEqual(
               written.map((e) => [e.kind === 'expiry' && e.grantId, e.amount, e.at.getTime()]),
               due.map(([id, g]) => [id, g.remaining, g.expiresAt]),
@@ -447,7 +575,9 @@ describe('engine/ledger', () => {
         const balance = balanceAt(ledger, new Date(now), new Date(T0));
         assert.ok(balance.available >= 0, 'negative balance');
         assert.equal(balance.available, modelAvailable());
-        const liveModel = [...model.entries()].filter(([, g]) => g.remaining > 0 && (g.expiresAt === null || now < g.expiresAt)).map(([id, g]) => [id, g.remaining]);
+        const liveModel = [...model.entries()]
+          .filter(([, g]) => g.remaining > 0 && (g.expiresAt === null || now < g.expiresAt))
+          .map(([id, g]) => [id, g.remaining]);
         assert.deepEqual(balance.grants.map((g) => [g.grantId, g.remaining]).sort(), liveModel.sort());
         assert.equal(balance.overageCents, divideRounded(overageWeighted, 100));
       }

@@ -62,19 +62,19 @@ describe('engine/organization: assignments → one seat at the highest tier', ()
         { groupId: 'no-plan', planId: null, memberIds: ['dave'] },
       ],
     });
-    assert.deepEqual(
-      [...plans].map(([user, plan]) => [user, plan.id]).sort(),
-      [
-        ['alice', 'pro-plus'],
-        ['bob', 'pro'],
-        ['carol', 'pro'],
-      ],
-    );
+    assert.deepEqual([...plans].map(([user, plan]) => [user, plan.id]).sort(), [
+      ['alice', 'pro-plus'],
+      ['bob', 'pro'],
+      ['carol', 'pro'],
+    ]);
   });
 
   it('refuses an unknown plan, the free plan and a plan priced by sales, naming it', () => {
     const assign = (planId: string) => effectivePlan(catalog, [{ source: { kind: 'direct' }, planId }]);
-    assert.throws(() => assign('gold'), (e: unknown) => e instanceof SeatError && e.code === 'not_a_seat_plan' && /"gold"/.test(e.message));
+    assert.throws(
+      () => assign('gold'),
+      (e: unknown) => e instanceof SeatError && e.code === 'not_a_seat_plan' && /"gold"/.test(e.message),
+    );
     assert.throws(() => assign('free'), /Free is not a seat plan/);
     assert.throws(() => assign('enterprise'), /Enterprise is priced by sales/);
   });
@@ -116,7 +116,10 @@ describe('engine/organization: change plan', () => {
   it('the explicit undo works until the change takes effect, and not after', () => {
     const down = changeSeatPlan(catalog, UTC, activeSeat('alice', 'pro-plus'), 'pro', t('2026-11-20T12:00:00Z')).seat;
     assert.equal(undoScheduledChange(down, t('2026-11-30T23:59:59Z')).scheduledChange, null);
-    assert.throws(() => undoScheduledChange(down, t('2026-12-01T00:00:00Z')), (e: unknown) => e instanceof SeatError && e.code === 'nothing_scheduled');
+    assert.throws(
+      () => undoScheduledChange(down, t('2026-12-01T00:00:00Z')),
+      (e: unknown) => e instanceof SeatError && e.code === 'nothing_scheduled',
+    );
   });
 
   it('an upgrade replaces a scheduled downgrade', () => {
@@ -129,9 +132,15 @@ describe('engine/organization: change plan', () => {
 
   it('refuses the current plan with nothing scheduled, and any change on a canceled seat', () => {
     const seat = activeSeat('alice', 'pro');
-    assert.throws(() => changeSeatPlan(catalog, UTC, seat, 'pro', t('2026-11-02T00:00:00Z')), (e: unknown) => e instanceof SeatError && e.code === 'no_change');
+    assert.throws(
+      () => changeSeatPlan(catalog, UTC, seat, 'pro', t('2026-11-02T00:00:00Z')),
+      (e: unknown) => e instanceof SeatError && e.code === 'no_change',
+    );
     const canceled = cancelSeat(seat, t('2026-11-03T00:00:00Z'));
-    assert.throws(() => changeSeatPlan(catalog, UTC, canceled, 'power', t('2026-11-04T00:00:00Z')), (e: unknown) => e instanceof SeatError && e.code === 'canceled');
+    assert.throws(
+      () => changeSeatPlan(catalog, UTC, canceled, 'power', t('2026-11-04T00:00:00Z')),
+      (e: unknown) => e instanceof SeatError && e.code === 'canceled',
+    );
   });
 });
 
@@ -140,7 +149,10 @@ describe('engine/organization: statuses', () => {
     const seat = subscribeSeat(catalog, 'alice', 'pro', t('2026-11-01T09:00:00Z'));
     assert.equal(seat.status, 'pending');
     assert.equal(seat.lastActiveAt, null);
-    assert.throws(() => recordSeatActivity(seat, t('2026-11-02T00:00:00Z')), (e: unknown) => e instanceof SeatError && e.code === 'not_active');
+    assert.throws(
+      () => recordSeatActivity(seat, t('2026-11-02T00:00:00Z')),
+      (e: unknown) => e instanceof SeatError && e.code === 'not_active',
+    );
   });
 
   it('the first sign-in activates; credit use sets last active', () => {
@@ -148,7 +160,11 @@ describe('engine/organization: statuses', () => {
     assert.equal(seat.status, 'active');
     assert.deepEqual(seat.activatedAt, t('2026-11-03T09:00:00Z'));
     assert.deepEqual(recordSeatActivity(seat, t('2026-11-04T09:00:00Z')).lastActiveAt, t('2026-11-04T09:00:00Z'));
-    assert.throws(() => activateSeat(seat, t('2026-11-05T00:00:00Z')), IllegalTransitionError, 'an active seat is not activated twice');
+    assert.throws(
+      () => activateSeat(seat, t('2026-11-05T00:00:00Z')),
+      IllegalTransitionError,
+      'an active seat is not activated twice',
+    );
   });
 
   it('deactivating cancels at once and drops a scheduled change; a canceled seat is not canceled twice', () => {
@@ -156,13 +172,22 @@ describe('engine/organization: statuses', () => {
     const canceled = cancelSeat(down, t('2026-11-21T12:00:00Z'));
     assert.equal(canceled.status, 'canceled');
     assert.equal(canceled.scheduledChange, null);
-    assert.throws(() => recordSeatActivity(canceled, t('2026-11-21T12:00:01Z')), (e: unknown) => e instanceof SeatError && e.code === 'not_active');
+    assert.throws(
+      () => recordSeatActivity(canceled, t('2026-11-21T12:00:01Z')),
+      (e: unknown) => e instanceof SeatError && e.code === 'not_active',
+    );
     assert.throws(() => cancelSeat(canceled, t('2026-11-22T00:00:00Z')), IllegalTransitionError);
   });
 
   it('a member added to a group later becomes Pending on the group’s plan', () => {
-    const before = effectivePlans(catalog, { direct: new Map(), groups: [{ groupId: 'ml', planId: 'pro-plus', memberIds: ['alice'] }] });
-    const after = effectivePlans(catalog, { direct: new Map(), groups: [{ groupId: 'ml', planId: 'pro-plus', memberIds: ['alice', 'bob'] }] });
+    const before = effectivePlans(catalog, {
+      direct: new Map(),
+      groups: [{ groupId: 'ml', planId: 'pro-plus', memberIds: ['alice'] }],
+    });
+    const after = effectivePlans(catalog, {
+      direct: new Map(),
+      groups: [{ groupId: 'ml', planId: 'pro-plus', memberIds: ['alice', 'bob'] }],
+    });
     const joined = [...after.keys()].filter((userId) => !before.has(userId));
     assert.deepEqual(joined, ['bob']);
     const seat = subscribeSeat(catalog, 'bob', after.get('bob')!.id, t('2026-11-10T00:00:00Z'));
@@ -187,8 +212,16 @@ describe('engine/organization: seats follow the assignments', () => {
     assert.equal(currentPlanId(up, t('2026-11-16T10:00:00Z')), 'pro-plus');
     const down = reconcileSeat(catalog, UTC, up, 'alice', pro, t('2026-11-20T10:00:00Z'))!;
     assert.deepEqual(down.scheduledChange, { planId: 'pro', effectiveAt: t('2026-12-01T00:00:00Z') });
-    assert.equal(reconcileSeat(catalog, UTC, down, 'alice', pro, t('2026-11-21T10:00:00Z')), down, 'the same downgrade is not scheduled twice');
-    assert.equal(reconcileSeat(catalog, UTC, down, 'alice', proPlus, t('2026-11-22T10:00:00Z'))!.scheduledChange, null, 'back to Pro+ undoes it');
+    assert.equal(
+      reconcileSeat(catalog, UTC, down, 'alice', pro, t('2026-11-21T10:00:00Z')),
+      down,
+      'the same downgrade is not scheduled twice',
+    );
+    assert.equal(
+      reconcileSeat(catalog, UTC, down, 'alice', proPlus, t('2026-11-22T10:00:00Z'))!.scheduledChange,
+      null,
+      'back to Pro+ undoes it',
+    );
   });
 
   it('no plan left, or a canceled seat: unchanged', () => {
@@ -216,7 +249,10 @@ describe('engine/organization-invoice: the monthly invoice', () => {
     }).get('alice')!;
     const invoice = organizationInvoice(catalog, UTC, november, [activeSeat('alice', plan.id)]);
     assert.deepEqual(amounts(invoice), [['alice: Pro+, full month', 4000]]);
-    assert.throws(() => organizationInvoice(catalog, UTC, november, [activeSeat('alice', 'pro'), activeSeat('alice', 'pro-plus')]), /alice has two seats/);
+    assert.throws(
+      () => organizationInvoice(catalog, UTC, november, [activeSeat('alice', 'pro'), activeSeat('alice', 'pro-plus')]),
+      /alice has two seats/,
+    );
   });
 
   it('upgrade mid-month: the old plan to the day before, the new one from that day', () => {
@@ -236,7 +272,13 @@ describe('engine/organization-invoice: the monthly invoice', () => {
   });
 
   it('pending seats are never charged, even with a plan change', () => {
-    const pending = changeSeatPlan(catalog, UTC, subscribeSeat(catalog, 'bob', 'pro', t('2026-11-01T00:00:00Z')), 'power', t('2026-11-10T00:00:00Z')).seat;
+    const pending = changeSeatPlan(
+      catalog,
+      UTC,
+      subscribeSeat(catalog, 'bob', 'pro', t('2026-11-01T00:00:00Z')),
+      'power',
+      t('2026-11-10T00:00:00Z'),
+    ).seat;
     const invoice = organizationInvoice(catalog, UTC, november, [pending, activeSeat('alice', 'pro')]);
     assert.deepEqual(amounts(invoice), [['alice: Pro, full month', 2000]]);
   });
@@ -262,7 +304,9 @@ describe('engine/organization-invoice: the monthly invoice', () => {
     // In New York, by local days: active 21:00 on Nov 11 to 20:00 on Nov 20, local time.
     const local = cancelSeat(activeSeat('carol', 'pro', '2026-11-12T02:00:00Z'), t('2026-11-21T01:00:00Z'));
     const newYorkNovember = organizationMonth(NEW_YORK, t('2026-11-15T12:00:00Z'));
-    assert.deepEqual(amounts(organizationInvoice(catalog, NEW_YORK, newYorkNovember, [local])), [['carol: Pro, 10 of 30 days', 667]]);
+    assert.deepEqual(amounts(organizationInvoice(catalog, NEW_YORK, newYorkNovember, [local])), [
+      ['carol: Pro, 10 of 30 days', 667],
+    ]);
   });
 
   it('a member canceled and subscribed again on the same day pays for that day once, in the later stint', () => {
@@ -270,12 +314,22 @@ describe('engine/organization-invoice: the monthly invoice', () => {
     const second = activeSeat('alice', 'pro', '2026-11-10T15:00:00Z');
     const [earlier, later] = oneStintPerDay(UTC, [second, first]) as [Seat, Seat];
     assert.equal(earlier.canceledAt?.toISOString(), '2026-11-10T00:00:00.000Z');
-    const billed = [...organizationInvoice(catalog, UTC, november, [earlier]).lines, ...organizationInvoice(catalog, UTC, november, [later]).lines];
-    assert.deepEqual(billed.map((line) => [line.description, line.amountCents]), [
-      ['Pro, 9 of 30 days', 600],
-      ['Pro, 21 of 30 days', 1400],
-    ]);
-    assert.equal(billed.reduce((sum, line) => sum + line.amountCents, 0), 2000, 'the whole month, not 31 days of it');
+    const billed = [
+      ...organizationInvoice(catalog, UTC, november, [earlier]).lines,
+      ...organizationInvoice(catalog, UTC, november, [later]).lines,
+    ];
+    assert.deepEqual(
+      billed.map((line) => [line.description, line.amountCents]),
+      [
+        ['Pro, 9 of 30 days', 600],
+        ['Pro, 21 of 30 days', 1400],
+      ],
+    );
+    assert.equal(
+      billed.reduce((sum, line) => sum + line.amountCents, 0),
+      2000,
+      'the whole month, not 31 days of it',
+    );
     // On different days each stint keeps its own ends.
     const apart = oneStintPerDay(UTC, [first, activeSeat('alice', 'pro', '2026-11-12T09:00:00Z')]);
     assert.equal(apart[0]?.canceledAt?.toISOString(), '2026-11-10T10:00:00.000Z');
@@ -305,20 +359,35 @@ describe('engine/organization-invoice: the monthly invoice', () => {
   });
 
   it('an overage line per seat, after its plan lines; the total is their sum', () => {
-    const invoice = organizationInvoice(catalog, UTC, november, [activeSeat('alice', 'pro'), activeSeat('bob', 'pro-plus')], new Map([['bob', 1234]]));
+    const invoice = organizationInvoice(
+      catalog,
+      UTC,
+      november,
+      [activeSeat('alice', 'pro'), activeSeat('bob', 'pro-plus')],
+      new Map([['bob', 1234]]),
+    );
     assert.deepEqual(amounts(invoice), [
       ['alice: Pro, full month', 2000],
       ['bob: Pro+, full month', 4000],
       ['bob: Overage', 1234],
     ]);
     assert.equal(invoice.totalCents, 7234);
-    assert.ok(invoice.lines.every((line) => !line.description.includes(line.userId)), 'the description leaves the member to its own column');
+    assert.ok(
+      invoice.lines.every((line) => !line.description.includes(line.userId)),
+      'the description leaves the member to its own column',
+    );
   });
 
   it('refuses overage that cannot be: negative, fractional, on a pending seat, or for no seat', () => {
     const seats = [activeSeat('alice', 'pro'), subscribeSeat(catalog, 'bob', 'pro', t('2026-11-01T00:00:00Z'))];
-    assert.throws(() => organizationInvoice(catalog, UTC, november, seats, new Map([['alice', -1]])), /overage of alice cannot be negative/);
-    assert.throws(() => organizationInvoice(catalog, UTC, november, seats, new Map([['alice', 1.5]])), /overage of alice must be a whole number/);
+    assert.throws(
+      () => organizationInvoice(catalog, UTC, november, seats, new Map([['alice', -1]])),
+      /overage of alice cannot be negative/,
+    );
+    assert.throws(
+      () => organizationInvoice(catalog, UTC, november, seats, new Map([['alice', 1.5]])),
+      /overage of alice must be a whole number/,
+    );
     assert.throws(() => organizationInvoice(catalog, UTC, november, seats, new Map([['bob', 100]])), /bob was not active/);
     assert.throws(() => organizationInvoice(catalog, UTC, november, seats, new Map([['carol', 100]])), /carol, who has no seat/);
   });
@@ -371,25 +440,42 @@ describe('engine/organization-invoice: properties', () => {
 
   it('total = sum of lines, never negative, a never-activated seat is never charged, at most a full month per seat', () => {
     fc.assert(
-      fc.property(fc.array(history, { minLength: 1, maxLength: 5 }), fc.constantFrom(UTC, NEW_YORK, 'Asia/Kolkata'), fc.integer({ min: 0, max: 2 }), (histories, zone, monthOffset) => {
-        const seats = histories.map((h, i) => replay(`u${i}`, h, zone));
-        const month = organizationMonth(zone, new Date(t('2026-10-15T12:00:00Z').getTime() + monthOffset * 31 * 24 * HOUR));
-        const activeInMonth = (seat: Seat) => organizationInvoice(catalog, zone, month, [seat]).lines.length > 0;
-        const overage = new Map(seats.map((seat, i) => [seat.userId, histories[i]!.overage] as const).filter(([, cents], i) => cents > 0 && activeInMonth(seats[i]!)));
-        const invoice = organizationInvoice(catalog, zone, month, seats, overage);
-        assert.equal(invoice.totalCents, invoice.lines.reduce((sum, line) => sum + line.amountCents, 0), 'total = sum of lines');
-        assert.ok(invoice.totalCents >= 0, 'never negative');
-        for (const line of invoice.lines) assert.ok(line.amountCents > 0 && Number.isSafeInteger(line.amountCents), `${line.description}: a positive whole number of cents`);
-        for (const seat of seats) {
-          const charged = invoice.lines.filter((line) => line.userId === seat.userId && line.kind === 'subscription');
-          if (seat.activatedAt === null) assert.deepEqual(charged, [], `${seat.userId} never signed in and is not charged`);
-          const highest = Math.max(...seat.plans.map((span) => catalog.plans.find((p) => p.id === span.planId)!.priceCents!));
-          assert.ok(
-            charged.reduce((sum, line) => sum + line.amountCents, 0) <= highest + charged.length,
-            `${seat.userId} pays at most a month of its highest plan (plus one cent of rounding per line)`,
+      fc.property(
+        fc.array(history, { minLength: 1, maxLength: 5 }),
+        fc.constantFrom(UTC, NEW_YORK, 'Asia/Kolkata'),
+        fc.integer({ min: 0, max: 2 }),
+        (histories, zone, monthOffset) => {
+          const seats = histories.map((h, i) => replay(`u${i}`, h, zone));
+          const month = organizationMonth(zone, new Date(t('2026-10-15T12:00:00Z').getTime() + monthOffset * 31 * 24 * HOUR));
+          const activeInMonth = (seat: Seat) => organizationInvoice(catalog, zone, month, [seat]).lines.length > 0;
+          const overage = new Map(
+            seats
+              .map((seat, i) => [seat.userId, histories[i]!.overage] as const)
+              .filter(([, cents], i) => cents > 0 && activeInMonth(seats[i]!)),
           );
-        }
-      }),
+          const invoice = organizationInvoice(catalog, zone, month, seats, overage);
+          assert.equal(
+            invoice.totalCents,
+            invoice.lines.reduce((sum, line) => sum + line.amountCents, 0),
+            'total = sum of lines',
+          );
+          assert.ok(invoice.totalCents >= 0, 'never negative');
+          for (const line of invoice.lines)
+            assert.ok(
+              line.amountCents > 0 && Number.isSafeInteger(line.amountCents),
+              `${line.description}: a positive whole number of cents`,
+            );
+          for (const seat of seats) {
+            const charged = invoice.lines.filter((line) => line.userId === seat.userId && line.kind === 'subscription');
+            if (seat.activatedAt === null) assert.deepEqual(charged, [], `${seat.userId} never signed in and is not charged`);
+            const highest = Math.max(...seat.plans.map((span) => catalog.plans.find((p) => p.id === span.planId)!.priceCents!));
+            assert.ok(
+              charged.reduce((sum, line) => sum + line.amountCents, 0) <= highest + charged.length,
+              `${seat.userId} pays at most a month of its highest plan (plus one cent of rounding per line)`,
+            );
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -400,10 +486,14 @@ describe('engine/organization: the plans a seat can have', () => {
     const offered = seatPlans(catalog);
     assert.deepEqual(
       offered.map((plan) => plan.id),
-      catalog.plans.filter((plan) => plan.id !== catalog.freePlanId && plan.priceCents !== null).sort((a, b) => a.rank - b.rank).map((plan) => plan.id),
+      catalog.plans
+        .filter((plan) => plan.id !== catalog.freePlanId && plan.priceCents !== null)
+        .sort((a, b) => a.rank - b.rank)
+        .map((plan) => plan.id),
     );
     assert.ok(offered.length > 0, 'the default catalog has seat plans');
-    for (const plan of offered) assert.equal(subscribeSeat(catalog, 'u', plan.id, t('2026-11-02T00:00:00Z')).plans[0]!.planId, plan.id);
+    for (const plan of offered)
+      assert.equal(subscribeSeat(catalog, 'u', plan.id, t('2026-11-02T00:00:00Z')).plans[0]!.planId, plan.id);
     for (const plan of catalog.plans.filter((candidate) => !offered.includes(candidate))) {
       assert.throws(() => subscribeSeat(catalog, 'u', plan.id, t('2026-11-02T00:00:00Z')), SeatError);
     }

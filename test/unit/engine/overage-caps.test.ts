@@ -8,7 +8,15 @@ const spent = (entries: Record<string, number>) => new Map(Object.entries(entrie
 describe('memberOverageCap', () => {
   it('is null when no cap applies to the member', () => {
     const caps: OrganizationCaps = { organization: null, groups: new Map([['g', 500]]), users: new Map([['bob', 100]]) };
-    assert.equal(memberOverageCap({ memberId: 'ann', caps, groups: [{ id: 'g', memberIds: ['bob'] }], spentCents: spent({ ann: 70, bob: 10 }) }), null);
+    assert.equal(
+      memberOverageCap({
+        memberId: 'ann',
+        caps,
+        groups: [{ id: 'g', memberIds: ['bob'] }],
+        spentCents: spent({ ann: 70, bob: 10 }),
+      }),
+      null,
+    );
     assert.equal(memberOverageCap({ memberId: 'ann', caps: noCaps, groups: [], spentCents: new Map() }), null);
   });
 
@@ -20,21 +28,38 @@ describe('memberOverageCap', () => {
   it('a group cap is shared: the member keeps what they spent plus what the other members left', () => {
     const caps: OrganizationCaps = { ...noCaps, groups: new Map([['g', 1000]]) };
     const groups = [{ id: 'g', memberIds: ['ann', 'bob', 'cy'] }];
-    assert.equal(memberOverageCap({ memberId: 'ann', caps, groups, spentCents: spent({ ann: 100, bob: 300, cy: 200, dan: 9000 }) }), 100 + 400);
+    assert.equal(
+      memberOverageCap({ memberId: 'ann', caps, groups, spentCents: spent({ ann: 100, bob: 300, cy: 200, dan: 9000 }) }),
+      100 + 400,
+    );
   });
 
   it('the organization cap counts every other member', () => {
     const caps: OrganizationCaps = { ...noCaps, organization: 1000 };
-    assert.equal(memberOverageCap({ memberId: 'ann', caps, groups: [], spentCents: spent({ ann: 50, bob: 300, dan: 450 }) }), 50 + 200);
+    assert.equal(
+      memberOverageCap({ memberId: 'ann', caps, groups: [], spentCents: spent({ ann: 50, bob: 300, dan: 450 }) }),
+      50 + 200,
+    );
   });
 
   it('the tightest cap wins', () => {
-    const caps: OrganizationCaps = { organization: 10_000, groups: new Map([['g', 600], ['h', 2000]]), users: new Map([['ann', 900]]) };
+    const caps: OrganizationCaps = {
+      organization: 10_000,
+      groups: new Map([
+        ['g', 600],
+        ['h', 2000],
+      ]),
+      users: new Map([['ann', 900]]),
+    };
     const groups = [
       { id: 'g', memberIds: ['ann', 'bob'] },
       { id: 'h', memberIds: ['ann'] },
     ];
-    assert.equal(memberOverageCap({ memberId: 'ann', caps, groups, spentCents: spent({ ann: 100, bob: 400 }) }), 100 + 100, 'group g: 600 - 400 by bob');
+    assert.equal(
+      memberOverageCap({ memberId: 'ann', caps, groups, spentCents: spent({ ann: 100, bob: 400 }) }),
+      100 + 100,
+      'group g: 600 - 400 by bob',
+    );
   });
 
   it('a cap others already passed leaves the member no headroom, never less than what they spent', () => {
@@ -71,7 +96,10 @@ describe('memberOverageCap', () => {
           // Nothing applies: no user cap, no capped group of theirs, no organization cap.
           assert.equal(caps.users.has(v.member), false);
           assert.equal(caps.organization, null);
-          assert.ok(groups.every((g) => !caps.groups.has(g.id) || !g.memberIds.includes(v.member)), 'no capped group of theirs');
+          assert.ok(
+            groups.every((g) => !caps.groups.has(g.id) || !g.memberIds.includes(v.member)),
+            'no capped group of theirs',
+          );
           return;
         }
         assert.ok(cap >= own, 'never below what the member already spent');
@@ -86,12 +114,15 @@ describe('memberOverageCap', () => {
           if (groupCap === undefined || !group.memberIds.includes(v.member)) continue;
           assert.ok(total(group.memberIds, after) <= Math.max(groupCap, total(group.memberIds, own)), `group ${group.id}`);
         }
-        if (caps.organization !== null) assert.ok(total(ids, after) <= Math.max(caps.organization, total(ids, own)), 'organization');
+        if (caps.organization !== null)
+          assert.ok(total(ids, after) <= Math.max(caps.organization, total(ids, own)), 'organization');
         // And it is the tightest: spending up to it meets one applicable cap exactly (or it is what was spent).
         if (cap > own) {
           const met = [
             userCap === cap,
-            ...groups.map((g) => caps.groups.has(g.id) && g.memberIds.includes(v.member) && total(g.memberIds, cap) === caps.groups.get(g.id)),
+            ...groups.map(
+              (g) => caps.groups.has(g.id) && g.memberIds.includes(v.member) && total(g.memberIds, cap) === caps.groups.get(g.id),
+            ),
             caps.organization !== null && total(ids, cap) === caps.organization,
           ];
           assert.ok(met.some(Boolean), 'some cap is met exactly');

@@ -5,16 +5,29 @@ import { allowanceEntries } from '../../../src/engine/allowance';
 import { NO_BILLING_DETAILS, sumLines } from '../../../src/engine/invoice';
 import { balanceAt, grant, type LedgerEntry } from '../../../src/engine/ledger';
 import { applyChange, PlanChangeError, previewChange, type ChangePreview } from '../../../src/engine/plan-change';
-import { arrearsCalculationAt, calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../../src/engine/renewal';
+import {
+  arrearsCalculationAt,
+  calculateArrears,
+  closingUsage,
+  pendingArrearsCalculation,
+  renew,
+} from '../../../src/engine/renewal';
 import { catalogWith, defaultCatalog, stripeExampleCatalog } from './catalogs';
 import type { Catalog } from '../../../src/engine/catalog';
 
 const context = { billing: NO_BILLING_DETAILS, allowanceRemaining: 0 };
 const noUsage = { overageUsed: 0, overageCents: 0 };
 
-function change(catalog: Catalog, state: BillingState, planId: string, at: string, allowanceRemaining = 0): { preview: ChangePreview; state: BillingState } {
+function change(
+  catalog: Catalog,
+  state: BillingState,
+  planId: string,
+  at: string,
+  allowanceRemaining = 0,
+): { preview: ChangePreview; state: BillingState } {
   const preview = previewChange(catalog, state, planId, new Date(at), { ...context, allowanceRemaining });
-  if (preview.invoice) assert.equal(preview.invoice.totalCents, sumLines(preview.invoice.lines), 'invoice total = sum of its lines');
+  if (preview.invoice)
+    assert.equal(preview.invoice.totalCents, sumLines(preview.invoice.lines), 'invoice total = sum of its lines');
   return { preview, state: applyChange(catalog, state, preview, new Date(at)) };
 }
 
@@ -26,7 +39,9 @@ describe('engine/plan-change: first-month rule (product.md)', () => {
   it('Pro from day 15 of a 30-day month = $10', () => {
     const { preview, state } = change(defaultCatalog, opened, 'pro', '2026-11-16T10:00:00Z');
     assert.equal(preview.kind, 'upgrade');
-    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 15 of 30 days', amountCents: 1000 }]);
+    assert.deepEqual(preview.invoice?.lines, [
+      { kind: 'subscription', description: 'Pro plan, 15 of 30 days', amountCents: 1000 },
+    ]);
     assert.equal(preview.allowanceDelta, 100000 - 5000, 'tops the allowance up to Pro’s 1,000 credits');
     assert.equal(state.planId, 'pro');
     assert.equal(state.chargedThisPeriod, 1000);
@@ -97,28 +112,57 @@ describe('engine/plan-change: first-month rule (product.md)', () => {
   });
 
   it('refuses what cannot be bought, naming the reason', () => {
-    const attempt = (state: BillingState, plan: string) => () => previewChange(defaultCatalog, state, plan, new Date('2026-11-16T10:00:00Z'), context);
-    assert.throws(attempt(opened, 'enterprise'), (e: Error) => e instanceof PlanChangeError && e.code === 'not_self_serve' && /Contact Sales/.test(e.message));
+    const attempt = (state: BillingState, plan: string) => () =>
+      previewChange(defaultCatalog, state, plan, new Date('2026-11-16T10:00:00Z'), context);
+    assert.throws(
+      attempt(opened, 'enterprise'),
+      (e: Error) => e instanceof PlanChangeError && e.code === 'not_self_serve' && /Contact Sales/.test(e.message),
+    );
     assert.throws(attempt(opened, 'platinum'), (e: Error) => e instanceof PlanChangeError && e.code === 'unknown_plan');
     assert.throws(attempt(opened, 'free'), (e: Error) => e instanceof PlanChangeError && e.code === 'no_change');
-    assert.throws(attempt({ ...opened, status: 'past_due' }, 'pro'), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
-    assert.throws(attempt({ ...opened, status: 'pending' }, 'pro'), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
+    assert.throws(
+      attempt({ ...opened, status: 'past_due' }, 'pro'),
+      (e: Error) => e instanceof PlanChangeError && e.code === 'not_active',
+    );
+    assert.throws(
+      attempt({ ...opened, status: 'pending' }, 'pro'),
+      (e: Error) => e instanceof PlanChangeError && e.code === 'not_active',
+    );
   });
 
   it('buys a canceled subscription again as a new purchase: prorated from today like a first paid month, which reactivates it', () => {
     const at = new Date('2026-12-10T00:00:00Z');
-    const canceled: BillingState = { ...opened, status: 'canceled', firstPaidAt: new Date('2026-11-16T10:00:00Z'), period: { start: new Date('2026-12-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') } };
+    const canceled: BillingState = {
+      ...opened,
+      status: 'canceled',
+      firstPaidAt: new Date('2026-11-16T10:00:00Z'),
+      period: { start: new Date('2026-12-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') },
+    };
     const preview = previewChange(defaultCatalog, canceled, 'pro', at, context);
     assert.equal(preview.kind, 'upgrade');
-    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 22 of 31 days', amountCents: 1419 }]);
-    const newcomer = previewChange(defaultCatalog, openAccount(defaultCatalog, new Date('2026-12-01T09:00:00Z')), 'pro', at, context);
+    assert.deepEqual(preview.invoice?.lines, [
+      { kind: 'subscription', description: 'Pro plan, 22 of 31 days', amountCents: 1419 },
+    ]);
+    const newcomer = previewChange(
+      defaultCatalog,
+      openAccount(defaultCatalog, new Date('2026-12-01T09:00:00Z')),
+      'pro',
+      at,
+      context,
+    );
     assert.deepEqual(preview.invoice, newcomer.invoice, 'exactly what a new account pays');
     const after = applyChange(defaultCatalog, canceled, preview, at);
     assert.deepEqual([after.status, after.planId, after.highestPlanThisPeriod, after.firstPaidAt], ['active', 'pro', 'pro', at]);
     // Pro+ later that month: back to the day it was bought again, less what that paid.
     const plus = change(defaultCatalog, after, 'pro-plus', '2026-12-20T00:00:00Z');
-    assert.deepEqual(plus.preview.invoice?.lines.map((line) => line.amountCents), [2839, -1419]);
-    assert.throws(() => previewChange(defaultCatalog, { ...canceled, planId: 'pro' }, 'free', at, context), (e: Error) => e instanceof PlanChangeError && e.code === 'not_active');
+    assert.deepEqual(
+      plus.preview.invoice?.lines.map((line) => line.amountCents),
+      [2839, -1419],
+    );
+    assert.throws(
+      () => previewChange(defaultCatalog, { ...canceled, planId: 'pro' }, 'free', at, context),
+      (e: Error) => e instanceof PlanChangeError && e.code === 'not_active',
+    );
   });
 });
 
@@ -135,13 +179,18 @@ describe('engine/plan-change: a canceled subscription bought again under the oth
     const { preview, state } = change(catalog, canceled, 'pro', '2026-10-16T12:00:00Z');
     assert.equal(total(preview), 2000);
     assert.equal(preview.allowanceReset, true);
-    assert.deepEqual([state.period.start.toISOString(), state.period.end.toISOString()], ['2026-10-16T00:00:00.000Z', '2026-11-16T00:00:00.000Z']);
+    assert.deepEqual(
+      [state.period.start.toISOString(), state.period.end.toISOString()],
+      ['2026-10-16T00:00:00.000Z', '2026-11-16T00:00:00.000Z'],
+    );
   });
 
   it('time-based proration: the remaining time only, as for a new account', () => {
     const catalog = catalogWith({ proration: 'time-based' });
     const { preview } = change(catalog, canceledOn(catalog), 'pro', '2026-10-16T12:00:00Z');
-    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 16 of 31 days', amountCents: 1032 }]);
+    assert.deepEqual(preview.invoice?.lines, [
+      { kind: 'subscription', description: 'Pro plan, 16 of 31 days', amountCents: 1032 },
+    ]);
   });
 });
 
@@ -173,10 +222,13 @@ describe('engine/plan-change: immediate prorated downgrade (Konnect)', () => {
     assert.equal(state.creditBalanceCents, 1000, 'owed to the customer, applied to the next invoice');
     assert.equal(preview.allowanceDelta, -100000, 'the unspent allowance above Pro’s limit is revoked');
     const december = renew(catalog, state, { overageUsed: 0, overageCents: 0 }, NO_BILLING_DETAILS);
-    assert.deepEqual(december.invoice?.lines.map((l) => [l.kind, l.amountCents]), [
-      ['subscription', 2000],
-      ['applied-balance', -1000],
-    ]);
+    assert.deepEqual(
+      december.invoice?.lines.map((l) => [l.kind, l.amountCents]),
+      [
+        ['subscription', 2000],
+        ['applied-balance', -1000],
+      ],
+    );
     assert.equal(december.state.creditBalanceCents, 0);
   });
 
@@ -247,27 +299,51 @@ describe('engine/plan-change: an immediate downgrade is billed on the credits us
 
   it('going back up at once (time-based proration) never costs more than the higher plan’s price for the period', () => {
     const timeBased = catalogWith({ downgrade: 'immediate-prorated', proration: 'time-based' });
-    const plus = change(timeBased, openAccount(timeBased, new Date('2026-11-01T00:00:00Z')), 'pro-plus', '2026-11-01T00:00:00Z').state;
+    const plus = change(
+      timeBased,
+      openAccount(timeBased, new Date('2026-11-01T00:00:00Z')),
+      'pro-plus',
+      '2026-11-01T00:00:00Z',
+    ).state;
     // Half of Pro+'s credits used: Pro is paid for half the period, though the whole period is left.
     const down = change(timeBased, plus, 'pro', sameDay, 100_000).state;
     assert.equal(down.chargedThisPeriod, 4000 - 2000 + 1000);
     const up = change(timeBased, down, 'pro-plus', sameDay);
-    assert.deepEqual(up.preview.invoice?.lines.map((line) => [line.description, line.amountCents]), [
-      ['Unused time on Pro, full period', -2000],
-      ['Remaining time on Pro+, full period', 4000],
-      ['No more than the Pro+ price for the period', -1000],
-      ['Credit balance applied', -1000],
-    ]);
-    assert.deepEqual([total(up.preview), up.state.chargedThisPeriod, up.state.creditBalanceCents], [0, 4000, 0], 'the $10 credited by the downgrade paid for it');
+    assert.deepEqual(
+      up.preview.invoice?.lines.map((line) => [line.description, line.amountCents]),
+      [
+        ['Unused time on Pro, full period', -2000],
+        ['Remaining time on Pro+, full period', 4000],
+        ['No more than the Pro+ price for the period', -1000],
+        ['Credit balance applied', -1000],
+      ],
+    );
+    assert.deepEqual(
+      [total(up.preview), up.state.chargedThisPeriod, up.state.creditBalanceCents],
+      [0, 4000, 0],
+      'the $10 credited by the downgrade paid for it',
+    );
   });
 
   it('through the ledger: what is left is exactly Pro’s share, and the next period is Pro’s less the credit', () => {
     let id = 0;
     const newId = () => `e${++id}`;
     const at = new Date(sameDay);
-    const entries: LedgerEntry[] = [grant({ id: newId(), at: new Date('2026-11-01T00:00:00Z'), source: 'allowance', amount: 1_000_000, expiresAt: power.period.end, reason: 'Power' })];
+    const entries: LedgerEntry[] = [
+      grant({
+        id: newId(),
+        at: new Date('2026-11-01T00:00:00Z'),
+        source: 'allowance',
+        amount: 1_000_000,
+        expiresAt: power.period.end,
+        reason: 'Power',
+      }),
+    ];
     entries.push({ kind: 'debit', id: newId(), at, grantId: 'e1', amount: 500_000, spendId: 's1', reason: 'used' });
-    const preview = previewChange(catalog, power, 'pro', at, { ...context, allowanceRemaining: balanceAt(entries, at, power.period.start).available });
+    const preview = previewChange(catalog, power, 'pro', at, {
+      ...context,
+      allowanceRemaining: balanceAt(entries, at, power.period.start).available,
+    });
     const after = applyChange(catalog, power, preview, at);
     entries.push(...allowanceEntries(entries, after, preview, at, 'downgrade', newId));
     assert.equal(balanceAt(entries, at, power.period.start).available, 50_000);
@@ -295,7 +371,9 @@ describe('engine/plan-change: periods', () => {
   it('leap year: 15 of 29 days of February 2028', () => {
     const opened = openAccount(defaultCatalog, new Date('2028-02-01T00:00:00Z'));
     const { preview } = change(defaultCatalog, opened, 'pro', '2028-02-15T12:00:00Z');
-    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 15 of 29 days', amountCents: 1034 }]);
+    assert.deepEqual(preview.invoice?.lines, [
+      { kind: 'subscription', description: 'Pro plan, 15 of 29 days', amountCents: 1034 },
+    ]);
   });
 
   it('a period that crosses a DST change counts local days', () => {
@@ -304,14 +382,25 @@ describe('engine/plan-change: periods', () => {
     assert.equal(opened.period.end.toISOString(), '2026-12-01T05:00:00.000Z');
     // 23:30 on Nov 15 in New York is already Nov 16 in UTC: the local day decides.
     const { preview } = change(defaultCatalog, opened, 'pro', '2026-11-16T04:30:00Z');
-    assert.deepEqual(preview.invoice?.lines, [{ kind: 'subscription', description: 'Pro plan, 16 of 30 days', amountCents: 1067 }]);
+    assert.deepEqual(preview.invoice?.lines, [
+      { kind: 'subscription', description: 'Pro plan, 16 of 30 days', amountCents: 1067 },
+    ]);
   });
 });
 
 describe('engine/renewal: usage-based plans', () => {
   const catalog = catalogWith({}, [
     { id: 'free', name: 'Free', priceCents: 0, monthlyCredits: 5000, overageCentsPerCredit: null, selfServe: false, rank: 0 },
-    { id: 'plus', name: 'Plus', priceCents: 3000, monthlyCredits: 100000, overageCentsPerCredit: 4, selfServe: true, rank: 1, chargeTiming: 'in-arrears' },
+    {
+      id: 'plus',
+      name: 'Plus',
+      priceCents: 3000,
+      monthlyCredits: 100000,
+      overageCentsPerCredit: 4,
+      selfServe: true,
+      rank: 1,
+      chargeTiming: 'in-arrears',
+    },
   ]);
 
   it('is not billed at sign-up, and pays for the days served at the billing date, with overage', () => {
@@ -333,15 +422,37 @@ describe('engine/renewal: usage-based plans', () => {
 
   describe('calculated before the billing date, charged on it', () => {
     // Overage entries at 4¢ per credit: 12.50 credits on Nov 20, 5 credits at the calculation instant, 2.50 on Nov 30.
-    const overage = (id: string, at: string, amount: number): LedgerEntry => ({ kind: 'overage', id, at: new Date(at), amount, spendId: id, centsPerCredit: 4, reason: 'request' });
-    const ledger = [overage('a', '2026-11-20T10:00:00Z', 1250), overage('b', '2026-11-28T00:00:00Z', 500), overage('c', '2026-11-30T23:00:00Z', 250)];
-    const upgraded = change(catalog, openAccount(catalog, new Date('2026-11-01T00:00:00Z')), 'plus', '2026-11-16T00:00:00Z').state;
+    const overage = (id: string, at: string, amount: number): LedgerEntry => ({
+      kind: 'overage',
+      id,
+      at: new Date(at),
+      amount,
+      spendId: id,
+      centsPerCredit: 4,
+      reason: 'request',
+    });
+    const ledger = [
+      overage('a', '2026-11-20T10:00:00Z', 1250),
+      overage('b', '2026-11-28T00:00:00Z', 500),
+      overage('c', '2026-11-30T23:00:00Z', 250),
+    ];
+    const upgraded = change(
+      catalog,
+      openAccount(catalog, new Date('2026-11-01T00:00:00Z')),
+      'plus',
+      '2026-11-16T00:00:00Z',
+    ).state;
     const calcAt = new Date('2026-11-28T00:00:00Z');
 
     it('is due on Nov 28 at 00:00 UTC (3 days before Dec 1): the days served and the overage up to then', () => {
       assert.equal(pendingArrearsCalculation(catalog, upgraded)?.toISOString(), calcAt.toISOString());
       const usage = balanceAt(ledger, calcAt, upgraded.period.start);
-      const draft = calculateArrears(catalog, upgraded, { overageUsed: usage.overageUsed, overageCents: usage.overageCents }, NO_BILLING_DETAILS);
+      const draft = calculateArrears(
+        catalog,
+        upgraded,
+        { overageUsed: usage.overageUsed, overageCents: usage.overageCents },
+        NO_BILLING_DETAILS,
+      );
       assert.deepEqual(draft?.lines, [
         { kind: 'subscription', description: 'Plus plan, 15 of 30 days', amountCents: 1500 },
         { kind: 'overage', description: 'Overage, 17.50 credits', amountCents: 70 },
@@ -354,14 +465,27 @@ describe('engine/renewal: usage-based plans', () => {
 
     it('bills at the renewal only the overage spent after the calculation, and not the plan again', () => {
       const usage = balanceAt(ledger, calcAt, upgraded.period.start);
-      const draft = calculateArrears(catalog, upgraded, { overageUsed: usage.overageUsed, overageCents: usage.overageCents }, NO_BILLING_DETAILS);
+      const draft = calculateArrears(
+        catalog,
+        upgraded,
+        { overageUsed: usage.overageUsed, overageCents: usage.overageCents },
+        NO_BILLING_DETAILS,
+      );
       const marked = markArrearsCalculated(upgraded, calcAt, draft);
       const closing = closingUsage(ledger, marked, marked.period.end);
-      assert.deepEqual(closing, { overageUsed: 250, overageCents: 10 }, 'Nov 28–30 only: the entry at the calculation instant is not billed twice');
+      assert.deepEqual(
+        closing,
+        { overageUsed: 250, overageCents: 10 },
+        'Nov 28–30 only: the entry at the calculation instant is not billed twice',
+      );
       const renewal = renew(catalog, marked, closing, NO_BILLING_DETAILS);
       assert.deepEqual(renewal.invoice?.lines, [{ kind: 'overage', description: 'Overage, 2.50 credits', amountCents: 10 }]);
       assert.equal(renewal.state.arrearsCalculatedAt, null, 'the new period is calculated afresh');
-      assert.equal(pendingArrearsCalculation(catalog, renewal.state)?.toISOString(), '2026-12-29T00:00:00.000Z', 'Jan 1 less 3 days');
+      assert.equal(
+        pendingArrearsCalculation(catalog, renewal.state)?.toISOString(),
+        '2026-12-29T00:00:00.000Z',
+        'Jan 1 less 3 days',
+      );
     });
 
     it('still bills everything at the renewal when the period was never calculated', () => {
@@ -373,11 +497,22 @@ describe('engine/renewal: usage-based plans', () => {
     });
 
     it('leaves an in-advance plan alone', () => {
-      const pro = change(defaultCatalog, openAccount(defaultCatalog, new Date('2026-11-01T00:00:00Z')), 'pro', '2026-11-16T00:00:00Z').state;
+      const pro = change(
+        defaultCatalog,
+        openAccount(defaultCatalog, new Date('2026-11-01T00:00:00Z')),
+        'pro',
+        '2026-11-16T00:00:00Z',
+      ).state;
       assert.equal(pendingArrearsCalculation(defaultCatalog, pro), null);
       assert.deepEqual(closingUsage(ledger, pro, pro.period.end), { overageUsed: 2000, overageCents: 80 });
       const renewal = renew(defaultCatalog, pro, closingUsage(ledger, pro, pro.period.end), NO_BILLING_DETAILS);
-      assert.deepEqual(renewal.invoice?.lines.map((l) => [l.kind, l.amountCents]), [['overage', 80], ['subscription', 2000]]);
+      assert.deepEqual(
+        renewal.invoice?.lines.map((l) => [l.kind, l.amountCents]),
+        [
+          ['overage', 80],
+          ['subscription', 2000],
+        ],
+      );
     });
   });
 });
@@ -388,16 +523,35 @@ describe('engine/allowance: ledger entries for a change', () => {
     const opened = openAccount(catalog, new Date('2026-11-05T10:00:00Z'));
     let n = 0;
     const newId = () => `x${++n}`;
-    const entries = [grant({ id: 'free', at: new Date('2026-11-05T10:00:00Z'), source: 'allowance', amount: 5000, expiresAt: opened.period.end, reason: 'Free' })];
+    const entries = [
+      grant({
+        id: 'free',
+        at: new Date('2026-11-05T10:00:00Z'),
+        source: 'allowance',
+        amount: 5000,
+        expiresAt: opened.period.end,
+        reason: 'Free',
+      }),
+    ];
     const at = new Date('2026-11-16T10:00:00Z');
     const preview = previewChange(catalog, opened, 'pro', at, context);
     assert.equal(preview.allowanceReset, true);
     const after = applyChange(catalog, opened, preview, at);
     assert.equal(after.period.end.toISOString(), '2026-12-16T00:00:00.000Z');
     const written = allowanceEntries(entries, after, preview, at, 'Pro allowance', newId);
-    assert.deepEqual(written.map((e) => [e.kind, e.amount]), [['revocation', 5000], ['grant', 100000]]);
+    assert.deepEqual(
+      written.map((e) => [e.kind, e.amount]),
+      [
+        ['revocation', 5000],
+        ['grant', 100000],
+      ],
+    );
     const ledger = [...entries, ...written];
-    assert.equal(balanceAt(ledger, new Date('2026-12-10T00:00:00Z'), after.period.start).available, 100000, 'all of Pro’s 1,000 credits until Dec 16');
+    assert.equal(
+      balanceAt(ledger, new Date('2026-12-10T00:00:00Z'), after.period.start).available,
+      100000,
+      'all of Pro’s 1,000 credits until Dec 16',
+    );
     assert.equal(after.allowanceThisPeriod, 100000);
   });
 });
@@ -405,8 +559,26 @@ describe('engine/allowance: ledger entries for a change', () => {
 describe('engine/renewal: an upgrade after the arrears calculation', () => {
   const catalog = catalogWith({}, [
     { id: 'free', name: 'Free', priceCents: 0, monthlyCredits: 5000, overageCentsPerCredit: null, selfServe: false, rank: 0 },
-    { id: 'plus', name: 'Plus', priceCents: 3000, monthlyCredits: 100000, overageCentsPerCredit: 4, selfServe: true, rank: 1, chargeTiming: 'in-arrears' },
-    { id: 'plus-max', name: 'Plus Max', priceCents: 6000, monthlyCredits: 200000, overageCentsPerCredit: 4, selfServe: true, rank: 2, chargeTiming: 'in-arrears' },
+    {
+      id: 'plus',
+      name: 'Plus',
+      priceCents: 3000,
+      monthlyCredits: 100000,
+      overageCentsPerCredit: 4,
+      selfServe: true,
+      rank: 1,
+      chargeTiming: 'in-arrears',
+    },
+    {
+      id: 'plus-max',
+      name: 'Plus Max',
+      priceCents: 6000,
+      monthlyCredits: 200000,
+      overageCentsPerCredit: 4,
+      selfServe: true,
+      rank: 2,
+      chargeTiming: 'in-arrears',
+    },
   ]);
 
   it('bills the difference on the billing date, once', () => {
@@ -419,17 +591,28 @@ describe('engine/renewal: an upgrade after the arrears calculation', () => {
     const max = change(catalog, calculated, 'plus-max', '2026-11-29T00:00:00Z');
     assert.equal(max.preview.invoice, null, 'usage-based: nothing billed at the upgrade');
     const renewal = renew(catalog, max.state, noUsage, NO_BILLING_DETAILS);
-    assert.deepEqual(renewal.invoice?.lines.map((l) => [l.kind, l.amountCents]), [
-      ['subscription', 6000],
-      ['proration-credit', -3000],
-    ]);
-    assert.equal((draft?.totalCents ?? 0) + (renewal.invoice?.totalCents ?? 0), 6000, 'the period costs the highest plan held, no more');
+    assert.deepEqual(
+      renewal.invoice?.lines.map((l) => [l.kind, l.amountCents]),
+      [
+        ['subscription', 6000],
+        ['proration-credit', -3000],
+      ],
+    );
+    assert.equal(
+      (draft?.totalCents ?? 0) + (renewal.invoice?.totalCents ?? 0),
+      6000,
+      'the period costs the highest plan held, no more',
+    );
   });
 
   it('adds nothing at the billing date when nothing changed after the calculation', () => {
     const opened = openAccount(catalog, new Date('2026-11-01T00:00:00Z'));
     const plus = change(catalog, opened, 'plus', '2026-11-01T00:00:00Z').state;
-    const calculated = markArrearsCalculated(plus, arrearsCalculationAt(catalog, plus), calculateArrears(catalog, plus, noUsage, NO_BILLING_DETAILS));
+    const calculated = markArrearsCalculated(
+      plus,
+      arrearsCalculationAt(catalog, plus),
+      calculateArrears(catalog, plus, noUsage, NO_BILLING_DETAILS),
+    );
     assert.equal(renew(catalog, calculated, noUsage, NO_BILLING_DETAILS).invoice, null);
   });
 });

@@ -15,7 +15,10 @@ describe('engine purity', () => {
     for (const file of files) {
       const source = readFileSync(path.join(engineDir, file), 'utf8');
       for (const [, specifier] of source.matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)) {
-        assert.ok(allowed.some((pattern) => pattern.test(specifier as string)), `${file} imports "${specifier}"`);
+        assert.ok(
+          allowed.some((pattern) => pattern.test(specifier as string)),
+          `${file} imports "${specifier}"`,
+        );
       }
       assert.doesNotMatch(source, /\brequire\(/, `${file} uses require`);
     }

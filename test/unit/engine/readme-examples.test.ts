@@ -14,7 +14,13 @@ import { catalogWith, defaultCatalog, stripeExampleCatalog } from './catalogs';
 const context = { billing: NO_BILLING_DETAILS, allowanceRemaining: 0 };
 
 /** `allowanceRemaining`: what is left unspent of the period's allowance (an immediate downgrade bills on it). */
-function step(catalog: Catalog, state: BillingState, planId: string, at: string, allowanceRemaining = 0): { preview: ChangePreview; state: BillingState } {
+function step(
+  catalog: Catalog,
+  state: BillingState,
+  planId: string,
+  at: string,
+  allowanceRemaining = 0,
+): { preview: ChangePreview; state: BillingState } {
   const preview = previewChange(catalog, state, planId, new Date(at), { ...context, allowanceRemaining });
   return { preview, state: applyChange(catalog, state, preview, new Date(at)) };
 }
@@ -45,7 +51,12 @@ function rows(): string[][] {
   const usedUp = step(konnect, konnectPower.state, 'pro', '2026-11-01T18:00:00Z', 100_000);
 
   const anniversary = catalogWith({ anchor: 'anniversary' });
-  const firstPaidJan31 = step(anniversary, openAccount(anniversary, new Date('2026-01-10T00:00:00Z')), 'pro', '2026-01-31T15:00:00Z');
+  const firstPaidJan31 = step(
+    anniversary,
+    openAccount(anniversary, new Date('2026-01-10T00:00:00Z')),
+    'pro',
+    '2026-01-31T15:00:00Z',
+  );
   let jan31 = firstPaidJan31.state;
   const starts = [jan31.period.start];
   for (let i = 0; i < 3; i++) {
@@ -55,27 +66,64 @@ function rows(): string[][] {
   const day = (d: Date) => d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
   const leap = step(defaultCatalog, openAccount(defaultCatalog, new Date('2028-02-01T00:00:00Z')), 'pro', '2028-02-15T12:00:00Z');
-  const newYork = step(defaultCatalog, openAccount(defaultCatalog, new Date('2026-11-01T12:00:00Z'), 'America/New_York'), 'pro', '2026-11-16T04:30:00Z');
+  const newYork = step(
+    defaultCatalog,
+    openAccount(defaultCatalog, new Date('2026-11-01T12:00:00Z'), 'America/New_York'),
+    'pro',
+    '2026-11-16T04:30:00Z',
+  );
 
   return [
     ['First paid month', 'Free → Pro with 15 of 30 days left', charged(pro.preview)],
-    ['Upgrade again in the first paid month', 'Pro → Pro+ later that month: $20.00 for Pro+ back to the first paid day, less $10.00 paid', charged(proPlus.preview)],
-    ['Upgrade from the second month on', 'Pro → Pro+ in December: the full difference, $40.00 − $20.00', charged(monthTwo.preview)],
-    ['Time-based proration (catalog `proration: time-based`)', '$10 → $20 plan halfway through the month', charged(halfway.preview)],
+    [
+      'Upgrade again in the first paid month',
+      'Pro → Pro+ later that month: $20.00 for Pro+ back to the first paid day, less $10.00 paid',
+      charged(proPlus.preview),
+    ],
+    [
+      'Upgrade from the second month on',
+      'Pro → Pro+ in December: the full difference, $40.00 − $20.00',
+      charged(monthTwo.preview),
+    ],
+    [
+      'Time-based proration (catalog `proration: time-based`)',
+      '$10 → $20 plan halfway through the month',
+      charged(halfway.preview),
+    ],
     ['Downgrade', `Pro+ → Pro: nothing now, Pro from ${day(downgrade.preview.effectiveAt)}`, charged(downgrade.preview)],
-    ['Immediate downgrade (catalog `downgrade: immediate-prorated`)', 'Pro+ → Pro halfway, no credits used: unused Pro+ time credited to the next invoice, Pro charged for it', charged(immediate.preview)],
-    ['Immediate downgrade after using credits', `Power → Pro the day Power was bought, 9,000 of its 10,000 credits used: only the unused 10% of Power is credited (${money(usedUp.preview, 0)}), and Pro charged for the same 10% (${money(usedUp.preview, 1)})`, charged(usedUp.preview)],
+    [
+      'Immediate downgrade (catalog `downgrade: immediate-prorated`)',
+      'Pro+ → Pro halfway, no credits used: unused Pro+ time credited to the next invoice, Pro charged for it',
+      charged(immediate.preview),
+    ],
+    [
+      'Immediate downgrade after using credits',
+      `Power → Pro the day Power was bought, 9,000 of its 10,000 credits used: only the unused 10% of Power is credited (${money(usedUp.preview, 0)}), and Pro charged for the same 10% (${money(usedUp.preview, 1)})`,
+      charged(usedUp.preview),
+    ],
     ['Cancel', `Pro → Free: nothing now, Free from ${day(cancel.preview.effectiveAt)}`, charged(cancel.preview)],
-    ['Anniversary periods (catalog `anchor: anniversary`)', `first paid on Jan 31: periods start ${starts.map(day).join(' → ')}`, charged(firstPaidJan31.preview)],
+    [
+      'Anniversary periods (catalog `anchor: anniversary`)',
+      `first paid on Jan 31: periods start ${starts.map(day).join(' → ')}`,
+      charged(firstPaidJan31.preview),
+    ],
     ['Leap year', 'Free → Pro with 15 of 29 days of February 2028 left', charged(leap.preview)],
-    ['Across a DST change', 'New York, November 2026 (30 local days, 721 hours): Free → Pro with 16 days left', charged(newYork.preview)],
+    [
+      'Across a DST change',
+      'New York, November 2026 (30 local days, 721 hours): Free → Pro with 16 days left',
+      charged(newYork.preview),
+    ],
   ];
 }
 
 describe('README: the plan-change table', () => {
   it('shows exactly what the engine computes', () => {
     const readme = readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
-    const table = ['| rule | example | charged now |', '|---|---|---|', ...rows().map((cells) => `| ${cells.join(' | ')} |`)].join('\n');
+    const table = [
+      '| rule | example | charged now |',
+      '|---|---|---|',
+      ...rows().map((cells) => `| ${cells.join(' | ')} |`),
+    ].join('\n');
     assert.ok(readme.includes(table), `README.md must contain this table (regenerate it from the test):\n${table}`);
   });
 });

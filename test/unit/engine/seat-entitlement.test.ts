@@ -27,8 +27,22 @@ const newId = () => `e${++n}`;
 function member(at = '2026-11-03T10:00:00Z'): { state: BillingState; ledger: LedgerEntry[] } {
   const state = openAccount(catalog, t(at));
   const ledger: LedgerEntry[] = [
-    grant({ id: newId(), at: t(at), source: 'allowance', amount: state.allowanceThisPeriod, expiresAt: state.period.end, reason: 'free' }),
-    grant({ id: newId(), at: t(at), source: 'welcome-bonus', amount: 50000, expiresAt: t('2026-12-03T10:00:00Z'), reason: 'bonus' }),
+    grant({
+      id: newId(),
+      at: t(at),
+      source: 'allowance',
+      amount: state.allowanceThisPeriod,
+      expiresAt: state.period.end,
+      reason: 'free',
+    }),
+    grant({
+      id: newId(),
+      at: t(at),
+      source: 'welcome-bonus',
+      amount: 50000,
+      expiresAt: t('2026-12-03T10:00:00Z'),
+      reason: 'bonus',
+    }),
   ];
   return { state, ledger };
 }
@@ -43,10 +57,11 @@ function sync(m: { state: BillingState; ledger: LedgerEntry[] }, seat: Seat | nu
   return { change, member: change ? { state: change.state, ledger: [...m.ledger, ...change.ledger] } : m };
 }
 
-const allowanceGrants = (entries: readonly LedgerEntry[]) => entries.filter((e) => e.kind === 'grant' && e.source === 'allowance');
+const allowanceGrants = (entries: readonly LedgerEntry[]) =>
+  entries.filter((e) => e.kind === 'grant' && e.source === 'allowance');
 
 describe('engine/seat-entitlement: who pays', () => {
-  it('no seat, a pending seat, and a seat canceled while pending leave the member\'s own subscription in charge', () => {
+  it("no seat, a pending seat, and a seat canceled while pending leave the member's own subscription in charge", () => {
     const pending = subscribeSeat(catalog, 'u1', 'pro', t('2026-11-05T09:00:00Z'));
     for (const seat of [null, pending, cancelSeat(pending, t('2026-11-06T00:00:00Z'))]) {
       assert.equal(organizationPays(seat), false);
@@ -54,7 +69,7 @@ describe('engine/seat-entitlement: who pays', () => {
     }
   });
 
-  it('an active seat, and one canceled after it was active, are the organization\'s', () => {
+  it("an active seat, and one canceled after it was active, are the organization's", () => {
     const seat = activeSeat('pro');
     assert.equal(organizationPays(seat), true);
     assert.equal(organizationPays(cancelSeat(seat, t('2026-11-20T00:00:00Z'))), true);
@@ -62,7 +77,7 @@ describe('engine/seat-entitlement: who pays', () => {
 });
 
 describe('engine/seat-entitlement: an active seat', () => {
-  it('at activation: the seat plan, on the organization month, own allowance revoked, the plan\'s credits granted until the month end', () => {
+  it("at activation: the seat plan, on the organization month, own allowance revoked, the plan's credits granted until the month end", () => {
     const { change, member: after } = sync(member(), activeSeat('pro'), '2026-11-05T09:00:01Z');
     assert.ok(change, 'a change to write');
     assert.equal(after.state.planId, 'pro');
@@ -71,9 +86,16 @@ describe('engine/seat-entitlement: an active seat', () => {
     assert.equal(after.state.allowanceThisPeriod, PRO);
     assert.equal(after.state.firstPaidAt?.toISOString(), '2026-11-05T09:00:01.000Z');
     const revoked = change.ledger.filter((e) => e.kind === 'revocation');
-    assert.deepEqual(revoked.map((e) => e.amount), [5000], 'the Free allowance is revoked');
+    assert.deepEqual(
+      revoked.map((e) => e.amount),
+      [5000],
+      'the Free allowance is revoked',
+    );
     const granted = change.ledger.filter((e) => e.kind === 'grant');
-    assert.deepEqual(granted.map((e) => [e.amount, e.kind === 'grant' && e.expiresAt?.toISOString()]), [[PRO, '2026-12-01T00:00:00.000Z']]);
+    assert.deepEqual(
+      granted.map((e) => [e.amount, e.kind === 'grant' && e.expiresAt?.toISOString()]),
+      [[PRO, '2026-12-01T00:00:00.000Z']],
+    );
     assert.equal(liveAllowance(after.ledger, t('2026-11-05T09:00:01Z')), PRO);
     // The member's own bonus is theirs: it stays.
     assert.equal(balanceAt(after.ledger, t('2026-11-05T09:00:01Z'), t('2026-11-01T00:00:00Z')).available, PRO + 50000);
@@ -85,7 +107,7 @@ describe('engine/seat-entitlement: an active seat', () => {
     assert.equal(sync(once, activeSeat('pro'), '2026-11-30T23:59:59Z').change, null);
   });
 
-  it('the month follows the organization\'s zone: local midnight on the 1st', () => {
+  it("the month follows the organization's zone: local midnight on the 1st", () => {
     const after = sync(member(), activeSeat('pro'), '2026-11-05T09:00:01Z', NEW_YORK).member;
     assert.deepEqual(after.state.period, { start: t('2026-11-01T04:00:00Z'), end: t('2026-12-01T05:00:00Z') });
     assert.equal(after.state.calendar.timeZone, NEW_YORK);
@@ -93,19 +115,26 @@ describe('engine/seat-entitlement: an active seat', () => {
 
   it('an upgrade inside the month tops the allowance up by the difference; what was spent stays spent', () => {
     let m = sync(member(), activeSeat('pro'), '2026-11-05T09:00:01Z').member;
-    const spent = spend(m.ledger, { spendId: 's1', amount: 30000, at: t('2026-11-06T00:00:00Z'), reason: 'chat', overage: { allowed: false } }, newId);
+    const spent = spend(
+      m.ledger,
+      { spendId: 's1', amount: 30000, at: t('2026-11-06T00:00:00Z'), reason: 'chat', overage: { allowed: false } },
+      newId,
+    );
     assert.ok(spent.ok, 'the spend is covered');
     m = { ...m, ledger: [...m.ledger, ...spent.entries] };
     const upgraded = changeSeatPlan(catalog, UTC, activeSeat('pro'), 'pro-plus', t('2026-11-10T00:00:00Z')).seat;
     const { change, member: after } = sync(m, upgraded, '2026-11-10T00:00:01Z');
-    assert.deepEqual(change?.ledger.map((e) => [e.kind, e.amount]), [['grant', PRO_PLUS - PRO]]);
+    assert.deepEqual(
+      change?.ledger.map((e) => [e.kind, e.amount]),
+      [['grant', PRO_PLUS - PRO]],
+    );
     assert.equal(after.state.planId, 'pro-plus');
     assert.equal(after.state.allowanceThisPeriod, PRO_PLUS);
     // 50000 bonus went first: the allowance was not touched by the spend.
     assert.equal(liveAllowance(after.ledger, t('2026-11-10T00:00:01Z')), PRO_PLUS);
   });
 
-  it('a downgrade is scheduled for the month start: shown until then, and the new month\'s grant is the lower plan\'s', () => {
+  it("a downgrade is scheduled for the month start: shown until then, and the new month's grant is the lower plan's", () => {
     const seat = activeSeat('pro-plus');
     let m = sync(member(), seat, '2026-11-05T09:00:01Z').member;
     const down = changeSeatPlan(catalog, UTC, seat, 'pro', t('2026-11-20T00:00:00Z')).seat;
@@ -121,13 +150,19 @@ describe('engine/seat-entitlement: an active seat', () => {
     assert.deepEqual(december.state.period, { start: t('2026-12-01T00:00:00Z'), end: t('2027-01-01T00:00:00Z') });
     assert.equal(december.state.allowanceThisPeriod, PRO);
     // November's allowance expired at its end (no roll-over); December holds Pro's credits only.
-    assert.ok(change.ledger.some((e) => e.kind === 'expiry' && e.at.toISOString() === '2026-12-01T00:00:00.000Z'), 'November\'s allowance expired');
+    assert.ok(
+      change.ledger.some((e) => e.kind === 'expiry' && e.at.toISOString() === '2026-12-01T00:00:00.000Z'),
+      "November's allowance expired",
+    );
     assert.equal(liveAllowance(december.ledger, t('2026-12-01T00:00:05Z')), PRO);
   });
 
   it('an undone downgrade keeps the plan into the next month', () => {
     const seat = activeSeat('pro-plus');
-    const undone = undoScheduledChange(changeSeatPlan(catalog, UTC, seat, 'pro', t('2026-11-20T00:00:00Z')).seat, t('2026-11-21T00:00:00Z'));
+    const undone = undoScheduledChange(
+      changeSeatPlan(catalog, UTC, seat, 'pro', t('2026-11-20T00:00:00Z')).seat,
+      t('2026-11-21T00:00:00Z'),
+    );
     const m = sync(member(), undone, '2026-11-21T00:00:01Z').member;
     assert.equal(m.state.scheduledChange, null);
     const december = sync(m, undone, '2026-12-02T00:00:00Z').member;
@@ -146,13 +181,27 @@ describe('engine/seat-entitlement: an active seat', () => {
       highestPlanThisPeriod: 'pro',
       scheduledChange: { planId: 'free', effectiveAt: m.state.period.end },
     };
-    const own = grant({ id: newId(), at: t('2026-11-03T10:00:00Z'), source: 'allowance', amount: PRO, expiresAt: m.state.period.end, reason: 'pro' });
-    const { change, member: after } = sync({ state: paid, ledger: [...m.ledger, own] }, activeSeat('pro-plus'), '2026-11-05T09:00:01Z');
+    const own = grant({
+      id: newId(),
+      at: t('2026-11-03T10:00:00Z'),
+      source: 'allowance',
+      amount: PRO,
+      expiresAt: m.state.period.end,
+      reason: 'pro',
+    });
+    const { change, member: after } = sync(
+      { state: paid, ledger: [...m.ledger, own] },
+      activeSeat('pro-plus'),
+      '2026-11-05T09:00:01Z',
+    );
     assert.ok(change, 'a change to write');
     assert.equal(after.state.scheduledChange, null);
     assert.equal(after.state.chargedThisPeriod, 0);
     assert.equal(after.state.firstPaidAt?.toISOString(), '2026-11-03T10:00:00.000Z', 'first paid stays when it was');
-    assert.equal(change.ledger.filter((e) => e.kind === 'revocation').reduce((s, e) => s + e.amount, 0), 5000 + PRO);
+    assert.equal(
+      change.ledger.filter((e) => e.kind === 'revocation').reduce((s, e) => s + e.amount, 0),
+      5000 + PRO,
+    );
     assert.equal(liveAllowance(after.ledger, t('2026-11-05T09:00:01Z')), PRO_PLUS);
   });
 });
@@ -167,7 +216,11 @@ describe('engine/seat-entitlement: a canceled seat', () => {
     assert.equal(after.state.status, 'canceled');
     assert.equal(after.state.allowanceThisPeriod, 0);
     assert.equal(after.state.scheduledChange, null);
-    assert.deepEqual(after.state.period, { start: t('2026-11-15T00:00:01Z'), end: t('2026-12-01T00:00:00Z') }, 'the overage before the cancellation is not the member\'s to pay');
+    assert.deepEqual(
+      after.state.period,
+      { start: t('2026-11-15T00:00:01Z'), end: t('2026-12-01T00:00:00Z') },
+      "the overage before the cancellation is not the member's to pay",
+    );
     assert.equal(balanceAt(after.ledger, t('2026-11-15T00:00:01Z'), t('2026-11-01T00:00:00Z')).available, 0);
     assert.equal(sync(after, canceled, '2026-11-20T00:00:00Z').change, null);
   });
@@ -216,7 +269,7 @@ describe('engine/seat-entitlement: property', () => {
     fc.constant({ kind: 'sync' as const }),
   );
 
-  it('whatever the seat does, a synced member holds no more live allowance than the seat plan\'s monthly credits, none of it from earlier months', () => {
+  it("whatever the seat does, a synced member holds no more live allowance than the seat plan's monthly credits, none of it from earlier months", () => {
     fc.assert(
       fc.property(plan, fc.constantFrom(UTC, NEW_YORK), fc.array(step, { maxLength: 30 }), (first, zone, steps) => {
         let at = t('2026-11-03T10:00:00Z');
@@ -238,7 +291,11 @@ describe('engine/seat-entitlement: property', () => {
             else if (s.kind === 'activate') seat = activateSeat(seat, at);
             else if (s.kind === 'wait') at = new Date(at.getTime() + s.hours * 3_600_000);
             else if (s.kind === 'spend') {
-              const result = spend(m.ledger, { spendId: `s${++spends}`, amount: s.amount, at, reason: 'use', overage: { allowed: false } }, newId);
+              const result = spend(
+                m.ledger,
+                { spendId: `s${++spends}`, amount: s.amount, at, reason: 'use', overage: { allowed: false } },
+                newId,
+              );
               if (result.ok) m = { ...m, ledger: [...m.ledger, ...result.entries] };
             } else if (s.kind === 'sync') syncNow();
           } catch {

@@ -84,7 +84,16 @@ export class SimulatedAccount {
     const bonus = catalog.billing.welcomeBonus;
     if (bonus) {
       const expiresAt = new Date(start.getTime() + bonus.expiresAfterDays * 86_400_000);
-      this.entries.push(grant({ id: this.newId(), at: start, source: 'welcome-bonus', amount: bonus.credits, expiresAt, reason: 'welcome bonus' }));
+      this.entries.push(
+        grant({
+          id: this.newId(),
+          at: start,
+          source: 'welcome-bonus',
+          amount: bonus.credits,
+          expiresAt,
+          reason: 'welcome bonus',
+        }),
+      );
     }
   }
 
@@ -122,7 +131,12 @@ export class SimulatedAccount {
         this.entries.push(...expireGrants(this.entries, calculateAt, () => this.newId()));
         const usage = balanceAt(this.entries, calculateAt, this.state.period.start);
         this.record().overageCents += usage.overageCents;
-        const draft = calculateArrears(this.catalog, this.state, { overageUsed: usage.overageUsed, overageCents: usage.overageCents }, NO_BILLING_DETAILS);
+        const draft = calculateArrears(
+          this.catalog,
+          this.state,
+          { overageUsed: usage.overageUsed, overageCents: usage.overageCents },
+          NO_BILLING_DETAILS,
+        );
         this.state = markArrearsCalculated(this.state, calculateAt, draft);
         if (calculateAt.getTime() > this.now.getTime()) this.now = calculateAt;
         if (draft) this.bill(draft);
@@ -215,7 +229,12 @@ export class SimulatedAccount {
         at: this.now,
         reason: 'simulated request',
         overage: overageAllowed
-          ? { allowed: true, centsPerCredit: plan.overageCentsPerCredit ?? 0, capCents: null, periodStart: this.state.period.start }
+          ? {
+              allowed: true,
+              centsPerCredit: plan.overageCentsPerCredit ?? 0,
+              capCents: null,
+              periodStart: this.state.period.start,
+            }
           : { allowed: false },
       },
       () => this.newId(),
@@ -228,12 +247,22 @@ export class SimulatedAccount {
     const plan = planById(this.catalog, this.state.status === 'active' ? this.state.planId : this.catalog.freePlanId);
     const policy = overagePolicyFor(plan, this.state.status, { enabled: overageOn, capCents }, this.state.period.start);
     const id = `lease${this.leases.length + 1}`;
-    const result = grantLease(this.entries, { leaseId: id, requested: amount, at: this.now, overage: policy }, () => this.newId());
+    const result = grantLease(this.entries, { leaseId: id, requested: amount, at: this.now, overage: policy }, () =>
+      this.newId(),
+    );
     if (!result.ok) return;
     this.entries.push(...result.entries);
     const overageCents = this.balance().overageCents;
-    if (result.overage > 0 && (!policy.allowed || (policy.capCents !== null && overageCents > policy.capCents))) this.leaseOverageViolations++;
-    this.leases.push({ id, granted: result.granted, reported: 0, expiresAt: leaseExpiry(this.now, this.state.period.end), open: true, forfeits: false });
+    if (result.overage > 0 && (!policy.allowed || (policy.capCents !== null && overageCents > policy.capCents)))
+      this.leaseOverageViolations++;
+    this.leases.push({
+      id,
+      granted: result.granted,
+      reported: 0,
+      expiresAt: leaseExpiry(this.now, this.state.period.end),
+      open: true,
+      forfeits: false,
+    });
   }
 
   openLeases(): SimulatedLease[] {
@@ -274,7 +303,9 @@ export class SimulatedAccount {
 
   private grantAllowance(amount: number, at: Date): void {
     if (amount <= 0) return;
-    this.entries.push(grant({ id: this.newId(), at, source: 'allowance', amount, expiresAt: this.state.period.end, reason: 'monthly allowance' }));
+    this.entries.push(
+      grant({ id: this.newId(), at, source: 'allowance', amount, expiresAt: this.state.period.end, reason: 'monthly allowance' }),
+    );
     this.record().allowanceGranted += amount;
   }
 
@@ -294,6 +325,8 @@ export class SimulatedAccount {
 }
 
 function subscriptionCharges(draft: InvoiceDraft): number {
-  const subscription = draft.lines.filter((l) => l.kind === 'subscription' || l.kind === 'proration-charge' || l.kind === 'proration-credit');
+  const subscription = draft.lines.filter(
+    (l) => l.kind === 'subscription' || l.kind === 'proration-charge' || l.kind === 'proration-credit',
+  );
   return subscription.reduce((sum, l) => sum + l.amountCents, 0);
 }

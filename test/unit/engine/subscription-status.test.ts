@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { hasPaidAccess, IllegalTransitionError, transition, type SubscriptionEvent, type SubscriptionStatus } from '../../../src/engine/subscription-status';
+import {
+  hasPaidAccess,
+  IllegalTransitionError,
+  transition,
+  type SubscriptionEvent,
+  type SubscriptionStatus,
+} from '../../../src/engine/subscription-status';
 
 describe('engine/subscription-status', () => {
   const legal: [SubscriptionStatus, SubscriptionEvent, SubscriptionStatus][] = [
@@ -24,12 +30,18 @@ describe('engine/subscription-status', () => {
     for (const from of statuses) {
       for (const event of events) {
         if (legal.some(([f, e]) => f === from && e === event)) continue;
-        assert.throws(() => transition(from, event), (e: Error) => e instanceof IllegalTransitionError && e.message.includes(event));
+        assert.throws(
+          () => transition(from, event),
+          (e: Error) => e instanceof IllegalTransitionError && e.message.includes(event),
+        );
         refused++;
       }
     }
     assert.equal(refused, statuses.length * events.length - legal.length);
-    assert.throws(() => transition('canceled', 'payment-recovered'), /A canceled subscription cannot take the event "payment-recovered"/);
+    assert.throws(
+      () => transition('canceled', 'payment-recovered'),
+      /A canceled subscription cannot take the event "payment-recovered"/,
+    );
   });
 
   it('gives paid access only while active', () => {

@@ -34,14 +34,25 @@ describe('extension: a backlog of usage drains exactly once', function () {
   async function crashedWindow(count: number) {
     const token = (await signUpAndGetToken(server.baseUrl, `backlog-${process.pid}@example.com`, 'a good password')).accessToken;
     const accountId = AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json).account.id;
-    const granted = await apiRequest(server.baseUrl, 'POST', '/api/leases', { token, body: { instanceId: DEAD_WINDOW, requestedCredits: count + 5_000 } });
+    const granted = await apiRequest(server.baseUrl, 'POST', '/api/leases', {
+      token,
+      body: { instanceId: DEAD_WINDOW, requestedCredits: count + 5_000 },
+    });
     assert.equal(granted.status, 200, JSON.stringify(granted.json));
     const lease = LeaseGrant.parse(granted.json).lease;
     dir = mkdtempSync(path.join(os.tmpdir(), 'tally-backlog-'));
     // Shaped like the editor's own commits: its id scheme, a feature and a model.
     const lines: string[] = [];
     for (let i = 1; i <= count; i++) {
-      const entry: OutboxEntry = { id: `${DEAD_WINDOW}.${i}`, credits: 1, feature: 'inline-completion', model: 'tally-large-2026', committedAtMs: time.clock().getTime(), leaseId: lease.id, accountId };
+      const entry: OutboxEntry = {
+        id: `${DEAD_WINDOW}.${i}`,
+        credits: 1,
+        feature: 'inline-completion',
+        model: 'tally-large-2026',
+        committedAtMs: time.clock().getTime(),
+        leaseId: lease.id,
+        accountId,
+      };
       lines.push(JSON.stringify(entry));
     }
     writeFileSync(path.join(dir, `outbox-${DEAD_WINDOW}.jsonl`), lines.join('\n') + '\n');
@@ -52,7 +63,13 @@ describe('extension: a backlog of usage drains exactly once', function () {
 
   function nextWindow(client: ApiClient, accountId: string): { manager: LeaseManager; outbox: Outbox } {
     const outbox = Outbox.open(dir, 'window-bbbb2222', { now: () => time.clock().getTime() });
-    const started = new LeaseManager({ server: client, outbox, instanceId: 'window-bbbb2222', now: () => time.clock().getTime(), offlineRetryMs: 0 });
+    const started = new LeaseManager({
+      server: client,
+      outbox,
+      instanceId: 'window-bbbb2222',
+      now: () => time.clock().getTime(),
+      offlineRetryMs: 0,
+    });
     started.setAccount(accountId);
     return { manager: started, outbox };
   }
@@ -77,7 +94,10 @@ describe('extension: a backlog of usage drains exactly once', function () {
 
   it(`sends ${BACKLOG.toLocaleString('en-US')} reports an adopted outbox holds, each recorded once, and returns the dead window's lease`, async () => {
     const { token, accountId, lease } = await crashedWindow(BACKLOG);
-    const client = new ApiClient(() => server.baseUrl, async () => token);
+    const client = new ApiClient(
+      () => server.baseUrl,
+      async () => token,
+    );
     const sizes: number[] = [];
     const report = client.reportUsage.bind(client);
     client.reportUsage = (leaseId, request) => (sizes.push(request.reports.length), report(leaseId, request));
@@ -87,11 +107,25 @@ describe('extension: a backlog of usage drains exactly once', function () {
 
     const flushes = await drain(opened.outbox, 3);
     assert.equal(opened.outbox.size, 0, `the backlog drained (after ${flushes} flushes)`);
-    assert.deepEqual(recordedOnServer(accountId), { n: BACKLOG, total: BACKLOG, distinct_ids: BACKLOG }, 'every report recorded once, to the hundredth');
-    assert.ok(sizes.every((n) => n <= MAX_REPORTS_PER_REQUEST), `no request over ${MAX_REPORTS_PER_REQUEST} reports (${Math.max(...sizes)})`);
+    assert.deepEqual(
+      recordedOnServer(accountId),
+      { n: BACKLOG, total: BACKLOG, distinct_ids: BACKLOG },
+      'every report recorded once, to the hundredth',
+    );
+    assert.ok(
+      sizes.every((n) => n <= MAX_REPORTS_PER_REQUEST),
+      `no request over ${MAX_REPORTS_PER_REQUEST} reports (${Math.max(...sizes)})`,
+    );
 
-    const [row] = server.sql<{ status: string; granted: number; reported: number; returned: number }>('SELECT status, granted, reported, returned FROM leases WHERE id = ?', lease.id);
-    assert.deepEqual(row, { status: 'returned', granted: lease.grantedCredits, reported: BACKLOG, returned: lease.grantedCredits - BACKLOG }, 'the dead lease is returned with its unused rest');
+    const [row] = server.sql<{ status: string; granted: number; reported: number; returned: number }>(
+      'SELECT status, granted, reported, returned FROM leases WHERE id = ?',
+      lease.id,
+    );
+    assert.deepEqual(
+      row,
+      { status: 'returned', granted: lease.grantedCredits, reported: BACKLOG, returned: lease.grantedCredits - BACKLOG },
+      'the dead lease is returned with its unused rest',
+    );
     const state = AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
     const bonusLeft = state.credits.bonus?.remaining ?? 0;
     assert.equal(state.credits.remaining + bonusLeft, 50_00 + 500_00 - BACKLOG, 'the account was charged the backlog once');
@@ -103,7 +137,10 @@ describe('extension: a backlog of usage drains exactly once', function () {
 
   it('splits a batch that something on the way refuses as too large (413), keeping the lease and every report', async () => {
     const { token, accountId } = await crashedWindow(2_500);
-    const client = new ApiClient(() => server.baseUrl, async () => token);
+    const client = new ApiClient(
+      () => server.baseUrl,
+      async () => token,
+    );
     // A proxy in front of the server that takes at most 300 reports a request.
     const report = client.reportUsage.bind(client);
     const returnLease = client.returnLease.bind(client);
@@ -129,7 +166,14 @@ describe('extension: a backlog of usage drains exactly once', function () {
 
   it('takes the largest request the contract allows: 1,000 reports with every field at its longest', async () => {
     const token = (await signUpAndGetToken(server.baseUrl, `largest-${process.pid}@example.com`, 'a good password')).accessToken;
-    const granted = LeaseGrant.parse((await apiRequest(server.baseUrl, 'POST', '/api/leases', { token, body: { instanceId: 'window-largest1', requestedCredits: 5_000 } })).json);
+    const granted = LeaseGrant.parse(
+      (
+        await apiRequest(server.baseUrl, 'POST', '/api/leases', {
+          token,
+          body: { instanceId: 'window-largest1', requestedCredits: 5_000 },
+        })
+      ).json,
+    );
     const reports: UsageReport[] = Array.from({ length: MAX_REPORTS_PER_REQUEST }, (_, i) => ({
       id: `${String(i).padStart(4, '0')}${'x'.repeat(124)}`,
       credits: 1,
@@ -138,8 +182,14 @@ describe('extension: a backlog of usage drains exactly once', function () {
       committedAt: '2026-11-16T10:00:00.000+00:00',
     }));
     const body = JSON.stringify({ reports });
-    assert.ok(body.length > 64 * 1024 && body.length <= MAX_LEASE_REQUEST_BYTES, `the body (${body.length} bytes) is past the general limit and within the lease routes' own`);
-    const response = await apiRequest(server.baseUrl, 'POST', `/api/leases/${granted.lease.id}/usage`, { token, body: { reports } });
+    assert.ok(
+      body.length > 64 * 1024 && body.length <= MAX_LEASE_REQUEST_BYTES,
+      `the body (${body.length} bytes) is past the general limit and within the lease routes' own`,
+    );
+    const response = await apiRequest(server.baseUrl, 'POST', `/api/leases/${granted.lease.id}/usage`, {
+      token,
+      body: { reports },
+    });
     assert.equal(response.status, 200, JSON.stringify(response.json).slice(0, 300));
   });
 

@@ -16,10 +16,21 @@ describe('extension: Contact Sales for Enterprise in Upgrade Plan', () => {
 
   it('offers Contact Sales for Enterprise, the plan sold by sales, above any self-serve plan', () => {
     for (const current of ['free', 'pro', 'pro-plus', 'power']) {
-      assert.deepEqual(salesPlans(plans, on(current)).map((plan) => plan.id), ['enterprise'], current);
+      assert.deepEqual(
+        salesPlans(plans, on(current)).map((plan) => plan.id),
+        ['enterprise'],
+        current,
+      );
     }
     assert.deepEqual(salesPlans(plans, on('enterprise')), [], 'not to someone already on it');
-    assert.deepEqual(salesPlans(plans.map((plan) => ({ ...plan, selfServe: true })), on('free')), [], 'a self-serve plan has a checkout');
+    assert.deepEqual(
+      salesPlans(
+        plans.map((plan) => ({ ...plan, selfServe: true })),
+        on('free'),
+      ),
+      [],
+      'a self-serve plan has a checkout',
+    );
   });
 
   it("opens the server's Contact Sales form for Enterprise with the account's email filled in", async () => {
@@ -31,6 +42,10 @@ describe('extension: Contact Sales for Enterprise in Upgrade Plan', () => {
     assert.equal(page.status, 200);
     assert.equal(page.hidden.plan, 'enterprise');
     assert.match(page.html, /id="sales-email" name="email" type="email" value="ada\+team@example\.com"/);
-    assert.equal(contactSalesUrl('https://tally.example/billing', enterprise, ''), 'https://tally.example/billing/contact-sales?plan=enterprise', 'keeps a path');
+    assert.equal(
+      contactSalesUrl('https://tally.example/billing', enterprise, ''),
+      'https://tally.example/billing/contact-sales?plan=enterprise',
+      'keeps a path',
+    );
   });
 });

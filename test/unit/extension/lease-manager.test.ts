@@ -72,25 +72,44 @@ describe('extension: the lease manager spends from a lease locally', () => {
     reported: number;
     returned: number;
   }
-  const leases = () => server.sql<LeaseRow>('SELECT id, status, granted, reported, returned FROM leases WHERE account_id = ? ORDER BY rowid', accountId);
+  const leases = () =>
+    server.sql<LeaseRow>(
+      'SELECT id, status, granted, reported, returned FROM leases WHERE account_id = ? ORDER BY rowid',
+      accountId,
+    );
   const recorded = () =>
-    server.sql<{ report_id: string; credits: number; feature: string; model: string | null }>('SELECT * FROM lease_usage WHERE account_id = ? ORDER BY rowid', accountId);
+    server.sql<{ report_id: string; credits: number; feature: string; model: string | null }>(
+      'SELECT * FROM lease_usage WHERE account_id = ? ORDER BY rowid',
+      accountId,
+    );
   const accountState = async () => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
 
   /** A Free (or, paid by checkout, Pro) account left with `credits` to lease when given; a manager signed in as it. */
-  async function setUp(options: { plan?: 'free' | 'pro'; credits?: number; leaseCredits?: number; refusedRetryMs?: number } = {}): Promise<void> {
+  async function setUp(
+    options: { plan?: 'free' | 'pro'; credits?: number; leaseCredits?: number; refusedRetryMs?: number } = {},
+  ): Promise<void> {
     const email = `lease-manager-${process.pid}-${++seq}@example.com`;
-    token = options.plan === 'pro' ? (await signUpAndUpgrade(server, email, 'a good password', 'pro')).token.accessToken : (await signUpAndGetToken(server.baseUrl, email, 'a good password')).accessToken;
+    token =
+      options.plan === 'pro'
+        ? (await signUpAndUpgrade(server, email, 'a good password', 'pro')).token.accessToken
+        : (await signUpAndGetToken(server.baseUrl, email, 'a good password')).accessToken;
     const state = await accountState();
     accountId = state.account.id;
     if (options.credits !== undefined) {
-      const available = balanceAt(await server.store.listLedgerEntries(accountId), time.clock(), new Date(state.subscription.currentPeriodStart)).available;
+      const available = balanceAt(
+        await server.store.listLedgerEntries(accountId),
+        time.clock(),
+        new Date(state.subscription.currentPeriodStart),
+      ).available;
       await spendCredits(server, accountId, { credits: available - options.credits, at: time.clock() });
     }
     url = server.baseUrl;
     dir = mkdtempSync(path.join(os.tmpdir(), 'tally-leases-'));
     outbox = Outbox.open(dir, 'window-aaaa1111');
-    const client = new ApiClient(() => url, async () => token);
+    const client = new ApiClient(
+      () => url,
+      async () => token,
+    );
     const createLease = client.createLease.bind(client);
     leaseRequests = 0;
     client.createLease = (request) => {
@@ -121,7 +140,10 @@ describe('extension: the lease manager spends from a lease locally', () => {
     const ready = await manager.reserveWhenReady(1_00, { feature: 'test' });
     assert.ok(ready.ok, 'a lease came');
     assert.equal(leaseRequests, 1, 'one lease request');
-    assert.deepEqual(leases().map((l) => [l.status, l.granted]), [['active', 10_00]]);
+    assert.deepEqual(
+      leases().map((l) => [l.status, l.granted]),
+      [['active', 10_00]],
+    );
   });
 
   it('reserves, commits less or more than the estimate, releases, and reports each commit once', async () => {
@@ -129,7 +151,11 @@ describe('extension: the lease manager spends from a lease locally', () => {
     const first = reserved(await manager.reserveWhenReady(2_00, { feature: 'chat', model: 'big' }));
     assert.equal(manager.balance()?.leaseRemaining, 10_00 - 2_00, 'the estimate is held');
     assert.deepEqual(manager.commit(first, 1_50), { ok: true, credits: 1_50, reportId: first.id });
-    assert.deepEqual(manager.commit(first, 1_50), { ok: true, credits: 1_50, reportId: first.id }, 'a second commit changes nothing');
+    assert.deepEqual(
+      manager.commit(first, 1_50),
+      { ok: true, credits: 1_50, reportId: first.id },
+      'a second commit changes nothing',
+    );
     assert.equal(manager.balance()?.leaseRemaining, 10_00 - 1_50);
 
     const second = reserved(manager.reserve(1_00, { feature: 'chat', idempotencyKey: 'request-000002' }));
@@ -137,7 +163,11 @@ describe('extension: the lease manager spends from a lease locally', () => {
     assert.equal(manager.balance()?.leaseRemaining, 10_00 - 1_50 - 1_00, 'reserving the same key again holds nothing more');
     const tooMuch = manager.commit(second, 1_00 + 7_51);
     assert.equal(!tooMuch.ok && tooMuch.reason, 'exceeds_lease', 'more than the lease covers is refused');
-    assert.deepEqual(manager.commit(second, 1_00 + 7_50), { ok: true, credits: 8_50, reportId: 'request-000002' }, 'more, when the lease covers it');
+    assert.deepEqual(
+      manager.commit(second, 1_00 + 7_50),
+      { ok: true, credits: 8_50, reportId: 'request-000002' },
+      'more, when the lease covers it',
+    );
 
     // Not enough left for 1 credit: the manager renews in the background.
     const third = manager.reserve(1_00, { feature: 'chat' });
@@ -147,11 +177,19 @@ describe('extension: the lease manager spends from a lease locally', () => {
     assert.equal(manager.commit(fourth, 1_00).ok, false, 'a released reservation cannot be committed');
 
     await manager.flushReports();
-    assert.deepEqual(recorded().map((r) => [r.report_id, r.credits]).sort(), [
-      [first.id, 1_50],
-      ['request-000002', 8_50],
-    ].sort());
-    assert.ok(recorded().every((report) => report.feature === 'chat'), 'the feature goes with each report');
+    assert.deepEqual(
+      recorded()
+        .map((r) => [r.report_id, r.credits])
+        .sort(),
+      [
+        [first.id, 1_50],
+        ['request-000002', 8_50],
+      ].sort(),
+    );
+    assert.ok(
+      recorded().every((report) => report.feature === 'chat'),
+      'the feature goes with each report',
+    );
     assert.equal(recorded().find((report) => report.report_id === first.id)?.model, 'big');
     assert.equal(outbox.size, 0, 'confirmed reports leave the outbox');
   });
@@ -161,9 +199,17 @@ describe('extension: the lease manager spends from a lease locally', () => {
     const tracked = reserved(await manager.reserveWhenReady(2_00, { feature: 'cmd' }, true));
     const byId = { id: tracked.id } as Reservation;
     assert.deepEqual(manager.commit(byId, 1_00), { ok: true, credits: 1_00, reportId: tracked.id });
-    assert.deepEqual(manager.commit(byId, 1_00), { ok: true, credits: 1_00, reportId: tracked.id }, 'again by id: the same answer, recorded once');
+    assert.deepEqual(
+      manager.commit(byId, 1_00),
+      { ok: true, credits: 1_00, reportId: tracked.id },
+      'again by id: the same answer, recorded once',
+    );
     const untracked = reserved(manager.reserve(1_00, { feature: 'api' }));
-    assert.equal(manager.commit({ id: untracked.id } as Reservation, 1_00).ok, false, 'an API reservation is the object, not its id');
+    assert.equal(
+      manager.commit({ id: untracked.id } as Reservation, 1_00).ok,
+      false,
+      'an API reservation is the object, not its id',
+    );
     const open = reserved(manager.reserve(1_00, { feature: 'api' }));
     manager.setAccount(undefined);
     manager.setAccount(accountId);
@@ -196,7 +242,11 @@ describe('extension: the lease manager spends from a lease locally', () => {
     await manager.flushReports();
     await turn();
     await manager.flushReports();
-    assert.deepEqual(leases().map((l) => l.status), ['returned', 'active'], 'renewed before expiry');
+    assert.deepEqual(
+      leases().map((l) => l.status),
+      ['returned', 'active'],
+      'renewed before expiry',
+    );
 
     url = await closedPortUrl(); // the network is gone
     const offline = reserved(manager.reserve(1_00, { feature: 'x' }));
@@ -215,7 +265,13 @@ describe('extension: the lease manager spends from a lease locally', () => {
     // The network is back: the usage kept offline is sent, once.
     url = server.baseUrl;
     await manager.flushReports();
-    assert.deepEqual(recorded().filter((r) => r.report_id === offline.id).map((r) => r.credits), [1_00], 'recorded when the server came back, once');
+    assert.deepEqual(
+      recorded()
+        .filter((r) => r.report_id === offline.id)
+        .map((r) => r.credits),
+      [1_00],
+      'recorded when the server came back, once',
+    );
     assert.equal(manager.balance()?.unreported, 0);
   });
 
@@ -235,10 +291,14 @@ describe('extension: the lease manager spends from a lease locally', () => {
     assert.ok((await manager.reserveWhenReady(1_00, { feature: 'x' })).ok, 'work continues');
   });
 
-  it('after a short grant, refuses with the plan\'s remedy and asks the server again only once the account changed', async () => {
+  it("after a short grant, refuses with the plan's remedy and asks the server again only once the account changed", async () => {
     await setUp({ plan: 'free', credits: 4_00, refusedRetryMs: 60_000 });
     manager.commit(reserved(await manager.reserveWhenReady(3_00, { feature: 'x' })), 3_00);
-    assert.deepEqual(leases().map((l) => l.granted), [4_00], 'a short grant: all there was');
+    assert.deepEqual(
+      leases().map((l) => l.granted),
+      [4_00],
+      'a short grant: all there was',
+    );
     const before = leaseRequests;
     for (let i = 0; i < 5; i++) {
       const refused = await manager.reserveWhenReady(2_00, { feature: 'x' });
@@ -297,10 +357,16 @@ describe('extension: the lease manager spends from a lease locally', () => {
     const file = path.join(dir, 'outbox-window-aaaa1111.jsonl');
     assert.equal(readFileSync(file, 'utf8'), '', 'not yet: the hot path does not touch the disk');
     await turn();
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; credits: number });
-    assert.deepEqual(lines.map((line) => [line.id, line.credits]), [
-      [r1.id, 10],
-      [r2.id, 20],
-    ]);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; credits: number });
+    assert.deepEqual(
+      lines.map((line) => [line.id, line.credits]),
+      [
+        [r1.id, 10],
+        [r2.id, 20],
+      ],
+    );
   });
 });

@@ -46,9 +46,11 @@ describe('extension: the outbox survives a crash', function () {
   it('sends every durable commit of a killed process exactly once after a restart', async () => {
     const url = await double.start();
     const durable = new Map<string, number>();
-    const lines = await run([dir, url, 'crashed-window-1'], (seen) =>
-      // Killed mid-way: after it reported some usage, while it keeps committing more.
-      double.recorded.size > 0 && seen.filter((line) => line.startsWith('durable ')).length >= double.recorded.size + 500,
+    const lines = await run(
+      [dir, url, 'crashed-window-1'],
+      (seen) =>
+        // Killed mid-way: after it reported some usage, while it keeps committing more.
+        double.recorded.size > 0 && seen.filter((line) => line.startsWith('durable ')).length >= double.recorded.size + 500,
     );
     for (const line of lines) {
       const [kind, id, credits] = line.split(' ');

@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { ApiClient, TallyApiError } from '../../../src/extension/api-client';
-import { REFRESH_AHEAD_MS, SessionTokens, type SessionSlot, type StoredSessionShape } from '../../../src/extension/session-tokens';
+import {
+  REFRESH_AHEAD_MS,
+  SessionTokens,
+  type SessionSlot,
+  type StoredSessionShape,
+} from '../../../src/extension/session-tokens';
 import { apiRequest, manualClock, revokeToken, signUpAndGetToken, startTestServer, type TestServer } from '../../support/server';
 
 /** SecretStorage shared by the windows of one editor: every window reads the same value. */
@@ -36,7 +41,13 @@ describe('extension: session tokens (refresh before expiry, after a 401, and acr
     server = await startTestServer({ clock: time.clock });
     const token = await signUpAndGetToken(server.baseUrl, `window${++seq}@example.com`, 'a good password');
     secret = new SharedSecret();
-    secret.value = { id: 's1', accessToken: token.accessToken, expiresAt: token.expiresAt, refreshToken: token.refreshToken, account: token.account };
+    secret.value = {
+      id: 's1',
+      accessToken: token.accessToken,
+      expiresAt: token.expiresAt,
+      refreshToken: token.refreshToken,
+      account: token.account,
+    };
   });
   afterEach(() => server.close());
 
@@ -90,7 +101,10 @@ describe('extension: session tokens (refresh before expiry, after a 401, and acr
     await Promise.all([a.client.getAccount(), b.client.getAccount()]); // both windows cache the pair
     time.set('2026-11-16T11:00:00Z');
     const results = await Promise.allSettled([a.client.getAccount(), b.client.getAccount()]);
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled'],
+    );
     assert.equal(a.exchanges() + b.exchanges(), 2, 'both windows sent the same refresh token: a real race');
     assert.deepEqual([...a.ended, ...b.ended], [], 'nobody was signed out');
     assert.equal(secret.clears, 0);
@@ -110,7 +124,10 @@ describe('extension: session tokens (refresh before expiry, after a 401, and acr
     const window = openWindow();
     time.set('2026-11-16T11:00:00Z');
     await server.close();
-    await assert.rejects(window.client.getAccount(), (error: unknown) => error instanceof TallyApiError && error.code === 'unreachable');
+    await assert.rejects(
+      window.client.getAccount(),
+      (error: unknown) => error instanceof TallyApiError && error.code === 'unreachable',
+    );
     assert.ok(secret.value, 'still signed in: a later request refreshes');
     assert.deepEqual(window.ended, []);
     server = await startTestServer({ clock: time.clock }); // for afterEach

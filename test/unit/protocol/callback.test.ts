@@ -31,9 +31,15 @@ describe('protocol/callback', () => {
   });
 
   it('refuses the account-takeover callback: any other https page that names this extension', () => {
-    const result = checkCallbackUrl('https://evil.example/steal?vscode-authority=tally.tally&vscode-scheme=vscode&vscode-path=/auth', TRUSTED);
+    const result = checkCallbackUrl(
+      'https://evil.example/steal?vscode-authority=tally.tally&vscode-scheme=vscode&vscode-path=/auth',
+      TRUSTED,
+    );
     assert.equal(result.ok, false);
-    assert.match(result.ok === false ? result.reason : '', /^must be vscode:\/\/tally\.tally\/… .* an origin this server trusts \(TALLY_EDITOR_ORIGINS\)$/);
+    assert.match(
+      result.ok === false ? result.reason : '',
+      /^must be vscode:\/\/tally\.tally\/… .* an origin this server trusts \(TALLY_EDITOR_ORIGINS\)$/,
+    );
   });
 
   it('refuses look-alikes of a trusted origin', () => {
@@ -72,18 +78,29 @@ describe('protocol/callback', () => {
   });
 
   it('refuses other extensions, other schemes and garbage', () => {
-    for (const bad of ['vscode://evil.ext/auth', 'https://evil.example/steal', 'javascript:alert(1)', 'not a url', 'http://x/?vscode-authority=evil.ext', 'data:text/html,hi']) {
+    for (const bad of [
+      'vscode://evil.ext/auth',
+      'https://evil.example/steal',
+      'javascript:alert(1)',
+      'not a url',
+      'http://x/?vscode-authority=evil.ext',
+      'data:text/html,hi',
+    ]) {
       const result = checkCallbackUrl(bad, TRUSTED);
       assert.equal(result.ok, false, bad);
     }
   });
 
   it('adds parameters to a plain editor URI', () => {
-    assert.equal(withCallbackParams('vscode://tally.tally/auth', { code: 'c1', state: 's 1' }), 'vscode://tally.tally/auth?code=c1&state=s+1');
+    assert.equal(
+      withCallbackParams('vscode://tally.tally/auth', { code: 'c1', state: 's 1' }),
+      'vscode://tally.tally/auth?code=c1&state=s+1',
+    );
   });
 
   it('puts parameters inside vscode-query when the web editor wrapped the URI', () => {
-    const wrapped = 'http://127.0.0.1:8080/callback?vscode-scheme=code-oss&vscode-authority=tally.tally&vscode-path=%2Fauth&vscode-query=from%3Deditor';
+    const wrapped =
+      'http://127.0.0.1:8080/callback?vscode-scheme=code-oss&vscode-authority=tally.tally&vscode-path=%2Fauth&vscode-query=from%3Deditor';
     const result = new URL(withCallbackParams(wrapped, { code: 'c1', state: 's1' }));
     assert.equal(result.searchParams.get('code'), null);
     const inner = new URLSearchParams(result.searchParams.get('vscode-query') ?? '');
@@ -91,7 +108,8 @@ describe('protocol/callback', () => {
   });
 
   it('creates vscode-query when the wrapped URI had no query', () => {
-    const wrapped = 'http://127.0.0.1:8080/callback?vscode-reqid=3&vscode-scheme=code-oss&vscode-authority=tally.tally&vscode-path=%2Fcheckout';
+    const wrapped =
+      'http://127.0.0.1:8080/callback?vscode-reqid=3&vscode-scheme=code-oss&vscode-authority=tally.tally&vscode-path=%2Fcheckout';
     const result = new URL(withCallbackParams(wrapped, { state: 's1' }));
     assert.equal(result.searchParams.get('state'), null);
     assert.equal(result.searchParams.get('vscode-query'), 'state=s1');

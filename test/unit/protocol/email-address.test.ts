@@ -10,9 +10,26 @@ describe('protocol: the one email address rule', () => {
   });
 
   it('refuses control characters of every kind, and the Unicode line and paragraph separators', () => {
-    for (const char of ['\u0000', '\u0001', '\t', '\n', '\r', '\u001F', '\u007F', '\u0080', '\u0085', '\u009F', '\u2028', '\u2029']) {
+    for (const char of [
+      '\u0000',
+      '\u0001',
+      '\t',
+      '\n',
+      '\r',
+      '\u001F',
+      '\u007F',
+      '\u0080',
+      '\u0085',
+      '\u009F',
+      '\u2028',
+      '\u2029',
+    ]) {
       const value = `a${char}b@example.com`;
-      assert.equal(emailAddressProblem(value), 'The email address must not contain control characters or line breaks.', JSON.stringify(value));
+      assert.equal(
+        emailAddressProblem(value),
+        'The email address must not contain control characters or line breaks.',
+        JSON.stringify(value),
+      );
       assert.equal(EmailAddress.safeParse(value).success, false, JSON.stringify(value));
     }
   });
@@ -24,7 +41,10 @@ describe('protocol: the one email address rule', () => {
     assert.equal(emailAddressProblem('example.com'), shape);
     assert.equal(emailAddressProblem('a@@example.com'), shape);
     assert.equal(emailAddressProblem('a@localhost'), shape);
-    assert.equal(emailAddressProblem(`${'a'.repeat(MAX_EMAIL_LENGTH - 11)}@example.com`), 'The email address must be at most 254 characters.');
+    assert.equal(
+      emailAddressProblem(`${'a'.repeat(MAX_EMAIL_LENGTH - 11)}@example.com`),
+      'The email address must be at most 254 characters.',
+    );
     assert.equal(emailAddressProblem(''), 'Enter your email address.');
   });
 });

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { formatCredits, formatDate, formatDateTime, formatDay, formatManagedPlan, formatMoney, formatPlanSummary, localDay } from '../../../src/protocol/format';
+import {
+  formatCredits,
+  formatDate,
+  formatDateTime,
+  formatDay,
+  formatManagedPlan,
+  formatMoney,
+  formatPlanSummary,
+  localDay,
+} from '../../../src/protocol/format';
 
 describe('protocol/format', () => {
   it('formats credits from hundredths, decimals only when needed', () => {
@@ -21,8 +30,14 @@ describe('protocol/format', () => {
   });
 
   it('names the organization and its admin when a member cannot change their plan', () => {
-    assert.equal(formatManagedPlan({ name: 'Acme', adminEmail: 'ana@acme.example' }), 'Your plan is managed by Acme. Ask your admin, ana@acme.example, to change it.');
-    assert.equal(formatManagedPlan({ name: 'Acme', adminEmail: null }), "Your plan is managed by Acme. Ask your organization's admin to change it.");
+    assert.equal(
+      formatManagedPlan({ name: 'Acme', adminEmail: 'ana@acme.example' }),
+      'Your plan is managed by Acme. Ask your admin, ana@acme.example, to change it.',
+    );
+    assert.equal(
+      formatManagedPlan({ name: 'Acme', adminEmail: null }),
+      "Your plan is managed by Acme. Ask your organization's admin to change it.",
+    );
     assert.equal(formatManagedPlan(null), "Your plan is managed by your organization's admin. Ask them to change it.");
   });
 

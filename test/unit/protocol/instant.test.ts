@@ -34,7 +34,16 @@ describe('protocol/instant: strict ISO-8601 instants', () => {
   });
 
   it('refuses what is not an instant with a zone', () => {
-    for (const text of ['', '2027-01-01', '2027-01-01T00:00:00', 'next tuesday', '2027-1-1T00:00:00Z', ' 2027-01-01T00:00:00Z', '2027-01-01T00:00:00z', '1798761600000']) {
+    for (const text of [
+      '',
+      '2027-01-01',
+      '2027-01-01T00:00:00',
+      'next tuesday',
+      '2027-1-1T00:00:00Z',
+      ' 2027-01-01T00:00:00Z',
+      '2027-01-01T00:00:00z',
+      '1798761600000',
+    ]) {
       assert.equal(parseInstant(text), null, JSON.stringify(text));
     }
   });

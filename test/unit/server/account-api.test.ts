@@ -14,7 +14,10 @@ describe('server: catalog and account state', () => {
     const response = await apiRequest(server.baseUrl, 'GET', '/api/catalog');
     assert.equal(response.status, 200);
     const { plans } = CatalogResponse.parse(response.json);
-    assert.deepEqual(plans.map((plan) => plan.id), ['free', 'pro', 'pro-plus', 'power', 'enterprise']);
+    assert.deepEqual(
+      plans.map((plan) => plan.id),
+      ['free', 'pro', 'pro-plus', 'power', 'enterprise'],
+    );
     assert.equal(plans.find((plan) => plan.id === 'pro')?.monthlyCredits, 100000);
   });
 
@@ -38,14 +41,26 @@ describe('server: catalog and account state', () => {
         nextPaymentRetryAt: null,
       },
       // 500 welcome credits, 30 days from sign-up (Feb 10, 15:00 → Mar 12, 15:00).
-      credits: { limit: 5000, used: 0, remaining: 5000, bonus: { remaining: 50000, expiresAt: '2026-03-12T15:00:00.000Z' }, overageUsed: 0, overageCents: 0, leased: 0 },
+      credits: {
+        limit: 5000,
+        used: 0,
+        remaining: 5000,
+        bonus: { remaining: 50000, expiresAt: '2026-03-12T15:00:00.000Z' },
+        overageUsed: 0,
+        overageCents: 0,
+        leased: 0,
+      },
       // Free has no overage price: the switch is off and cannot be turned on.
       overage: { available: false, enabled: false, centsPerCredit: null, capCents: null },
     });
   });
 
   it('answers 401 with an ApiError naming Authorization without a valid bearer token', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer tly_not-a-real-token' }, { authorization: 'Basic dXNlcjpwYXNz' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer tly_not-a-real-token' },
+      { authorization: 'Basic dXNlcjpwYXNz' },
+    ];
     for (const headers of attempts) {
       const response = await apiRequest(server.baseUrl, 'GET', '/api/account', { headers });
       assert.equal(response.status, 401);

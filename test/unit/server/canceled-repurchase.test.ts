@@ -4,7 +4,18 @@
 import { strict as assert } from 'node:assert';
 import { addCard } from '../../../src/server/billing/payment-methods';
 import { openPortal, textOf } from '../../support/portal-client';
-import { advanceTestClock, apiRequest, fetchAccountState, createCheckoutSession, freshServerForEachTest, payCheckout, signUpAndGetToken, signUpAndUpgrade, TEST_CARDS, type TestServer } from '../../support/server';
+import {
+  advanceTestClock,
+  apiRequest,
+  fetchAccountState,
+  createCheckoutSession,
+  freshServerForEachTest,
+  payCheckout,
+  signUpAndGetToken,
+  signUpAndUpgrade,
+  TEST_CARDS,
+  type TestServer,
+} from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 // Day 8 of December, after the last retry (Dec 8, 00:00) canceled the subscription: 24 of 31 days left.
@@ -22,7 +33,9 @@ describe('server: a canceled subscription bought again is a new purchase', () =>
 
   /** Pro bought on Nov 16 with the card that declines after its first charge: Dec 1 declined, canceled on Dec 8. */
   async function canceledPro() {
-    const { token } = await signUpAndUpgrade(server, `canceled-${++seq}@example.com`, 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, `canceled-${++seq}@example.com`, 'a good password', 'pro', {
+      cardNumber: TEST_CARDS.declinesAfterFirstCharge,
+    });
     await advanced(token.accessToken, { to: '2026-12-01T00:00:00Z' });
     const canceled = await advanced(token.accessToken, { to: DEC_8 });
     assert.deepEqual([canceled.account.subscription.status, canceled.account.plan.id], ['canceled', 'free']);
@@ -46,7 +59,10 @@ describe('server: a canceled subscription bought again is a new purchase', () =>
     assert.match(textOf(page.html, 'charge-lines') ?? '', /Pro plan, 24 of 31 days/);
     assert.equal(result.status, 303, result.html.slice(0, 300));
     const state = await accountState(token);
-    assert.deepEqual([state.subscription.status, state.plan.id, state.credits.limit, state.subscription.hasPaidPlan], ['active', 'pro', 100000, true]);
+    assert.deepEqual(
+      [state.subscription.status, state.plan.id, state.credits.limit, state.subscription.hasPaidPlan],
+      ['active', 'pro', 100000, true],
+    );
     const [invoice] = await server.store.listInvoices(accountId);
     assert.deepEqual([invoice?.kind, invoice?.totalCents, invoice?.lines], ['checkout', 1548, [PRO_FROM_DEC_8]]);
     assert.deepEqual(await newcomerCheckoutLines(), [PRO_FROM_DEC_8]);
@@ -79,7 +95,10 @@ describe('server: a canceled subscription bought again is a new purchase', () =>
     const { token } = await canceledPro();
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
     assert.equal((await payCheckout(server, session.url)).result.status, 303);
-    const preview = await apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', { token, body: { planId: 'pro-plus' } });
+    const preview = await apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', {
+      token,
+      body: { planId: 'pro-plus' },
+    });
     // Pro+ for 24 of 31 days ($30.97) less the $15.48 paid.
     assert.equal((preview.json as { totalCents: number }).totalCents, 3097 - 1548);
   });
@@ -88,7 +107,10 @@ describe('server: a canceled subscription bought again is a new purchase', () =>
     const { accessToken } = await signUpAndGetToken(server.baseUrl, `paid-${++seq}@example.com`, 'a good password');
     const first = await createCheckoutSession(server.baseUrl, accessToken, 'pro');
     assert.equal((await payCheckout(server, first.url)).result.status, 303);
-    const again = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token: accessToken, body: { planId: 'pro-plus', state: 'state-0123456789abcdef', callbackUrl: 'vscode://tally.tally/checkout' } });
+    const again = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', {
+      token: accessToken,
+      body: { planId: 'pro-plus', state: 'state-0123456789abcdef', callbackUrl: 'vscode://tally.tally/checkout' },
+    });
     assert.equal(again.status, 409);
   });
 });

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { openAccount } from '../../../src/engine/billing-state';
-import { cardBrand, isExpired, isLuhnValid, isValidCvc, normalizeCardNumber, parseExpiry } from '../../../src/server/payments/card';
+import {
+  cardBrand,
+  isExpired,
+  isLuhnValid,
+  isValidCvc,
+  normalizeCardNumber,
+  parseExpiry,
+} from '../../../src/server/payments/card';
 import type { ChargeRequest } from '../../../src/server/payments/processor';
 import { isLocalPath, withQueryParam } from '../../../src/server/payments/return-path';
 import {
@@ -35,7 +42,14 @@ describe('server: card rules and the sandbox processor', () => {
     store = SqliteStore.open({ dataDir, clock: () => now });
     processor = new SandboxProcessor(store, () => now);
     for (const id of ['acct_1', 'acct_2']) {
-      const account = { id, email: `${id}@example.com`, passwordHash: 'scrypt$x', identityKind: 'builder-id' as const, createdAt: NOW, testClockAt: null };
+      const account = {
+        id,
+        email: `${id}@example.com`,
+        passwordHash: 'scrypt$x',
+        identityKind: 'builder-id' as const,
+        createdAt: NOW,
+        testClockAt: null,
+      };
       assert.equal(await store.createAccount(account, openAccount(defaultCatalog, new Date(NOW)), []), 'created');
     }
   });
@@ -44,7 +58,13 @@ describe('server: card rules and the sandbox processor', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const authentication = { accountId: 'acct_1', purpose: 'checkout' as const, reference: 'cs_1', returnPath: '/checkout/authenticated', metadata: { email: 'ada@example.com' } };
+  const authentication = {
+    accountId: 'acct_1',
+    purpose: 'checkout' as const,
+    reference: 'cs_1',
+    returnPath: '/checkout/authenticated',
+    metadata: { email: 'ada@example.com' },
+  };
   const typed = (number: string, amountCents = 1267): ChargeRequest => ({
     amountCents,
     card: { number, expiry: { month: 12, year: 2049 }, cvc: '987', holderName: 'Ada' },
@@ -113,35 +133,91 @@ describe('server: card rules and the sandbox processor', () => {
   it('succeeds with 4242…, declines 4000…0002, and returns only brand, last four and expiry', async () => {
     const card = { expiry: { month: 12, year: 2049 }, cvc: '123', holderName: 'Ada' };
     const at = new Date('2026-11-12T00:00:00Z');
-    assert.deepEqual(await processor.charge({ amountCents: 100, card: { ...card, number: '4242424242424242' }, idempotencyKey: 'k', at, authentication }), {
-      ok: true,
-      brand: 'visa',
-      last4: '4242',
-      reusable: { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' },
+    assert.deepEqual(
+      await processor.charge({
+        amountCents: 100,
+        card: { ...card, number: '4242424242424242' },
+        idempotencyKey: 'k',
+        at,
+        authentication,
+      }),
+      {
+        ok: true,
+        brand: 'visa',
+        last4: '4242',
+        reusable: { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' },
+      },
+    );
+    assert.deepEqual(
+      await processor.charge({
+        amountCents: 100,
+        card: { ...card, number: '4000000000000002' },
+        idempotencyKey: 'k',
+        at,
+        authentication,
+      }),
+      {
+        ok: false,
+        brand: 'visa',
+        last4: '0002',
+        message: DECLINED_MESSAGE,
+      },
+    );
+    assert.equal(
+      (
+        await processor.charge({
+          amountCents: 100,
+          card: { ...card, number: '5555555555554444' },
+          idempotencyKey: 'k',
+          at,
+          authentication,
+        })
+      ).ok,
+      true,
+    );
+    const expired = await processor.charge({
+      amountCents: 100,
+      card: { ...card, number: '4242424242424242', expiry: { month: 10, year: 2026 } },
+      idempotencyKey: 'k',
+      at,
+      authentication,
     });
-    assert.deepEqual(await processor.charge({ amountCents: 100, card: { ...card, number: '4000000000000002' }, idempotencyKey: 'k', at, authentication }), {
-      ok: false,
-      brand: 'visa',
-      last4: '0002',
-      message: DECLINED_MESSAGE,
-    });
-    assert.equal((await processor.charge({ amountCents: 100, card: { ...card, number: '5555555555554444' }, idempotencyKey: 'k', at, authentication })).ok, true);
-    const expired = await processor.charge({ amountCents: 100, card: { ...card, number: '4242424242424242', expiry: { month: 10, year: 2026 } }, idempotencyKey: 'k', at, authentication });
     assert.equal(expired.ok, false);
   });
 
   it('charges a saved card again: 4242… keeps succeeding, 4000…0341 succeeds once and then declines', async () => {
     const at = new Date('2026-11-12T00:00:00Z');
     const card = { expiry: { month: 12, year: 2049 }, cvc: '123', holderName: 'Ada' };
-    const first = await processor.charge({ amountCents: 2000, card: { ...card, number: SANDBOX_CARDS.declinesAfterFirstCharge }, idempotencyKey: 'k', at, authentication });
+    const first = await processor.charge({
+      amountCents: 2000,
+      card: { ...card, number: SANDBOX_CARDS.declinesAfterFirstCharge },
+      idempotencyKey: 'k',
+      at,
+      authentication,
+    });
     assert.ok(first.ok, 'the first charge, at checkout, succeeds');
     assert.equal(first.reusable.sandboxBehaviour, 'declines');
-    const later = await processor.chargeSaved({ amountCents: 2000, paymentMethod: { id: 'pm_1', ...first.reusable }, idempotencyKey: 'k2', at });
+    const later = await processor.chargeSaved({
+      amountCents: 2000,
+      paymentMethod: { id: 'pm_1', ...first.reusable },
+      idempotencyKey: 'k2',
+      at,
+    });
     assert.deepEqual(later, { ok: false, brand: 'visa', last4: '0341', message: DECLINED_MESSAGE });
 
     const good = { id: 'pm_2', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' as const };
-    assert.deepEqual(await processor.chargeSaved({ amountCents: 2000, paymentMethod: good, idempotencyKey: 'k3', at }), { ok: true, chargeId: 'ch_sandbox_1', brand: 'visa', last4: '4242' });
-    const expired = await processor.chargeSaved({ amountCents: 2000, paymentMethod: { ...good, expMonth: 10, expYear: 2026 }, idempotencyKey: 'k4', at });
+    assert.deepEqual(await processor.chargeSaved({ amountCents: 2000, paymentMethod: good, idempotencyKey: 'k3', at }), {
+      ok: true,
+      chargeId: 'ch_sandbox_1',
+      brand: 'visa',
+      last4: '4242',
+    });
+    const expired = await processor.chargeSaved({
+      amountCents: 2000,
+      paymentMethod: { ...good, expMonth: 10, expYear: 2026 },
+      idempotencyKey: 'k4',
+      at,
+    });
     assert.deepEqual(expired, { ok: false, brand: 'visa', last4: '4242', message: 'Your card has expired.' });
   });
   it('charges a saved card once per idempotency key, and keeps the refunds it gives', async () => {
@@ -155,11 +231,20 @@ describe('server: card rules and the sandbox processor', () => {
     assert.notEqual(other.chargeId, first.chargeId, 'another key is another charge');
     await processor.refund({ chargeId: first.chargeId, amountCents: 2000, reason: 'not recorded' });
     await processor.refund({ chargeId: first.chargeId, amountCents: 2000, reason: 'not recorded' });
-    assert.deepEqual(processor.refunds, [{ chargeId: first.chargeId, amountCents: 2000, reason: 'not recorded' }], 'refunded once');
+    assert.deepEqual(
+      processor.refunds,
+      [{ chargeId: first.chargeId, amountCents: 2000, reason: 'not recorded' }],
+      'refunded once',
+    );
   });
 
   it('declines 4000 0000 0000 9995 for insufficient funds', async () => {
-    assert.deepEqual(await processor.charge(typed(SANDBOX_CARDS.insufficientFunds)), { ok: false, brand: 'visa', last4: '9995', message: INSUFFICIENT_FUNDS_MESSAGE });
+    assert.deepEqual(await processor.charge(typed(SANDBOX_CARDS.insufficientFunds)), {
+      ok: false,
+      brand: 'visa',
+      last4: '9995',
+      message: INSUFFICIENT_FUNDS_MESSAGE,
+    });
     assert.equal(INSUFFICIENT_FUNDS_MESSAGE, 'Your card has insufficient funds.');
   });
 
@@ -187,20 +272,39 @@ describe('server: card rules and the sandbox processor', () => {
       consumedAt: null,
     });
     const everything = JSON.stringify(await store.findPaymentAuthentication(answer.authenticationId));
-    assert.ok(!everything.includes(SANDBOX_CARDS.requiresAuthentication) && !everything.includes('987'), 'neither the number nor the CVC is stored');
+    assert.ok(
+      !everything.includes(SANDBOX_CARDS.requiresAuthentication) && !everything.includes('987'),
+      'neither the number nor the CVC is stored',
+    );
   });
 
   it('confirms a completed authentication once, for its own account, flow and amount only', async () => {
     const id = await authenticationFor(SANDBOX_CARDS.requiresAuthentication);
     const notYet = await confirm(id);
-    assert.deepEqual(notYet, { ok: false, reason: 'unusable', message: 'Your card has not been authenticated yet. Complete the authentication, or enter your card again.' });
+    assert.deepEqual(notYet, {
+      ok: false,
+      reason: 'unusable',
+      message: 'Your card has not been authenticated yet. Complete the authentication, or enter your card again.',
+    });
     assert.equal(await store.decidePaymentAuthentication(id, 'succeeded', NOW), true);
     assert.equal(await store.decidePaymentAuthentication(id, 'failed', NOW), false, 'the answer cannot change');
 
     const refused = 'This card authentication is not valid for this payment. Enter your card again to pay.';
-    assert.deepEqual(await confirm(id, { accountId: 'acct_2' }), { ok: false, reason: 'unusable', message: refused }, "another account's");
-    assert.deepEqual(await confirm(id, { amountCents: 1268 }), { ok: false, reason: 'unusable', message: refused }, 'another amount');
-    assert.deepEqual(await confirm(id, { reference: 'cs_2' }), { ok: false, reason: 'unusable', message: refused }, 'another checkout');
+    assert.deepEqual(
+      await confirm(id, { accountId: 'acct_2' }),
+      { ok: false, reason: 'unusable', message: refused },
+      "another account's",
+    );
+    assert.deepEqual(
+      await confirm(id, { amountCents: 1268 }),
+      { ok: false, reason: 'unusable', message: refused },
+      'another amount',
+    );
+    assert.deepEqual(
+      await confirm(id, { reference: 'cs_2' }),
+      { ok: false, reason: 'unusable', message: refused },
+      'another checkout',
+    );
     assert.deepEqual(await confirm('pa_unknown'), { ok: false, reason: 'unusable', message: refused }, 'an unknown id');
 
     const charged = await confirm(id);
@@ -212,16 +316,28 @@ describe('server: card rules and the sandbox processor', () => {
       metadata: { email: 'ada@example.com' },
     });
     assert.equal((await store.findPaymentAuthentication(id))?.status, 'consumed');
-    assert.deepEqual(await confirm(id), { ok: false, reason: 'unusable', message: 'This card authentication was already used. Enter your card again to pay.' });
+    assert.deepEqual(await confirm(id), {
+      ok: false,
+      reason: 'unusable',
+      message: 'This card authentication was already used. Enter your card again to pay.',
+    });
 
     // Off-session charges of the saved card never ask again.
     assert.ok(charged.ok, 'charged');
-    assert.deepEqual(await processor.chargeSaved({ amountCents: 2000, paymentMethod: { id: 'pm_3ds', ...charged.reusable }, idempotencyKey: 'renewal', at: new Date(NOW) }), {
-      ok: true,
-      chargeId: 'ch_sandbox_1',
-      brand: 'visa',
-      last4: '3155',
-    });
+    assert.deepEqual(
+      await processor.chargeSaved({
+        amountCents: 2000,
+        paymentMethod: { id: 'pm_3ds', ...charged.reusable },
+        idempotencyKey: 'renewal',
+        at: new Date(NOW),
+      }),
+      {
+        ok: true,
+        chargeId: 'ch_sandbox_1',
+        brand: 'visa',
+        last4: '3155',
+      },
+    );
   });
 
   it('reports a failed authentication once, as a decline', async () => {
@@ -243,19 +359,39 @@ describe('server: card rules and the sandbox processor', () => {
     const id = await authenticationFor(SANDBOX_CARDS.requiresAuthentication);
     now = new Date(Date.parse(NOW) + AUTHENTICATION_LIFETIME_MS);
     assert.equal(await store.decidePaymentAuthentication(id, 'succeeded', now.toISOString()), false);
-    assert.deepEqual(await confirm(id), { ok: false, reason: 'unusable', message: 'This card authentication expired. Enter your card again to pay.' });
+    assert.deepEqual(await confirm(id), {
+      ok: false,
+      reason: 'unusable',
+      message: 'This card authentication expired. Enter your card again to pay.',
+    });
   });
 
   it('refuses a return path that could leave the server', async () => {
     for (const returnPath of ['https://evil.example/x', '//evil.example/x', '/\\evil.example', 'checkout/cs_1', '/\tevil', '']) {
-      await assert.rejects(processor.charge({ ...typed(SANDBOX_CARDS.requiresAuthentication), authentication: { ...authentication, returnPath } }), /path on this server/, returnPath);
+      await assert.rejects(
+        processor.charge({ ...typed(SANDBOX_CARDS.requiresAuthentication), authentication: { ...authentication, returnPath } }),
+        /path on this server/,
+        returnPath,
+      );
     }
     assert.equal(isLocalPath('/checkout/cs_1/authenticated'), true);
     assert.equal(isLocalPath('/portal/ps_1/cards?x=1'), true);
-    for (const bad of ['https://evil.example', '//evil.example', '/\\evil.example', '\\\\evil.example', 'javascript:alert(1)', ' /x', '/x\n', '/\t/evil.example']) {
+    for (const bad of [
+      'https://evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      '\\\\evil.example',
+      'javascript:alert(1)',
+      ' /x',
+      '/x\n',
+      '/\t/evil.example',
+    ]) {
       assert.equal(isLocalPath(bad), false, bad);
     }
-    assert.equal(withQueryParam('/checkout/cs_1/authenticated', 'authentication', 'pa_1'), '/checkout/cs_1/authenticated?authentication=pa_1');
+    assert.equal(
+      withQueryParam('/checkout/cs_1/authenticated', 'authentication', 'pa_1'),
+      '/checkout/cs_1/authenticated?authentication=pa_1',
+    );
     assert.equal(withQueryParam('/a?b=1', 'authentication', 'pa_1'), '/a?b=1&authentication=pa_1');
     assert.throws(() => withQueryParam('//evil.example', 'authentication', 'pa_1'), /path on this server/);
   });

@@ -32,16 +32,22 @@ describe('server: the 3-D Secure return finds its checkout by cookie only', () =
   });
   afterEach(() => server.close());
 
-  const planId = async () => ((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json as { plan: { id: string } }).plan.id;
+  const planId = async () =>
+    ((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json as { plan: { id: string } }).plan.id;
   const count = (table: string) => server.sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)[0]?.n;
-  const authenticationStatus = (id: string) => server.sql<{ status: string }>('SELECT status FROM payment_authentications WHERE id = ?', id)[0]?.status;
-  const sessionStatus = (id: string) => server.sql<{ status: string }>('SELECT status FROM checkout_sessions WHERE id = ?', id)[0]?.status;
+  const authenticationStatus = (id: string) =>
+    server.sql<{ status: string }>('SELECT status FROM payment_authentications WHERE id = ?', id)[0]?.status;
+  const sessionStatus = (id: string) =>
+    server.sql<{ status: string }>('SELECT status FROM checkout_sessions WHERE id = ?', id)[0]?.status;
   const returnUrl = (id: string) => `${server.baseUrl}/checkout/authenticated?authentication=${id}`;
 
   /** Opens a Pro checkout, submits the 3-D Secure card and answers the challenge. */
   async function challengedCheckout(action: 'complete' | 'fail') {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
-    const { result } = await payCheckout(server, session.url, { cardNumber: TEST_CARDS.requiresAuthentication, cardholderName: 'Grace Hopper' });
+    const { result } = await payCheckout(server, session.url, {
+      cardNumber: TEST_CARDS.requiresAuthentication,
+      cardholderName: 'Grace Hopper',
+    });
     assert.equal(result.status, 303, result.html.slice(0, 300));
     const id = /^\/sandbox\/3ds\/(pa_[A-Za-z0-9_-]+)$/.exec(result.location ?? '')?.[1] ?? '';
     const answered = await answerChallenge(server.baseUrl, result.location ?? '', action, result.cookie);
@@ -57,13 +63,21 @@ describe('server: the 3-D Secure return finds its checkout by cookie only', () =
     assert.equal(pair, `${CHECKOUT_CHALLENGE_COOKIE}=${checkoutPath(session).split('/')[2]}`);
     // Max-Age, not Expires: the server's clock (a test clock here) need not agree with the browser's.
     assert.deepEqual(attributes.sort(), ['HttpOnly', 'Max-Age=3600', 'Path=/checkout', 'SameSite=Lax']);
-    assert.deepEqual(server.sql('SELECT return_path FROM payment_authentications WHERE id = ?', id), [{ return_path: '/checkout/authenticated' }]);
+    assert.deepEqual(server.sql('SELECT return_path FROM payment_authentications WHERE id = ?', id), [
+      { return_path: '/checkout/authenticated' },
+    ]);
   });
 
   it('without the cookie, or with one that opens no checkout, says to start again from the editor and changes nothing', async () => {
     const { session, id, cookie } = await challengedCheckout('complete');
     const unknownToken = 'A'.repeat(43);
-    for (const sent of ['', 'tally_csrf=x', `${CHECKOUT_CHALLENGE_COOKIE}=`, `${CHECKOUT_CHALLENGE_COOKIE}=${unknownToken}`, `${CHECKOUT_CHALLENGE_COOKIE}=${session.id}`]) {
+    for (const sent of [
+      '',
+      'tally_csrf=x',
+      `${CHECKOUT_CHALLENGE_COOKIE}=`,
+      `${CHECKOUT_CHALLENGE_COOKIE}=${unknownToken}`,
+      `${CHECKOUT_CHALLENGE_COOKIE}=${session.id}`,
+    ]) {
       const page = await getForm(returnUrl(id), sent);
       assert.equal(page.status, 400, sent);
       assert.match(page.html, NO_CHECKOUT_TITLE, sent);

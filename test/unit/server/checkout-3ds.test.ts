@@ -35,14 +35,20 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
   });
   afterEach(() => server.close());
 
-  const plan = async (accessToken = token) => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token: accessToken })).json).plan.id;
+  const plan = async (accessToken = token) =>
+    AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token: accessToken })).json).plan.id;
   const count = (table: string, where = '1 = 1', ...params: unknown[]) =>
     server.sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, ...params)[0]?.n;
-  const authenticationStatus = (id: string) => server.sql<{ status: string }>('SELECT status FROM payment_authentications WHERE id = ?', id)[0]?.status;
+  const authenticationStatus = (id: string) =>
+    server.sql<{ status: string }>('SELECT status FROM payment_authentications WHERE id = ?', id)[0]?.status;
 
   /** Submits the checkout with the 3-D Secure card: the answer must send the browser to the challenge. */
   async function startPaying(checkoutUrl: string, fields: { email?: string } = {}) {
-    const { result } = await payCheckout(server, checkoutUrl, { cardNumber: TEST_CARDS.requiresAuthentication, cardholderName: 'Grace Hopper', ...fields });
+    const { result } = await payCheckout(server, checkoutUrl, {
+      cardNumber: TEST_CARDS.requiresAuthentication,
+      cardholderName: 'Grace Hopper',
+      ...fields,
+    });
     assert.equal(result.status, 303, result.html.slice(0, 300));
     const challenge = result.location ?? '';
     const id = /^\/sandbox\/3ds\/(pa_[A-Za-z0-9_-]+)$/.exec(challenge)?.[1];
@@ -79,11 +85,23 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     assert.equal(await plan(), 'pro');
     assert.equal(authenticationStatus(id), 'consumed');
     const invoices = await server.store.listInvoices(accountId);
-    assert.deepEqual(invoices.map((i) => [i.totalCents, i.email, i.status]), [[1267, 'billing@example.com', 'paid']]);
+    assert.deepEqual(
+      invoices.map((i) => [i.totalCents, i.email, i.status]),
+      [[1267, 'billing@example.com', 'paid']],
+    );
     const methods = await server.store.listPaymentMethods(accountId);
     assert.deepEqual(
       methods.map((m) => [m.brand, m.last4, m.expMonth, m.expYear, m.sandboxBehaviour, m.isDefault]),
-      [['visa', '3155', cardExpiryParts(validCardExpiry(server)).month, cardExpiryParts(validCardExpiry(server)).year, 'succeeds', true]],
+      [
+        [
+          'visa',
+          '3155',
+          cardExpiryParts(validCardExpiry(server)).month,
+          cardExpiryParts(validCardExpiry(server)).year,
+          'succeeds',
+          true,
+        ],
+      ],
     );
     const payments = await server.store.listPayments(accountId);
     assert.deepEqual(
@@ -107,7 +125,11 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
     const { challenge, cookie } = await startPaying(session.url);
     const { result } = await answerChallenge(server.baseUrl, challenge, 'complete', cookie);
-    const returns = await Promise.all([1, 2, 3].map(() => fetch(`${server.baseUrl}${result.location}`, { headers: { cookie: result.cookie }, redirect: 'manual' })));
+    const returns = await Promise.all(
+      [1, 2, 3].map(() =>
+        fetch(`${server.baseUrl}${result.location}`, { headers: { cookie: result.cookie }, redirect: 'manual' }),
+      ),
+    );
     assert.deepEqual(
       returns.map((r) => [r.status, r.headers.get('location')]),
       returns.map(() => [303, `${checkoutPath(session)}/success`]),
@@ -193,7 +215,11 @@ describe('server: 3-D Secure at checkout (sandbox card 4000 0025 0000 3155)', ()
 
     // The table itself refuses a return that is not a path.
     for (const evil of ['https://evil.example/x', '//evil.example/x', '/\\evil.example']) {
-      assert.throws(() => server.sql('UPDATE payment_authentications SET return_path = ? WHERE id = ?', evil, id), /CHECK constraint failed/, evil);
+      assert.throws(
+        () => server.sql('UPDATE payment_authentications SET return_path = ? WHERE id = ?', evil, id),
+        /CHECK constraint failed/,
+        evil,
+      );
     }
     // One the table lets through (a tab, which browsers strip into "//evil.example"): the page refuses it.
     server.sql('UPDATE payment_authentications SET return_path = ? WHERE id = ?', '/\t/evil.example/x', id);

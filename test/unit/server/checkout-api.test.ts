@@ -1,6 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { ApiError, CheckoutSession } from '../../../src/protocol/api';
-import { apiRequest, newState, signUpAndGetToken, signUpAndUpgrade, startTestServer, TEST_CHECKOUT_CALLBACK, type TestServer } from '../../support/server';
+import {
+  apiRequest,
+  newState,
+  signUpAndGetToken,
+  signUpAndUpgrade,
+  startTestServer,
+  TEST_CHECKOUT_CALLBACK,
+  type TestServer,
+} from '../../support/server';
 
 describe('server: POST /api/checkout-sessions', () => {
   let server: TestServer;
@@ -30,12 +38,48 @@ describe('server: POST /api/checkout-sessions', () => {
   it('refuses what cannot be bought, naming the field and storing nothing', async () => {
     const state = newState();
     const cases: { body: Record<string, unknown>; status: number; code: string; field: string; message: RegExp }[] = [
-      { body: { planId: 'gold', state, callbackUrl: TEST_CHECKOUT_CALLBACK }, status: 400, code: 'unknown_plan', field: 'planId', message: /no plan "gold"/ },
-      { body: { planId: 'enterprise', state, callbackUrl: TEST_CHECKOUT_CALLBACK }, status: 400, code: 'not_self_serve', field: 'planId', message: /^Enterprise is not sold self-serve: use Contact Sales\.$/ },
-      { body: { planId: 'free', state, callbackUrl: TEST_CHECKOUT_CALLBACK }, status: 409, code: 'already_on_plan', field: 'planId', message: /already on the Free plan/ },
-      { body: { planId: 'pro', state, callbackUrl: 'https://evil.example/' }, status: 400, code: 'invalid_callback_url', field: 'callbackUrl', message: /^callbackUrl must be vscode:\/\/tally\.tally\/… .*\(TALLY_EDITOR_ORIGINS\)\.$/ },
-      { body: { planId: 'pro', state: 'short', callbackUrl: TEST_CHECKOUT_CALLBACK }, status: 400, code: 'invalid_request', field: 'state', message: /state/ },
-      { body: { state, callbackUrl: TEST_CHECKOUT_CALLBACK }, status: 400, code: 'invalid_request', field: 'planId', message: /planId is required/ },
+      {
+        body: { planId: 'gold', state, callbackUrl: TEST_CHECKOUT_CALLBACK },
+        status: 400,
+        code: 'unknown_plan',
+        field: 'planId',
+        message: /no plan "gold"/,
+      },
+      {
+        body: { planId: 'enterprise', state, callbackUrl: TEST_CHECKOUT_CALLBACK },
+        status: 400,
+        code: 'not_self_serve',
+        field: 'planId',
+        message: /^Enterprise is not sold self-serve: use Contact Sales\.$/,
+      },
+      {
+        body: { planId: 'free', state, callbackUrl: TEST_CHECKOUT_CALLBACK },
+        status: 409,
+        code: 'already_on_plan',
+        field: 'planId',
+        message: /already on the Free plan/,
+      },
+      {
+        body: { planId: 'pro', state, callbackUrl: 'https://evil.example/' },
+        status: 400,
+        code: 'invalid_callback_url',
+        field: 'callbackUrl',
+        message: /^callbackUrl must be vscode:\/\/tally\.tally\/… .*\(TALLY_EDITOR_ORIGINS\)\.$/,
+      },
+      {
+        body: { planId: 'pro', state: 'short', callbackUrl: TEST_CHECKOUT_CALLBACK },
+        status: 400,
+        code: 'invalid_request',
+        field: 'state',
+        message: /state/,
+      },
+      {
+        body: { state, callbackUrl: TEST_CHECKOUT_CALLBACK },
+        status: 400,
+        code: 'invalid_request',
+        field: 'planId',
+        message: /planId is required/,
+      },
     ];
     const before = sessionCount();
     for (const item of cases) {
@@ -65,10 +109,16 @@ describe('server: POST /api/checkout-sessions', () => {
   it('refuses lower plans and, once paid, sends plan changes to the billing portal', async () => {
     const { token: paid } = await signUpAndUpgrade(server, 'paid@example.com', 'a good password', 'pro-plus');
     const body = (planId: string) => ({ planId, state: newState(), callbackUrl: TEST_CHECKOUT_CALLBACK });
-    const lower = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token: paid.accessToken, body: body('pro') });
+    const lower = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', {
+      token: paid.accessToken,
+      body: body('pro'),
+    });
     assert.equal(lower.status, 409);
     assert.equal(ApiError.parse(lower.json).error.code, 'not_an_upgrade');
-    const higher = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token: paid.accessToken, body: body('power') });
+    const higher = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', {
+      token: paid.accessToken,
+      body: body('power'),
+    });
     assert.equal(higher.status, 409);
     assert.equal(ApiError.parse(higher.json).error.code, 'use_billing_portal');
   });
@@ -103,7 +153,11 @@ describe('server: POST /api/checkout-sessions', () => {
     const other = await signUpAndGetToken(server.baseUrl, 'other@example.com', 'a good password');
     const body = { planId: 'pro', state: newState(), callbackUrl: TEST_CHECKOUT_CALLBACK };
     const mine = await create(body, { 'idempotency-key': 'shared-key' });
-    const theirs = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token: other.accessToken, body, headers: { 'idempotency-key': 'shared-key' } });
+    const theirs = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', {
+      token: other.accessToken,
+      body,
+      headers: { 'idempotency-key': 'shared-key' },
+    });
     assert.equal(theirs.status, 200);
     assert.notEqual((theirs.json as { id: string }).id, (mine.json as { id: string }).id);
   });

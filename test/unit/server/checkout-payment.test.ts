@@ -39,7 +39,8 @@ describe('server: paying at checkout', () => {
   afterEach(() => server.close());
 
   const accountState = async () => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
-  const count = (table: string, where = '1 = 1') => server.sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)[0]?.n;
+  const count = (table: string, where = '1 = 1') =>
+    server.sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)[0]?.n;
 
   it('shows the plan, the prorated charge and the credits, with the email prefilled', async () => {
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
@@ -81,7 +82,10 @@ describe('server: paying at checkout', () => {
     const invoice = invoices[0];
     assert.ok(invoice, 'the checkout issued an invoice');
     assert.match(invoice.number, /^TALLY-\d{6}$/);
-    assert.equal(invoice.totalCents, invoice.lines.reduce((sum, line) => sum + line.amountCents, 0));
+    assert.equal(
+      invoice.totalCents,
+      invoice.lines.reduce((sum, line) => sum + line.amountCents, 0),
+    );
     const previewed = /id="due-today">([^<]+)</.exec(page.html)?.[1];
     assert.equal(formatMoney(invoice.totalCents), previewed);
     assert.equal(invoice.totalCents, 1267);
@@ -93,15 +97,36 @@ describe('server: paying at checkout', () => {
 
     const methods = await server.store.listPaymentMethods(accountId);
     assert.deepEqual(
-      methods.map((m) => ({ brand: m.brand, last4: m.last4, exp: `${m.expMonth}/${m.expYear}`, behaviour: m.sandboxBehaviour, isDefault: m.isDefault })),
-      [{ brand: 'visa', last4: '4242', exp: `${cardExpiryParts(validCardExpiry(server)).month}/${cardExpiryParts(validCardExpiry(server)).year}`, behaviour: 'succeeds', isDefault: true }],
+      methods.map((m) => ({
+        brand: m.brand,
+        last4: m.last4,
+        exp: `${m.expMonth}/${m.expYear}`,
+        behaviour: m.sandboxBehaviour,
+        isDefault: m.isDefault,
+      })),
+      [
+        {
+          brand: 'visa',
+          last4: '4242',
+          exp: `${cardExpiryParts(validCardExpiry(server)).month}/${cardExpiryParts(validCardExpiry(server)).year}`,
+          behaviour: 'succeeds',
+          isDefault: true,
+        },
+      ],
       'the card it charged is saved as the default payment method',
     );
     assert.match(methods[0]?.id ?? '', /^pm_/);
 
     const payments = await server.store.listPayments(accountId);
     assert.deepEqual(
-      payments.map((p) => ({ status: p.status, amount: p.amountCents, brand: p.cardBrand, last4: p.cardLast4, invoiceId: p.invoiceId, method: p.paymentMethodId })),
+      payments.map((p) => ({
+        status: p.status,
+        amount: p.amountCents,
+        brand: p.cardBrand,
+        last4: p.cardLast4,
+        invoiceId: p.invoiceId,
+        method: p.paymentMethodId,
+      })),
       [{ status: 'succeeded', amount: 1267, brand: 'visa', last4: '4242', invoiceId: invoice.id, method: methods[0]?.id }],
     );
 
@@ -133,10 +158,26 @@ describe('server: paying at checkout', () => {
   it('keeps the credits already used when the allowance grows', async () => {
     // The welcome bonus is spent first: 500 credits of it, then 42 of Free's 50.
     await spendCredits(server, accountId, { credits: 50000 + 4200, at: new Date(NOW) });
-    assert.deepEqual((await accountState()).credits, { limit: 5000, used: 4200, remaining: 800, bonus: null, overageUsed: 0, overageCents: 0, leased: 0 });
+    assert.deepEqual((await accountState()).credits, {
+      limit: 5000,
+      used: 4200,
+      remaining: 800,
+      bonus: null,
+      overageUsed: 0,
+      overageCents: 0,
+      leased: 0,
+    });
     const session = await createCheckoutSession(server.baseUrl, token, 'pro');
     await payCheckout(server, session.url);
-    assert.deepEqual((await accountState()).credits, { limit: 100000, used: 4200, remaining: 95800, bonus: null, overageUsed: 0, overageCents: 0, leased: 0 });
+    assert.deepEqual((await accountState()).credits, {
+      limit: 100000,
+      used: 4200,
+      remaining: 95800,
+      bonus: null,
+      overageUsed: 0,
+      overageCents: 0,
+      leased: 0,
+    });
   });
 
   it('declines the decline card with 402, leaving the plan on Free and issuing no invoice', async () => {
@@ -196,7 +237,10 @@ describe('server: paying at checkout', () => {
       card_cvc: '123',
     };
     const results = await Promise.all([postForm(session.url, fields, page.cookie), postForm(session.url, fields, page.cookie)]);
-    assert.deepEqual(results.map((r) => r.status), [303, 303]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [303, 303],
+    );
     const third = await postForm(session.url, fields, page.cookie);
     assert.equal(third.status, 303);
     assert.equal(count('payments'), 1);
@@ -210,7 +254,14 @@ describe('server: paying at checkout', () => {
     time.set('2026-11-13T00:01:00Z');
     const result = await postForm(
       session.url,
-      { ...page.hidden, email: 'payer@example.com', cardholder_name: 'Ada', card_number: TEST_CARDS.success, card_expiry: validCardExpiry(server), card_cvc: '123' },
+      {
+        ...page.hidden,
+        email: 'payer@example.com',
+        cardholder_name: 'Ada',
+        card_number: TEST_CARDS.success,
+        card_expiry: validCardExpiry(server),
+        card_cvc: '123',
+      },
       page.cookie,
     );
     assert.equal(result.status, 409);

@@ -73,7 +73,10 @@ describe('server: configuration', () => {
   });
 
   it('names the variable at fault', () => {
-    assert.throws(() => loadConfig({ TALLY_PORT: 'eighty' }), (error: unknown) => error instanceof ConfigError && /TALLY_PORT/.test(error.message));
+    assert.throws(
+      () => loadConfig({ TALLY_PORT: 'eighty' }),
+      (error: unknown) => error instanceof ConfigError && /TALLY_PORT/.test(error.message),
+    );
     assert.throws(() => loadConfig({ TALLY_PORT: '70000' }), /TALLY_PORT/);
     assert.throws(() => loadConfig({ TALLY_PUBLIC_URL: 'ftp://x' }), /TALLY_PUBLIC_URL must use http or https/);
     assert.throws(() => loadConfig({ TALLY_PUBLIC_URL: 'https://x.example/tally' }), /without a path/);
@@ -82,11 +85,12 @@ describe('server: configuration', () => {
   });
 
   it('reads TALLY_EDITOR_ORIGINS as canonical origins, skipping blank entries and repeats', () => {
-    assert.deepEqual(loadConfig({ TALLY_EDITOR_ORIGINS: ' HTTP://LocalHost:8417/ ,,http://[::1]:8417,https://code.example.com:443,http://localhost:8417' }).editorOrigins, [
-      'http://localhost:8417',
-      'http://[::1]:8417',
-      'https://code.example.com',
-    ]);
+    assert.deepEqual(
+      loadConfig({
+        TALLY_EDITOR_ORIGINS: ' HTTP://LocalHost:8417/ ,,http://[::1]:8417,https://code.example.com:443,http://localhost:8417',
+      }).editorOrigins,
+      ['http://localhost:8417', 'http://[::1]:8417', 'https://code.example.com'],
+    );
     assert.deepEqual(loadConfig({ TALLY_EDITOR_ORIGINS: '  ' }).editorOrigins, []);
   });
 
@@ -104,7 +108,11 @@ describe('server: configuration', () => {
     ] as const) {
       assert.throws(
         () => loadConfig({ TALLY_EDITOR_ORIGINS: `http://127.0.0.1:8417,${entry}` }),
-        (error: unknown) => error instanceof ConfigError && /^TALLY_EDITOR_ORIGINS /.test(error.message) && error.message.includes(`"${entry}"`) && message.test(error.message),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /^TALLY_EDITOR_ORIGINS /.test(error.message) &&
+          error.message.includes(`"${entry}"`) &&
+          message.test(error.message),
         entry,
       );
     }
@@ -112,7 +120,13 @@ describe('server: configuration', () => {
 
   // --- Email
   it('reads an SMTP URL with its default ports, and one without credentials', () => {
-    assert.deepEqual(loadConfig({ TALLY_SMTP_URL: 'smtp://relay.internal' }).smtp, { secure: false, host: 'relay.internal', port: 587, user: null, password: null });
+    assert.deepEqual(loadConfig({ TALLY_SMTP_URL: 'smtp://relay.internal' }).smtp, {
+      secure: false,
+      host: 'relay.internal',
+      port: 587,
+      user: null,
+      password: null,
+    });
     const secure = loadConfig({ TALLY_SMTP_URL: 'smtps://u:p@mail.example.com' }).smtp;
     assert.equal(secure?.port, 465);
     assert.equal(secure?.secure, true);
@@ -123,21 +137,35 @@ describe('server: configuration', () => {
     const secret = 'hunter2-very-secret';
     const config = loadConfig({ TALLY_SMTP_URL: `smtp://mailer:${secret}@smtp.example.com:587` });
     assert.equal(config.smtp?.password?.reveal(), secret);
-    for (const printed of [JSON.stringify(config), inspect(config, { depth: 5 }), String(config.smtp?.password), `${JSON.stringify({ smtp: config.smtp })}`]) {
+    for (const printed of [
+      JSON.stringify(config),
+      inspect(config, { depth: 5 }),
+      String(config.smtp?.password),
+      `${JSON.stringify({ smtp: config.smtp })}`,
+    ]) {
       assert.doesNotMatch(printed, new RegExp(secret), 'the password does not print');
       assert.match(printed, /\[redacted\]/, 'it prints as [redacted]');
     }
-    for (const bad of [`http://mailer:${secret}@smtp.example.com`, `smtp://mailer:${secret}@smtp.example.com/path`, `smtp://:${secret}@smtp.example.com`, `not a url ${secret}`]) {
+    for (const bad of [
+      `http://mailer:${secret}@smtp.example.com`,
+      `smtp://mailer:${secret}@smtp.example.com/path`,
+      `smtp://:${secret}@smtp.example.com`,
+      `not a url ${secret}`,
+    ]) {
       assert.throws(
         () => loadConfig({ TALLY_SMTP_URL: bad }),
-        (error: unknown) => error instanceof ConfigError && /^TALLY_SMTP_URL /.test(error.message) && !error.message.includes(secret),
+        (error: unknown) =>
+          error instanceof ConfigError && /^TALLY_SMTP_URL /.test(error.message) && !error.message.includes(secret),
         `refused without echoing: ${bad.replace(secret, '***')}`,
       );
     }
   });
 
   it('names the email variable at fault', () => {
-    assert.throws(() => loadConfig({ TALLY_SMTP_URL: 'http://smtp.example.com' }), /TALLY_SMTP_URL must use smtp or smtps, not http/);
+    assert.throws(
+      () => loadConfig({ TALLY_SMTP_URL: 'http://smtp.example.com' }),
+      /TALLY_SMTP_URL must use smtp or smtps, not http/,
+    );
     assert.throws(() => loadConfig({ TALLY_MAIL_FROM: 'billing' }), /TALLY_MAIL_FROM must be an address/);
     assert.throws(() => loadConfig({ TALLY_MAIL_FROM: 'Billing <billing@example.com' }), /TALLY_MAIL_FROM/);
     assert.throws(() => loadConfig({ TALLY_SALES_EMAIL: 'sales at example.com' }), /TALLY_SALES_EMAIL must be an address/);

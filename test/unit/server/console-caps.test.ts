@@ -20,7 +20,10 @@ describe('server: the console tab "Overage caps"', () => {
     assert.equal(textOf(page.html, `cap-group-${groupId}`), 'No cap', 'a group without a cap is listed too');
     assert.match(page.html, /<td>Group: Design &lt;team&gt;<\/td>/, 'escaped');
     assert.match(page.html, /<a class="tab tab--active" href="\/org\/caps" aria-current="page">Overage caps<\/a>/);
-    assert.match(page.html, new RegExp(`<option value="user:${org.members[1]!.id}">${org.members[1]!.email.replace(/\./g, '\\.')}</option>`));
+    assert.match(
+      page.html,
+      new RegExp(`<option value="user:${org.members[1]!.id}">${org.members[1]!.email.replace(/\./g, '\\.')}</option>`),
+    );
 
     const set = await browser.submit(page, 'cap-form', { target: `group:${groupId}`, amount: '25.50' });
     assert.equal(set.path, '/org/caps?done=cap-set');
@@ -36,8 +39,14 @@ describe('server: the console tab "Overage caps"', () => {
     const removed = await browser.submit(organization, 'cap-form', { target: `group:${groupId}`, amount: '' });
     assert.equal(removed.path, '/org/caps?done=cap-removed');
     assert.equal(textOf(removed.html, `cap-group-${groupId}`), 'No cap');
-    assert.deepEqual(await caps(org.admin), { organization: 30000, groups: [], users: [{ id: org.members[1]!.id, email: org.members[1]!.email, capCents: 100000 }] });
-    const audit = OrgAudit.parse(await expectApi(server, org.admin, 'GET', '/api/org/audit')).entries.filter((e) => e.action === 'overage-cap.set');
+    assert.deepEqual(await caps(org.admin), {
+      organization: 30000,
+      groups: [],
+      users: [{ id: org.members[1]!.id, email: org.members[1]!.email, capCents: 100000 }],
+    });
+    const audit = OrgAudit.parse(await expectApi(server, org.admin, 'GET', '/api/org/audit')).entries.filter(
+      (e) => e.action === 'overage-cap.set',
+    );
     assert.deepEqual(
       audit.map((e) => [e.target, e.before, e.after, e.actorId]),
       [
@@ -57,7 +66,11 @@ describe('server: the console tab "Overage caps"', () => {
       const bad = await browser.submit(page, 'cap-form', { target: 'organization', amount });
       assert.equal(bad.status, 400, amount);
       assert.match(textOf(bad.html, 'cap-amount-error') ?? '', /Enter the cap in dollars/, amount);
-      assert.match(bad.html, new RegExp(`id="cap-amount" name="amount" type="text" value="${amount.replace(/\./g, '\\.')}"`), 'the amount is kept');
+      assert.match(
+        bad.html,
+        new RegExp(`id="cap-amount" name="amount" type="text" value="${amount.replace(/\./g, '\\.')}"`),
+        'the amount is kept',
+      );
     }
     const unknownGroup = await browser.submit(page, 'cap-form', { target: 'group:grp_nope', amount: '5' });
     assert.equal(unknownGroup.status, 404);

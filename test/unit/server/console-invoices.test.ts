@@ -3,17 +3,27 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { issueOrganizationInvoices } from '../../../src/server/organizations/invoices';
 import { createTestOrganization, expectApi, TEST_PASSWORD } from '../../support/organization';
 import { openPortal, textOf } from '../../support/portal-client';
-import { decodeHtml, freshServerForEachTest, signInAndGetToken, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
+import {
+  decodeHtml,
+  freshServerForEachTest,
+  signInAndGetToken,
+  type TestServer,
+  SESSIONS_OUTLAST_THE_TEST,
+} from '../../support/server';
 
 describe('server: the admin console’s Invoices tab', () => {
   let server: TestServer;
-  const time = freshServerForEachTest('2026-11-01T12:00:00Z', (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
+  const time = freshServerForEachTest('2026-11-01T12:00:00Z', (started) => (server = started), {
+    sessionLifetimes: SESSIONS_OUTLAST_THE_TEST,
+  });
 
   const rows = (html: string, tableId: string) => {
     const table = new RegExp(`id="${tableId}"[\\s\\S]*?</table>`).exec(html)?.[0] ?? '';
-    return [...table.matchAll(/<tr class="line"><td class="member">([^<]*)<\/td><td class="description">([^<]*)<\/td><td class="number amount">([^<]*)<\/td><\/tr>/g)].map(
-      (m) => [decodeHtml(m[1] ?? ''), decodeHtml(m[2] ?? ''), m[3]],
-    );
+    return [
+      ...table.matchAll(
+        /<tr class="line"><td class="member">([^<]*)<\/td><td class="description">([^<]*)<\/td><td class="number amount">([^<]*)<\/td><\/tr>/g,
+      ),
+    ].map((m) => [decodeHtml(m[1] ?? ''), decodeHtml(m[2] ?? ''), m[3]]);
   };
 
   it('shows the month so far, then the issued invoice with its page and PDF; another organization’s is not found', async () => {
@@ -31,7 +41,11 @@ describe('server: the admin console’s Invoices tab', () => {
     assert.equal(textOf(before.html, 'current-status'), 'Not yet issued');
     assert.match(before.html, /November 2026 so far/);
     assert.match(before.html, /Issued when the month ends, on Dec 1, 2026\./);
-    assert.deepEqual(rows(before.html, 'current-lines'), [[active.email, 'Pro, 15 of 30 days', '$10.00']], 'the pending member is not charged');
+    assert.deepEqual(
+      rows(before.html, 'current-lines'),
+      [[active.email, 'Pro, 15 of 30 days', '$10.00']],
+      'the pending member is not charged',
+    );
     assert.equal(textOf(before.html, 'current-total'), '$10.00');
     assert.match(before.html, /id="no-invoices"/);
 
@@ -55,7 +69,8 @@ describe('server: the admin console’s Invoices tab', () => {
     const pdf = await fetch(`${server.baseUrl}/org/invoices/${issued.id}/pdf`, { headers: { cookie: cookieHeader(browser) } });
     assert.equal(pdf.headers.get('content-type'), 'application/pdf');
     const { text } = await extractText(await getDocumentProxy(new Uint8Array(await pdf.arrayBuffer())), { mergePages: true });
-    for (const expected of ['ORG-202611-0001', 'Acme <Rockets>', active.email, '$10.00']) assert.ok(text.includes(expected), `the PDF shows ${expected}`);
+    for (const expected of ['ORG-202611-0001', 'Acme <Rockets>', active.email, '$10.00'])
+      assert.ok(text.includes(expected), `the PDF shows ${expected}`);
 
     const other = await createTestOrganization(server, 0, { name: 'Other' });
     const stranger = (await openPortal(server.baseUrl, other.admin)).browser;
@@ -73,7 +88,10 @@ describe('server: the admin console’s Invoices tab', () => {
     assert.ok(issued, 'November was issued');
     const { browser } = await openPortal(server.baseUrl, org.admin);
     const list = (await browser.get('/org/invoices')).html;
-    assert.match(list, new RegExp(`ORG-202611-0001</a></td>\\s*<td class="invoice-month">November 2026</td>\\s*<td>Dec 1, 2026</td>`));
+    assert.match(
+      list,
+      new RegExp(`ORG-202611-0001</a></td>\\s*<td class="invoice-month">November 2026</td>\\s*<td>Dec 1, 2026</td>`),
+    );
     assert.equal(textOf((await browser.get(`/org/invoices/${issued.id}`)).html, 'invoice-date'), 'Dec 1, 2026');
     const pdf = await fetch(`${server.baseUrl}/org/invoices/${issued.id}/pdf`, { headers: { cookie: cookieHeader(browser) } });
     const { text } = await extractText(await getDocumentProxy(new Uint8Array(await pdf.arrayBuffer())), { mergePages: true });

@@ -61,7 +61,10 @@ describe('server: the console API tokens tab', () => {
     assert.equal(empty.status, 400);
     assert.match(textOf(empty.html, 'token-name-error') ?? '', /name must not be empty/);
     const tokens = OrgApiTokens.parse(await expectApi(server, org.admin, 'GET', '/api/org/tokens')).tokens;
-    assert.deepEqual(tokens.map((t) => t.name), ['CI']);
+    assert.deepEqual(
+      tokens.map((t) => t.name),
+      ['CI'],
+    );
   });
 
   it('shows a member who is not an admin a 403 page and no tokens', async () => {

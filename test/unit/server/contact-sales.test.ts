@@ -11,7 +11,13 @@ describe('server: Contact Sales', () => {
   });
   afterEach(() => server.close());
 
-  const good = { name: 'Ada Lovelace', email: 'ada@analytical.example', company: 'Analytical Engines Ltd', seats: '250', message: 'We would like Tally for our whole engineering team.' };
+  const good = {
+    name: 'Ada Lovelace',
+    email: 'ada@analytical.example',
+    company: 'Analytical Engines Ltd',
+    seats: '250',
+    message: 'We would like Tally for our whole engineering team.',
+  };
 
   async function submit(fields: Partial<Record<keyof typeof good, string>>, query = '?plan=enterprise') {
     const page = await getForm(`${server.baseUrl}/contact-sales${query}`);
@@ -25,8 +31,13 @@ describe('server: Contact Sales', () => {
     assert.match(page.html, /<p class="eyebrow">Tally Enterprise<\/p>/);
     assert.match(page.html, /id="sales-email" name="email" type="email" value="ada@analytical\.example"/);
     assert.equal(page.hidden.plan, 'enterprise');
-    for (const id of ['sales-name', 'sales-company', 'sales-seats', 'sales-message', 'sales-submit']) assert.match(page.html, new RegExp(`id="${id}"`), id);
-    assert.equal((await getForm(`${server.baseUrl}/contact-sales?plan=no-such-plan`)).hidden.plan, '', 'an unknown plan is dropped');
+    for (const id of ['sales-name', 'sales-company', 'sales-seats', 'sales-message', 'sales-submit'])
+      assert.match(page.html, new RegExp(`id="${id}"`), id);
+    assert.equal(
+      (await getForm(`${server.baseUrl}/contact-sales?plan=no-such-plan`)).hidden.plan,
+      '',
+      'an unknown plan is dropped',
+    );
     assert.equal((await getForm(`${server.baseUrl}/contact-sales`)).status, 200);
   });
 
@@ -53,8 +64,13 @@ describe('server: Contact Sales', () => {
       assert.equal(/id="([a-z-]+)-error"/g.exec(result.html)?.[1], id, 'the only error is at the field');
       assert.equal([...result.html.matchAll(/class="field-error"/g)].length, 1);
       assert.ok(result.html.includes(`id="${id}-error">${message}</p>`), `"${message}" at ${id}`);
-      if (id !== 'sales-company') assert.match(result.html, /id="sales-company" name="company" type="text" value="Analytical Engines Ltd"/);
-      if (id !== 'sales-message') assert.match(result.html, /<textarea id="sales-message"[^>]*>We would like Tally for our whole engineering team\.<\/textarea>/);
+      if (id !== 'sales-company')
+        assert.match(result.html, /id="sales-company" name="company" type="text" value="Analytical Engines Ltd"/);
+      if (id !== 'sales-message')
+        assert.match(
+          result.html,
+          /<textarea id="sales-message"[^>]*>We would like Tally for our whole engineering team\.<\/textarea>/,
+        );
       assert.match(result.html, /<input type="hidden" name="plan" value="enterprise">/);
       assert.deepEqual(await server.store.listSalesInquiries(), []);
     });
@@ -75,7 +91,18 @@ describe('server: Contact Sales', () => {
     const inquiries = await server.store.listSalesInquiries();
     assert.deepEqual(
       inquiries.map(({ id, ...rest }) => ({ id: /^si_[A-Za-z0-9_-]{32}$/.test(id), ...rest })),
-      [{ id: true, planId: 'enterprise', name: good.name, email: good.email, company: good.company, seats: 100000, message: 'Line one\nLine two', createdAt: NOW }],
+      [
+        {
+          id: true,
+          planId: 'enterprise',
+          name: good.name,
+          email: good.email,
+          company: good.company,
+          seats: 100000,
+          message: 'Line one\nLine two',
+          createdAt: NOW,
+        },
+      ],
     );
     const [mail] = await server.store.listEmails(10);
     assert.equal(mail?.kind, 'sales-inquiry', 'sales is notified through the outbox');

@@ -4,7 +4,16 @@ import type { BillingEvent } from '../../../src/server/billing/billing-events';
 import { addCard } from '../../../src/server/billing/payment-methods';
 import { advanceAccount, renewDueAccounts } from '../../../src/server/billing/renewals';
 import type { AccountRecord } from '../../../src/store/store';
-import { advanceTestClock, apiRequest, fetchAccountState, signUpAndUpgrade, spendCredits, freshServerForEachTest, TEST_CARDS, type TestServer } from '../../support/server';
+import {
+  advanceTestClock,
+  apiRequest,
+  fetchAccountState,
+  signUpAndUpgrade,
+  spendCredits,
+  freshServerForEachTest,
+  TEST_CARDS,
+  type TestServer,
+} from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 const GOOD_CARD = { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2049, sandboxBehaviour: 'succeeds' as const };
@@ -17,7 +26,10 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
   const advanced = (token: string, body: unknown) => advanceTestClock(server.baseUrl, token, body);
   const accountState = (token: string) => fetchAccountState(server.baseUrl, token);
   const payOutstanding = (token: string, key?: string) =>
-    apiRequest(server.baseUrl, 'POST', '/api/billing/outstanding-payment', { token, headers: key === undefined ? {} : { 'idempotency-key': key } });
+    apiRequest(server.baseUrl, 'POST', '/api/billing/outstanding-payment', {
+      token,
+      headers: key === undefined ? {} : { 'idempotency-key': key },
+    });
   const account = async (id: string): Promise<AccountRecord> => {
     const found = await server.store.findAccountById(id);
     assert.ok(found, `account ${id} exists`);
@@ -25,7 +37,9 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
   };
   /** Pro paid at checkout with 4000 0000 0000 0341, then its Dec 1 renewal declined: past due. */
   const pastDuePro = async () => {
-    const { token } = await signUpAndUpgrade(server, `dunning-${++seq}@example.com`, 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, `dunning-${++seq}@example.com`, 'a good password', 'pro', {
+      cardNumber: TEST_CARDS.declinesAfterFirstCharge,
+    });
     const december = await advanced(token.accessToken, { to: '2026-12-01T00:00:00Z' });
     return { token: token.accessToken, accountId: token.account.id, december };
   };
@@ -40,7 +54,13 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
     assert.deepEqual(december.invoices, [{ number: 'TALLY-000002', kind: 'renewal', totalCents: 2000, status: 'open' }]);
     const state = await accountState(token);
     assert.deepEqual(
-      [state.subscription.status, state.plan.id, state.credits.limit, state.subscription.outstandingCents, state.subscription.nextPaymentRetryAt],
+      [
+        state.subscription.status,
+        state.plan.id,
+        state.credits.limit,
+        state.subscription.outstandingCents,
+        state.subscription.nextPaymentRetryAt,
+      ],
       ['past_due', 'pro', 5000, 2000, '2026-12-02T00:00:00.000Z'],
     );
   });
@@ -51,7 +71,11 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
 
     const day1 = await advanced(token, { to: '2026-12-02T12:00:00Z' });
     assert.deepEqual(
-      [day1.account.subscription.status, day1.account.subscription.nextPaymentRetryAt, day1.account.subscription.outstandingCents],
+      [
+        day1.account.subscription.status,
+        day1.account.subscription.nextPaymentRetryAt,
+        day1.account.subscription.outstandingCents,
+      ],
       ['past_due', '2026-12-04T00:00:00.000Z', 2000],
     );
     // The rest in one advance, through the server function, to see what happened.
@@ -67,23 +91,44 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
     );
     const canceled = events[2];
     assert.ok(canceled?.kind === 'subscription-canceled', 'the last event is the cancellation');
-    assert.deepEqual([canceled.voidedInvoiceIds, canceled.writtenOffCents, canceled.message], [[invoice?.id], 2000, 'Your card was declined.']);
-    assert.deepEqual(events.slice(0, 2).map((e) => e.kind === 'retry-failed' && [e.attempt, e.nextRetryAt.toISOString()]), [
-      [2, '2026-12-06T00:00:00.000Z'],
-      [3, '2026-12-08T00:00:00.000Z'],
-    ]);
+    assert.deepEqual(
+      [canceled.voidedInvoiceIds, canceled.writtenOffCents, canceled.message],
+      [[invoice?.id], 2000, 'Your card was declined.'],
+    );
+    assert.deepEqual(
+      events.slice(0, 2).map((e) => e.kind === 'retry-failed' && [e.attempt, e.nextRetryAt.toISOString()]),
+      [
+        [2, '2026-12-06T00:00:00.000Z'],
+        [3, '2026-12-08T00:00:00.000Z'],
+      ],
+    );
 
     const after = await accountState(token);
     assert.deepEqual(
-      [after.subscription.status, after.plan.id, after.credits.limit, after.subscription.outstandingCents, after.subscription.nextPaymentRetryAt],
+      [
+        after.subscription.status,
+        after.plan.id,
+        after.credits.limit,
+        after.subscription.outstandingCents,
+        after.subscription.nextPaymentRetryAt,
+      ],
       ['canceled', 'free', 5000, 0, null],
     );
     assert.equal((await server.store.findInvoice(invoice?.id ?? ''))?.status, 'void', 'the debt is written off');
 
     // The declined renewal, then one payment per retry, at the schedule's times, all against the invoice.
     const charges = () => server.store.listPayments(accountId).then((all) => all.reverse().slice(1));
-    const expected = ['2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z', '2026-12-04T00:00:00.000Z', '2026-12-06T00:00:00.000Z', '2026-12-08T00:00:00.000Z'];
-    assert.deepEqual((await charges()).map((p) => [p.status, p.amountCents, p.invoiceId, p.createdAt]), expected.map((at) => ['failed', 2000, invoice?.id, at]));
+    const expected = [
+      '2026-12-01T00:00:00.000Z',
+      '2026-12-02T00:00:00.000Z',
+      '2026-12-04T00:00:00.000Z',
+      '2026-12-06T00:00:00.000Z',
+      '2026-12-08T00:00:00.000Z',
+    ];
+    assert.deepEqual(
+      (await charges()).map((p) => [p.status, p.amountCents, p.invoiceId, p.createdAt]),
+      expected.map((at) => ['failed', 2000, invoice?.id, at]),
+    );
 
     // Later: no retry, no renewal charge on Free, and nothing to pay.
     const january = await advanced(token, { months: 1 });
@@ -100,18 +145,34 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
     assert.equal((await accountState(token)).subscription.status, 'canceled');
     const preview = await apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', { token, body: { planId: 'pro' } });
     assert.equal(preview.status, 200, JSON.stringify(preview.json));
-    assert.deepEqual(preview.json && { kind: (preview.json as { kind: string }).kind, total: (preview.json as { totalCents: number }).totalCents }, { kind: 'upgrade', total: 1419 }, 'Pro for 22 of December’s 31 days, as a new account pays');
+    assert.deepEqual(
+      preview.json && {
+        kind: (preview.json as { kind: string }).kind,
+        total: (preview.json as { totalCents: number }).totalCents,
+      },
+      { kind: 'upgrade', total: 1419 },
+      'Pro for 22 of December’s 31 days, as a new account pays',
+    );
 
     await addCard(server.context, await account(accountId), GOOD_CARD, { makeDefault: true });
-    const change = await apiRequest(server.baseUrl, 'POST', '/api/subscription/changes', { token, body: { planId: 'pro', expectedTotalCents: 1419 } });
+    const change = await apiRequest(server.baseUrl, 'POST', '/api/subscription/changes', {
+      token,
+      body: { planId: 'pro', expectedTotalCents: 1419 },
+    });
     assert.equal(change.status, 200, JSON.stringify(change.json));
     const state = await accountState(token);
-    assert.deepEqual([state.subscription.status, state.plan.id, state.credits.limit, state.subscription.outstandingCents], ['active', 'pro', 100000, 0]);
-    assert.deepEqual((await server.store.listInvoices(accountId)).map((i) => [i.kind, i.totalCents, i.status]), [
-      ['plan-change', 1419, 'paid'],
-      ['renewal', 2000, 'void'],
-      ['checkout', 1000, 'paid'],
-    ]);
+    assert.deepEqual(
+      [state.subscription.status, state.plan.id, state.credits.limit, state.subscription.outstandingCents],
+      ['active', 'pro', 100000, 0],
+    );
+    assert.deepEqual(
+      (await server.store.listInvoices(accountId)).map((i) => [i.kind, i.totalCents, i.status]),
+      [
+        ['plan-change', 1419, 'paid'],
+        ['renewal', 2000, 'void'],
+        ['checkout', 1000, 'paid'],
+      ],
+    );
     const stillFree = await apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', { token, body: { planId: 'free' } });
     assert.equal((stillFree.json as { kind: string }).kind, 'cancel', 'an ordinary active subscription again');
   });
@@ -125,8 +186,15 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
 
     const recovered = await advanced(token, { to: '2026-12-04T00:00:00Z' });
     const state = recovered.account;
-    assert.deepEqual([state.subscription.status, state.plan.id, state.subscription.outstandingCents, state.subscription.nextPaymentRetryAt], ['active', 'pro', 0, null]);
-    assert.deepEqual([state.credits.limit, state.credits.used, state.credits.remaining], [100000, 3000, 97000], 'the Pro allowance, less what was spent on Free');
+    assert.deepEqual(
+      [state.subscription.status, state.plan.id, state.subscription.outstandingCents, state.subscription.nextPaymentRetryAt],
+      ['active', 'pro', 0, null],
+    );
+    assert.deepEqual(
+      [state.credits.limit, state.credits.used, state.credits.remaining],
+      [100000, 3000, 97000],
+      'the Pro allowance, less what was spent on Free',
+    );
     const invoice = await renewalInvoice(accountId);
     assert.equal(invoice?.status, 'paid');
     const payments = (await server.store.listPayments(accountId)).reverse().slice(1);
@@ -138,8 +206,14 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
         ['succeeded', '4242', true, '2026-12-04T00:00:00.000Z'],
       ],
     );
-    const grants = (await server.store.listLedgerEntries(accountId)).filter((e) => e.kind === 'grant' && e.source === 'allowance');
-    assert.deepEqual(grants.slice(-1).map((g) => [g.amount, g.at.toISOString()]), [[95000, '2026-12-04T00:00:00.000Z']], 'the difference, granted once');
+    const grants = (await server.store.listLedgerEntries(accountId)).filter(
+      (e) => e.kind === 'grant' && e.source === 'allowance',
+    );
+    assert.deepEqual(
+      grants.slice(-1).map((g) => [g.amount, g.at.toISOString()]),
+      [[95000, '2026-12-04T00:00:00.000Z']],
+      'the difference, granted once',
+    );
 
     // No retry after the recovery; the January renewal charges the new card.
     const january = await advanced(token, { to: '2027-01-01T00:00:00Z' });
@@ -157,11 +231,19 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
     });
     const stillDue = await accountState(token);
     assert.deepEqual(
-      [stillDue.subscription.status, stillDue.subscription.outstandingCents, stillDue.subscription.nextPaymentRetryAt, stillDue.credits.limit],
+      [
+        stillDue.subscription.status,
+        stillDue.subscription.outstandingCents,
+        stillDue.subscription.nextPaymentRetryAt,
+        stillDue.credits.limit,
+      ],
       ['past_due', 2000, '2026-12-02T00:00:00.000Z', 5000],
       'the retry schedule is unchanged',
     );
-    assert.deepEqual((await server.store.listPayments(accountId)).map((p) => p.status), ['failed', 'failed', 'succeeded']);
+    assert.deepEqual(
+      (await server.store.listPayments(accountId)).map((p) => p.status),
+      ['failed', 'failed', 'succeeded'],
+    );
 
     await addCard(server.context, await account(accountId), GOOD_CARD, { makeDefault: true });
     // The key of the declined attempt was not spent: the same key tries again.
@@ -169,7 +251,10 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
     assert.equal(paid.status, 200, JSON.stringify(paid.json));
     const result = OutstandingPaymentResult.parse(paid.json);
     assert.deepEqual(result.invoices, [{ number: 'TALLY-000002', kind: 'renewal', totalCents: 2000, status: 'paid' }]);
-    assert.deepEqual([result.account.subscription.status, result.account.credits.limit, result.account.subscription.outstandingCents], ['active', 100000, 0]);
+    assert.deepEqual(
+      [result.account.subscription.status, result.account.credits.limit, result.account.subscription.outstandingCents],
+      ['active', 100000, 0],
+    );
     assert.deepEqual(await accountState(token), result.account, 'the answer is the account as stored');
 
     const again = await payOutstanding(token, 'pay-1');
@@ -179,7 +264,9 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
     const other = await payOutstanding(token, 'pay-2');
     assert.equal(other.status, 409);
     assert.equal(ApiError.parse(other.json).error.code, 'nothing_outstanding');
-    const succeeded = (await server.store.listPayments(accountId)).filter((p) => p.status === 'succeeded' && p.amountCents === 2000);
+    const succeeded = (await server.store.listPayments(accountId)).filter(
+      (p) => p.status === 'succeeded' && p.amountCents === 2000,
+    );
     assert.equal(succeeded.length, 1, 'charged once');
 
     // And no retry follows.
@@ -191,7 +278,10 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
     const { token, accountId } = await pastDuePro();
     await addCard(server.context, await account(accountId), GOOD_CARD, { makeDefault: true });
     const same = await Promise.all([payOutstanding(token, 'double'), payOutstanding(token, 'double')]);
-    assert.deepEqual(same.map((r) => r.status), [200, 200]);
+    assert.deepEqual(
+      same.map((r) => r.status),
+      [200, 200],
+    );
     assert.deepEqual(same[0]?.json, same[1]?.json);
     const { token: second, accountId: secondId } = await pastDuePro();
     await addCard(server.context, await account(secondId), GOOD_CARD, { makeDefault: true });
@@ -207,7 +297,10 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
     const { token } = await signUpAndUpgrade(server, `dunning-${++seq}@example.com`, 'a good password', 'pro');
     const active = await payOutstanding(token.accessToken);
     assert.equal(active.status, 409);
-    assert.deepEqual(ApiError.parse(active.json).error, { code: 'nothing_outstanding', message: 'Nothing is outstanding: the subscription is active.' });
+    assert.deepEqual(ApiError.parse(active.json).error, {
+      code: 'nothing_outstanding',
+      message: 'Nothing is outstanding: the subscription is active.',
+    });
     const malformed = await payOutstanding(token.accessToken, 'not ok');
     assert.equal(malformed.status, 400);
     assert.equal(ApiError.parse(malformed.json).error.field, 'Idempotency-Key');
@@ -221,19 +314,31 @@ describe('server: failed payments (dunning) and the outstanding balance', () => 
     const reused = await payOutstanding(token.accessToken, 'used-for-a-change');
     assert.equal(reused.status, 422);
     assert.equal(ApiError.parse(reused.json).error.code, 'idempotency_key_reused');
-    assert.equal((await apiRequest(server.baseUrl, 'POST', '/api/billing/outstanding-payment', {})).status, 401, 'signed-in only');
+    assert.equal(
+      (await apiRequest(server.baseUrl, 'POST', '/api/billing/outstanding-payment', {})).status,
+      401,
+      'signed-in only',
+    );
   });
 
   it('runs the retries due on the real clock for accounts nobody looked at', async () => {
-    const { token } = await signUpAndUpgrade(server, `dunning-${++seq}@example.com`, 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, `dunning-${++seq}@example.com`, 'a good password', 'pro', {
+      cardNumber: TEST_CARDS.declinesAfterFirstCharge,
+    });
     const accountId = token.account.id;
     time.set('2026-12-01T00:00:30Z');
     const events: BillingEvent[] = [];
     assert.equal(await renewDueAccounts(server.context, events), 1);
-    assert.deepEqual(events.map((e) => e.kind === 'payment-failed' && [e.amountCents, e.nextRetryAt?.toISOString()]), [[2000, '2026-12-02T00:00:00.000Z']]);
+    assert.deepEqual(
+      events.map((e) => e.kind === 'payment-failed' && [e.amountCents, e.nextRetryAt?.toISOString()]),
+      [[2000, '2026-12-02T00:00:00.000Z']],
+    );
     time.set('2026-12-02T00:00:30Z');
     assert.equal(await renewDueAccounts(server.context, events), 0, 'no new invoice');
-    assert.deepEqual(events.map((e) => e.kind), ['payment-failed', 'retry-failed']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['payment-failed', 'retry-failed'],
+    );
     const subscription = await server.store.findSubscription(accountId);
     assert.deepEqual([subscription?.state.status, subscription?.state.paymentRetries], ['past_due', 1]);
     assert.equal((await server.store.listPayments(accountId)).filter((p) => p.status === 'failed').length, 2);

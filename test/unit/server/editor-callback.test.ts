@@ -23,7 +23,8 @@ import {
 
 const EDITOR_ORIGIN = 'http://127.0.0.1:9999';
 const WEB_QUERY = 'vscode-scheme=vscode&vscode-authority=tally.tally';
-const editorCallback = (path: string, origin = EDITOR_ORIGIN) => `${origin}/callback?${WEB_QUERY}&vscode-path=${encodeURIComponent(path)}`;
+const editorCallback = (path: string, origin = EDITOR_ORIGIN) =>
+  `${origin}/callback?${WEB_QUERY}&vscode-path=${encodeURIComponent(path)}`;
 const EVIL_REDIRECT = `https://evil.example/steal?${WEB_QUERY}&vscode-path=%2Fauth`;
 /** What every refusal says is accepted. */
 const ACCEPTED = /must be vscode:\/\/tally\.tally\/… .* an origin this server trusts \(TALLY_EDITOR_ORIGINS\)\.$/;
@@ -66,10 +67,26 @@ describe('server: callbacks only to this extension or a trusted web editor (issu
       // Stored: play the rest of the attack, so that a failure shows what it costs. The victim
       // signs in through the genuine link; the page hands the code to evil.example; the attacker
       // trades it with its own verifier.
-      const link: SignInLink = { url: (pushed.json as { url: string }).url, pkce: attacker, state: '', redirectUri: EVIL_REDIRECT };
-      const signIn = await submitSignIn(server.baseUrl, { email: 'victim@example.com', password: 'the victim password', action: 'create', link });
-      const token = await exchangeCode(server.baseUrl, { code: signIn.code ?? '', codeVerifier: attacker.verifier, redirectUri: EVIL_REDIRECT });
-      assert.fail(`the attacker's request was accepted; the victim's code went to evil.example and traded for a token with status ${token.status}`);
+      const link: SignInLink = {
+        url: (pushed.json as { url: string }).url,
+        pkce: attacker,
+        state: '',
+        redirectUri: EVIL_REDIRECT,
+      };
+      const signIn = await submitSignIn(server.baseUrl, {
+        email: 'victim@example.com',
+        password: 'the victim password',
+        action: 'create',
+        link,
+      });
+      const token = await exchangeCode(server.baseUrl, {
+        code: signIn.code ?? '',
+        codeVerifier: attacker.verifier,
+        redirectUri: EVIL_REDIRECT,
+      });
+      assert.fail(
+        `the attacker's request was accepted; the victim's code went to evil.example and traded for a token with status ${token.status}`,
+      );
     }
     assertRefused(pushed, 'redirectUri', 'the attacker pushes its request');
     assert.equal(count('authorization_requests'), 0, 'no request stored');
@@ -77,7 +94,13 @@ describe('server: callbacks only to this extension or a trusted web editor (issu
 
   it('refuses the same redirect_uri on the sign-in link and on the form it posts', async () => {
     const pkce = newPkce();
-    const query = { client_id: 'tally-vscode', redirect_uri: EVIL_REDIRECT, state: newState(), code_challenge: pkce.challenge, code_challenge_method: 'S256' };
+    const query = {
+      client_id: 'tally-vscode',
+      redirect_uri: EVIL_REDIRECT,
+      state: newState(),
+      code_challenge: pkce.challenge,
+      code_challenge_method: 'S256',
+    };
     const page = await fetch(`${server.baseUrl}/signin?${new URLSearchParams(query)}`);
     assert.equal(page.status, 400);
     assert.match(decodeHtml(await page.text()), /redirect_uri must be vscode:\/\/tally\.tally\/… .*\(TALLY_EDITOR_ORIGINS\)/);
@@ -87,7 +110,13 @@ describe('server: callbacks only to this extension or a trusted web editor (issu
     const posted = await fetch(`${server.baseUrl}/signin`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie },
-      body: new URLSearchParams({ ...query, csrf: form.hidden.csrf ?? '', email: 'victim@example.com', password: 'the victim password', action: 'create' }).toString(),
+      body: new URLSearchParams({
+        ...query,
+        csrf: form.hidden.csrf ?? '',
+        email: 'victim@example.com',
+        password: 'the victim password',
+        action: 'create',
+      }).toString(),
     });
     assert.equal(posted.status, 400);
     assert.match(decodeHtml(await posted.text()), /redirect_uri must be vscode:\/\/tally\.tally\//);
@@ -99,9 +128,15 @@ describe('server: callbacks only to this extension or a trusted web editor (issu
     const { accessToken } = await signUpAndGetToken(server.baseUrl, 'buyer@example.com', 'a good password');
     const before = { checkout: count('checkout_sessions'), portal: count('portal_sessions') };
     for (const callbackUrl of [EVIL_REDIRECT.replace('%2Fauth', '%2Fcheckout'), ...LOOK_ALIKES]) {
-      const checkout = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token: accessToken, body: { planId: 'pro', state: newState(), callbackUrl } });
+      const checkout = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', {
+        token: accessToken,
+        body: { planId: 'pro', state: newState(), callbackUrl },
+      });
       assertRefused(checkout, 'callbackUrl', `checkout with ${callbackUrl}`);
-      const portal = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', { token: accessToken, body: { callbackUrl, state: newState() } });
+      const portal = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', {
+        token: accessToken,
+        body: { callbackUrl, state: newState() },
+      });
       assertRefused(portal, 'callbackUrl', `portal with ${callbackUrl}`);
     }
     assert.deepEqual({ checkout: count('checkout_sessions'), portal: count('portal_sessions') }, before, 'no session stored');
@@ -119,7 +154,12 @@ describe('server: callbacks only to this extension or a trusted web editor (issu
     const pushed = await pushRequest(redirectUri, pkce.challenge);
     assert.equal(pushed.status, 200, JSON.stringify(pushed.json));
     const link: SignInLink = { url: (pushed.json as { url: string }).url, pkce, state: '', redirectUri };
-    const signIn = await submitSignIn(server.baseUrl, { email: 'web@example.com', password: 'a good password', action: 'create', link });
+    const signIn = await submitSignIn(server.baseUrl, {
+      email: 'web@example.com',
+      password: 'a good password',
+      action: 'create',
+      link,
+    });
     assert.ok(signIn.code, 'the sign-in issued a code');
     const returnLink = /id="return-to-editor" href="([^"]+)"/.exec(signIn.html)?.[1];
     assert.ok(returnLink, 'the signed-in page links back to the editor');
@@ -129,16 +169,24 @@ describe('server: callbacks only to this extension or a trusted web editor (issu
 
     const token = await exchangeCode(server.baseUrl, { code: signIn.code, codeVerifier: pkce.verifier, redirectUri });
     assert.equal(token.status, 200);
-    const account = await apiRequest(server.baseUrl, 'GET', '/api/account', { token: TokenResponse.parse(token.json).accessToken });
+    const account = await apiRequest(server.baseUrl, 'GET', '/api/account', {
+      token: TokenResponse.parse(token.json).accessToken,
+    });
     assert.equal(AccountState.parse(account.json).account.email, 'web@example.com');
   });
 
   it('accepts checkout and portal callbacks on the configured origin', async () => {
     const { accessToken } = await signUpAndGetToken(server.baseUrl, 'web-buyer@example.com', 'a good password');
-    const checkout = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token: accessToken, body: { planId: 'pro', state: newState(), callbackUrl: editorCallback('/checkout') } });
+    const checkout = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', {
+      token: accessToken,
+      body: { planId: 'pro', state: newState(), callbackUrl: editorCallback('/checkout') },
+    });
     assert.equal(checkout.status, 200, JSON.stringify(checkout.json));
     CheckoutSession.parse(checkout.json);
-    const portal = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', { token: accessToken, body: { callbackUrl: editorCallback('/portal'), state: newState() } });
+    const portal = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', {
+      token: accessToken,
+      body: { callbackUrl: editorCallback('/portal'), state: newState() },
+    });
     assert.equal(portal.status, 200, JSON.stringify(portal.json));
     PortalSession.parse(portal.json);
   });
@@ -147,7 +195,13 @@ describe('server: callbacks only to this extension or a trusted web editor (issu
     const plain = await startTestServer();
     try {
       const response = await apiRequest(plain.baseUrl, 'POST', '/api/authorization-requests', {
-        body: { clientId: 'tally-vscode', redirectUri: editorCallback('/auth'), state: newState(), codeChallenge: newPkce().challenge, codeChallengeMethod: 'S256' },
+        body: {
+          clientId: 'tally-vscode',
+          redirectUri: editorCallback('/auth'),
+          state: newState(),
+          codeChallenge: newPkce().challenge,
+          codeChallengeMethod: 'S256',
+        },
       });
       assertRefused(response, 'redirectUri', 'an unconfigured web editor');
     } finally {

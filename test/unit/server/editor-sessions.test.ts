@@ -47,7 +47,10 @@ describe('server: editor sessions (expiry, refresh rotation, replays, revocation
     assert.equal(expired.headers.get('www-authenticate'), 'Bearer realm="tally"');
     const error = refusal(expired);
     assert.equal(error.code, 'token_expired');
-    assert.equal(error.message, 'The access token expired at 2026-11-16T11:00:00.000Z: refresh it (grantType refresh_token) or sign in again.');
+    assert.equal(
+      error.message,
+      'The access token expired at 2026-11-16T11:00:00.000Z: refresh it (grantType refresh_token) or sign in again.',
+    );
   });
 
   it('rotates: each refresh answers a new pair that works and spends the refresh token it was given', async () => {
@@ -66,7 +69,10 @@ describe('server: editor sessions (expiry, refresh rotation, replays, revocation
     // Only hashes are stored.
     const stored = server.sql<{ token_hash: string }>('SELECT token_hash FROM refresh_tokens');
     assert.equal(stored.length, 3);
-    assert.ok(stored.every((row) => /^[0-9a-f]{64}$/.test(row.token_hash) && row.token_hash !== third.refreshToken), 'only SHA-256 hashes are stored');
+    assert.ok(
+      stored.every((row) => /^[0-9a-f]{64}$/.test(row.token_hash) && row.token_hash !== third.refreshToken),
+      'only SHA-256 hashes are stored',
+    );
   });
 
   it('revokes the whole session when a spent refresh token comes back: every token issued from that sign-in', async () => {
@@ -130,7 +136,9 @@ describe('server: editor sessions (expiry, refresh rotation, replays, revocation
     const body = { code: signIn.code ?? '', redirectUri: signIn.link.redirectUri };
     const messages: string[] = [];
     for (let attempt = 0; attempt < 3; attempt++) {
-      messages.push(refusal(await exchangeCode(server.baseUrl, { ...body, codeVerifier: `${'w'.repeat(42)}${attempt}` })).message);
+      messages.push(
+        refusal(await exchangeCode(server.baseUrl, { ...body, codeVerifier: `${'w'.repeat(42)}${attempt}` })).message,
+      );
     }
     assert.match(messages[0] ?? '', /2 more attempts before the code is spent/);
     assert.match(messages[1] ?? '', /1 more attempt before the code is spent/);
@@ -154,7 +162,11 @@ describe('server: editor sessions (expiry, refresh rotation, replays, revocation
     assert.equal((await refreshTokens(server.baseUrl, byAccess.refreshToken)).status, 400);
     assert.equal((await refreshTokens(server.baseUrl, kept.refreshToken)).status, 200, 'another sign-in stays');
 
-    assert.equal((await revokeToken(server.baseUrl, 'tlr_unknown')).status, 200, 'an unknown token: nothing to do (RFC 7009 §2.2)');
+    assert.equal(
+      (await revokeToken(server.baseUrl, 'tlr_unknown')).status,
+      200,
+      'an unknown token: nothing to do (RFC 7009 §2.2)',
+    );
     assert.equal((await apiRequest(server.baseUrl, 'POST', '/api/token/revoke', { body: {} })).status, 400);
   });
 });

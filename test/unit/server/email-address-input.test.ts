@@ -2,7 +2,17 @@ import { strict as assert } from 'node:assert';
 import { ApiError } from '../../../src/protocol/api';
 import { createTestGroup, createTestOrganization, TEST_PASSWORD, uniqueEmail } from '../../support/organization';
 import { openPortal, textOf } from '../../support/portal-client';
-import { apiRequest, createCheckoutSession, freshServerForEachTest, getForm, payCheckout, postForm, signInLink, signUpAndGetToken, type TestServer } from '../../support/server';
+import {
+  apiRequest,
+  createCheckoutSession,
+  freshServerForEachTest,
+  getForm,
+  payCheckout,
+  postForm,
+  signInLink,
+  signUpAndGetToken,
+  type TestServer,
+} from '../../support/server';
 
 // An address with a NUL inside, and one that would add a Bcc header to any mail it reaches.
 const HOSTILE = { 'a NUL byte': 'a\u0000b@example.com', 'a CRLF and a header': 'a@example.com\r\nBcc: x@y.z' };
@@ -20,7 +30,11 @@ describe('server: every form and API that takes an email address refuses control
       it('sign-in (create and sign in): 400 at the email field, no account', async () => {
         for (const action of ['create', 'signin']) {
           const form = await getForm(signInLink(server.baseUrl).url);
-          const result = await postForm(`${server.baseUrl}/signin`, { ...form.hidden, email, password: TEST_PASSWORD, action }, form.cookie);
+          const result = await postForm(
+            `${server.baseUrl}/signin`,
+            { ...form.hidden, email, password: TEST_PASSWORD, action },
+            form.cookie,
+          );
           assert.equal(result.status, 400, action);
           assert.equal(textOf(result.html, 'email-error'), CONTROL_MESSAGE, action);
         }
@@ -54,7 +68,11 @@ describe('server: every form and API that takes an email address refuses control
         for (const path of ['/api/org/members', `/api/org/groups/${groupId}/members`]) {
           const response = await apiRequest(server.baseUrl, 'POST', path, { token: organization.admin, body: { email } });
           assert.equal(response.status, 400, path);
-          assert.deepEqual(ApiError.parse(response.json).error, { code: 'invalid_request', message: `email: ${CONTROL_MESSAGE}`, field: 'email' }, path);
+          assert.deepEqual(
+            ApiError.parse(response.json).error,
+            { code: 'invalid_request', message: `email: ${CONTROL_MESSAGE}`, field: 'email' },
+            path,
+          );
         }
         assert.deepEqual([count('organization_members'), count('organization_group_members')], before, 'nothing added');
       });

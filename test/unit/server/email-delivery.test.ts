@@ -12,7 +12,16 @@ import {
 } from '../../../src/server/email/notifications';
 import type { ServerContext } from '../../../src/server/context';
 import { startSmtpServer, unusedPort, type TestSmtpServer } from '../../support/smtp';
-import { apiRequest, createCheckoutSession, manualClock, payCheckout, signUpAndGetToken, signUpAndUpgrade, startTestServer, type TestServer } from '../../support/server';
+import {
+  apiRequest,
+  createCheckoutSession,
+  manualClock,
+  payCheckout,
+  signUpAndGetToken,
+  signUpAndUpgrade,
+  startTestServer,
+  type TestServer,
+} from '../../support/server';
 
 // Day 16 of a 30-day November: Pro ($20) from today = $10.00.
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -82,10 +91,18 @@ describe('server: email over a real SMTP server', function () {
     assert.equal(stored.deliveredAt, null);
     assert.equal(stored.attempts, 1);
     assert.match(stored.lastError ?? '', /ECONNREFUSED|ECONNECTION/);
-    assert.equal(stored.nextAttemptAt, new Date(Date.parse(NOV_16) + (RETRY_DELAYS_MS[0] as number)).toISOString(), 'retried after the first backoff');
+    assert.equal(
+      stored.nextAttemptAt,
+      new Date(Date.parse(NOV_16) + (RETRY_DELAYS_MS[0] as number)).toISOString(),
+      'retried after the first backoff',
+    );
 
     smtp = await startSmtpServer({ port, password });
-    assert.deepEqual(await server.context.mailer.deliverDue(), { attempted: 0, delivered: 0 }, 'not before its backoff has passed');
+    assert.deepEqual(
+      await server.context.mailer.deliverDue(),
+      { attempted: 0, delivered: 0 },
+      'not before its backoff has passed',
+    );
     time.advance(RETRY_DELAYS_MS[0] as number);
     assert.deepEqual(await server.context.mailer.deliverDue(), { attempted: 1, delivered: 1 });
     const [mail] = await smtp.waitFor(1);
@@ -95,7 +112,11 @@ describe('server: email over a real SMTP server', function () {
     assert.equal(stored?.deliveredAt, time.clock().toISOString());
 
     time.advance(60 * 60_000);
-    assert.deepEqual(await server.context.mailer.deliverDue(), { attempted: 0, delivered: 0 }, 'a delivered mail is never sent again');
+    assert.deepEqual(
+      await server.context.mailer.deliverDue(),
+      { attempted: 0, delivered: 0 },
+      'a delivered mail is never sent again',
+    );
     assert.equal(smtp.received.length, 1);
   });
 
@@ -103,7 +124,11 @@ describe('server: email over a real SMTP server', function () {
     const port = await unusedPort();
     server = await startTestServer({ clock: time.clock, smtpUrl: `smtp://tally-mailer:overlap-pw@127.0.0.1:${port}` });
     const token = await signUpAndGetToken(server.baseUrl, email(), 'a good password');
-    await sendSubscriptionCanceled(server.context, token.account, { planId: 'pro', reason: 'canceled-by-user', effectiveAt: new Date(NOV_16) });
+    await sendSubscriptionCanceled(server.context, token.account, {
+      planId: 'pro',
+      reason: 'canceled-by-user',
+      effectiveAt: new Date(NOV_16),
+    });
     await server.context.mailer.idle();
     smtp = await startSmtpServer({ port, password: 'overlap-pw' });
     time.advance(RETRY_DELAYS_MS[0] as number);
@@ -116,7 +141,11 @@ describe('server: email over a real SMTP server', function () {
   it('backs off longer after each failure and gives up after the last, leaving the mail in the outbox', async () => {
     server = await startTestServer({ clock: time.clock, smtpUrl: `smtp://127.0.0.1:${await unusedPort()}` });
     const token = await signUpAndGetToken(server.baseUrl, email(), 'a good password');
-    await sendSubscriptionCanceled(server.context, token.account, { planId: 'pro', reason: 'payment-failed', effectiveAt: new Date(NOV_16) });
+    await sendSubscriptionCanceled(server.context, token.account, {
+      planId: 'pro',
+      reason: 'payment-failed',
+      effectiveAt: new Date(NOV_16),
+    });
     await server.context.mailer.idle();
     for (const delay of RETRY_DELAYS_MS) {
       time.advance(delay - 1);
@@ -133,7 +162,10 @@ describe('server: email over a real SMTP server', function () {
   });
 
   it('never logs or stores the SMTP password, even when the login fails and the server repeats it', async () => {
-    smtp = await startSmtpServer({ password: 'the-right-password', refusal: ({ password }) => `No such login with password ${password}` });
+    smtp = await startSmtpServer({
+      password: 'the-right-password',
+      refusal: ({ password }) => `No such login with password ${password}`,
+    });
     const wrong = 'wrong-Pa55word-7c1d';
     server = await startTestServer({ clock: time.clock, smtpUrl: `smtp://tally-mailer:${wrong}@127.0.0.1:${smtp.port}` });
     await signUpAndUpgrade(server, email(), 'a good password', 'pro');
@@ -148,7 +180,9 @@ describe('server: email over a real SMTP server', function () {
     assert.ok(!logs.includes(wrong), 'the password is not in the logs');
     assert.ok(!(stored?.lastError ?? '').includes(wrong), 'nor in the stored error');
     await server.store.close();
-    const bytes = readFileSync(server.databaseFile).toString('latin1') + readFileSync(`${server.databaseFile}-wal`, { flag: 'a+' }).toString('latin1');
+    const bytes =
+      readFileSync(server.databaseFile).toString('latin1') +
+      readFileSync(`${server.databaseFile}-wal`, { flag: 'a+' }).toString('latin1');
     assert.ok(!bytes.includes(wrong), 'nor anywhere in the database');
   });
 
@@ -159,8 +193,13 @@ describe('server: email over a real SMTP server', function () {
     const { token } = await signUpAndUpgrade(server, address, 'a good password', 'pro');
     const auth = token.accessToken;
     const change = async (planId: string) => {
-      const preview = PlanChangePreview.parse((await apiRequest(server!.baseUrl, 'POST', '/api/subscription/preview', { token: auth, body: { planId } })).json);
-      const response = await apiRequest(server!.baseUrl, 'POST', '/api/subscription/changes', { token: auth, body: { planId, expectedTotalCents: preview.totalCents } });
+      const preview = PlanChangePreview.parse(
+        (await apiRequest(server!.baseUrl, 'POST', '/api/subscription/preview', { token: auth, body: { planId } })).json,
+      );
+      const response = await apiRequest(server!.baseUrl, 'POST', '/api/subscription/changes', {
+        token: auth,
+        body: { planId, expectedTotalCents: preview.totalCents },
+      });
       assert.equal(response.status, 200, JSON.stringify(response.json));
       await server!.context.mailer.idle();
     };
@@ -168,14 +207,20 @@ describe('server: email over a real SMTP server', function () {
     await change('pro-plus');
     const mails = await smtp.waitFor(3);
     const [invoice] = await server.store.listInvoices(token.account.id);
-    assert.deepEqual(mails.map((mail) => mail.subject), [
-      `Your Tally receipt: $10.00, invoice ${(await server.store.listInvoices(token.account.id))[1]?.number}`,
-      'Your plan changed to Pro+',
-      `Your Tally receipt: $10.00, invoice ${invoice?.number}`,
-    ]);
+    assert.deepEqual(
+      mails.map((mail) => mail.subject),
+      [
+        `Your Tally receipt: $10.00, invoice ${(await server.store.listInvoices(token.account.id))[1]?.number}`,
+        'Your plan changed to Pro+',
+        `Your Tally receipt: $10.00, invoice ${invoice?.number}`,
+      ],
+    );
     assert.ok(mails[1]?.text.includes('Your plan changed from Pro to Pro+ on Nov 16, 2026'), 'from, to, when');
     assert.ok(mails[1]?.text.includes(`Invoice: ${invoice?.number}`), 'names the invoice');
-    assert.ok(mails.every((mail) => mail.envelope.to[0] === address), 'all to the account');
+    assert.ok(
+      mails.every((mail) => mail.envelope.to[0] === address),
+      'all to the account',
+    );
 
     await change('pro');
     const [, , , downgrade] = await smtp.waitFor(4);
@@ -218,9 +263,26 @@ describe('server: email over a real SMTP server', function () {
       reason: 'Your card was declined.',
       nextRetryAt: new Date('2026-11-17T10:00:00Z'),
     });
-    await sendPaymentRecovered(context, account, { amountCents: 2000, payment: card, planId: 'pro', invoice: { number: 'TALLY-000123' } });
-    await sendSubscriptionCanceled(context, account, { planId: 'pro', reason: 'canceled-by-user', effectiveAt: new Date('2026-12-01T00:00:00Z') });
-    await sendSalesInquiry(context, { name: 'Grace Hopper', email: 'grace@navy.example', company: 'Navy', seats: 250, message: 'SSO, please.', accountId: account.id, receivedAt: new Date(NOV_16) });
+    await sendPaymentRecovered(context, account, {
+      amountCents: 2000,
+      payment: card,
+      planId: 'pro',
+      invoice: { number: 'TALLY-000123' },
+    });
+    await sendSubscriptionCanceled(context, account, {
+      planId: 'pro',
+      reason: 'canceled-by-user',
+      effectiveAt: new Date('2026-12-01T00:00:00Z'),
+    });
+    await sendSalesInquiry(context, {
+      name: 'Grace Hopper',
+      email: 'grace@navy.example',
+      company: 'Navy',
+      seats: 250,
+      message: 'SSO, please.',
+      accountId: account.id,
+      receivedAt: new Date(NOV_16),
+    });
     await context.mailer.idle();
 
     const mails = await smtp.waitFor(4);
@@ -236,7 +298,10 @@ describe('server: email over a real SMTP server', function () {
     assert.ok(mails[0]?.text.includes('We will try the card again on Nov 17, 2026.'), 'the next retry');
     assert.ok(mails[0]?.text.includes('Visa ending in 0341'), 'the card');
     assert.deepEqual(mails[3]?.replyTo, ['grace@navy.example'], 'answering reaches whoever asked');
-    assert.deepEqual((await emails()).map((stored) => stored.kind), ['payment-failed', 'payment-recovered', 'subscription-canceled', 'sales-inquiry']);
+    assert.deepEqual(
+      (await emails()).map((stored) => stored.kind),
+      ['payment-failed', 'payment-recovered', 'subscription-canceled', 'sales-inquiry'],
+    );
   });
 
   it('without SMTP keeps every mail in the outbox, and never tries to deliver it', async () => {
@@ -263,7 +328,20 @@ describe('server: email over a real SMTP server', function () {
       },
     } as ServerContext;
     const token = await signUpAndGetToken(server.baseUrl, email(), 'a good password');
-    const invoice = { id: 'in_x', number: 'TALLY-000001', accountId: token.account.id, kind: 'checkout' as const, totalCents: 1000, status: 'paid' as const, issuedAt: NOV_16, email: token.account.email, periodStart: null, periodEnd: null, billing: { name: null, address: null, taxId: null, taxRateBasisPoints: 0 }, lines: [] };
+    const invoice = {
+      id: 'in_x',
+      number: 'TALLY-000001',
+      accountId: token.account.id,
+      kind: 'checkout' as const,
+      totalCents: 1000,
+      status: 'paid' as const,
+      issuedAt: NOV_16,
+      email: token.account.email,
+      periodStart: null,
+      periodEnd: null,
+      billing: { name: null, address: null, taxId: null, taxRateBasisPoints: 0 },
+      lines: [],
+    };
     assert.equal(await sendReceipt(broken, token.account, invoice, null), null);
     assert.deepEqual(logged, ['could not write an email to the outbox']);
   });

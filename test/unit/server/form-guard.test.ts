@@ -50,7 +50,10 @@ describe('server: every form refuses cross-site and cookie-tossed posts', () => 
     ['/billing/details', { name: 'Mallory', address: '1 Evil Street', tax_id: '' }],
     ['/org/settings/overage', { enabled: 'yes' }],
     ['/org/tokens', { name: 'stolen' }],
-    ['/contact-sales', { name: 'Mallory', email: 'mallory@evil.example', company: 'Evil', seats: '5', message: 'Sent on the victim’s behalf.' }],
+    [
+      '/contact-sales',
+      { name: 'Mallory', email: 'mallory@evil.example', company: 'Evil', seats: '5', message: 'Sent on the victim’s behalf.' },
+    ],
   ];
 
   /** Every form route of the server (every non-API POST), with placeholder ids: the guard answers before any handler. */
@@ -116,14 +119,25 @@ describe('server: where a request comes from (checkRequestSource)', () => {
   it('trusts Origin first: only this server’s own origins pass', () => {
     assert.deepEqual(verdict({ origin: 'http://127.0.0.1:3417' }), { ok: true });
     assert.deepEqual(verdict({ origin: 'HTTP://TALLY.LOCALHOST:3417' }), { ok: true });
-    for (const origin of ['http://127.0.0.1:3418', 'http://localhost:3417', 'https://127.0.0.1:3417', 'null', 'http://evil.example']) {
-      assert.deepEqual(verdict({ origin, 'sec-fetch-site': 'same-origin', referer: 'http://127.0.0.1:3417/billing' }), { ok: false, header: 'Origin' }, origin);
+    for (const origin of [
+      'http://127.0.0.1:3418',
+      'http://localhost:3417',
+      'https://127.0.0.1:3417',
+      'null',
+      'http://evil.example',
+    ]) {
+      assert.deepEqual(
+        verdict({ origin, 'sec-fetch-site': 'same-origin', referer: 'http://127.0.0.1:3417/billing' }),
+        { ok: false, header: 'Origin' },
+        origin,
+      );
     }
   });
 
   it('without Origin, asks Sec-Fetch-Site, then Referer; a request naming none was not sent by a browser', () => {
     assert.deepEqual(verdict({ 'sec-fetch-site': 'same-origin' }), { ok: true });
-    for (const site of ['same-site', 'cross-site', 'none']) assert.deepEqual(verdict({ 'sec-fetch-site': site }), { ok: false, header: 'Sec-Fetch-Site' }, site);
+    for (const site of ['same-site', 'cross-site', 'none'])
+      assert.deepEqual(verdict({ 'sec-fetch-site': site }), { ok: false, header: 'Sec-Fetch-Site' }, site);
     assert.deepEqual(verdict({ referer: 'http://127.0.0.1:3417/billing/details' }), { ok: true });
     assert.deepEqual(verdict({ referer: 'http://127.0.0.1:9/steal' }), { ok: false, header: 'Referer' });
     assert.deepEqual(verdict({ referer: 'not a url' }), { ok: false, header: 'Referer' });

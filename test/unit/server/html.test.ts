@@ -5,7 +5,10 @@ import { renderPage } from '../../../src/server/pages/layout';
 describe('server: html template', () => {
   it('escapes every interpolated value', () => {
     const evil = `"><script>alert('x')</script>&`;
-    assert.equal(html`<p title="${evil}">${evil}</p>`.value, `<p title="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;">&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;</p>`);
+    assert.equal(
+      html`<p title="${evil}">${evil}</p>`.value,
+      `<p title="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;">&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;</p>`,
+    );
   });
 
   it('nests templates without escaping them twice, and renders lists and empty values', () => {

@@ -18,10 +18,14 @@ const BUDGET = 5000 + 50000;
 
 /** A second Tally server process on the same data directory and the same frozen clock; resolves with its address. */
 function startSecondProcess(server: TestServer): Promise<{ baseUrl: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/second-server.ts'), server.dataDir, server.clock().toISOString()], {
-    cwd: path.resolve(__dirname, '../../..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'fixtures/second-server.ts'), server.dataDir, server.clock().toISOString()],
+    {
+      cwd: path.resolve(__dirname, '../../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`the second server did not start: ${output}`)), 30_000);
@@ -120,14 +124,20 @@ describe('server: leases under concurrency', function () {
           figures.batches++;
           figures.reportsSent += batch.length;
           figures.duplicatesAnswered += answer.duplicates;
-          if (attempt === 1) assert.deepEqual([answer.recorded, answer.duplicates], [0, batch.length], 'a resent batch is all duplicates');
+          if (attempt === 1)
+            assert.deepEqual([answer.recorded, answer.duplicates], [0, batch.length], 'a resent batch is all duplicates');
           ack(batch);
         }
         let used = batch.reduce((sum, r) => sum + r.credits, 0);
 
         // Renew with more reports, resending the first one of the earlier batch too.
         const more = spendSome(lease.grantedCredits - used);
-        const renewal = await post('/api/leases', { instanceId, requestedCredits: 500 + rand(4000), replacesLeaseId: lease.id, reports: [...more, ...batch.slice(0, 1)] });
+        const renewal = await post('/api/leases', {
+          instanceId,
+          requestedCredits: 500 + rand(4000),
+          replacesLeaseId: lease.id,
+          reports: [...more, ...batch.slice(0, 1)],
+        });
         figures.reportsSent += more.length + Math.min(1, batch.length);
         if (renewal.status === 402) {
           figures.refusals++;

@@ -20,7 +20,8 @@ describe('server: credit leases', () => {
   const freeAccount = async () => (await signUpAndGetToken(server.baseUrl, email(), 'a good password')).accessToken;
   const proAccount = async () => (await signUpAndUpgrade(server, email(), 'a good password', 'pro')).token.accessToken;
   const post = (token: string, path: string, body?: unknown) => apiRequest(server.baseUrl, 'POST', path, { token, body });
-  const accountState = async (token: string) => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
+  const accountState = async (token: string) =>
+    AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
   let reports = 0;
   const report = (credits: number, committedAt = time.clock().toISOString()): UsageReport => ({
     id: `report-${seq}-${++reports}`,
@@ -55,7 +56,11 @@ describe('server: credit leases', () => {
     assert.equal(response.status, 200, JSON.stringify(response.json));
     return AccountState.parse(response.json);
   }
-  const usageRows = (leaseId: string) => server.sql<{ report_id: string; credits: number; spend_id: string | null }>('SELECT * FROM lease_usage WHERE lease_id = ?', leaseId);
+  const usageRows = (leaseId: string) =>
+    server.sql<{ report_id: string; credits: number; spend_id: string | null }>(
+      'SELECT * FROM lease_usage WHERE lease_id = ?',
+      leaseId,
+    );
 
   it('grants a lease debited at once, counts usage only when reported, and records a retried batch once', async () => {
     const token = await freeAccount();
@@ -64,25 +69,44 @@ describe('server: credit leases', () => {
     assert.equal(lease.grantedAt, '2026-11-16T10:00:00.000Z');
     assert.equal(lease.expiresAt, '2026-11-16T10:10:00.000Z', 'ten minutes to renew');
     assert.equal(account.credits.leased, 1000);
-    assert.deepEqual(account.credits.bonus, { remaining: 50000, expiresAt: '2026-12-16T10:00:00.000Z' }, 'leased credit still shows as remaining until reported');
+    assert.deepEqual(
+      account.credits.bonus,
+      { remaining: 50000, expiresAt: '2026-12-16T10:00:00.000Z' },
+      'leased credit still shows as remaining until reported',
+    );
     const ledger = await server.store.listLedgerEntries(account.account.id);
-    assert.equal(balanceAt(ledger, time.clock(), new Date('2026-11-01T00:00:00Z')).available, FREE_TOTAL - 1000, 'the ledger debited the grant');
+    assert.equal(
+      balanceAt(ledger, time.clock(), new Date('2026-11-01T00:00:00Z')).available,
+      FREE_TOTAL - 1000,
+      'the ledger debited the grant',
+    );
 
     const batch = [report(300), report(50)];
     const first = await reported(token, lease.id, batch);
     assert.deepEqual([first.recorded, first.duplicates, first.lease.reportedCredits], [2, 0, 350]);
     assert.deepEqual([first.account.credits.leased, first.account.credits.bonus?.remaining], [650, 50000 - 350]);
     const retry = await reported(token, lease.id, [...batch, report(25)]);
-    assert.deepEqual([retry.recorded, retry.duplicates, retry.lease.reportedCredits], [1, 2, 375], 'the retried reports count once');
+    assert.deepEqual(
+      [retry.recorded, retry.duplicates, retry.lease.reportedCredits],
+      [1, 2, 375],
+      'the retried reports count once',
+    );
     assert.equal(usageRows(lease.id).length, 3);
 
     const back = await returned(token, lease.id, [batch[0] as UsageReport]);
-    assert.deepEqual([back.returnedCredits, back.duplicates, back.lease.status, back.lease.reportedCredits], [625, 1, 'returned', 375]);
+    assert.deepEqual(
+      [back.returnedCredits, back.duplicates, back.lease.status, back.lease.reportedCredits],
+      [625, 1, 'returned', 375],
+    );
     assert.deepEqual([back.account.credits.leased, back.account.credits.bonus?.remaining], [0, 50000 - 375]);
     const again = await returned(token, lease.id);
     assert.equal(again.returnedCredits, 0, 'a lease is returned once');
     const after = await server.store.listLedgerEntries(account.account.id);
-    assert.equal(balanceAt(after, time.clock(), new Date('2026-11-01T00:00:00Z')).available, FREE_TOTAL - 375, 'exactly the reported usage is spent');
+    assert.equal(
+      balanceAt(after, time.clock(), new Date('2026-11-01T00:00:00Z')).available,
+      FREE_TOTAL - 375,
+      'exactly the reported usage is spent',
+    );
   });
 
   it('answers a grant retried with the same Idempotency-Key with the first lease, granting nothing more', async () => {
@@ -96,7 +120,11 @@ describe('server: credit leases', () => {
     assert.equal(b.lease.id, a.lease.id);
     assert.equal(b.account.credits.leased, 2000, 'one lease held, not two');
     assert.deepEqual(server.sql('SELECT id FROM leases'), [{ id: a.lease.id }]);
-    const bad = await apiRequest(server.baseUrl, 'POST', '/api/leases', { token, body, headers: { 'idempotency-key': 'with space' } });
+    const bad = await apiRequest(server.baseUrl, 'POST', '/api/leases', {
+      token,
+      body,
+      headers: { 'idempotency-key': 'with space' },
+    });
     assert.deepEqual([bad.status, ApiError.parse(bad.json).error.field], [400, 'Idempotency-Key']);
   });
 
@@ -105,7 +133,10 @@ describe('server: credit leases', () => {
     const { lease } = await grant(token, 100000);
     assert.equal(lease.grantedCredits, FREE_TOTAL, 'all that is left, not more');
     const refusal = await refused(token, 100);
-    assert.deepEqual([refusal.error.code, refusal.error.field, refusal.remedy, refusal.resetsAt], ['credits_exhausted', 'requestedCredits', 'upgrade', PERIOD_END]);
+    assert.deepEqual(
+      [refusal.error.code, refusal.error.field, refusal.remedy, refusal.resetsAt],
+      ['credits_exhausted', 'requestedCredits', 'upgrade', PERIOD_END],
+    );
     assert.equal(refusal.account.credits.leased, FREE_TOTAL);
   });
 
@@ -131,7 +162,10 @@ describe('server: credit leases', () => {
     const advance = await post(token, '/api/test-clock/advance', { to: '2026-12-02T00:00:00Z' });
     assert.equal(advance.status, 200, JSON.stringify(advance.json));
     const december = TestClockAdvanceResult.parse(advance.json);
-    assert.deepEqual(december.invoices.map((i) => i.totalCents), [2100]);
+    assert.deepEqual(
+      december.invoices.map((i) => i.totalCents),
+      [2100],
+    );
     const [renewal] = await server.store.listInvoices(december.account.account.id);
     assert.deepEqual(renewal?.lines[0], { kind: 'overage', description: 'Overage, 25 credits', amountCents: 100 });
     const reclaimed = await server.store.findLease(december.account.account.id, over.lease.id);
@@ -140,9 +174,16 @@ describe('server: credit leases', () => {
     // A cap of 40¢: 10 credits of overage, then the cap is reached.
     await setOverage(token, { enabled: true, capCents: 40 });
     const fresh = await grant(token, 100000 + 2000);
-    assert.deepEqual([fresh.lease.grantedCredits, fresh.lease.overageCredits], [100000 + 1012, 1012], 'up to the cap (40.48¢ is billed as 40¢)');
+    assert.deepEqual(
+      [fresh.lease.grantedCredits, fresh.lease.overageCredits],
+      [100000 + 1012, 1012],
+      'up to the cap (40.48¢ is billed as 40¢)',
+    );
     const capped = await refused(token, 100);
-    assert.deepEqual([capped.error.code, capped.remedy, capped.resetsAt], ['overage_cap_reached', 'raise_overage_cap', '2027-01-01T00:00:00.000Z']);
+    assert.deepEqual(
+      [capped.error.code, capped.remedy, capped.resetsAt],
+      ['overage_cap_reached', 'raise_overage_cap', '2027-01-01T00:00:00.000Z'],
+    );
   });
 
   it('renews with replacesLeaseId: records the reports, returns the old rest and grants the new lease in one step; a refusal changes nothing', async () => {
@@ -165,11 +206,19 @@ describe('server: credit leases', () => {
     const second = await grant(token, 13500, { replacesLeaseId: renewed.lease.id, reports: [report(40000)] });
     assert.equal(second.lease.grantedCredits, 13500);
     const last = report(13500);
-    const refusal = await post(token, '/api/leases', { instanceId: instanceId(), requestedCredits: 100, replacesLeaseId: second.lease.id, reports: [last] });
+    const refusal = await post(token, '/api/leases', {
+      instanceId: instanceId(),
+      requestedCredits: 100,
+      replacesLeaseId: second.lease.id,
+      reports: [last],
+    });
     assert.equal(refusal.status, 402, JSON.stringify(refusal.json));
     const body = LeaseRefusal.parse(refusal.json);
     // What the lease holds still counts as left: the last 85 bonus credits and Free's 50.
-    assert.deepEqual([body.account.credits.leased, body.account.credits.remaining, body.account.credits.bonus?.remaining], [13500, 5000, 8500]);
+    assert.deepEqual(
+      [body.account.credits.leased, body.account.credits.remaining, body.account.credits.bonus?.remaining],
+      [13500, 5000, 8500],
+    );
     const kept = await server.store.findLease(body.account.account.id, second.lease.id);
     assert.deepEqual([kept?.status, kept?.reported], ['active', 0], 'the old lease is still held, nothing reported');
     const back = await post(token, `/api/leases/${second.lease.id}/return`, { reports: [last] });
@@ -194,12 +243,19 @@ describe('server: credit leases', () => {
     assert.deepEqual([recorded.recorded, recorded.lease.status, recorded.lease.reportedCredits], [1, 'reclaimed', 500]);
     assert.equal(recorded.account.credits.bonus?.remaining, 50000 - 500, 'spent anew');
     const retried = await reported(token, lease.id, [late]);
-    assert.deepEqual([retried.recorded, retried.duplicates, retried.account.credits.bonus?.remaining], [0, 1, 50000 - 500], 'never twice');
+    assert.deepEqual(
+      [retried.recorded, retried.duplicates, retried.account.credits.bonus?.remaining],
+      [0, 1, 50000 - 500],
+      'never twice',
+    );
     assert.ok(usageRows(lease.id).find((r) => r.report_id === late.id)?.spend_id, 'the late report names its own spend');
 
     const afterExpiry = await post(token, `/api/leases/${lease.id}/usage`, { reports: [report(10, '2026-11-16T10:10:30.000Z')] });
     assert.equal(afterExpiry.status, 409);
-    assert.deepEqual([ApiError.parse(afterExpiry.json).error.code, ApiError.parse(afterExpiry.json).error.field], ['usage_after_expiry', 'reports']);
+    assert.deepEqual(
+      [ApiError.parse(afterExpiry.json).error.code, ApiError.parse(afterExpiry.json).error.field],
+      ['usage_after_expiry', 'reports'],
+    );
     assert.equal(usageRows(lease.id).length, 2, 'nothing recorded');
   });
 
@@ -236,7 +292,12 @@ describe('server: credit leases', () => {
       assert.equal(response.status, 404, path);
       assert.equal(ApiError.parse(response.json).error.code, 'lease_not_found');
     }
-    const renewal = await post(other, '/api/leases', { instanceId: instanceId(), requestedCredits: 10, replacesLeaseId: lease.id, reports: [] });
+    const renewal = await post(other, '/api/leases', {
+      instanceId: instanceId(),
+      requestedCredits: 10,
+      replacesLeaseId: lease.id,
+      reports: [],
+    });
     assert.equal(renewal.status, 404);
     assert.equal(ApiError.parse(renewal.json).error.field, 'replacesLeaseId');
     assert.equal(usageRows(lease.id).length, 0);
@@ -250,8 +311,19 @@ describe('server: credit leases', () => {
       [{ instanceId: instanceId(), requestedCredits: 0 }, 'requestedCredits'],
       [{ instanceId: instanceId(), requestedCredits: 1.5 }, 'requestedCredits'],
       [{ instanceId: instanceId(), requestedCredits: 100, reports: [report(10)] }, 'reports'],
-      [{ instanceId: instanceId(), requestedCredits: 100, replacesLeaseId: 'ls_x', reports: [{ ...report(10), credits: -1 }] }, 'reports.0.credits'],
-      [{ instanceId: instanceId(), requestedCredits: 100, replacesLeaseId: 'ls_x', reports: [{ ...report(10), committedAt: 'yesterday' }] }, 'reports.0.committedAt'],
+      [
+        { instanceId: instanceId(), requestedCredits: 100, replacesLeaseId: 'ls_x', reports: [{ ...report(10), credits: -1 }] },
+        'reports.0.credits',
+      ],
+      [
+        {
+          instanceId: instanceId(),
+          requestedCredits: 100,
+          replacesLeaseId: 'ls_x',
+          reports: [{ ...report(10), committedAt: 'yesterday' }],
+        },
+        'reports.0.committedAt',
+      ],
     ];
     for (const [body, field] of cases) {
       const response = await post(token, '/api/leases', body);
@@ -275,6 +347,11 @@ describe('server: credit leases', () => {
     const error = ApiError.parse(response.json).error;
     assert.deepEqual([error.code, error.field], ['overage_unavailable', 'enabled']);
     assert.match(error.message, /Free plan has no overage/);
-    assert.deepEqual((await accountState(token)).overage, { available: false, enabled: false, centsPerCredit: null, capCents: null });
+    assert.deepEqual((await accountState(token)).overage, {
+      available: false,
+      enabled: false,
+      centsPerCredit: null,
+      capCents: null,
+    });
   });
 });

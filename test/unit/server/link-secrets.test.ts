@@ -44,13 +44,28 @@ describe('server: link secrets are stored only as hashes and never logged', () =
     const pkce = newPkce();
     const state = newState();
     const pushed = await apiRequest(baseUrl, 'POST', '/api/authorization-requests', {
-      body: { clientId: 'tally-vscode', redirectUri: TEST_REDIRECT_URI, state, codeChallenge: pkce.challenge, codeChallengeMethod: 'S256' },
+      body: {
+        clientId: 'tally-vscode',
+        redirectUri: TEST_REDIRECT_URI,
+        state,
+        codeChallenge: pkce.challenge,
+        codeChallengeMethod: 'S256',
+      },
     });
     assert.equal(pushed.status, 200, JSON.stringify(pushed.json));
     const signInUrl = AuthorizationRequest.parse(pushed.json).url;
-    const signUp = await submitSignIn(baseUrl, { email: 'secrets@example.com', password: 'a good password', action: 'create', link: { url: signInUrl, pkce, state, redirectUri: TEST_REDIRECT_URI } });
+    const signUp = await submitSignIn(baseUrl, {
+      email: 'secrets@example.com',
+      password: 'a good password',
+      action: 'create',
+      link: { url: signInUrl, pkce, state, redirectUri: TEST_REDIRECT_URI },
+    });
     assert.ok(signUp.code, 'signed up');
-    const exchanged = await exchangeCode(baseUrl, { code: signUp.code, codeVerifier: pkce.verifier, redirectUri: TEST_REDIRECT_URI });
+    const exchanged = await exchangeCode(baseUrl, {
+      code: signUp.code,
+      codeVerifier: pkce.verifier,
+      redirectUri: TEST_REDIRECT_URI,
+    });
     assert.equal(exchanged.status, 200);
     const accessToken = (exchanged.json as { accessToken: string }).accessToken;
     secrets.requestUri = new URL(signInUrl).searchParams.get('request_uri') ?? '';
@@ -89,7 +104,13 @@ describe('server: link secrets are stored only as hashes and never logged', () =
     assert.equal(challenge.result.status, 303);
     const returned = await getForm(`${baseUrl}${challenge.result.location}`, challenge.result.cookie);
     assert.equal(returned.status, 303, returned.html.slice(0, 300));
-    assert.equal(server.sql<{ status: string }>('SELECT status FROM checkout_sessions WHERE token_hash = ?', hashes.authenticatedCheckoutToken)[0]?.status, 'complete');
+    assert.equal(
+      server.sql<{ status: string }>(
+        'SELECT status FROM checkout_sessions WHERE token_hash = ?',
+        hashes.authenticatedCheckoutToken,
+      )[0]?.status,
+      'complete',
+    );
 
     // The billing portal's one-time link, opened.
     const portal = await openPortal(baseUrl, accessToken);
@@ -107,7 +128,13 @@ describe('server: link secrets are stored only as hashes and never logged', () =
       assert.equal(logs.includes(value), false, `${name} found in the logs`);
     }
     // Still logged, with the secret part replaced.
-    for (const line of ['"url":"/portal/[redacted]"', '"url":"/checkout/[redacted]"', '"url":"/checkout/[redacted]/success"', 'request_uri=[redacted]', 'state=[redacted]']) {
+    for (const line of [
+      '"url":"/portal/[redacted]"',
+      '"url":"/checkout/[redacted]"',
+      '"url":"/checkout/[redacted]/success"',
+      'request_uri=[redacted]',
+      'state=[redacted]',
+    ]) {
       assert.ok(logs.includes(line), `the request log shows ${line}`);
     }
   });
@@ -117,7 +144,15 @@ describe('server: link secrets are stored only as hashes and never logged', () =
     const files = [server.databaseFile, `${server.databaseFile}-wal`].filter((path) => existsSync(path));
     assert.ok(files.length > 0, 'the database file exists');
     // The states stay (the editor's callback needs them back); they open nothing by themselves.
-    const linkSecrets = ['portalToken', 'checkoutToken', 'firstCheckoutToken', 'authenticatedCheckoutToken', 'requestUri', 'signUpCode', 'signInCode'];
+    const linkSecrets = [
+      'portalToken',
+      'checkoutToken',
+      'firstCheckoutToken',
+      'authenticatedCheckoutToken',
+      'requestUri',
+      'signUpCode',
+      'signInCode',
+    ];
     for (const path of files) {
       const bytes = readFileSync(path);
       for (const name of linkSecrets) {
@@ -129,7 +164,9 @@ describe('server: link secrets are stored only as hashes and never logged', () =
     assert.equal(server.sql('SELECT 1 FROM checkout_sessions WHERE token_hash = ?', hashes.checkoutToken).length, 1);
     assert.equal(server.sql('SELECT 1 FROM checkout_sessions WHERE token_hash = ?', hashes.authenticatedCheckoutToken).length, 1);
     // The challenge's record keeps a return path that names no checkout.
-    assert.deepEqual(server.sql('SELECT status, return_path FROM payment_authentications'), [{ status: 'consumed', return_path: '/checkout/authenticated' }]);
+    assert.deepEqual(server.sql('SELECT status, return_path FROM payment_authentications'), [
+      { status: 'consumed', return_path: '/checkout/authenticated' },
+    ]);
     assert.equal(server.sql('SELECT 1 FROM authorization_requests WHERE id = ?', hashes.requestUri).length, 1);
   });
 });

@@ -14,7 +14,12 @@ describe('server: a member\u2019s Last active is the last credit use', () => {
   const time = freshServerForEachTest(NOV_16, (started) => (server = started));
 
   let reports = 0;
-  const report = (credits: number, committedAt: string): UsageReport => ({ id: `activity-report-${++reports}`, credits, feature: 'chat', committedAt });
+  const report = (credits: number, committedAt: string): UsageReport => ({
+    id: `activity-report-${++reports}`,
+    credits,
+    feature: 'chat',
+    committedAt,
+  });
   const post = async (token: string, path: string, body: unknown) => {
     const response = await apiRequest(server.baseUrl, 'POST', path, { token, body });
     assert.equal(response.status, 200, `${path}: ${JSON.stringify(response.json)}`);
@@ -22,7 +27,8 @@ describe('server: a member\u2019s Last active is the last credit use', () => {
   };
   let windows = 0;
   const grant = async (token: string, extra: Record<string, unknown> = {}) =>
-    LeaseGrant.parse(await post(token, '/api/leases', { instanceId: `window-${++windows}`, requestedCredits: 1000, ...extra })).lease;
+    LeaseGrant.parse(await post(token, '/api/leases', { instanceId: `window-${++windows}`, requestedCredits: 1000, ...extra }))
+      .lease;
 
   /** A member on a Pro seat who signed in from the editor since (an Active seat); their editor token. */
   async function activeMember(org: TestOrganization, index = 0): Promise<{ id: string; token: string }> {
@@ -48,7 +54,9 @@ describe('server: a member\u2019s Last active is the last credit use', () => {
 
     const first = await grant(member.token);
     time.set('2026-11-16T10:03:00Z');
-    await post(member.token, `/api/leases/${first.id}/usage`, { reports: [report(100, '2026-11-16T10:02:00Z'), report(100, '2026-11-16T10:01:00Z')] });
+    await post(member.token, `/api/leases/${first.id}/usage`, {
+      reports: [report(100, '2026-11-16T10:02:00Z'), report(100, '2026-11-16T10:01:00Z')],
+    });
     assert.equal(await lastActive(org, member.id), '2026-11-16T10:02:00.000Z', "the latest report's committedAt");
 
     time.set('2026-11-16T10:08:00Z');
@@ -58,10 +66,17 @@ describe('server: a member\u2019s Last active is the last credit use', () => {
     time.set('2026-11-16T10:09:00Z');
     await post(member.token, `/api/leases/${renewed.id}/return`, { reports: [report(100, '2026-11-16T10:08:59Z')] });
     assert.equal(await lastActive(org, member.id), '2026-11-16T10:08:59.000Z', 'a return records its reports');
-    assert.equal(await version(org), before, "credit use is no admin change: an admin's concurrent change does not conflict with it");
+    assert.equal(
+      await version(org),
+      before,
+      "credit use is no admin change: an admin's concurrent change does not conflict with it",
+    );
 
     // The CLI and the console read the same column.
-    const row = server.sql<{ last_active_at: string }>('SELECT last_active_at FROM organization_seats WHERE account_id = ?', member.id)[0];
+    const row = server.sql<{ last_active_at: string }>(
+      'SELECT last_active_at FROM organization_seats WHERE account_id = ?',
+      member.id,
+    )[0];
     assert.equal(row?.last_active_at, '2026-11-16T10:08:59.000Z');
   });
 
@@ -107,15 +122,25 @@ describe('server: a member\u2019s Last active is the last credit use', () => {
       return apply(change);
     };
     try {
-      const upgraded = OrgUsersPage.parse(await expectApi(server, org.admin, 'POST', '/api/org/plan', { planId: 'pro-plus', userIds: [member.id] }));
+      const upgraded = OrgUsersPage.parse(
+        await expectApi(server, org.admin, 'POST', '/api/org/plan', { planId: 'pro-plus', userIds: [member.id] }),
+      );
       assert.ok(raced, 'the usage landed between the read and the write');
-      assert.equal(upgraded.users.find((u) => u.id === member.id)?.planId, 'pro-plus', 'the admin change was applied, at the first attempt');
+      assert.equal(
+        upgraded.users.find((u) => u.id === member.id)?.planId,
+        'pro-plus',
+        'the admin change was applied, at the first attempt',
+      );
     } finally {
       store.applyOrganizationChange = apply;
     }
     assert.equal(await lastActive(org, member.id), '2026-11-16T10:04:00.000Z', 'the usage recorded meanwhile stays');
     const json = server.sql<{ seat: string }>('SELECT seat FROM organization_seats WHERE account_id = ?', member.id)[0];
-    assert.equal((JSON.parse(json!.seat) as { lastActiveAt: string }).lastActiveAt, '2026-11-16T10:04:00.000Z', "the seat's JSON agrees");
+    assert.equal(
+      (JSON.parse(json!.seat) as { lastActiveAt: string }).lastActiveAt,
+      '2026-11-16T10:04:00.000Z',
+      "the seat's JSON agrees",
+    );
   });
 
   it('a Pending seat has none (usage from a token older than the seat); a canceled seat keeps its last value', async () => {

@@ -3,7 +3,16 @@ import { AccountState, ApiError } from '../../../src/protocol/api';
 import { OrgAudit, OrgGroups, OrgSettings, OrgUser, OrgUsersPage } from '../../../src/protocol/org';
 import { createTestGroup, createTestOrganization } from '../../support/organization';
 import { openPortal, textOf } from '../../support/portal-client';
-import { apiRequest, freshServerForEachTest, newState, TEST_CHECKOUT_CALLBACK, signInAndGetToken, signUpAndGetToken, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
+import {
+  apiRequest,
+  freshServerForEachTest,
+  newState,
+  TEST_CHECKOUT_CALLBACK,
+  signInAndGetToken,
+  signUpAndGetToken,
+  type TestServer,
+  SESSIONS_OUTLAST_THE_TEST,
+} from '../../support/server';
 
 // Day 16 of November (UTC organization): a lower tier waits for Dec 1, local midnight.
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -15,7 +24,8 @@ describe('server: organization admin API', () => {
   const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   const email = (who: string) => `${who}-${++seq}@example.com`;
-  const call = (token: string, method: string, path: string, body?: unknown) => apiRequest(server.baseUrl, method, path, { token, body });
+  const call = (token: string, method: string, path: string, body?: unknown) =>
+    apiRequest(server.baseUrl, method, path, { token, body });
   async function ok(token: string, method: string, path: string, body?: unknown, status = 200) {
     const response = await call(token, method, path, body);
     assert.equal(response.status, status, JSON.stringify(response.json));
@@ -30,7 +40,9 @@ describe('server: organization admin API', () => {
   it('adds members by email (organization-managed) and refuses an unknown email naming the field', async () => {
     const org = await organization(1);
     const { admin, members } = org;
-    const me = await apiRequest(server.baseUrl, 'GET', '/api/account', { token: (await signInAndGetToken(server.baseUrl, members[0]!.email, PASSWORD)).accessToken });
+    const me = await apiRequest(server.baseUrl, 'GET', '/api/account', {
+      token: (await signInAndGetToken(server.baseUrl, members[0]!.email, PASSWORD)).accessToken,
+    });
     const account = AccountState.parse(me.json).account;
     assert.equal(account.identityKind, 'organization');
     assert.deepEqual(account.organization, { name: 'Acme', adminEmail: org.adminEmail }, 'the editor can name whom to ask');
@@ -44,22 +56,38 @@ describe('server: organization admin API', () => {
   it('refuses a member a self-serve checkout, and the portal names the organization and its admin', async () => {
     const org = await organization(1);
     const member = (await signInAndGetToken(server.baseUrl, org.members[0]!.email, PASSWORD)).accessToken;
-    const checkout = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', { token: member, body: { planId: 'pro', state: newState(), callbackUrl: TEST_CHECKOUT_CALLBACK } });
+    const checkout = await apiRequest(server.baseUrl, 'POST', '/api/checkout-sessions', {
+      token: member,
+      body: { planId: 'pro', state: newState(), callbackUrl: TEST_CHECKOUT_CALLBACK },
+    });
     assert.equal(checkout.status, 403, JSON.stringify(checkout.json));
     assert.equal(ApiError.parse(checkout.json).error.code, 'managed_by_organization');
     const portal = (await openPortal(server.baseUrl, member)).page;
     assert.equal(portal.status, 200);
-    assert.equal(textOf(portal.html, 'managed-plan'), `Your plan is managed by Acme. Ask your admin, ${org.adminEmail}, to change it.`);
+    assert.equal(
+      textOf(portal.html, 'managed-plan'),
+      `Your plan is managed by Acme. Ask your admin, ${org.adminEmail}, to change it.`,
+    );
     assert.equal(textOf(portal.html, 'update-subscription'), undefined, 'no way to buy a plan');
   });
 
-  it('subscribes a group\'s members as Pending, and a member\'s next editor sign-in makes them Active', async () => {
+  it("subscribes a group's members as Pending, and a member's next editor sign-in makes them Active", async () => {
     const { admin, members } = await organization(2);
-    const groupId = await group(admin, 'Engineering', members.map((m) => m.email));
+    const groupId = await group(
+      admin,
+      'Engineering',
+      members.map((m) => m.email),
+    );
     const assigned = OrgUsersPage.parse(await ok(admin, 'POST', '/api/org/plan', { planId: 'pro', groupId }));
-    assert.deepEqual(assigned.users.map((u) => [u.id, u.status, u.planId, u.lastActiveAt]).sort(), members.map((m) => [m.id, 'pending', 'pro', null]).sort());
+    assert.deepEqual(
+      assigned.users.map((u) => [u.id, u.status, u.planId, u.lastActiveAt]).sort(),
+      members.map((m) => [m.id, 'pending', 'pro', null]).sort(),
+    );
     const groups = OrgGroups.parse(await ok(admin, 'GET', '/api/org/groups'));
-    assert.deepEqual(groups.groups.map((g) => [g.name, g.planId, g.memberIds.length]), [['Engineering', 'pro', 2]]);
+    assert.deepEqual(
+      groups.groups.map((g) => [g.name, g.planId, g.memberIds.length]),
+      [['Engineering', 'pro', 2]],
+    );
 
     await signInAndGetToken(server.baseUrl, members[0]!.email, PASSWORD);
     assert.equal((await userOf(admin, members[0]!.id))?.status, 'active');
@@ -93,7 +121,10 @@ describe('server: organization admin API', () => {
     const up = OrgUsersPage.parse(await ok(admin, 'POST', '/api/org/plan', { planId: 'power', userIds: [id] })).users[0];
     assert.deepEqual([up?.planId, up?.scheduledChange], ['power', null]);
     const down = OrgUsersPage.parse(await ok(admin, 'POST', '/api/org/plan', { planId: 'pro-plus', userIds: [id] })).users[0];
-    assert.deepEqual([down?.planId, down?.scheduledChange], ['power', { planId: 'pro-plus', effectiveAt: '2026-12-01T00:00:00.000Z' }]);
+    assert.deepEqual(
+      [down?.planId, down?.scheduledChange],
+      ['power', { planId: 'pro-plus', effectiveAt: '2026-12-01T00:00:00.000Z' }],
+    );
     time.set('2026-12-01T00:00:01Z');
     const later = await userOf(admin, id);
     assert.deepEqual([later?.planId, later?.scheduledChange], ['pro-plus', null]);
@@ -112,21 +143,40 @@ describe('server: organization admin API', () => {
     await ok(admin, 'POST', '/api/org/plan', { planId: 'pro-plus', groupId });
     assert.equal((await userOf(admin, id))?.status, 'canceled');
     const resubscribed = OrgUsersPage.parse(await ok(admin, 'POST', '/api/org/plan', { planId: 'pro', userIds: [id] })).users[0];
-    assert.deepEqual([resubscribed?.status, resubscribed?.planId], ['pending', 'pro-plus'], 'subscribed again at the highest tier it holds');
+    assert.deepEqual(
+      [resubscribed?.status, resubscribed?.planId],
+      ['pending', 'pro-plus'],
+      'subscribed again at the highest tier it holds',
+    );
     const settings = OrgSettings.parse(await ok(admin, 'PUT', '/api/org/overage', { enabled: true }));
     assert.equal(settings.overageEnabled, true);
 
     const audit = OrgAudit.parse(await ok(admin, 'GET', '/api/org/audit'));
     assert.deepEqual(
       audit.entries.map((e) => e.action),
-      ['overage.set', 'seat.change', 'plan.assign', 'plan.assign', 'group.add-member', 'group.create', 'seat.deactivate', 'seat.change', 'plan.assign', 'member.add', 'organization.create'],
+      [
+        'overage.set',
+        'seat.change',
+        'plan.assign',
+        'plan.assign',
+        'group.add-member',
+        'group.create',
+        'seat.deactivate',
+        'seat.change',
+        'plan.assign',
+        'member.add',
+        'organization.create',
+      ],
     );
     const deactivation = audit.entries.find((e) => e.action === 'seat.deactivate');
-    assert.deepEqual([deactivation?.target, deactivation?.before, deactivation?.after], [
-      `user:${id}`,
-      { status: 'pending', planId: 'pro', scheduledChange: null },
-      { status: 'canceled', planId: 'pro', scheduledChange: null },
-    ]);
+    assert.deepEqual(
+      [deactivation?.target, deactivation?.before, deactivation?.after],
+      [
+        `user:${id}`,
+        { status: 'pending', planId: 'pro', scheduledChange: null },
+        { status: 'canceled', planId: 'pro', scheduledChange: null },
+      ],
+    );
     assert.deepEqual(audit.entries.find((e) => e.action === 'overage.set')?.before, false);
   });
 
@@ -171,13 +221,19 @@ describe('server: organization admin API', () => {
     }
     assert.equal(server.sql('SELECT * FROM organization_seats').length, 0, 'no seat stored');
     assert.equal(server.sql('SELECT * FROM organization_groups').length, 0, 'no group stored');
-    assert.deepEqual(OrgAudit.parse(await ok(admin, 'GET', '/api/org/audit')).entries.map((e) => e.action), ['member.add', 'organization.create']);
+    assert.deepEqual(
+      OrgAudit.parse(await ok(admin, 'GET', '/api/org/audit')).entries.map((e) => e.action),
+      ['member.add', 'organization.create'],
+    );
   });
 
   it('searches and pages the users by email', async () => {
     const { admin, members } = await organization(2);
     const found = await users(admin, `?search=${encodeURIComponent(members[1]!.email)}`);
-    assert.deepEqual(found.users.map((u) => u.id), [members[1]!.id]);
+    assert.deepEqual(
+      found.users.map((u) => u.id),
+      [members[1]!.id],
+    );
     const second = await users(admin, '?page=2');
     assert.deepEqual([second.users.length, second.total, second.page], [0, 3, 2]);
   });

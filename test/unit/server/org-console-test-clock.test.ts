@@ -6,16 +6,17 @@ import { freshServerForEachTest, startTestServer, type TestServer } from '../../
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 
-describe('server: the console\'s test clock on the Settings tab', () => {
+describe("server: the console's test clock on the Settings tab", () => {
   let server: TestServer;
   freshServerForEachTest(NOV_16, (started) => (server = started));
 
   async function consoleOf(organization: TestOrganization): Promise<PortalBrowser> {
     return (await openPortal(server.baseUrl, organization.admin)).browser;
   }
-  const settingsOf = async (organization: TestOrganization) => OrgSettings.parse(await expectApi(server, organization.admin, 'GET', '/api/org/settings'));
+  const settingsOf = async (organization: TestOrganization) =>
+    OrgSettings.parse(await expectApi(server, organization.admin, 'GET', '/api/org/settings'));
 
-  it('advances to the 1st of next month on the organization\'s wall clock, then N days; shows the clock in its zone', async () => {
+  it("advances to the 1st of next month on the organization's wall clock, then N days; shows the clock in its zone", async () => {
     const organization = await createTestOrganization(server, 0, { timeZone: 'Europe/Paris' });
     const browser = await consoleOf(organization);
     const settings = await browser.get('/org/settings');
@@ -31,7 +32,11 @@ describe('server: the console\'s test clock on the Settings tab', () => {
     assert.equal(textOf(moved.html, 'test-clock-state'), 'Test clock: Dec 1, 2026, 00:00');
     assert.equal((await settingsOf(organization)).testClockAt, '2026-11-30T23:00:00.000Z', 'midnight in Paris');
     const invoices = OrgInvoices.parse(await expectApi(server, organization.admin, 'GET', '/api/org/invoices'));
-    assert.deepEqual(invoices.issued.map((invoice) => invoice.month), [], 'no seat was ever active: no $0.00 invoice for November');
+    assert.deepEqual(
+      invoices.issued.map((invoice) => invoice.month),
+      [],
+      'no seat was ever active: no $0.00 invoice for November',
+    );
 
     for (const days of ['abc', '0', '731']) {
       const refused = await browser.submit(moved, 'test-clock-days-form', { days });

@@ -6,9 +6,24 @@ import { OrgSettings, OrgUsersPage } from '../../../src/protocol/org';
 import { createBuilderIdAccount } from '../../../src/server/accounts';
 import { hasAuditWords } from '../../../src/server/console/audit-lines';
 import { addMember } from '../../../src/server/organizations/members';
-import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail, type TestOrganization } from '../../support/organization';
+import {
+  createTestGroup,
+  createTestOrganization,
+  expectApi,
+  TEST_PASSWORD,
+  uniqueEmail,
+  type TestOrganization,
+} from '../../support/organization';
 import { openPortal, textOf, type PageResponse, type PortalBrowser } from '../../support/portal-client';
-import { apiRequest, decodeHtml, freshServerForEachTest, signInAndGetToken, signUpAndGetToken, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
+import {
+  apiRequest,
+  decodeHtml,
+  freshServerForEachTest,
+  signInAndGetToken,
+  signUpAndGetToken,
+  type TestServer,
+  SESSIONS_OUTLAST_THE_TEST,
+} from '../../support/server';
 
 // Day 16 of November (UTC organization): a lower tier waits for Dec 1, local midnight.
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -22,14 +37,17 @@ describe('server: organization admin console', () => {
     const { browser } = await openPortal(server.baseUrl, organization.admin);
     return browser;
   }
-  const users = async (admin: string, query = '') => OrgUsersPage.parse(await expectApi(server, admin, 'GET', `/api/org/users${query}`));
+  const users = async (admin: string, query = '') =>
+    OrgUsersPage.parse(await expectApi(server, admin, 'GET', `/api/org/users${query}`));
   const userOf = async (admin: string, id: string) => (await users(admin)).users.find((u) => u.id === id);
 
   /** The text of the Users tab's row for `email`. */
   function row(page: PageResponse, email: string): string {
     const match = new RegExp(`<tr class="user" data-email="${email.replace(/[.+]/g, '\\$&')}">([\\s\\S]*?)</tr>`).exec(page.html);
     assert.ok(match, `no row for ${email} on ${page.path}`);
-    return plain(match[1] as string).replace(email, '').trim();
+    return plain(match[1] as string)
+      .replace(email, '')
+      .trim();
   }
   /** The text of the element with `id`, up to the closing tag of the same name (not nested). */
   function textIn(page: PageResponse, id: string): string {
@@ -37,7 +55,10 @@ describe('server: organization admin console', () => {
     assert.ok(match, `no #${id} on ${page.path}`);
     return plain(match[2] as string);
   }
-  const plain = (fragment: string) => decodeHtml(fragment.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+  const plain = (fragment: string) =>
+    decodeHtml(fragment.replace(/<[^>]+>/g, ' '))
+      .replace(/\s+/g, ' ')
+      .trim();
   const fieldError = (page: PageResponse, id: string) => textOf(page.html, `${id}-error`);
 
   describe('the way in', () => {
@@ -63,7 +84,10 @@ describe('server: organization admin console', () => {
         const page = await browser.get(path);
         assert.equal(page.status, 403, path);
         assert.equal(textOf(page.html, 'page-title'), 'Admins only', path);
-        assert.ok(!page.html.includes(organization.members[1]!.email) && !page.html.includes('Acme'), `${path} shows no organization data`);
+        assert.ok(
+          !page.html.includes(organization.members[1]!.email) && !page.html.includes('Acme'),
+          `${path} shows no organization data`,
+        );
       }
       const api = await apiRequest(server.baseUrl, 'GET', '/api/org/users', { token });
       assert.equal(api.status, 403);
@@ -72,7 +96,10 @@ describe('server: organization admin console', () => {
       // A forged form post is refused by the guard before anything is read or changed.
       const forged = await browser.post('/org/settings/overage', { csrf: await browser.formToken(), enabled: 'yes' });
       assert.equal(forged.status, 403);
-      assert.equal(OrgSettings.parse(await expectApi(server, organization.admin, 'GET', '/api/org/settings')).overageEnabled, false);
+      assert.equal(
+        OrgSettings.parse(await expectApi(server, organization.admin, 'GET', '/api/org/settings')).overageEnabled,
+        false,
+      );
     });
 
     it('asks a browser without a portal session to open billing from the editor', async () => {
@@ -90,7 +117,11 @@ describe('server: organization admin console', () => {
       const form = await browser.get('/org');
       assert.equal(form.status, 200);
       assert.equal(textOf(form.html, 'page-title'), 'Create an organization');
-      assert.match(form.html, /id="organization-time-zone" name="timeZone" type="text" value="UTC"/, "the catalog's default zone");
+      assert.match(
+        form.html,
+        /id="organization-time-zone" name="timeZone" type="text" value="UTC"/,
+        "the catalog's default zone",
+      );
 
       const badZone = await browser.submit(form, 'create-organization-form', { name: 'Initech', timeZone: 'Mars/Olympus' });
       assert.equal(badZone.status, 400);
@@ -101,7 +132,11 @@ describe('server: organization admin console', () => {
       const forged = await browser.post('/org', { csrf: 'x'.repeat(43), name: 'Initech', timeZone: 'Europe/Paris' });
       assert.equal(forged.status, 403);
       const me = (await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json as { account: { id: string } };
-      assert.equal(await server.store.findOrganizationMembership(me.account.id), undefined, 'nothing was created by the refused forms');
+      assert.equal(
+        await server.store.findOrganizationMembership(me.account.id),
+        undefined,
+        'nothing was created by the refused forms',
+      );
 
       const created = await browser.submit(form, 'create-organization-form', { name: 'Initech', timeZone: 'Europe/Paris' });
       assert.equal(created.status, 200);
@@ -120,7 +155,11 @@ describe('server: organization admin console', () => {
       const noName = await apiRequest(server.baseUrl, 'POST', '/api/org', { token, body: { name: '' } });
       assert.equal(noName.status, 400);
       assert.equal(ApiError.parse(noName.json).error.field, 'name');
-      assert.equal((await apiRequest(server.baseUrl, 'GET', '/api/org/settings', { token })).status, 403, 'still in no organization');
+      assert.equal(
+        (await apiRequest(server.baseUrl, 'GET', '/api/org/settings', { token })).status,
+        403,
+        'still in no organization',
+      );
 
       const created = OrgSettings.parse(await expectApi(server, token, 'POST', '/api/org', { name: 'Hooli' }, 201));
       assert.deepEqual([created.name, created.timeZone, created.overageEnabled], ['Hooli', 'UTC', false]);
@@ -174,7 +213,11 @@ describe('server: organization admin console', () => {
       const choose = await browser.get(`/org/plan?user=${ann.id}&user=${bob.id}`);
       assert.equal(choose.status, 200);
       assert.match(textIn(choose, 'plan-users'), new RegExp(`${ann.email}.*${bob.email}`));
-      assert.deepEqual([...choose.html.matchAll(/name="plan" value="([^"]+)"/g)].map((m) => m[1]), ['pro', 'pro-plus', 'power'], 'only the plans a seat can have');
+      assert.deepEqual(
+        [...choose.html.matchAll(/name="plan" value="([^"]+)"/g)].map((m) => m[1]),
+        ['pro', 'pro-plus', 'power'],
+        'only the plans a seat can have',
+      );
 
       const noPlan = await browser.submit(choose, 'plan-form');
       assert.equal(noPlan.status, 400);
@@ -192,7 +235,10 @@ describe('server: organization admin console', () => {
       assert.equal(row(applied, ann.email), 'Member Pro+ Pending —');
 
       const lower = await browser.submit(await browser.get(`/org/plan?user=${ann.id}`), 'plan-form', { plan: 'pro' });
-      assert.equal(textOf(lower.html, 'flash'), 'Pro applies from Dec 1, 2026 to 1 user (a lower tier waits for the start of next month; Undo until then).');
+      assert.equal(
+        textOf(lower.html, 'flash'),
+        'Pro applies from Dec 1, 2026 to 1 user (a lower tier waits for the start of next month; Undo until then).',
+      );
       assert.equal(row(lower, ann.email), 'Member Pro+ Pending Pro from Dec 1, 2026 Undo —');
 
       const undone = await browser.submit(lower, `undo-${ann.id}`);
@@ -235,7 +281,11 @@ describe('server: organization admin console', () => {
       const adminId = (await users(organization.admin)).users[0]!.id;
       for (let i = 0; i < 54; i++) {
         const email = `bulk-${String(i).padStart(2, '0')}@example.org`;
-        const account = await createBuilderIdAccount(server.store, server.catalog, { email, password: TEST_PASSWORD, now: new Date(NOV_16) });
+        const account = await createBuilderIdAccount(server.store, server.catalog, {
+          email,
+          password: TEST_PASSWORD,
+          now: new Date(NOV_16),
+        });
         assert.notEqual(account, 'email-taken');
         await addMember(server.context, id, adminId, email);
       }
@@ -270,11 +320,17 @@ describe('server: organization admin console', () => {
 
       // 23:40 UTC on the 16th is already the 17th in Paris.
       time.set('2026-11-16T23:45:00Z');
-      const lease = await apiRequest(server.baseUrl, 'POST', '/api/leases', { token, body: { instanceId: 'console-window', requestedCredits: 500 } });
+      const lease = await apiRequest(server.baseUrl, 'POST', '/api/leases', {
+        token,
+        body: { instanceId: 'console-window', requestedCredits: 500 },
+      });
       assert.equal(lease.status, 200, JSON.stringify(lease.json));
       const leaseId = (lease.json as { lease: { id: string } }).lease.id;
       const reports = [{ id: 'console-report-1', credits: 100, feature: 'chat', committedAt: '2026-11-16T23:40:00Z' }];
-      assert.equal((await apiRequest(server.baseUrl, 'POST', `/api/leases/${leaseId}/usage`, { token, body: { reports } })).status, 200);
+      assert.equal(
+        (await apiRequest(server.baseUrl, 'POST', `/api/leases/${leaseId}/usage`, { token, body: { reports } })).status,
+        200,
+      );
       // The portal session of this morning has ended by now: the admin opens the console again.
       assert.equal(row(await (await consoleOf(organization)).get('/org/users'), member.email), 'Member Pro Active Nov 17, 2026');
     });
@@ -346,7 +402,10 @@ describe('server: organization admin console', () => {
       await expectApi(server, organization.admin, 'POST', '/api/org/plan', { planId: 'pro-plus', userIds: [member.id] });
       await expectApi(server, organization.admin, 'POST', '/api/org/plan', { planId: 'pro', userIds: [member.id] });
       const browser = await consoleOf(organization);
-      const before = JSON.stringify([await users(organization.admin), await expectApi(server, organization.admin, 'GET', '/api/org/groups')]);
+      const before = JSON.stringify([
+        await users(organization.admin),
+        await expectApi(server, organization.admin, 'GET', '/api/org/groups'),
+      ]);
       const wrong = 'A'.repeat(43);
       const posts: [string, Record<string, string>][] = [
         ['/org/groups', { name: 'Forged' }],
@@ -361,14 +420,22 @@ describe('server: organization admin console', () => {
           assert.match(textOf(page.html, 'page-title') ?? '', /form has expired/, path);
         }
       }
-      const after = JSON.stringify([await users(organization.admin), await expectApi(server, organization.admin, 'GET', '/api/org/groups')]);
+      const after = JSON.stringify([
+        await users(organization.admin),
+        await expectApi(server, organization.admin, 'GET', '/api/org/groups'),
+      ]);
       assert.equal(after, before, 'nothing changed');
     });
 
     it('shows only the confirmations it knows: a crafted link says nothing of its own', async () => {
       const organization = await createTestOrganization(server, 0);
       const browser = await consoleOf(organization);
-      for (const query of ['done=<b>hi</b>', 'done=plan&plan=<script>&now=1&later=0', 'done=plan&plan=pro&now=lots&later=0', 'done=deactivated&count=-1']) {
+      for (const query of [
+        'done=<b>hi</b>',
+        'done=plan&plan=<script>&now=1&later=0',
+        'done=plan&plan=pro&now=lots&later=0',
+        'done=deactivated&count=-1',
+      ]) {
         const page = await browser.get(`/org/users?${query}`);
         assert.equal(page.status, 200, query);
         assert.equal(textOf(page.html, 'flash'), undefined, query);
@@ -392,12 +459,18 @@ describe('server: organization admin console', () => {
       assert.equal(forged.status, 403);
       const odd = await browser.submit(settings, 'overage-form', { enabled: 'maybe' });
       assert.equal(odd.status, 400);
-      assert.equal(OrgSettings.parse(await expectApi(server, organization.admin, 'GET', '/api/org/settings')).overageEnabled, false);
+      assert.equal(
+        OrgSettings.parse(await expectApi(server, organization.admin, 'GET', '/api/org/settings')).overageEnabled,
+        false,
+      );
 
       const on = await browser.submit(settings, 'overage-form', { enabled: 'yes' });
       assert.equal(on.path, '/org/settings?done=overage-on');
       assert.equal(textOf(on.html, 'overages-value'), 'on');
-      assert.equal(OrgSettings.parse(await expectApi(server, organization.admin, 'GET', '/api/org/settings')).overageEnabled, true);
+      assert.equal(
+        OrgSettings.parse(await expectApi(server, organization.admin, 'GET', '/api/org/settings')).overageEnabled,
+        true,
+      );
       const off = await browser.submit(on, 'overage-form');
       assert.equal(textOf(off.html, 'overages-value'), 'off');
     });
@@ -410,13 +483,23 @@ describe('server: organization admin console', () => {
       await expectApi(server, organization.admin, 'PUT', '/api/org/overage', { enabled: true });
       const browser = await consoleOf(organization);
       const page = await browser.get('/org/audit');
-      const lines = [...page.html.matchAll(/<tr class="audit-entry">([\s\S]*?)<\/tr>/g)].map((m) => decodeHtml(m[1]!.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim());
+      const lines = [...page.html.matchAll(/<tr class="audit-entry">([\s\S]*?)<\/tr>/g)].map((m) =>
+        decodeHtml(m[1]!.replace(/<[^>]+>/g, ' '))
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
       const at = 'Nov 16, 2026, 11:00'; // 10:00 UTC in Paris
       assert.equal(lines[0], `${at} ${organization.adminEmail} Switched overages Acme Off → On`);
-      assert.ok(lines.includes(`${at} ${organization.adminEmail} Subscription changed ${member.email} — → Pending · Pro`), lines.join('\n'));
+      assert.ok(
+        lines.includes(`${at} ${organization.adminEmail} Subscription changed ${member.email} — → Pending · Pro`),
+        lines.join('\n'),
+      );
       assert.ok(lines.includes(`${at} ${organization.adminEmail} Changed the plan Design — → Pro`), lines.join('\n'));
       assert.ok(lines.includes(`${at} ${organization.adminEmail} Created a group Design — → Design`), lines.join('\n'));
-      assert.ok(lines.includes(`${at} ${organization.adminEmail} Added a member ${member.email} — → ${member.email} (member)`), lines.join('\n'));
+      assert.ok(
+        lines.includes(`${at} ${organization.adminEmail} Added a member ${member.email} — → ${member.email} (member)`),
+        lines.join('\n'),
+      );
       assert.equal(lines.at(-1), `${at} ${organization.adminEmail} Created the organization Acme — → Acme (Europe/Paris)`);
       assert.doesNotMatch(page.html, /\{&quot;/, 'no raw JSON');
     });
@@ -425,16 +508,26 @@ describe('server: organization admin console', () => {
       const organization = await createTestOrganization(server, 1);
       const member = organization.members[0]!;
       const groupId = await createTestGroup(server, organization.admin, 'Design', [member.email]);
-      const cap = (target: unknown, capCents: number | null) => expectApi(server, organization.admin, 'PUT', '/api/org/caps', { target, capCents });
+      const cap = (target: unknown, capCents: number | null) =>
+        expectApi(server, organization.admin, 'PUT', '/api/org/caps', { target, capCents });
       await cap({ kind: 'organization' }, 50000);
       await cap({ kind: 'group', id: groupId }, 1250);
       await cap({ kind: 'user', id: member.id }, 99);
       await cap({ kind: 'organization' }, null);
-      const created = (await expectApi(server, organization.admin, 'POST', '/api/org/tokens', { name: 'nightly export' }, 201)) as { id: string; token: string };
+      const created = (await expectApi(
+        server,
+        organization.admin,
+        'POST',
+        '/api/org/tokens',
+        { name: 'nightly export' },
+        201,
+      )) as { id: string; token: string };
       await expectApi(server, organization.admin, 'DELETE', `/api/org/tokens/${created.id}`, undefined, 204);
 
       const page = await (await consoleOf(organization)).get('/org/audit');
-      const lines = [...page.html.matchAll(/<tr class="audit-entry">([\s\S]*?)<\/tr>/g)].map((m) => plain(m[1]!).replace(/^Nov 16, 2026, 10:00 /, ''));
+      const lines = [...page.html.matchAll(/<tr class="audit-entry">([\s\S]*?)<\/tr>/g)].map((m) =>
+        plain(m[1]!).replace(/^Nov 16, 2026, 10:00 /, ''),
+      );
       const by = organization.adminEmail;
       assert.deepEqual(lines.slice(0, 6), [
         `${by} Revoked an API token nightly export nightly export → —`,
@@ -449,10 +542,20 @@ describe('server: organization admin console', () => {
 
     it('has words for every action the server writes to the log', () => {
       const sources = (dir: string): string[] =>
-        readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));
-      const written = new Set(sources('src/server').flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\baction: '([a-z][a-z.-]*)'/g)].map((m) => m[1]!)));
+        readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+          entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+        );
+      const written = new Set(
+        sources('src/server').flatMap((file) =>
+          [...readFileSync(file, 'utf8').matchAll(/\baction: '([a-z][a-z.-]*)'/g)].map((m) => m[1]!),
+        ),
+      );
       assert.ok(written.has('overage-cap.set') && written.has('api-token.revoke'), [...written].join(', '));
-      assert.deepEqual([...written].filter((action) => !hasAuditWords(action)), [], 'actions the audit log would show raw');
+      assert.deepEqual(
+        [...written].filter((action) => !hasAuditWords(action)),
+        [],
+        'actions the audit log would show raw',
+      );
     });
   });
 });

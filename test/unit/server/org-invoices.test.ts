@@ -4,8 +4,23 @@ import { formatMoney } from '../../../src/protocol/format';
 import { ApiError } from '../../../src/protocol/api';
 import { OrgInvoice, OrgInvoices, OrgUser } from '../../../src/protocol/org';
 import { issueOrganizationInvoices } from '../../../src/server/organizations/invoices';
-import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail, type TestOrganization } from '../../support/organization';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, spendCredits, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
+import {
+  createTestGroup,
+  createTestOrganization,
+  expectApi,
+  TEST_PASSWORD,
+  uniqueEmail,
+  type TestOrganization,
+} from '../../support/organization';
+import {
+  apiRequest,
+  freshServerForEachTest,
+  signInAndGetToken,
+  signUpAndUpgrade,
+  spendCredits,
+  type TestServer,
+  SESSIONS_OUTLAST_THE_TEST,
+} from '../../support/server';
 
 const NOV_1 = '2026-11-01T12:00:00Z';
 
@@ -21,7 +36,8 @@ describe('server: the organization invoice', () => {
   const invoices = async (admin: string) => OrgInvoices.parse(await expectApi(server, admin, 'GET', '/api/org/invoices'));
   const lines = (invoice: OrgInvoice) => invoice.lines.map((line) => [line.email, line.description, line.amountCents]);
   const issue = () => issueOrganizationInvoices(server.context, time.clock());
-  const assign = (org: TestOrganization, planId: string, userIds: string[]) => expectApi(server, org.admin, 'POST', '/api/org/plan', { planId, userIds });
+  const assign = (org: TestOrganization, planId: string, userIds: string[]) =>
+    expectApi(server, org.admin, 'POST', '/api/org/plan', { planId, userIds });
   const signIn = (email: string) => signInAndGetToken(server.baseUrl, email, TEST_PASSWORD);
   const sumOf = (invoice: OrgInvoice) => invoice.lines.reduce((sum, line) => sum + line.amountCents, 0);
 
@@ -34,8 +50,16 @@ describe('server: the organization invoice', () => {
 
     const draft = (await invoices(org.admin)).current;
     assert.deepEqual([draft.id, draft.number, draft.status, draft.month], [null, null, 'draft', '2026-11']);
-    assert.deepEqual(lines(draft), [[active.email, 'Pro, 20 of 30 days', 1333]], 'Nov 11–30 of Pro; the pending seat is not on it');
-    assert.deepEqual(draft.lines.map((line) => line.userId), [active.id], 'the line belongs to the member, not its text');
+    assert.deepEqual(
+      lines(draft),
+      [[active.email, 'Pro, 20 of 30 days', 1333]],
+      'Nov 11–30 of Pro; the pending seat is not on it',
+    );
+    assert.deepEqual(
+      draft.lines.map((line) => line.userId),
+      [active.id],
+      'the line belongs to the member, not its text',
+    );
 
     time.set('2026-12-01T00:00:01Z');
     const [issued, ...more] = await issue();
@@ -44,9 +68,15 @@ describe('server: the organization invoice', () => {
     const shown = OrgInvoice.parse(await expectApi(server, org.admin, 'GET', `/api/org/invoices/${issued?.id}`));
     assert.deepEqual(lines(shown), [[active.email, 'Pro, 20 of 30 days', 1333]]);
     assert.equal(shown.totalCents, sumOf(shown));
-    assert.deepEqual([shown.status, shown.periodStart, shown.periodEnd], ['issued', '2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+    assert.deepEqual(
+      [shown.status, shown.periodStart, shown.periodEnd],
+      ['issued', '2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z'],
+    );
     const list = await invoices(org.admin);
-    assert.deepEqual(list.issued.map((i) => [i.number, i.totalCents]), [['ORG-202611-0001', 1333]]);
+    assert.deepEqual(
+      list.issued.map((i) => [i.number, i.totalCents]),
+      [['ORG-202611-0001', 1333]],
+    );
     assert.equal(list.current.month, '2026-12', 'the month so far is December now');
   });
 
@@ -79,7 +109,11 @@ describe('server: the organization invoice', () => {
         ['2026-12', [['Pro, full month', 2000]]],
       ],
     );
-    assert.deepEqual((await invoices(org.admin)).issued.map((i) => i.month), ['2026-12', '2026-11'], 'newest first');
+    assert.deepEqual(
+      (await invoices(org.admin)).issued.map((i) => i.month),
+      ['2026-12', '2026-11'],
+      'newest first',
+    );
   });
 
   it('charges a deactivated seat for its active days only', async () => {
@@ -138,9 +172,15 @@ describe('server: the organization invoice', () => {
     await signIn(later.email);
     time.set('2027-01-01T00:00:01Z');
     const issued = await issue();
-    assert.deepEqual(issued.map((invoice) => [invoice.month, invoice.number, invoice.totalCents]), [['2026-12', 'ORG-202612-0001', 1032]]);
+    assert.deepEqual(
+      issued.map((invoice) => [invoice.month, invoice.number, invoice.totalCents]),
+      [['2026-12', 'ORG-202612-0001', 1032]],
+    );
     assert.deepEqual(await issue(), [], 'nothing more, November included');
-    assert.deepEqual((await invoices(org.admin)).issued.map((invoice) => invoice.month), ['2026-12']);
+    assert.deepEqual(
+      (await invoices(org.admin)).issued.map((invoice) => invoice.month),
+      ['2026-12'],
+    );
   });
 
   it('issues each ended month of the organization’s zone once, even when two runs race (America/New_York)', async () => {
@@ -157,9 +197,10 @@ describe('server: the organization invoice', () => {
     assert.equal(issued.length, 1, 'one invoice between the two runs');
     assert.deepEqual(await issue(), [], 'a later run issues nothing more');
     const list = await invoices(org.admin);
-    assert.deepEqual(list.issued.map((i) => [i.number, i.month, i.periodStart, i.periodEnd, i.totalCents]), [
-      ['ORG-202611-0001', '2026-11', '2026-11-01T04:00:00.000Z', '2026-12-01T05:00:00.000Z', 2000],
-    ]);
+    assert.deepEqual(
+      list.issued.map((i) => [i.number, i.month, i.periodStart, i.periodEnd, i.totalCents]),
+      [['ORG-202611-0001', '2026-11', '2026-11-01T04:00:00.000Z', '2026-12-01T05:00:00.000Z', 2000]],
+    );
     const shown = OrgInvoice.parse(await expectApi(server, org.admin, 'GET', `/api/org/invoices/${issued[0]?.id}`));
     assert.equal(shown.totalCents, sumOf(shown));
     assert.equal(server.sql<{ n: number }>('SELECT count(*) AS n FROM organization_invoices')[0]?.n, 1);
@@ -175,13 +216,18 @@ describe('server: the organization invoice', () => {
     // Used while the seat was still pending: the member's own, not the organization's.
     time.set('2026-11-03T10:00:00Z');
     const before = await spendCredits(server, token.account.id, { credits: 200_000, at: time.clock(), overage: true });
-    assert.ok(before.some((e) => e.kind === 'overage'), 'that spend went into overage too');
+    assert.ok(
+      before.some((e) => e.kind === 'overage'),
+      'that spend went into overage too',
+    );
     time.set('2026-11-05T10:00:00Z');
     await signIn(email);
     time.set('2026-11-10T10:00:00Z');
     // More than any allowance the seat may bring along (the member's own is spent already).
     const entries = await spendCredits(server, token.account.id, { credits: 300_000, at: time.clock(), overage: true });
-    const overageCents = Math.round(entries.reduce((sum, e) => sum + (e.kind === 'overage' ? e.amount * e.centsPerCredit : 0), 0) / 100);
+    const overageCents = Math.round(
+      entries.reduce((sum, e) => sum + (e.kind === 'overage' ? e.amount * e.centsPerCredit : 0), 0) / 100,
+    );
     assert.ok(overageCents > 0, 'the spend went into overage');
     time.set('2026-11-12T10:00:00Z');
 
@@ -214,17 +260,29 @@ describe('server: the organization invoice', () => {
         assert.equal(elsewhere.status, 404, path);
         assert.equal(ApiError.parse(elsewhere.json).error.code, 'no_invoice');
       } else {
-        assert.ok(!OrgInvoices.parse(elsewhere.json).issued.some((i) => i.id === issued.id), 'the other organization sees only its own');
+        assert.ok(
+          !OrgInvoices.parse(elsewhere.json).issued.some((i) => i.id === issued.id),
+          'the other organization sees only its own',
+        );
       }
     }
 
-    const response = await fetch(`${server.baseUrl}/api/org/invoices/${issued.id}/pdf`, { headers: { authorization: `Bearer ${org.admin}` } });
+    const response = await fetch(`${server.baseUrl}/api/org/invoices/${issued.id}/pdf`, {
+      headers: { authorization: `Bearer ${org.admin}` },
+    });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/pdf');
     assert.match(issued.number, /^ORG-202611-000[12]$/);
     assert.equal(response.headers.get('content-disposition'), `attachment; filename="${issued.number}.pdf"`);
     const text = await pdfText(new Uint8Array(await response.arrayBuffer()));
-    for (const expected of [issued.number, 'Acme Rockets', 'November 2026', member.email, 'Pro, full month', formatMoney(issued.totalCents)]) {
+    for (const expected of [
+      issued.number,
+      'Acme Rockets',
+      'November 2026',
+      member.email,
+      'Pro, full month',
+      formatMoney(issued.totalCents),
+    ]) {
       assert.ok(text.includes(expected), `the PDF shows ${expected}: ${text}`);
     }
   });

@@ -6,8 +6,22 @@ import { OrgAudit, OrgCaps, OrgUser } from '../../../src/protocol/org';
 import { runLeaseOperation } from '../../../src/server/billing/leases';
 import type { LeaseChange } from '../../../src/store/store';
 import { openPortal, textOf } from '../../support/portal-client';
-import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail, type TestOrganization } from '../../support/organization';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
+import {
+  createTestGroup,
+  createTestOrganization,
+  expectApi,
+  TEST_PASSWORD,
+  uniqueEmail,
+  type TestOrganization,
+} from '../../support/organization';
+import {
+  apiRequest,
+  freshServerForEachTest,
+  signInAndGetToken,
+  signUpAndUpgrade,
+  type TestServer,
+  SESSIONS_OUTLAST_THE_TEST,
+} from '../../support/server';
 
 // Day 16 of November; the organization (UTC) counts its caps over November.
 const NOV_16 = '2026-11-16T10:00:00Z';
@@ -41,7 +55,10 @@ describe('server: the organization overage switch and caps, enforced', () => {
 
   let instances = 0;
   const lease = (member: Member, requestedCredits: number) =>
-    apiRequest(server.baseUrl, 'POST', '/api/leases', { token: member.token, body: { instanceId: `window-${++instances}`, requestedCredits } });
+    apiRequest(server.baseUrl, 'POST', '/api/leases', {
+      token: member.token,
+      body: { instanceId: `window-${++instances}`, requestedCredits },
+    });
   async function grant(member: Member, requestedCredits: number) {
     const response = await lease(member, requestedCredits);
     assert.equal(response.status, 200, JSON.stringify(response.json));
@@ -57,13 +74,17 @@ describe('server: the organization overage switch and caps, enforced', () => {
     const all = await grant(member, 100_000_00);
     assert.equal(all.overageCredits, 0, 'no overage while using the allowance up');
   }
-  const overageOf = async (member: Member) => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token: member.token })).json).overage;
-  const setOverage = (org: TestOrganization, enabled: boolean) => expectApi(server, org.admin, 'PUT', '/api/org/overage', { enabled });
+  const overageOf = async (member: Member) =>
+    AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token: member.token })).json).overage;
+  const setOverage = (org: TestOrganization, enabled: boolean) =>
+    expectApi(server, org.admin, 'PUT', '/api/org/overage', { enabled });
   const setCap = async (org: TestOrganization, target: unknown, capCents: number | null) =>
     OrgCaps.parse(await expectApi(server, org.admin, 'PUT', '/api/org/caps', { target, capCents }));
   const caps = async (org: TestOrganization) => OrgCaps.parse(await expectApi(server, org.admin, 'GET', '/api/org/caps'));
   const capAudit = async (org: TestOrganization) =>
-    OrgAudit.parse(await expectApi(server, org.admin, 'GET', '/api/org/audit')).entries.filter((e) => e.action === 'overage-cap.set');
+    OrgAudit.parse(await expectApi(server, org.admin, 'GET', '/api/org/audit')).entries.filter(
+      (e) => e.action === 'overage-cap.set',
+    );
 
   it("switch off: a lease past the allowance is refused even when the member's own overage setting is on", async () => {
     const org = await createTestOrganization(server, 0);
@@ -73,7 +94,11 @@ describe('server: the organization overage switch and caps, enforced', () => {
     const refusal = await refused(member, 1000);
     assert.deepEqual([refusal.error.code, refusal.remedy], ['credits_exhausted', 'wait_for_reset']);
     assert.match(refusal.error.message, /your organization's overage is off: ask your organization's admin/);
-    assert.deepEqual(await overageOf(member), { available: true, enabled: false, centsPerCredit: 4, capCents: null }, "the editor shows the organization's switch");
+    assert.deepEqual(
+      await overageOf(member),
+      { available: true, enabled: false, centsPerCredit: 4, capCents: null },
+      "the editor shows the organization's switch",
+    );
   });
 
   it('switch on: leases go into overage, with no cap until one is set', async () => {
@@ -101,7 +126,10 @@ describe('server: the organization overage switch and caps, enforced', () => {
     assert.deepEqual([first.grantedCredits, first.overageCredits], [DOLLAR + 12, DOLLAR + 12], 'up to $1.00');
     const capped = await refused(member, 100);
     assert.deepEqual([capped.error.code, capped.remedy], ['overage_cap_reached', 'wait_for_reset']);
-    assert.match(capped.error.message, /organization's overage cap is reached until Dec 1, 2026: ask your organization's admin to raise it/);
+    assert.match(
+      capped.error.message,
+      /organization's overage cap is reached until Dec 1, 2026: ask your organization's admin to raise it/,
+    );
 
     const removed = await setCap(org, { kind: 'user', id: member.id }, null);
     assert.deepEqual(removed.users, []);
@@ -164,7 +192,9 @@ describe('server: the organization overage switch and caps, enforced', () => {
     assert.equal(raced, true, 'the race happened');
     // Her second read sees Bob's $1.00: what is left is less than a cent, which the ledger bills as nothing.
     assert.equal(outcome.kind === 'done' && outcome.opened?.overage, 12);
-    const billed = await Promise.all([ann, bob].map(async (m) => usedBetween(await server.store.listLedgerEntries(m.id), NOV_1, DEC_1).overageCents));
+    const billed = await Promise.all(
+      [ann, bob].map(async (m) => usedBetween(await server.store.listLedgerEntries(m.id), NOV_1, DEC_1).overageCents),
+    );
     assert.deepEqual(billed, [0, 100], 'the $1.00 cap holds for the two together');
   });
 
@@ -195,7 +225,11 @@ describe('server: the organization overage switch and caps, enforced', () => {
     // Reported, so the overage stays spent when the lease is reclaimed.
     const report = { id: 'nov-usage', credits: 1012, feature: 'chat', committedAt: time.clock().toISOString() };
     await expectApi(server, member.token, 'POST', `/api/leases/${november.id}/usage`, { reports: [report] });
-    assert.match((await refused(member, 100)).error.message, /cap is reached until Dec 1, 2026\b/, "the end of Tokyo's November, in Tokyo");
+    assert.match(
+      (await refused(member, 100)).error.message,
+      /cap is reached until Dec 1, 2026\b/,
+      "the end of Tokyo's November, in Tokyo",
+    );
 
     // The allowance lease was never reported: it was reclaimed, and its credit goes first again.
     time.set('2026-11-30T20:00:00Z');
@@ -207,7 +241,10 @@ describe('server: the organization overage switch and caps, enforced', () => {
   it('sets caps for admins only: members get 403 on GET and PUT, and nothing changes', async () => {
     const org = await createTestOrganization(server, 0);
     const member = await paidMember(org);
-    for (const [method, body] of [['GET', undefined], ['PUT', { target: { kind: 'organization' }, capCents: 100 }]] as const) {
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PUT', { target: { kind: 'organization' }, capCents: 100 }],
+    ] as const) {
       const response = await apiRequest(server.baseUrl, method, '/api/org/caps', { token: member.token, body });
       assert.equal(response.status, 403, `${method}: ${JSON.stringify(response.json)}`);
       assert.equal(ApiError.parse(response.json).error.code, 'not_an_admin');
@@ -243,9 +280,15 @@ describe('server: the organization overage switch and caps, enforced', () => {
   it("keeps a member's own overage switch refused, in the API and in the portal", async () => {
     const org = await createTestOrganization(server, 0);
     const member = await paidMember(org);
-    const api = await apiRequest(server.baseUrl, 'PUT', '/api/overage', { token: member.token, body: { enabled: true, capCents: 500 } });
+    const api = await apiRequest(server.baseUrl, 'PUT', '/api/overage', {
+      token: member.token,
+      body: { enabled: true, capCents: 500 },
+    });
     assert.equal(api.status, 403, JSON.stringify(api.json));
-    assert.deepEqual([ApiError.parse(api.json).error.code, ApiError.parse(api.json).error.field], ['managed_by_organization', 'enabled']);
+    assert.deepEqual(
+      [ApiError.parse(api.json).error.code, ApiError.parse(api.json).error.field],
+      ['managed_by_organization', 'enabled'],
+    );
 
     const { browser } = await openPortal(server.baseUrl, member.token);
     const home = await browser.get('/billing');

@@ -3,7 +3,13 @@ import { ApiError } from '../../../src/protocol/api';
 import { CreatedApiToken, OrgApiTokens, OrgAudit, OrgUsersPage } from '../../../src/protocol/org';
 import { sha256Hex } from '../../../src/server/secrets';
 import { createTestOrganization, type TestOrganization } from '../../support/organization';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
+import {
+  apiRequest,
+  freshServerForEachTest,
+  signInAndGetToken,
+  type TestServer,
+  SESSIONS_OUTLAST_THE_TEST,
+} from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 
@@ -11,14 +17,17 @@ describe('server: organization API tokens', () => {
   let server: TestServer;
   const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
-  const call = (token: string, method: string, path: string, body?: unknown) => apiRequest(server.baseUrl, method, path, { token, body });
+  const call = (token: string, method: string, path: string, body?: unknown) =>
+    apiRequest(server.baseUrl, method, path, { token, body });
   async function ok(token: string, method: string, path: string, body?: unknown, status = 200) {
     const response = await call(token, method, path, body);
     assert.equal(response.status, status, `${method} ${path}: ${JSON.stringify(response.json)}`);
     return response.json;
   }
-  const createToken = async (org: TestOrganization, name = 'CI') => CreatedApiToken.parse(await ok(org.admin, 'POST', '/api/org/tokens', { name }, 201));
-  const adminId = async (org: TestOrganization) => OrgUsersPage.parse(await ok(org.admin, 'GET', `/api/org/users?search=${encodeURIComponent(org.adminEmail)}`)).users[0]!.id;
+  const createToken = async (org: TestOrganization, name = 'CI') =>
+    CreatedApiToken.parse(await ok(org.admin, 'POST', '/api/org/tokens', { name }, 201));
+  const adminId = async (org: TestOrganization) =>
+    OrgUsersPage.parse(await ok(org.admin, 'GET', `/api/org/users?search=${encodeURIComponent(org.adminEmail)}`)).users[0]!.id;
 
   it('creates a token whose secret is shown once, and which then acts as its admin on the admin API', async () => {
     const org = await createTestOrganization(server, 2);
@@ -30,17 +39,38 @@ describe('server: organization API tokens', () => {
 
     const listed = await ok(org.admin, 'GET', '/api/org/tokens');
     assert.ok(!JSON.stringify(listed).includes(created.token), 'the list never carries the secret');
-    assert.deepEqual(OrgApiTokens.parse(listed).tokens, [{ id: created.id, name: 'Nightly export', createdBy: org.adminEmail, createdAt: NOV_16.replace('Z', '.000Z'), lastUsedAt: null }]);
+    assert.deepEqual(OrgApiTokens.parse(listed).tokens, [
+      {
+        id: created.id,
+        name: 'Nightly export',
+        createdBy: org.adminEmail,
+        createdAt: NOV_16.replace('Z', '.000Z'),
+        lastUsedAt: null,
+      },
+    ]);
 
     time.set('2026-11-17T08:00:00Z');
-    assert.deepEqual(await ok(created.token, 'GET', '/api/org/users'), await ok(org.admin, 'GET', '/api/org/users'), 'the same answer as the admin\'s own');
-    assert.equal(OrgApiTokens.parse(await ok(org.admin, 'GET', '/api/org/tokens')).tokens[0]?.lastUsedAt, '2026-11-17T08:00:00.000Z');
+    assert.deepEqual(
+      await ok(created.token, 'GET', '/api/org/users'),
+      await ok(org.admin, 'GET', '/api/org/users'),
+      "the same answer as the admin's own",
+    );
+    assert.equal(
+      OrgApiTokens.parse(await ok(org.admin, 'GET', '/api/org/tokens')).tokens[0]?.lastUsedAt,
+      '2026-11-17T08:00:00.000Z',
+    );
 
     // What the token does is the admin's action in the audit log.
     await ok(created.token, 'PUT', '/api/org/overage', { enabled: true });
     const audit = OrgAudit.parse(await ok(org.admin, 'GET', '/api/org/audit')).entries;
     const me = await adminId(org);
-    assert.deepEqual(audit.slice(0, 2).map((e) => [e.action, e.actorId]), [['overage.set', me], ['api-token.create', me]]);
+    assert.deepEqual(
+      audit.slice(0, 2).map((e) => [e.action, e.actorId]),
+      [
+        ['overage.set', me],
+        ['api-token.create', me],
+      ],
+    );
     assert.equal(audit.find((e) => e.action === 'api-token.create')?.target, `api-token:${created.id}`);
   });
 
@@ -65,7 +95,10 @@ describe('server: organization API tokens', () => {
     assert.match(ApiError.parse(refused.json).error.message, /API tokens tab/);
     assert.deepEqual(OrgApiTokens.parse(await ok(org.admin, 'GET', '/api/org/tokens')).tokens, []);
     const audit = OrgAudit.parse(await ok(org.admin, 'GET', '/api/org/audit')).entries;
-    assert.deepEqual([audit[0]?.action, audit[0]?.target, audit[0]?.before], ['api-token.revoke', `api-token:${created.id}`, { name: 'CI' }]);
+    assert.deepEqual(
+      [audit[0]?.action, audit[0]?.target, audit[0]?.before],
+      ['api-token.revoke', `api-token:${created.id}`, { name: 'CI' }],
+    );
     const again = await call(org.admin, 'DELETE', `/api/org/tokens/${created.id}`);
     assert.equal(again.status, 404);
     assert.equal(ApiError.parse(again.json).error.field, 'id');
@@ -78,7 +111,11 @@ describe('server: organization API tokens', () => {
     const response = await call(mine.admin, 'DELETE', `/api/org/tokens/${theirToken.id}`);
     assert.equal(response.status, 404);
     await ok(theirToken.token, 'GET', '/api/org/users');
-    assert.deepEqual(OrgApiTokens.parse(await ok(mine.admin, 'GET', '/api/org/tokens')).tokens, [], "the other organization's token is not listed");
+    assert.deepEqual(
+      OrgApiTokens.parse(await ok(mine.admin, 'GET', '/api/org/tokens')).tokens,
+      [],
+      "the other organization's token is not listed",
+    );
   });
 
   it('opens no route outside /api/org (401), and an unknown token is a 401', async () => {
@@ -96,7 +133,7 @@ describe('server: organization API tokens', () => {
     assert.equal(unknown.status, 401);
   });
 
-  it("stops working (403) once its creator is no longer an admin, and works again if they are", async () => {
+  it('stops working (403) once its creator is no longer an admin, and works again if they are', async () => {
     const org = await createTestOrganization(server, 0);
     const created = await createToken(org);
     const me = await adminId(org);

@@ -2,7 +2,15 @@ import { strict as assert } from 'node:assert';
 import { ApiError } from '../../../src/protocol/api';
 import { OrgUsage, OrgUser } from '../../../src/protocol/org';
 import { createTestOrganization, expectApi, uniqueEmail } from '../../support/organization';
-import { apiRequest, freshServerForEachTest, signInAndGetToken, signUpAndUpgrade, spendCredits, type TestServer, SESSIONS_OUTLAST_THE_TEST } from '../../support/server';
+import {
+  apiRequest,
+  freshServerForEachTest,
+  signInAndGetToken,
+  signUpAndUpgrade,
+  spendCredits,
+  type TestServer,
+  SESSIONS_OUTLAST_THE_TEST,
+} from '../../support/server';
 
 const NOV_16 = '2026-11-16T10:00:00Z';
 
@@ -10,7 +18,8 @@ describe('server: organization usage API', () => {
   let server: TestServer;
   const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
-  const usage = async (admin: string, query = '') => OrgUsage.parse(await expectApi(server, admin, 'GET', `/api/org/usage${query}`));
+  const usage = async (admin: string, query = '') =>
+    OrgUsage.parse(await expectApi(server, admin, 'GET', `/api/org/usage${query}`));
   const row = (report: OrgUsage, id: string) => report.users.find((u) => u.id === id);
 
   it("reports each member's credits of the current month by default, in the organization's zone", async () => {
@@ -28,7 +37,15 @@ describe('server: organization usage API', () => {
     assert.equal(report.periodStart, '2026-10-31T23:00:00.000Z');
     assert.equal(report.periodEnd, '2026-11-30T23:00:00.000Z');
     assert.equal(report.users.length, 3, 'the admin and both members');
-    assert.deepEqual(row(report, busy.id), { id: busy.id, email: org.members[0]!.email, planId: null, status: null, creditsUsed: 1234, overageCredits: 0, overageCents: 0 });
+    assert.deepEqual(row(report, busy.id), {
+      id: busy.id,
+      email: org.members[0]!.email,
+      planId: null,
+      status: null,
+      creditsUsed: 1234,
+      overageCredits: 0,
+      overageCents: 0,
+    });
     assert.equal(row(report, idle.id)?.creditsUsed, 0);
 
     const october = await usage(org.admin, '?month=2026-10');
@@ -42,13 +59,25 @@ describe('server: organization usage API', () => {
     const { token } = await signUpAndUpgrade(server, email, 'a good password', 'pro');
     const heavy = OrgUser.parse(await expectApi(server, org.admin, 'POST', '/api/org/members', { email }, 201));
     await expectApi(server, org.admin, 'POST', '/api/org/plan', { planId: 'pro-plus', userIds: [org.members[0]!.id] });
-    const entries = await spendCredits(server, token.account.id, { credits: 400_000, at: new Date('2026-11-16T11:00:00Z'), overage: true });
+    const entries = await spendCredits(server, token.account.id, {
+      credits: 400_000,
+      at: new Date('2026-11-16T11:00:00Z'),
+      overage: true,
+    });
     const overage = entries.filter((e) => e.kind === 'overage').reduce((sum, e) => sum + e.amount, 0);
     assert.ok(overage > 0, 'the spend went past the allowance');
     time.set('2026-11-16T12:00:00Z');
 
     const report = await usage(org.admin);
-    assert.deepEqual(row(report, heavy.id), { id: heavy.id, email, planId: null, status: null, creditsUsed: 400_000, overageCredits: overage, overageCents: Math.round((overage * 4) / 100) });
+    assert.deepEqual(row(report, heavy.id), {
+      id: heavy.id,
+      email,
+      planId: null,
+      status: null,
+      creditsUsed: 400_000,
+      overageCredits: overage,
+      overageCents: Math.round((overage * 4) / 100),
+    });
     assert.deepEqual([row(report, org.members[0]!.id)?.planId, row(report, org.members[0]!.id)?.status], ['pro-plus', 'pending']);
   });
 

@@ -24,7 +24,15 @@ describe('server: the outbox pages', () => {
   it('lists every message newest first with its date, recipient, subject and delivery, and shows one', async () => {
     server = await startTestServer({ clock: manualClock(NOV_16).clock });
     const { token } = await signUpAndUpgrade(server, 'reader@example.com', 'a good password', 'pro');
-    await sendSalesInquiry(server.context, { name: 'Grace', email: 'grace@navy.example', company: 'Navy', seats: 250, message: 'SSO, please.', accountId: null, receivedAt: server.clock() });
+    await sendSalesInquiry(server.context, {
+      name: 'Grace',
+      email: 'grace@navy.example',
+      company: 'Navy',
+      seats: 250,
+      message: 'SSO, please.',
+      accountId: null,
+      receivedAt: server.clock(),
+    });
     const [invoice] = await server.store.listInvoices(token.account.id);
     const [sales, receipt] = await server.store.listEmails(10);
     assert.ok(invoice && sales && receipt, 'two mails and an invoice');
@@ -33,10 +41,17 @@ describe('server: the outbox pages', () => {
     assert.equal(list.status, 200);
     assert.match(list.headers.get('content-security-policy') ?? '', /default-src 'none'/);
     const rows = [...list.html.matchAll(/<tr class="email-row" data-email-id="([^"]+)"[\s\S]*?<\/tr>/g)];
-    assert.deepEqual(rows.map((row) => row[1]), [sales.id, receipt.id], 'newest first');
+    assert.deepEqual(
+      rows.map((row) => row[1]),
+      [sales.id, receipt.id],
+      'newest first',
+    );
     const receiptRow = rows[1]?.[0] ?? '';
     assert.match(receiptRow, /<td class="email-to">reader@example\.com<\/td>/);
-    assert.ok(receiptRow.includes(`<a href="/outbox/${receipt.id}">Your Tally receipt: $10.00, invoice ${invoice.number}</a>`), 'the subject links to the message');
+    assert.ok(
+      receiptRow.includes(`<a href="/outbox/${receipt.id}">Your Tally receipt: $10.00, invoice ${invoice.number}</a>`),
+      'the subject links to the message',
+    );
     assert.match(receiptRow, /<td class="email-date">Nov 16, 2026, 10:00 UTC<\/td>/);
     assert.match(receiptRow, /data-delivered="no" title="Kept in the outbox \(no SMTP server\)">Outbox only</);
     assert.match(list.html, /No SMTP server is configured/);
@@ -53,7 +68,11 @@ describe('server: the outbox pages', () => {
     const htmlBody = await get(`/outbox/${receipt.id}/html`);
     assert.equal(htmlBody.status, 200);
     assert.ok(htmlBody.html.includes(invoice.number), 'the HTML part');
-    assert.match(htmlBody.headers.get('content-security-policy') ?? '', /default-src 'none'.*sandbox/, 'the HTML part runs nothing');
+    assert.match(
+      htmlBody.headers.get('content-security-policy') ?? '',
+      /default-src 'none'.*sandbox/,
+      'the HTML part runs nothing',
+    );
   });
 
   it('escapes what people typed, and shows who to reply to', async () => {
@@ -93,7 +112,10 @@ describe('server: the outbox pages', () => {
     const [failing] = await server.store.listEmails(1);
     const page = await get(`/outbox/${failing?.id}`);
     assert.match(page.html, /id="email-status">Not delivered yet: retrying \(attempt 1 failed\)</);
-    assert.match((await get('/outbox')).html, /data-delivered="no" title="Not delivered yet: retrying \(attempt 1 failed\)">Retrying</);
+    assert.match(
+      (await get('/outbox')).html,
+      /data-delivered="no" title="Not delivered yet: retrying \(attempt 1 failed\)">Retrying</,
+    );
     assert.match(page.html, /<dd id="email-last-error">[^<]*(ECONNREFUSED|ECONNECTION)/);
   });
 

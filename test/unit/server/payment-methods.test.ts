@@ -1,5 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { addCard, PaymentMethodError, removeCard, setDefaultCard, updateCardExpiry } from '../../../src/server/billing/payment-methods';
+import {
+  addCard,
+  PaymentMethodError,
+  removeCard,
+  setDefaultCard,
+  updateCardExpiry,
+} from '../../../src/server/billing/payment-methods';
 import type { AccountRecord } from '../../../src/store/store';
 import { signUpAndGetToken, signUpAndUpgrade, freshServerForEachTest, type TestServer } from '../../support/server';
 
@@ -18,21 +24,41 @@ describe('server: saved-card operations', () => {
   };
   const refusal = (code: string, field: string) => (error: unknown) =>
     error instanceof PaymentMethodError && error.code === code && error.field === field && error.message.length > 0;
-  const paidAccount = async () => account((await signUpAndUpgrade(server, `cards-${++seq}@example.com`, 'a good password', 'pro')).token.account.id);
-  const freeAccount = async () => account((await signUpAndGetToken(server.baseUrl, `cards-${++seq}@example.com`, 'a good password')).account.id);
+  const paidAccount = async () =>
+    account((await signUpAndUpgrade(server, `cards-${++seq}@example.com`, 'a good password', 'pro')).token.account.id);
+  const freeAccount = async () =>
+    account((await signUpAndGetToken(server.baseUrl, `cards-${++seq}@example.com`, 'a good password')).account.id);
 
   it('adds a card as the default and edits its expiry, refusing an expiry in the past or out of range', async () => {
     const ada = await paidAccount();
     const [checkoutCard] = await server.store.listPaymentMethods(ada.id);
     const added = await addCard(server.context, ada, { ...CARD, last4: '4444', brand: 'mastercard' }, { makeDefault: true });
-    assert.deepEqual((await server.store.listPaymentMethods(ada.id)).map((m) => [m.id, m.isDefault]), [[added.id, true], [checkoutCard?.id, false]]);
+    assert.deepEqual(
+      (await server.store.listPaymentMethods(ada.id)).map((m) => [m.id, m.isDefault]),
+      [
+        [added.id, true],
+        [checkoutCard?.id, false],
+      ],
+    );
 
     const updated = await updateCardExpiry(server.context, ada, added.id, { expMonth: 11, expYear: 2026 });
     assert.deepEqual([updated.expMonth, updated.expYear], [11, 2026], 'the current month is still good');
-    await assert.rejects(updateCardExpiry(server.context, ada, added.id, { expMonth: 10, expYear: 2026 }), refusal('expired', 'expYear'));
-    await assert.rejects(updateCardExpiry(server.context, ada, added.id, { expMonth: 0, expYear: 2030 }), refusal('invalid_expiry', 'expMonth'));
-    await assert.rejects(updateCardExpiry(server.context, ada, added.id, { expMonth: 6, expYear: 30 }), refusal('invalid_expiry', 'expYear'));
-    await assert.rejects(addCard(server.context, ada, { ...CARD, expMonth: 1, expYear: 2026 }, { makeDefault: false }), refusal('expired', 'expYear'));
+    await assert.rejects(
+      updateCardExpiry(server.context, ada, added.id, { expMonth: 10, expYear: 2026 }),
+      refusal('expired', 'expYear'),
+    );
+    await assert.rejects(
+      updateCardExpiry(server.context, ada, added.id, { expMonth: 0, expYear: 2030 }),
+      refusal('invalid_expiry', 'expMonth'),
+    );
+    await assert.rejects(
+      updateCardExpiry(server.context, ada, added.id, { expMonth: 6, expYear: 30 }),
+      refusal('invalid_expiry', 'expYear'),
+    );
+    await assert.rejects(
+      addCard(server.context, ada, { ...CARD, expMonth: 1, expYear: 2026 }, { makeDefault: false }),
+      refusal('expired', 'expYear'),
+    );
     const stored = (await server.store.listPaymentMethods(ada.id)).find((m) => m.id === added.id);
     assert.deepEqual([stored?.expMonth, stored?.expYear], [11, 2026], 'a refused edit stores nothing');
     assert.equal((await server.store.listPaymentMethods(ada.id)).length, 2, 'a refused card is not added');
@@ -45,7 +71,10 @@ describe('server: saved-card operations', () => {
     const id = bobsCard?.id ?? '';
     await addCard(server.context, ada, CARD, { makeDefault: false });
     await assert.rejects(setDefaultCard(server.context, ada, id), refusal('not_found', 'paymentMethodId'));
-    await assert.rejects(updateCardExpiry(server.context, ada, id, { expMonth: 1, expYear: 2040 }), refusal('not_found', 'paymentMethodId'));
+    await assert.rejects(
+      updateCardExpiry(server.context, ada, id, { expMonth: 1, expYear: 2040 }),
+      refusal('not_found', 'paymentMethodId'),
+    );
     await assert.rejects(removeCard(server.context, ada, id), refusal('not_found', 'paymentMethodId'));
     assert.deepEqual(await server.store.listPaymentMethods(bob.id), [bobsCard]);
   });

@@ -1,6 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { Catalog } from '../../../src/engine/catalog';
-import { AccountState, AmountChangedError, ApiError, PlanChangePreview, PlanChangeResult, TestClockAdvanceResult } from '../../../src/protocol/api';
+import {
+  AccountState,
+  AmountChangedError,
+  ApiError,
+  PlanChangePreview,
+  PlanChangeResult,
+  TestClockAdvanceResult,
+} from '../../../src/protocol/api';
 import { formatMoney } from '../../../src/protocol/format';
 import type { InvoiceRecord } from '../../../src/store/store';
 import {
@@ -28,15 +35,21 @@ describe('server: plan changes through the engine', () => {
 
   async function start(catalog?: Catalog) {
     time.set(NOV_16);
-    server = await startTestServer({ clock: time.clock, sessionLifetimes: SESSIONS_OUTLAST_THE_TEST, ...(catalog ? { catalog } : {}) });
+    server = await startTestServer({
+      clock: time.clock,
+      sessionLifetimes: SESSIONS_OUTLAST_THE_TEST,
+      ...(catalog ? { catalog } : {}),
+    });
   }
   afterEach(() => server?.close());
 
   const email = () => `changer-${++seq}@example.com`;
-  const preview = (token: string, planId: string) => apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', { token, body: { planId } });
+  const preview = (token: string, planId: string) =>
+    apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', { token, body: { planId } });
   const confirm = (token: string, planId: string, expectedTotalCents: number, headers: Record<string, string> = {}) =>
     apiRequest(server.baseUrl, 'POST', '/api/subscription/changes', { token, body: { planId, expectedTotalCents }, headers });
-  const accountState = async (token: string) => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
+  const accountState = async (token: string) =>
+    AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
   const payments = (accountId: string) => server.store.listPayments(accountId);
   const sum = (invoice: InvoiceRecord) => invoice.lines.reduce((total, line) => total + line.amountCents, 0);
 
@@ -108,7 +121,10 @@ describe('server: plan changes through the engine', () => {
       const state = await accountState(token);
       await spendCredits(server, state.account.id, { credits: 65000, at: new Date(NOV_16) });
       const { result } = await changeAndCheck(token, state.account.id, 'pro-plus');
-      assert.deepEqual([result.account.credits.limit, result.account.credits.remaining, result.account.credits.used], [200000, 185000, 15000]);
+      assert.deepEqual(
+        [result.account.credits.limit, result.account.credits.remaining, result.account.credits.used],
+        [200000, 185000, 15000],
+      );
     });
 
     it('refuses a total that moved since the preview, with the new preview, and charges nothing', async () => {
@@ -130,14 +146,25 @@ describe('server: plan changes through the engine', () => {
       const ledgerBefore = (await server.store.listLedgerEntries(accountId)).length;
       const response = await confirm(token, 'pro-plus', 1000);
       assert.equal(response.status, 402);
-      assert.deepEqual(ApiError.parse(response.json).error, { code: 'card_declined', message: 'Your card was declined.', field: 'paymentMethod' });
+      assert.deepEqual(ApiError.parse(response.json).error, {
+        code: 'card_declined',
+        message: 'Your card was declined.',
+        field: 'paymentMethod',
+      });
       assert.deepEqual(await accountState(token), before);
       assert.equal((await server.store.listInvoices(accountId)).length, 1);
       assert.equal((await server.store.listLedgerEntries(accountId)).length, ledgerBefore);
       const [failed] = await payments(accountId);
       const [method] = await server.store.listPaymentMethods(accountId);
       assert.deepEqual(
-        [failed?.status, failed?.amountCents, failed?.cardLast4, failed?.invoiceId, failed?.paymentMethodId, failed?.failureMessage],
+        [
+          failed?.status,
+          failed?.amountCents,
+          failed?.cardLast4,
+          failed?.invoiceId,
+          failed?.paymentMethodId,
+          failed?.failureMessage,
+        ],
         ['failed', 1000, '0341', null, method?.id, 'Your card was declined.'],
       );
     });
@@ -148,7 +175,11 @@ describe('server: plan changes through the engine', () => {
       assert.equal(shown.totalCents, 1000);
       const response = await confirm(token, 'pro', 1000);
       assert.equal(response.status, 402);
-      assert.deepEqual(ApiError.parse(response.json).error, { code: 'payment_method_required', message: 'Add a payment method in Manage Plan.', field: 'paymentMethod' });
+      assert.deepEqual(ApiError.parse(response.json).error, {
+        code: 'payment_method_required',
+        message: 'Add a payment method in Manage Plan.',
+        field: 'paymentMethod',
+      });
       assert.equal((await accountState(token)).plan.id, 'free');
     });
 
@@ -171,8 +202,15 @@ describe('server: plan changes through the engine', () => {
       assert.equal(result.invoice, null);
       assert.equal(result.account.plan.id, 'pro-plus', 'the current plan and its credits remain until then');
       assert.equal(result.account.credits.limit, 200000);
-      assert.deepEqual(result.account.subscription.scheduledChange, { planId: 'pro', planName: 'Pro', effectiveAt: '2026-12-01T00:00:00.000Z' });
-      assert.deepEqual([result.account.subscription.nextBillingDate, result.account.subscription.nextAmountCents], ['2026-12-01T00:00:00.000Z', 2000]);
+      assert.deepEqual(result.account.subscription.scheduledChange, {
+        planId: 'pro',
+        planName: 'Pro',
+        effectiveAt: '2026-12-01T00:00:00.000Z',
+      });
+      assert.deepEqual(
+        [result.account.subscription.nextBillingDate, result.account.subscription.nextAmountCents],
+        ['2026-12-01T00:00:00.000Z', 2000],
+      );
       assert.deepEqual(await accountState(token), result.account);
 
       const undone = await apiRequest(server.baseUrl, 'DELETE', '/api/subscription/scheduled-change', { token });
@@ -198,10 +236,17 @@ describe('server: plan changes through the engine', () => {
     it('cancels to Free at the period end, with no charge', async () => {
       const { token, accountId } = await upgradeAtCheckout('pro');
       const cancel = PlanChangeResult.parse((await confirm(token, 'free', 0)).json);
-      assert.deepEqual(cancel.account.subscription.scheduledChange, { planId: 'free', planName: 'Free', effectiveAt: '2026-12-01T00:00:00.000Z' });
+      assert.deepEqual(cancel.account.subscription.scheduledChange, {
+        planId: 'free',
+        planName: 'Free',
+        effectiveAt: '2026-12-01T00:00:00.000Z',
+      });
       assert.equal(cancel.account.subscription.nextBillingDate, null, 'nothing will be billed');
 
-      const advanced = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body: { to: '2026-12-01T00:00:00Z' } });
+      const advanced = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', {
+        token,
+        body: { to: '2026-12-01T00:00:00Z' },
+      });
       assert.equal(advanced.status, 200);
       const { account, invoices } = TestClockAdvanceResult.parse(advanced.json);
       assert.deepEqual(invoices, []);
@@ -234,10 +279,17 @@ describe('server: plan changes through the engine', () => {
       const statuses = responses.map((r) => r.status).sort();
       assert.ok(statuses[0] === 200 && statuses[1] === 409, `got ${statuses.join(', ')}`);
       const loser = responses.find((r) => r.status === 409);
-      assert.ok(['subscription_changed', 'no_change'].includes(ApiError.parse(loser?.json).error.code), 'the second change is refused as already applied');
+      assert.ok(
+        ['subscription_changed', 'no_change'].includes(ApiError.parse(loser?.json).error.code),
+        'the second change is refused as already applied',
+      );
       assert.equal((await server.store.listInvoices(accountId)).length, 2, 'the checkout and one plan change');
       assert.equal((await payments(accountId)).filter((p) => p.status === 'succeeded').length, 2);
-      assert.equal((await server.store.listLedgerEntries(accountId)).filter((e) => e.kind === 'grant').length, 4, 'Free, bonus, Pro top-up, one Pro+ top-up');
+      assert.equal(
+        (await server.store.listLedgerEntries(accountId)).filter((e) => e.kind === 'grant').length,
+        4,
+        'Free, bonus, Pro top-up, one Pro+ top-up',
+      );
     });
 
     it('refuses what cannot be changed, naming the field', async () => {
@@ -255,7 +307,10 @@ describe('server: plan changes through the engine', () => {
         const { error } = ApiError.parse(response.json);
         assert.deepEqual([error.code, error.field], [item.code, item.field], JSON.stringify(item.body));
       }
-      const badTotal = await apiRequest(server.baseUrl, 'POST', '/api/subscription/changes', { token, body: { planId: 'power', expectedTotalCents: 10.5 } });
+      const badTotal = await apiRequest(server.baseUrl, 'POST', '/api/subscription/changes', {
+        token,
+        body: { planId: 'power', expectedTotalCents: 10.5 },
+      });
       assert.equal(badTotal.status, 400);
       assert.equal(ApiError.parse(badTotal.json).error.field, 'expectedTotalCents');
     });
@@ -277,7 +332,12 @@ describe('server: plan changes through the engine', () => {
 
     it('bills with the billing details of the day; an issued invoice keeps them', async () => {
       const { token, accountId } = await upgradeAtCheckout('pro');
-      const details = { name: 'Ada Lovelace', address: '12 St James’s Square, London', taxId: 'GB123456789', taxRateBasisPoints: 2000 };
+      const details = {
+        name: 'Ada Lovelace',
+        address: '12 St James’s Square, London',
+        taxId: 'GB123456789',
+        taxRateBasisPoints: 2000,
+      };
       await server.store.saveBillingDetails(accountId, details, NOV_16);
       const { shown, invoice } = await changeAndCheck(token, accountId, 'pro-plus');
       // $20 − $10 for Pro+, then 20 % tax on the $10.
@@ -285,13 +345,20 @@ describe('server: plan changes through the engine', () => {
       assert.equal(shown.totalCents, 1200);
       assert.deepEqual(invoice.billing, details);
 
-      await server.store.saveBillingDetails(accountId, { name: 'Ada King', address: 'Ockham Park', taxId: null, taxRateBasisPoints: 0 }, NOV_16);
+      await server.store.saveBillingDetails(
+        accountId,
+        { name: 'Ada King', address: 'Ockham Park', taxId: null, taxRateBasisPoints: 0 },
+        NOV_16,
+      );
       assert.deepEqual(await server.store.findInvoice(invoice.id), invoice, 'the issued invoice is unchanged');
     });
 
     it('charges the full difference from the second month on, after the test clock moves', async () => {
       const { token, accountId } = await upgradeAtCheckout('pro');
-      const advanced = TestClockAdvanceResult.parse((await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body: { to: '2026-12-20T10:00:00Z' } })).json);
+      const advanced = TestClockAdvanceResult.parse(
+        (await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body: { to: '2026-12-20T10:00:00Z' } }))
+          .json,
+      );
       assert.deepEqual(advanced.invoices, [{ number: 'TALLY-000002', kind: 'renewal', totalCents: 2000, status: 'paid' }]);
       const { shown } = await changeAndCheck(token, accountId, 'pro-plus');
       assert.deepEqual(shown.lines, [
@@ -335,10 +402,19 @@ describe('server: plan changes through the engine', () => {
       assert.deepEqual(result.invoice, { number: 'TALLY-000002', kind: 'plan-change', totalCents: -466, status: 'paid' });
       assert.equal((await payments(accountId)).length, 1, 'a credit is not a charge');
       assert.equal((await server.store.findSubscription(accountId))?.state.creditBalanceCents, 466);
-      assert.deepEqual([result.account.plan.id, result.account.credits.limit, result.account.credits.remaining], ['pro', 23333, 23333]);
+      assert.deepEqual(
+        [result.account.plan.id, result.account.credits.limit, result.account.credits.remaining],
+        ['pro', 23333, 23333],
+      );
       const revoked = (await server.store.listLedgerEntries(accountId)).filter((e) => e.kind === 'revocation');
-      assert.equal(revoked.reduce((total, e) => total + e.amount, 0), 176667);
-      assert.ok(revoked.every((e) => e.reason.length > 0), 'every revocation has a reason');
+      assert.equal(
+        revoked.reduce((total, e) => total + e.amount, 0),
+        176667,
+      );
+      assert.ok(
+        revoked.every((e) => e.reason.length > 0),
+        'every revocation has a reason',
+      );
       // The next renewal takes the credit off Pro's $20.
       assert.equal(result.account.subscription.nextAmountCents, 2000 - 466);
     });
@@ -372,7 +448,7 @@ describe('server: plan changes through the engine', () => {
       time.set('2026-11-05T10:00:00Z');
       const token = (await signUpAndGetToken(server.baseUrl, email(), 'a good password')).accessToken;
       time.set(NOV_16);
-        const session = await createCheckoutSession(server.baseUrl, token, 'pro');
+      const session = await createCheckoutSession(server.baseUrl, token, 'pro');
       assert.equal((await payCheckout(server, session.url)).result.status, 303);
       time.set('2026-12-10T10:00:00Z');
       const state = await accountState(token);

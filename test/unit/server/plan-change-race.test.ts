@@ -25,7 +25,10 @@ describe('server: a plan change that loses a race after the card was charged', (
     const preview = previewFor(server.catalog, stale, 'pro-plus');
     const total = preview.invoice?.totalCents ?? 0;
     assert.ok(total > 0, 'the upgrade costs something');
-    const scheduled = await apiRequest(server.baseUrl, 'POST', '/api/subscription/changes', { token: token.accessToken, body: { planId: 'free', expectedTotalCents: 0 } });
+    const scheduled = await apiRequest(server.baseUrl, 'POST', '/api/subscription/changes', {
+      token: token.accessToken,
+      body: { planId: 'free', expectedTotalCents: 0 },
+    });
     assert.equal(scheduled.status, 200, 'the other request scheduled a cancellation');
 
     const invoicesBefore = await server.store.listInvoices(account.id);
@@ -39,7 +42,11 @@ describe('server: a plan change that loses a race after the card was charged', (
     // The same request, retried on the fresh subscription, is a new charge, not the refunded one.
     const fresh = await loadAccountBilling(server.context, account);
     assert.ok(fresh, 'the account has billing');
-    const retried = await confirmChange(server.context, { billing: fresh, preview: previewFor(server.catalog, fresh, 'pro-plus'), chargeKey: 'plan-change:race:key-1' });
+    const retried = await confirmChange(server.context, {
+      billing: fresh,
+      preview: previewFor(server.catalog, fresh, 'pro-plus'),
+      chargeKey: 'plan-change:race:key-1',
+    });
     assert.equal(retried.kind, 'applied');
     assert.equal(processor.refunds.length, 1, 'nothing more refunded');
     const [paid] = (await server.store.listPayments(account.id)).filter((payment) => payment.status === 'succeeded');

@@ -1,6 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { NO_BILLING_DETAILS } from '../../../src/engine/invoice';
-import { createCheckoutSession, manualClock, payCheckout, signUpAndGetToken, startTestServer, type TestServer } from '../../support/server';
+import {
+  createCheckoutSession,
+  manualClock,
+  payCheckout,
+  signUpAndGetToken,
+  startTestServer,
+  type TestServer,
+} from '../../support/server';
 import { openPortal, textOf } from '../../support/portal-client';
 
 describe('server: billing information in the portal', () => {
@@ -21,14 +28,23 @@ describe('server: billing information in the portal', () => {
     const { browser } = await openPortal(server.baseUrl, token.accessToken);
     const form = await browser.get('/billing/details');
     assert.equal(form.status, 200);
-    const saved = await browser.submit(form, 'billing-details-form', { name: 'Ada <Lovelace> Ltd', address: '  12 St James’s Square \r\n\r\nLondon SW1Y 4JH ', tax_id: 'GB 123 456 789' });
+    const saved = await browser.submit(form, 'billing-details-form', {
+      name: 'Ada <Lovelace> Ltd',
+      address: '  12 St James’s Square \r\n\r\nLondon SW1Y 4JH ',
+      tax_id: 'GB 123 456 789',
+    });
     assert.equal(saved.path, '/billing?done=details-saved');
     assert.match(textOf(saved.html, 'flash') ?? '', /future|from now on/);
     assert.equal(textOf(saved.html, 'billing-name'), 'Ada <Lovelace> Ltd');
     assert.match(saved.html, /id="billing-address">12 St James’s Square<br>London SW1Y 4JH</);
     assert.equal(textOf(saved.html, 'billing-tax-id'), 'GB 123 456 789');
     const details = await server.store.findBillingDetails(token.account.id);
-    assert.deepEqual(details, { name: 'Ada <Lovelace> Ltd', address: '12 St James’s Square\nLondon SW1Y 4JH', taxId: 'GB 123 456 789', taxRateBasisPoints: 0 });
+    assert.deepEqual(details, {
+      name: 'Ada <Lovelace> Ltd',
+      address: '12 St James’s Square\nLondon SW1Y 4JH',
+      taxId: 'GB 123 456 789',
+      taxRateBasisPoints: 0,
+    });
 
     const after = await server.store.findInvoice(issued.id);
     assert.deepEqual(after?.billing, issued.billing, 'the issued invoice keeps its snapshot');
@@ -43,13 +59,22 @@ describe('server: billing information in the portal', () => {
     const cases: { fields: Record<string, string>; field: string; message: RegExp }[] = [
       { fields: { name: 'x'.repeat(201) }, field: 'details-name', message: /at most 200 characters/ },
       { fields: { name: 'Tab\there' }, field: 'details-name', message: /one line of printable characters/ },
-      { fields: { address: Array.from({ length: 7 }, (_, index) => `Line ${index}`).join('\n') }, field: 'details-address', message: /at most 6 lines/ },
+      {
+        fields: { address: Array.from({ length: 7 }, (_, index) => `Line ${index}`).join('\n') },
+        field: 'details-address',
+        message: /at most 6 lines/,
+      },
       { fields: { address: 'y'.repeat(101) }, field: 'details-address', message: /at most 100 characters/ },
       { fields: { tax_id: '<script>' }, field: 'details-tax-id', message: /tax ID as registered/ },
       { fields: { tax_id: 'A' }, field: 'details-tax-id', message: /tax ID as registered/ },
     ];
     for (const { fields, field, message } of cases) {
-      const answer = await browser.submit(form, 'billing-details-form', { name: 'Kept Name', address: '', tax_id: '', ...fields });
+      const answer = await browser.submit(form, 'billing-details-form', {
+        name: 'Kept Name',
+        address: '',
+        tax_id: '',
+        ...fields,
+      });
       assert.equal(answer.status, 400, JSON.stringify(fields));
       assert.match(textOf(answer.html, `${field}-error`) ?? '', message);
       assert.match(answer.html, new RegExp(`id="${field}"[^>]*aria-invalid="true"`));
@@ -66,7 +91,13 @@ describe('server: billing information in the portal', () => {
     const portal = await openPortal(server.baseUrl, first.accessToken);
     const form = await portal.browser.get('/billing/details');
     // The form has no account field; extra fields naming another account are ignored.
-    await portal.browser.submit(form, 'billing-details-form', { name: 'First', address: '', tax_id: '', accountId: second.account.id, account_id: second.account.id });
+    await portal.browser.submit(form, 'billing-details-form', {
+      name: 'First',
+      address: '',
+      tax_id: '',
+      accountId: second.account.id,
+      account_id: second.account.id,
+    });
     assert.equal((await server.store.findBillingDetails(first.account.id)).name, 'First');
     assert.deepEqual(await server.store.findBillingDetails(second.account.id), NO_BILLING_DETAILS);
   });

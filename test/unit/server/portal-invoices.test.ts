@@ -44,7 +44,11 @@ describe('server: invoices in the billing portal', () => {
   }
 
   it('links each invoice in the list to its page, which shows the snapshot, the lines and the total', async () => {
-    const { invoice, browser } = await billedAccount('lines@example.com', { name: 'Ada <Lovelace>', address: '12 St James’s Square\nLondon SW1Y 4JH', taxId: 'GB123456789' });
+    const { invoice, browser } = await billedAccount('lines@example.com', {
+      name: 'Ada <Lovelace>',
+      address: '12 St James’s Square\nLondon SW1Y 4JH',
+      taxId: 'GB123456789',
+    });
     assert.ok(invoice.lines.length >= 2, 'the invoice has a charge and a tax line');
     assert.equal(
       invoice.lines.reduce((sum, line) => sum + line.amountCents, 0),
@@ -53,7 +57,12 @@ describe('server: invoices in the billing portal', () => {
 
     const list = (await browser.get('/billing')).html;
     const path = `/billing/invoices/${invoice.number}`;
-    assert.match(list, new RegExp(`<td class="invoice-number">${invoice.number}</td>[\\s\\S]*?<td class="invoice-link"><a href="${path}" aria-label="View invoice ${invoice.number}">View</a></td>`));
+    assert.match(
+      list,
+      new RegExp(
+        `<td class="invoice-number">${invoice.number}</td>[\\s\\S]*?<td class="invoice-link"><a href="${path}" aria-label="View invoice ${invoice.number}">View</a></td>`,
+      ),
+    );
 
     const response = await browser.get(path);
     assert.equal(response.status, 200);
@@ -67,7 +76,9 @@ describe('server: invoices in the billing portal', () => {
     assert.match(html, /id="billed-tax-id">Tax ID: GB123456789</);
     assert.match(html, /id="billed-email">lines@example\.com</);
 
-    const shownLines = [...html.matchAll(/<tr class="line"><td class="description">([^<]*)<\/td><td class="amount">([^<]*)<\/td><\/tr>/g)].map((match) => ({
+    const shownLines = [
+      ...html.matchAll(/<tr class="line"><td class="description">([^<]*)<\/td><td class="amount">([^<]*)<\/td><\/tr>/g),
+    ].map((match) => ({
       description: decodeHtml(match[1] ?? ''),
       amount: match[2],
     }));
@@ -92,8 +103,14 @@ describe('server: invoices in the billing portal', () => {
   });
 
   it('downloads the invoice as a PDF whose text has the number, the billed-to and the total', async () => {
-    const { invoice, browser } = await billedAccount('pdf@example.com', { name: 'Grace Hopper', address: '1 Navy Way\nArlington', taxId: 'US-99' });
-    const response = await fetch(`${server.baseUrl}/billing/invoices/${invoice.number}.pdf`, { headers: { cookie: `tally_portal=${browser.cookie('tally_portal')}` } });
+    const { invoice, browser } = await billedAccount('pdf@example.com', {
+      name: 'Grace Hopper',
+      address: '1 Navy Way\nArlington',
+      taxId: 'US-99',
+    });
+    const response = await fetch(`${server.baseUrl}/billing/invoices/${invoice.number}.pdf`, {
+      headers: { cookie: `tally_portal=${browser.cookie('tally_portal')}` },
+    });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/pdf');
     assert.equal(response.headers.get('content-disposition'), `attachment; filename="${invoice.number}.pdf"`);
@@ -106,9 +123,15 @@ describe('server: invoices in the billing portal', () => {
     assert.ok(text.includes('Nov 12, 2026'), `the PDF has the date of issue: ${text}`);
     assert.ok(text.includes('Grace Hopper') && text.includes('Tax ID: US-99'), `the PDF has the billed-to snapshot: ${text}`);
     for (const line of invoice.lines) {
-      assert.ok(text.includes(line.description) && text.includes(formatMoney(line.amountCents)), `the PDF has the line "${line.description}": ${text}`);
+      assert.ok(
+        text.includes(line.description) && text.includes(formatMoney(line.amountCents)),
+        `the PDF has the line "${line.description}": ${text}`,
+      );
     }
-    assert.ok(new RegExp(`Total\\s+${formatMoney(invoice.totalCents).replace(/[$.]/g, '\\$&')}`).test(text), `the PDF has the total ${formatMoney(invoice.totalCents)}: ${text}`);
+    assert.ok(
+      new RegExp(`Total\\s+${formatMoney(invoice.totalCents).replace(/[$.]/g, '\\$&')}`).test(text),
+      `the PDF has the total ${formatMoney(invoice.totalCents)}: ${text}`,
+    );
   });
 
   it("never shows one account's invoice in another account's portal", async () => {

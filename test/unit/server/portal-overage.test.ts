@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { parseCapDollars } from '../../../src/server/routes/portal-overage';
 import { AccountState } from '../../../src/protocol/api';
-import { apiRequest, manualClock, signUpAndGetToken, signUpAndUpgrade, startTestServer, type TestServer } from '../../support/server';
+import {
+  apiRequest,
+  manualClock,
+  signUpAndGetToken,
+  signUpAndUpgrade,
+  startTestServer,
+  type TestServer,
+} from '../../support/server';
 import { openPortal, textOf } from '../../support/portal-client';
 
 describe('server: the overage switch in the portal', () => {
@@ -12,7 +19,8 @@ describe('server: the overage switch in the portal', () => {
   });
   after(() => server.close());
 
-  const overageOf = async (token: string) => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json).overage;
+  const overageOf = async (token: string) =>
+    AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json).overage;
 
   it('reads a cap in dollars', () => {
     assert.deepEqual(['', ' 25 ', '25.5', '$1,000.05', '0'].map(parseCapDollars), [null, 2500, 2550, 100005, 0]);
@@ -33,7 +41,11 @@ describe('server: the overage switch in the portal', () => {
     assert.match(textOf(bad.html, 'overage-cap-error') ?? '', /Enter the cap in dollars/);
     const forged = await browser.post('/billing/overage', { enabled: '', cap: '' });
     assert.equal(forged.status, 403);
-    assert.deepEqual(await overageOf(token.accessToken), { available: true, enabled: true, centsPerCredit: 4, capCents: 2500 }, 'nothing changed');
+    assert.deepEqual(
+      await overageOf(token.accessToken),
+      { available: true, enabled: true, centsPerCredit: 4, capCents: 2500 },
+      'nothing changed',
+    );
 
     const off = await browser.submit(on, 'overage-form', { enabled: '', cap: '' });
     assert.equal(off.path, '/billing?done=overage-off');

@@ -1,5 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { cardExpiry, cardExpiryParts, manualClock, signUpAndGetToken, signUpAndUpgrade, startTestServer, TEST_CARDS, validCardExpiry, type TestServer, apiRequest } from '../../support/server';
+import {
+  cardExpiry,
+  cardExpiryParts,
+  manualClock,
+  signUpAndGetToken,
+  signUpAndUpgrade,
+  startTestServer,
+  TEST_CARDS,
+  validCardExpiry,
+  type TestServer,
+  apiRequest,
+} from '../../support/server';
 import { openPortal, textOf, type PageResponse, type PortalBrowser } from '../../support/portal-client';
 
 const THREE_D_SECURE = '4000 0025 0000 3155';
@@ -12,26 +23,52 @@ describe('server: saved cards and the outstanding balance in the portal', () => 
   });
   after(() => server.close());
 
-  const cardsOf = async (accountId: string) => (await server.store.listPaymentMethods(accountId)).map((card) => `${card.last4}${card.isDefault ? '*' : ''} ${card.expMonth}/${card.expYear}`);
+  const cardsOf = async (accountId: string) =>
+    (await server.store.listPaymentMethods(accountId)).map(
+      (card) => `${card.last4}${card.isDefault ? '*' : ''} ${card.expMonth}/${card.expYear}`,
+    );
   /** How cardsOf prints an expiry typed as MM/YY: '3/2031'. */
   const stored = (typed: string) => `${cardExpiryParts(typed).month}/${cardExpiryParts(typed).year}`;
   const addCardForm = (browser: PortalBrowser) => browser.get('/billing/payment-methods/new');
-  const fill = (number: string, extra: Record<string, string> = {}) => ({ cardholder_name: 'Ada Lovelace', card_number: number, card_expiry: validCardExpiry(server), card_cvc: '123', make_default: 'yes', ...extra });
+  const fill = (number: string, extra: Record<string, string> = {}) => ({
+    cardholder_name: 'Ada Lovelace',
+    card_number: number,
+    card_expiry: validCardExpiry(server),
+    card_cvc: '123',
+    make_default: 'yes',
+    ...extra,
+  });
 
   it('adds a card (only its brand, last four and expiry), as the default when asked', async () => {
     const { token } = await signUpAndUpgrade(server, 'add@example.com', 'a good password', 'pro');
     const { browser } = await openPortal(server.baseUrl, token.accessToken);
-    const added = await browser.submit(await addCardForm(browser), 'add-card-form', fill('5555 5555 5555 4444', { make_default: '' }));
+    const added = await browser.submit(
+      await addCardForm(browser),
+      'add-card-form',
+      fill('5555 5555 5555 4444', { make_default: '' }),
+    );
     assert.equal(added.path, '/billing?done=card-added');
-    assert.deepEqual(await cardsOf(token.account.id), [`4242* ${stored(validCardExpiry(server))}`, `4444 ${stored(validCardExpiry(server))}`]);
-    assert.match(added.html, new RegExp(`id="pm-4444">\\s*<span class="card-label">Mastercard •••• 4444</span>\\s*<span class="muted">Expires ${stored(validCardExpiry(server))}</span>`));
+    assert.deepEqual(await cardsOf(token.account.id), [
+      `4242* ${stored(validCardExpiry(server))}`,
+      `4444 ${stored(validCardExpiry(server))}`,
+    ]);
+    assert.match(
+      added.html,
+      new RegExp(
+        `id="pm-4444">\\s*<span class="card-label">Mastercard •••• 4444</span>\\s*<span class="muted">Expires ${stored(validCardExpiry(server))}</span>`,
+      ),
+    );
     const dump = JSON.stringify(server.sql('SELECT * FROM payment_methods'));
     assert.doesNotMatch(dump, /5555555555554444|5555 5555/, 'the full number is never stored');
 
     const defaulted = await browser.submit(await addCardForm(browser), 'add-card-form', fill('4000 0566 5566 5556'));
     assert.equal(defaulted.path, '/billing?done=card-added');
     // The default first, then the newest.
-    assert.deepEqual(await cardsOf(token.account.id), [`5556* ${stored(validCardExpiry(server))}`, `4444 ${stored(validCardExpiry(server))}`, `4242 ${stored(validCardExpiry(server))}`]);
+    assert.deepEqual(await cardsOf(token.account.id), [
+      `5556* ${stored(validCardExpiry(server))}`,
+      `4444 ${stored(validCardExpiry(server))}`,
+      `4242 ${stored(validCardExpiry(server))}`,
+    ]);
   });
 
   it('names each bad field, reports a declined card, and stores nothing', async () => {
@@ -65,10 +102,17 @@ describe('server: saved cards and the outstanding balance in the portal', () => 
     const { browser } = await openPortal(server.baseUrl, token.accessToken);
     const challenge = await browser.submit(await addCardForm(browser), 'add-card-form', fill(THREE_D_SECURE));
     assert.match(challenge.path, /^\/sandbox\/3ds\//);
-    assert.deepEqual(await cardsOf(token.account.id), [`4242* ${stored(validCardExpiry(server))}`], 'nothing is saved before the challenge');
+    assert.deepEqual(
+      await cardsOf(token.account.id),
+      [`4242* ${stored(validCardExpiry(server))}`],
+      'nothing is saved before the challenge',
+    );
     const done = await browser.submit(challenge, 'complete-form');
     assert.equal(done.path, '/billing?done=card-added');
-    assert.deepEqual(await cardsOf(token.account.id), [`3155* ${stored(validCardExpiry(server))}`, `4242 ${stored(validCardExpiry(server))}`]);
+    assert.deepEqual(await cardsOf(token.account.id), [
+      `3155* ${stored(validCardExpiry(server))}`,
+      `4242 ${stored(validCardExpiry(server))}`,
+    ]);
 
     const failing = await browser.submit(await addCardForm(browser), 'add-card-form', fill(THREE_D_SECURE));
     const failed = await browser.submit(failing, 'fail-form');
@@ -96,7 +140,11 @@ describe('server: saved cards and the outstanding balance in the portal', () => 
     assert.equal(saved.path, '/billing?done=card-updated');
     assert.deepEqual(await cardsOf(token.account.id), [`4242* ${stored(edited)}`]);
 
-    const withSecond = await browser.submit(await addCardForm(browser), 'add-card-form', fill('5555 5555 5555 4444', { make_default: '' }));
+    const withSecond = await browser.submit(
+      await addCardForm(browser),
+      'add-card-form',
+      fill('5555 5555 5555 4444', { make_default: '' }),
+    );
     const second = (await server.store.listPaymentMethods(token.account.id)).find((card) => card.last4 === '4444');
     assert.ok(second, 'the second card was added');
     const defaulted = await browser.submit(withSecond, `default-${second.id}`);
@@ -104,7 +152,11 @@ describe('server: saved cards and the outstanding balance in the portal', () => 
     assert.deepEqual(await cardsOf(token.account.id), [`4444* ${stored(validCardExpiry(server))}`, `4242 ${stored(edited)}`]);
     const removed = await browser.submit(defaulted, `remove-${second.id}`);
     assert.equal(removed.path, '/billing?done=card-removed');
-    assert.deepEqual(await cardsOf(token.account.id), [`4242* ${stored(edited)}`], 'removing the default promotes the other card');
+    assert.deepEqual(
+      await cardsOf(token.account.id),
+      [`4242* ${stored(edited)}`],
+      'removing the default promotes the other card',
+    );
   });
 
   it("never touches another account's card: each action answers not found and changes nothing", async () => {
@@ -117,18 +169,31 @@ describe('server: saved cards and the outstanding balance in the portal', () => 
     const csrf = /name="csrf" value="([^"]+)"/.exec((await addCardForm(browser)).html)?.[1] ?? '';
     assert.ok(csrf, 'the intruder has a CSRF token');
     assert.equal((await browser.get(`/billing/payment-methods/${ownerCard.id}/edit`)).status, 404);
-    assert.equal((await browser.post(`/billing/payment-methods/${ownerCard.id}/edit`, { csrf, card_expiry: validCardExpiry(server) })).status, 404);
+    assert.equal(
+      (await browser.post(`/billing/payment-methods/${ownerCard.id}/edit`, { csrf, card_expiry: validCardExpiry(server) }))
+        .status,
+      404,
+    );
     for (const action of ['default', 'remove']) {
       const answer = await browser.post(`/billing/payment-methods/${ownerCard.id}/${action}`, { csrf });
-      assert.equal(answer.status, 404, `${action}: ${answer.status} ${textOf(answer.html, 'form-error') ?? textOf(answer.html, 'page-message')}`);
+      assert.equal(
+        answer.status,
+        404,
+        `${action}: ${answer.status} ${textOf(answer.html, 'form-error') ?? textOf(answer.html, 'page-message')}`,
+      );
       assert.doesNotMatch(answer.html, /card-owner@example\.com|4242/);
     }
     assert.deepEqual(await cardsOf(owner.token.account.id), [`4242* ${stored(validCardExpiry(server))}`]);
   });
 
   it('Pay outstanding balance: declined with the old card, paid once with a new one, and the plan is back', async () => {
-    const { token } = await signUpAndUpgrade(server, 'owes@example.com', 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
-    const advanced = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token: token.accessToken, body: { to: '2026-12-01T06:00:00Z' } });
+    const { token } = await signUpAndUpgrade(server, 'owes@example.com', 'a good password', 'pro', {
+      cardNumber: TEST_CARDS.declinesAfterFirstCharge,
+    });
+    const advanced = await apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', {
+      token: token.accessToken,
+      body: { to: '2026-12-01T06:00:00Z' },
+    });
     assert.equal(advanced.status, 200);
     const { browser, page } = await openPortal(server.baseUrl, token.accessToken);
     assert.equal(textOf(page.html, 'portal-status'), 'Past due');

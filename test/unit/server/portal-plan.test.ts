@@ -1,7 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { PlanChangePreview } from '../../../src/protocol/api';
 import { formatMoney } from '../../../src/protocol/format';
-import { apiRequest, manualClock, signUpAndGetToken, signUpAndUpgrade, startTestServer, TEST_CARDS, type TestServer } from '../../support/server';
+import {
+  apiRequest,
+  manualClock,
+  signUpAndGetToken,
+  signUpAndUpgrade,
+  startTestServer,
+  TEST_CARDS,
+  type TestServer,
+} from '../../support/server';
 import { openPortal, textOf } from '../../support/portal-client';
 
 describe('server: plan changes in the billing portal', () => {
@@ -14,7 +22,10 @@ describe('server: plan changes in the billing portal', () => {
 
   const paidAccount = async (email: string, card?: string) => {
     const { token } = await signUpAndUpgrade(server, email, 'a good password', 'pro', card ? { cardNumber: card } : {});
-    const portal = await openPortal(server.baseUrl, token.accessToken, { callbackUrl: 'vscode://tally.tally/portal', state: 'portal-state-0123456789' });
+    const portal = await openPortal(server.baseUrl, token.accessToken, {
+      callbackUrl: 'vscode://tally.tally/portal',
+      state: 'portal-state-0123456789',
+    });
     return { token, ...portal };
   };
 
@@ -28,7 +39,14 @@ describe('server: plan changes in the billing portal', () => {
     assert.equal(review.path, '/billing/subscription/review?plan=pro-plus');
     assert.equal(textOf(review.html, 'change-to'), 'Pro+');
     // The review is the engine's preview, as the API gives it.
-    const preview = PlanChangePreview.parse((await apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', { token: token.accessToken, body: { planId: 'pro-plus' } })).json);
+    const preview = PlanChangePreview.parse(
+      (
+        await apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', {
+          token: token.accessToken,
+          body: { planId: 'pro-plus' },
+        })
+      ).json,
+    );
     assert.ok(preview.totalCents > 0, 'an upgrade in the first paid month costs something');
     assert.equal(textOf(review.html, 'change-total'), formatMoney(preview.totalCents));
 
@@ -63,7 +81,11 @@ describe('server: plan changes in the billing portal', () => {
     assert.equal(tampered.status, 409);
     assert.match(textOf(tampered.html, 'form-error') ?? '', /amount changed/);
 
-    const forged = await browser.post('/billing/subscription/confirm', { plan: 'power', expected_total: '0', request_key: 'AAAAAAAAAAAAAAAAAAAAAA' });
+    const forged = await browser.post('/billing/subscription/confirm', {
+      plan: 'power',
+      expected_total: '0',
+      request_key: 'AAAAAAAAAAAAAAAAAAAAAA',
+    });
     assert.equal(forged.status, 403);
     assert.match(forged.html, /This form has expired/);
 
@@ -91,7 +113,10 @@ describe('server: plan changes in the billing portal', () => {
     const { token, browser } = await paidAccount('cancel@example.com');
     const confirm = await browser.get('/billing/cancel');
     assert.equal(confirm.status, 200);
-    assert.match(textOf(confirm.html, 'cancel-summary') ?? '', /You keep Pro and its credits until Dec 1, 2026\. From then you are on Free/);
+    assert.match(
+      textOf(confirm.html, 'cancel-summary') ?? '',
+      /You keep Pro and its credits until Dec 1, 2026\. From then you are on Free/,
+    );
     const done = await browser.submit(confirm, 'cancel-plan-form');
     assert.equal(done.status, 200);
     assert.equal(textOf(done.html, 'done-summary'), 'You stay on Pro until the change: Free from Dec 1, 2026.');

@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { loadCatalogFile } from '../../../src/server/catalog-file';
 import { defaultCatalogPath } from '../../../src/server/config';
-import { apiRequest, freshServerForEachTest, refreshTokens, signInAndGetToken, signUpAndGetToken, type TestServer } from '../../support/server';
+import {
+  apiRequest,
+  freshServerForEachTest,
+  refreshTokens,
+  signInAndGetToken,
+  signUpAndGetToken,
+  type TestServer,
+} from '../../support/server';
 import { openPortal, textOf } from '../../support/portal-client';
 
 const PASSWORD = 'a good password';
@@ -15,7 +22,8 @@ describe('server: the portal’s signed-in editors and its own sign-out', () => 
   });
 
   const account = (token: string) => apiRequest(server.baseUrl, 'GET', '/api/account', { token });
-  const editorIds = (html: string) => [...html.matchAll(/<li class="editor-session" id="editor-(es_[A-Za-z0-9_-]+)">/g)].map((match) => match[1] as string);
+  const editorIds = (html: string) =>
+    [...html.matchAll(/<li class="editor-session" id="editor-(es_[A-Za-z0-9_-]+)">/g)].map((match) => match[1] as string);
 
   it('lists each signed-in editor with when it signed in and was last used, and signs one out', async () => {
     const first = await signUpAndGetToken(server.baseUrl, 'two-editors@example.com', PASSWORD);
@@ -29,8 +37,16 @@ describe('server: the portal’s signed-in editors and its own sign-out', () => 
     const ids = editorIds(page.html);
     assert.equal(ids.length, 2, 'both editors are listed');
     const [newest, oldest] = ids as [string, string];
-    assert.match(page.html, new RegExp(`id="editor-${oldest}">\\s*<span class="editor-signed-in">Signed in Nov 16, 2026, 19:00</span>\\s*<span class="muted editor-last-used">Last used Nov 16, 2026, 19:45</span>`));
-    assert.match(page.html, new RegExp(`id="editor-${newest}">\\s*<span class="editor-signed-in">Signed in Nov 16, 2026, 19:30</span>`));
+    assert.match(
+      page.html,
+      new RegExp(
+        `id="editor-${oldest}">\\s*<span class="editor-signed-in">Signed in Nov 16, 2026, 19:00</span>\\s*<span class="muted editor-last-used">Last used Nov 16, 2026, 19:45</span>`,
+      ),
+    );
+    assert.match(
+      page.html,
+      new RegExp(`id="editor-${newest}">\\s*<span class="editor-signed-in">Signed in Nov 16, 2026, 19:30</span>`),
+    );
 
     const after = await browser.submit(page, `sign-out-${oldest}`);
     assert.equal(after.status, 200);
@@ -71,7 +87,12 @@ describe('server: the portal’s signed-in editors and its own sign-out', () => 
     assert.equal(out.status, 200);
     assert.equal(textOf(out.html, 'page-title'), 'You are signed out of billing');
     assert.match(textOf(out.html, 'page-message') ?? '', /Billing is closed/);
-    assert.ok(browser.setCookieLines.some((line) => /^tally_portal=;.*Max-Age=0/i.test(line) || /^tally_portal=;.*Expires=Thu, 01 Jan 1970/i.test(line)), 'the cookie is cleared');
+    assert.ok(
+      browser.setCookieLines.some(
+        (line) => /^tally_portal=;.*Max-Age=0/i.test(line) || /^tally_portal=;.*Expires=Thu, 01 Jan 1970/i.test(line),
+      ),
+      'the cookie is cleared',
+    );
     assert.equal(server.sql<{ n: number }>('SELECT COUNT(*) AS n FROM browser_sessions')[0]?.n, 0, 'the session row is gone');
 
     const replayed = await fetch(`${server.baseUrl}/billing`, { headers: { cookie: `tally_portal=${oldCookie}` } });

@@ -1,6 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { ApiError, PortalSession } from '../../../src/protocol/api';
-import { apiRequest, manualClock, signUpAndGetToken, signUpAndUpgrade, startTestServer, type TestServer } from '../../support/server';
+import {
+  apiRequest,
+  manualClock,
+  signUpAndGetToken,
+  signUpAndUpgrade,
+  startTestServer,
+  type TestServer,
+} from '../../support/server';
 import { sha256Hex } from '../../../src/server/secrets';
 import { openPortal, PortalBrowser, textOf } from '../../support/portal-client';
 
@@ -20,7 +27,10 @@ describe('server: billing portal', () => {
 
   it('opens from a one-time link into /billing, with the plan, next billing date and amount, and the invoice', async () => {
     const { token } = await signUpAndUpgrade(server, 'portal@example.com', 'a good password', 'pro');
-    const url = await portalLink(token.accessToken, { callbackUrl: 'vscode://tally.tally/portal', state: 'state-0123456789abcdef' });
+    const url = await portalLink(token.accessToken, {
+      callbackUrl: 'vscode://tally.tally/portal',
+      state: 'state-0123456789abcdef',
+    });
     // A random token (43 characters for 32 bytes); the store keeps only its hash (see secrets-at-rest.test.ts).
     assert.match(url, new RegExp(`^${server.baseUrl}/portal/[A-Za-z0-9_-]{43}$`));
 
@@ -32,8 +42,15 @@ describe('server: billing portal', () => {
     assert.equal(textOf(page.html, 'portal-status'), 'Active');
     assert.equal(textOf(page.html, 'next-billing-date'), 'Dec 1, 2026');
     assert.equal(textOf(page.html, 'next-amount'), '$20.00');
-    assert.match(page.html, /<td class="invoice-number">TALLY-\d{6}<\/td>\s*<td>Nov 12, 2026<\/td>\s*<td class="amount">\$12\.67<\/td>/);
-    assert.match(page.html, /id="return-to-editor" href="vscode:\/\/tally\.tally\/portal\?state=state-0123456789abcdef"/, 'the return carries the editor state');
+    assert.match(
+      page.html,
+      /<td class="invoice-number">TALLY-\d{6}<\/td>\s*<td>Nov 12, 2026<\/td>\s*<td class="amount">\$12\.67<\/td>/,
+    );
+    assert.match(
+      page.html,
+      /id="return-to-editor" href="vscode:\/\/tally\.tally\/portal\?state=state-0123456789abcdef"/,
+      'the return carries the editor state',
+    );
     assert.match(page.html, /id="pm-4242"/, 'the saved card is listed');
     assert.equal(textOf(page.html, 'portal-credits'), '1,000 of 1,000 left this period');
   });
@@ -50,7 +67,11 @@ describe('server: billing portal', () => {
     assert.match(line, /; Path=\//);
     const token = browser.cookie('tally_portal') ?? '';
     const now = time.clock().toISOString();
-    assert.equal((await server.store.findBrowserSession(sha256Hex(token), now))?.accountId, account.id, 'the store keys the session by the hash');
+    assert.equal(
+      (await server.store.findBrowserSession(sha256Hex(token), now))?.accountId,
+      account.id,
+      'the store keys the session by the hash',
+    );
     assert.equal(await server.store.findBrowserSession(token, now), undefined, 'and never holds the token itself');
 
     const reload = await browser.get(url);
@@ -62,7 +83,9 @@ describe('server: billing portal', () => {
 
     const noCookie = await fetch(`${server.baseUrl}/billing`);
     assert.equal(noCookie.status, 401);
-    const forged = await fetch(`${server.baseUrl}/billing`, { headers: { cookie: 'tally_portal=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+    const forged = await fetch(`${server.baseUrl}/billing`, {
+      headers: { cookie: 'tally_portal=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+    });
     assert.equal(forged.status, 401);
   });
 
@@ -77,10 +100,16 @@ describe('server: billing portal', () => {
 
   it('refuses a foreign callback or a malformed state, and expires links and sessions', async () => {
     const token = await signUpAndGetToken(server.baseUrl, 'expiry@example.com', 'a good password');
-    const bad = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', { token: token.accessToken, body: { callbackUrl: 'https://evil.example/' } });
+    const bad = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', {
+      token: token.accessToken,
+      body: { callbackUrl: 'https://evil.example/' },
+    });
     assert.equal(bad.status, 400);
     assert.equal(ApiError.parse(bad.json).error.field, 'callbackUrl');
-    const badState = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', { token: token.accessToken, body: { callbackUrl: 'vscode://tally.tally/portal', state: 'a&b' } });
+    const badState = await apiRequest(server.baseUrl, 'POST', '/api/portal-sessions', {
+      token: token.accessToken,
+      body: { callbackUrl: 'vscode://tally.tally/portal', state: 'a&b' },
+    });
     assert.equal(badState.status, 400);
     assert.equal(ApiError.parse(badState.json).error.field, 'state');
 

@@ -3,7 +3,12 @@ import { request } from 'node:http';
 import { signInLink, startTestServer, type TestServer } from '../../support/server';
 
 /** fetch() will not send a forged Host header, so this goes through node:http. */
-function rawGet(baseUrl: string, path: string, headers: Record<string, string>, setHost = true): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function rawGet(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  setHost = true,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method: 'GET', headers, setHost }, (res) => {
@@ -39,7 +44,10 @@ describe('server: request guards and security headers', () => {
 
     // The billing portal too, even with a session cookie: a rebound name never reaches an account.
     for (const path of ['/billing', '/billing/invoices/TALLY-000001.pdf', '/portal/ps_x', '/outbox']) {
-      const portal = await rawGet(server.baseUrl, path, { host: `evil.example:${port}`, cookie: 'tally_portal=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+      const portal = await rawGet(server.baseUrl, path, {
+        host: `evil.example:${port}`,
+        cookie: 'tally_portal=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      });
       assert.equal(portal.status, 421, path);
     }
 

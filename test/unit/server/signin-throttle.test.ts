@@ -1,7 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { ApiError } from '../../../src/protocol/api';
 import { SIGN_IN_LIMITS } from '../../../src/server/throttle/limits';
-import { decodeHtml, exchangeCode, getForm, manualClock, signInLink, signUpAndGetToken, startTestServer, submitSignIn, type TestServer } from '../../support/server';
+import {
+  decodeHtml,
+  exchangeCode,
+  getForm,
+  manualClock,
+  signInLink,
+  signUpAndGetToken,
+  startTestServer,
+  submitSignIn,
+  type TestServer,
+} from '../../support/server';
 
 const START = '2026-11-16T10:00:00Z';
 const PASSWORD = 'the right password';
@@ -25,7 +35,12 @@ class Browser {
     this.keep(response.headers.getSetCookie().map((line) => line.split(';')[0] as string));
     const html = await response.text();
     const formError = /id="form-error"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1];
-    return { status: response.status, html, retryAfter: response.headers.get('retry-after'), formError: formError && decodeHtml(formError.replace(/<[^>]+>/g, '').trim()) };
+    return {
+      status: response.status,
+      html,
+      retryAfter: response.headers.get('retry-after'),
+      formError: formError && decodeHtml(formError.replace(/<[^>]+>/g, '').trim()),
+    };
   }
 
   private cookie(): string {
@@ -110,17 +125,24 @@ describe('server: sign-in throttling', () => {
   it("holds a known browser after its own wrong passwords, without holding the owner's other browsers", async () => {
     const stolen = new Browser();
     assert.equal((await stolen.signIn(server, 'ada@example.com', PASSWORD)).status, 200);
-    for (let i = 0; i < SIGN_IN_LIMITS.failuresPerDevice; i++) assert.equal((await stolen.signIn(server, 'ada@example.com', WRONG)).status, 401);
+    for (let i = 0; i < SIGN_IN_LIMITS.failuresPerDevice; i++)
+      assert.equal((await stolen.signIn(server, 'ada@example.com', WRONG)).status, 401);
     const held = await stolen.signIn(server, 'ada@example.com', PASSWORD);
     assert.equal(held.status, 429);
     assert.equal(held.formError, 'Too many failed sign-in attempts from this browser. Try again in 15 minutes.');
-    assert.equal((await new Browser().signIn(server, 'ada@example.com', PASSWORD)).status, 200, "the device's failures are not the account's");
+    assert.equal(
+      (await new Browser().signIn(server, 'ada@example.com', PASSWORD)).status,
+      200,
+      "the device's failures are not the account's",
+    );
   });
 
   it('counts only failures: many right passwords in a row are never held, and the next wrong ones still count to the limit', async () => {
     const browser = new Browser();
-    for (let i = 0; i < SIGN_IN_LIMITS.failuresPerAccount * 2; i++) assert.equal((await new Browser().signIn(server, 'ada@example.com', PASSWORD)).status, 200);
-    for (let i = 0; i < SIGN_IN_LIMITS.failuresPerAccount; i++) assert.equal((await browser.signIn(server, 'bob@example.com', WRONG)).status, 401);
+    for (let i = 0; i < SIGN_IN_LIMITS.failuresPerAccount * 2; i++)
+      assert.equal((await new Browser().signIn(server, 'ada@example.com', PASSWORD)).status, 200);
+    for (let i = 0; i < SIGN_IN_LIMITS.failuresPerAccount; i++)
+      assert.equal((await browser.signIn(server, 'bob@example.com', WRONG)).status, 401);
     assert.equal((await browser.signIn(server, 'bob@example.com', PASSWORD)).status, 429);
   });
 });
@@ -130,14 +152,18 @@ describe('server: sign-in throttling by client address', () => {
   let server: TestServer;
   beforeEach(async () => {
     time.set(START);
-    server = await startTestServer({ clock: time.clock, signInLimits: { ...SIGN_IN_LIMITS, failuresPerAddress: 3, tokenFailuresPerAddress: 3 } });
+    server = await startTestServer({
+      clock: time.clock,
+      signInLimits: { ...SIGN_IN_LIMITS, failuresPerAddress: 3, tokenFailuresPerAddress: 3 },
+    });
   });
   afterEach(() => server.close());
 
   it('holds an address that guesses passwords for many emails (password spraying)', async () => {
     await signUpAndGetToken(server.baseUrl, 'ada@example.com', PASSWORD);
     const sprayer = new Browser();
-    for (const email of ['one@example.com', 'two@example.com', 'three@example.com']) assert.equal((await sprayer.signIn(server, email, WRONG)).status, 401);
+    for (const email of ['one@example.com', 'two@example.com', 'three@example.com'])
+      assert.equal((await sprayer.signIn(server, email, WRONG)).status, 401);
     const held = await sprayer.signIn(server, 'ada@example.com', PASSWORD);
     assert.equal(held.status, 429);
     assert.equal(held.formError, 'Too many failed sign-in attempts from your network. Try again in 15 minutes.');
@@ -168,6 +194,15 @@ describe('server: sign-in throttling by client address', () => {
     time.advance(WINDOW_MS);
     const again = await submitSignIn(server.baseUrl, { email: 'ada@example.com', password: PASSWORD, action: 'signin' });
     assert.ok(again.code, 'signed in');
-    assert.equal((await exchangeCode(server.baseUrl, { code: again.code, codeVerifier: again.link.pkce.verifier, redirectUri: again.link.redirectUri })).status, 200);
+    assert.equal(
+      (
+        await exchangeCode(server.baseUrl, {
+          code: again.code,
+          codeVerifier: again.link.pkce.verifier,
+          redirectUri: again.link.redirectUri,
+        })
+      ).status,
+      200,
+    );
   });
 });

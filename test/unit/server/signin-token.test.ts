@@ -40,7 +40,11 @@ describe('server: sign-in and token exchange', () => {
     assert.equal(callback.searchParams.get('state'), signIn.link.state);
     assert.match(signIn.html, /<meta http-equiv="refresh" content="0;url=vscode:\/\/tally\.tally\/auth\?code=/);
 
-    const token = await exchangeCode(server.baseUrl, { code: signIn.code, codeVerifier: signIn.link.pkce.verifier, redirectUri: signIn.link.redirectUri });
+    const token = await exchangeCode(server.baseUrl, {
+      code: signIn.code,
+      codeVerifier: signIn.link.pkce.verifier,
+      redirectUri: signIn.link.redirectUri,
+    });
     assert.equal(token.status, 200);
     const body = TokenResponse.parse(token.json);
     assert.equal(body.account.email, 'ada@example.com');
@@ -63,7 +67,11 @@ describe('server: sign-in and token exchange', () => {
     const created = await signUpAndGetToken(server.baseUrl, 'ada@example.com', PASSWORD);
     const signIn = await submitSignIn(server.baseUrl, { email: 'ADA@Example.com', password: PASSWORD, action: 'signin' });
     assert.equal(signIn.status, 200);
-    const token = await exchangeCode(server.baseUrl, { code: signIn.code as string, codeVerifier: signIn.link.pkce.verifier, redirectUri: signIn.link.redirectUri });
+    const token = await exchangeCode(server.baseUrl, {
+      code: signIn.code as string,
+      codeVerifier: signIn.link.pkce.verifier,
+      redirectUri: signIn.link.redirectUri,
+    });
     assert.equal(TokenResponse.parse(token.json).account.id, created.account.id);
   });
 
@@ -74,7 +82,11 @@ describe('server: sign-in and token exchange', () => {
       const signIn = await submitSignIn(server.baseUrl, { email, password: 'wrong password', action: 'signin' });
       assert.equal(signIn.status, 401);
       assert.match(signIn.html, /id="form-error">Email or password is incorrect\.</);
-      assert.match(signIn.html, new RegExp(`id="email" name="email" type="email" value="${email.replace('.', '\\.')}"`), 'the email is kept');
+      assert.match(
+        signIn.html,
+        new RegExp(`id="email" name="email" type="email" value="${email.replace('.', '\\.')}"`),
+        'the email is kept',
+      );
       assert.equal(signIn.code, undefined);
     }
     assert.equal(codeCount(), codesBefore);
@@ -83,7 +95,13 @@ describe('server: sign-in and token exchange', () => {
   it('explains each bad field and stores nothing', async () => {
     const cases: { email: string; password: string; action: 'signin' | 'create'; field: string; message: RegExp }[] = [
       { email: '', password: PASSWORD, action: 'signin', field: 'email', message: /Enter your email address\./ },
-      { email: 'ada@', password: PASSWORD, action: 'create', field: 'email', message: /Enter a valid email address, like name@example\.com\./ },
+      {
+        email: 'ada@',
+        password: PASSWORD,
+        action: 'create',
+        field: 'email',
+        message: /Enter a valid email address, like name@example\.com\./,
+      },
       { email: 'ada@example.com', password: 'short', action: 'create', field: 'password', message: /at least 8 characters/ },
       { email: 'ada@example.com', password: '', action: 'signin', field: 'password', message: /Enter your password\./ },
     ];
@@ -99,7 +117,11 @@ describe('server: sign-in and token exchange', () => {
 
   it('refuses to create a second account for an email, in any case', async () => {
     await signUpAndGetToken(server.baseUrl, 'ada@example.com', PASSWORD);
-    const signIn = await submitSignIn(server.baseUrl, { email: 'Ada@Example.COM', password: 'another password', action: 'create' });
+    const signIn = await submitSignIn(server.baseUrl, {
+      email: 'Ada@Example.COM',
+      password: 'another password',
+      action: 'create',
+    });
     assert.equal(signIn.status, 400);
     assert.match(signIn.html, /id="email-error">An account with this email already exists/);
     assert.equal(accountCount(), 1);
@@ -109,7 +131,11 @@ describe('server: sign-in and token exchange', () => {
   it('refuses a form without the CSRF cookie', async () => {
     const link = signInLink(server.baseUrl);
     const form = await getForm(link.url);
-    const result = await postForm(`${server.baseUrl}/signin`, { ...form.hidden, email: 'ada@example.com', password: PASSWORD, action: 'create' }, '');
+    const result = await postForm(
+      `${server.baseUrl}/signin`,
+      { ...form.hidden, email: 'ada@example.com', password: PASSWORD, action: 'create' },
+      '',
+    );
     assert.equal(result.status, 403);
     assert.match(result.html, /This form has expired/);
     assert.equal(accountCount(), 0);
@@ -118,7 +144,10 @@ describe('server: sign-in and token exchange', () => {
   it('rejects a bad sign-in link, naming the parameter', async () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ client_id: 'someone-else' }, /client_id/],
-      [{ redirect_uri: 'https://evil.example/steal' }, /redirect_uri must be vscode:\/\/tally\.tally\/… .* at an origin this server trusts \(TALLY_EDITOR_ORIGINS\)/],
+      [
+        { redirect_uri: 'https://evil.example/steal' },
+        /redirect_uri must be vscode:\/\/tally\.tally\/… .* at an origin this server trusts \(TALLY_EDITOR_ORIGINS\)/,
+      ],
       [{ redirect_uri: 'vscode://other.extension/auth' }, /redirect_uri must be vscode:\/\/tally\.tally\//],
       [{ state: 'short' }, /state must be 16 to 256 characters/],
       [{ code_challenge: 'abc' }, /code_challenge must be 43/],
@@ -137,7 +166,11 @@ describe('server: sign-in and token exchange', () => {
 
   describe('POST /api/token refusals', () => {
     async function freshCode() {
-      const signIn = await submitSignIn(server.baseUrl, { email: `u${Math.random()}@example.com`, password: PASSWORD, action: 'create' });
+      const signIn = await submitSignIn(server.baseUrl, {
+        email: `u${Math.random()}@example.com`,
+        password: PASSWORD,
+        action: 'create',
+      });
       assert.ok(signIn.code, 'the sign-in issued a code');
       return { code: signIn.code, verifier: signIn.link.pkce.verifier, redirectUri: signIn.link.redirectUri };
     }
@@ -177,14 +210,42 @@ describe('server: sign-in and token exchange', () => {
 
     it('another redirect_uri than the sign-in used', async () => {
       const { code, verifier } = await freshCode();
-      assertApiError(await exchangeCode(server.baseUrl, { code, codeVerifier: verifier, redirectUri: 'vscode://tally.tally/other' }), 'redirectUri', /redirect_uri/);
+      assertApiError(
+        await exchangeCode(server.baseUrl, { code, codeVerifier: verifier, redirectUri: 'vscode://tally.tally/other' }),
+        'redirectUri',
+        /redirect_uri/,
+      );
     });
 
     it('an unknown code, and malformed bodies', async () => {
-      assertApiError(await exchangeCode(server.baseUrl, { code: 'nope', codeVerifier: 'v'.repeat(43), redirectUri: 'vscode://tally.tally/auth' }), 'code', /not valid/);
-      assertApiError(await apiRequest(server.baseUrl, 'POST', '/api/token', { body: { grantType: 'authorization_code', code: 'c', redirectUri: 'r' } }), 'codeVerifier', /codeVerifier is required/);
-      assertApiError(await apiRequest(server.baseUrl, 'POST', '/api/token', { body: { grantType: 'password', code: 'c', codeVerifier: 'v'.repeat(43), redirectUri: 'r' } }), 'grantType', /grantType/);
-      const notJson = await fetch(`${server.baseUrl}/api/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
+      assertApiError(
+        await exchangeCode(server.baseUrl, {
+          code: 'nope',
+          codeVerifier: 'v'.repeat(43),
+          redirectUri: 'vscode://tally.tally/auth',
+        }),
+        'code',
+        /not valid/,
+      );
+      assertApiError(
+        await apiRequest(server.baseUrl, 'POST', '/api/token', {
+          body: { grantType: 'authorization_code', code: 'c', redirectUri: 'r' },
+        }),
+        'codeVerifier',
+        /codeVerifier is required/,
+      );
+      assertApiError(
+        await apiRequest(server.baseUrl, 'POST', '/api/token', {
+          body: { grantType: 'password', code: 'c', codeVerifier: 'v'.repeat(43), redirectUri: 'r' },
+        }),
+        'grantType',
+        /grantType/,
+      );
+      const notJson = await fetch(`${server.baseUrl}/api/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{oops',
+      });
       assert.equal(notJson.status, 400);
       assert.equal(ApiError.parse(await notJson.json()).error.message, 'The request body is not valid JSON.');
     });
@@ -201,7 +262,13 @@ describe('server: POST /api/authorization-requests', () => {
   const push = (body: Record<string, unknown>) => apiRequest(server.baseUrl, 'POST', '/api/authorization-requests', { body });
   const valid = () => {
     const link = signInLink(server.baseUrl);
-    return { clientId: 'tally-vscode', redirectUri: link.redirectUri, state: link.state, codeChallenge: link.pkce.challenge, codeChallengeMethod: 'S256' };
+    return {
+      clientId: 'tally-vscode',
+      redirectUri: link.redirectUri,
+      state: link.state,
+      codeChallenge: link.pkce.challenge,
+      codeChallengeMethod: 'S256',
+    };
   };
 
   it('stores the checked request and answers with a short sign-in link on the public address', async () => {
@@ -243,7 +310,10 @@ describe('server: POST /api/authorization-requests', () => {
     const foreign = await push({ ...valid(), redirectUri: 'https://evil.example/' });
     assert.equal(foreign.status, 400);
     assert.equal(ApiError.parse(foreign.json).error.field, 'redirectUri');
-    assert.match(ApiError.parse(foreign.json).error.message, /^redirectUri must be vscode:\/\/tally\.tally\/… .*\(TALLY_EDITOR_ORIGINS\)\.$/);
+    assert.match(
+      ApiError.parse(foreign.json).error.message,
+      /^redirectUri must be vscode:\/\/tally\.tally\/… .*\(TALLY_EDITOR_ORIGINS\)\.$/,
+    );
     const challenge = await push({ ...valid(), codeChallenge: '!'.repeat(43) });
     assert.equal(ApiError.parse(challenge.json).error.field, 'codeChallenge');
     const client = await push({ ...valid(), clientId: 'other' });

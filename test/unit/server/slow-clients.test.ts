@@ -19,9 +19,10 @@ interface Dripper {
 
 /** A client that sends a request slowly, one byte every DRIP_MS, until the server closes the socket or `giveUpMs` passes. */
 function drip(port: number, kind: 'headers' | 'body', giveUpMs: number): Dripper {
-  const start = kind === 'headers'
-    ? `GET /api/catalog HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Slow: `
-    : `POST /contact-sales HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000\r\n\r\nname=`;
+  const start =
+    kind === 'headers'
+      ? `GET /api/catalog HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Slow: `
+      : `POST /contact-sales HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000\r\n\r\nname=`;
   const socket: Socket = connect(port, '127.0.0.1');
   const closedAfterMs = new Promise<number | undefined>((resolve) => {
     let began = 0;
@@ -76,15 +77,30 @@ describe('server: slow clients are cut at deadlines while others are served', fu
     attackOver = true;
     await ordinary;
 
-    for (const [kind, deadline] of [['headers', TIMEOUTS.headersMs], ['body', TIMEOUTS.requestMs]] as const) {
+    for (const [kind, deadline] of [
+      ['headers', TIMEOUTS.headersMs],
+      ['body', TIMEOUTS.requestMs],
+    ] as const) {
       const times = closed.filter((c) => c.kind === kind).map((c) => c.afterMs);
-      assert.ok(times.every((t) => t !== undefined), `every ${kind} dripper is closed by the server (${times.filter((t) => t === undefined).length} still open after ${giveUpMs} ms)`);
+      assert.ok(
+        times.every((t) => t !== undefined),
+        `every ${kind} dripper is closed by the server (${times.filter((t) => t === undefined).length} still open after ${giveUpMs} ms)`,
+      );
       const latest = Math.max(...(times as number[]));
       const earliest = Math.min(...(times as number[]));
-      assert.ok(latest <= deadline + TIMEOUTS.checkIntervalMs + SLACK_MS, `${kind}: the last was cut after ${Math.round(latest)} ms (bound ${deadline + TIMEOUTS.checkIntervalMs} ms + slack)`);
-      assert.ok(earliest >= deadline - 100, `${kind}: none was cut before its deadline (the first after ${Math.round(earliest)} ms)`);
+      assert.ok(
+        latest <= deadline + TIMEOUTS.checkIntervalMs + SLACK_MS,
+        `${kind}: the last was cut after ${Math.round(latest)} ms (bound ${deadline + TIMEOUTS.checkIntervalMs} ms + slack)`,
+      );
+      assert.ok(
+        earliest >= deadline - 100,
+        `${kind}: none was cut before its deadline (the first after ${Math.round(earliest)} ms)`,
+      );
     }
     assert.ok(latencies.length >= 10, `ordinary requests kept being served during the attack (${latencies.length})`);
-    assert.ok(Math.max(...latencies) < 1_000, `each ordinary request took under 1 s (slowest ${Math.round(Math.max(...latencies))} ms)`);
+    assert.ok(
+      Math.max(...latencies) < 1_000,
+      `each ordinary request took under 1 s (slowest ${Math.round(Math.max(...latencies))} ms)`,
+    );
   });
 });

@@ -7,7 +7,8 @@ import {
   signUpAndGetToken,
   signUpAndUpgrade,
   spendCredits,
-  startTestServer, freshServerForEachTest,
+  startTestServer,
+  freshServerForEachTest,
   TEST_CARDS,
   type TestServer,
   SESSIONS_OUTLAST_THE_TEST,
@@ -22,22 +23,36 @@ describe('server: test clocks and renewals', () => {
   const time = freshServerForEachTest(NOV_16, (started) => (server = started), { sessionLifetimes: SESSIONS_OUTLAST_THE_TEST });
 
   const email = () => `clock-${++seq}@example.com`;
-  const advance = (token: string, body: unknown) => apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body });
+  const advance = (token: string, body: unknown) =>
+    apiRequest(server.baseUrl, 'POST', '/api/test-clock/advance', { token, body });
   const advanced = async (token: string, body: unknown) => {
     const response = await advance(token, body);
     assert.equal(response.status, 200, JSON.stringify(response.json));
     return TestClockAdvanceResult.parse(response.json);
   };
-  const accountState = async (token: string) => AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
+  const accountState = async (token: string) =>
+    AccountState.parse((await apiRequest(server.baseUrl, 'GET', '/api/account', { token })).json);
 
   it('renews Pro each month: the overage billed at the next renewal, a fresh allowance each period, numbered invoices', async () => {
     const { token } = await signUpAndUpgrade(server, email(), 'a good password', 'pro');
     const accountId = token.account.id;
     // 500 bonus credits, then all 1,000 of the allowance, then 25 credits of overage at $0.04.
-    await spendCredits(server, accountId, { credits: 50000 + 100000 + 2500, at: new Date('2026-11-20T12:00:00Z'), overage: true });
+    await spendCredits(server, accountId, {
+      credits: 50000 + 100000 + 2500,
+      at: new Date('2026-11-20T12:00:00Z'),
+      overage: true,
+    });
     time.set('2026-11-20T12:00:00Z');
     const spent = await accountState(token.accessToken);
-    assert.deepEqual(spent.credits, { limit: 100000, used: 100000, remaining: 0, bonus: null, overageUsed: 2500, overageCents: 100, leased: 0 });
+    assert.deepEqual(spent.credits, {
+      limit: 100000,
+      used: 100000,
+      remaining: 0,
+      bonus: null,
+      overageUsed: 2500,
+      overageCents: 100,
+      leased: 0,
+    });
     assert.equal(spent.subscription.nextAmountCents, 2100, 'the next renewal as things stand: Pro and the overage so far');
 
     const december = await advanced(token.accessToken, { months: 1 });
@@ -48,12 +63,27 @@ describe('server: test clocks and renewals', () => {
       { kind: 'overage', description: 'Overage, 25 credits', amountCents: 100 },
       { kind: 'subscription', description: 'Pro plan, 2026-12-01 to 2027-01-01', amountCents: 2000 },
     ]);
-    assert.deepEqual([renewal?.periodStart, renewal?.periodEnd, renewal?.issuedAt], ['2026-12-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
-    assert.deepEqual(december.account.credits, { limit: 100000, used: 0, remaining: 100000, bonus: null, overageUsed: 0, overageCents: 0, leased: 0 });
+    assert.deepEqual(
+      [renewal?.periodStart, renewal?.periodEnd, renewal?.issuedAt],
+      ['2026-12-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z'],
+    );
+    assert.deepEqual(december.account.credits, {
+      limit: 100000,
+      used: 0,
+      remaining: 100000,
+      bonus: null,
+      overageUsed: 0,
+      overageCents: 0,
+      leased: 0,
+    });
     assert.equal(december.account.subscription.currentPeriodStart, '2026-12-01T00:00:00.000Z');
 
     await spendCredits(server, accountId, { credits: 30000, at: new Date(december.now) });
-    assert.equal((await accountState(token.accessToken)).credits.remaining, 70000, 'every request for the account uses its clock');
+    assert.equal(
+      (await accountState(token.accessToken)).credits.remaining,
+      70000,
+      'every request for the account uses its clock',
+    );
 
     const spring = await advanced(token.accessToken, { months: 2 });
     assert.deepEqual(spring.invoices, [
@@ -61,17 +91,38 @@ describe('server: test clocks and renewals', () => {
       { number: 'TALLY-000004', kind: 'renewal', totalCents: 2000, status: 'paid' },
     ]);
     assert.equal(spring.now, '2027-02-20T12:00:00.000Z');
-    assert.deepEqual([spring.account.credits.remaining, spring.account.credits.limit], [100000, 100000], 'credits do not roll over');
+    assert.deepEqual(
+      [spring.account.credits.remaining, spring.account.credits.limit],
+      [100000, 100000],
+      'credits do not roll over',
+    );
     assert.deepEqual(await accountState(token.accessToken), spring.account);
 
     const payments = (await server.store.listPayments(accountId)).reverse();
-    assert.deepEqual(payments.map((p) => [p.status, p.amountCents]), [['succeeded', 1000], ['succeeded', 2100], ['succeeded', 2000], ['succeeded', 2000]]);
+    assert.deepEqual(
+      payments.map((p) => [p.status, p.amountCents]),
+      [
+        ['succeeded', 1000],
+        ['succeeded', 2100],
+        ['succeeded', 2000],
+        ['succeeded', 2000],
+      ],
+    );
     for (const invoice of await server.store.listInvoices(accountId)) {
-      assert.equal(invoice.totalCents, invoice.lines.reduce((sum, line) => sum + line.amountCents, 0));
+      assert.equal(
+        invoice.totalCents,
+        invoice.lines.reduce((sum, line) => sum + line.amountCents, 0),
+      );
     }
     // What was left of each allowance expired, in the ledger, at its period end.
     const expiries = (await server.store.listLedgerEntries(accountId)).filter((e) => e.kind === 'expiry');
-    assert.deepEqual(expiries.map((e) => [e.at.toISOString(), e.amount]), [['2027-01-01T00:00:00.000Z', 70000], ['2027-02-01T00:00:00.000Z', 100000]]);
+    assert.deepEqual(
+      expiries.map((e) => [e.at.toISOString(), e.amount]),
+      [
+        ['2027-01-01T00:00:00.000Z', 70000],
+        ['2027-02-01T00:00:00.000Z', 100000],
+      ],
+    );
   });
 
   it('advances Pro three months in one call: three $20 renewals, numbered in order, each paid by the saved card', async () => {
@@ -84,7 +135,10 @@ describe('server: test clocks and renewals', () => {
       { number: 'TALLY-000004', kind: 'renewal', totalCents: 2000, status: 'paid' },
     ]);
     const issued = (await server.store.listInvoices(token.account.id)).reverse().slice(1);
-    assert.deepEqual(issued.map((i) => i.issuedAt), ['2026-12-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z']);
+    assert.deepEqual(
+      issued.map((i) => i.issuedAt),
+      ['2026-12-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z'],
+    );
     const [method] = await server.store.listPaymentMethods(token.account.id);
     const payments = (await server.store.listPayments(token.account.id)).reverse().slice(1);
     assert.deepEqual(
@@ -102,23 +156,37 @@ describe('server: test clocks and renewals', () => {
     assert.deepEqual(before.invoices, [], 'Free is never billed');
     const after = await advanced(token, { days: 1 });
     assert.equal(after.account.credits.bonus, null);
-    const expiry = (await server.store.listLedgerEntries(after.account.account.id)).find((e) => e.kind === 'expiry' && e.amount === 50000);
+    const expiry = (await server.store.listLedgerEntries(after.account.account.id)).find(
+      (e) => e.kind === 'expiry' && e.amount === 50000,
+    );
     assert.equal(expiry?.at.toISOString(), '2026-12-16T10:00:00.000Z');
   });
 
   it('puts the account past due on Free limits when the renewal is declined', async () => {
-    const { token } = await signUpAndUpgrade(server, email(), 'a good password', 'pro', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, email(), 'a good password', 'pro', {
+      cardNumber: TEST_CARDS.declinesAfterFirstCharge,
+    });
     const result = await advanced(token.accessToken, { to: '2026-12-01T00:00:00Z' });
     assert.deepEqual(result.invoices, [{ number: 'TALLY-000002', kind: 'renewal', totalCents: 2000, status: 'open' }]);
     assert.equal(result.account.subscription.status, 'past_due');
     assert.equal(result.account.plan.id, 'pro');
-    assert.deepEqual([result.account.credits.limit, result.account.credits.remaining], [5000, 5000], 'paid features stop: Free limits');
+    assert.deepEqual(
+      [result.account.credits.limit, result.account.credits.remaining],
+      [5000, 5000],
+      'paid features stop: Free limits',
+    );
     assert.equal(result.account.subscription.nextBillingDate, null);
     const [failed] = await server.store.listPayments(token.account.id);
     const [invoice] = await server.store.listInvoices(token.account.id);
-    assert.deepEqual([failed?.status, failed?.amountCents, failed?.invoiceId, failed?.failureMessage], ['failed', 2000, invoice?.id, 'Your card was declined.']);
+    assert.deepEqual(
+      [failed?.status, failed?.amountCents, failed?.invoiceId, failed?.failureMessage],
+      ['failed', 2000, invoice?.id, 'Your card was declined.'],
+    );
 
-    const change = await apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', { token: token.accessToken, body: { planId: 'pro-plus' } });
+    const change = await apiRequest(server.baseUrl, 'POST', '/api/subscription/preview', {
+      token: token.accessToken,
+      body: { planId: 'pro-plus' },
+    });
     assert.equal(change.status, 409);
     assert.equal(ApiError.parse(change.json).error.code, 'not_active');
   });
@@ -209,7 +277,16 @@ describe('server: a usage-based plan on the test clock', () => {
   const time = manualClock(NOV_16);
   const catalog = catalogWith({}, [
     { id: 'free', name: 'Free', priceCents: 0, monthlyCredits: 5000, overageCentsPerCredit: null, selfServe: false, rank: 0 },
-    { id: 'plus', name: 'Plus', priceCents: 3000, monthlyCredits: 100000, overageCentsPerCredit: 4, selfServe: true, rank: 1, chargeTiming: 'in-arrears' },
+    {
+      id: 'plus',
+      name: 'Plus',
+      priceCents: 3000,
+      monthlyCredits: 100000,
+      overageCentsPerCredit: 4,
+      selfServe: true,
+      rank: 1,
+      chargeTiming: 'in-arrears',
+    },
   ]);
   let server: TestServer;
   beforeEach(async () => {
@@ -232,7 +309,11 @@ describe('server: a usage-based plan on the test clock', () => {
     const atCheckout = (await server.store.listPayments(accountId)).map((p) => [p.amountCents, p.status]);
     assert.deepEqual(atCheckout, [[0, 'succeeded']], 'the card is saved with a zero payment');
     // 500 bonus credits, the 1,000 of the allowance, then 25 credits of overage at $0.04 before the calculation.
-    await spendCredits(server, accountId, { credits: 50000 + 100000 + 2500, at: new Date('2026-11-20T12:00:00Z'), overage: true });
+    await spendCredits(server, accountId, {
+      credits: 50000 + 100000 + 2500,
+      at: new Date('2026-11-20T12:00:00Z'),
+      overage: true,
+    });
 
     const calculated = await advanced(token.accessToken, { to: '2026-11-28T12:00:00Z' });
     assert.deepEqual(calculated.invoices, [{ number: 'TALLY-000001', kind: 'renewal', totalCents: 1600, status: 'open' }]);
@@ -242,9 +323,16 @@ describe('server: a usage-based plan on the test clock', () => {
       { kind: 'overage', description: 'Overage, 25 credits', amountCents: 100 },
     ]);
     assert.equal(open?.issuedAt, '2026-11-28T00:00:00.000Z', 'dated at the calculation time: Dec 1 less 3 days');
-    assert.deepEqual((await server.store.listPayments(accountId)).map((p) => p.amountCents), [0], 'nothing charged yet');
+    assert.deepEqual(
+      (await server.store.listPayments(accountId)).map((p) => p.amountCents),
+      [0],
+      'nothing charged yet',
+    );
     // The next bill is the calculated invoice (plus any overage from now on), on the billing date.
-    assert.deepEqual([calculated.account.subscription.nextAmountCents, calculated.account.subscription.nextBillingDate], [1600, '2026-12-01T00:00:00.000Z']);
+    assert.deepEqual(
+      [calculated.account.subscription.nextAmountCents, calculated.account.subscription.nextBillingDate],
+      [1600, '2026-12-01T00:00:00.000Z'],
+    );
 
     // 5 more credits of overage after the calculation: billed on the renewal invoice, not twice.
     await spendCredits(server, accountId, { credits: 500, at: new Date('2026-11-29T12:00:00Z'), overage: true });
@@ -255,22 +343,37 @@ describe('server: a usage-based plan on the test clock', () => {
     assert.equal(paidArrears?.status, 'paid');
     const payments = await server.store.listPayments(accountId);
     const forArrears = payments.filter((p) => p.invoiceId === open?.id);
-    assert.deepEqual(forArrears.map((p) => [p.amountCents, p.status]), [[1600, 'succeeded']], 'one payment of exactly its total');
-    assert.deepEqual(invoices.find((invoice) => invoice.number === 'TALLY-000002')?.lines, [{ kind: 'overage', description: 'Overage, 5 credits', amountCents: 20 }]);
+    assert.deepEqual(
+      forArrears.map((p) => [p.amountCents, p.status]),
+      [[1600, 'succeeded']],
+      'one payment of exactly its total',
+    );
+    assert.deepEqual(invoices.find((invoice) => invoice.number === 'TALLY-000002')?.lines, [
+      { kind: 'overage', description: 'Overage, 5 credits', amountCents: 20 },
+    ]);
     assert.equal(december.account.subscription.status, 'active');
     assert.equal(december.account.subscription.currentPeriodStart, '2026-12-01T00:00:00.000Z');
   });
 
   it('leaves the calculated invoice open, with the failed payment, and the account past due when the billing-date charge is declined', async () => {
-    const { token } = await signUpAndUpgrade(server, 'arrears-declined@example.com', 'a good password', 'plus', { cardNumber: TEST_CARDS.declinesAfterFirstCharge });
+    const { token } = await signUpAndUpgrade(server, 'arrears-declined@example.com', 'a good password', 'plus', {
+      cardNumber: TEST_CARDS.declinesAfterFirstCharge,
+    });
     const accountId = token.account.id;
     const december = await advanced(token.accessToken, { to: '2026-12-01T00:00:00Z' });
     assert.deepEqual(december.invoices, [{ number: 'TALLY-000001', kind: 'renewal', totalCents: 1500, status: 'open' }]);
     assert.equal(december.account.subscription.status, 'past_due');
-    assert.deepEqual([december.account.credits.limit, december.account.credits.remaining], [5000, 5000], 'paid features stop: Free limits');
+    assert.deepEqual(
+      [december.account.credits.limit, december.account.credits.remaining],
+      [5000, 5000],
+      'paid features stop: Free limits',
+    );
     const [invoice] = await server.store.listInvoices(accountId);
     assert.equal(invoice?.status, 'open');
     const failed = (await server.store.listPayments(accountId)).filter((p) => p.invoiceId === invoice?.id);
-    assert.deepEqual(failed.map((p) => [p.status, p.amountCents, p.failureMessage]), [['failed', 1500, 'Your card was declined.']]);
+    assert.deepEqual(
+      failed.map((p) => [p.status, p.amountCents, p.failureMessage]),
+      [['failed', 1500, 'Your card was declined.']],
+    );
   });
 });

@@ -6,7 +6,14 @@ import { loadCatalogFile } from '../../../src/server/catalog-file';
 import { defaultCatalogPath } from '../../../src/server/config';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD } from '../../support/organization';
 import { openPortal, textOf } from '../../support/portal-client';
-import { apiRequest, manualClock, signInAndGetToken, signUpAndUpgrade, startTestServer, type TestServer } from '../../support/server';
+import {
+  apiRequest,
+  manualClock,
+  signInAndGetToken,
+  signUpAndUpgrade,
+  startTestServer,
+  type TestServer,
+} from '../../support/server';
 
 // The server writes every date in the account's zone. Its billing month runs from local midnight
 // on the 1st: in Tokyo (UTC+9) November ends at 15:00 UTC on Nov 30, in Los Angeles (UTC-8) at
@@ -53,11 +60,15 @@ describe("server: dates in the account's time zone", () => {
     assert.ok(invoice, 'the checkout issued an invoice');
     assert.match(home, new RegExp(`<td class="invoice-number">${invoice.number}</td>\\s*<td>Nov 17, 2026</td>`));
     assert.equal(textOf((await browser.get(`/billing/invoices/${invoice.number}`)).html, 'invoice-date'), 'Nov 17, 2026');
-    const pdfResponse = await fetch(`${server.baseUrl}/billing/invoices/${invoice.number}.pdf`, { headers: { cookie: `tally_portal=${browser.cookie('tally_portal')}` } });
+    const pdfResponse = await fetch(`${server.baseUrl}/billing/invoices/${invoice.number}.pdf`, {
+      headers: { cookie: `tally_portal=${browser.cookie('tally_portal')}` },
+    });
     const text = await pdfText(new Uint8Array(await pdfResponse.arrayBuffer()));
     assert.ok(text.includes('Nov 17, 2026') && !text.includes('Nov 16, 2026'), `the PDF's date of issue is Tokyo's: ${text}`);
 
-    const receipt = (await server.store.listEmails(50)).find((email) => email.accountId === token.account.id && email.kind === 'receipt');
+    const receipt = (await server.store.listEmails(50)).find(
+      (email) => email.accountId === token.account.id && email.kind === 'receipt',
+    );
     assert.ok(receipt, 'a receipt was written');
     assert.ok(receipt.text.includes('Date: Nov 17, 2026'), receipt.text);
     const outbox = await (await fetch(`${server.baseUrl}/outbox`)).text();
@@ -68,7 +79,10 @@ describe("server: dates in the account's time zone", () => {
     await start('2026-11-17T03:00:00Z', 'America/Los_Angeles'); // Nov 16, 19:00 in Los Angeles
     const { token } = await signUpAndUpgrade(server, 'la@example.com', 'a good password', 'pro');
     const state = await accountState(token.accessToken);
-    assert.deepEqual([state.subscription.timeZone, state.subscription.currentPeriodEnd], ['America/Los_Angeles', '2026-12-01T08:00:00.000Z']);
+    assert.deepEqual(
+      [state.subscription.timeZone, state.subscription.currentPeriodEnd],
+      ['America/Los_Angeles', '2026-12-01T08:00:00.000Z'],
+    );
 
     const { browser } = await openPortal(server.baseUrl, token.accessToken);
     const [invoice] = await server.store.listInvoices(token.account.id);
@@ -88,7 +102,10 @@ describe("server: dates in the account's time zone", () => {
     await expectApi(server, organization.admin, 'POST', '/api/org/plan', { planId: 'pro', groupId });
 
     const state = await accountState(accessToken);
-    assert.deepEqual([state.subscription.timeZone, state.subscription.currentPeriodEnd], ['Asia/Tokyo', '2026-11-30T15:00:00.000Z']);
+    assert.deepEqual(
+      [state.subscription.timeZone, state.subscription.currentPeriodEnd],
+      ['Asia/Tokyo', '2026-11-30T15:00:00.000Z'],
+    );
     assert.equal(state.subscription.scheduledChange?.effectiveAt, '2026-11-30T15:00:00.000Z');
     const { browser } = await openPortal(server.baseUrl, accessToken);
     assert.equal(textOf((await browser.get('/billing')).html, 'scheduled-change'), 'Pro from Dec 1, 2026');

@@ -26,7 +26,14 @@ describe('store: ledger, billing details and invoices', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tally-store-'));
     store = SqliteStore.open({ dataDir, clock });
     side = new Database(join(dataDir, DATABASE_FILE));
-    const account = { id: 'acct_1', email: 'ada@example.com', passwordHash: 'x', identityKind: 'builder-id' as const, createdAt: NOW, testClockAt: null };
+    const account = {
+      id: 'acct_1',
+      email: 'ada@example.com',
+      passwordHash: 'x',
+      identityKind: 'builder-id' as const,
+      createdAt: NOW,
+      testClockAt: null,
+    };
     assert.equal(await store.createAccount(account, opened, []), 'created');
   });
   afterEach(async () => {
@@ -36,13 +43,50 @@ describe('store: ledger, billing details and invoices', () => {
   });
 
   const every: LedgerEntry[] = [
-    grant({ id: 'g1', at: at(NOW), source: 'allowance', amount: 5000, expiresAt: at('2026-12-01T00:00:00Z'), reason: 'Free plan allowance' }),
-    grant({ id: 'g2', at: at(NOW), source: 'welcome-bonus', amount: 50000, expiresAt: at('2026-12-12T09:00:00Z'), reason: 'welcome bonus' }),
+    grant({
+      id: 'g1',
+      at: at(NOW),
+      source: 'allowance',
+      amount: 5000,
+      expiresAt: at('2026-12-01T00:00:00Z'),
+      reason: 'Free plan allowance',
+    }),
+    grant({
+      id: 'g2',
+      at: at(NOW),
+      source: 'welcome-bonus',
+      amount: 50000,
+      expiresAt: at('2026-12-12T09:00:00Z'),
+      reason: 'welcome bonus',
+    }),
     grant({ id: 'g3', at: at(NOW), source: 'purchased', amount: 100, expiresAt: null, reason: 'bought' }),
-    { kind: 'debit', id: 'd1', at: at('2026-11-13T00:00:00Z'), grantId: 'g2', amount: 130, spendId: 's1', reason: 'chat request, model x (1.3×)' },
-    { kind: 'overage', id: 'o1', at: at('2026-11-14T00:00:00Z'), amount: 7, spendId: 's2', centsPerCredit: 4, reason: 'chat request' },
+    {
+      kind: 'debit',
+      id: 'd1',
+      at: at('2026-11-13T00:00:00Z'),
+      grantId: 'g2',
+      amount: 130,
+      spendId: 's1',
+      reason: 'chat request, model x (1.3×)',
+    },
+    {
+      kind: 'overage',
+      id: 'o1',
+      at: at('2026-11-14T00:00:00Z'),
+      amount: 7,
+      spendId: 's2',
+      centsPerCredit: 4,
+      reason: 'chat request',
+    },
     { kind: 'revocation', id: 'r1', at: at('2026-11-15T00:00:00Z'), grantId: 'g1', amount: 1000, reason: 'immediate downgrade' },
-    { kind: 'expiry', id: 'x1', at: at('2026-12-01T00:00:00Z'), grantId: 'g1', amount: 4000, reason: 'allowance g1 expired unused' },
+    {
+      kind: 'expiry',
+      id: 'x1',
+      at: at('2026-12-01T00:00:00Z'),
+      grantId: 'g1',
+      amount: 4000,
+      reason: 'allowance g1 expired unused',
+    },
   ];
 
   it('keeps every kind of ledger entry, with its reason, in the order written', async () => {
@@ -58,7 +102,10 @@ describe('store: ledger, billing details and invoices', () => {
 
   it('refuses to update or delete a ledger entry', async () => {
     await store.appendLedgerEntries('acct_1', every, 0, NOW);
-    assert.throws(() => side.prepare("UPDATE ledger_entries SET amount = 1 WHERE id = 'g1'").run(), /append-only: they are never updated/);
+    assert.throws(
+      () => side.prepare("UPDATE ledger_entries SET amount = 1 WHERE id = 'g1'").run(),
+      /append-only: they are never updated/,
+    );
     assert.throws(() => side.prepare("UPDATE ledger_entries SET reason = 'x'").run(), /append-only/);
     assert.throws(() => side.prepare("DELETE FROM ledger_entries WHERE id = 'd1'").run(), /append-only: they are never deleted/);
     assert.deepEqual(await store.listLedgerEntries('acct_1'), every);
@@ -66,8 +113,12 @@ describe('store: ledger, billing details and invoices', () => {
 
   it('refuses ledger rows whose shape does not fit their kind', () => {
     const insert = (kind: string, extra: string) =>
-      side.prepare(`INSERT INTO ledger_entries (id, account_id, kind, at, amount, reason, recorded_at${extra ? ', ' + extra.split('=')[0] : ''})
-                    VALUES ('bad', 'acct_1', ?, ?, 5, 'r', ?${extra ? `, '${extra.split('=')[1]}'` : ''})`).run(kind, NOW, NOW);
+      side
+        .prepare(
+          `INSERT INTO ledger_entries (id, account_id, kind, at, amount, reason, recorded_at${extra ? ', ' + extra.split('=')[0] : ''})
+                    VALUES ('bad', 'acct_1', ?, ?, 5, 'r', ?${extra ? `, '${extra.split('=')[1]}'` : ''})`,
+        )
+        .run(kind, NOW, NOW);
     assert.throws(() => insert('grant', ''), /CHECK/, 'a grant needs a source');
     assert.throws(() => insert('debit', 'spend_id=s'), /CHECK/, 'a debit needs its grant');
     assert.throws(() => insert('refund', ''), /CHECK/, 'unknown kinds are refused');
@@ -75,29 +126,55 @@ describe('store: ledger, billing details and invoices', () => {
 
   it('maps the subscription row to the engine state and back, whatever the calendar', () => {
     const anniversary = openAccount(catalogWith({ anchor: 'anniversary' }), at('2026-01-31T15:00:00Z'), 'America/New_York');
-    const withSchedule = { ...anniversary, scheduledChange: { planId: 'free', effectiveAt: anniversary.period.end }, creditBalanceCents: 150, firstPaidAt: at(NOW) };
+    const withSchedule = {
+      ...anniversary,
+      scheduledChange: { planId: 'free', effectiveAt: anniversary.period.end },
+      creditBalanceCents: 150,
+      firstPaidAt: at(NOW),
+    };
     for (const state of [opened, withSchedule]) assert.deepEqual(toBillingState(fromBillingState(state)), state);
     assert.equal(fromBillingState(withSchedule).start_date, '2026-01-31');
   });
 
   it('stores billing details; an issued invoice keeps the ones it was issued with', async () => {
     assert.deepEqual(await store.findBillingDetails('acct_1'), NO_BILLING_DETAILS, 'no details and no tax by default');
-    const first = { name: 'Ada Lovelace', address: '12 St James’s Square, London', taxId: 'GB123456789', taxRateBasisPoints: 2000 };
+    const first = {
+      name: 'Ada Lovelace',
+      address: '12 St James’s Square, London',
+      taxId: 'GB123456789',
+      taxRateBasisPoints: 2000,
+    };
     await store.saveBillingDetails('acct_1', first, NOW);
-    const draft = buildInvoice([{ kind: 'subscription', description: 'Pro plan', amountCents: 2000 }], await store.findBillingDetails('acct_1'), 0);
+    const draft = buildInvoice(
+      [{ kind: 'subscription', description: 'Pro plan', amountCents: 2000 }],
+      await store.findBillingDetails('acct_1'),
+      0,
+    );
     const result = await store.recordRenewal({
       accountId: 'acct_1',
       now: NOW,
       expectedVersion: 0,
       state: opened,
       ledger: [],
-      invoice: { id: 'in_1', kind: 'renewal', status: 'paid', email: 'ada@example.com', periodStart: NOW, periodEnd: '2026-12-12T09:00:00.000Z', draft },
+      invoice: {
+        id: 'in_1',
+        kind: 'renewal',
+        status: 'paid',
+        email: 'ada@example.com',
+        periodStart: NOW,
+        periodEnd: '2026-12-12T09:00:00.000Z',
+        draft,
+      },
       payment: null,
       testClockAt: null,
     });
     assert.equal(result.kind, 'applied');
 
-    await store.saveBillingDetails('acct_1', { name: 'Ada King', address: 'Ockham Park', taxId: null, taxRateBasisPoints: 0 }, NOW);
+    await store.saveBillingDetails(
+      'acct_1',
+      { name: 'Ada King', address: 'Ockham Park', taxId: null, taxRateBasisPoints: 0 },
+      NOW,
+    );
     const invoice = await store.findInvoice('in_1');
     assert.deepEqual(invoice?.billing, first);
     assert.deepEqual(invoice?.lines, [
@@ -105,9 +182,18 @@ describe('store: ledger, billing details and invoices', () => {
       { kind: 'tax', description: 'Tax (20%)', amountCents: 400 },
     ]);
     assert.equal(invoice?.totalCents, 2400);
-    assert.throws(() => side.prepare("UPDATE invoices SET billing_name = 'Ada King' WHERE id = 'in_1'").run(), /an issued invoice never changes/);
-    assert.throws(() => side.prepare("UPDATE invoices SET total_cents = 0 WHERE id = 'in_1'").run(), /an issued invoice never changes/);
-    assert.throws(() => side.prepare("UPDATE invoice_lines SET amount_cents = 0 WHERE invoice_id = 'in_1'").run(), /invoice lines never change/);
+    assert.throws(
+      () => side.prepare("UPDATE invoices SET billing_name = 'Ada King' WHERE id = 'in_1'").run(),
+      /an issued invoice never changes/,
+    );
+    assert.throws(
+      () => side.prepare("UPDATE invoices SET total_cents = 0 WHERE id = 'in_1'").run(),
+      /an issued invoice never changes/,
+    );
+    assert.throws(
+      () => side.prepare("UPDATE invoice_lines SET amount_cents = 0 WHERE invoice_id = 'in_1'").run(),
+      /invoice lines never change/,
+    );
     side.prepare("UPDATE invoices SET status = 'void' WHERE id = 'in_1'").run();
     assert.equal((await store.findInvoice('in_1'))?.status, 'void', 'only the status moves on');
   });
@@ -175,13 +261,10 @@ describe('store: migration 3 on an existing database', () => {
     });
     const columns = (db.prepare('PRAGMA table_info(subscriptions)').all() as { name: string }[]).map((c) => c.name);
     assert.ok(!columns.includes('credits_limit') && !columns.includes('credits_used'), 'the old credit columns are gone');
-    assert.deepEqual(
-      db.prepare('SELECT kind, amount, grant_id IS NOT NULL AS linked FROM ledger_entries ORDER BY seq').all(),
-      [
-        { kind: 'grant', amount: 100000, linked: 0 },
-        { kind: 'debit', amount: 4200, linked: 1 },
-      ],
-    );
+    assert.deepEqual(db.prepare('SELECT kind, amount, grant_id IS NOT NULL AS linked FROM ledger_entries ORDER BY seq').all(), [
+      { kind: 'grant', amount: 100000, linked: 0 },
+      { kind: 'debit', amount: 4200, linked: 1 },
+    ]);
     assert.deepEqual(db.prepare('SELECT kind, period_start, period_end, tax_rate_basis_points FROM invoices').get(), {
       kind: 'checkout',
       period_start: '2026-11-01T00:00:00.000Z',

@@ -51,8 +51,14 @@ describe('store: the email outbox', () => {
 
   it('lists newest first, as many as asked for, even when written in the same millisecond', async () => {
     for (const id of ['em_a', 'em_b', 'em_c']) await store.recordEmail(email(id));
-    assert.deepEqual((await store.listEmails(10)).map((e) => e.id), ['em_c', 'em_b', 'em_a']);
-    assert.deepEqual((await store.listEmails(2)).map((e) => e.id), ['em_c', 'em_b']);
+    assert.deepEqual(
+      (await store.listEmails(10)).map((e) => e.id),
+      ['em_c', 'em_b', 'em_a'],
+    );
+    assert.deepEqual(
+      (await store.listEmails(2)).map((e) => e.id),
+      ['em_c', 'em_b'],
+    );
   });
 
   it('lists as undelivered only what is due: not delivered, not kept in the outbox only, not waiting out a backoff', async () => {
@@ -61,20 +67,36 @@ describe('store: the email outbox', () => {
     await store.recordEmail(email('em_later', { nextAttemptAt: LATER }));
     await store.recordEmail(email('em_sent'));
     await store.markEmailDelivered('em_sent', NOW);
-    assert.deepEqual((await store.listUndeliveredEmails(NOW, 10)).map((e) => e.id), ['em_due']);
-    assert.deepEqual((await store.listUndeliveredEmails(LATER, 10)).map((e) => e.id), ['em_due', 'em_later']);
-    assert.deepEqual((await store.listUndeliveredEmails(LATER, 1)).map((e) => e.id), ['em_due']);
+    assert.deepEqual(
+      (await store.listUndeliveredEmails(NOW, 10)).map((e) => e.id),
+      ['em_due'],
+    );
+    assert.deepEqual(
+      (await store.listUndeliveredEmails(LATER, 10)).map((e) => e.id),
+      ['em_due', 'em_later'],
+    );
+    assert.deepEqual(
+      (await store.listUndeliveredEmails(LATER, 1)).map((e) => e.id),
+      ['em_due'],
+    );
   });
 
   it('lets one sender claim a due message: the attempt counts, and a second claim fails until the lease runs out', async () => {
     await store.recordEmail(email('em_1'));
     assert.equal(await store.claimEmailDelivery('em_1', NOW, LATER), true);
     assert.equal(await store.claimEmailDelivery('em_1', NOW, LATER), false, 'the second sender gets nothing');
-    assert.deepEqual((await store.listUndeliveredEmails(NOW, 10)).map((e) => e.id), []);
+    assert.deepEqual(
+      (await store.listUndeliveredEmails(NOW, 10)).map((e) => e.id),
+      [],
+    );
     const claimed = await store.findEmail('em_1');
     assert.equal(claimed?.attempts, 1);
     assert.equal(claimed?.nextAttemptAt, LATER);
-    assert.equal(await store.claimEmailDelivery('em_1', LATER, '2026-11-12T09:10:00.000Z'), true, 'claimable again once the lease ran out');
+    assert.equal(
+      await store.claimEmailDelivery('em_1', LATER, '2026-11-12T09:10:00.000Z'),
+      true,
+      'claimable again once the lease ran out',
+    );
     assert.equal((await store.findEmail('em_1'))?.attempts, 2);
   });
 
@@ -105,7 +127,14 @@ describe('store: the email outbox', () => {
   });
 
   it('links a message only to an account that exists, and stores only the kinds it knows', async () => {
-    const account = { id: 'acct_1', email: 'ada@example.com', passwordHash: 'x', identityKind: 'builder-id' as const, createdAt: NOW, testClockAt: null };
+    const account = {
+      id: 'acct_1',
+      email: 'ada@example.com',
+      passwordHash: 'x',
+      identityKind: 'builder-id' as const,
+      createdAt: NOW,
+      testClockAt: null,
+    };
     await store.createAccount(account, openAccount(defaultCatalog, new Date(NOW)), []);
     await store.recordEmail(email('em_1', { accountId: 'acct_1' }));
     assert.equal((await store.findEmail('em_1'))?.accountId, 'acct_1');

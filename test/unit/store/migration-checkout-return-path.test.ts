@@ -18,8 +18,14 @@ describe('store: migration checkout-return-path', () => {
   beforeEach(() => (db = scratch.db()));
 
   it("rewrites a checkout's return path to the fixed one, dropping the token, and keeps the portal's", () => {
-    migrate(db, migrations.filter((m) => m.version < checkoutReturnPath.version), () => NOW);
-    db.prepare("INSERT INTO accounts (id, email, password_hash, identity_kind, created_at) VALUES ('acct_1', 'a@example.com', 'x', 'builder-id', ?)").run(NOW);
+    migrate(
+      db,
+      migrations.filter((m) => m.version < checkoutReturnPath.version),
+      () => NOW,
+    );
+    db.prepare(
+      "INSERT INTO accounts (id, email, password_hash, identity_kind, created_at) VALUES ('acct_1', 'a@example.com', 'x', 'builder-id', ?)",
+    ).run(NOW);
     const insert = db.prepare(
       `INSERT INTO payment_authentications (id, account_id, purpose, reference, amount_cents, brand, last4, exp_month, exp_year, sandbox_behaviour, return_path, status, created_at, expires_at)
        VALUES (?, 'acct_1', ?, 'ref', 1267, 'visa', '3155', 12, 2049, 'succeeds', ?, 'pending', ?, ?)`,
@@ -27,7 +33,10 @@ describe('store: migration checkout-return-path', () => {
     insert.run('pa_checkout', 'checkout', `/checkout/${TOKEN}/authenticated`, NOW, LATER);
     insert.run('pa_card', 'payment-method', '/billing/payment-methods/authenticated?request=r1', NOW, LATER);
 
-    assert.deepEqual(migrate(db, migrations, () => NOW).applied, migrations.filter((m) => m.version >= checkoutReturnPath.version).map((m) => m.version));
+    assert.deepEqual(
+      migrate(db, migrations, () => NOW).applied,
+      migrations.filter((m) => m.version >= checkoutReturnPath.version).map((m) => m.version),
+    );
 
     assert.deepEqual(db.prepare('SELECT id, return_path FROM payment_authentications ORDER BY id').all(), [
       { id: 'pa_card', return_path: '/billing/payment-methods/authenticated?request=r1' },

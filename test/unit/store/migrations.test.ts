@@ -19,7 +19,10 @@ describe('store: migrations and connection settings', () => {
 
   it('applies every migration once on a new database, and re-opening applies nothing', async () => {
     const first = SqliteStore.open({ dataDir, clock });
-    assert.deepEqual(first.migrations.applied, migrations.map((m) => m.version));
+    assert.deepEqual(
+      first.migrations.applied,
+      migrations.map((m) => m.version),
+    );
     await first.close();
 
     const second = SqliteStore.open({ dataDir, clock });
@@ -30,7 +33,10 @@ describe('store: migrations and connection settings', () => {
     const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
     const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
     db.close();
-    assert.deepEqual(rows, migrations.map((m) => ({ version: m.version, name: m.name })));
+    assert.deepEqual(
+      rows,
+      migrations.map((m) => ({ version: m.version, name: m.name })),
+    );
   });
 
   it('creates the data directory readable by its owner only: other users of the machine cannot open the database', async () => {
@@ -47,7 +53,14 @@ describe('store: migrations and connection settings', () => {
       assert.equal(store.pragma('foreign_keys'), 1);
       assert.equal(store.pragma('busy_timeout'), 5000);
       await assert.rejects(
-        store.createAuthCode({ codeHash: 'x', accountId: 'no-such-account', codeChallenge: 'c', redirectUri: 'r', createdAt: 'a', expiresAt: 'b' }),
+        store.createAuthCode({
+          codeHash: 'x',
+          accountId: 'no-such-account',
+          codeChallenge: 'c',
+          redirectUri: 'r',
+          createdAt: 'a',
+          expiresAt: 'b',
+        }),
         /FOREIGN KEY/,
       );
     } finally {
@@ -68,13 +81,20 @@ describe('store: migrations and connection settings', () => {
     const db = new Database(':memory:');
     const broken = [
       ...migrations,
-      { version: migrations.length + 1, name: 'broken', sql: 'CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);' },
+      {
+        version: migrations.length + 1,
+        name: 'broken',
+        sql: 'CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);',
+      },
     ];
     assert.throws(() => migrate(db, broken, () => 'now'), /no such table/);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'half_done'").all();
     assert.deepEqual(tables, []);
     const versions = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
-    assert.deepEqual(versions.map((row) => row.version), migrations.map((m) => m.version));
+    assert.deepEqual(
+      versions.map((row) => row.version),
+      migrations.map((m) => m.version),
+    );
     db.close();
   });
 

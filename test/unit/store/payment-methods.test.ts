@@ -24,7 +24,14 @@ describe('store: saved cards and payment attempts (dunning)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tally-cards-'));
     store = SqliteStore.open({ dataDir, clock });
     for (const id of ['acct_a', 'acct_b']) {
-      const account = { id, email: `${id}@example.com`, passwordHash: 'x', identityKind: 'builder-id' as const, createdAt: NOW, testClockAt: null };
+      const account = {
+        id,
+        email: `${id}@example.com`,
+        passwordHash: 'x',
+        identityKind: 'builder-id' as const,
+        createdAt: NOW,
+        testClockAt: null,
+      };
       assert.equal(await store.createAccount(account, opened, []), 'created');
     }
   });
@@ -46,8 +53,10 @@ describe('store: saved cards and payment attempts (dunning)', () => {
     createdAt: new Date(Date.parse(NOW) + cards * 1000).toISOString(),
     ...overrides,
   });
-  const defaults = async (accountId: string) => (await store.listPaymentMethods(accountId)).filter((m) => m.isDefault).map((m) => m.id);
-  const remove = (accountId: string, id: string, keepOne = false) => store.removePaymentMethod({ accountId, id, now: NOW, keepOne, expectedVersion: 0 });
+  const defaults = async (accountId: string) =>
+    (await store.listPaymentMethods(accountId)).filter((m) => m.isDefault).map((m) => m.id);
+  const remove = (accountId: string, id: string, keepOne = false) =>
+    store.removePaymentMethod({ accountId, id, now: NOW, keepOne, expectedVersion: 0 });
 
   it('adds cards: the first becomes the default; a later one only when asked, and then the only default', async () => {
     const first = await store.addPaymentMethod(card('acct_a'));
@@ -85,8 +94,15 @@ describe('store: saved cards and payment attempts (dunning)', () => {
     assert.equal(await store.updatePaymentMethodExpiry('acct_a', b1.id, { expMonth: 1, expYear: 2040 }), undefined);
     assert.deepEqual(await remove('acct_a', b1.id), { kind: 'not-found' });
     const [still] = await store.listPaymentMethods('acct_b');
-    assert.deepEqual([still?.id, still?.isDefault, still?.expMonth, still?.expYear], [b1.id, true, 12, 2030], 'b’s card is untouched');
-    assert.deepEqual((await store.listPaymentMethods('acct_a')).map((m) => m.accountId), ['acct_a']);
+    assert.deepEqual(
+      [still?.id, still?.isDefault, still?.expMonth, still?.expYear],
+      [b1.id, true, 12, 2030],
+      'b’s card is untouched',
+    );
+    assert.deepEqual(
+      (await store.listPaymentMethods('acct_a')).map((m) => m.accountId),
+      ['acct_a'],
+    );
   });
 
   it('removes a card: the newest remaining becomes the default; a removed card is gone for good', async () => {
@@ -96,10 +112,21 @@ describe('store: saved cards and payment attempts (dunning)', () => {
     const removed = await remove('acct_a', current.id);
     assert.equal(removed.kind === 'removed' && removed.promoted?.id, newer.id, 'the newest remaining card is promoted');
     assert.deepEqual(await defaults('acct_a'), [newer.id]);
-    assert.deepEqual((await store.listPaymentMethods('acct_a')).map((m) => m.id), [newer.id, older.id]);
-    assert.deepEqual(await remove('acct_a', older.id), { kind: 'removed', promoted: null }, 'removing a non-default promotes nothing');
+    assert.deepEqual(
+      (await store.listPaymentMethods('acct_a')).map((m) => m.id),
+      [newer.id, older.id],
+    );
+    assert.deepEqual(
+      await remove('acct_a', older.id),
+      { kind: 'removed', promoted: null },
+      'removing a non-default promotes nothing',
+    );
     assert.deepEqual(await remove('acct_a', current.id), { kind: 'not-found' }, 'already removed');
-    assert.equal(await store.setDefaultPaymentMethod('acct_a', current.id), undefined, 'a removed card cannot become the default');
+    assert.equal(
+      await store.setDefaultPaymentMethod('acct_a', current.id),
+      undefined,
+      'a removed card cannot become the default',
+    );
     assert.equal(await store.updatePaymentMethodExpiry('acct_a', current.id, { expMonth: 1, expYear: 2040 }), undefined);
   });
 
@@ -107,14 +134,26 @@ describe('store: saved cards and payment attempts (dunning)', () => {
     const only = await store.addPaymentMethod(card('acct_a'));
     assert.deepEqual(await remove('acct_a', only.id, true), { kind: 'last-card' });
     assert.equal((await store.findDefaultPaymentMethod('acct_a'))?.id, only.id);
-    assert.deepEqual(await store.removePaymentMethod({ accountId: 'acct_a', id: only.id, now: NOW, keepOne: false, expectedVersion: 7 }), { kind: 'conflict' });
+    assert.deepEqual(
+      await store.removePaymentMethod({ accountId: 'acct_a', id: only.id, now: NOW, keepOne: false, expectedVersion: 7 }),
+      { kind: 'conflict' },
+    );
     assert.deepEqual(await remove('acct_a', only.id, false), { kind: 'removed', promoted: null });
     assert.equal(await store.findDefaultPaymentMethod('acct_a'), undefined);
   });
 
   it('keeps a removed card that payments name (foreign keys), out of every list', async () => {
     const used = await store.addPaymentMethod(card('acct_a'));
-    await store.recordFailedPayment({ id: 'py_1', accountId: 'acct_a', amountCents: 100, cardBrand: 'visa', cardLast4: used.last4, failureMessage: 'declined', createdAt: NOW, paymentMethodId: used.id });
+    await store.recordFailedPayment({
+      id: 'py_1',
+      accountId: 'acct_a',
+      amountCents: 100,
+      cardBrand: 'visa',
+      cardLast4: used.last4,
+      failureMessage: 'declined',
+      createdAt: NOW,
+      paymentMethodId: used.id,
+    });
     assert.equal((await remove('acct_a', used.id)).kind, 'removed');
     assert.deepEqual(await store.listPaymentMethods('acct_a'), []);
     assert.equal((await store.listPayments('acct_a'))[0]?.paymentMethodId, used.id);
@@ -135,7 +174,15 @@ describe('store: saved cards and payment attempts (dunning)', () => {
     });
     assert.equal(issued.kind, 'applied');
     assert.deepEqual(await store.listPastDueAccounts(), ['acct_a']);
-    const payment = { id: 'py_2', amountCents: 2000, status: 'succeeded' as const, cardBrand: 'visa', cardLast4: '4242', paymentMethodId: null, failureMessage: null };
+    const payment = {
+      id: 'py_2',
+      amountCents: 2000,
+      status: 'succeeded' as const,
+      cardBrand: 'visa',
+      cardLast4: '4242',
+      paymentMethodId: null,
+      failureMessage: null,
+    };
     const attempt = (expectedVersion: number, voidInvoiceIds: string[] = []) =>
       store.recordPaymentAttempt({
         accountId: 'acct_a',
@@ -150,7 +197,11 @@ describe('store: saved cards and payment attempts (dunning)', () => {
         testClockAt: null,
       });
     assert.deepEqual(await attempt(0), { kind: 'conflict' });
-    assert.deepEqual([(await store.findInvoice('in_1'))?.status, (await store.listPayments('acct_a')).length], ['open', 0], 'nothing was recorded');
+    assert.deepEqual(
+      [(await store.findInvoice('in_1'))?.status, (await store.listPayments('acct_a')).length],
+      ['open', 0],
+      'nothing was recorded',
+    );
     assert.deepEqual(await attempt(1), { kind: 'applied', invoice: null });
     assert.equal((await store.findInvoice('in_1'))?.status, 'paid');
     assert.deepEqual(await store.listPastDueAccounts(), []);
@@ -170,7 +221,7 @@ describe('store: saved cards and payment attempts (dunning)', () => {
     assert.deepEqual(migrate(db, migrations.slice(0, dunning + 1), () => NOW).applied, [migrations[dunning]?.version]);
     const state = toBillingState(db.prepare('SELECT * FROM subscriptions').get() as Parameters<typeof toBillingState>[0]);
     assert.deepEqual([state.pastDueSince?.toISOString(), state.paymentRetries], ['2026-11-01T00:00:00.000Z', 0]);
-    assert.throws(() => db.exec("UPDATE subscriptions SET payment_retries = -1"), /CHECK constraint/);
+    assert.throws(() => db.exec('UPDATE subscriptions SET payment_retries = -1'), /CHECK constraint/);
     db.close();
   });
 });
