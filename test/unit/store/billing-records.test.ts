@@ -9,7 +9,7 @@ import { grant, type LedgerEntry } from '../../../src/engine/ledger';
 import { migrations } from '../../../src/store/migrations';
 import { migrate } from '../../../src/store/sqlite/migrate';
 import { DATABASE_FILE } from '../../../src/store/sqlite/open';
-import { fromBillingState, toBillingState } from '../../../src/store/sqlite/rows';
+import { fromBillingState, toBillingState } from '../../../src/store/sqlite/subscription-rows';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { catalogWith, defaultCatalog } from '../engine/catalogs';
 

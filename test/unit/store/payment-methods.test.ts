@@ -8,7 +8,7 @@ import { paymentFailed } from '../../../src/engine/dunning';
 import { buildInvoice, NO_BILLING_DETAILS } from '../../../src/engine/invoice';
 import { migrations } from '../../../src/store/migrations';
 import { migrate } from '../../../src/store/sqlite/migrate';
-import { toBillingState } from '../../../src/store/sqlite/rows';
+import { toBillingState } from '../../../src/store/sqlite/subscription-rows';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import type { NewPaymentMethod } from '../../../src/store/store';
 import { defaultCatalog } from '../engine/catalogs';
