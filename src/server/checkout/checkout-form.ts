@@ -8,8 +8,8 @@ export type CheckoutField = 'email' | CardField;
 /** What the person typed, kept to re-fill the form (never the card number or CVC); `expectedTotal` is the
  * total the page showed, in cents: the charge must equal the preview. */
 const CheckoutFields = formFields(
-  { email: 'email', ...CARD_FIELD_NAMES, expectedTotal: 'expected_total' },
   { email: trimmed, ...CARD_TEXT, expectedTotal: text },
+  { ...CARD_FIELD_NAMES, expectedTotal: 'expected_total' },
 );
 export type CheckoutForm = z.output<typeof CheckoutFields>;
 

@@ -10,18 +10,15 @@ export const SALES_LIMITS = { name: 200, company: 200, message: 5000, minSeats: 
 
 /** What the person typed, kept to re-fill the form; `plan` is the plan the link asked about
  * (Enterprise), checked against the catalog by the route. */
-const ContactSalesFields = formFields(
-  { name: 'name', email: 'email', company: 'company', seats: 'seats', message: 'message', plan: 'plan' },
-  {
-    name: trimmed,
-    email: trimmed,
-    company: trimmed,
-    seats: trimmed,
-    // Browsers send a textarea's line breaks as CRLF; one character each is what the person typed.
-    message: z.string().transform((message) => message.replace(/\r\n/g, '\n').trim()),
-    plan: trimmed,
-  },
-);
+const ContactSalesFields = formFields({
+  name: trimmed,
+  email: trimmed,
+  company: trimmed,
+  seats: trimmed,
+  // Browsers send a textarea's line breaks as CRLF; one character each is what the person typed.
+  message: z.string().transform((message) => message.replace(/\r\n/g, '\n').trim()),
+  plan: trimmed,
+});
 export type ContactSalesForm = z.output<typeof ContactSalesFields>;
 
 const SEATS = 'The number of seats must be a whole number from 1 to 100,000.';

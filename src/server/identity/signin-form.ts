@@ -9,15 +9,12 @@ export type SignInField = 'email' | 'password';
 export const MIN_PASSWORD_LENGTH = 8;
 const MAX_PASSWORD_LENGTH = 1024;
 
-const SignInFields = formFields(
-  { email: 'email', password: 'password', action: 'action' },
-  {
-    email: trimmed,
-    password: text,
-    // Pressing Enter submits the first button, which is "Sign in".
-    action: z.string().transform((action): SignInAction => (action === 'create' ? 'create' : 'signin')),
-  },
-);
+const SignInFields = formFields({
+  email: trimmed,
+  password: text,
+  // Pressing Enter submits the first button, which is "Sign in".
+  action: z.string().transform((action): SignInAction => (action === 'create' ? 'create' : 'signin')),
+});
 export type SignInForm = z.output<typeof SignInFields>;
 
 const TOO_LONG = `Your password must be at most ${MAX_PASSWORD_LENGTH} characters long.`;

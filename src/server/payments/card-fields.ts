@@ -15,7 +15,7 @@ export const CARD_FIELD_NAMES = {
   cardCvc: 'card_cvc',
 } as const;
 export const CARD_TEXT = { cardholderName: trimmed, cardNumber: text, cardExpiry: trimmed, cardCvc: trimmed };
-const CardFieldsForm = formFields(CARD_FIELD_NAMES, CARD_TEXT);
+const CardFieldsForm = formFields(CARD_TEXT, CARD_FIELD_NAMES);
 
 export type CardFields = z.output<typeof CardFieldsForm>;
 

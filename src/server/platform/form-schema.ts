@@ -9,15 +9,16 @@ export const text = z.string();
 export const trimmed = z.string().trim();
 
 /**
- * A urlencoded body's fields by their HTML names (`names`: key → field name) as text — a missing or
- * repeated field reads as '' — shaped by `shape` (trims, line breaks). Never fails: it is what the
- * person typed, kept to re-fill the form.
+ * A urlencoded body's fields as text — a missing or repeated field reads as '' — shaped by `shape`
+ * (trims, line breaks), each read from the field of its key's name or of its HTML name in
+ * `htmlNames`. Never fails: it is what the person typed, kept to re-fill the form.
  */
 export function formFields<Shape extends Record<string, z.ZodType<string, string>>>(
-  names: { [Key in keyof Shape]: string },
   shape: Shape,
+  htmlNames: { [Key in keyof Shape]?: string } = {},
 ) {
-  const read = (body: unknown) => Object.fromEntries(Object.entries(names).map(([key, name]) => [key, textField(body, name)]));
+  const read = (body: unknown) =>
+    Object.fromEntries(Object.keys(shape).map((key) => [key, textField(body, htmlNames[key] ?? key)]));
   return z.preprocess(read, z.object(shape));
 }
 

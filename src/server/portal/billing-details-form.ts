@@ -16,7 +16,6 @@ const TAX_ID_SHAPE = /^[A-Za-z0-9][A-Za-z0-9 .\-/]{1,30}[A-Za-z0-9]$/;
 const CONTROL = /[\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F]/;
 
 const BillingDetailsFields = formFields(
-  { name: 'name', address: 'address', taxId: 'tax_id' },
   {
     name: trimmed,
     // One address line per line typed, trimmed, without blank lines.
@@ -29,6 +28,7 @@ const BillingDetailsFields = formFields(
     ),
     taxId: trimmed,
   },
+  { taxId: 'tax_id' },
 );
 export type BillingDetailsForm = z.output<typeof BillingDetailsFields>;
 
