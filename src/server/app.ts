@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Catalog } from '../engine/catalog';
@@ -45,7 +46,8 @@ import { leaseRoutes } from './leases/lease-routes';
 import { orgAdminRoutes } from './organizations/api/admin-api';
 import { consoleRoutes } from './organizations/console/console-routes';
 import { consoleEntryRoutes } from './organizations/console/entry-routes';
-import { orgOrganizationRoutes } from './organizations/api/organization-api';
+import { orgCreationRoutes, orgSettingsRoutes } from './organizations/api/organization-api';
+import { requireOrgApiAdmin } from './organizations/api/admin-api-guard';
 import { orgCapsRoutes } from './organizations/api/caps-api';
 import { consoleCapsRoutes } from './organizations/console/caps-routes';
 import { orgTokenRoutes } from './organizations/api/tokens-api';
@@ -59,6 +61,7 @@ import { SignInThrottle } from './identity/signin-throttle';
 import { TrustedDevices } from './identity/trusted-device';
 import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy, ownOriginsFor } from './platform/security';
 import { guardUnsafeRequests } from './platform/form-guard';
+import { sendSchemaValidationError } from './platform/validation-errors';
 
 export interface BuildServerOptions {
   config: ServerConfig;
@@ -120,6 +123,9 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   // A mailer built here is closed here: deliveries in progress finish before the store closes.
   if (!options.mailer) app.addHook('onClose', () => context.mailer.close());
 
+  // API routes declare their body, query and params as zod schemas (src/protocol); a refusal is
+  // answered by sendSchemaValidationError. Answers are built by the handlers: no serializer compiler.
+  app.setValidatorCompiler(validatorCompiler);
   app.register(cookie);
   app.register(formbody);
   // No route is limited by default (global: false): the sign-in and the code exchange count their
@@ -129,6 +135,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   app.decorateRequest('orgApiTokenId', null);
   app.decorateRequest('portalVisit', null);
   app.decorateRequest('adminVisit', null);
+  app.decorateRequest('orgAdmin', null);
 
   app.addHook('onRequest', async (request, reply) => {
     applySecurityHeaders(request, reply);
@@ -147,9 +154,10 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   });
 
   // Every POST, PUT, PATCH and DELETE: from this server's own pages only, and forms with the
-  // session's CSRF token. Registered here, before every route, so that no form can miss it.
+  // session's CSRF token. Registered here, before every route, so that no form can miss it; and
+  // before the route's schema checks the body (preValidation), so a refused request learns nothing.
   app.addHook(
-    'preHandler',
+    'preValidation',
     guardUnsafeRequests(() => ownOriginsFor(context.publicUrl(), listeningPort())),
   );
 
@@ -192,7 +200,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     consoleInvoiceRoutes(adminConsole, context);
   });
   app.register(async (signedIn) => {
-    signedIn.addHook('preHandler', authenticate(context));
+    // Before the route's schema (preValidation): a request without a valid token gets 401, whatever its body.
+    signedIn.addHook('preValidation', authenticate(context));
     accountRoutes(signedIn, context);
     checkoutApiRoutes(signedIn, context);
     portalApiRoutes(signedIn, context);
@@ -202,18 +211,23 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     outstandingPaymentRoutes(signedIn, context);
     // Credit leases and the overage switch (leases-server).
     leaseRoutes(signedIn, context);
-    // The organization admin API, admins only (org-server). Every /api/org/… route here also takes
-    // an admin API token as its bearer (identity/bearer-auth.ts acceptsApiTokens).
-    orgAdminRoutes(signedIn, context);
-    // Creating an organization and reading its settings (org-console).
-    orgOrganizationRoutes(signedIn, context);
-    orgCapsRoutes(signedIn, context);
-    orgTokenRoutes(signedIn, context);
-    orgUsageRoutes(signedIn, context);
-    // The organization's monthly invoices, admins only (org-invoices).
-    orgInvoiceRoutes(signedIn, context);
-    // The organization's test clock, absent like the account's when test clocks are off.
-    if (config.testClocks) orgTestClockRoutes(signedIn, context);
+    // Creating an organization: any signed-in account in none (org-console).
+    orgCreationRoutes(signedIn, context);
+    // The organization admin API, admins only (org-server): 403 before anything is read, after the
+    // route's schema (a bad body is 400 first). Every /api/org/… route here also takes an admin API
+    // token as its bearer (identity/bearer-auth.ts acceptsApiTokens).
+    signedIn.register(async (orgAdmin) => {
+      orgAdmin.addHook('preHandler', requireOrgApiAdmin(context));
+      orgAdminRoutes(orgAdmin, context);
+      orgSettingsRoutes(orgAdmin, context);
+      orgCapsRoutes(orgAdmin, context);
+      orgTokenRoutes(orgAdmin, context);
+      orgUsageRoutes(orgAdmin, context);
+      // The organization's monthly invoices (org-invoices).
+      orgInvoiceRoutes(orgAdmin, context);
+      // The organization's test clock, absent like the account's when test clocks are off.
+      if (config.testClocks) orgTestClockRoutes(orgAdmin, context);
+    });
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -233,6 +247,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
 }
 
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (sendSchemaValidationError(error, request, reply)) return reply;
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   if (status >= 500) {
     // The message and stack only: request bodies (card numbers) are never logged.

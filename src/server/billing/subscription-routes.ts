@@ -5,6 +5,7 @@
 // A change charges exactly the previewed total to the default card; a total that moved since the
 // preview is refused with the new preview, and nothing is charged.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PlanChangeError, type ChangePreview } from '../../engine/plan-change';
 import { PlanChangePreviewRequest, PlanChangeRequest, type AmountChangedError, type PlanChangeResult } from '../../protocol/api';
 import type { AccountRecord } from '../../store/store';
@@ -13,30 +14,27 @@ import { loadAccountBilling, type AccountBilling } from './account-billing';
 import { confirmChange, invoiceSummary, previewFor, refusalOf, toPreviewResponse, type Refusal } from './plan-changes';
 import type { ServerContext } from '../platform/server-context';
 import { readIdempotencyKey, replayIfKnown } from '../platform/idempotency';
-import { sendApiError, sendJson, sendValidationError } from '../platform/respond';
+import { sendApiError, sendJson } from '../platform/respond';
 import { randomId, sha256Hex } from '../platform/secrets';
 import { MANAGED_BY_ORGANIZATION } from '../checkout/upgrade-rules';
 
 const CHANGES_ENDPOINT = 'POST /api/subscription/changes';
 
 export function subscriptionRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post('/api/subscription/preview', async (request, reply) => {
-    const parsed = PlanChangePreviewRequest.safeParse(request.body);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/subscription/preview', { schema: { body: PlanChangePreviewRequest } }, async (request, reply) => {
     const billing = await billingOf(reply, currentAccount(request));
     if (!billing) return reply;
-    const preview = previewOrRefuse(reply, billing, parsed.data.planId);
+    const preview = previewOrRefuse(reply, billing, request.body.planId);
     if (!preview) return reply;
     return sendJson(reply, 200, toPreviewResponse(preview));
   });
 
-  app.post('/api/subscription/changes', async (request, reply) => {
+  api.post('/api/subscription/changes', { schema: { body: PlanChangeRequest } }, async (request, reply) => {
     const account = currentAccount(request);
     const key = readIdempotencyKey(request, reply);
     if (key === null) return reply;
-    const parsed = PlanChangeRequest.safeParse(request.body);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
-    const { planId, expectedTotalCents } = parsed.data;
+    const { planId, expectedTotalCents } = request.body;
     const requestHash = sha256Hex(JSON.stringify([planId, expectedTotalCents]));
     const replayInput = key === undefined ? undefined : { accountId: account.id, key, endpoint: CHANGES_ENDPOINT, requestHash };
     if (replayInput) {

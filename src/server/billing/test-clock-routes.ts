@@ -2,6 +2,7 @@
 // own clock forward and runs, oldest first, every renewal it crosses, as they would have run on
 // those dates. From then on every request for the account uses its test clock as "now".
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { TestClockAdvanceRequest, type TestClockAdvanceResult } from '../../protocol/api';
 import { INSTANT_MESSAGE, parseInstant } from '../../protocol/instant';
@@ -11,22 +12,21 @@ import { loadAccountBilling } from './account-billing';
 import { invoiceSummary } from './plan-changes';
 import { advanceAccount } from './renewals';
 import { clockFor, type ServerContext } from '../platform/server-context';
-import { sendApiError, sendJson, sendValidationError } from '../platform/respond';
+import { sendApiError, sendJson } from '../platform/respond';
 
 /** As far as one call may move a clock: the longest relative advance allowed (730 days, 24 months). */
 const MAX_ADVANCE_DAYS = 731;
 
 export function testClockRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post('/api/test-clock/advance', async (request, reply) => {
-    const parsed = TestClockAdvanceRequest.safeParse(request.body);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
-    const shape = advanceShapeError(parsed.data);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/test-clock/advance', { schema: { body: TestClockAdvanceRequest } }, async (request, reply) => {
+    const shape = advanceShapeError(request.body);
     if (shape) return sendApiError(reply, 400, 'invalid_request', shape, 'to');
     const account = currentAccount(request);
     // Renewals due by the current clock first, so the advance starts from an up-to-date account.
     const before = await loadAccountBilling(context, account);
     if (!before) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
-    const target = advanceTarget(parsed.data, before.now, before.subscription.state.calendar.timeZone, "the account's clock");
+    const target = advanceTarget(request.body, before.now, before.subscription.state.calendar.timeZone, "the account's clock");
     if ('error' in target) return sendApiError(reply, 400, 'invalid_request', target.error, 'to');
 
     const invoices = await advanceAccount(context, account, target.at, { testClock: true });

@@ -6,27 +6,27 @@
 // and replaces the hash: the retry gets a working link, and the link of the answer it lost (which
 // may sit in a log or a proxy) stops working. Only the latest link handed out opens the session.
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CreateCheckoutSessionRequest, type CheckoutSession } from '../../protocol/api';
 import { checkCallbackUrl } from '../../protocol/callback';
 import { currentAccount } from '../identity/bearer-auth';
 import type { ServerContext } from '../platform/server-context';
 import { readIdempotencyKey, replayIfKnown } from '../platform/idempotency';
-import { sendApiError, sendJson, sendValidationError } from '../platform/respond';
+import { sendApiError, sendJson } from '../platform/respond';
 import { randomId, randomToken, sha256Hex } from '../platform/secrets';
 import { checkUpgrade } from './upgrade-rules';
 
 const ENDPOINT = 'POST /api/checkout-sessions';
 
 export function checkoutApiRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post('/api/checkout-sessions', async (request, reply) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/checkout-sessions', { schema: { body: CreateCheckoutSessionRequest } }, async (request, reply) => {
     const account = currentAccount(request);
     const key = readIdempotencyKey(request, reply);
     if (key === null) return reply;
 
-    const parsed = CreateCheckoutSessionRequest.safeParse(request.body);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
-    const body = parsed.data;
+    const { body } = request;
     const requestHash = sha256Hex(JSON.stringify([body.planId, body.state, body.callbackUrl]));
 
     const rebuild = async (stored: unknown): Promise<CheckoutSession> => {

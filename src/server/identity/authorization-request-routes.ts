@@ -4,10 +4,11 @@
 // public address (which may differ from the address the editor uses for the API). The link names
 // the request by id, so no nested callback URL has to survive the editor's URI encoding.
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { CreateAuthorizationRequest, type AuthorizationRequest } from '../../protocol/api';
 import type { ServerContext } from '../platform/server-context';
 import { parseAuthorizeParams } from './authorize-params';
-import { sendApiError, sendJson, sendValidationError } from '../platform/respond';
+import { sendApiError, sendJson } from '../platform/respond';
 import { randomToken, sha256Hex } from '../platform/secrets';
 
 export const REQUEST_URI_PREFIX = 'urn:tally:signin:';
@@ -24,15 +25,14 @@ const FIELD_OF: Record<string, string> = {
 };
 
 export function authorizationRequestRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post('/api/authorization-requests', async (request, reply) => {
-    const parsed = CreateAuthorizationRequest.safeParse(request.body);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/authorization-requests', { schema: { body: CreateAuthorizationRequest } }, async (request, reply) => {
     const query = {
-      client_id: parsed.data.clientId,
-      redirect_uri: parsed.data.redirectUri,
-      state: parsed.data.state,
-      code_challenge: parsed.data.codeChallenge,
-      code_challenge_method: parsed.data.codeChallengeMethod,
+      client_id: request.body.clientId,
+      redirect_uri: request.body.redirectUri,
+      state: request.body.state,
+      code_challenge: request.body.codeChallenge,
+      code_challenge_method: request.body.codeChallengeMethod,
     };
     const checked = parseAuthorizeParams(query, context.config.editorOrigins);
     if (!checked.ok) {

@@ -1,39 +1,46 @@
 // The sign-in form: one email and password, two buttons (sign in to an existing account, or
 // create one). Every problem is reported next to its field, in words a person can act on.
-import { emailAddressProblem } from '../../protocol/email-address';
-import { textField, type FieldErrors } from '../platform/form-body';
+import { z } from 'zod';
+import { checkForm, emailField, formFields, text, trimmed, type FormCheck } from '../platform/form-schema';
 
 export type SignInAction = 'signin' | 'create';
 export type SignInField = 'email' | 'password';
 
-export interface SignInForm {
-  email: string;
-  password: string;
-  action: SignInAction;
-}
-
 export const MIN_PASSWORD_LENGTH = 8;
 const MAX_PASSWORD_LENGTH = 1024;
 
+const SignInFields = formFields({
+  email: trimmed,
+  password: text,
+  // Pressing Enter submits the first button, which is "Sign in".
+  action: z.string().transform((action): SignInAction => (action === 'create' ? 'create' : 'signin')),
+});
+export type SignInForm = z.output<typeof SignInFields>;
+
+const TOO_LONG = `Your password must be at most ${MAX_PASSWORD_LENGTH} characters long.`;
+/** The password's rules for each button: a new one has a minimum length (in characters, not UTF-16 units). */
+const SIGN_IN_RULES = {
+  signin: z.object({
+    email: emailField(),
+    password: z.string().min(1, 'Enter your password.').max(MAX_PASSWORD_LENGTH, TOO_LONG),
+  }),
+  create: z.object({
+    email: emailField(),
+    password: z
+      .string()
+      .min(1, 'Choose a password of at least 8 characters.')
+      .refine(
+        (password) => [...password].length >= MIN_PASSWORD_LENGTH,
+        `Your password must be at least ${MIN_PASSWORD_LENGTH} characters long.`,
+      )
+      .max(MAX_PASSWORD_LENGTH, TOO_LONG),
+  }),
+};
+
 export function readSignInForm(body: unknown): SignInForm {
-  return {
-    email: textField(body, 'email').trim(),
-    password: textField(body, 'password'),
-    // Pressing Enter submits the first button, which is "Sign in".
-    action: textField(body, 'action') === 'create' ? 'create' : 'signin',
-  };
+  return SignInFields.parse(body);
 }
 
-export function validateSignInForm(form: SignInForm): FieldErrors<SignInField> {
-  const errors: FieldErrors<SignInField> = {};
-  const email = emailAddressProblem(form.email);
-  if (email) errors.email = email;
-  if (form.password === '') {
-    errors.password = form.action === 'create' ? 'Choose a password of at least 8 characters.' : 'Enter your password.';
-  } else if (form.action === 'create' && [...form.password].length < MIN_PASSWORD_LENGTH) {
-    errors.password = `Your password must be at least ${MIN_PASSWORD_LENGTH} characters long.`;
-  } else if (form.password.length > MAX_PASSWORD_LENGTH) {
-    errors.password = `Your password must be at most ${MAX_PASSWORD_LENGTH} characters long.`;
-  }
-  return errors;
+export function validateSignInForm(form: SignInForm): FormCheck<{ email: string; password: string }, SignInField> {
+  return checkForm(SIGN_IN_RULES[form.action], form);
 }

@@ -7,7 +7,6 @@ import { checkCredentials, createBuilderIdAccount } from './accounts';
 import { secureCookies, type ServerContext } from '../platform/server-context';
 import { issueCsrfToken } from '../platform/csrf';
 import { parseAuthorizeParams, type AuthorizeParams, type AuthorizeParamsResult } from './authorize-params';
-import { hasErrors } from '../platform/form-body';
 import { readSignInForm, validateSignInForm } from './signin-form';
 import { messagePage } from '../platform/message-page';
 import { signedInPage, signInPage, type SignInPageModel } from './signin-page';
@@ -58,8 +57,8 @@ export function signInRoutes(
     const { params } = parsed;
     const form = readSignInForm(body);
 
-    const errors = validateSignInForm(form);
-    if (hasErrors(errors)) return showForm(request, reply, 400, { params, email: form.email, errors });
+    const checked = validateSignInForm(form);
+    if (!checked.ok) return showForm(request, reply, 400, { params, email: form.email, errors: checked.errors });
 
     const now = context.clock();
     let account;

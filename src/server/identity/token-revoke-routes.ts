@@ -4,16 +4,16 @@
 // header: an editor offline for a day holds only an expired access token, and must still be able to
 // sign out. As RFC 7009 §2.2 asks, an unknown token gets the same 200: there is nothing to revoke.
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { TokenRevocationRequest } from '../../protocol/api';
 import type { ServerContext } from '../platform/server-context';
-import { sendJson, sendValidationError } from '../platform/respond';
+import { sendJson } from '../platform/respond';
 import { sha256Hex } from '../platform/secrets';
 
 export function tokenRevocationRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post('/api/token/revoke', async (request, reply) => {
-    const parsed = TokenRevocationRequest.safeParse(request.body);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
-    const session = await context.store.findEditorSessionByToken(sha256Hex(parsed.data.token));
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/token/revoke', { schema: { body: TokenRevocationRequest } }, async (request, reply) => {
+    const session = await context.store.findEditorSessionByToken(sha256Hex(request.body.token));
     if (session)
       await context.store.revokeEditorSession(session.accountId, session.id, context.clock().toISOString(), 'signed_out');
     return sendJson(reply, 200, {});

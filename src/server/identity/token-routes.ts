@@ -5,30 +5,33 @@
 // the session it started is revoked, every token of it at once.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { TokenRequest, type AuthorizationCodeGrant, type RefreshTokenGrant } from '../../protocol/api';
 import type { ServerContext } from '../platform/server-context';
 import { activateOnSignIn } from '../organizations/seats';
-import { sendApiError, sendJson, sendValidationError } from '../platform/respond';
+import { sendApiError, sendJson } from '../platform/respond';
 import type { SignInThrottle } from './signin-throttle';
 import { pkceChallenge, randomId, sha256Hex } from '../platform/secrets';
 import { DEFAULT_SESSION_LIFETIMES, MAX_CODE_VERIFIER_ATTEMPTS, REFRESH_REUSE_GRACE_MS } from './session-lifetimes';
 import { mintPair, tokenResponse } from './token-pair';
 
 export function tokenRoutes(app: FastifyInstance, context: ServerContext, throttle: SignInThrottle): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   // Every refused exchange (a bad body, a code that does not redeem) counts against the address,
   // before the answer leaves: guessing codes stops at the limit; editors that sign in are never held.
   const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     if (reply.statusCode === 400) await throttle.tokenFailed(request);
     return payload;
   };
-  app.post('/api/token', { onSend }, async (request, reply) => {
+  // A held address is answered 429 before its body is looked at (preValidation runs before the schema).
+  const preValidation = async (request: FastifyRequest, reply: FastifyReply) => {
     const held = await throttle.tokenHeld(request);
-    if (held) return sendApiError(reply.header('Retry-After', String(held.retryAfterSeconds)), 429, 'rate_limited', held.message);
-    const parsed = TokenRequest.safeParse(request.body);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
-    return parsed.data.grantType === 'authorization_code'
-      ? codeGrant(context, request, reply, parsed.data)
-      : refreshGrant(context, reply, parsed.data);
+    if (held) await sendApiError(reply.header('Retry-After', String(held.retryAfterSeconds)), 429, 'rate_limited', held.message);
+  };
+  api.post('/api/token', { schema: { body: TokenRequest }, preValidation, onSend }, async (request, reply) => {
+    return request.body.grantType === 'authorization_code'
+      ? codeGrant(context, request, reply, request.body)
+      : refreshGrant(context, reply, request.body);
   });
 }
 

@@ -7,6 +7,8 @@
 // idempotent by their id; a batch that would take a lease past its grant is refused whole. A grant
 // sent again with the same Idempotency-Key answers with the lease it granted, granting nothing more.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { OverageSettingsRequest, type AccountState } from '../../protocol/api';
 import {
   CreateLeaseRequest,
@@ -26,19 +28,26 @@ import { loadAccountBilling, type AccountBilling } from '../billing/account-bill
 import { runLeaseOperation, type LeaseOperation, type LeaseOutcome } from './lease-service';
 import type { ServerContext } from '../platform/server-context';
 import { readIdempotencyKey } from '../platform/idempotency';
-import { sendApiError, sendJson, sendValidationError } from '../platform/respond';
+import { sendApiError, sendJson } from '../platform/respond';
 
 // The contract's largest request, not the server's general 64 KB: a backlog of reports the editor
 // may send in one request must never be refused for its size.
 const leaseBody = { bodyLimit: MAX_LEASE_REQUEST_BYTES };
+const LeaseParams = z.object({ id: z.string() });
+const grantRoute = { ...leaseBody, schema: { body: CreateLeaseRequest } };
+const usageRoute = { ...leaseBody, schema: { params: LeaseParams, body: ReportUsageRequest } };
+// A return with nothing left to report may come without a body.
+const returnRoute = {
+  ...leaseBody,
+  schema: { params: LeaseParams, body: z.preprocess((body) => body ?? { reports: [] }, ReportUsageRequest) },
+};
 
 export function leaseRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post('/api/leases', leaseBody, async (request, reply) => {
-    const parsed = CreateLeaseRequest.safeParse(request.body);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/leases', grantRoute, async (request, reply) => {
     const requestKey = readIdempotencyKey(request, reply);
     if (requestKey === null) return reply;
-    const { instanceId, requestedCredits, replacesLeaseId, reports } = parsed.data;
+    const { instanceId, requestedCredits, replacesLeaseId, reports } = request.body;
     if (replacesLeaseId === undefined && reports.length > 0) {
       return sendApiError(
         reply,
@@ -61,10 +70,8 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     });
   });
 
-  app.post<{ Params: { id: string } }>('/api/leases/:id/usage', leaseBody, async (request, reply) => {
-    const parsed = ReportUsageRequest.safeParse(request.body);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
-    const op: LeaseOperation = { leaseId: request.params.id, reports: parsed.data.reports, close: false };
+  api.post('/api/leases/:id/usage', usageRoute, async (request, reply) => {
+    const op: LeaseOperation = { leaseId: request.params.id, reports: request.body.reports, close: false };
     return operate(reply, currentAccount(request), op, 'id', async (outcome, account) => {
       if (!outcome.lease) throw new Error('a usage report finished without its lease');
       const body: UsageRecorded = {
@@ -77,12 +84,8 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     });
   });
 
-  app.post<{ Params: { id: string } }>('/api/leases/:id/return', leaseBody, async (request, reply) => {
-    // A return with nothing left to report may come without a body.
-    const input = request.body ?? { reports: [] };
-    const parsed = ReportUsageRequest.safeParse(input);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, input);
-    const op: LeaseOperation = { leaseId: request.params.id, reports: parsed.data.reports, close: true };
+  api.post('/api/leases/:id/return', returnRoute, async (request, reply) => {
+    const op: LeaseOperation = { leaseId: request.params.id, reports: request.body.reports, close: true };
     return operate(reply, currentAccount(request), op, 'id', async (outcome, account) => {
       if (!outcome.lease) throw new Error('a return finished without its lease');
       const body: LeaseReturned = {
@@ -96,15 +99,13 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     });
   });
 
-  app.put('/api/overage', async (request, reply) => {
-    const parsed = OverageSettingsRequest.safeParse(request.body);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
+  api.put('/api/overage', { schema: { body: OverageSettingsRequest } }, async (request, reply) => {
     const account = currentAccount(request);
     const billing = await loadAccountBilling(context, account);
     if (!billing) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
     const updated = await updateOverage(context, account, billing, {
-      enabled: parsed.data.enabled,
-      capCents: parsed.data.capCents,
+      enabled: request.body.enabled,
+      capCents: request.body.capCents,
     });
     if (!updated.ok) return sendApiError(reply, updated.status, updated.code, updated.message, updated.field);
     return sendJson(reply, 200, await stateOf(account));

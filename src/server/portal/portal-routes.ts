@@ -5,6 +5,8 @@
 //   GET  /billing/invoices/:number[.pdf]    one invoice of the session's account, as a page or a PDF
 // The other /billing pages live in portal-*.ts, behind the same session guard.
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { CreatePortalSessionRequest, type PortalSession } from '../../protocol/api';
 import { checkCallbackUrl, withCallbackParams } from '../../protocol/callback';
 import { accountTimeZone } from '../billing/account-zone';
@@ -17,19 +19,18 @@ import { findPortalVisit, redeemPortalLink } from './browser-session';
 import { flashMessage } from './portal-flash';
 import { showPortalHome } from './show-home';
 import { currentVisit } from './portal-visit';
-import { sendApiError, sendJson, sendPage, sendValidationError } from '../platform/respond';
+import { sendApiError, sendJson, sendPage } from '../platform/respond';
 import { randomId, randomToken, sha256Hex } from '../platform/secrets';
 
 const LINK_LIFETIME_MS = 60 * 60 * 1000;
+// The body is optional: no callback means no "Return to the editor" link.
+const PortalSessionBody = z.preprocess((body) => body ?? {}, CreatePortalSessionRequest);
 
 export function portalApiRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post('/api/portal-sessions', async (request, reply) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/portal-sessions', { schema: { body: PortalSessionBody } }, async (request, reply) => {
     const account = currentAccount(request);
-    // The body is optional: no callback means no "Return to the editor" link.
-    const input = request.body ?? {};
-    const parsed = CreatePortalSessionRequest.safeParse(input);
-    if (!parsed.success) return sendValidationError(reply, parsed.error, input);
-    const { callbackUrl, state } = parsed.data;
+    const { callbackUrl, state } = request.body;
     if (callbackUrl !== undefined) {
       const callback = checkCallbackUrl(callbackUrl, context.config.editorOrigins);
       if (!callback.ok) return sendApiError(reply, 400, 'invalid_callback_url', `callbackUrl ${callback.reason}.`, 'callbackUrl');

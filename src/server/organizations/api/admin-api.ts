@@ -1,7 +1,8 @@
 // The organization admin API (src/protocol/org.ts), signed in with a bearer token. Only admins of
 // an organization reach their organization's data: anyone else gets 403 before anything is read.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Seat } from '../../../engine/organization';
 import {
   AddMemberRequest,
@@ -18,22 +19,24 @@ import {
   type OrgUsersPage,
 } from '../../../protocol/org';
 import type { OrganizationGroupRecord, OrganizationUserRecord } from '../../../store/store';
-import { currentAccount } from '../../identity/bearer-auth';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
 import { OrganizationError } from '../change';
 import { addGroupMember, addMember, createGroup } from '../members';
 import { assignPlan, deactivateSeats, setOverage } from '../seats';
-import { sendApiError, sendJson, sendValidationError } from '../../platform/respond';
+import { sendApiError, sendJson } from '../../platform/respond';
+import { currentOrgAdmin } from './admin-api-guard';
 
 const PAGE_SIZE = 50;
 const AUDIT_LIMIT = 200;
 
+/** An :id in the path. */
+export const IdParams = z.object({ id: z.string() });
+
 export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get('/api/org/users', (request, reply) =>
-    asAdmin(context, request, reply, async (organizationId) => {
-      const query = UsersQuery.safeParse(request.query);
-      if (!query.success) return sendValidationError(reply, query.error, request.query);
-      const { search, page } = query.data;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/org/users', { schema: { querystring: UsersQuery } }, (request, reply) =>
+    asAdmin(request, reply, async (organizationId) => {
+      const { search, page } = request.query;
       const found = await context.store.listOrganizationUsers(organizationId, {
         search,
         offset: (page - 1) * PAGE_SIZE,
@@ -50,79 +53,67 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
     }),
   );
 
-  app.get('/api/org/groups', (request, reply) =>
-    asAdmin(context, request, reply, async (organizationId) => {
+  api.get('/api/org/groups', (request, reply) =>
+    asAdmin(request, reply, async (organizationId) => {
       const snapshot = await context.store.loadOrganizationSnapshot(organizationId);
       const body: OrgGroups = { groups: (snapshot?.groups ?? []).map(toOrgGroup) };
       return sendJson(reply, 200, body);
     }),
   );
 
-  app.post('/api/org/members', (request, reply) =>
-    withBody(AddMemberRequest, request, reply, (body) =>
-      asAdmin(context, request, reply, async (organizationId, actorId) => {
-        const accountId = await addMember(context, organizationId, actorId, body.email);
-        return sendJson(reply, 201, await userById(context, organizationId, accountId));
-      }),
-    ),
+  api.post('/api/org/members', { schema: { body: AddMemberRequest } }, (request, reply) =>
+    asAdmin(request, reply, async (organizationId, actorId) => {
+      const accountId = await addMember(context, organizationId, actorId, request.body.email);
+      return sendJson(reply, 201, await userById(context, organizationId, accountId));
+    }),
   );
 
-  app.post('/api/org/groups', (request, reply) =>
-    withBody(CreateGroupRequest, request, reply, (body) =>
-      asAdmin(context, request, reply, async (organizationId, actorId) => {
-        const id = await createGroup(context, organizationId, actorId, body.name);
-        return sendJson(reply, 201, await groupById(context, organizationId, id));
-      }),
-    ),
+  api.post('/api/org/groups', { schema: { body: CreateGroupRequest } }, (request, reply) =>
+    asAdmin(request, reply, async (organizationId, actorId) => {
+      const id = await createGroup(context, organizationId, actorId, request.body.name);
+      return sendJson(reply, 201, await groupById(context, organizationId, id));
+    }),
   );
 
-  app.post<{ Params: { id: string } }>('/api/org/groups/:id/members', (request, reply) =>
-    withBody(AddMemberRequest, request, reply, (body) =>
-      asAdmin(context, request, reply, async (organizationId, actorId) => {
-        await addGroupMember(context, organizationId, actorId, request.params.id, body.email);
-        return sendJson(reply, 200, await groupById(context, organizationId, request.params.id));
-      }),
-    ),
+  api.post('/api/org/groups/:id/members', { schema: { params: IdParams, body: AddMemberRequest } }, (request, reply) =>
+    asAdmin(request, reply, async (organizationId, actorId) => {
+      await addGroupMember(context, organizationId, actorId, request.params.id, request.body.email);
+      return sendJson(reply, 200, await groupById(context, organizationId, request.params.id));
+    }),
   );
 
-  app.post('/api/org/plan', (request, reply) =>
-    withBody(AssignPlanRequest, request, reply, (body) =>
-      asAdmin(context, request, reply, async (organizationId, actorId) => {
-        const touched = await assignPlan(context, organizationId, actorId, body);
-        return sendJson(reply, 200, await usersById(context, organizationId, touched));
-      }),
-    ),
+  api.post('/api/org/plan', { schema: { body: AssignPlanRequest } }, (request, reply) =>
+    asAdmin(request, reply, async (organizationId, actorId) => {
+      const touched = await assignPlan(context, organizationId, actorId, request.body);
+      return sendJson(reply, 200, await usersById(context, organizationId, touched));
+    }),
   );
 
-  app.post('/api/org/deactivate', (request, reply) =>
-    withBody(DeactivateRequest, request, reply, (body) =>
-      asAdmin(context, request, reply, async (organizationId, actorId) => {
-        await deactivateSeats(context, organizationId, actorId, body.userIds);
-        return sendJson(reply, 200, await usersById(context, organizationId, body.userIds));
-      }),
-    ),
+  api.post('/api/org/deactivate', { schema: { body: DeactivateRequest } }, (request, reply) =>
+    asAdmin(request, reply, async (organizationId, actorId) => {
+      await deactivateSeats(context, organizationId, actorId, request.body.userIds);
+      return sendJson(reply, 200, await usersById(context, organizationId, request.body.userIds));
+    }),
   );
 
-  app.put('/api/org/overage', (request, reply) =>
-    withBody(OverageSwitchRequest, request, reply, (body) =>
-      asAdmin(context, request, reply, async (organizationId, actorId) => {
-        await setOverage(context, organizationId, actorId, body.enabled);
-        const organization = await context.store.findOrganization(organizationId);
-        if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
-        const settings: OrgSettings = {
-          id: organization.id,
-          name: organization.name,
-          timeZone: organization.timeZone,
-          overageEnabled: organization.overageEnabled,
-          testClockAt: organization.testClockAt,
-        };
-        return sendJson(reply, 200, settings);
-      }),
-    ),
+  api.put('/api/org/overage', { schema: { body: OverageSwitchRequest } }, (request, reply) =>
+    asAdmin(request, reply, async (organizationId, actorId) => {
+      await setOverage(context, organizationId, actorId, request.body.enabled);
+      const organization = await context.store.findOrganization(organizationId);
+      if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
+      const settings: OrgSettings = {
+        id: organization.id,
+        name: organization.name,
+        timeZone: organization.timeZone,
+        overageEnabled: organization.overageEnabled,
+        testClockAt: organization.testClockAt,
+      };
+      return sendJson(reply, 200, settings);
+    }),
   );
 
-  app.get('/api/org/audit', (request, reply) =>
-    asAdmin(context, request, reply, async (organizationId) => {
+  api.get('/api/org/audit', (request, reply) =>
+    asAdmin(request, reply, async (organizationId) => {
       const entries = await context.store.listOrganizationAudit(organizationId, AUDIT_LIMIT);
       const body: OrgAudit = {
         entries: entries.map(({ actorId, action, target, before, after, at }) => ({
@@ -139,41 +130,19 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
   );
 }
 
-/** The caller's organization when they administer one; else 403 with nothing read. */
+/** The admin's organization (checked by requireOrgApiAdmin, the scope's hook) and the admin. */
 export async function asAdmin(
-  context: ServerContext,
   request: FastifyRequest,
   reply: FastifyReply,
   handle: (organizationId: string, actorId: string) => Promise<FastifyReply>,
 ): Promise<FastifyReply> {
-  const account = currentAccount(request);
-  const membership = await context.store.findOrganizationMembership(account.id);
-  if (membership?.role !== 'admin') {
-    return sendApiError(
-      reply,
-      403,
-      'not_an_admin',
-      "Only the admins of an organization can use its admin API; ask your organization's admin.",
-    );
-  }
+  const { organizationId, actorId } = currentOrgAdmin(request);
   try {
-    return await handle(membership.organizationId, account.id);
+    return await handle(organizationId, actorId);
   } catch (error) {
     if (error instanceof OrganizationError) return sendApiError(reply, error.status, error.code, error.message, error.field);
     throw error;
   }
-}
-
-/** The body checked before anything else: bad input is a 400 naming the field. */
-export function withBody<T>(
-  schema: z.ZodType<T>,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  handle: (body: T) => Promise<FastifyReply>,
-): Promise<FastifyReply> | FastifyReply {
-  const parsed = schema.safeParse(request.body);
-  if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
-  return handle(parsed.data);
 }
 
 /** Exactly these members (the ones an action touched), in email order. */

@@ -4,6 +4,7 @@
 //   GET /api/org/invoices/:id/pdf  → application/pdf
 // Invoices are looked up within the admin's organization: another organization's id is a 404.
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { OrgInvoice, type OrgInvoices } from '../../../protocol/org';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
 import { renderOrganizationInvoicePdf } from '../../invoices/organization-invoice-pdf';
@@ -11,11 +12,12 @@ import { OrganizationError } from '../change';
 import { draftInvoiceView, issuedInvoiceView } from '../invoice-view';
 import { draftOrganizationInvoice } from '../monthly-invoices';
 import { sendJson } from '../../platform/respond';
-import { asAdmin } from './admin-api';
+import { asAdmin, IdParams } from './admin-api';
 
 export function orgInvoiceRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get('/api/org/invoices', (request, reply) =>
-    asAdmin(context, request, reply, async (organizationId) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/org/invoices', (request, reply) =>
+    asAdmin(request, reply, async (organizationId) => {
       const organization = await context.store.findOrganization(organizationId);
       if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
       const draft = await draftOrganizationInvoice(context, organization, organizationClock(context, organization));
@@ -28,16 +30,16 @@ export function orgInvoiceRoutes(app: FastifyInstance, context: ServerContext): 
     }),
   );
 
-  app.get<{ Params: { id: string } }>('/api/org/invoices/:id', (request, reply) =>
-    asAdmin(context, request, reply, async (organizationId) => {
+  api.get('/api/org/invoices/:id', { schema: { params: IdParams } }, (request, reply) =>
+    asAdmin(request, reply, async (organizationId) => {
       const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
       if (!invoice) throw noInvoice();
       return sendJson(reply, 200, issuedInvoiceView(invoice));
     }),
   );
 
-  app.get<{ Params: { id: string } }>('/api/org/invoices/:id/pdf', (request, reply) =>
-    asAdmin(context, request, reply, async (organizationId) => {
+  api.get('/api/org/invoices/:id/pdf', { schema: { params: IdParams } }, (request, reply) =>
+    asAdmin(request, reply, async (organizationId) => {
       const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
       if (!invoice) throw noInvoice();
       const document = await renderOrganizationInvoicePdf(invoice);

@@ -1,7 +1,8 @@
 // The organization itself over the admin API (src/protocol/org.ts):
 //   POST /api/org            any signed-in account in no organization creates one and becomes its first admin
-//   GET  /api/org/settings   its name, zone and overage switch (admins)
+//   GET  /api/org/settings   its name, zone and overage switch (admins: registered behind requireOrgApiAdmin)
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { CreateOrganizationRequest, type OrgSettings } from '../../../protocol/org';
 import type { OrganizationRecord } from '../../../store/store';
 import { currentAccount } from '../../identity/bearer-auth';
@@ -9,31 +10,32 @@ import type { ServerContext } from '../../platform/server-context';
 import { OrganizationError } from '../change';
 import { createOrganizationFor } from '../members';
 import { sendApiError, sendJson } from '../../platform/respond';
-import { asAdmin, withBody } from './admin-api';
+import { asAdmin } from './admin-api';
 
-export function orgOrganizationRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post('/api/org', (request, reply) =>
-    withBody(CreateOrganizationRequest, request, reply, async (body) => {
-      const account = currentAccount(request);
-      try {
-        const id = await createOrganizationFor(context, account, body);
-        return sendJson(reply, 201, toOrgSettings(await organizationById(context, id)));
-      } catch (error) {
-        if (!(error instanceof OrganizationError)) throw error;
-        // The account is the caller here, not a field of the request: a 409 names no field.
-        return sendApiError(
-          reply,
-          error.status,
-          error.code,
-          error.message,
-          error.code === 'member_elsewhere' ? undefined : error.field,
-        );
-      }
-    }),
-  );
+export function orgCreationRoutes(app: FastifyInstance, context: ServerContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/org', { schema: { body: CreateOrganizationRequest } }, async (request, reply) => {
+    const account = currentAccount(request);
+    try {
+      const id = await createOrganizationFor(context, account, request.body);
+      return sendJson(reply, 201, toOrgSettings(await organizationById(context, id)));
+    } catch (error) {
+      if (!(error instanceof OrganizationError)) throw error;
+      // The account is the caller here, not a field of the request: a 409 names no field.
+      return sendApiError(
+        reply,
+        error.status,
+        error.code,
+        error.message,
+        error.code === 'member_elsewhere' ? undefined : error.field,
+      );
+    }
+  });
+}
 
+export function orgSettingsRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/org/settings', (request, reply) =>
-    asAdmin(context, request, reply, async (organizationId) =>
+    asAdmin(request, reply, async (organizationId) =>
       sendJson(reply, 200, toOrgSettings(await organizationById(context, organizationId))),
     ),
   );

@@ -1,30 +1,30 @@
 // GET /api/org/usage?month=YYYY-MM: what each member used in one calendar month of the organization
 // (its own zone), from memberUsage, the source the caps and the invoice read too. The CLI's export.
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { localDateOf, startOfLocalDay } from '../../../engine/calendar';
 import { organizationMonth } from '../../../engine/organization';
 import { UsageQuery, type OrgUsage } from '../../../protocol/org';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
 import { OrganizationError } from '../change';
 import { memberUsage } from '../member-usage';
-import { sendApiError, sendJson, sendValidationError } from '../../platform/respond';
+import { sendApiError, sendJson } from '../../platform/respond';
 import { asAdmin, toOrgUser } from './admin-api';
 
 export function orgUsageRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get('/api/org/usage', (request, reply) =>
-    asAdmin(context, request, reply, async (organizationId) => {
-      const query = UsageQuery.safeParse(request.query);
-      if (!query.success) return sendValidationError(reply, query.error, request.query);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/org/usage', { schema: { querystring: UsageQuery } }, (request, reply) =>
+    asAdmin(request, reply, async (organizationId) => {
       const organization = await context.store.findOrganization(organizationId);
       if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
       const now = organizationClock(context, organization);
       const zone = organization.timeZone;
       const month =
-        query.data.month === undefined
+        request.query.month === undefined
           ? organizationMonth(zone, now)
-          : organizationMonth(zone, firstInstantOf(query.data.month, zone));
+          : organizationMonth(zone, firstInstantOf(request.query.month, zone));
       if (month.start > now)
-        return sendApiError(reply, 400, 'invalid_request', `month: ${query.data.month} has not started yet.`, 'month');
+        return sendApiError(reply, 400, 'invalid_request', `month: ${request.query.month} has not started yet.`, 'month');
 
       const { total } = await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: 0 });
       const { users } = await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: total });
