@@ -42,7 +42,6 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     if (replacesLeaseId === undefined && reports.length > 0) {
       return sendApiError(
         reply,
-        400,
         'invalid_request',
         'reports go with replacesLeaseId (the lease they were spent from), or to POST /api/leases/:id/usage.',
         'reports',
@@ -101,12 +100,12 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     if (!parsed.success) return sendValidationError(reply, parsed.error, request.body);
     const account = currentAccount(request);
     const billing = await loadAccountBilling(context, account);
-    if (!billing) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    if (!billing) return sendApiError(reply, 'no_subscription', 'This account has no subscription.');
     const updated = await updateOverage(context, account, billing, {
       enabled: parsed.data.enabled,
       capCents: parsed.data.capCents,
     });
-    if (!updated.ok) return sendApiError(reply, updated.status, updated.code, updated.message, updated.field);
+    if (!updated.ok) return sendApiError(reply, updated.code, updated.message, updated.field);
     return sendJson(reply, 200, await stateOf(account));
   });
 
@@ -119,7 +118,7 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     done: (outcome: Extract<LeaseOutcome, { kind: 'done' }>, account: AccountState) => Promise<FastifyReply>,
   ): Promise<FastifyReply> {
     const billing = await loadAccountBilling(context, account);
-    if (!billing) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    if (!billing) return sendApiError(reply, 'no_subscription', 'This account has no subscription.');
     const outcome = await runLeaseOperation(context, account, billing.now, op);
     switch (outcome.kind) {
       case 'done':
@@ -140,11 +139,10 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
         return sendJson(reply, 200, body);
       }
       case 'not-found':
-        return sendApiError(reply, 404, 'lease_not_found', 'There is no such lease on this account.', leaseField);
+        return sendApiError(reply, 'lease_not_found', 'There is no such lease on this account.', leaseField);
       case 'exceeds-grant':
         return sendApiError(
           reply,
-          409,
           'usage_exceeds_lease',
           `These reports would record ${outcome.wouldReport} hundredths against a lease of ${outcome.granted}: nothing was recorded.`,
           'reports',
@@ -152,7 +150,6 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
       case 'after-expiry':
         return sendApiError(
           reply,
-          409,
           'usage_after_expiry',
           `Report ${outcome.reportId} was committed after its lease expired (${outcome.expiresAt}): nothing was recorded.`,
           'reports',
@@ -160,7 +157,6 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
       case 'uncovered':
         return sendApiError(
           reply,
-          409,
           'late_usage_uncovered',
           `The lease was already closed and its rest returned; the account cannot cover these ${outcome.credits} hundredths now: nothing was recorded, send them again later.`,
           'reports',

@@ -20,7 +20,7 @@ import {
 import type { OrganizationGroupRecord, OrganizationUserRecord } from '../../../store/store';
 import { currentAccount } from '../../identity/bearer-auth';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
-import { OrganizationError } from '../change';
+import { DomainError } from '../../../protocol/error-codes';
 import { addGroupMember, addMember, createGroup } from '../members';
 import { assignPlan, deactivateSeats, setOverage } from '../seats';
 import { sendApiError, sendJson, sendValidationError } from '../../platform/respond';
@@ -108,7 +108,7 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
       asAdmin(context, request, reply, async (organizationId, actorId) => {
         await setOverage(context, organizationId, actorId, body.enabled);
         const organization = await context.store.findOrganization(organizationId);
-        if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
+        if (!organization) throw new DomainError('no_organization', 'There is no such organization.');
         const settings: OrgSettings = {
           id: organization.id,
           name: organization.name,
@@ -151,17 +151,12 @@ export async function asAdmin(
   if (membership?.role !== 'admin') {
     return sendApiError(
       reply,
-      403,
       'not_an_admin',
       "Only the admins of an organization can use its admin API; ask your organization's admin.",
     );
   }
-  try {
-    return await handle(membership.organizationId, account.id);
-  } catch (error) {
-    if (error instanceof OrganizationError) return sendApiError(reply, error.status, error.code, error.message, error.field);
-    throw error;
-  }
+  // A DomainError thrown by `handle` is answered by the error handler (app.ts).
+  return handle(membership.organizationId, account.id);
 }
 
 /** The body checked before anything else: bad input is a 400 naming the field. */
@@ -192,14 +187,14 @@ export async function usersById(context: ServerContext, organizationId: string, 
 
 async function userById(context: ServerContext, organizationId: string, accountId: string): Promise<OrgUser> {
   const user = (await usersById(context, organizationId, [accountId])).users[0];
-  if (!user) throw new OrganizationError(404, 'not_a_member', `${accountId} is not a member of this organization.`, 'userIds');
+  if (!user) throw new DomainError('not_a_member', `${accountId} is not a member of this organization.`, 'userIds');
   return user;
 }
 
 async function groupById(context: ServerContext, organizationId: string, groupId: string): Promise<OrgGroup> {
   const snapshot = await context.store.loadOrganizationSnapshot(organizationId);
   const group = snapshot?.groups.find((g) => g.id === groupId);
-  if (!group) throw new OrganizationError(404, 'no_group', 'There is no such group in this organization.', 'id');
+  if (!group) throw new DomainError('no_group', 'There is no such group in this organization.', 'id');
   return toOrgGroup(group);
 }
 

@@ -14,7 +14,7 @@ export function orgTestClockRoutes(app: FastifyInstance, context: ServerContext)
   app.post('/api/org/test-clock/advance', (request, reply) =>
     withBody(TestClockAdvanceRequest, request, reply, async (body) => {
       const shape = advanceShapeError(body);
-      if (shape) return sendApiError(reply, 400, 'invalid_request', shape, 'to');
+      if (shape) return sendApiError(reply, 'invalid_request', shape, 'to');
       return asAdmin(context, request, reply, async (organizationId) => {
         const organization = await organizationById(context, organizationId);
         const target = advanceTarget(
@@ -23,7 +23,7 @@ export function orgTestClockRoutes(app: FastifyInstance, context: ServerContext)
           organization.timeZone,
           "the organization's clock",
         );
-        if ('error' in target) return sendApiError(reply, 400, 'invalid_request', target.error, 'to');
+        if ('error' in target) return sendApiError(reply, 'invalid_request', target.error, 'to');
         const moved = await advanceOrganizationClock(context, organizationId, target.at);
         return sendJson(reply, 200, toOrgSettings(moved));
       });
