@@ -13,6 +13,7 @@ import { confirmChange, invoiceSummary, previewFor, toPreviewResponse } from './
 import type { ServerContext } from '../platform/server-context';
 import { readIdempotencyKey, replayIfKnown } from '../platform/idempotency';
 import { sendApiError, sendJson, sendValidationError } from '../platform/respond';
+import { ERROR_STATUSES } from '../platform/error-statuses';
 import { randomId, sha256Hex } from '../platform/secrets';
 import { MANAGED_BY_ORGANIZATION } from '../checkout/upgrade-rules';
 import { DomainError } from '../../protocol/error-codes';
@@ -52,7 +53,7 @@ export function subscriptionRoutes(app: FastifyInstance, context: ServerContext)
         },
         preview: toPreviewResponse(preview),
       };
-      return sendJson(reply, 409, body);
+      return sendJson(reply, ERROR_STATUSES.amount_changed, body);
     }
 
     const outcome = await confirmChange(context, {

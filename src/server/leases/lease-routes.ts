@@ -27,6 +27,7 @@ import { runLeaseOperation, type LeaseOperation, type LeaseOutcome } from './lea
 import type { ServerContext } from '../platform/server-context';
 import { readIdempotencyKey } from '../platform/idempotency';
 import { sendApiError, sendJson, sendValidationError } from '../platform/respond';
+import { ERROR_STATUSES } from '../platform/error-statuses';
 
 // The contract's largest request, not the server's general 64 KB: a backlog of reports the editor
 // may send in one request must never be refused for its size.
@@ -130,7 +131,7 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
           resetsAt: outcome.resetsAt.toISOString(),
           account: await stateOf(account),
         };
-        return sendJson(reply, 402, body);
+        return sendJson(reply, ERROR_STATUSES[body.error.code], body);
       }
       case 'replayed': {
         // A retried grant (same Idempotency-Key): the lease granted the first time, as it is now.
