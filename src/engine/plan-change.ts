@@ -6,6 +6,7 @@ import { daysInPeriod, daysRemaining, localDateOf, periodContaining, type Period
 import { higherOf, paidSince, type BillingState } from './billing-state';
 import { buildInvoice, sumLines, type BillingDetails, type InvoiceDraft, type InvoiceLine } from './invoice';
 import { prorate } from './money';
+import { DomainError } from '../protocol/error-codes';
 import { formatCredits } from '../protocol/format';
 import { transition } from './subscription-status';
 
@@ -27,13 +28,14 @@ export interface ChangePreview {
   allowanceReset: boolean;
 }
 
-export class PlanChangeError extends Error {
+/** A change that is not allowed: a refusal of the requested plan (the request's planId). */
+export class PlanChangeError extends DomainError {
   override name = 'PlanChangeError';
   constructor(
-    readonly code: 'unknown_plan' | 'not_self_serve' | 'no_change' | 'not_active' | 'managed',
+    override readonly code: 'unknown_plan' | 'not_self_serve' | 'no_change' | 'not_active',
     message: string,
   ) {
-    super(message);
+    super(code, message, 'planId');
   }
 }
 

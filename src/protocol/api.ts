@@ -2,6 +2,7 @@
 // One definition, validated on both sides of the wire. Money is integer cents (USD) and credits are
 // integer hundredths of a credit, so no floating point ever crosses the boundary.
 import { z } from 'zod';
+import { API_ERROR_CODES } from './error-codes';
 import { Instant } from './instant';
 
 export const OAUTH_CLIENT_ID = 'tally-vscode';
@@ -282,7 +283,7 @@ export type TestClockAdvanceResult = z.infer<typeof TestClockAdvanceResult>;
 
 export const ApiError = z.object({
   error: z.object({
-    code: z.string(),
+    code: z.enum(API_ERROR_CODES),
     message: z.string(),
     /** The request field at fault, when one is. */
     field: z.string().optional(),

@@ -12,6 +12,7 @@
 //
 // Credits are integer hundredths of a credit, as everywhere in the API.
 import { z } from 'zod';
+import type { ErrorCode } from './error-codes';
 import { AccountState } from './api';
 import { Instant } from './instant';
 
@@ -98,7 +99,8 @@ export type LeaseRemedy = z.infer<typeof LeaseRemedy>;
 
 export const LeaseRefusal = z.object({
   error: z.object({
-    code: z.enum(['credits_exhausted', 'overage_cap_reached', 'subscription_inactive']),
+    // Error codes of the one list (error-codes.ts): the server answers them with 402.
+    code: z.enum(['credits_exhausted', 'overage_cap_reached', 'subscription_inactive'] as const satisfies readonly ErrorCode[]),
     message: z.string(),
     field: z.literal('requestedCredits'),
   }),

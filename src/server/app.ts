@@ -18,6 +18,8 @@ import { messagePage } from './platform/message-page';
 import type { PaymentProcessor } from './payments/processor';
 import { SandboxProcessor } from './payments/sandbox';
 import { sendApiError, sendPage } from './platform/respond';
+import { ERROR_STATUSES } from './platform/error-statuses';
+import { DomainError, type ApiErrorCode } from '../protocol/error-codes';
 import { accountRoutes, catalogRoutes } from './billing/account-routes';
 import { authorizationRequestRoutes } from './identity/authorization-request-routes';
 import { basicRoutes } from './platform/basic-routes';
@@ -148,7 +150,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
       publicUrl: context.publicUrl,
     });
     if (!verdict.ok) {
-      if (isApi(request)) return sendApiError(reply, verdict.status, 'wrong_host', verdict.message, 'Host');
+      // wrong_host is a 421 (another server's name), but a request with no Host at all is a 400.
+      if (isApi(request)) return sendApiError(reply, 'wrong_host', verdict.message, 'Host', verdict.status);
       return sendPage(reply, verdict.status, messagePage('Wrong address', verdict.message));
     }
   });
@@ -232,12 +235,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
 
   app.setNotFoundHandler((request, reply) => {
     if (isApi(request))
-      return sendApiError(
-        reply,
-        404,
-        'not_found',
-        `There is no ${request.method} ${request.url.split('?')[0]} in the Tally API.`,
-      );
+      return sendApiError(reply, 'not_found', `There is no ${request.method} ${request.url.split('?')[0]} in the Tally API.`);
     return sendPage(reply, 404, messagePage('Page not found', 'There is no page at this address.'));
   });
 
@@ -248,13 +246,15 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
 
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (sendSchemaValidationError(error, request, reply)) return reply;
+  if (error instanceof DomainError) return answerRefusal(error, request, reply);
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   if (status >= 500) {
     // The message and stack only: request bodies (card numbers) are never logged.
     request.log.error({ err: { message: error.message, stack: error.stack, code: error.code } }, 'request failed');
   }
   const message = status >= 500 ? 'Something went wrong on the server. Try again in a moment.' : clientMessage(error, request);
-  if (isApi(request)) return sendApiError(reply, status, apiErrorCode(status), message, status >= 500 ? undefined : 'body');
+  // Fastify's own refusals keep their status (415 for a media type, 400 for bad JSON…).
+  if (isApi(request)) return sendApiError(reply, apiErrorCode(status), message, status >= 500 ? undefined : 'body', status);
   return sendPage(
     reply,
     status,
@@ -262,8 +262,14 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   );
 }
 
+/** A refusal thrown by a route or a service: its code's status, its message and field as they are. */
+function answerRefusal(error: DomainError, request: FastifyRequest, reply: FastifyReply) {
+  if (isApi(request)) return sendApiError(reply, error.code, error.message, error.field);
+  return sendPage(reply, ERROR_STATUSES[error.code], messagePage('This request could not be handled', error.message));
+}
+
 /** A client tells a body too large (split it) from one that is wrong (fix it) by the code. */
-function apiErrorCode(status: number): string {
+function apiErrorCode(status: number): ApiErrorCode {
   if (status >= 500) return 'server_error';
   return status === 413 ? 'payload_too_large' : 'invalid_request';
 }

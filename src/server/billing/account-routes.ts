@@ -17,7 +17,7 @@ export function catalogRoutes(app: FastifyInstance, context: ServerContext): voi
 export function accountRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/account', async (request, reply) => {
     const billing = await loadAccountBilling(context, currentAccount(request));
-    if (!billing) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    if (!billing) return sendApiError(reply, 'no_subscription', 'This account has no subscription.');
     const state: AccountState = currentAccountState(context.catalog, billing);
     return sendJson(reply, 200, state);
   });

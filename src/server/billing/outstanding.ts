@@ -11,6 +11,7 @@ import { planById } from '../../engine/catalog';
 import { paymentRecovered } from '../../engine/dunning';
 import type { LedgerEntry } from '../../engine/ledger';
 import { OutstandingPaymentResult } from '../../protocol/api';
+import { DomainError } from '../../protocol/error-codes';
 import type { AccountRecord, NewIdempotencyRecord } from '../../store/store';
 import { toAccountState } from './account-state';
 import type { ServerContext } from '../platform/server-context';
@@ -28,32 +29,13 @@ const REQUEST_HASH = sha256Hex(OUTSTANDING_PAYMENT_ENDPOINT);
 /** A payment that lost a race with another write (a retry, a plan change) is tried again this many times. */
 const MAX_ATTEMPTS = 3;
 
-export type OutstandingPaymentErrorCode =
-  | 'no_subscription'
-  | 'nothing_outstanding'
-  | 'no_payment_method'
-  | 'card_declined'
-  | 'idempotency_key_reused'
-  | 'subscription_changed';
-
-export class OutstandingPaymentError extends Error {
-  override name = 'OutstandingPaymentError';
-  constructor(
-    readonly code: OutstandingPaymentErrorCode,
-    readonly status: 402 | 404 | 409 | 422,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export type OutstandingPaymentOutcome =
   /** Paid now: `event` is for the confirmation email. */
   | { kind: 'paid'; result: OutstandingPaymentResult; event: BillingEvent }
   /** The same idempotency key was paid before: its first answer, nothing charged. */
   | { kind: 'replayed'; result: OutstandingPaymentResult };
 
-/** Pays every outstanding invoice of a past-due account; throws OutstandingPaymentError when it cannot. */
+/** Pays every outstanding invoice of a past-due account; throws a DomainError when it cannot. */
 export async function payOutstandingBalance(
   context: ServerContext,
   account: AccountRecord,
@@ -66,16 +48,15 @@ export async function payOutstandingBalance(
   for (let attempt = 1; ; attempt++) {
     // Reading the billing first runs the retries due by now: one of them may have paid already.
     const billing = await loadAccountBilling(context, account);
-    if (!billing) throw new OutstandingPaymentError('no_subscription', 404, 'This account has no subscription.');
+    if (!billing) throw new DomainError('no_subscription', 'This account has no subscription.');
     const { subscription, now } = billing;
     const current = subscription.state;
     // A member the organization pays for owes only their own invoices from before the takeover:
     // paying them changes nothing of the plan, which is the seat's.
     const ownInvoicesOnly = billing.organizationPays && billing.outstandingCents > 0;
     if (current.status !== 'past_due' && !ownInvoicesOnly) {
-      throw new OutstandingPaymentError(
+      throw new DomainError(
         'nothing_outstanding',
-        409,
         `Nothing is outstanding: the subscription is ${current.status.replace('_', ' ')}.`,
       );
     }
@@ -155,10 +136,9 @@ export async function payOutstandingBalance(
         await announceBillingEvent(context, account, paid.event);
         return { kind: 'paid', result: paid.response, event: paid.event };
       }
-      if (collection.failure === NO_CARD_MESSAGE) throw new OutstandingPaymentError('no_payment_method', 409, NO_CARD_MESSAGE);
-      throw new OutstandingPaymentError(
+      if (collection.failure === NO_CARD_MESSAGE) throw new DomainError('no_payment_method', NO_CARD_MESSAGE);
+      throw new DomainError(
         'card_declined',
-        402,
         `${collection.failure ?? 'The payment failed.'} Update your payment method and try again.`,
       );
     }
@@ -168,9 +148,8 @@ export async function payOutstandingBalance(
       if (first) return first;
     }
     if (attempt >= MAX_ATTEMPTS) {
-      throw new OutstandingPaymentError(
+      throw new DomainError(
         'subscription_changed',
-        409,
         'Your subscription changed while the payment was being made: reload and try again.',
       );
     }
@@ -185,10 +164,10 @@ async function replayOf(
   const known = await context.store.findIdempotencyRecord(account.id, key);
   if (!known) return undefined;
   if (known.endpoint !== OUTSTANDING_PAYMENT_ENDPOINT || known.requestHash !== REQUEST_HASH) {
-    throw new OutstandingPaymentError(
+    throw new DomainError(
       'idempotency_key_reused',
-      422,
       'This Idempotency-Key was already used for a different request: use a new key for a new request.',
+      'Idempotency-Key',
     );
   }
   return { kind: 'replayed', result: OutstandingPaymentResult.parse(JSON.parse(known.responseJson)) };

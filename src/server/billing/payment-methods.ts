@@ -1,8 +1,9 @@
 // Saved cards, as the billing portal manages them: add (a card the processor made reusable), edit
 // the expiry, set the default, remove. Every operation names the signed-in account, and the store
 // finds a card only by its id *and* that account, so one account can never see or touch another's
-// card (it is "not found"). Refusals are PaymentMethodErrors with a code, an HTTP status and the
-// field at fault. Nothing here knows HTTP; a card's number and CVC never reach this module.
+// card (it is "not found"). Refusals are DomainErrors with a code and the field at fault. Nothing
+// here knows HTTP; a card's number and CVC never reach this module.
+import { DomainError } from '../../protocol/error-codes';
 import { needsPaymentMethod } from '../../engine/payment-method-policy';
 import type { AccountRecord, PaymentMethodRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../platform/server-context';
@@ -10,22 +11,7 @@ import { isExpired } from '../payments/card';
 import type { ReusableCard } from '../payments/processor';
 import { randomId } from '../platform/secrets';
 
-export type PaymentMethodErrorCode =
-  'not_found' | 'invalid_expiry' | 'expired' | 'last_card' | 'no_subscription' | 'subscription_changed';
-
-export class PaymentMethodError extends Error {
-  override name = 'PaymentMethodError';
-  constructor(
-    readonly code: PaymentMethodErrorCode,
-    readonly status: 400 | 404 | 409,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
-
-const NOT_FOUND = () => new PaymentMethodError('not_found', 404, 'There is no such card on your account.', 'paymentMethodId');
+const NOT_FOUND = () => new DomainError('not_found', 'There is no such card on your account.', 'paymentMethodId');
 
 /** Saves a card; it becomes the default when `makeDefault`, or when it is the account's first card. */
 export async function addCard(
@@ -80,7 +66,7 @@ export async function removeCard(
   id: string,
 ): Promise<{ promoted: PaymentMethodRecord | null }> {
   const subscription = await context.store.findSubscription(account.id);
-  if (!subscription) throw new PaymentMethodError('no_subscription', 404, 'This account has no subscription.');
+  if (!subscription) throw new DomainError('no_subscription', 'This account has no subscription.');
   const result = await context.store.removePaymentMethod({
     accountId: account.id,
     id,
@@ -94,16 +80,14 @@ export async function removeCard(
     case 'not-found':
       throw NOT_FOUND();
     case 'last-card':
-      throw new PaymentMethodError(
+      throw new DomainError(
         'last_card',
-        409,
         'This is your only card and your subscription is charged to it: add another card first, or cancel the subscription.',
         'paymentMethodId',
       );
     case 'conflict':
-      throw new PaymentMethodError(
+      throw new DomainError(
         'subscription_changed',
-        409,
         'Your subscription changed meanwhile: reload and try again.',
         'paymentMethodId',
       );
@@ -113,17 +97,12 @@ export async function removeCard(
 function checkExpiry(expiry: { expMonth: number; expYear: number }, now: Date): void {
   const { expMonth, expYear } = expiry;
   if (!Number.isInteger(expMonth) || expMonth < 1 || expMonth > 12) {
-    throw new PaymentMethodError('invalid_expiry', 400, 'The expiry month must be a whole number from 1 to 12.', 'expMonth');
+    throw new DomainError('invalid_expiry', 'The expiry month must be a whole number from 1 to 12.', 'expMonth');
   }
   if (!Number.isInteger(expYear) || expYear < 2000 || expYear > 9999) {
-    throw new PaymentMethodError('invalid_expiry', 400, 'The expiry year must have four digits, like 2030.', 'expYear');
+    throw new DomainError('invalid_expiry', 'The expiry year must have four digits, like 2030.', 'expYear');
   }
   if (isExpired({ month: expMonth, year: expYear }, now)) {
-    throw new PaymentMethodError(
-      'expired',
-      400,
-      `The expiry ${String(expMonth).padStart(2, '0')}/${expYear} is in the past.`,
-      'expYear',
-    );
+    throw new DomainError('expired', `The expiry ${String(expMonth).padStart(2, '0')}/${expYear} is in the past.`, 'expYear');
   }
 }

@@ -3,7 +3,8 @@
 // invoice, the new state and the ledger entries in one transaction. Nothing here knows HTTP.
 import { planById, type Catalog } from '../../engine/catalog';
 import { allowanceEntries } from '../../engine/allowance';
-import { applyChange, previewChange, type ChangePreview, type PlanChangeError } from '../../engine/plan-change';
+import { applyChange, previewChange, type ChangePreview } from '../../engine/plan-change';
+import { DomainError } from '../../protocol/error-codes';
 import type { AccountState, InvoiceSummary, PlanChangePreview } from '../../protocol/api';
 import type { BillingChangeResult, InvoiceRecord, NewIdempotencyRecord, NewPayment } from '../../store/store';
 import { toAccountState } from './account-state';
@@ -13,27 +14,6 @@ import { randomId } from '../platform/secrets';
 import { changeContextOf, type AccountBilling } from './account-billing';
 import { chargeDefaultCard } from './charges';
 import { newLedgerId } from './ledger-entries';
-
-export interface Refusal {
-  status: 400 | 402 | 403 | 409;
-  code: string;
-  message: string;
-  field?: string;
-}
-
-/** The engine's reasons, as HTTP answers naming the field at fault. */
-export function refusalOf(error: PlanChangeError): Refusal {
-  switch (error.code) {
-    case 'unknown_plan':
-    case 'not_self_serve':
-      return { status: 400, code: error.code, message: error.message, field: 'planId' };
-    case 'no_change':
-    case 'not_active':
-      return { status: 409, code: error.code, message: error.message, field: 'planId' };
-    case 'managed':
-      return { status: 403, code: 'managed_by_organization', message: error.message, field: 'planId' };
-  }
-}
 
 /** The preview as the API shows it. */
 export function toPreviewResponse(preview: ChangePreview): PlanChangePreview {
@@ -53,14 +33,14 @@ export function invoiceSummary(invoice: InvoiceRecord): InvoiceSummary {
   return { number: invoice.number, kind: invoice.kind, totalCents: invoice.totalCents, status: invoice.status };
 }
 
-/** Throws PlanChangeError when the change is not allowed. */
+/** Throws PlanChangeError (a DomainError on planId) when the change is not allowed. */
 export function previewFor(catalog: Catalog, billing: AccountBilling, planId: string): ChangePreview {
   return previewChange(catalog, billing.subscription.state, planId, billing.now, changeContextOf(billing));
 }
 
 export type ConfirmOutcome =
   | { kind: 'applied'; account: AccountState; invoice: InvoiceRecord | null }
-  | { kind: 'refused'; refusal: Refusal }
+  | { kind: 'refused'; refusal: DomainError }
   | { kind: 'conflict' }
   | { kind: 'key-taken' };
 
@@ -93,12 +73,7 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
     if (charge.kind === 'no-card') {
       return {
         kind: 'refused',
-        refusal: {
-          status: 402,
-          code: 'payment_method_required',
-          message: 'Add a payment method in Manage Plan.',
-          field: 'paymentMethod',
-        },
+        refusal: new DomainError('payment_method_required', 'Add a payment method in Manage Plan.', 'paymentMethod'),
       };
     }
     if (charge.kind === 'declined') {
@@ -110,7 +85,7 @@ export async function confirmChange(context: ServerContext, input: ConfirmInput)
       });
       return {
         kind: 'refused',
-        refusal: { status: 402, code: 'card_declined', message: charge.message, field: 'paymentMethod' },
+        refusal: new DomainError('card_declined', charge.message, 'paymentMethod'),
       };
     }
     payment = charge.payment;

@@ -6,28 +6,26 @@
 // preview is refused with the new preview, and nothing is charged.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { PlanChangeError, type ChangePreview } from '../../engine/plan-change';
 import { PlanChangePreviewRequest, PlanChangeRequest, type AmountChangedError, type PlanChangeResult } from '../../protocol/api';
 import type { AccountRecord } from '../../store/store';
 import { currentAccount } from '../identity/bearer-auth';
 import { loadAccountBilling, type AccountBilling } from './account-billing';
-import { confirmChange, invoiceSummary, previewFor, refusalOf, toPreviewResponse, type Refusal } from './plan-changes';
+import { confirmChange, invoiceSummary, previewFor, toPreviewResponse } from './plan-changes';
 import type { ServerContext } from '../platform/server-context';
 import { readIdempotencyKey, replayIfKnown } from '../platform/idempotency';
 import { sendApiError, sendJson } from '../platform/respond';
+import { ERROR_STATUSES } from '../platform/error-statuses';
 import { randomId, sha256Hex } from '../platform/secrets';
 import { MANAGED_BY_ORGANIZATION } from '../checkout/upgrade-rules';
+import { DomainError } from '../../protocol/error-codes';
 
 const CHANGES_ENDPOINT = 'POST /api/subscription/changes';
 
 export function subscriptionRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.post('/api/subscription/preview', { schema: { body: PlanChangePreviewRequest } }, async (request, reply) => {
-    const billing = await billingOf(reply, currentAccount(request));
-    if (!billing) return reply;
-    const preview = previewOrRefuse(reply, billing, request.body.planId);
-    if (!preview) return reply;
-    return sendJson(reply, 200, toPreviewResponse(preview));
+    const billing = await billingOf(currentAccount(request));
+    return sendJson(reply, 200, toPreviewResponse(previewFor(context.catalog, billing, request.body.planId)));
   });
 
   api.post('/api/subscription/changes', { schema: { body: PlanChangeRequest } }, async (request, reply) => {
@@ -41,10 +39,8 @@ export function subscriptionRoutes(app: FastifyInstance, context: ServerContext)
       if (await replayIfKnown(context, reply, replayInput)) return reply;
     }
 
-    const billing = await billingOf(reply, account);
-    if (!billing) return reply;
-    const preview = previewOrRefuse(reply, billing, planId);
-    if (!preview) return reply;
+    const billing = await billingOf(account);
+    const preview = previewFor(context.catalog, billing, planId);
     const totalCents = preview.invoice?.totalCents ?? 0;
     if (totalCents !== expectedTotalCents) {
       const body: AmountChangedError = {
@@ -55,7 +51,7 @@ export function subscriptionRoutes(app: FastifyInstance, context: ServerContext)
         },
         preview: toPreviewResponse(preview),
       };
-      return sendJson(reply, 409, body);
+      return sendJson(reply, ERROR_STATUSES.amount_changed, body);
     }
 
     const outcome = await confirmChange(context, {
@@ -73,7 +69,7 @@ export function subscriptionRoutes(app: FastifyInstance, context: ServerContext)
         return sendJson(reply, 200, response);
       }
       case 'refused':
-        return sendRefusal(reply, outcome.refusal);
+        throw outcome.refusal;
       case 'key-taken': {
         // A concurrent request with the same key won the race: answer as it did.
         if (replayInput && (await replayIfKnown(context, reply, replayInput))) return reply;
@@ -85,57 +81,31 @@ export function subscriptionRoutes(app: FastifyInstance, context: ServerContext)
   });
 
   app.delete('/api/subscription/scheduled-change', async (request, reply) => {
-    const billing = await billingOf(reply, currentAccount(request));
-    if (!billing) return reply;
+    const billing = await billingOf(currentAccount(request));
     const { state } = billing.subscription;
-    if (!state.scheduledChange)
-      return sendApiError(reply, 409, 'no_scheduled_change', 'There is no scheduled plan change to undo.');
+    if (!state.scheduledChange) return sendApiError(reply, 'no_scheduled_change', 'There is no scheduled plan change to undo.');
     // Choosing the current plan again is the engine's undo.
-    const preview = previewOrRefuse(reply, billing, state.planId);
-    if (!preview) return reply;
+    const preview = previewFor(context.catalog, billing, state.planId);
     const outcome = await confirmChange(context, { billing, preview, chargeKey: randomId('py') });
-    if (outcome.kind === 'refused') return sendRefusal(reply, outcome.refusal);
+    if (outcome.kind === 'refused') throw outcome.refusal;
     if (outcome.kind !== 'applied') return sendChangedMeanwhile(reply);
     const response: PlanChangeResult = { account: outcome.account, invoice: null };
     return sendJson(reply, 200, response);
   });
 
-  /** The account's billing, or undefined after answering for an account that cannot change its plan. */
-  async function billingOf(reply: FastifyReply, account: AccountRecord): Promise<AccountBilling | undefined> {
-    if (account.identityKind === 'organization') {
-      sendApiError(
-        reply,
-        MANAGED_BY_ORGANIZATION.status,
-        MANAGED_BY_ORGANIZATION.code,
-        MANAGED_BY_ORGANIZATION.message,
-        'planId',
-      );
-      return undefined;
-    }
+  /** The account's billing; a DomainError for an account that cannot change its plan. */
+  async function billingOf(account: AccountRecord): Promise<AccountBilling> {
+    if (account.identityKind === 'organization')
+      throw new DomainError(MANAGED_BY_ORGANIZATION.code, MANAGED_BY_ORGANIZATION.message, 'planId');
     const billing = await loadAccountBilling(context, account);
-    if (!billing) sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    if (!billing) throw new DomainError('no_subscription', 'This account has no subscription.');
     return billing;
   }
-
-  function previewOrRefuse(reply: FastifyReply, billing: AccountBilling, planId: string): ChangePreview | undefined {
-    try {
-      return previewFor(context.catalog, billing, planId);
-    } catch (error) {
-      if (!(error instanceof PlanChangeError)) throw error;
-      sendRefusal(reply, refusalOf(error));
-      return undefined;
-    }
-  }
-}
-
-function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
-  return sendApiError(reply, refusal.status, refusal.code, refusal.message, refusal.field);
 }
 
 function sendChangedMeanwhile(reply: FastifyReply): FastifyReply {
   return sendApiError(
     reply,
-    409,
     'subscription_changed',
     'Your subscription changed while this request was being handled, so nothing was changed: preview the change again.',
     'planId',

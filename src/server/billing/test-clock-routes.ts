@@ -21,18 +21,18 @@ export function testClockRoutes(app: FastifyInstance, context: ServerContext): v
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.post('/api/test-clock/advance', { schema: { body: TestClockAdvanceRequest } }, async (request, reply) => {
     const shape = advanceShapeError(request.body);
-    if (shape) return sendApiError(reply, 400, 'invalid_request', shape, 'to');
+    if (shape) return sendApiError(reply, 'invalid_request', shape, 'to');
     const account = currentAccount(request);
     // Renewals due by the current clock first, so the advance starts from an up-to-date account.
     const before = await loadAccountBilling(context, account);
-    if (!before) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    if (!before) return sendApiError(reply, 'no_subscription', 'This account has no subscription.');
     const target = advanceTarget(request.body, before.now, before.subscription.state.calendar.timeZone, "the account's clock");
-    if ('error' in target) return sendApiError(reply, 400, 'invalid_request', target.error, 'to');
+    if ('error' in target) return sendApiError(reply, 'invalid_request', target.error, 'to');
 
     const invoices = await advanceAccount(context, account, target.at, { testClock: true });
     const moved = await context.store.findAccountById(account.id);
     const after = moved && (await loadAccountBilling(context, moved));
-    if (!moved || !after) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    if (!moved || !after) return sendApiError(reply, 'no_subscription', 'This account has no subscription.');
     const response: TestClockAdvanceResult = {
       now: clockFor(context, moved).toISOString(),
       account: currentAccountState(context.catalog, after),

@@ -42,12 +42,12 @@ export function checkoutApiRoutes(app: FastifyInstance, context: ServerContext):
     }
 
     const callback = checkCallbackUrl(body.callbackUrl, context.config.editorOrigins);
-    if (!callback.ok) return sendApiError(reply, 400, 'invalid_callback_url', `callbackUrl ${callback.reason}.`, 'callbackUrl');
+    if (!callback.ok) return sendApiError(reply, 'invalid_callback_url', `callbackUrl ${callback.reason}.`, 'callbackUrl');
 
     const subscription = await context.store.findSubscription(account.id);
-    if (!subscription) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    if (!subscription) return sendApiError(reply, 'no_subscription', 'This account has no subscription.');
     const verdict = checkUpgrade(context.catalog, account, subscription.state, body.planId);
-    if (!verdict.ok) return sendApiError(reply, verdict.status, verdict.code, verdict.message, 'planId');
+    if (!verdict.ok) return sendApiError(reply, verdict.code, verdict.message, 'planId');
 
     const id = randomId('cs');
     const token = randomToken(32);

@@ -6,7 +6,7 @@
 // cookie: checkout/challenge-cookie.ts), never from the store.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findPlan } from '../../engine/catalog';
-import { applyChange, PlanChangeError } from '../../engine/plan-change';
+import { applyChange } from '../../engine/plan-change';
 import { withCallbackParams } from '../../protocol/callback';
 import type { CheckoutSessionRecord } from '../../store/store';
 import { loadAccountBilling } from '../billing/account-billing';
@@ -26,6 +26,7 @@ import type { ReusableCard } from '../payments/processor';
 import { sendPage } from '../platform/respond';
 import { randomId, sha256Hex } from '../platform/secrets';
 import { checkUpgrade } from './upgrade-rules';
+import { domainErrorOf, ERROR_STATUSES } from '../platform/error-statuses';
 
 type PageInput = Omit<CheckoutPageModel, 'csrfToken' | 'linkToken' | 'plan' | 'preview' | 'timeZone' | 'testMode'>;
 
@@ -258,13 +259,13 @@ export function checkoutPageRoutes(app: FastifyInstance, context: ServerContext)
       ),
     });
     const verdict = checkUpgrade(context.catalog, account, billing.subscription.state, session.planId);
-    if (!verdict.ok) return noLongerNeeded(verdict.status, verdict.message);
+    if (!verdict.ok) return noLongerNeeded(ERROR_STATUSES[verdict.code], verdict.message);
     let charge: CheckoutCharge;
     try {
       charge = previewCheckout(context.catalog, billing, verdict.plan.id);
     } catch (error) {
-      if (error instanceof PlanChangeError) return noLongerNeeded(409, error.message);
-      throw error;
+      // Whatever the engine's reason, the checkout conflicts with the account as it is now.
+      return noLongerNeeded(409, domainErrorOf(error).message);
     }
     return { ok: true as const, plan: verdict.plan, billing, charge };
   }

@@ -2,19 +2,20 @@
 // person pays, because the account can change in between (another checkout, an admin).
 import { paidSince, type BillingState } from '../../engine/billing-state';
 import { findPlan, type Catalog, type CatalogPlan } from '../../engine/catalog';
+import type { ErrorCode } from '../../protocol/error-codes';
 import type { AccountRecord } from '../../store/store';
 
 /** Organization-managed identities cannot buy or change a plan by themselves. */
 export const MANAGED_BY_ORGANIZATION = {
   ok: false,
-  status: 403,
   code: 'managed_by_organization',
   message: "Your plan is managed by your organization's admin: ask them to change it.",
 } as const;
 
 export type UpgradeVerdict =
   | { ok: true; plan: CatalogPlan & { priceCents: number; monthlyCredits: number }; current: CatalogPlan | undefined }
-  | { ok: false; status: 400 | 403 | 409; code: string; message: string };
+  /** Refused: the code's status is in platform/error-statuses.ts. */
+  | { ok: false; code: ErrorCode; message: string };
 
 export function checkUpgrade(
   catalog: Catalog,
@@ -23,22 +24,21 @@ export function checkUpgrade(
   planId: string,
 ): UpgradeVerdict {
   const plan = findPlan(catalog, planId);
-  if (!plan) return { ok: false, status: 400, code: 'unknown_plan', message: `There is no plan "${planId}".` };
+  if (!plan) return { ok: false, code: 'unknown_plan', message: `There is no plan "${planId}".` };
   if (account.identityKind === 'organization') return MANAGED_BY_ORGANIZATION;
   const current = findPlan(catalog, subscription.planId);
   if (current && plan.rank === current.rank) {
-    return { ok: false, status: 409, code: 'already_on_plan', message: `You are already on the ${plan.name} plan.` };
+    return { ok: false, code: 'already_on_plan', message: `You are already on the ${plan.name} plan.` };
   }
   if (current && plan.rank < current.rank) {
     return {
       ok: false,
-      status: 409,
       code: 'not_an_upgrade',
       message: `${plan.name} is not higher than your current plan, ${current.name}: change to a lower plan in the billing portal (Manage Plan).`,
     };
   }
   if (!plan.selfServe || plan.priceCents === null || plan.monthlyCredits === null) {
-    return { ok: false, status: 400, code: 'not_self_serve', message: `${plan.name} is not sold self-serve: use Contact Sales.` };
+    return { ok: false, code: 'not_self_serve', message: `${plan.name} is not sold self-serve: use Contact Sales.` };
   }
   // The checkout takes a card for the first paid plan; once the account has one saved, plan changes
   // go through the billing portal (POST /api/subscription/changes), which charges that card. A
@@ -46,7 +46,6 @@ export function checkUpgrade(
   if (paidSince(subscription) !== null) {
     return {
       ok: false,
-      status: 409,
       code: 'use_billing_portal',
       message: 'You already have a paid plan: change it in the billing portal (Manage Plan).',
     };

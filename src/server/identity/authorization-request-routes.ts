@@ -37,7 +37,7 @@ export function authorizationRequestRoutes(app: FastifyInstance, context: Server
     const checked = parseAuthorizeParams(query, context.config.editorOrigins);
     if (!checked.ok) {
       const field = FIELD_OF[checked.parameter] ?? checked.parameter;
-      return sendApiError(reply, 400, 'invalid_request', checked.message.replace(checked.parameter, field), field);
+      return sendApiError(reply, 'invalid_request', checked.message.replace(checked.parameter, field), field);
     }
     const now = context.clock();
     const requestUri = `${REQUEST_URI_PREFIX}${randomToken(24)}`;

@@ -34,8 +34,8 @@ export function authenticate(context: ServerContext) {
     if (match && isApiTokenText(match[1] as string) && acceptsApiTokens(request)) {
       const checked = await checkApiToken(context, match[1] as string);
       if (!checked.ok) {
-        if (checked.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="tally"');
-        await sendApiError(reply, checked.status, checked.code, checked.message, 'Authorization');
+        if (checked.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer realm="tally"');
+        await sendApiError(reply, checked.code, checked.message, 'Authorization');
         return;
       }
       request.account = checked.account;
@@ -49,7 +49,6 @@ export function authenticate(context: ServerContext) {
       reply.header('WWW-Authenticate', 'Bearer realm="tally"');
       await sendApiError(
         reply,
-        401,
         check ? refusalCode(check.status) : 'unauthorized',
         check ? refusalMessage(check) : 'Sign in first: send Authorization: Bearer <access token>.',
         'Authorization',
@@ -61,7 +60,7 @@ export function authenticate(context: ServerContext) {
 }
 
 /** `token_expired` tells the editor that a refresh helps; anything else needs a new sign-in. */
-function refusalCode(status: Exclude<AccessTokenCheck['status'], 'valid'>): string {
+function refusalCode(status: Exclude<AccessTokenCheck['status'], 'valid'>): 'token_expired' | 'unauthorized' {
   return status === 'expired' ? 'token_expired' : 'unauthorized';
 }
 

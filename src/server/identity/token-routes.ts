@@ -26,7 +26,7 @@ export function tokenRoutes(app: FastifyInstance, context: ServerContext, thrott
   // A held address is answered 429 before its body is looked at (preValidation runs before the schema).
   const preValidation = async (request: FastifyRequest, reply: FastifyReply) => {
     const held = await throttle.tokenHeld(request);
-    if (held) await sendApiError(reply.header('Retry-After', String(held.retryAfterSeconds)), 429, 'rate_limited', held.message);
+    if (held) await sendApiError(reply.header('Retry-After', String(held.retryAfterSeconds)), 'rate_limited', held.message);
   };
   api.post('/api/token', { schema: { body: TokenRequest }, preValidation, onSend }, async (request, reply) => {
     return request.body.grantType === 'authorization_code'
@@ -38,7 +38,7 @@ export function tokenRoutes(app: FastifyInstance, context: ServerContext, thrott
 async function codeGrant(context: ServerContext, request: FastifyRequest, reply: FastifyReply, body: AuthorizationCodeGrant) {
   const lifetimes = context.config.sessionLifetimes ?? DEFAULT_SESSION_LIFETIMES;
   const now = context.clock();
-  const invalidCode = (message: string) => sendApiError(reply, 400, 'invalid_grant', message, 'code');
+  const invalidCode = (message: string) => sendApiError(reply, 'invalid_grant', message, 'code');
 
   const codeHash = sha256Hex(body.code);
   const code = await context.store.findAuthCode(codeHash);
@@ -54,13 +54,7 @@ async function codeGrant(context: ServerContext, request: FastifyRequest, reply:
   }
   if (code.expiresAt <= now.toISOString()) return invalidCode('The sign-in code has expired: sign in again.');
   if (body.redirectUri !== code.redirectUri) {
-    return sendApiError(
-      reply,
-      400,
-      'invalid_grant',
-      'redirectUri is not the redirect_uri the sign-in started with.',
-      'redirectUri',
-    );
+    return sendApiError(reply, 'invalid_grant', 'redirectUri is not the redirect_uri the sign-in started with.', 'redirectUri');
   }
   if (!sameText(pkceChallenge(body.codeVerifier), code.codeChallenge)) {
     const left = await context.store.recordWrongCodeVerifier(codeHash, now.toISOString(), MAX_CODE_VERIFIER_ATTEMPTS);
@@ -70,7 +64,6 @@ async function codeGrant(context: ServerContext, request: FastifyRequest, reply:
         : 'The code is now spent: sign in again.';
     return sendApiError(
       reply,
-      400,
       'invalid_grant',
       `codeVerifier does not match the code_challenge the sign-in started with. ${tail}`,
       'codeVerifier',
@@ -102,7 +95,8 @@ async function codeGrant(context: ServerContext, request: FastifyRequest, reply:
 async function refreshGrant(context: ServerContext, reply: FastifyReply, body: RefreshTokenGrant) {
   const lifetimes = context.config.sessionLifetimes ?? DEFAULT_SESSION_LIFETIMES;
   const now = context.clock();
-  const refused = (message: string, code = 'invalid_grant') => sendApiError(reply, 400, code, message, 'refreshToken');
+  const refused = (message: string, code: 'invalid_grant' | 'refresh_token_rotated' = 'invalid_grant') =>
+    sendApiError(reply, code, message, 'refreshToken');
 
   const tokenHash = sha256Hex(body.refreshToken);
   const found = await context.store.findRefreshToken(tokenHash);

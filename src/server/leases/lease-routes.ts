@@ -29,6 +29,7 @@ import { runLeaseOperation, type LeaseOperation, type LeaseOutcome } from './lea
 import type { ServerContext } from '../platform/server-context';
 import { readIdempotencyKey } from '../platform/idempotency';
 import { sendApiError, sendJson } from '../platform/respond';
+import { ERROR_STATUSES } from '../platform/error-statuses';
 
 // The contract's largest request, not the server's general 64 KB: a backlog of reports the editor
 // may send in one request must never be refused for its size.
@@ -51,7 +52,6 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     if (replacesLeaseId === undefined && reports.length > 0) {
       return sendApiError(
         reply,
-        400,
         'invalid_request',
         'reports go with replacesLeaseId (the lease they were spent from), or to POST /api/leases/:id/usage.',
         'reports',
@@ -102,12 +102,12 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
   api.put('/api/overage', { schema: { body: OverageSettingsRequest } }, async (request, reply) => {
     const account = currentAccount(request);
     const billing = await loadAccountBilling(context, account);
-    if (!billing) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    if (!billing) return sendApiError(reply, 'no_subscription', 'This account has no subscription.');
     const updated = await updateOverage(context, account, billing, {
       enabled: request.body.enabled,
       capCents: request.body.capCents,
     });
-    if (!updated.ok) return sendApiError(reply, updated.status, updated.code, updated.message, updated.field);
+    if (!updated.ok) return sendApiError(reply, updated.code, updated.message, updated.field);
     return sendJson(reply, 200, await stateOf(account));
   });
 
@@ -120,7 +120,7 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
     done: (outcome: Extract<LeaseOutcome, { kind: 'done' }>, account: AccountState) => Promise<FastifyReply>,
   ): Promise<FastifyReply> {
     const billing = await loadAccountBilling(context, account);
-    if (!billing) return sendApiError(reply, 404, 'no_subscription', 'This account has no subscription.');
+    if (!billing) return sendApiError(reply, 'no_subscription', 'This account has no subscription.');
     const outcome = await runLeaseOperation(context, account, billing.now, op);
     switch (outcome.kind) {
       case 'done':
@@ -132,7 +132,7 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
           resetsAt: outcome.resetsAt.toISOString(),
           account: await stateOf(account),
         };
-        return sendJson(reply, 402, body);
+        return sendJson(reply, ERROR_STATUSES[body.error.code], body);
       }
       case 'replayed': {
         // A retried grant (same Idempotency-Key): the lease granted the first time, as it is now.
@@ -141,11 +141,10 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
         return sendJson(reply, 200, body);
       }
       case 'not-found':
-        return sendApiError(reply, 404, 'lease_not_found', 'There is no such lease on this account.', leaseField);
+        return sendApiError(reply, 'lease_not_found', 'There is no such lease on this account.', leaseField);
       case 'exceeds-grant':
         return sendApiError(
           reply,
-          409,
           'usage_exceeds_lease',
           `These reports would record ${outcome.wouldReport} hundredths against a lease of ${outcome.granted}: nothing was recorded.`,
           'reports',
@@ -153,7 +152,6 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
       case 'after-expiry':
         return sendApiError(
           reply,
-          409,
           'usage_after_expiry',
           `Report ${outcome.reportId} was committed after its lease expired (${outcome.expiresAt}): nothing was recorded.`,
           'reports',
@@ -161,7 +159,6 @@ export function leaseRoutes(app: FastifyInstance, context: ServerContext): void 
       case 'uncovered':
         return sendApiError(
           reply,
-          409,
           'late_usage_uncovered',
           `The lease was already closed and its rest returned; the account cannot cover these ${outcome.credits} hundredths now: nothing was recorded, send them again later.`,
           'reports',

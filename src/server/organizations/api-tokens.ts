@@ -5,7 +5,7 @@ import type { OrgApiToken } from '../../protocol/org';
 import type { AccountRecord, OrganizationApiTokenRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
 import { randomToken, sha256Hex } from '../platform/secrets';
-import { OrganizationError } from './change';
+import { DomainError } from '../../protocol/error-codes';
 
 /** Every admin API token starts with this, so that a leaked one is recognisable (and scannable). */
 export const API_TOKEN_PREFIX = 'tally_org_';
@@ -56,17 +56,12 @@ export async function revokeApiToken(context: ServerContext, organizationId: str
       after: null,
     }));
   if (!revoked)
-    throw new OrganizationError(
-      404,
-      'no_api_token',
-      'There is no such API token in this organization (or it was already revoked).',
-      'id',
-    );
+    throw new DomainError('no_api_token', 'There is no such API token in this organization (or it was already revoked).', 'id');
 }
 
 export type ApiTokenCheck =
   | { ok: true; account: AccountRecord; token: OrganizationApiTokenRecord }
-  | { ok: false; status: 401 | 403; code: string; message: string };
+  | { ok: false; code: 'unauthorized' | 'not_an_admin'; message: string };
 
 /**
  * The admin a bearer API token acts as: unknown or revoked → 401; a creator who is no longer an
@@ -77,7 +72,6 @@ export async function checkApiToken(context: ServerContext, bearer: string): Pro
   if (!token || token.revokedAt !== null) {
     return {
       ok: false,
-      status: 401,
       code: 'unauthorized',
       message: "The API token is not valid (unknown or revoked): create one in the organization console's API tokens tab.",
     };
@@ -87,7 +81,6 @@ export async function checkApiToken(context: ServerContext, bearer: string): Pro
   if (!account || membership?.role !== 'admin' || membership.organizationId !== token.organizationId) {
     return {
       ok: false,
-      status: 403,
       code: 'not_an_admin',
       message: 'The admin who created this API token is no longer an admin of its organization: ask an admin for a new token.',
     };

@@ -3,7 +3,8 @@
 import type { OrgCaps } from '../../protocol/org';
 import type { OrganizationSnapshot, OverageCapTarget } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
-import { changeOrganization, OrganizationError } from './change';
+import { changeOrganization } from './change';
+import { DomainError } from '../../protocol/error-codes';
 
 /** How the audit log names a cap's target. */
 export function capTargetName(target: OverageCapTarget): string {
@@ -31,10 +32,10 @@ export async function setOverageCap(
 ): Promise<void> {
   await changeOrganization(context, organizationId, (snapshot) => {
     if (target.kind === 'group' && !snapshot.groups.some((g) => g.id === target.id)) {
-      throw new OrganizationError(404, 'no_group', 'There is no such group in this organization.', 'target.id');
+      throw new DomainError('no_group', 'There is no such group in this organization.', 'target.id');
     }
     if (target.kind === 'user' && !snapshot.members.some((m) => m.accountId === target.id)) {
-      throw new OrganizationError(400, 'not_a_member', `${target.id} is not a member of this organization.`, 'target.id');
+      throw new DomainError('not_a_member', `${target.id} is not a member of this organization.`, 'target.id');
     }
     const before = capOf(snapshot, target);
     if (before === capCents) return { audit: [] };
@@ -48,7 +49,7 @@ export async function setOverageCap(
 /** The organization's caps as the API shows them, groups by name and users by email. */
 export async function organizationCaps(context: ServerContext, organizationId: string): Promise<OrgCaps> {
   const snapshot = await context.store.loadOrganizationSnapshot(organizationId);
-  if (!snapshot) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
+  if (!snapshot) throw new DomainError('no_organization', 'There is no such organization.');
   const userCaps = new Map(
     snapshot.overageCaps.flatMap((cap) => (cap.target.kind === 'user' ? [[cap.target.id, cap.capCents] as const] : [])),
   );

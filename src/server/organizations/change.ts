@@ -2,20 +2,8 @@
 // while the organization is still at the version read (a conflicting admin retries from a fresh read).
 import type { Seat } from '../../engine/organization';
 import type { OrganizationChange, OrganizationSnapshot } from '../../store/store';
+import { DomainError } from '../../protocol/error-codes';
 import { organizationClock, type ServerContext } from '../platform/server-context';
-
-/** A refusal an admin can act on; the routes turn it into a 4xx naming `field`. */
-export class OrganizationError extends Error {
-  override name = 'OrganizationError';
-  constructor(
-    readonly status: 400 | 403 | 404 | 409,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
 
 const ATTEMPTS = 5;
 
@@ -32,7 +20,7 @@ export async function changeOrganization(
 ): Promise<void> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const snapshot = await context.store.loadOrganizationSnapshot(organizationId);
-    if (!snapshot) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
+    if (!snapshot) throw new DomainError('no_organization', 'There is no such organization.');
     // The organization's test clock when it runs on one (moving it bumps the version: a retry sees it).
     const now = organizationClock(context, snapshot.organization);
     const draft = compute(snapshot, now);
@@ -44,11 +32,11 @@ export async function changeOrganization(
     });
     if (result === 'applied') return;
     if (result === 'member-elsewhere')
-      throw new OrganizationError(409, 'member_elsewhere', 'This account already belongs to an organization.', 'email');
+      throw new DomainError('member_elsewhere', 'This account already belongs to an organization.', 'email');
     if (result === 'group-name-taken')
-      throw new OrganizationError(409, 'group_name_taken', 'A group with this name already exists.', 'name');
+      throw new DomainError('group_name_taken', 'A group with this name already exists.', 'name');
   }
-  throw new OrganizationError(409, 'busy', 'The organization changed several times while this change was made: try again.');
+  throw new DomainError('busy', 'The organization changed several times while this change was made: try again.');
 }
 
 /** What the audit log keeps of a seat: enough to read before → after. */

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { assertTimeZone, CalendarError } from '../../engine/calendar';
 import type { AccountRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
-import { changeOrganization, OrganizationError } from './change';
+import { changeOrganization } from './change';
+import { DomainError } from '../../protocol/error-codes';
 import { assignmentsOf, reconcileSeats } from './seats';
 import { syncMembers } from './entitlement';
 
@@ -16,8 +17,7 @@ export async function createOrganization(
 ): Promise<string> {
   const admin = await context.store.findAccountByEmail(input.adminEmail);
   if (!admin)
-    throw new OrganizationError(
-      400,
+    throw new DomainError(
       'unknown_account',
       `There is no account with the email ${input.adminEmail}: they sign up first.`,
       'email',
@@ -40,8 +40,7 @@ export async function createOrganizationFor(
     assertTimeZone(timeZone);
   } catch (error) {
     if (error instanceof CalendarError)
-      throw new OrganizationError(
-        400,
+      throw new DomainError(
         'invalid_time_zone',
         `${timeZone} is not a time zone: use an IANA name such as Europe/Paris.`,
         'timeZone',
@@ -64,19 +63,15 @@ export async function createOrganizationFor(
     },
   });
   if (result === 'member-elsewhere')
-    throw new OrganizationError(409, 'member_elsewhere', `${admin.email} already belongs to an organization.`, 'email');
+    // The account is the caller here, not a field of the request: the refusal names no field.
+    throw new DomainError('member_elsewhere', `${admin.email} already belongs to an organization.`);
   return id;
 }
 
 export async function addMember(context: ServerContext, organizationId: string, actorId: string, email: string): Promise<string> {
   const account = await context.store.findAccountByEmail(email);
   if (!account)
-    throw new OrganizationError(
-      400,
-      'unknown_account',
-      `There is no account with the email ${email}: they sign up first.`,
-      'email',
-    );
+    throw new DomainError('unknown_account', `There is no account with the email ${email}: they sign up first.`, 'email');
   await changeOrganization(context, organizationId, () => ({
     newMembers: [{ accountId: account.id, role: 'member' }],
     audit: [
@@ -115,21 +110,16 @@ export async function addGroupMember(
   email: string,
 ): Promise<void> {
   const account = await context.store.findAccountByEmail(email);
-  if (!account) throw new OrganizationError(400, 'unknown_account', `There is no account with the email ${email}.`, 'email');
+  if (!account) throw new DomainError('unknown_account', `There is no account with the email ${email}.`, 'email');
   let changed: string[] = [];
   await changeOrganization(context, organizationId, (snapshot, now) => {
     const group = snapshot.groups.find((g) => g.id === groupId);
-    if (!group) throw new OrganizationError(404, 'no_group', 'There is no such group in this organization.', 'id');
+    if (!group) throw new DomainError('no_group', 'There is no such group in this organization.', 'id');
     if (!snapshot.members.some((m) => m.accountId === account.id)) {
-      throw new OrganizationError(
-        400,
-        'not_a_member',
-        `${email} is not a member of this organization: add them to it first.`,
-        'email',
-      );
+      throw new DomainError('not_a_member', `${email} is not a member of this organization: add them to it first.`, 'email');
     }
     if (group.memberIds.includes(account.id))
-      throw new OrganizationError(409, 'already_in_group', `${email} is already in ${group.name}.`, 'email');
+      throw new DomainError('already_in_group', `${email} is already in ${group.name}.`, 'email');
     const assignments = assignmentsOf(snapshot, { groups: new Map([[groupId, { addMember: account.id }]]) });
     const seats = reconcileSeats(context.catalog, snapshot, assignments, [account.id], actorId, now);
     changed = seats.seats.map((seat) => seat.userId);

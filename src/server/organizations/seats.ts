@@ -14,7 +14,8 @@ import {
 import type { Catalog } from '../../engine/catalog';
 import type { OrganizationAuditEntry, OrganizationSnapshot } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
-import { changeOrganization, OrganizationError, seatSummary } from './change';
+import { changeOrganization, seatSummary } from './change';
+import { DomainError } from '../../protocol/error-codes';
 import { syncMembers } from './entitlement';
 
 /** The snapshot's assignments in the engine's shape, with `edit` applied on top. */
@@ -71,12 +72,12 @@ export function reconcileSeats(
   return { seats, audit };
 }
 
-/** The engine's refusals (a plan that cannot be a seat) as the admin's 400 on planId. */
+/** The engine's refusals (a plan that cannot be a seat) as the admin's refusal on planId. */
 function asAdminError<T>(rule: () => T): T {
   try {
     return rule();
   } catch (error) {
-    if (error instanceof SeatError) throw new OrganizationError(400, error.code, error.message, 'planId');
+    if (error instanceof SeatError) throw new DomainError(error.code, error.message, 'planId');
     throw error;
   }
 }
@@ -94,7 +95,7 @@ export async function assignPlan(
     const members = new Set(snapshot.members.map((m) => m.accountId));
     if (input.groupId !== undefined) {
       const group = snapshot.groups.find((g) => g.id === input.groupId);
-      if (!group) throw new OrganizationError(404, 'no_group', 'There is no such group in this organization.', 'groupId');
+      if (!group) throw new DomainError('no_group', 'There is no such group in this organization.', 'groupId');
       const assignments = assignmentsOf(snapshot, { groups: new Map([[group.id, { planId: input.planId }]]) });
       const seats = reconcileSeats(context.catalog, snapshot, assignments, group.memberIds, actorId, now);
       touched = group.memberIds;
@@ -111,7 +112,7 @@ export async function assignPlan(
     const userIds = input.userIds ?? [];
     const stranger = userIds.find((id) => !members.has(id));
     if (stranger !== undefined)
-      throw new OrganizationError(400, 'not_a_member', `${stranger} is not a member of this organization.`, 'userIds');
+      throw new DomainError('not_a_member', `${stranger} is not a member of this organization.`, 'userIds');
     const assignments = assignmentsOf(snapshot, { direct: new Map(userIds.map((id) => [id, input.planId])) });
     const seats = reconcileSeats(context.catalog, snapshot, assignments, userIds, actorId, now, true);
     touched = userIds;
@@ -149,9 +150,9 @@ export async function deactivateSeats(
   await changeOrganization(context, organizationId, (snapshot, now) => {
     const seats = userIds.map((userId) => {
       const seat = snapshot.seats.get(userId);
-      if (!seat) throw new OrganizationError(400, 'no_seat', `${userId} has no subscription in this organization.`, 'userIds');
+      if (!seat) throw new DomainError('no_seat', `${userId} has no subscription in this organization.`, 'userIds');
       if (seat.status === 'canceled')
-        throw new OrganizationError(409, 'already_canceled', `The subscription of ${userId} is already canceled.`, 'userIds');
+        throw new DomainError('already_canceled', `The subscription of ${userId} is already canceled.`, 'userIds');
       return { before: seat, after: cancelSeat(seat, now) };
     });
     return {

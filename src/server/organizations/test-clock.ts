@@ -6,7 +6,7 @@ import type { OrganizationRecord } from '../../store/store';
 import { loadAccountBilling } from '../billing/account-billing';
 import { advanceAccount } from '../billing/renewals';
 import { clockFor, organizationClock, type ServerContext } from '../platform/server-context';
-import { OrganizationError } from './change';
+import { DomainError } from '../../protocol/error-codes';
 import { issueDueMonths } from './monthly-invoices';
 
 export async function advanceOrganizationClock(
@@ -15,7 +15,7 @@ export async function advanceOrganizationClock(
   to: Date,
 ): Promise<OrganizationRecord> {
   const organization = await context.store.moveOrganizationTestClock(organizationId, to.toISOString());
-  if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
+  if (!organization) throw new DomainError('no_organization', 'There is no such organization.');
   // The clock as stored: a concurrent advance may have taken it further than `to`.
   const now = organizationClock(context, organization);
 

@@ -37,7 +37,6 @@ export function guardUnsafeRequests(ownOrigins: () => ReadonlySet<string>) {
       if (api) {
         await sendApiError(
           reply,
-          403,
           'cross_origin_request',
           `${source.header} names another site: this API takes no requests from other sites' pages.`,
           source.header,

@@ -12,7 +12,7 @@ export function readIdempotencyKey(request: FastifyRequest, reply: FastifyReply)
   const header = request.headers['idempotency-key'];
   if (header === undefined) return undefined;
   if (typeof header === 'string' && IDEMPOTENCY_KEY.test(header)) return header;
-  sendApiError(reply, 400, 'invalid_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters.', 'Idempotency-Key');
+  sendApiError(reply, 'invalid_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters.', 'Idempotency-Key');
   return null;
 }
 
@@ -40,7 +40,6 @@ export async function replayIfKnown(
   if (known.endpoint !== input.endpoint || known.requestHash !== input.requestHash) {
     sendApiError(
       reply,
-      422,
       'idempotency_key_reused',
       'This Idempotency-Key was already used for a different request: use a new key for a new request.',
       'Idempotency-Key',

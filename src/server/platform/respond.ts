@@ -3,6 +3,8 @@
 // refusal: validation-errors.ts).
 import type { FastifyReply } from 'fastify';
 import type { ApiError } from '../../protocol/api';
+import type { ApiErrorCode } from '../../protocol/error-codes';
+import { errorStatus } from './error-statuses';
 import { renderPage, type Page } from './layout';
 import { contentSecurityPolicy } from './security';
 
@@ -18,7 +20,14 @@ export function sendJson(reply: FastifyReply, status: number, body: unknown): Fa
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
-export function sendApiError(reply: FastifyReply, status: number, code: string, message: string, field?: string): FastifyReply {
+/** An API error with its code's status (error-statuses.ts); `status` only where one code has two answers. */
+export function sendApiError(
+  reply: FastifyReply,
+  code: ApiErrorCode,
+  message: string,
+  field?: string,
+  status: number = errorStatus(code),
+): FastifyReply {
   const body: ApiError = { error: field === undefined ? { code, message } : { code, message, field } };
   return sendJson(reply, status, body);
 }

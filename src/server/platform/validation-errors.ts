@@ -41,7 +41,7 @@ function sendIssue(reply: FastifyReply, issue: Issue | undefined, input: unknown
   const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys?.[0] : undefined;
   const path = unknownKey === undefined ? issue?.path : [...(issue?.path ?? []), unknownKey];
   const field = path && path.length > 0 ? path.join('.') : undefined;
-  return sendApiError(reply, 400, 'invalid_request', describeIssue(issue, field, input), field);
+  return sendApiError(reply, 'invalid_request', describeIssue(issue, field, input), field);
 }
 
 function describeIssue(issue: Issue | undefined, field: string | undefined, input: unknown): string {

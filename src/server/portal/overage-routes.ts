@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadAccountBilling } from '../billing/account-billing';
 import { updateOverage } from '../billing/overage-settings';
+import { ERROR_STATUSES } from '../platform/error-statuses';
 import type { ServerContext } from '../platform/server-context';
 import { textField } from '../platform/form-body';
 import { flashPath } from './portal-flash';
@@ -31,7 +32,7 @@ export function portalOverageRoutes(app: FastifyInstance, context: ServerContext
     const billing = await loadAccountBilling(context, account);
     if (!billing) return showPortalHome(context, request, reply, 404, { error: 'This account has no subscription.' });
     const updated = await updateOverage(context, account, billing, { enabled, capCents });
-    if (!updated.ok) return showPortalHome(context, request, reply, updated.status, { error: updated.message });
+    if (!updated.ok) return showPortalHome(context, request, reply, ERROR_STATUSES[updated.code], { error: updated.message });
     return reply.redirect(flashPath(enabled ? 'overage-on' : 'overage-off'), 303);
   });
 }

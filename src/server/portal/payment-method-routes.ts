@@ -9,8 +9,9 @@
 // A card id from the URL is looked up with the session's account, so another account's card is
 // "not found". The card number and CVC never leave the request that carried them.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OutstandingPaymentError, payOutstandingBalance } from '../billing/outstanding';
-import { addCard, PaymentMethodError, removeCard, setDefaultCard, updateCardExpiry } from '../billing/payment-methods';
+import { payOutstandingBalance } from '../billing/outstanding';
+import { domainErrorOf } from '../platform/error-statuses';
+import { addCard, removeCard, setDefaultCard, updateCardExpiry } from '../billing/payment-methods';
 import { clockFor, secureCookies, type ServerContext } from '../platform/server-context';
 import { issueCsrfToken } from '../platform/csrf';
 import { expiryFieldProblem, readCardFields, validateCardFields } from '../payments/card-fields';
@@ -131,8 +132,8 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     try {
       await updateCardExpiry(context, account, method.id, { expMonth: expiry.month, expYear: expiry.year });
     } catch (error) {
-      if (error instanceof PaymentMethodError) return showEdit(error.status, error.message);
-      throw error;
+      const refused = domainErrorOf(error);
+      return showEdit(refused.status, refused.message);
     }
     return reply.redirect(flashPath('card-updated'), 303);
   });
@@ -154,9 +155,8 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     try {
       outcome = await payOutstandingBalance(context, account, { idempotencyKey: `portal:${requestKey}` });
     } catch (error) {
-      if (error instanceof OutstandingPaymentError)
-        return showPortalHome(context, request, reply, error.status, { error: error.message });
-      throw error;
+      const refused = domainErrorOf(error);
+      return showPortalHome(context, request, reply, refused.status, { error: refused.message });
     }
     return reply.redirect(
       flashPath(
@@ -178,12 +178,11 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     try {
       await addCard(context, account, card, { makeDefault });
     } catch (error) {
-      if (error instanceof PaymentMethodError)
-        return showAddCard(request, reply, error.status, {
-          kept: { cardholderName: '', cardExpiry: '', makeDefault },
-          formError: error.message,
-        });
-      throw error;
+      const refused = domainErrorOf(error);
+      return showAddCard(request, reply, refused.status, {
+        kept: { cardholderName: '', cardExpiry: '', makeDefault },
+        formError: refused.message,
+      });
     }
     return reply.redirect(flashPath('card-added'), 303);
   }
@@ -198,9 +197,8 @@ export function portalPaymentMethodRoutes(app: FastifyInstance, context: ServerC
     try {
       await action(currentVisit(request).account, request.params.id);
     } catch (error) {
-      if (error instanceof PaymentMethodError)
-        return showPortalHome(context, request, reply, error.status, { error: error.message });
-      throw error;
+      const refused = domainErrorOf(error);
+      return showPortalHome(context, request, reply, refused.status, { error: refused.message });
     }
     return reply.redirect(flashPath(done), 303);
   }

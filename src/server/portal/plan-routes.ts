@@ -9,10 +9,12 @@
 // charges once and lands on the same result.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { planById, type CatalogPlan } from '../../engine/catalog';
-import { PlanChangeError, type ChangePreview } from '../../engine/plan-change';
+import type { ChangePreview } from '../../engine/plan-change';
+import type { DomainError } from '../../protocol/error-codes';
 import { formatDate } from '../../protocol/format';
 import { loadAccountBilling, type AccountBilling } from '../billing/account-billing';
-import { confirmChange, previewFor, toPreviewResponse, type Refusal } from '../billing/plan-changes';
+import { confirmChange, previewFor, toPreviewResponse } from '../billing/plan-changes';
+import { domainErrorOf, ERROR_STATUSES, type Refusal } from '../platform/error-statuses';
 import { secureCookies, type ServerContext } from '../platform/server-context';
 import { issueCsrfToken } from '../platform/csrf';
 import { textField } from '../platform/form-body';
@@ -49,9 +51,9 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
         billing,
         planId === '' ? 'Choose a plan, then Continue.' : 'That plan cannot be chosen here. Choose one of the plans below.',
       );
-    const preview = previewOrRefusal(billing, plan.id);
-    if (preview instanceof PlanChangeError) return showChoice(reply, 409, billing, preview.message);
-    return showReview(request, reply, 200, billing, preview);
+    const checked = previewOrRefusal(billing, plan.id);
+    if ('refusal' in checked) return showChoice(reply, 409, billing, checked.refusal.message);
+    return showReview(request, reply, 200, billing, checked.preview);
   });
 
   app.post('/billing/subscription/confirm', async (request, reply) => {
@@ -98,9 +100,10 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
     const { state } = billing.subscription;
     if (!state.scheduledChange) return reply.redirect('/billing', 303);
     // Choosing the current plan again is the engine's undo.
-    const preview = previewOrRefusal(billing, state.planId);
-    if (preview instanceof PlanChangeError)
-      return sendPage(reply, 409, messagePage('Nothing was changed', preview.message, backToBilling()));
+    const checked = previewOrRefusal(billing, state.planId);
+    if ('refusal' in checked)
+      return sendPage(reply, 409, messagePage('Nothing was changed', checked.refusal.message, backToBilling()));
+    const { preview } = checked;
     const outcome = await confirmChange(context, {
       billing,
       preview,
@@ -130,8 +133,9 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
     const known = await context.store.findIdempotencyRecord(account.id, key);
     if (known) return redirectToDone(reply, known.requestHash === requestHash ? known.responseJson : null);
 
-    const preview = previewOrRefusal(billing, planId);
-    if (preview instanceof PlanChangeError) return showChoice(reply, 409, billing, preview.message);
+    const checked = previewOrRefusal(billing, planId);
+    if ('refusal' in checked) return showChoice(reply, 409, billing, checked.refusal.message);
+    const { preview } = checked;
     const isCancel = planId === catalog.freePlanId;
     const expected = isCancel ? '0' : textField(request.body, 'expected_total');
     if (expected !== String(preview.invoice?.totalCents ?? 0)) {
@@ -159,8 +163,8 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
       }
       case 'refused':
         return isCancel
-          ? showCancel(request, reply, outcome.refusal.status, billing, refusalText(outcome.refusal))
-          : showReview(request, reply, outcome.refusal.status, billing, preview, refusalText(outcome.refusal));
+          ? showCancel(request, reply, ERROR_STATUSES[outcome.refusal.code], billing, refusalText(outcome.refusal))
+          : showReview(request, reply, ERROR_STATUSES[outcome.refusal.code], billing, preview, refusalText(outcome.refusal));
       case 'conflict':
         return showChoice(
           reply,
@@ -186,12 +190,12 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
     return billing;
   }
 
-  function previewOrRefusal(billing: AccountBilling, planId: string): ChangePreview | PlanChangeError {
+  /** The preview, or the engine's refusal of the change (a DomainError); anything else is thrown on. */
+  function previewOrRefusal(billing: AccountBilling, planId: string): { preview: ChangePreview } | { refusal: Refusal } {
     try {
-      return previewFor(catalog, billing, planId);
+      return { preview: previewFor(catalog, billing, planId) };
     } catch (error) {
-      if (error instanceof PlanChangeError) return error;
-      throw error;
+      return { refusal: domainErrorOf(error) };
     }
   }
 
@@ -234,9 +238,10 @@ export function portalPlanRoutes(app: FastifyInstance, context: ServerContext): 
   }
 
   function showCancel(request: FastifyRequest, reply: FastifyReply, status: number, billing: AccountBilling, formError?: string) {
-    const preview = previewOrRefusal(billing, catalog.freePlanId);
-    if (preview instanceof PlanChangeError)
-      return sendPage(reply, 409, messagePage('There is nothing to cancel', preview.message, backToBilling()));
+    const checked = previewOrRefusal(billing, catalog.freePlanId);
+    if ('refusal' in checked)
+      return sendPage(reply, 409, messagePage('There is nothing to cancel', checked.refusal.message, backToBilling()));
+    const { preview } = checked;
     return sendPage(
       reply,
       status,
@@ -264,7 +269,7 @@ function redirectToDone(reply: FastifyReply, responseJson: string | null) {
   );
 }
 
-function refusalText(refusal: Refusal): string {
+function refusalText(refusal: DomainError): string {
   if (refusal.code === 'card_declined')
     return `${refusal.message} Update your payment method on the billing page, then confirm again.`;
   if (refusal.code === 'payment_method_required') return 'Add a card on the billing page first, then confirm again.';

@@ -33,7 +33,7 @@ export function portalApiRoutes(app: FastifyInstance, context: ServerContext): v
     const { callbackUrl, state } = request.body;
     if (callbackUrl !== undefined) {
       const callback = checkCallbackUrl(callbackUrl, context.config.editorOrigins);
-      if (!callback.ok) return sendApiError(reply, 400, 'invalid_callback_url', `callbackUrl ${callback.reason}.`, 'callbackUrl');
+      if (!callback.ok) return sendApiError(reply, 'invalid_callback_url', `callbackUrl ${callback.reason}.`, 'callbackUrl');
     }
     const now = context.clock();
     // The link carries a random token and the store only its hash; the id is internal.

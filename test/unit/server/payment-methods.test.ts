@@ -1,11 +1,6 @@
 import { strict as assert } from 'node:assert';
-import {
-  addCard,
-  PaymentMethodError,
-  removeCard,
-  setDefaultCard,
-  updateCardExpiry,
-} from '../../../src/server/billing/payment-methods';
+import { addCard, removeCard, setDefaultCard, updateCardExpiry } from '../../../src/server/billing/payment-methods';
+import { DomainError } from '../../../src/protocol/error-codes';
 import type { AccountRecord } from '../../../src/store/store';
 import { signUpAndGetToken, signUpAndUpgrade, freshServerForEachTest, type TestServer } from '../../support/server';
 
@@ -23,7 +18,7 @@ describe('server: saved-card operations', () => {
     return found;
   };
   const refusal = (code: string, field: string) => (error: unknown) =>
-    error instanceof PaymentMethodError && error.code === code && error.field === field && error.message.length > 0;
+    error instanceof DomainError && error.code === code && error.field === field && error.message.length > 0;
   const paidAccount = async () =>
     account((await signUpAndUpgrade(server, `cards-${++seq}@example.com`, 'a good password', 'pro')).token.account.id);
   const freeAccount = async () =>

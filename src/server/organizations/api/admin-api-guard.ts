@@ -1,10 +1,10 @@
 // The organization admin API's guard, a hook on the scope of the admin-only /api/org routes (app.ts):
 // only an admin of an organization goes on, with that organization; anyone else gets 403 before
 // anything is read. Runs after the bearer check and after the route's schema (a bad body is 400 first).
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { currentAccount } from '../../identity/bearer-auth';
 import type { ServerContext } from '../../platform/server-context';
-import { sendApiError } from '../../platform/respond';
+import { DomainError } from '../../../protocol/error-codes';
 
 export interface OrgAdmin {
   organizationId: string;
@@ -20,18 +20,14 @@ declare module 'fastify' {
 }
 
 export function requireOrgApiAdmin(context: ServerContext) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest): Promise<void> => {
     const account = currentAccount(request);
     const membership = await context.store.findOrganizationMembership(account.id);
-    if (membership?.role !== 'admin') {
-      await sendApiError(
-        reply,
-        403,
+    if (membership?.role !== 'admin')
+      throw new DomainError(
         'not_an_admin',
         "Only the admins of an organization can use its admin API; ask your organization's admin.",
       );
-      return;
-    }
     request.orgAdmin = { organizationId: membership.organizationId, actorId: account.id };
   };
 }

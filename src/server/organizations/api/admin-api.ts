@@ -20,10 +20,10 @@ import {
 } from '../../../protocol/org';
 import type { OrganizationGroupRecord, OrganizationUserRecord } from '../../../store/store';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
-import { OrganizationError } from '../change';
+import { DomainError } from '../../../protocol/error-codes';
 import { addGroupMember, addMember, createGroup } from '../members';
 import { assignPlan, deactivateSeats, setOverage } from '../seats';
-import { sendApiError, sendJson } from '../../platform/respond';
+import { sendJson } from '../../platform/respond';
 import { currentOrgAdmin } from './admin-api-guard';
 
 const PAGE_SIZE = 50;
@@ -100,7 +100,7 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
     asAdmin(request, reply, async (organizationId, actorId) => {
       await setOverage(context, organizationId, actorId, request.body.enabled);
       const organization = await context.store.findOrganization(organizationId);
-      if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
+      if (!organization) throw new DomainError('no_organization', 'There is no such organization.');
       const settings: OrgSettings = {
         id: organization.id,
         name: organization.name,
@@ -137,12 +137,7 @@ export async function asAdmin(
   handle: (organizationId: string, actorId: string) => Promise<FastifyReply>,
 ): Promise<FastifyReply> {
   const { organizationId, actorId } = currentOrgAdmin(request);
-  try {
-    return await handle(organizationId, actorId);
-  } catch (error) {
-    if (error instanceof OrganizationError) return sendApiError(reply, error.status, error.code, error.message, error.field);
-    throw error;
-  }
+  return handle(organizationId, actorId);
 }
 
 /** Exactly these members (the ones an action touched), in email order. */
@@ -161,14 +156,14 @@ export async function usersById(context: ServerContext, organizationId: string, 
 
 async function userById(context: ServerContext, organizationId: string, accountId: string): Promise<OrgUser> {
   const user = (await usersById(context, organizationId, [accountId])).users[0];
-  if (!user) throw new OrganizationError(404, 'not_a_member', `${accountId} is not a member of this organization.`, 'userIds');
+  if (!user) throw new DomainError('not_a_member', `${accountId} is not a member of this organization.`, 'userIds');
   return user;
 }
 
 async function groupById(context: ServerContext, organizationId: string, groupId: string): Promise<OrgGroup> {
   const snapshot = await context.store.loadOrganizationSnapshot(organizationId);
   const group = snapshot?.groups.find((g) => g.id === groupId);
-  if (!group) throw new OrganizationError(404, 'no_group', 'There is no such group in this organization.', 'id');
+  if (!group) throw new DomainError('no_group', 'There is no such group in this organization.', 'id');
   return toOrgGroup(group);
 }
 

@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { OrgInvoice, type OrgInvoices } from '../../../protocol/org';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
 import { renderOrganizationInvoicePdf } from '../../invoices/organization-invoice-pdf';
-import { OrganizationError } from '../change';
+import { DomainError } from '../../../protocol/error-codes';
 import { draftInvoiceView, issuedInvoiceView } from '../invoice-view';
 import { draftOrganizationInvoice } from '../monthly-invoices';
 import { sendJson } from '../../platform/respond';
@@ -19,7 +19,7 @@ export function orgInvoiceRoutes(app: FastifyInstance, context: ServerContext): 
   api.get('/api/org/invoices', (request, reply) =>
     asAdmin(request, reply, async (organizationId) => {
       const organization = await context.store.findOrganization(organizationId);
-      if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
+      if (!organization) throw new DomainError('no_organization', 'There is no such organization.');
       const draft = await draftOrganizationInvoice(context, organization, organizationClock(context, organization));
       const issued = await context.store.listOrganizationInvoices(organizationId);
       const body: OrgInvoices = {
@@ -52,6 +52,6 @@ export function orgInvoiceRoutes(app: FastifyInstance, context: ServerContext): 
   );
 }
 
-function noInvoice(): OrganizationError {
-  return new OrganizationError(404, 'no_invoice', 'This organization has no invoice with that id.', 'id');
+function noInvoice(): DomainError {
+  return new DomainError('no_invoice', 'This organization has no invoice with that id.', 'id');
 }

@@ -7,29 +7,17 @@ import { CreateOrganizationRequest, type OrgSettings } from '../../../protocol/o
 import type { OrganizationRecord } from '../../../store/store';
 import { currentAccount } from '../../identity/bearer-auth';
 import type { ServerContext } from '../../platform/server-context';
-import { OrganizationError } from '../change';
+import { DomainError } from '../../../protocol/error-codes';
 import { createOrganizationFor } from '../members';
-import { sendApiError, sendJson } from '../../platform/respond';
+import { sendJson } from '../../platform/respond';
 import { asAdmin } from './admin-api';
 
 export function orgCreationRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.post('/api/org', { schema: { body: CreateOrganizationRequest } }, async (request, reply) => {
     const account = currentAccount(request);
-    try {
-      const id = await createOrganizationFor(context, account, request.body);
-      return sendJson(reply, 201, toOrgSettings(await organizationById(context, id)));
-    } catch (error) {
-      if (!(error instanceof OrganizationError)) throw error;
-      // The account is the caller here, not a field of the request: a 409 names no field.
-      return sendApiError(
-        reply,
-        error.status,
-        error.code,
-        error.message,
-        error.code === 'member_elsewhere' ? undefined : error.field,
-      );
-    }
+    const id = await createOrganizationFor(context, account, request.body);
+    return sendJson(reply, 201, toOrgSettings(await organizationById(context, id)));
   });
 }
 
@@ -43,7 +31,7 @@ export function orgSettingsRoutes(app: FastifyInstance, context: ServerContext):
 
 export async function organizationById(context: ServerContext, organizationId: string): Promise<OrganizationRecord> {
   const organization = await context.store.findOrganization(organizationId);
-  if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
+  if (!organization) throw new DomainError('no_organization', 'There is no such organization.');
   return organization;
 }
 

@@ -16,7 +16,7 @@ export function orgTestClockRoutes(app: FastifyInstance, context: ServerContext)
   api.post('/api/org/test-clock/advance', { schema: { body: TestClockAdvanceRequest } }, async (request, reply) => {
     const { body } = request;
     const shape = advanceShapeError(body);
-    if (shape) return sendApiError(reply, 400, 'invalid_request', shape, 'to');
+    if (shape) return sendApiError(reply, 'invalid_request', shape, 'to');
     return asAdmin(request, reply, async (organizationId) => {
       const organization = await organizationById(context, organizationId);
       const target = advanceTarget(
@@ -25,7 +25,7 @@ export function orgTestClockRoutes(app: FastifyInstance, context: ServerContext)
         organization.timeZone,
         "the organization's clock",
       );
-      if ('error' in target) return sendApiError(reply, 400, 'invalid_request', target.error, 'to');
+      if ('error' in target) return sendApiError(reply, 'invalid_request', target.error, 'to');
       const moved = await advanceOrganizationClock(context, organizationId, target.at);
       return sendJson(reply, 200, toOrgSettings(moved));
     });

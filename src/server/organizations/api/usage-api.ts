@@ -6,7 +6,7 @@ import { localDateOf, startOfLocalDay } from '../../../engine/calendar';
 import { organizationMonth } from '../../../engine/organization';
 import { UsageQuery, type OrgUsage } from '../../../protocol/org';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
-import { OrganizationError } from '../change';
+import { DomainError } from '../../../protocol/error-codes';
 import { memberUsage } from '../member-usage';
 import { sendApiError, sendJson } from '../../platform/respond';
 import { asAdmin, toOrgUser } from './admin-api';
@@ -16,7 +16,7 @@ export function orgUsageRoutes(app: FastifyInstance, context: ServerContext): vo
   api.get('/api/org/usage', { schema: { querystring: UsageQuery } }, (request, reply) =>
     asAdmin(request, reply, async (organizationId) => {
       const organization = await context.store.findOrganization(organizationId);
-      if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
+      if (!organization) throw new DomainError('no_organization', 'There is no such organization.');
       const now = organizationClock(context, organization);
       const zone = organization.timeZone;
       const month =
@@ -24,7 +24,7 @@ export function orgUsageRoutes(app: FastifyInstance, context: ServerContext): vo
           ? organizationMonth(zone, now)
           : organizationMonth(zone, firstInstantOf(request.query.month, zone));
       if (month.start > now)
-        return sendApiError(reply, 400, 'invalid_request', `month: ${request.query.month} has not started yet.`, 'month');
+        return sendApiError(reply, 'invalid_request', `month: ${request.query.month} has not started yet.`, 'month');
 
       const { total } = await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: 0 });
       const { users } = await context.store.listOrganizationUsers(organizationId, { search: '', offset: 0, limit: total });

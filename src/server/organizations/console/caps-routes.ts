@@ -7,7 +7,7 @@ import { currentAdminVisit } from './admin-visit';
 import { secureCookies, type ServerContext } from '../../platform/server-context';
 import { issueCsrfToken } from '../../platform/csrf';
 import { textField } from '../../platform/form-body';
-import { OrganizationError } from '../change';
+import { domainErrorOf } from '../../platform/error-statuses';
 import { organizationCaps, setOverageCap } from '../cap-settings';
 import { capsFlashMessage, capsFlashPath, capsPage, type CapsPageModel } from './caps-page';
 import { sendPage } from '../../platform/respond';
@@ -40,12 +40,12 @@ export function consoleCapsRoutes(app: FastifyInstance, context: ServerContext):
     try {
       await setOverageCap(context, organizationId, account.id, target, capCents.data);
     } catch (error) {
-      if (!(error instanceof OrganizationError)) throw error;
-      const errors = error.field === 'target.id' ? { target: error.message } : {};
-      return showCaps(context, request, reply, error.status, {
+      const refused = domainErrorOf(error);
+      const errors = refused.field === 'target.id' ? { target: refused.message } : {};
+      return showCaps(context, request, reply, refused.status, {
         form,
         errors,
-        ...(error.field === 'target.id' ? {} : { formError: error.message }),
+        ...(refused.field === 'target.id' ? {} : { formError: refused.message }),
       });
     }
     return reply.redirect(capsFlashPath(capCents.data === null ? 'cap-removed' : 'cap-set'), 303);

@@ -9,7 +9,7 @@ import { seatPlanName } from './console-format';
 import { openConsole, sendConsolePage } from './console-frame';
 import { carriedUserIds, carryUserIds, selectedUserIds } from './selection';
 import type { ServerContext } from '../../platform/server-context';
-import { OrganizationError } from '../change';
+import { domainErrorOf } from '../../platform/error-statuses';
 import { deactivateSeats } from '../seats';
 import { consoleDeactivateBody } from './deactivate-page';
 import { showUsers } from './users-routes';
@@ -32,8 +32,8 @@ export function consoleDeactivateRoutes(app: FastifyInstance, context: ServerCon
         users.map((user) => user.id),
       );
     } catch (error) {
-      if (!(error instanceof OrganizationError)) throw error;
-      return showReview(context, request, reply, error.status, ids, error.message);
+      const refused = domainErrorOf(error);
+      return showReview(context, request, reply, refused.status, ids, refused.message);
     }
     return reply.redirect(deactivatedFlashPath(users.length), 303);
   });

@@ -9,7 +9,7 @@ import { consoleFlashPath } from './console-flash';
 import { secureCookies, type ServerContext } from '../../platform/server-context';
 import { issueCsrfToken } from '../../platform/csrf';
 import { textField } from '../../platform/form-body';
-import { OrganizationError } from '../change';
+import { domainErrorOf } from '../../platform/error-statuses';
 import { createOrganizationFor } from '../members';
 import { createOrganizationPage, type CreateOrganizationModel } from './create-page';
 import { currentVisit } from '../../portal/portal-visit';
@@ -44,10 +44,10 @@ export function consoleEntryRoutes(app: FastifyInstance, context: ServerContext)
     try {
       await createOrganizationFor(context, account, parsed.data);
     } catch (error) {
-      if (!(error instanceof OrganizationError)) throw error;
+      const refused = domainErrorOf(error);
       const notes: CreateNotes =
-        error.field === 'timeZone' ? { errors: { timeZone: error.message } } : { formError: error.message };
-      return showCreateForm(context, request, reply, error.status, { name, timeZone, ...notes });
+        refused.field === 'timeZone' ? { errors: { timeZone: refused.message } } : { formError: refused.message };
+      return showCreateForm(context, request, reply, refused.status, { name, timeZone, ...notes });
     }
     return reply.redirect(consoleFlashPath('/org/users', 'organization-created'), 303);
   });

@@ -11,7 +11,7 @@ import { memberEmailMessage } from './member-email';
 import { openConsole, sendConsoleNotFound, sendConsolePage } from './console-frame';
 import type { ServerContext } from '../../platform/server-context';
 import { textField } from '../../platform/form-body';
-import { OrganizationError } from '../change';
+import { domainErrorOf } from '../../platform/error-statuses';
 import { addGroupMember, createGroup } from '../members';
 import { consoleGroupBody, consoleGroupsBody, type ConsoleGroupModel, type ConsoleGroupsModel } from './groups-page';
 import { usersById } from '../api/admin-api';
@@ -35,8 +35,8 @@ export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext
     try {
       await createGroup(context, admin.organizationId, admin.account.id, parsed.data.name);
     } catch (error) {
-      if (!(error instanceof OrganizationError)) throw error;
-      return showGroups(context, request, reply, error.status, { create: { name, error: error.message } });
+      const refused = domainErrorOf(error);
+      return showGroups(context, request, reply, refused.status, { create: { name, error: refused.message } });
     }
     return reply.redirect(consoleFlashPath('/org/groups', 'group-created'), 303);
   });
@@ -57,8 +57,8 @@ export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext
     try {
       await addGroupMember(context, admin.organizationId, admin.account.id, groupId, parsed.data.email);
     } catch (error) {
-      if (!(error instanceof OrganizationError)) throw error;
-      return showGroup(context, request, reply, error.status, groupId, { addMember: { email, error: error.message } });
+      const refused = domainErrorOf(error);
+      return showGroup(context, request, reply, refused.status, groupId, { addMember: { email, error: refused.message } });
     }
     return reply.redirect(consoleFlashPath(`/org/groups/${encodeURIComponent(groupId)}`, 'group-member-added'), 303);
   });

@@ -12,7 +12,7 @@ import { openConsole, sendConsoleNotFound, sendConsolePage, type ConsoleVisit } 
 import { carriedUserIds, carryUserIds, selectedUserIds } from './selection';
 import type { ServerContext } from '../../platform/server-context';
 import { textField } from '../../platform/form-body';
-import { OrganizationError } from '../change';
+import { domainErrorOf } from '../../platform/error-statuses';
 import { assignPlan } from '../seats';
 import { consolePlanBody, type PlanTarget } from './plan-change-page';
 import { showUsers } from './users-routes';
@@ -40,9 +40,9 @@ export function consolePlanRoutes(app: FastifyInstance, context: ServerContext):
     try {
       touched = await assignPlan(context, admin.organizationId, admin.account.id, { planId, ...choice });
     } catch (error) {
-      if (!(error instanceof OrganizationError)) throw error;
-      const notes = error.field === 'planId' ? { planError: error.message } : { formError: error.message };
-      return showPlanPage(context, request, reply, error.status, choice, { ...notes, selected: planId });
+      const refused = domainErrorOf(error);
+      const notes = refused.field === 'planId' ? { planError: refused.message } : { formError: refused.message };
+      return showPlanPage(context, request, reply, refused.status, choice, { ...notes, selected: planId });
     }
     const after = (await usersById(context, admin.organizationId, touched)).users;
     const back = 'groupId' in choice ? `/org/groups/${encodeURIComponent(choice.groupId)}` : '/org/users';

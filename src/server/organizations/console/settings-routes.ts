@@ -9,7 +9,7 @@ import { consoleFlash, consoleFlashPath } from './console-flash';
 import { openConsole, sendConsolePage } from './console-frame';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
 import { textField } from '../../platform/form-body';
-import { OrganizationError } from '../change';
+import { domainErrorOf } from '../../platform/error-statuses';
 import { setOverage } from '../seats';
 import { advanceOrganizationClock } from '../test-clock';
 import { consoleSettingsBody } from './settings-page';
@@ -31,8 +31,8 @@ export function consoleSettingsRoutes(app: FastifyInstance, context: ServerConte
     try {
       await setOverage(context, admin.organizationId, admin.account.id, enabled);
     } catch (error) {
-      if (!(error instanceof OrganizationError)) throw error;
-      return showSettings(context, request, reply, error.status, { formError: error.message });
+      const refused = domainErrorOf(error);
+      return showSettings(context, request, reply, refused.status, { formError: refused.message });
     }
     return reply.redirect(consoleFlashPath('/org/settings', enabled ? 'overage-on' : 'overage-off'), 303);
   });

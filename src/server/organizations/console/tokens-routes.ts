@@ -6,7 +6,7 @@ import { currentAdminVisit } from './admin-visit';
 import { secureCookies, type ServerContext } from '../../platform/server-context';
 import { issueCsrfToken } from '../../platform/csrf';
 import { textField } from '../../platform/form-body';
-import { OrganizationError } from '../change';
+import { domainErrorOf } from '../../platform/error-statuses';
 import { createApiToken, revokeApiToken, toOrgApiToken } from '../api-tokens';
 import { createdTokenPage, tokensPage, type TokensPageModel } from './tokens-page';
 import { sendPage } from '../../platform/respond';
@@ -67,8 +67,8 @@ export function consoleTokenRoutes(app: FastifyInstance, context: ServerContext)
     try {
       await revokeApiToken(context, visit.organizationId, visit.account.id, request.params.id);
     } catch (error) {
-      if (error instanceof OrganizationError) return show(request, reply, error.status, { formError: error.message });
-      throw error;
+      const refused = domainErrorOf(error);
+      return show(request, reply, refused.status, { formError: refused.message });
     }
     return reply.redirect('/org/tokens?done=revoked', 303);
   });

@@ -12,7 +12,7 @@ import { openConsole, sendConsolePage } from './console-frame';
 import { userRow } from './user-rows';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
 import { textField } from '../../platform/form-body';
-import { OrganizationError } from '../change';
+import { domainErrorOf } from '../../platform/error-statuses';
 import { addMember } from '../members';
 import { assignPlan } from '../seats';
 import { consoleUsersBody, type ConsoleUsersModel } from './users-page';
@@ -46,8 +46,8 @@ export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext)
     try {
       await addMember(context, admin.organizationId, admin.account.id, parsed.data.email);
     } catch (error) {
-      if (!(error instanceof OrganizationError)) throw error;
-      return showUsers(context, request, reply, error.status, { addMember: { email, error: error.message } });
+      const refused = domainErrorOf(error);
+      return showUsers(context, request, reply, refused.status, { addMember: { email, error: refused.message } });
     }
     return reply.redirect(consoleFlashPath('/org/users', 'member-added'), 303);
   });
@@ -61,8 +61,8 @@ export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext)
       // The engine's rule: choosing the current plan again withdraws the scheduled lower tier.
       await assignPlan(context, admin.organizationId, admin.account.id, { planId: user.planId, userIds: [user.id] });
     } catch (error) {
-      if (!(error instanceof OrganizationError)) throw error;
-      return showUsers(context, request, reply, error.status, { formError: error.message });
+      const refused = domainErrorOf(error);
+      return showUsers(context, request, reply, refused.status, { formError: refused.message });
     }
     return reply.redirect(consoleFlashPath('/org/users', 'change-undone'), 303);
   });
