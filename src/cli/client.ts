@@ -1,7 +1,7 @@
 // The admin API over HTTP, and nothing else: every answer is checked against its contract in
 // src/protocol before the CLI uses it, and every failure becomes an exit code (exit-codes.ts).
 import type { z } from 'zod';
-import { ApiError } from '../protocol/api';
+import { ReceivedApiError } from '../protocol/api';
 import { CliError, EXIT } from './exit-codes';
 
 export interface ClientOptions {
@@ -65,7 +65,7 @@ export class AdminClient {
 
 /** The server's refusal as an exit code, with its message and the field it names. */
 function failure(status: number, json: unknown, method: string, path: string): CliError {
-  const error = ApiError.safeParse(json);
+  const error = ReceivedApiError.safeParse(json);
   const message = error.success ? error.data.error.message : `${method} ${path} answered HTTP ${status}.`;
   const field = error.success ? error.data.error.field : undefined;
   if (status === 401) return new CliError(EXIT.unauthenticated, `Not authenticated: ${message}`, field);

@@ -4,7 +4,7 @@ import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import {
   AccountState,
-  ApiError,
+  ReceivedApiError,
   AuthorizationRequest,
   CatalogResponse,
   CheckoutSession,
@@ -211,7 +211,7 @@ function toApiError(error: unknown, baseUrl: string): TallyApiError {
         'unreachable',
       );
     }
-    const body = ApiError.safeParse(error.response.data);
+    const body = ReceivedApiError.safeParse(error.response.data);
     if (body.success) return new TallyApiError(body.data.error.message, error.response.status, body.data.error.code);
     return new TallyApiError(
       `The Tally server answered with HTTP ${error.response.status}.`,

@@ -291,6 +291,13 @@ export const ApiError = z.object({
 });
 export type ApiError = z.infer<typeof ApiError>;
 
+/**
+ * An error as a client reads it: a newer server may answer a code this build does not know, and
+ * its message must still reach the person, so the code is any string here (the server sends only
+ * `ApiError`'s codes).
+ */
+export const ReceivedApiError = z.object({ error: ApiError.shape.error.extend({ code: z.string() }) });
+
 /** A 409 for a plan change whose total moved since the preview: the new preview comes with it. */
 export const AmountChangedError = ApiError.extend({ preview: PlanChangePreview });
 export type AmountChangedError = z.infer<typeof AmountChangedError>;
