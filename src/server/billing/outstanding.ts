@@ -15,7 +15,7 @@ import type { AccountRecord, NewIdempotencyRecord } from '../../store/store';
 import { toAccountState } from './account-state';
 import type { ServerContext } from '../platform/server-context';
 import { sha256Hex } from '../platform/secrets';
-import { loadAccountBilling } from './account-billing';
+import { loadAccountBilling } from '../account-cycle/account-billing';
 import type { BillingEvent } from './billing-events';
 import { collectOutstanding, NO_CARD_MESSAGE, sumOf } from './collect';
 import { allowanceGrant } from './ledger-entries';

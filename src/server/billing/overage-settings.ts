@@ -4,7 +4,7 @@ import { findPlan } from '../../engine/catalog';
 import type { AccountRecord, OverageSwitch } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
 import { MANAGED_BY_ORGANIZATION } from '../checkout/upgrade-rules';
-import type { AccountBilling } from './account-billing';
+import type { AccountBilling } from '../account-cycle/account-billing';
 
 export type OverageUpdate = { ok: true } | { ok: false; status: 403 | 409; code: string; message: string; field: 'enabled' };
 

@@ -10,7 +10,7 @@ import { toAccountState } from './account-state';
 import type { ServerContext } from '../platform/server-context';
 import { sendPlanChanged, sendReceipt } from '../email/notifications';
 import { randomId } from '../platform/secrets';
-import { changeContextOf, type AccountBilling } from './account-billing';
+import { changeContextOf, type AccountBilling } from '../account-cycle/account-billing';
 import { chargeDefaultCard } from './charges';
 import { newLedgerId } from './ledger-entries';
 

@@ -10,14 +10,12 @@ import { nextRetryAt, paymentFailed } from '../../engine/dunning';
 import { balanceAt, expireGrants, type LedgerEntry } from '../../engine/ledger';
 import { calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../engine/renewal';
 import type { AccountRecord, InvoiceRecord, NewInvoice, NewPayment, RenewalInput, SubscriptionRecord } from '../../store/store';
-import { clockFor, type ServerContext } from '../platform/server-context';
+import type { ServerContext } from '../platform/server-context';
 import { randomId } from '../platform/secrets';
 import type { BillingEvent } from './billing-events';
 import { announceBillingEvent, announceRenewalInvoice } from '../email/billing-notices';
 import { chargeDefaultCard } from './charges';
 import { NO_CARD_MESSAGE } from './collect';
-import { reclaimExpiredLeases } from '../leases/lease-service';
-import { syncMemberEntitlement } from '../organizations/entitlement';
 import { allowanceGrant, newLedgerId } from './ledger-entries';
 import { retryOnce } from './payment-retries';
 
@@ -31,21 +29,6 @@ export interface AdvanceOptions {
   testClock: boolean;
   /** Collects what happened (payment failed, retried, recovered, canceled); each is also emailed. */
   events?: BillingEvent[];
-}
-
-/** Runs every renewal due by `to`; with a test clock, also sweeps expiries up to `to` and sets the clock there. */
-export async function advanceAccount(
-  context: ServerContext,
-  account: AccountRecord,
-  to: Date,
-  options: AdvanceOptions,
-): Promise<InvoiceRecord[]> {
-  // Leases expired by `to` give their rest back first, inside their period, so no renewal bills unused overage.
-  await reclaimExpiredLeases(context, account.id, to);
-  // An organization-managed member is never charged or billed overage on their own account: their
-  // renewal is the seat's new month (their overage goes on the organization's invoice).
-  if (await syncMemberEntitlement(context, account.id, { now: to, moveTestClock: options.testClock })) return [];
-  return runDueBilling(context, account, to, options);
 }
 
 /**
@@ -123,44 +106,6 @@ export async function runDueBilling(
     // Someone else wrote first (a plan change, a concurrent advance): read again and carry on.
     if (++attempts >= MAX_ATTEMPTS) throw new Error(`account ${account.id}: the subscription kept changing during the advance`);
   }
-}
-
-/**
- * The renewals and payment retries due on the real clock, for accounts that nobody has looked at
- * since they fell due. Returns how many invoices were issued; one account's failure does not hold
- * up the others (they are thrown together at the end). `events` collects what happened.
- */
-export async function renewDueAccounts(context: ServerContext, events?: BillingEvent[]): Promise<number> {
-  const now = context.clock();
-  const renewals = await context.store.listAccountsDueForRenewal(now.toISOString());
-  const retries = await retriesDue(context, now);
-  const due = [...new Set([...renewals, ...retries])];
-  let renewed = 0;
-  const failures: unknown[] = [];
-  for (const id of due) {
-    try {
-      const account = await context.store.findAccountById(id);
-      if (!account || account.testClockAt !== null) continue;
-      renewed += (
-        await advanceAccount(context, account, clockFor(context, account), { testClock: false, ...(events ? { events } : {}) })
-      ).length;
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${due.length} due renewals failed`);
-  return renewed;
-}
-
-/** Past-due accounts on the real clock whose next payment retry is due by `now`. */
-async function retriesDue(context: ServerContext, now: Date): Promise<string[]> {
-  const due: string[] = [];
-  for (const id of await context.store.listPastDueAccounts()) {
-    const subscription = await context.store.findSubscription(id);
-    const retryAt = subscription && nextRetryAt(context.catalog, subscription.state);
-    if (retryAt && retryAt.getTime() <= now.getTime()) due.push(id);
-  }
-  return due;
 }
 
 async function renewOnce(

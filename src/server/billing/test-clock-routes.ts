@@ -7,9 +7,9 @@ import { TestClockAdvanceRequest, type TestClockAdvanceResult } from '../../prot
 import { INSTANT_MESSAGE, parseInstant } from '../../protocol/instant';
 import { currentAccountState } from './account-state';
 import { currentAccount } from '../identity/bearer-auth';
-import { loadAccountBilling } from './account-billing';
+import { loadAccountBilling } from '../account-cycle/account-billing';
 import { invoiceSummary } from './plan-changes';
-import { advanceAccount } from './renewals';
+import { advanceAccount } from '../account-cycle/bring-up-to-date';
 import { clockFor, type ServerContext } from '../platform/server-context';
 import { sendApiError, sendJson, sendValidationError } from '../platform/respond';
 

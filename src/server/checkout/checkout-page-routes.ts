@@ -9,7 +9,7 @@ import { findPlan } from '../../engine/catalog';
 import { applyChange, PlanChangeError } from '../../engine/plan-change';
 import { withCallbackParams } from '../../protocol/callback';
 import type { CheckoutSessionRecord } from '../../store/store';
-import { loadAccountBilling } from '../billing/account-billing';
+import { loadAccountBilling } from '../account-cycle/account-billing';
 import { allowanceEntries } from '../../engine/allowance';
 import { newLedgerId } from '../billing/ledger-entries';
 import { previewCheckout, type CheckoutCharge } from './checkout-charge';

@@ -10,7 +10,7 @@ import { notBeforeLatest, spend, type LedgerEntry } from '../../engine/ledger';
 import type { UsageReport } from '../../protocol/leases';
 import type { AccountRecord, LeaseChange, LeaseRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
-import { accountOverage, type AccountOverage } from '../organizations/overage-authority';
+import { accountOverage, type AccountOverage } from './overage-authority';
 import { randomId } from '../platform/secrets';
 import { newLedgerId } from '../billing/ledger-entries';
 

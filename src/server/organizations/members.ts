@@ -7,7 +7,7 @@ import type { AccountRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
 import { changeOrganization, OrganizationError } from './change';
 import { assignmentsOf, reconcileSeats } from './seats';
-import { syncMembers } from './entitlement';
+import { syncMembers } from '../account-cycle/bring-up-to-date';
 
 /** A new organization whose first admin is `adminEmail`'s account (tests and scripts by email). */
 export async function createOrganization(

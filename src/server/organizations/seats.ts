@@ -15,7 +15,7 @@ import type { Catalog } from '../../engine/catalog';
 import type { OrganizationAuditEntry, OrganizationSnapshot } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
 import { changeOrganization, OrganizationError, seatSummary } from './change';
-import { syncMembers } from './entitlement';
+import { syncMembers } from '../account-cycle/bring-up-to-date';
 
 /** The snapshot's assignments in the engine's shape, with `edit` applied on top. */
 export function assignmentsOf(

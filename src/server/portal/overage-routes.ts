@@ -1,7 +1,7 @@
 // POST /billing/overage: the session account's overage switch and optional cap (in dollars on the
 // form, cents in the store). The same rule as PUT /api/overage (billing/overage-settings.ts).
 import type { FastifyInstance } from 'fastify';
-import { loadAccountBilling } from '../billing/account-billing';
+import { loadAccountBilling } from '../account-cycle/account-billing';
 import { updateOverage } from '../billing/overage-settings';
 import type { ServerContext } from '../platform/server-context';
 import { textField } from '../platform/form-body';

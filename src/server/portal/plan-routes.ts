@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { planById, type CatalogPlan } from '../../engine/catalog';
 import { PlanChangeError, type ChangePreview } from '../../engine/plan-change';
 import { formatDate } from '../../protocol/format';
-import { loadAccountBilling, type AccountBilling } from '../billing/account-billing';
+import { loadAccountBilling, type AccountBilling } from '../account-cycle/account-billing';
 import { confirmChange, previewFor, toPreviewResponse, type Refusal } from '../billing/plan-changes';
 import { secureCookies, type ServerContext } from '../platform/server-context';
 import { issueCsrfToken } from '../platform/csrf';
