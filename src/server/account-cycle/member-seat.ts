@@ -8,9 +8,10 @@ import type { Seat } from '../../engine/organization';
 import { memberEntitlement } from '../../engine/seat-entitlement';
 import { newLedgerId } from '../billing/ledger-entries';
 import type { ServerContext } from '../platform/server-context';
+import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
 
-/** A lost race costs one re-read (a lease, a plan change or another sync wrote first). */
-const MAX_ATTEMPTS = 50;
+/** Leases closed plus lost races allowed while a canceled seat's leases are closed (a bound, like the sync's). */
+const MAX_ATTEMPTS = RACE_LIMITS.memberLedger;
 
 /**
  * Brings the member's subscription and ledger in line with their seat at `now` (the seat is one the
@@ -24,7 +25,8 @@ export async function applySeat(
   moveTestClock: boolean,
 ): Promise<void> {
   const seat = member.seat;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  // A lost race costs one re-read (a lease, a plan change or another sync wrote first).
+  const outcome = await retryOnConflict(RACE_LIMITS.memberLedger, async () => {
     const subscription = await context.store.findSubscription(accountId);
     if (!subscription) return;
     const ledger = await context.store.listLedgerEntries(accountId);
@@ -48,7 +50,7 @@ export async function applySeat(
       const result = moveTestClock
         ? await context.store.recordRenewal({ ...write, testClockAt: now.toISOString() })
         : await context.store.applyPlanChange(write);
-      if (result.kind !== 'applied') continue;
+      if (result.kind !== 'applied') return LOST_RACE;
     } else if (moveTestClock) {
       const moved = await context.store.moveTestClock({
         accountId,
@@ -58,11 +60,12 @@ export async function applySeat(
         ledger: [],
         now: now.toISOString(),
       });
-      if (!moved) continue;
+      if (!moved) return LOST_RACE;
     }
     if (seat.status === 'canceled') await closeActiveLeases(context, accountId, now);
     return;
-  }
+  });
+  if (outcome !== LOST_RACE) return;
   throw new Error(`account ${accountId}: the subscription kept changing while its organization seat was applied`);
 }
 

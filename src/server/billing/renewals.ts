@@ -18,11 +18,10 @@ import { chargeDefaultCard } from './charges';
 import { NO_CARD_MESSAGE } from './collect';
 import { allowanceGrant, newLedgerId } from './ledger-entries';
 import { retryOnce } from './payment-retries';
+import { LOST_RACE, RACE_LIMITS, retryOnConflict, type LostRace } from '../platform/retry-conflicts';
 
 /** A guard against a runaway loop: more boundaries than this in one call is a bug, not a request. */
 const MAX_BOUNDARIES = 120;
-/** Conditional writes that lost a race are retried from a fresh read this many times. */
-const MAX_ATTEMPTS = 5;
 
 export interface AdvanceOptions {
   /** The account runs on a test clock: the clock follows each boundary, then stops at `to`. */
@@ -49,8 +48,8 @@ export async function runDueBilling(
     await announceBillingEvent(context, account, event);
   };
   let boundaries = 0;
-  let attempts = 0;
-  for (;;) {
+  // One event: read, compute, write it if nothing changed since the read; 'done' once nothing more is due by `to`.
+  const step = async (): Promise<'done' | 'next' | LostRace> => {
     const subscription = await context.store.findSubscription(account.id);
     if (!subscription) throw new Error(`account ${account.id} has no subscription`);
     const ledger = await context.store.listLedgerEntries(account.id);
@@ -68,18 +67,16 @@ export async function runDueBilling(
         await recorded(retried.event);
         if (++boundaries >= MAX_BOUNDARIES)
           throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} billing events in one advance`);
-        attempts = 0;
-        continue;
+        return 'next';
       }
     } else if (calculationAt && calculationAt.getTime() <= to.getTime()) {
       const calculated = await calculateOnce(context, account, subscription, ledger, calculationAt, options);
       if (calculated.kind === 'applied') {
         if (calculated.invoice) invoices.push(calculated.invoice);
-        attempts = 0;
-        continue;
+        return 'next';
       }
     } else if (subscription.state.period.end.getTime() > to.getTime()) {
-      if (!options.testClock) return invoices;
+      if (!options.testClock) return 'done';
       const expiries = expireGrants(ledger, to, newLedgerId);
       const moved = await context.store.moveTestClock({
         accountId: account.id,
@@ -89,7 +86,7 @@ export async function runDueBilling(
         ledger: expiries,
         now: to.toISOString(),
       });
-      if (moved) return invoices;
+      if (moved) return 'done';
     } else {
       const { result: renewed, event } = await renewOnce(context, account, subscription, ledger, options);
       if (renewed.kind === 'applied') {
@@ -99,12 +96,16 @@ export async function runDueBilling(
         }
         if (event) await recorded(event);
         if (++boundaries >= MAX_BOUNDARIES) throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} renewals in one advance`);
-        attempts = 0;
-        continue;
+        return 'next';
       }
     }
+    return LOST_RACE;
+  };
+  for (;;) {
     // Someone else wrote first (a plan change, a concurrent advance): read again and carry on.
-    if (++attempts >= MAX_ATTEMPTS) throw new Error(`account ${account.id}: the subscription kept changing during the advance`);
+    const outcome = await retryOnConflict(RACE_LIMITS.record, step);
+    if (outcome === 'done') return invoices;
+    if (outcome === LOST_RACE) throw new Error(`account ${account.id}: the subscription kept changing during the advance`);
   }
 }
 

@@ -3,6 +3,7 @@
 import type { Seat } from '../../engine/organization';
 import type { OrganizationChange, OrganizationSnapshot } from '../../store/store';
 import { organizationClock, type ServerContext } from '../platform/server-context';
+import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
 
 /** A refusal an admin can act on; the routes turn it into a 4xx naming `field`. */
 export class OrganizationError extends Error {
@@ -17,8 +18,6 @@ export class OrganizationError extends Error {
   }
 }
 
-const ATTEMPTS = 5;
-
 export type ChangeDraft = Omit<OrganizationChange, 'organizationId' | 'expectedVersion' | 'now'>;
 
 /**
@@ -30,7 +29,7 @@ export async function changeOrganization(
   organizationId: string,
   compute: (snapshot: OrganizationSnapshot, now: Date) => ChangeDraft,
 ): Promise<void> {
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  const outcome = await retryOnConflict(RACE_LIMITS.record, async () => {
     const snapshot = await context.store.loadOrganizationSnapshot(organizationId);
     if (!snapshot) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
     // The organization's test clock when it runs on one (moving it bumps the version: a retry sees it).
@@ -47,7 +46,9 @@ export async function changeOrganization(
       throw new OrganizationError(409, 'member_elsewhere', 'This account already belongs to an organization.', 'email');
     if (result === 'group-name-taken')
       throw new OrganizationError(409, 'group_name_taken', 'A group with this name already exists.', 'name');
-  }
+    return LOST_RACE;
+  });
+  if (outcome !== LOST_RACE) return;
   throw new OrganizationError(409, 'busy', 'The organization changed several times while this change was made: try again.');
 }
 
