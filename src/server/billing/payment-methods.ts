@@ -6,7 +6,7 @@
 import { needsPaymentMethod } from '../../engine/payment-method-policy';
 import type { AccountRecord, PaymentMethodRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../platform/server-context';
-import { isExpired } from '../payments/card';
+import { isExpired } from '../../engine/card';
 import type { ReusableCard } from '../payments/processor';
 import { randomId } from '../platform/secrets';
 

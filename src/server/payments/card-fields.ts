@@ -1,7 +1,7 @@
 // The card fields every card form shares (the checkout, Add payment method): name, number, expiry
 // and CVC, checked here so the person sees every problem at once, next to its field, before any
 // processor is asked. The number and CVC live only in memory and are never sent back to the page.
-import { isExpired, isLuhnValid, isValidCvc, normalizeCardNumber, parseExpiry, type Expiry } from './card';
+import { isExpired, isLuhnValid, isValidCvc, normalizeCardNumber, parseExpiry, type Expiry } from '../../engine/card';
 import { textField, type FieldErrors } from '../platform/form-body';
 
 export type CardField = 'cardholderName' | 'cardNumber' | 'cardExpiry' | 'cardCvc';

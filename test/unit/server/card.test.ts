@@ -11,7 +11,7 @@ import {
   isValidCvc,
   normalizeCardNumber,
   parseExpiry,
-} from '../../../src/server/payments/card';
+} from '../../../src/engine/card';
 import type { ChargeRequest } from '../../../src/server/payments/processor';
 import { isLocalPath, withQueryParam } from '../../../src/server/payments/return-path';
 import {
