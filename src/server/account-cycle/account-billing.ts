@@ -7,7 +7,7 @@ import type { ChangeContext } from '../../engine/plan-change';
 import type { AccountRecord, LeaseRecord, OrganizationContact, OverageSwitch, SubscriptionRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
 import { accountOverage } from '../leases/overage-authority';
-import { calculatedInvoices, outstandingInvoices, sumOf } from '../billing/collect';
+import { calculatedInvoices, outstandingInvoices, sumOf } from '../../engine/open-invoices';
 import { allowanceRemaining } from '../billing/ledger-entries';
 import { bringUpToDate } from './bring-up-to-date';
 

@@ -10,7 +10,7 @@ import type { NewInvoice, NewPayment, RenewalInput } from '../../store/store';
 import { clockFor, type ServerContext } from '../platform/server-context';
 import { announceRenewalInvoice } from '../email/billing-notices';
 import { chargeDefaultCard } from '../billing/charges';
-import { calculatedInvoices } from '../billing/collect';
+import { calculatedInvoices } from '../../engine/open-invoices';
 import { reclaimExpiredLeases } from '../leases/lease-service';
 import { runDueBilling } from '../billing/renewals';
 import { randomId, sha256Hex } from '../platform/secrets';
