@@ -33,7 +33,7 @@ export interface AdvanceOptions {
 /**
  * The account's own renewals, in-arrears calculations and payment retries due by `to`, oldest
  * first, whoever pays for it now: also the member's own subscription up to the instant an
- * organization took it over (organizations/takeover.ts), so a renewal missed before then is billed.
+ * organization took it over (account-cycle/takeover.ts), so a renewal missed before then is billed.
  */
 export async function runDueBilling(
   context: ServerContext,
