@@ -8,7 +8,7 @@ import type { AccountRecord, LeaseRecord, OrganizationContact, OverageSwitch, Su
 import type { ServerContext } from '../platform/server-context';
 import { accountOverage } from '../leases/overage-authority';
 import { calculatedInvoices, outstandingInvoices, sumOf } from '../../engine/open-invoices';
-import { allowanceRemaining } from '../billing/ledger-entries';
+import { allowanceRemaining } from '../../engine/allowance';
 import { bringUpToDate } from './bring-up-to-date';
 
 export interface AccountBilling {

@@ -6,7 +6,7 @@ import { closeLease } from '../../engine/lease';
 import { notBeforeLatest } from '../../engine/ledger';
 import type { Seat } from '../../engine/organization';
 import { memberEntitlement } from '../../engine/seat-entitlement';
-import { newLedgerId } from '../billing/ledger-entries';
+import { newLedgerId } from '../platform/secrets';
 import type { ServerContext } from '../platform/server-context';
 import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
 

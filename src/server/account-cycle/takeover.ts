@@ -8,7 +8,7 @@
 import { settleAtTakeover } from '../../engine/member-takeover';
 import type { NewInvoice, NewPayment, RenewalInput } from '../../store/store';
 import { clockFor, type ServerContext } from '../platform/server-context';
-import { announceRenewalInvoice } from '../email/billing-notices';
+import { announceRenewalInvoice } from '../billing/billing-notices';
 import { chargeDefaultCard } from '../billing/charges';
 import { calculatedInvoices } from '../../engine/open-invoices';
 import { reclaimExpiredLeases } from '../leases/lease-service';

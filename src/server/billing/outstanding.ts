@@ -22,7 +22,7 @@ import { collectOutstanding, NO_CARD_MESSAGE } from './collect';
 import { sumOf } from '../../engine/open-invoices';
 import { allowanceGrant } from './ledger-entries';
 import { invoiceSummary } from './plan-changes';
-import { announceBillingEvent } from '../email/billing-notices';
+import { announceBillingEvent } from './billing-notices';
 
 export const OUTSTANDING_PAYMENT_ENDPOINT = 'POST /api/billing/outstanding-payment';
 /** The request has no body: every request for this endpoint is the same request. */

@@ -9,10 +9,9 @@ import type { BillingChangeResult, InvoiceRecord, NewIdempotencyRecord, NewPayme
 import { toAccountState } from './account-state';
 import type { ServerContext } from '../platform/server-context';
 import { sendPlanChanged, sendReceipt } from '../email/notifications';
-import { randomId } from '../platform/secrets';
+import { newLedgerId, randomId } from '../platform/secrets';
 import { changeContextOf, type AccountBilling } from '../account-cycle/account-billing';
 import { chargeDefaultCard } from './charges';
-import { newLedgerId } from './ledger-entries';
 
 export interface Refusal {
   status: 400 | 402 | 403 | 409;

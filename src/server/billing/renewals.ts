@@ -11,12 +11,12 @@ import { balanceAt, expireGrants, type LedgerEntry } from '../../engine/ledger';
 import { calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../engine/renewal';
 import type { AccountRecord, InvoiceRecord, NewInvoice, NewPayment, RenewalInput, SubscriptionRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
-import { randomId } from '../platform/secrets';
+import { newLedgerId, randomId } from '../platform/secrets';
 import type { BillingEvent } from './billing-events';
-import { announceBillingEvent, announceRenewalInvoice } from '../email/billing-notices';
+import { announceBillingEvent, announceRenewalInvoice } from './billing-notices';
 import { chargeDefaultCard } from './charges';
 import { NO_CARD_MESSAGE } from './collect';
-import { allowanceGrant, newLedgerId } from './ledger-entries';
+import { allowanceGrant } from './ledger-entries';
 import { retryOnce } from './payment-retries';
 import { LOST_RACE, RACE_LIMITS, retryOnConflict, type LostRace } from '../platform/retry-conflicts';
 

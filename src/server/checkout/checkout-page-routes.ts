@@ -11,7 +11,6 @@ import { withCallbackParams } from '../../protocol/callback';
 import type { CheckoutSessionRecord } from '../../store/store';
 import { loadAccountBilling } from '../account-cycle/account-billing';
 import { allowanceEntries } from '../../engine/allowance';
-import { newLedgerId } from '../billing/ledger-entries';
 import { previewCheckout, type CheckoutCharge } from './checkout-charge';
 import { CHECKOUT_RETURN_PATH, checkoutTokenFromChallengeCookie, rememberCheckoutForChallenge } from './challenge-cookie';
 import { secureCookies, type ServerContext } from '../platform/server-context';
@@ -24,7 +23,7 @@ import { messagePage } from '../platform/message-page';
 import { authenticationOwnerOf, finishAuthentication, startAuthentication } from '../payments/authentication';
 import type { ReusableCard } from '../payments/processor';
 import { sendPage } from '../platform/respond';
-import { randomId, sha256Hex } from '../platform/secrets';
+import { newLedgerId, randomId, sha256Hex } from '../platform/secrets';
 import { checkUpgrade } from './upgrade-rules';
 
 type PageInput = Omit<CheckoutPageModel, 'csrfToken' | 'linkToken' | 'plan' | 'preview' | 'timeZone' | 'testMode'>;

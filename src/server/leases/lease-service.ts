@@ -11,9 +11,8 @@ import type { UsageReport } from '../../protocol/leases';
 import type { AccountRecord, LeaseChange, LeaseRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
 import { accountOverage, type AccountOverage } from './overage-authority';
-import { randomId } from '../platform/secrets';
+import { newLedgerId, randomId } from '../platform/secrets';
 import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
-import { newLedgerId } from '../billing/ledger-entries';
 
 /** Leases reclaimed plus lost races allowed in one sweep of an account: more means something is wrong, not busy. */
 const MAX_ATTEMPTS = RACE_LIMITS.leaseLedger;
