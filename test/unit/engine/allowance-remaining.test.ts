@@ -12,7 +12,7 @@ describe('engine: what is left of the allowance', () => {
   const opened = openingLedger(defaultCatalog, state, at, newId);
 
   it('counts only the live allowance grants, not the welcome bonus', () => {
-    assert.ok(state.allowanceThisPeriod > 0);
+    assert.ok(state.allowanceThisPeriod > 0, 'the free plan has an allowance');
     assert.equal(allowanceRemaining(opened, state, at), state.allowanceThisPeriod);
   });
 
@@ -21,7 +21,7 @@ describe('engine: what is left of the allowance', () => {
     const opened = openingLedger(noBonus, state, at, newId);
     const later = new Date(at.getTime() + 3_600_000);
     const spent = spend(opened, { spendId: 's1', amount: 100, at: later, reason: 'usage', overage: { allowed: false } }, newId);
-    assert.ok(spent.ok);
+    assert.ok(spent.ok, 'the spend is covered');
     const ledger = [...opened, ...spent.entries];
     assert.equal(allowanceRemaining(ledger, state, later), state.allowanceThisPeriod - 100);
     assert.equal(allowanceRemaining(ledger, state, state.period.end), 0);
