@@ -1,7 +1,8 @@
 // Turning a plan change's allowance into ledger entries, the one way every caller does it (the
-// checkout, the plan-change API and the tests' simulation): top up, take back, or start afresh.
+// checkout, the plan-change API and the tests' simulation): top up, take back, or start afresh;
+// and what is left of the allowance at an instant.
 import type { BillingState } from './billing-state';
-import { grant, revoke, type LedgerEntry } from './ledger';
+import { balanceAt, grant, revoke, type LedgerEntry } from './ledger';
 import type { ChangePreview } from './plan-change';
 
 /**
@@ -26,4 +27,11 @@ export function allowanceEntries(
   }
   if (preview.allowanceDelta < 0) written.push(...taken(-preview.allowanceDelta));
   return written;
+}
+
+/** Hundredths still unspent in the live allowance grants at `at`. */
+export function allowanceRemaining(ledger: readonly LedgerEntry[], state: BillingState, at: Date): number {
+  return balanceAt(ledger, at, state.period.start)
+    .grants.filter((g) => g.source === 'allowance')
+    .reduce((sum, g) => sum + g.remaining, 0);
 }

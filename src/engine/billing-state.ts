@@ -5,6 +5,7 @@ import { planById } from './catalog';
 import { localDateOf, periodContaining, type BillingCalendar, type Period } from './calendar';
 import type { SubscriptionStatus } from './subscription-status';
 import { sumLines, type InvoiceDraft } from './invoice';
+import { grant, type LedgerEntry } from './ledger';
 
 export interface ScheduledChange {
   planId: string;
@@ -55,6 +56,42 @@ export function openAccount(catalog: Catalog, at: Date, timeZone: string = catal
     pastDueSince: null,
     paymentRetries: 0,
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A new account's ledger at `at`: its plan's allowance for the period (when it has one), then the
+ * catalog's welcome bonus, which lasts its number of days (24-hour days, whatever the zone).
+ */
+export function openingLedger(catalog: Catalog, state: BillingState, at: Date, newId: () => string): LedgerEntry[] {
+  const ledger: LedgerEntry[] = [];
+  if (state.allowanceThisPeriod > 0) {
+    ledger.push(
+      grant({
+        id: newId(),
+        at,
+        source: 'allowance',
+        amount: state.allowanceThisPeriod,
+        expiresAt: state.period.end,
+        reason: `${planById(catalog, state.planId).name} plan allowance for the period`,
+      }),
+    );
+  }
+  const bonus = catalog.billing.welcomeBonus;
+  if (bonus) {
+    ledger.push(
+      grant({
+        id: newId(),
+        at,
+        source: 'welcome-bonus',
+        amount: bonus.credits,
+        expiresAt: new Date(at.getTime() + bonus.expiresAfterDays * DAY_MS),
+        reason: `welcome bonus, ${bonus.expiresAfterDays} days`,
+      }),
+    );
+  }
+  return ledger;
 }
 
 /**

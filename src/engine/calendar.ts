@@ -163,3 +163,19 @@ function assertLocalDate(date: LocalDate): void {
     throw new CalendarError(`Invalid local date ${date.year}-${date.month}-${date.day}.`);
   }
 }
+
+/**
+ * `at` moved by `months`, then `days`, on the wall calendar of `timeZone`: "1 month" from Jan 31 is
+ * Feb 28, and a DST day counts once.
+ */
+export function addOnWallCalendar(at: Date, timeZone: string, by: { months?: number; days?: number }): Date {
+  return DateTime.fromJSDate(at, { zone: timeZone })
+    .plus({ months: by.months ?? 0 })
+    .plus({ days: by.days ?? 0 })
+    .toJSDate();
+}
+
+/** 'YYYY-MM': the month of `at` on the calendar of `timeZone`. */
+export function localMonthKey(at: Date, timeZone: string): string {
+  return DateTime.fromJSDate(at, { zone: timeZone }).toFormat('yyyy-MM');
+}

@@ -1,5 +1,5 @@
-// The one formatter for credits, money and statuses, shared by the status item and the webview so
-// that two views never disagree.
+// The one formatter for credits, money, dates, invoice months and statuses, shared by the status
+// item, the webview and the server's pages, so that two views never disagree.
 import type { AccountState, SubscriptionStatus } from './api';
 
 const wholeCredits = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -94,6 +94,23 @@ export function localDay(iso: string, timeZone: string): string {
 export function formatDay(day: string): string {
   // Read in UTC, the day's instant at noon UTC is that day and no other.
   return formatDate(`${day}T12:00:00Z`, 'UTC');
+}
+
+/** "November 2026": the month an invoice covers, as people say it. */
+export function monthLabel(month: string): string {
+  const [year, number] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** "Dec 1, 2026": the local day a month's invoice is issued (the 1st of the next month, in any zone). */
+export function issueDayLabel(month: string): string {
+  const [year, number] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, number, 1)).toLocaleDateString('en-US', {
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
 /** Why an organization member cannot change their own plan, and whom to ask: "… Acme. Ask your admin, ana@acme.com, …". */

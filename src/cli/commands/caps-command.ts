@@ -1,6 +1,7 @@
 // tally caps, tally caps set: the most overage may cost per calendar month, for the organization, a
 // group (its members together) or one user. In dollars here, cents in the API.
 import type { Command } from 'commander';
+import { parseDollarAmount } from '../../protocol/dollars';
 import { OrgCaps, type CapTarget, type SetCapRequest } from '../../protocol/org';
 import { contextOf } from '../cli-context';
 import { groupByName, usersByEmail } from '../directory';
@@ -41,13 +42,13 @@ export function capsCommand(program: Command): void {
     });
 }
 
-/** "250", "99.5", "$1,000.00" → cents; "none" → null; anything else is a usage error. */
+/** "250", "99.5", "$1,000.00" → cents (protocol/dollars.ts); "none" → null; anything else is a usage error. */
 export function parseDollars(raw: string): number | null {
-  const text = raw.trim().toLowerCase();
-  if (text === 'none') return null;
-  const match = /^\$?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/.exec(text);
-  if (!match) throw new CliError(EXIT.usage, `The amount must be dollars like 250 or 99.50, or "none" (got "${raw}").`, 'amount');
-  return Number((match[1] as string).replace(/,/g, '')) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
+  if (raw.trim().toLowerCase() === 'none') return null;
+  const cents = parseDollarAmount(raw);
+  if (cents === undefined)
+    throw new CliError(EXIT.usage, `The amount must be dollars like 250 or 99.50, or "none" (got "${raw}").`, 'amount');
+  return cents;
 }
 
 function capsTable(caps: OrgCaps): string {

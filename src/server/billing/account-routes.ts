@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountState, CatalogResponse } from '../../protocol/api';
 import { currentAccountState } from './account-state';
 import { currentAccount } from '../identity/bearer-auth';
-import { loadAccountBilling } from './account-billing';
+import { loadAccountBilling } from '../account-cycle/account-billing';
 import type { ServerContext } from '../platform/server-context';
 import { sendApiError, sendJson } from '../platform/respond';
 

@@ -6,6 +6,7 @@
 import type { BillingState } from '../../engine/billing-state';
 import type { InvoiceRecord, NewPayment, PaymentAttemptInput } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
+import { outstandingInvoices } from '../../engine/open-invoices';
 import { chargeDefaultCard } from './charges';
 
 /** No saved card to charge: the attempt fails without a payment. */
@@ -22,32 +23,6 @@ export interface Collection {
   paidCents: number;
   /** Why the attempt stopped short (a decline, no card); null when everything was paid. */
   failure: string | null;
-}
-
-/**
- * The invoices the outstanding balance is made of: every open invoice of the account, except the
- * current period's in-arrears calculation (issued a few days before the billing date, and charged
- * on it like any renewal, not before). Oldest first.
- */
-export function outstandingInvoices(state: BillingState, invoices: readonly InvoiceRecord[]): InvoiceRecord[] {
-  // The store lists invoices newest first.
-  return invoices.filter((invoice) => invoice.status === 'open' && !isCalculatedForThisPeriod(state, invoice)).reverse();
-}
-
-/** The open invoice of the current period's in-arrears calculation, charged on the billing date. */
-export function calculatedInvoices(state: BillingState, invoices: readonly InvoiceRecord[]): InvoiceRecord[] {
-  return invoices.filter((invoice) => invoice.status === 'open' && isCalculatedForThisPeriod(state, invoice));
-}
-
-function isCalculatedForThisPeriod(state: BillingState, invoice: InvoiceRecord): boolean {
-  const calculatedAt = state.arrearsCalculatedAt?.toISOString();
-  return (
-    calculatedAt !== undefined && invoice.periodStart === state.period.start.toISOString() && invoice.issuedAt >= calculatedAt
-  );
-}
-
-export function sumOf(invoices: readonly InvoiceRecord[]): number {
-  return invoices.reduce((sum, invoice) => sum + invoice.totalCents, 0);
 }
 
 /** Charges the outstanding invoices at `at`; nothing is recorded here (the caller records the whole attempt at once). */

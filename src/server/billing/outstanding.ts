@@ -1,5 +1,5 @@
 // "Pay outstanding balance": a past-due account (or an organization member still owing invoices of
-// their own from before the takeover, see organizations/takeover.ts) pays what it owes now, with its default card (the
+// their own from before the takeover, see account-cycle/takeover.ts) pays what it owes now, with its default card (the
 // portal's button, and POST /api/billing/outstanding-payment). A success recovers the subscription
 // exactly like a successful retry: active again, the paid plan's allowance restored at once. A
 // decline records the failed payment and changes nothing else. Safe against double submits: the
@@ -16,18 +16,18 @@ import type { AccountRecord, NewIdempotencyRecord } from '../../store/store';
 import { toAccountState } from './account-state';
 import type { ServerContext } from '../platform/server-context';
 import { sha256Hex } from '../platform/secrets';
-import { loadAccountBilling } from './account-billing';
+import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
+import { loadAccountBilling } from '../account-cycle/account-billing';
 import type { BillingEvent } from './billing-events';
-import { collectOutstanding, NO_CARD_MESSAGE, sumOf } from './collect';
+import { collectOutstanding, NO_CARD_MESSAGE } from './collect';
+import { sumOf } from '../../engine/open-invoices';
 import { allowanceGrant } from './ledger-entries';
 import { invoiceSummary } from './plan-changes';
-import { announceBillingEvent } from '../email/billing-notices';
+import { announceBillingEvent } from './billing-notices';
 
 export const OUTSTANDING_PAYMENT_ENDPOINT = 'POST /api/billing/outstanding-payment';
 /** The request has no body: every request for this endpoint is the same request. */
 const REQUEST_HASH = sha256Hex(OUTSTANDING_PAYMENT_ENDPOINT);
-/** A payment that lost a race with another write (a retry, a plan change) is tried again this many times. */
-const MAX_ATTEMPTS = 3;
 
 export type OutstandingPaymentOutcome =
   /** Paid now: `event` is for the confirmation email. */
@@ -45,7 +45,8 @@ export async function payOutstandingBalance(
   const replay = key === undefined ? undefined : await replayOf(context, account, key);
   if (replay) return replay;
 
-  for (let attempt = 1; ; attempt++) {
+  // A payment that lost a race with another write (a retry, a plan change) is tried again from a fresh read.
+  const outcome = await retryOnConflict<OutstandingPaymentOutcome>(RACE_LIMITS.customerRequest, async () => {
     // Reading the billing first runs the retries due by now: one of them may have paid already.
     const billing = await loadAccountBilling(context, account);
     if (!billing) throw new DomainError('no_subscription', 'This account has no subscription.');
@@ -147,13 +148,13 @@ export async function payOutstandingBalance(
       const first = await replayOf(context, account, key);
       if (first) return first;
     }
-    if (attempt >= MAX_ATTEMPTS) {
-      throw new DomainError(
-        'subscription_changed',
-        'Your subscription changed while the payment was being made: reload and try again.',
-      );
-    }
-  }
+    return LOST_RACE;
+  });
+  if (outcome !== LOST_RACE) return outcome;
+  throw new DomainError(
+    'subscription_changed',
+    'Your subscription changed while the payment was being made: reload and try again.',
+  );
 }
 
 async function replayOf(

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../../protocol/error-codes';
 import type { AccountRecord, OverageSwitch } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
 import { MANAGED_BY_ORGANIZATION } from '../checkout/upgrade-rules';
-import type { AccountBilling } from './account-billing';
+import type { AccountBilling } from '../account-cycle/account-billing';
 
 export type OverageUpdate = { ok: true } | { ok: false; code: ErrorCode; message: string; field: 'enabled' };
 

@@ -7,7 +7,7 @@ import { DomainError } from '../../protocol/error-codes';
 import { needsPaymentMethod } from '../../engine/payment-method-policy';
 import type { AccountRecord, PaymentMethodRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../platform/server-context';
-import { isExpired } from '../payments/card';
+import { isExpired } from '../../engine/card';
 import type { ReusableCard } from '../payments/processor';
 import { randomId } from '../platform/secrets';
 

@@ -9,7 +9,8 @@ import type { LedgerEntry } from '../../engine/ledger';
 import type { AccountRecord, BillingChangeResult, SubscriptionRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
 import type { BillingEvent } from './billing-events';
-import { collectOutstanding, sumOf } from './collect';
+import { collectOutstanding } from './collect';
+import { sumOf } from '../../engine/open-invoices';
 import { allowanceGrant } from './ledger-entries';
 
 export interface RetryOutcome {

@@ -10,10 +10,9 @@ import type { BillingChangeResult, InvoiceRecord, NewIdempotencyRecord, NewPayme
 import { toAccountState } from './account-state';
 import type { ServerContext } from '../platform/server-context';
 import { sendPlanChanged, sendReceipt } from '../email/notifications';
-import { randomId } from '../platform/secrets';
-import { changeContextOf, type AccountBilling } from './account-billing';
+import { newLedgerId, randomId } from '../platform/secrets';
+import { changeContextOf, type AccountBilling } from '../account-cycle/account-billing';
 import { chargeDefaultCard } from './charges';
-import { newLedgerId } from './ledger-entries';
 
 /** The preview as the API shows it. */
 export function toPreviewResponse(preview: ChangePreview): PlanChangePreview {

@@ -10,21 +10,18 @@ import { nextRetryAt, paymentFailed } from '../../engine/dunning';
 import { balanceAt, expireGrants, type LedgerEntry } from '../../engine/ledger';
 import { calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../engine/renewal';
 import type { AccountRecord, InvoiceRecord, NewInvoice, NewPayment, RenewalInput, SubscriptionRecord } from '../../store/store';
-import { clockFor, type ServerContext } from '../platform/server-context';
-import { randomId } from '../platform/secrets';
+import type { ServerContext } from '../platform/server-context';
+import { newLedgerId, randomId } from '../platform/secrets';
 import type { BillingEvent } from './billing-events';
-import { announceBillingEvent, announceRenewalInvoice } from '../email/billing-notices';
+import { announceBillingEvent, announceRenewalInvoice } from './billing-notices';
 import { chargeDefaultCard } from './charges';
 import { NO_CARD_MESSAGE } from './collect';
-import { reclaimExpiredLeases } from '../leases/lease-service';
-import { syncMemberEntitlement } from '../organizations/entitlement';
-import { allowanceGrant, newLedgerId } from './ledger-entries';
+import { allowanceGrant } from './ledger-entries';
 import { retryOnce } from './payment-retries';
+import { LOST_RACE, RACE_LIMITS, retryOnConflict, type LostRace } from '../platform/retry-conflicts';
 
 /** A guard against a runaway loop: more boundaries than this in one call is a bug, not a request. */
 const MAX_BOUNDARIES = 120;
-/** Conditional writes that lost a race are retried from a fresh read this many times. */
-const MAX_ATTEMPTS = 5;
 
 export interface AdvanceOptions {
   /** The account runs on a test clock: the clock follows each boundary, then stops at `to`. */
@@ -33,25 +30,10 @@ export interface AdvanceOptions {
   events?: BillingEvent[];
 }
 
-/** Runs every renewal due by `to`; with a test clock, also sweeps expiries up to `to` and sets the clock there. */
-export async function advanceAccount(
-  context: ServerContext,
-  account: AccountRecord,
-  to: Date,
-  options: AdvanceOptions,
-): Promise<InvoiceRecord[]> {
-  // Leases expired by `to` give their rest back first, inside their period, so no renewal bills unused overage.
-  await reclaimExpiredLeases(context, account.id, to);
-  // An organization-managed member is never charged or billed overage on their own account: their
-  // renewal is the seat's new month (their overage goes on the organization's invoice).
-  if (await syncMemberEntitlement(context, account.id, { now: to, moveTestClock: options.testClock })) return [];
-  return runDueBilling(context, account, to, options);
-}
-
 /**
  * The account's own renewals, in-arrears calculations and payment retries due by `to`, oldest
  * first, whoever pays for it now: also the member's own subscription up to the instant an
- * organization took it over (organizations/takeover.ts), so a renewal missed before then is billed.
+ * organization took it over (account-cycle/takeover.ts), so a renewal missed before then is billed.
  */
 export async function runDueBilling(
   context: ServerContext,
@@ -66,8 +48,8 @@ export async function runDueBilling(
     await announceBillingEvent(context, account, event);
   };
   let boundaries = 0;
-  let attempts = 0;
-  for (;;) {
+  // One event: read, compute, write it if nothing changed since the read; 'done' once nothing more is due by `to`.
+  const step = async (): Promise<'done' | 'next' | LostRace> => {
     const subscription = await context.store.findSubscription(account.id);
     if (!subscription) throw new Error(`account ${account.id} has no subscription`);
     const ledger = await context.store.listLedgerEntries(account.id);
@@ -85,18 +67,16 @@ export async function runDueBilling(
         await recorded(retried.event);
         if (++boundaries >= MAX_BOUNDARIES)
           throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} billing events in one advance`);
-        attempts = 0;
-        continue;
+        return 'next';
       }
     } else if (calculationAt && calculationAt.getTime() <= to.getTime()) {
       const calculated = await calculateOnce(context, account, subscription, ledger, calculationAt, options);
       if (calculated.kind === 'applied') {
         if (calculated.invoice) invoices.push(calculated.invoice);
-        attempts = 0;
-        continue;
+        return 'next';
       }
     } else if (subscription.state.period.end.getTime() > to.getTime()) {
-      if (!options.testClock) return invoices;
+      if (!options.testClock) return 'done';
       const expiries = expireGrants(ledger, to, newLedgerId);
       const moved = await context.store.moveTestClock({
         accountId: account.id,
@@ -106,7 +86,7 @@ export async function runDueBilling(
         ledger: expiries,
         now: to.toISOString(),
       });
-      if (moved) return invoices;
+      if (moved) return 'done';
     } else {
       const { result: renewed, event } = await renewOnce(context, account, subscription, ledger, options);
       if (renewed.kind === 'applied') {
@@ -116,51 +96,17 @@ export async function runDueBilling(
         }
         if (event) await recorded(event);
         if (++boundaries >= MAX_BOUNDARIES) throw new Error(`account ${account.id}: ${MAX_BOUNDARIES} renewals in one advance`);
-        attempts = 0;
-        continue;
+        return 'next';
       }
     }
+    return LOST_RACE;
+  };
+  for (;;) {
     // Someone else wrote first (a plan change, a concurrent advance): read again and carry on.
-    if (++attempts >= MAX_ATTEMPTS) throw new Error(`account ${account.id}: the subscription kept changing during the advance`);
+    const outcome = await retryOnConflict(RACE_LIMITS.record, step);
+    if (outcome === 'done') return invoices;
+    if (outcome === LOST_RACE) throw new Error(`account ${account.id}: the subscription kept changing during the advance`);
   }
-}
-
-/**
- * The renewals and payment retries due on the real clock, for accounts that nobody has looked at
- * since they fell due. Returns how many invoices were issued; one account's failure does not hold
- * up the others (they are thrown together at the end). `events` collects what happened.
- */
-export async function renewDueAccounts(context: ServerContext, events?: BillingEvent[]): Promise<number> {
-  const now = context.clock();
-  const renewals = await context.store.listAccountsDueForRenewal(now.toISOString());
-  const retries = await retriesDue(context, now);
-  const due = [...new Set([...renewals, ...retries])];
-  let renewed = 0;
-  const failures: unknown[] = [];
-  for (const id of due) {
-    try {
-      const account = await context.store.findAccountById(id);
-      if (!account || account.testClockAt !== null) continue;
-      renewed += (
-        await advanceAccount(context, account, clockFor(context, account), { testClock: false, ...(events ? { events } : {}) })
-      ).length;
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${due.length} due renewals failed`);
-  return renewed;
-}
-
-/** Past-due accounts on the real clock whose next payment retry is due by `now`. */
-async function retriesDue(context: ServerContext, now: Date): Promise<string[]> {
-  const due: string[] = [];
-  for (const id of await context.store.listPastDueAccounts()) {
-    const subscription = await context.store.findSubscription(id);
-    const retryAt = subscription && nextRetryAt(context.catalog, subscription.state);
-    if (retryAt && retryAt.getTime() <= now.getTime()) due.push(id);
-  }
-  return due;
 }
 
 async function renewOnce(

@@ -9,7 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PlanChangePreviewRequest, PlanChangeRequest, type AmountChangedError, type PlanChangeResult } from '../../protocol/api';
 import type { AccountRecord } from '../../store/store';
 import { currentAccount } from '../identity/bearer-auth';
-import { loadAccountBilling, type AccountBilling } from './account-billing';
+import { loadAccountBilling, type AccountBilling } from '../account-cycle/account-billing';
 import { confirmChange, invoiceSummary, previewFor, toPreviewResponse } from './plan-changes';
 import type { ServerContext } from '../platform/server-context';
 import { readIdempotencyKey, replayIfKnown } from '../platform/idempotency';

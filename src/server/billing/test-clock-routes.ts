@@ -3,19 +3,15 @@
 // those dates. From then on every request for the account uses its test clock as "now".
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { DateTime } from 'luxon';
 import { TestClockAdvanceRequest, type TestClockAdvanceResult } from '../../protocol/api';
-import { INSTANT_MESSAGE, parseInstant } from '../../protocol/instant';
+import { advanceShapeError, advanceTarget } from '../../engine/clock-advance';
 import { currentAccountState } from './account-state';
 import { currentAccount } from '../identity/bearer-auth';
-import { loadAccountBilling } from './account-billing';
+import { loadAccountBilling } from '../account-cycle/account-billing';
 import { invoiceSummary } from './plan-changes';
-import { advanceAccount } from './renewals';
+import { advanceAccount } from '../account-cycle/bring-up-to-date';
 import { clockFor, type ServerContext } from '../platform/server-context';
 import { sendApiError, sendJson } from '../platform/respond';
-
-/** As far as one call may move a clock: the longest relative advance allowed (730 days, 24 months). */
-const MAX_ADVANCE_DAYS = 731;
 
 export function testClockRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -40,44 +36,4 @@ export function testClockRoutes(app: FastifyInstance, context: ServerContext): v
     };
     return sendJson(reply, 200, response);
   });
-}
-
-/**
- * Where an advance request moves a clock that reads `from`: `{ to }` as given (forward only, at most
- * MAX_ADVANCE_DAYS ahead), or `{ days, months }` on the wall calendar of `zone`, so that "1 month"
- * from Jan 31 is Feb 28 and a DST day counts once. Every refusal is about the field `to`.
- * `whose` names the clock in the messages ("the account's clock").
- */
-export function advanceTarget(
-  request: TestClockAdvanceRequest,
-  from: Date,
-  zone: string,
-  whose: string,
-): { at: Date } | { error: string } {
-  const shape = advanceShapeError(request);
-  if (shape) return { error: shape };
-  const { to, days, months } = request;
-  if (to === undefined) {
-    return {
-      at: DateTime.fromJSDate(from, { zone })
-        .plus({ months: months ?? 0 })
-        .plus({ days: days ?? 0 })
-        .toJSDate(),
-    };
-  }
-  const at = parseInstant(to);
-  if (at === null) return { error: `to ${INSTANT_MESSAGE}.` };
-  if (at.getTime() < from.getTime())
-    return { error: `to is before ${whose} (${from.toISOString()}): test clocks only move forward.` };
-  if (at.getTime() - from.getTime() > MAX_ADVANCE_DAYS * 86_400_000)
-    return { error: `to is more than ${MAX_ADVANCE_DAYS} days after ${whose}: advance in steps.` };
-  return { at };
-}
-
-/** Either `to`, or days and/or months: checked before anything is read, so a bad request changes nothing. */
-export function advanceShapeError({ to, days, months }: TestClockAdvanceRequest): string | undefined {
-  if (to !== undefined && (days !== undefined || months !== undefined)) return 'Send either to, or days and/or months, not both.';
-  if (to === undefined && days === undefined && months === undefined)
-    return 'Send to (an ISO-8601 instant), or days and/or months.';
-  return undefined;
 }

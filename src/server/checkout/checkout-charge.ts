@@ -4,7 +4,7 @@
 import type { Catalog } from '../../engine/catalog';
 import type { InvoiceLine } from '../../engine/invoice';
 import { applyChange, previewChange, type ChangePreview } from '../../engine/plan-change';
-import { changeContextOf, type AccountBilling } from '../billing/account-billing';
+import { changeContextOf, type AccountBilling } from '../account-cycle/account-billing';
 
 export interface CheckoutCharge {
   preview: ChangePreview;

@@ -3,7 +3,7 @@
 // mail that cannot be written is logged, never turned into a failed checkout or plan change.
 import { planName } from '../../engine/catalog';
 import type { AccountRecord, EmailRecord, InvoiceRecord } from '../../store/store';
-import { accountTimeZone } from '../billing/account-zone';
+import { accountTimeZone } from './account-zone';
 import type { ServerContext } from '../platform/server-context';
 import type { EmailContent } from './content';
 import type { OutgoingEmail } from './mailer';

@@ -4,7 +4,7 @@
 // on: the default for the embedded server on 127.0.0.1, to be switched off anywhere else.
 import type { FastifyInstance } from 'fastify';
 import type { EmailRecord } from '../../store/store';
-import { accountTimeZone } from '../billing/account-zone';
+import { accountTimeZone } from './account-zone';
 import type { ServerContext } from '../platform/server-context';
 import { messagePage } from '../platform/message-page';
 import { emailPage, outboxPage } from './outbox-pages';

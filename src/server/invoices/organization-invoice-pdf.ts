@@ -1,7 +1,7 @@
 // An organization's issued invoice as a PDF, through the one invoice renderer: the organization
 // billed, the month, a line per member and plan (the member's email in its own column), the total.
 import type { OrganizationInvoiceRecord } from '../../store/store';
-import { monthLabel } from '../organizations/invoice-view';
+import { monthLabel } from '../../protocol/format';
 import { renderPdf } from './invoice-pdf';
 
 export function renderOrganizationInvoicePdf(invoice: OrganizationInvoiceRecord): Promise<Buffer> {

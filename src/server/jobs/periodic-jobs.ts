@@ -2,7 +2,7 @@
 // run, organizations' ended months invoiced, and failed email deliveries retried. Each job skips a
 // tick while its previous run is still going, so a slow run never overlaps itself.
 import type { FastifyBaseLogger } from 'fastify';
-import { renewDueAccounts } from '../billing/renewals';
+import { renewDueAccounts } from '../account-cycle/due-renewals';
 import { reclaimDueLeases } from '../leases/lease-service';
 import { issueOrganizationInvoices } from '../organizations/monthly-invoices';
 import type { ServerContext } from '../platform/server-context';

@@ -24,7 +24,7 @@ import type { AccountRecord, LeaseRecord } from '../../store/store';
 import { currentAccountState } from '../billing/account-state';
 import { currentAccount } from '../identity/bearer-auth';
 import { updateOverage } from '../billing/overage-settings';
-import { loadAccountBilling, type AccountBilling } from '../billing/account-billing';
+import { loadAccountBilling, type AccountBilling } from '../account-cycle/account-billing';
 import { runLeaseOperation, type LeaseOperation, type LeaseOutcome } from './lease-service';
 import type { ServerContext } from '../platform/server-context';
 import { readIdempotencyKey } from '../platform/idempotency';

@@ -10,12 +10,12 @@ import { notBeforeLatest, spend, type LedgerEntry } from '../../engine/ledger';
 import type { UsageReport } from '../../protocol/leases';
 import type { AccountRecord, LeaseChange, LeaseRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
-import { accountOverage, type AccountOverage } from '../organizations/overage-authority';
-import { randomId } from '../platform/secrets';
-import { newLedgerId } from '../billing/ledger-entries';
+import { accountOverage, type AccountOverage } from './overage-authority';
+import { newLedgerId, randomId } from '../platform/secrets';
+import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
 
-/** A lost race costs one re-read; this many in a row means something is wrong, not busy. */
-const MAX_ATTEMPTS = 500;
+/** Leases reclaimed plus lost races allowed in one sweep of an account: more means something is wrong, not busy. */
+const MAX_ATTEMPTS = RACE_LIMITS.leaseLedger;
 
 export interface LeaseOperation {
   /** The lease the reports are for (and which `close` returns); none for a plain grant. */
@@ -55,12 +55,15 @@ export async function runLeaseOperation(
   now: Date,
   op: LeaseOperation,
 ): Promise<LeaseOutcome> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const outcome = await attemptOnce(context, account, now, op);
-    if (outcome !== 'conflict') return outcome;
+  // A lost race costs one re-read; RACE_LIMITS.leaseLedger in a row means something is wrong, not busy.
+  const outcome = await retryOnConflict(RACE_LIMITS.leaseLedger, async () => {
+    const attempt = await attemptOnce(context, account, now, op);
+    if (attempt !== 'conflict') return attempt;
     // A short random pause spreads the losers of a crowded race apart.
     await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3)));
-  }
+    return LOST_RACE;
+  });
+  if (outcome !== LOST_RACE) return outcome;
   throw new Error(`account ${account.id}: the ledger kept changing during a lease operation`);
 }
 

@@ -4,8 +4,7 @@ import type { Seat } from '../../engine/organization';
 import type { OrganizationChange, OrganizationSnapshot } from '../../store/store';
 import { DomainError } from '../../protocol/error-codes';
 import { organizationClock, type ServerContext } from '../platform/server-context';
-
-const ATTEMPTS = 5;
+import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
 
 export type ChangeDraft = Omit<OrganizationChange, 'organizationId' | 'expectedVersion' | 'now'>;
 
@@ -18,7 +17,7 @@ export async function changeOrganization(
   organizationId: string,
   compute: (snapshot: OrganizationSnapshot, now: Date) => ChangeDraft,
 ): Promise<void> {
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  const outcome = await retryOnConflict(RACE_LIMITS.record, async () => {
     const snapshot = await context.store.loadOrganizationSnapshot(organizationId);
     if (!snapshot) throw new DomainError('no_organization', 'There is no such organization.');
     // The organization's test clock when it runs on one (moving it bumps the version: a retry sees it).
@@ -35,7 +34,9 @@ export async function changeOrganization(
       throw new DomainError('member_elsewhere', 'This account already belongs to an organization.', 'email');
     if (result === 'group-name-taken')
       throw new DomainError('group_name_taken', 'A group with this name already exists.', 'name');
-  }
+    return LOST_RACE;
+  });
+  if (outcome !== LOST_RACE) return;
   throw new DomainError('busy', 'The organization changed several times while this change was made: try again.');
 }
 

@@ -38,20 +38,3 @@ export function draftInvoiceView(draft: ComputedOrganizationInvoice): OrgInvoice
     lines: draft.lines,
   };
 }
-
-/** "November 2026": the month an invoice covers, as people say it. */
-export function monthLabel(month: string): string {
-  const [year, number] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-}
-
-/** "Dec 1, 2026": the local day a month's invoice is issued (the 1st of the next month, in any zone). */
-export function issueDayLabel(month: string): string {
-  const [year, number] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, number, 1)).toLocaleDateString('en-US', {
-    month: 'short',
-    day: 'numeric',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-}

@@ -8,7 +8,7 @@ import type { ServerContext } from '../platform/server-context';
 import { changeOrganization } from './change';
 import { DomainError } from '../../protocol/error-codes';
 import { assignmentsOf, reconcileSeats } from './seats';
-import { syncMembers } from './entitlement';
+import { syncMembers } from '../account-cycle/bring-up-to-date';
 
 /** A new organization whose first admin is `adminEmail`'s account (tests and scripts by email). */
 export async function createOrganization(

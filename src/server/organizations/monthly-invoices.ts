@@ -3,8 +3,7 @@
 // calendar month of the organization's zone after the month has ended, and shown as a draft while
 // the month runs.
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
-import type { Period } from '../../engine/calendar';
+import { localMonthKey, type Period } from '../../engine/calendar';
 import { activeInMonth, oneStintPerDay, organizationInvoice } from '../../engine/organization-invoice';
 import { organizationMonth, type Seat } from '../../engine/organization';
 import type { OrganizationInvoiceLineRecord, OrganizationInvoiceRecord, OrganizationRecord } from '../../store/store';
@@ -21,7 +20,7 @@ export interface ComputedOrganizationInvoice {
 
 /** The month's key as the API and the invoice number spell it: 'YYYY-MM' on the organization's calendar. */
 export function monthKey(timeZone: string, month: Period): string {
-  return DateTime.fromJSDate(month.start, { zone: timeZone }).toFormat('yyyy-MM');
+  return localMonthKey(month.start, timeZone);
 }
 
 /**

@@ -16,7 +16,7 @@ import type { OrganizationAuditEntry, OrganizationSnapshot } from '../../store/s
 import type { ServerContext } from '../platform/server-context';
 import { changeOrganization, seatSummary } from './change';
 import { DomainError } from '../../protocol/error-codes';
-import { syncMembers } from './entitlement';
+import { syncMembers } from '../account-cycle/bring-up-to-date';
 
 /** The snapshot's assignments in the engine's shape, with `edit` applied on top. */
 export function assignmentsOf(

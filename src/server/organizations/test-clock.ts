@@ -3,8 +3,7 @@
 // sync gives the new month's allowance and settles due downgrades), then issues the organization
 // invoices due by then. Each step is idempotent: advancing twice to one instant changes nothing more.
 import type { OrganizationRecord } from '../../store/store';
-import { loadAccountBilling } from '../billing/account-billing';
-import { advanceAccount } from '../billing/renewals';
+import { advanceAccount, bringUpToDate } from '../account-cycle/bring-up-to-date';
 import { clockFor, organizationClock, type ServerContext } from '../platform/server-context';
 import { DomainError } from '../../protocol/error-codes';
 import { issueDueMonths } from './monthly-invoices';
@@ -45,7 +44,7 @@ async function advanceMember(context: ServerContext, accountId: string, now: Dat
   const account = await context.store.findAccountById(accountId);
   if (!account) return;
   if (account.testClockAt !== null && clockFor(context, account).getTime() >= now.getTime()) return;
-  const before = await loadAccountBilling(context, account);
+  const before = await bringUpToDate(context, account);
   if (!before || before.now.getTime() > now.getTime()) return;
   await advanceAccount(context, account, now, { testClock: true });
 }

@@ -2,7 +2,7 @@
 // and CVC, checked here so the person sees every problem at once, next to its field, before any
 // processor is asked. The number and CVC live only in memory and are never sent back to the page.
 import { z } from 'zod';
-import { isExpired, isLuhnValid, isValidCvc, normalizeCardNumber, parseExpiry, type Expiry } from './card';
+import { isExpired, isLuhnValid, isValidCvc, normalizeCardNumber, parseExpiry, type Expiry } from '../../engine/card';
 import { checkForm, formFields, text, trimmed, type FormCheck } from '../platform/form-schema';
 
 export type CardField = 'cardholderName' | 'cardNumber' | 'cardExpiry' | 'cardCvc';

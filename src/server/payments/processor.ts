@@ -8,7 +8,7 @@
 // `authentication.returnPath`, and the flow calls `confirmAuthenticated` to take the payment. Off-
 // session charges of a saved card (`chargeSaved`) never ask. See authentication.ts for the flow.
 import type { PaymentAuthenticationPurpose, PaymentMethodRecord } from '../../store/store';
-import type { Expiry } from './card';
+import type { Expiry } from '../../engine/card';
 
 export interface CardInput {
   /** Digits only. Lives in memory for the duration of the charge; never stored or logged. */

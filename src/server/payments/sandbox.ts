@@ -11,7 +11,7 @@
 // processor keeps them on its side: only brand, last four and expiry, never the number or the CVC.
 import type { Store } from '../../store/store';
 import { randomId } from '../platform/secrets';
-import { cardBrand, isExpired, isLuhnValid, isValidCvc, lastFour } from './card';
+import { cardBrand, isExpired, isLuhnValid, isValidCvc, lastFour } from '../../engine/card';
 import type {
   AuthenticatedChargeResult,
   AuthenticationOwner,

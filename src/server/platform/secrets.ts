@@ -15,6 +15,9 @@ export function randomId(prefix: 'acct' | 'cs' | 'ps' | 'in' | 'py' | 'pm' | 'le
   return `${prefix}_${randomToken(24)}`;
 }
 
+/** The id of a new ledger entry: what the engine's ledger rules take as `newId`. */
+export const newLedgerId = (): string => randomId('le');
+
 /** The form in which tokens and sign-in codes are stored: a leaked database reveals no usable secret. */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');

@@ -1,7 +1,7 @@
 // POST /billing/overage: the session account's overage switch and optional cap (in dollars on the
 // form, cents in the store). The same rule as PUT /api/overage (billing/overage-settings.ts).
 import type { FastifyInstance } from 'fastify';
-import { loadAccountBilling } from '../billing/account-billing';
+import { loadAccountBilling } from '../account-cycle/account-billing';
 import { updateOverage } from '../billing/overage-settings';
 import { ERROR_STATUSES } from '../platform/error-statuses';
 import type { ServerContext } from '../platform/server-context';
@@ -9,15 +9,7 @@ import { textField } from '../platform/form-body';
 import { flashPath } from './portal-flash';
 import { showPortalHome } from './show-home';
 import { currentVisit } from './portal-visit';
-
-/** "25", "25.5", "25.50", "$1,000" → cents; '' → null (no cap); anything else → undefined. */
-export function parseCapDollars(raw: string): number | null | undefined {
-  const text = raw.trim().replace(/^\$/, '').replace(/,/g, '');
-  if (text === '') return null;
-  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(text);
-  if (!match) return undefined;
-  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
-}
+import { parseCapDollars } from '../../protocol/dollars';
 
 export function portalOverageRoutes(app: FastifyInstance, context: ServerContext): void {
   app.post('/billing/overage', async (request, reply) => {

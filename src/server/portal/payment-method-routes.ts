@@ -18,7 +18,7 @@ import { expiryFieldProblem, readCardFields, validateCardFields } from '../payme
 import { textField } from '../platform/form-body';
 import { messagePage } from '../platform/message-page';
 import { addCardPage, editCardPage, type AddCardPageModel } from './payment-method-pages';
-import { parseExpiry } from '../payments/card';
+import { parseExpiry } from '../../engine/card';
 import { finishAuthentication, startAuthentication } from '../payments/authentication';
 import { flashPath } from './portal-flash';
 import { showPortalHome } from './show-home';

@@ -12,7 +12,7 @@ import { planById, type CatalogPlan } from '../../engine/catalog';
 import type { ChangePreview } from '../../engine/plan-change';
 import type { DomainError } from '../../protocol/error-codes';
 import { formatDate } from '../../protocol/format';
-import { loadAccountBilling, type AccountBilling } from '../billing/account-billing';
+import { loadAccountBilling, type AccountBilling } from '../account-cycle/account-billing';
 import { confirmChange, previewFor, toPreviewResponse } from '../billing/plan-changes';
 import { domainErrorOf, ERROR_STATUSES, type Refusal } from '../platform/error-statuses';
 import { secureCookies, type ServerContext } from '../platform/server-context';

@@ -9,7 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CreatePortalSessionRequest, type PortalSession } from '../../protocol/api';
 import { checkCallbackUrl, withCallbackParams } from '../../protocol/callback';
-import { accountTimeZone } from '../billing/account-zone';
+import { accountTimeZone } from '../email/account-zone';
 import { currentAccount } from '../identity/bearer-auth';
 import type { ServerContext } from '../platform/server-context';
 import { renderInvoicePdf } from '../invoices/invoice-pdf';

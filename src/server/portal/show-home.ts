@@ -2,7 +2,7 @@
 // problem named) when a form on it is refused.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { currentAccountState } from '../billing/account-state';
-import { loadAccountBilling } from '../billing/account-billing';
+import { loadAccountBilling } from '../account-cycle/account-billing';
 import { secureCookies, type ServerContext } from '../platform/server-context';
 import { issueCsrfToken } from '../platform/csrf';
 import { messagePage } from '../platform/message-page';

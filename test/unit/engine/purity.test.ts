@@ -1,11 +1,12 @@
-// The engine is the pure core: it may import itself, the protocol's contracts, formatter and error
-// codes, and the two pure libraries it is built on — never Node's I/O, the network, or a hidden clock.
+// The engine is the pure core: it may import itself, the protocol's contracts, formatter, error
+// codes and strict instant reader, and the two pure libraries it is built on — never Node's I/O,
+// the network, or a hidden clock.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const engineDir = path.join(__dirname, '../../../src/engine');
-const allowed = [/^\.\//, /^\.\.\/protocol\/(api|format|error-codes)$/, /^zod$/, /^luxon$/];
+const allowed = [/^\.\//, /^\.\.\/protocol\/(api|format|error-codes|instant)$/, /^zod$/, /^luxon$/];
 
 describe('engine purity', () => {
   const files = readdirSync(engineDir).filter((f) => f.endsWith('.ts'));

@@ -7,7 +7,9 @@ import {
   formatManagedPlan,
   formatMoney,
   formatPlanSummary,
+  issueDayLabel,
   localDay,
+  monthLabel,
 } from '../../../src/protocol/format';
 
 describe('protocol/format', () => {
@@ -69,5 +71,11 @@ describe('protocol/format', () => {
 
   it('refuses a zone that is not one', () => {
     assert.throws(() => formatDate(TOKYO_DEC_1, 'Mars/Olympus'), RangeError);
+  });
+
+  it('names an invoice month as people say it, and the day its invoice is issued (the 1st of the next month)', () => {
+    assert.equal(monthLabel('2026-11'), 'November 2026');
+    assert.equal(issueDayLabel('2026-11'), 'Dec 1, 2026');
+    assert.equal(issueDayLabel('2026-12'), 'Jan 1, 2027');
   });
 });

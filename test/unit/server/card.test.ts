@@ -4,14 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { openAccount } from '../../../src/engine/billing-state';
-import {
-  cardBrand,
-  isExpired,
-  isLuhnValid,
-  isValidCvc,
-  normalizeCardNumber,
-  parseExpiry,
-} from '../../../src/server/payments/card';
+import { cardBrand, isExpired, isLuhnValid, isValidCvc, normalizeCardNumber, parseExpiry } from '../../../src/engine/card';
 import type { ChargeRequest } from '../../../src/server/payments/processor';
 import { isLocalPath, withQueryParam } from '../../../src/server/payments/return-path';
 import {

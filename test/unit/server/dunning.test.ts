@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { ApiError, OutstandingPaymentResult } from '../../../src/protocol/api';
 import type { BillingEvent } from '../../../src/server/billing/billing-events';
 import { addCard } from '../../../src/server/billing/payment-methods';
-import { advanceAccount, renewDueAccounts } from '../../../src/server/billing/renewals';
+import { advanceAccount } from '../../../src/server/account-cycle/bring-up-to-date';
+import { renewDueAccounts } from '../../../src/server/account-cycle/due-renewals';
 import type { AccountRecord } from '../../../src/store/store';
 import {
   advanceTestClock,

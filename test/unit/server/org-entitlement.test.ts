@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { AccountState, ApiError, TestClockAdvanceResult } from '../../../src/protocol/api';
 import { LeaseGrant, LeaseRefusal, type UsageReport } from '../../../src/protocol/leases';
-import { renewDueAccounts } from '../../../src/server/billing/renewals';
-import { syncMemberEntitlement } from '../../../src/server/organizations/entitlement';
+import { renewDueAccounts } from '../../../src/server/account-cycle/due-renewals';
+import { syncMemberEntitlement } from '../../../src/server/account-cycle/bring-up-to-date';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail } from '../../support/organization';
 import {
   apiRequest,

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { OrgUser } from '../../../src/protocol/org';
 import { AccountState } from '../../../src/protocol/api';
 import type { InvoiceRecord, PaymentRecord } from '../../../src/store/store';
-import { syncMemberEntitlement } from '../../../src/server/organizations/entitlement';
-import { renewDueAccounts } from '../../../src/server/billing/renewals';
+import { syncMemberEntitlement } from '../../../src/server/account-cycle/bring-up-to-date';
+import { renewDueAccounts } from '../../../src/server/account-cycle/due-renewals';
 import { createTestOrganization, expectApi, TEST_PASSWORD, uniqueEmail } from '../../support/organization';
 import {
   apiRequest,

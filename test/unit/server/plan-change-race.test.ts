@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { loadAccountBilling } from '../../../src/server/billing/account-billing';
+import { loadAccountBilling } from '../../../src/server/account-cycle/account-billing';
 import { confirmChange, previewFor } from '../../../src/server/billing/plan-changes';
 import { SandboxProcessor } from '../../../src/server/payments/sandbox';
 import { apiRequest, manualClock, signUpAndUpgrade, startTestServer, type TestServer } from '../../support/server';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { AccountState, ApiError, TestClockAdvanceResult } from '../../../src/protocol/api';
-import { renewDueAccounts } from '../../../src/server/billing/renewals';
+import { renewDueAccounts } from '../../../src/server/account-cycle/due-renewals';
 import {
   apiRequest,
   manualClock,

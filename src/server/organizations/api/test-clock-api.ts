@@ -9,7 +9,7 @@ import { advanceOrganizationClock } from '../test-clock';
 import { sendApiError, sendJson } from '../../platform/respond';
 import { asAdmin } from './admin-api';
 import { organizationById, toOrgSettings } from './organization-api';
-import { advanceShapeError, advanceTarget } from '../../billing/test-clock-routes';
+import { advanceShapeError, advanceTarget } from '../../../engine/clock-advance';
 
 export function orgTestClockRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();

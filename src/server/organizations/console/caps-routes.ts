@@ -11,7 +11,7 @@ import { domainErrorOf } from '../../platform/error-statuses';
 import { organizationCaps, setOverageCap } from '../cap-settings';
 import { capsFlashMessage, capsFlashPath, capsPage, type CapsPageModel } from './caps-page';
 import { sendPage } from '../../platform/respond';
-import { parseCapDollars } from '../../portal/overage-routes';
+import { parseCapDollars } from '../../../protocol/dollars';
 
 /** The most members the form lists; a larger organization caps the rest through the API or the CLI. */
 const FORM_USER_LIMIT = 500;

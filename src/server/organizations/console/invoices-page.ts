@@ -1,9 +1,8 @@
 // The admin console's Invoices tab (/org/invoices): the month so far (not yet issued) with its
 // lines and total, the issued invoices with their pages and PDFs; and one issued invoice's page.
-import { formatDate, formatMoney } from '../../../protocol/format';
+import { formatDate, formatMoney, issueDayLabel, monthLabel } from '../../../protocol/format';
 import type { OrgInvoice } from '../../../protocol/org';
 import { html, type SafeHtml } from '../../platform/html';
-import { issueDayLabel, monthLabel } from '../invoice-view';
 import { consolePage } from './console-layout';
 import type { Page } from '../../platform/layout';
 

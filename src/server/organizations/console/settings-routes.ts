@@ -3,7 +3,7 @@
 //   POST /org/settings/overage    setOverage (enabled=yes turns it on; absent turns it off)
 //   POST /org/settings/test-clock advance=month-start, or advance=days&days=N (only with test clocks on)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DateTime } from 'luxon';
+import { addOnWallCalendar } from '../../../engine/calendar';
 import { organizationMonth } from '../../../engine/organization';
 import { consoleFlash, consoleFlashPath } from './console-flash';
 import { openConsole, sendConsolePage } from './console-frame';
@@ -56,9 +56,7 @@ export function consoleSettingsRoutes(app: FastifyInstance, context: ServerConte
       const to =
         advance === 'month-start'
           ? organizationMonth(organization.timeZone, now).end
-          : DateTime.fromJSDate(now, { zone: organization.timeZone })
-              .plus({ days: Number(days) })
-              .toJSDate();
+          : addOnWallCalendar(now, organization.timeZone, { days: Number(days) });
       await advanceOrganizationClock(context, organization.id, to);
       return reply.redirect(consoleFlashPath('/org/settings', 'test-clock'), 303);
     });

@@ -1,19 +1,15 @@
 // Everything billing needs to know about one account at one instant. Reading it first brings the
-// account up to date: renewals due by the account's clock run before anything is previewed,
-// charged or shown, so no handler ever works on a period that has already ended.
+// account up to date (bring-up-to-date.ts): renewals due by the account's clock run before anything
+// is previewed, charged or shown, so no handler ever works on a period that has already ended.
 import type { BillingDetails } from '../../engine/invoice';
 import type { LedgerEntry } from '../../engine/ledger';
 import type { ChangeContext } from '../../engine/plan-change';
-import { nextRetryAt } from '../../engine/dunning';
-import { pendingArrearsCalculation } from '../../engine/renewal';
 import type { AccountRecord, LeaseRecord, OrganizationContact, OverageSwitch, SubscriptionRecord } from '../../store/store';
-import { clockFor, type ServerContext } from '../platform/server-context';
-import { syncMemberEntitlement } from '../organizations/entitlement';
-import { accountOverage } from '../organizations/overage-authority';
-import { calculatedInvoices, outstandingInvoices, sumOf } from './collect';
-import { reclaimExpiredLeases } from '../leases/lease-service';
-import { allowanceRemaining } from './ledger-entries';
-import { advanceAccount } from './renewals';
+import type { ServerContext } from '../platform/server-context';
+import { accountOverage } from '../leases/overage-authority';
+import { calculatedInvoices, outstandingInvoices, sumOf } from '../../engine/open-invoices';
+import { allowanceRemaining } from '../../engine/allowance';
+import { bringUpToDate } from './bring-up-to-date';
 
 export interface AccountBilling {
   account: AccountRecord;
@@ -37,24 +33,9 @@ export interface AccountBilling {
 
 /** The account's billing as of its clock, after running the renewals due by then; undefined without a subscription. */
 export async function loadAccountBilling(context: ServerContext, account: AccountRecord): Promise<AccountBilling | undefined> {
-  const now = clockFor(context, account);
-  let subscription = await context.store.findSubscription(account.id);
-  if (!subscription) return undefined;
-  // Leases first: what an expired lease did not use goes back inside its period, before a renewal bills it.
-  await reclaimExpiredLeases(context, account.id, now);
-  // A member's plan and credits come from their seat: a missed sync or a new month is caught up
-  // here, and their own subscription is then never renewed (the organization pays).
-  const organizationPays = await syncMemberEntitlement(context, account.id, { now });
-  if (organizationPays) subscription = await context.store.findSubscription(account.id);
-  if (!subscription) return undefined;
-  const calculationAt = pendingArrearsCalculation(context.catalog, subscription.state);
-  const retryAt = nextRetryAt(context.catalog, subscription.state);
-  const due = (at: Date | null) => at !== null && at.getTime() <= now.getTime();
-  if (!organizationPays && (due(subscription.state.period.end) || due(calculationAt) || due(retryAt))) {
-    await advanceAccount(context, account, now, { testClock: account.testClockAt !== null });
-    subscription = await context.store.findSubscription(account.id);
-    if (!subscription) return undefined;
-  }
+  const upToDate = await bringUpToDate(context, account);
+  if (!upToDate) return undefined;
+  const { now, subscription, organizationPays } = upToDate;
   const [ledger, billing] = await Promise.all([
     context.store.listLedgerEntries(account.id),
     context.store.findBillingDetails(account.id),

@@ -1,44 +1,34 @@
 // A member's plan and credits from their organization seat (engine/seat-entitlement.ts), written to
 // their own subscription and ledger. Idempotent, so it runs wherever the seat or the month may have
-// moved: after every organization change that touched the seat, on every load of the account, and
-// in place of the member's own renewal. A non-member costs one lookup.
+// moved (bring-up-to-date.ts calls it): after every organization change that touched the seat, on
+// every load of the account, and in place of the member's own renewal.
 import { closeLease } from '../../engine/lease';
 import { notBeforeLatest } from '../../engine/ledger';
-import { memberEntitlement, organizationPays } from '../../engine/seat-entitlement';
-import type { AccountRecord } from '../../store/store';
-import { newLedgerId } from '../billing/ledger-entries';
-import { clockFor, type ServerContext } from '../platform/server-context';
-import { settleTakeover } from './takeover';
+import type { Seat } from '../../engine/organization';
+import { memberEntitlement } from '../../engine/seat-entitlement';
+import { newLedgerId } from '../platform/secrets';
+import type { ServerContext } from '../platform/server-context';
+import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
 
-/** A lost race costs one re-read (a lease, a plan change or another sync wrote first). */
-const MAX_ATTEMPTS = 50;
-
-export interface SyncOptions {
-  /** The account's "now"; by default its own clock (a test clock when it has one). */
-  now?: Date;
-  /** For an account on a test clock being advanced: the clock moves to `now` with the change. */
-  moveTestClock?: boolean;
-}
+/** Leases closed plus lost races allowed while a canceled seat's leases are closed (a bound, like the sync's). */
+const MAX_ATTEMPTS = RACE_LIMITS.memberLedger;
 
 /**
- * Brings the member's subscription and ledger in line with their seat at `now`. Returns whether the
- * organization pays for the account (an active seat, or one canceled after it was active): then
- * the member's own subscription is never renewed or charged, and the editor shows no next bill.
+ * Brings the member's subscription and ledger in line with their seat at `now` (the seat is one the
+ * organization pays for); with `moveTestClock`, the account's test clock moves to `now` with it.
  */
-export async function syncMemberEntitlement(
+export async function applySeat(
   context: ServerContext,
   accountId: string,
-  options: SyncOptions = {},
-): Promise<boolean> {
-  const member = await context.store.findMemberSeat(accountId);
-  if (!member || !organizationPays(member.seat)) return false;
+  member: { timeZone: string; seat: Seat },
+  now: Date,
+  moveTestClock: boolean,
+): Promise<void> {
   const seat = member.seat;
-  // The member's own period up to the activation is theirs to pay, settled before the seat replaces it.
-  if (seat.activatedAt) await settleTakeover(context, accountId, seat.activatedAt);
-  const now = options.now ?? (await accountClock(context, accountId));
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  // A lost race costs one re-read (a lease, a plan change or another sync wrote first).
+  const outcome = await retryOnConflict(RACE_LIMITS.memberLedger, async () => {
     const subscription = await context.store.findSubscription(accountId);
-    if (!subscription) return true;
+    if (!subscription) return;
     const ledger = await context.store.listLedgerEntries(accountId);
     // A lease written by another process may be dated a few milliseconds ahead of this clock.
     const at = notBeforeLatest(ledger, now);
@@ -57,11 +47,11 @@ export async function syncMemberEntitlement(
         invoice: null,
         payment: null,
       };
-      const result = options.moveTestClock
+      const result = moveTestClock
         ? await context.store.recordRenewal({ ...write, testClockAt: now.toISOString() })
         : await context.store.applyPlanChange(write);
-      if (result.kind !== 'applied') continue;
-    } else if (options.moveTestClock) {
+      if (result.kind !== 'applied') return LOST_RACE;
+    } else if (moveTestClock) {
       const moved = await context.store.moveTestClock({
         accountId,
         to: now.toISOString(),
@@ -70,30 +60,13 @@ export async function syncMemberEntitlement(
         ledger: [],
         now: now.toISOString(),
       });
-      if (!moved) continue;
+      if (!moved) return LOST_RACE;
     }
     if (seat.status === 'canceled') await closeActiveLeases(context, accountId, now);
-    return true;
-  }
+    return;
+  });
+  if (outcome !== LOST_RACE) return;
   throw new Error(`account ${accountId}: the subscription kept changing while its organization seat was applied`);
-}
-
-/**
- * Syncs each member whose seat an organization change touched, once it has committed. A failure is
- * logged, not thrown: the change stands whatever happens here, so answering it with an error would
- * be wrong, and the member's next load (every load syncs) brings their account in line.
- */
-export async function syncMembers(context: ServerContext, accountIds: Iterable<string>): Promise<void> {
-  for (const accountId of new Set(accountIds)) {
-    try {
-      await syncMemberEntitlement(context, accountId);
-    } catch (error) {
-      context.log.error(
-        { accountId, err: { message: (error as Error).message } },
-        "could not apply an organization change to the member's account: their next load will",
-      );
-    }
-  }
 }
 
 /**
@@ -129,9 +102,4 @@ async function closeActiveLeases(context: ServerContext, accountId: string, now:
     });
   }
   throw new Error(`account ${accountId}: the leases kept changing while the canceled seat closed them`);
-}
-
-async function accountClock(context: ServerContext, accountId: string): Promise<Date> {
-  const account: AccountRecord | undefined = await context.store.findAccountById(accountId);
-  return account ? clockFor(context, account) : context.clock();
 }

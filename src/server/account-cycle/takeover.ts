@@ -8,16 +8,15 @@
 import { settleAtTakeover } from '../../engine/member-takeover';
 import type { NewInvoice, NewPayment, RenewalInput } from '../../store/store';
 import { clockFor, type ServerContext } from '../platform/server-context';
-import { announceRenewalInvoice } from '../email/billing-notices';
+import { announceRenewalInvoice } from '../billing/billing-notices';
 import { chargeDefaultCard } from '../billing/charges';
-import { calculatedInvoices } from '../billing/collect';
+import { calculatedInvoices } from '../../engine/open-invoices';
 import { reclaimExpiredLeases } from '../leases/lease-service';
 import { runDueBilling } from '../billing/renewals';
 import { randomId, sha256Hex } from '../platform/secrets';
+import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
 
 export const TAKEOVER_ENDPOINT = 'organization takeover';
-/** A conditional write that lost a race is retried from a fresh read this many times. */
-const MAX_ATTEMPTS = 5;
 
 /**
  * The marker of a settled takeover, stored with it: per activation (a seat canceled, subscribed
@@ -38,7 +37,8 @@ export async function settleTakeover(context: ServerContext, accountId: string, 
   await reclaimExpiredLeases(context, accountId, activatedAt);
   await runDueBilling(context, account, activatedAt, { testClock: false });
 
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  // A conditional write that lost a race is retried from a fresh read.
+  const outcome = await retryOnConflict(RACE_LIMITS.record, async () => {
     if (await context.store.findIdempotencyRecord(accountId, key)) return;
     const subscription = await context.store.findSubscription(accountId);
     if (!subscription) return;
@@ -109,7 +109,9 @@ export async function settleTakeover(context: ServerContext, accountId: string, 
       if (result.invoice) await announceRenewalInvoice(context, account, result.invoice);
       return;
     }
-  }
+    return LOST_RACE;
+  });
+  if (outcome !== LOST_RACE) return;
   throw new Error(`account ${accountId}: the subscription kept changing while its own period was closed for the organization`);
 }
 

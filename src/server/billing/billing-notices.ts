@@ -3,9 +3,15 @@
 // store committed the event, so a mail never announces something that did not happen; like every
 // notification it never throws.
 import type { AccountRecord, InvoiceRecord } from '../../store/store';
-import type { BillingEvent } from '../billing/billing-events';
+import type { BillingEvent } from './billing-events';
 import type { ServerContext } from '../platform/server-context';
-import { sendPaymentFailed, sendPaymentRecovered, sendReceipt, sendSubscriptionCanceled, type PaidWith } from './notifications';
+import {
+  sendPaymentFailed,
+  sendPaymentRecovered,
+  sendReceipt,
+  sendSubscriptionCanceled,
+  type PaidWith,
+} from '../email/notifications';
 
 type Recipient = Pick<AccountRecord, 'id' | 'email'>;
 

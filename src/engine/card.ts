@@ -1,5 +1,6 @@
-// Card number, expiry and CVC rules that every processor shares. Pure functions: the card data
-// they see is never stored or logged; only `brand` and `last4` leave this layer.
+// Card number, expiry and CVC rules that every processor and card form shares. Pure functions (the
+// clock is a parameter): the card data they see is never stored or logged; only `brand` and
+// `last4` leave the server's payment layer.
 
 /** Digits only: people type card numbers with spaces or dashes. */
 export function normalizeCardNumber(raw: string): string {
