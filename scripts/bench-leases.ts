@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApiClient } from '../src/extension/api-client';
 import { LeaseManager } from '../src/extension/leases/lease-manager';
-import { Outbox } from '../src/extension/leases/outbox';
+import { Outbox } from '../src/extension/leases/report-outbox';
 import { signUpAndUpgrade, startTestServer } from '../test/support/server';
 
 const LEASE_SAMPLES = 200_000;

@@ -6,10 +6,10 @@
 //   user cap  a cap on the member alone (their own overage only)
 //   org cap   a cap on the whole organization (every member's overage)
 // Prints the median and p99 of each and the ratio to the baseline.  npm run bench:org-caps
-import { createBuilderIdAccount } from '../src/server/accounts';
-import { setOverageCap } from '../src/server/organizations/caps';
+import { createBuilderIdAccount } from '../src/server/identity/accounts';
+import { setOverageCap } from '../src/server/organizations/cap-settings';
 import { addMember, createOrganization } from '../src/server/organizations/members';
-import { accountOverage } from '../src/server/organizations/overage';
+import { accountOverage } from '../src/server/organizations/overage-authority';
 import { setOverage } from '../src/server/organizations/seats';
 import type { LedgerEntry } from '../src/engine/ledger';
 import { manualClock, startTestServer } from '../test/support/server';

@@ -1,14 +1,14 @@
 // The `tally` command line: its global options, its commands, and the help that lists them with
 // examples and the exit codes.
 import { Command, Option } from 'commander';
-import { capsCommand } from './commands/caps';
-import { clockCommand } from './commands/clock';
-import { deactivateCommand } from './commands/deactivate';
-import { overageCommand } from './commands/overage';
-import { planCommand } from './commands/plan';
-import { usageCommand } from './commands/usage';
-import { usersCommands } from './commands/users';
-import { DEFAULT_SERVER_URL } from './context';
+import { capsCommand } from './commands/caps-command';
+import { clockCommand } from './commands/clock-command';
+import { deactivateCommand } from './commands/deactivate-command';
+import { overageCommand } from './commands/overage-command';
+import { planCommand } from './commands/plan-command';
+import { usageCommand } from './commands/usage-command';
+import { usersCommands } from './commands/users-command';
+import { DEFAULT_SERVER_URL } from './cli-context';
 import { EXIT_CODES_HELP } from './exit-codes';
 
 const EXAMPLES = `Examples:

@@ -13,16 +13,16 @@ import type { TokenResponse } from '../protocol/api';
 import { createStatusItem } from './status-item';
 import { SubscriptionService } from './subscription-service';
 import { TallyUriHandler } from './uri-handler';
-import { startEngine, type Engine } from './leases/engine';
+import { startEnforcement, type Enforcement } from './leases/enforcement';
 import { tryMeteredRequest } from './metered-demo';
-import { registerOverageCommand } from './overage';
+import { registerOverageCommand } from './overage-switch';
 import type { TallyApi } from './public-api';
 import { watchUsage } from './usage-notifications';
 
 export type { TallyApi } from './public-api';
 
-/** The running engine, for deactivate: it reports the last usage and returns the lease. */
-let engine: Engine | undefined;
+/** The running enforcement, for deactivate: it reports the last usage and returns the lease. */
+let enforcement: Enforcement | undefined;
 
 export function serverUrl(): string {
   return vscode.workspace.getConfiguration('tally').get<string>('serverUrl', 'http://127.0.0.1:3417');
@@ -41,8 +41,8 @@ export function activate(context: vscode.ExtensionContext): TallyApi {
   const auth = new TallyAuthProvider(sessions, api, handoffs, log);
   const subscription = new SubscriptionService(api, sessions);
   const planView = new PlanViewProvider(context.extensionUri, subscription);
-  const running = startEngine(context, api, subscription, log);
-  engine = running;
+  const running = startEnforcement(context, api, subscription, log);
+  enforcement = running;
 
   context.subscriptions.push(
     log,
@@ -85,6 +85,6 @@ async function signInAgain(): Promise<void> {
 
 /** Everything else is in context.subscriptions; the lease goes back first (VS Code waits a few seconds). */
 export async function deactivate(): Promise<void> {
-  await engine?.shutdown();
-  engine = undefined;
+  await enforcement?.shutdown();
+  enforcement = undefined;
 }

@@ -8,57 +8,57 @@ import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Catalog } from '../engine/catalog';
 import type { Store } from '../store/store';
-import { authenticate } from './auth';
-import { originFor, type ServerConfig } from './config';
-import type { ServerContext } from './context';
+import { authenticate } from './identity/bearer-auth';
+import { originFor, type ServerConfig } from './platform/config';
+import type { ServerContext } from './platform/server-context';
 import { OutboxMailer, type Mailer } from './email/mailer';
-import { serializeRequest } from './log-redaction';
-import { messagePage } from './pages/message';
+import { serializeRequest } from './platform/log-redaction';
+import { messagePage } from './platform/message-page';
 import type { PaymentProcessor } from './payments/processor';
 import { SandboxProcessor } from './payments/sandbox';
-import { sendApiError, sendPage } from './respond';
-import { accountRoutes, catalogRoutes } from './routes/account';
-import { authorizationRequestRoutes } from './routes/authorization-requests';
-import { basicRoutes } from './routes/basics';
-import { checkoutApiRoutes } from './routes/checkout-api';
-import { checkoutPageRoutes } from './routes/checkout-pages';
-import { portalApiRoutes, portalHomeRoutes, portalLinkRoutes } from './routes/portal';
-import { portalBillingDetailsRoutes } from './routes/portal-billing-details';
-import { portalOverageRoutes } from './routes/portal-overage';
-import { portalSessionRoutes } from './routes/portal-sessions';
-import { portalPaymentMethodRoutes } from './routes/portal-payment-methods';
-import { portalPlanRoutes } from './routes/portal-plan';
-import { requirePortalVisit } from './portal/visit';
-import { requireOrgAdmin } from './console/admin-visit';
-import { consoleTokenRoutes } from './routes/console-tokens';
-import { sandbox3dsRoutes } from './routes/sandbox-3ds';
-import { contactSalesRoutes } from './routes/contact-sales';
-import { signInRoutes } from './routes/signin';
-import { subscriptionRoutes } from './routes/subscription';
-import { orgTestClockRoutes } from './routes/org-test-clock';
-import { testClockRoutes } from './routes/test-clock';
-import { tokenRoutes } from './routes/token';
-import { tokenRevocationRoutes } from './routes/token-revoke';
-import { outboxRoutes } from './routes/outbox';
-import { outstandingPaymentRoutes } from './routes/outstanding-payment';
-import { leaseRoutes } from './routes/leases';
-import { orgAdminRoutes } from './routes/org-admin';
-import { consoleRoutes } from './routes/console';
-import { consoleEntryRoutes } from './routes/console-entry';
-import { orgOrganizationRoutes } from './routes/org-organization';
-import { orgCapsRoutes } from './routes/org-caps';
-import { consoleCapsRoutes } from './routes/console-caps';
-import { orgTokenRoutes } from './routes/org-tokens';
-import { orgUsageRoutes } from './routes/org-usage';
-import { orgInvoiceRoutes } from './routes/org-invoices';
-import { consoleInvoiceRoutes } from './routes/console-invoices';
-import { SERVER_TIMEOUTS, timeoutOptions, type ServerTimeouts } from './timeouts';
-import { clockStore } from './throttle/clock-store';
-import { SIGN_IN_LIMITS, type SignInLimits } from './throttle/limits';
-import { SignInThrottle } from './throttle/signin-throttle';
-import { TrustedDevices } from './throttle/trusted-device';
-import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy, ownOriginsFor } from './security';
-import { guardUnsafeRequests } from './form-guard';
+import { sendApiError, sendPage } from './platform/respond';
+import { accountRoutes, catalogRoutes } from './billing/account-routes';
+import { authorizationRequestRoutes } from './identity/authorization-request-routes';
+import { basicRoutes } from './platform/basic-routes';
+import { checkoutApiRoutes } from './checkout/checkout-api-routes';
+import { checkoutPageRoutes } from './checkout/checkout-page-routes';
+import { portalApiRoutes, portalHomeRoutes, portalLinkRoutes } from './portal/portal-routes';
+import { portalBillingDetailsRoutes } from './portal/billing-details-routes';
+import { portalOverageRoutes } from './portal/overage-routes';
+import { portalSessionRoutes } from './portal/portal-session-routes';
+import { portalPaymentMethodRoutes } from './portal/payment-method-routes';
+import { portalPlanRoutes } from './portal/plan-routes';
+import { requirePortalVisit } from './portal/portal-visit';
+import { requireOrgAdmin } from './organizations/console/admin-visit';
+import { consoleTokenRoutes } from './organizations/console/tokens-routes';
+import { sandbox3dsRoutes } from './payments/sandbox-3ds-routes';
+import { contactSalesRoutes } from './checkout/contact-sales-routes';
+import { signInRoutes } from './identity/signin-routes';
+import { subscriptionRoutes } from './billing/subscription-routes';
+import { orgTestClockRoutes } from './organizations/api/test-clock-api';
+import { testClockRoutes } from './billing/test-clock-routes';
+import { tokenRoutes } from './identity/token-routes';
+import { tokenRevocationRoutes } from './identity/token-revoke-routes';
+import { outboxRoutes } from './email/outbox-routes';
+import { outstandingPaymentRoutes } from './billing/outstanding-payment-routes';
+import { leaseRoutes } from './leases/lease-routes';
+import { orgAdminRoutes } from './organizations/api/admin-api';
+import { consoleRoutes } from './organizations/console/console-routes';
+import { consoleEntryRoutes } from './organizations/console/entry-routes';
+import { orgOrganizationRoutes } from './organizations/api/organization-api';
+import { orgCapsRoutes } from './organizations/api/caps-api';
+import { consoleCapsRoutes } from './organizations/console/caps-routes';
+import { orgTokenRoutes } from './organizations/api/tokens-api';
+import { orgUsageRoutes } from './organizations/api/usage-api';
+import { orgInvoiceRoutes } from './organizations/api/invoices-api';
+import { consoleInvoiceRoutes } from './organizations/console/invoices-routes';
+import { SERVER_TIMEOUTS, timeoutOptions, type ServerTimeouts } from './platform/timeouts';
+import { clockStore } from './platform/clock-rate-store';
+import { SIGN_IN_LIMITS, type SignInLimits } from './identity/signin-limits';
+import { SignInThrottle } from './identity/signin-throttle';
+import { TrustedDevices } from './identity/trusted-device';
+import { allowedHostsFor, applySecurityHeaders, checkHost, contentSecurityPolicy, ownOriginsFor } from './platform/security';
+import { guardUnsafeRequests } from './platform/form-guard';
 
 export interface BuildServerOptions {
   config: ServerConfig;
@@ -123,7 +123,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   app.register(cookie);
   app.register(formbody);
   // No route is limited by default (global: false): the sign-in and the code exchange count their
-  // own failures (throttle/signin-throttle.ts), on the server's clock so that tests move it.
+  // own failures (identity/signin-throttle.ts), on the server's clock so that tests move it.
   app.register(rateLimit, { global: false, store: clockStore(options.clock) });
   app.decorateRequest('account', null);
   app.decorateRequest('orgApiTokenId', null);
@@ -203,7 +203,7 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     // Credit leases and the overage switch (leases-server).
     leaseRoutes(signedIn, context);
     // The organization admin API, admins only (org-server). Every /api/org/… route here also takes
-    // an admin API token as its bearer (auth.ts acceptsApiTokens).
+    // an admin API token as its bearer (identity/bearer-auth.ts acceptsApiTokens).
     orgAdminRoutes(signedIn, context);
     // Creating an organization and reading its settings (org-console).
     orgOrganizationRoutes(signedIn, context);

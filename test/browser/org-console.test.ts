@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { recordSeatActivity } from '../../src/engine/organization';
-import { createBuilderIdAccount } from '../../src/server/accounts';
+import { createBuilderIdAccount } from '../../src/server/identity/accounts';
 import { changeOrganization } from '../../src/server/organizations/change';
 import { addMember, createOrganization } from '../../src/server/organizations/members';
 import { activateOnSignIn, assignPlan } from '../../src/server/organizations/seats';

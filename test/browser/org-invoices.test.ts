@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { issueOrganizationInvoices } from '../../src/server/organizations/invoices';
+import { issueOrganizationInvoices } from '../../src/server/organizations/monthly-invoices';
 import { openPortalPage, pageText as text, screenshotPath, useBrowserAndServer } from '../support/browser';
 import { createTestOrganization, expectApi, TEST_PASSWORD } from '../support/organization';
 import { manualClock, SESSIONS_OUTLAST_THE_TEST, signInAndGetToken, type TestServer } from '../support/server';

@@ -108,6 +108,8 @@ export function lineCount(text: string): number {
   return text.endsWith('\n') ? newlines : newlines + 1;
 }
 
+const CONVENTIONAL_NAMES = new Set(['main.ts', 'index.ts']);
+
 export async function checkArchitecture(
   root: string,
   { maxLines = maxLinesPerFile }: { maxLines?: number } = {},
@@ -150,7 +152,10 @@ export async function checkArchitecture(
     .filter(({ lines }) => lines > maxLines)
     .map(({ file, lines }) => `${file}: ${lines} lines (over ${maxLines})`);
   const byName = new Map<string, string[]>();
-  for (const file of files) byName.set(path.posix.basename(file), [...(byName.get(path.posix.basename(file)) ?? []), file]);
+  // Source files only, and not the names that mean a role rather than a topic: a bundle's entry
+  // point (main.ts) and a folder's front (index.ts). A folder's README.md is one per folder by design.
+  const named = files.filter((file) => /\.tsx?$/.test(file) && !CONVENTIONAL_NAMES.has(path.posix.basename(file)));
+  for (const file of named) byName.set(path.posix.basename(file), [...(byName.get(path.posix.basename(file)) ?? []), file]);
   const duplicateNames = [...byName]
     .filter(([, paths]) => paths.length > 1)
     .map(([name, paths]) => `${name}: ${paths.sort().join(', ')}`);

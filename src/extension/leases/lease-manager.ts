@@ -21,7 +21,7 @@ import {
 import type { CommitResult, Refusal, Reservation, ReserveOptions, ReserveResult, TallyBalance } from '../public-api';
 import { LeaseLedger } from './lease-ledger';
 import { remedyFor, toBalance } from './live-balance';
-import type { Outbox, OutboxEntry } from './outbox';
+import type { Outbox, OutboxEntry } from './report-outbox';
 import { nextBatch, whyRefused } from './report-batches';
 
 /** The server calls the manager makes (ApiClient implements them). */

@@ -7,12 +7,12 @@ import type { ChangeContext } from '../../engine/plan-change';
 import { nextRetryAt } from '../../engine/dunning';
 import { pendingArrearsCalculation } from '../../engine/renewal';
 import type { AccountRecord, LeaseRecord, OrganizationContact, OverageSwitch, SubscriptionRecord } from '../../store/store';
-import { clockFor, type ServerContext } from '../context';
+import { clockFor, type ServerContext } from '../platform/server-context';
 import { syncMemberEntitlement } from '../organizations/entitlement';
-import { accountOverage } from '../organizations/overage';
+import { accountOverage } from '../organizations/overage-authority';
 import { calculatedInvoices, outstandingInvoices, sumOf } from './collect';
-import { reclaimExpiredLeases } from './leases';
-import { allowanceRemaining } from './ledger';
+import { reclaimExpiredLeases } from '../leases/lease-service';
+import { allowanceRemaining } from './ledger-entries';
 import { advanceAccount } from './renewals';
 
 export interface AccountBilling {

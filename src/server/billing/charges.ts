@@ -1,8 +1,8 @@
 // Charging the account's default saved card, for plan changes and renewals. The outcome is a
 // payment to record, whichever way it went; the caller decides what a decline changes.
 import type { NewPayment, PaymentMethodRecord } from '../../store/store';
-import type { ServerContext } from '../context';
-import { randomId } from '../secrets';
+import type { ServerContext } from '../platform/server-context';
+import { randomId } from '../platform/secrets';
 
 export type SavedCardCharge =
   | { kind: 'no-card' }

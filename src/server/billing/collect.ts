@@ -5,7 +5,7 @@
 // payment racing each other, or an attempt repeated after a lost write, charge the invoice once.
 import type { BillingState } from '../../engine/billing-state';
 import type { InvoiceRecord, NewPayment, PaymentAttemptInput } from '../../store/store';
-import type { ServerContext } from '../context';
+import type { ServerContext } from '../platform/server-context';
 import { chargeDefaultCard } from './charges';
 
 /** No saved card to charge: the attempt fails without a payment. */

@@ -12,13 +12,13 @@ import { paymentRecovered } from '../../engine/dunning';
 import type { LedgerEntry } from '../../engine/ledger';
 import { OutstandingPaymentResult } from '../../protocol/api';
 import type { AccountRecord, NewIdempotencyRecord } from '../../store/store';
-import { toAccountState } from '../account-state';
-import type { ServerContext } from '../context';
-import { sha256Hex } from '../secrets';
+import { toAccountState } from './account-state';
+import type { ServerContext } from '../platform/server-context';
+import { sha256Hex } from '../platform/secrets';
 import { loadAccountBilling } from './account-billing';
 import type { BillingEvent } from './billing-events';
 import { collectOutstanding, NO_CARD_MESSAGE, sumOf } from './collect';
-import { allowanceGrant } from './ledger';
+import { allowanceGrant } from './ledger-entries';
 import { invoiceSummary } from './plan-changes';
 import { announceBillingEvent } from '../email/billing-notices';
 

@@ -5,10 +5,10 @@
 // field at fault. Nothing here knows HTTP; a card's number and CVC never reach this module.
 import { needsPaymentMethod } from '../../engine/payment-method-policy';
 import type { AccountRecord, PaymentMethodRecord } from '../../store/store';
-import { clockFor, type ServerContext } from '../context';
+import { clockFor, type ServerContext } from '../platform/server-context';
 import { isExpired } from '../payments/card';
 import type { ReusableCard } from '../payments/processor';
-import { randomId } from '../secrets';
+import { randomId } from '../platform/secrets';
 
 export type PaymentMethodErrorCode =
   'not_found' | 'invalid_expiry' | 'expired' | 'last_card' | 'no_subscription' | 'subscription_changed';

@@ -7,10 +7,10 @@ import { planById } from '../../engine/catalog';
 import type { BillingState } from '../../engine/billing-state';
 import type { LedgerEntry } from '../../engine/ledger';
 import type { AccountRecord, BillingChangeResult, SubscriptionRecord } from '../../store/store';
-import type { ServerContext } from '../context';
+import type { ServerContext } from '../platform/server-context';
 import type { BillingEvent } from './billing-events';
 import { collectOutstanding, sumOf } from './collect';
-import { allowanceGrant } from './ledger';
+import { allowanceGrant } from './ledger-entries';
 
 export interface RetryOutcome {
   result: BillingChangeResult;

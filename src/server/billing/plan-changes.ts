@@ -6,13 +6,13 @@ import { allowanceEntries } from '../../engine/allowance';
 import { applyChange, previewChange, type ChangePreview, type PlanChangeError } from '../../engine/plan-change';
 import type { AccountState, InvoiceSummary, PlanChangePreview } from '../../protocol/api';
 import type { BillingChangeResult, InvoiceRecord, NewIdempotencyRecord, NewPayment } from '../../store/store';
-import { toAccountState } from '../account-state';
-import type { ServerContext } from '../context';
+import { toAccountState } from './account-state';
+import type { ServerContext } from '../platform/server-context';
 import { sendPlanChanged, sendReceipt } from '../email/notifications';
-import { randomId } from '../secrets';
+import { randomId } from '../platform/secrets';
 import { changeContextOf, type AccountBilling } from './account-billing';
 import { chargeDefaultCard } from './charges';
-import { newLedgerId } from './ledger';
+import { newLedgerId } from './ledger-entries';
 
 export interface Refusal {
   status: 400 | 402 | 403 | 409;

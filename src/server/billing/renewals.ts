@@ -10,15 +10,15 @@ import { nextRetryAt, paymentFailed } from '../../engine/dunning';
 import { balanceAt, expireGrants, type LedgerEntry } from '../../engine/ledger';
 import { calculateArrears, closingUsage, pendingArrearsCalculation, renew } from '../../engine/renewal';
 import type { AccountRecord, InvoiceRecord, NewInvoice, NewPayment, RenewalInput, SubscriptionRecord } from '../../store/store';
-import { clockFor, type ServerContext } from '../context';
-import { randomId } from '../secrets';
+import { clockFor, type ServerContext } from '../platform/server-context';
+import { randomId } from '../platform/secrets';
 import type { BillingEvent } from './billing-events';
 import { announceBillingEvent, announceRenewalInvoice } from '../email/billing-notices';
 import { chargeDefaultCard } from './charges';
 import { NO_CARD_MESSAGE } from './collect';
-import { reclaimExpiredLeases } from './leases';
+import { reclaimExpiredLeases } from '../leases/lease-service';
 import { syncMemberEntitlement } from '../organizations/entitlement';
-import { allowanceGrant, newLedgerId } from './ledger';
+import { allowanceGrant, newLedgerId } from './ledger-entries';
 import { retryOnce } from './payment-retries';
 
 /** A guard against a runaway loop: more boundaries than this in one call is a bug, not a request. */

@@ -4,7 +4,7 @@
 // notification it never throws.
 import type { AccountRecord, InvoiceRecord } from '../../store/store';
 import type { BillingEvent } from '../billing/billing-events';
-import type { ServerContext } from '../context';
+import type { ServerContext } from '../platform/server-context';
 import { sendPaymentFailed, sendPaymentRecovered, sendReceipt, sendSubscriptionCanceled, type PaidWith } from './notifications';
 
 type Recipient = Pick<AccountRecord, 'id' | 'email'>;

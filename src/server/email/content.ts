@@ -1,7 +1,7 @@
 // One description of a message, rendered twice: as plain text (what every mail client shows) and as
 // simple HTML (escaped through the `html` template, styled inline because mail clients drop
 // stylesheets). Messages are written as blocks, so the two renderings can never say different things.
-import { html, type SafeHtml } from '../html';
+import { html, type SafeHtml } from '../platform/html';
 
 export type Block =
   /** A paragraph of prose. */

@@ -9,7 +9,7 @@
 // has the same Message-ID and mail systems can tell it is the same message.
 import { createTransport } from 'nodemailer';
 import type { EmailKind, EmailRecord, Store } from '../../store/store';
-import { randomToken } from '../secrets';
+import { randomToken } from '../platform/secrets';
 import { renderEmail, type EmailContent } from './content';
 import type { SmtpSettings } from './smtp-settings';
 

@@ -3,8 +3,8 @@
 // mail that cannot be written is logged, never turned into a failed checkout or plan change.
 import { planName } from '../../engine/catalog';
 import type { AccountRecord, EmailRecord, InvoiceRecord } from '../../store/store';
-import { accountTimeZone } from '../account-zone';
-import type { ServerContext } from '../context';
+import { accountTimeZone } from '../billing/account-zone';
+import type { ServerContext } from '../platform/server-context';
 import type { EmailContent } from './content';
 import type { OutgoingEmail } from './mailer';
 import {

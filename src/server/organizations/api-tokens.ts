@@ -3,8 +3,8 @@
 // only its SHA-256 is stored. Creating and revoking are audited like every admin action.
 import type { OrgApiToken } from '../../protocol/org';
 import type { AccountRecord, OrganizationApiTokenRecord } from '../../store/store';
-import type { ServerContext } from '../context';
-import { randomToken, sha256Hex } from '../secrets';
+import type { ServerContext } from '../platform/server-context';
+import { randomToken, sha256Hex } from '../platform/secrets';
 import { OrganizationError } from './change';
 
 /** Every admin API token starts with this, so that a leaked one is recognisable (and scannable). */

@@ -2,7 +2,7 @@
 // while the organization is still at the version read (a conflicting admin retries from a fresh read).
 import type { Seat } from '../../engine/organization';
 import type { OrganizationChange, OrganizationSnapshot } from '../../store/store';
-import { organizationClock, type ServerContext } from '../context';
+import { organizationClock, type ServerContext } from '../platform/server-context';
 
 /** A refusal an admin can act on; the routes turn it into a 4xx naming `field`. */
 export class OrganizationError extends Error {

@@ -6,8 +6,8 @@ import { closeLease } from '../../engine/lease';
 import { notBeforeLatest } from '../../engine/ledger';
 import { memberEntitlement, organizationPays } from '../../engine/seat-entitlement';
 import type { AccountRecord } from '../../store/store';
-import { newLedgerId } from '../billing/ledger';
-import { clockFor, type ServerContext } from '../context';
+import { newLedgerId } from '../billing/ledger-entries';
+import { clockFor, type ServerContext } from '../platform/server-context';
 import { settleTakeover } from './takeover';
 
 /** A lost race costs one re-read (a lease, a plan change or another sync wrote first). */

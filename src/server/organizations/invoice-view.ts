@@ -2,7 +2,7 @@
 // so that the two never disagree: an issued invoice as it was issued, the month so far as a draft.
 import type { OrgInvoice } from '../../protocol/org';
 import type { OrganizationInvoiceRecord } from '../../store/store';
-import type { ComputedOrganizationInvoice } from './invoices';
+import type { ComputedOrganizationInvoice } from './monthly-invoices';
 
 export function issuedInvoiceView(invoice: OrganizationInvoiceRecord): OrgInvoice {
   return {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { assertTimeZone, CalendarError } from '../../engine/calendar';
 import type { AccountRecord } from '../../store/store';
-import type { ServerContext } from '../context';
+import type { ServerContext } from '../platform/server-context';
 import { changeOrganization, OrganizationError } from './change';
 import { assignmentsOf, reconcileSeats } from './seats';
 import { syncMembers } from './entitlement';

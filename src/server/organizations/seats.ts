@@ -13,7 +13,7 @@ import {
 } from '../../engine/organization';
 import type { Catalog } from '../../engine/catalog';
 import type { OrganizationAuditEntry, OrganizationSnapshot } from '../../store/store';
-import type { ServerContext } from '../context';
+import type { ServerContext } from '../platform/server-context';
 import { changeOrganization, OrganizationError, seatSummary } from './change';
 import { syncMembers } from './entitlement';
 

@@ -7,13 +7,13 @@
 // by an earlier decline (a member past due at the activation) stay theirs the same way.
 import { settleAtTakeover } from '../../engine/member-takeover';
 import type { NewInvoice, NewPayment, RenewalInput } from '../../store/store';
-import { clockFor, type ServerContext } from '../context';
+import { clockFor, type ServerContext } from '../platform/server-context';
 import { announceRenewalInvoice } from '../email/billing-notices';
 import { chargeDefaultCard } from '../billing/charges';
 import { calculatedInvoices } from '../billing/collect';
-import { reclaimExpiredLeases } from '../billing/leases';
+import { reclaimExpiredLeases } from '../leases/lease-service';
 import { runDueBilling } from '../billing/renewals';
-import { randomId, sha256Hex } from '../secrets';
+import { randomId, sha256Hex } from '../platform/secrets';
 
 export const TAKEOVER_ENDPOINT = 'organization takeover';
 /** A conditional write that lost a race is retried from a fresh read this many times. */

@@ -5,9 +5,9 @@
 import type { OrganizationRecord } from '../../store/store';
 import { loadAccountBilling } from '../billing/account-billing';
 import { advanceAccount } from '../billing/renewals';
-import { clockFor, organizationClock, type ServerContext } from '../context';
+import { clockFor, organizationClock, type ServerContext } from '../platform/server-context';
 import { OrganizationError } from './change';
-import { issueDueMonths } from './invoices';
+import { issueDueMonths } from './monthly-invoices';
 
 export async function advanceOrganizationClock(
   context: ServerContext,

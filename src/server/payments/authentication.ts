@@ -22,8 +22,8 @@
 //      `authenticationOwnerOf` that the authentication is that cookie's, to answer a mismatch plainly.
 import type { FastifyReply } from 'fastify';
 import type { PaymentAuthenticationPurpose } from '../../store/store';
-import type { ServerContext } from '../context';
-import { textField } from '../forms/fields';
+import type { ServerContext } from '../platform/server-context';
+import { textField } from '../platform/form-body';
 import type { AuthenticatedChargeResult, AuthenticationOwner, AuthenticationRequired } from './processor';
 
 /** The query parameter the browser brings back to the flow's return path. */

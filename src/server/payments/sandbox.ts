@@ -10,7 +10,7 @@
 // The pending 3-D Secure authentications live in the store (payment_authentications), as a real
 // processor keeps them on its side: only brand, last four and expiry, never the number or the CVC.
 import type { Store } from '../../store/store';
-import { randomId } from '../secrets';
+import { randomId } from '../platform/secrets';
 import { cardBrand, isExpired, isLuhnValid, isValidCvc, lastFour } from './card';
 import type {
   AuthenticatedChargeResult,

@@ -4,8 +4,8 @@
 // spent. The store keeps only the token's hash.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountRecord, BrowserSessionRecord, PortalLinkRedemption } from '../../store/store';
-import { secureCookies, type ServerContext } from '../context';
-import { randomToken, sha256Hex } from '../secrets';
+import { secureCookies, type ServerContext } from '../platform/server-context';
+import { randomToken, sha256Hex } from '../platform/secrets';
 
 export const PORTAL_COOKIE = 'tally_portal';
 /** Long enough to change a plan and add a card; a new Manage Plan from the editor opens a fresh one. */

@@ -7,7 +7,7 @@
 // working: their raw id cannot be hashed in SQL, and keeping it usable would keep the secret stored.
 // A portal link lived one hour and the editor makes a new one with Manage Plan; an open checkout is
 // started again from the editor, and a retried POST /api/checkout-sessions with its Idempotency-Key
-// gets a fresh working link to the same session (checkout-api.ts). The stored idempotent answers
+// gets a fresh working link to the same session (checkout/checkout-api-routes.ts). The stored idempotent answers
 // lose their `url` for the same reason. Pushed sign-in requests (15 minutes) are now stored under
 // the hash of their request_uri; the few pending ones are dropped and the editor pushes a new one.
 import type { Migration } from './migration';

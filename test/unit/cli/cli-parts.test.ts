@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { parseDollars } from '../../../src/cli/commands/caps';
-import { csvRow } from '../../../src/cli/commands/usage';
+import { parseDollars } from '../../../src/cli/commands/caps-command';
+import { csvRow } from '../../../src/cli/commands/usage-command';
 import { CliError } from '../../../src/cli/exit-codes';
-import { twoDecimals } from '../../../src/cli/format';
+import { twoDecimals } from '../../../src/cli/output-format';
 import { startProgress } from '../../../src/cli/progress';
 
 describe('cli: amounts, CSV rows and the progress bar', () => {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApiClient, TallyApiError } from '../../../src/extension/api-client';
 import { LeaseManager } from '../../../src/extension/leases/lease-manager';
-import { Outbox, type OutboxEntry } from '../../../src/extension/leases/outbox';
+import { Outbox, type OutboxEntry } from '../../../src/extension/leases/report-outbox';
 import { BATCH_BYTES, nextBatch, whyRefused } from '../../../src/extension/leases/report-batches';
 import { AccountState } from '../../../src/protocol/api';
 import { LeaseGrant, MAX_LEASE_REQUEST_BYTES, MAX_REPORTS_PER_REQUEST, type UsageReport } from '../../../src/protocol/leases';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { balanceAt } from '../../../src/engine/ledger';
 import { ApiClient } from '../../../src/extension/api-client';
 import { LeaseManager } from '../../../src/extension/leases/lease-manager';
-import { Outbox } from '../../../src/extension/leases/outbox';
+import { Outbox } from '../../../src/extension/leases/report-outbox';
 import type { Reservation, ReserveResult } from '../../../src/extension/public-api';
 import { AccountState } from '../../../src/protocol/api';
 import { addMember, createOrganization } from '../../../src/server/organizations/members';

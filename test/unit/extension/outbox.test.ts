@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Outbox, type OutboxEntry } from '../../../src/extension/leases/outbox';
+import { Outbox, type OutboxEntry } from '../../../src/extension/leases/report-outbox';
 
 const entry = (id: string, credits = 1_00): OutboxEntry => ({
   id,

@@ -1,9 +1,9 @@
 // The cookie that carries a checkout's token through its 3-D Secure challenge
-// (checkout-challenge-cookie.ts): the processor stores only the fixed return path, so the return
+// (checkout/challenge-cookie.ts): the processor stores only the fixed return path, so the return
 // route learns the checkout from the cookie alone. Without it, or with another checkout's, the
 // return changes nothing and says how to go on; a replay charges nothing.
 import { strict as assert } from 'node:assert';
-import { CHECKOUT_CHALLENGE_COOKIE } from '../../../src/server/checkout-challenge-cookie';
+import { CHECKOUT_CHALLENGE_COOKIE } from '../../../src/server/checkout/challenge-cookie';
 import {
   answerChallenge,
   apiRequest,

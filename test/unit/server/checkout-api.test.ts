@@ -130,7 +130,7 @@ describe('server: POST /api/checkout-sessions', () => {
     const again = await create(body, { 'idempotency-key': 'upgrade-1' });
     assert.equal(first.status, 200);
     assert.equal(again.status, 200);
-    // The same session; its link is minted anew, since only the token's hash is stored (checkout-api.ts).
+    // The same session; its link is minted anew, since only the token's hash is stored (checkout/checkout-api-routes.ts).
     assert.equal(CheckoutSession.parse(again.json).id, CheckoutSession.parse(first.json).id);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     assert.equal(server.sql('SELECT id FROM checkout_sessions WHERE id = ?', (first.json as { id: string }).id).length, 1);

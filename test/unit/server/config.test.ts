@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inspect } from 'node:util';
-import { ConfigError, defaultCatalogPath, loadConfig } from '../../../src/server/config';
+import { ConfigError, defaultCatalogPath, loadConfig } from '../../../src/server/platform/config';
 
 describe('server: configuration', () => {
   it('defaults to 127.0.0.1:3417, a data dir under the working directory, and the shipped catalog', () => {

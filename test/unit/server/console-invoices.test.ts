@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { issueOrganizationInvoices } from '../../../src/server/organizations/invoices';
+import { issueOrganizationInvoices } from '../../../src/server/organizations/monthly-invoices';
 import { createTestOrganization, expectApi, TEST_PASSWORD } from '../../support/organization';
 import { openPortal, textOf } from '../../support/portal-client';
 import {

@@ -10,7 +10,7 @@ import {
   sendSalesInquiry,
   sendSubscriptionCanceled,
 } from '../../../src/server/email/notifications';
-import type { ServerContext } from '../../../src/server/context';
+import type { ServerContext } from '../../../src/server/platform/server-context';
 import { startSmtpServer, unusedPort, type TestSmtpServer } from '../../support/smtp';
 import {
   apiRequest,

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { OrgApiTokens, OrgSettings } from '../../../src/protocol/org';
-import { checkRequestSource } from '../../../src/server/form-guard';
+import { checkRequestSource } from '../../../src/server/platform/form-guard';
 import { createTestOrganization, expectApi, type TestOrganization } from '../../support/organization';
 import { openPortal, textOf, type PortalBrowser } from '../../support/portal-client';
 import { getForm, startTestServer, type TestServer } from '../../support/server';

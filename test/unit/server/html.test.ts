@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { escapeHtml, html } from '../../../src/server/html';
-import { renderPage } from '../../../src/server/pages/layout';
+import { escapeHtml, html } from '../../../src/server/platform/html';
+import { renderPage } from '../../../src/server/platform/layout';
 
 describe('server: html template', () => {
   it('escapes every interpolated value', () => {

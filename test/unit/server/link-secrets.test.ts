@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { AuthorizationRequest } from '../../../src/protocol/api';
-import { sha256Hex } from '../../../src/server/secrets';
+import { sha256Hex } from '../../../src/server/platform/secrets';
 import { openPortal } from '../../support/portal-client';
 import {
   answerChallenge,

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { redactUrl } from '../../../src/server/log-redaction';
+import { redactUrl } from '../../../src/server/platform/log-redaction';
 
 describe('server: redactUrl (what the request log shows of a URL)', () => {
   it('hides the capability segment of link paths and keeps the rest of the path', () => {

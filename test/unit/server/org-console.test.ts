@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../../../src/protocol/api';
 import { OrgSettings, OrgUsersPage } from '../../../src/protocol/org';
-import { createBuilderIdAccount } from '../../../src/server/accounts';
-import { hasAuditWords } from '../../../src/server/console/audit-lines';
+import { createBuilderIdAccount } from '../../../src/server/identity/accounts';
+import { hasAuditWords } from '../../../src/server/organizations/console/audit-lines';
 import { addMember } from '../../../src/server/organizations/members';
 import {
   createTestGroup,

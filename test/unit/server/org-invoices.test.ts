@@ -3,7 +3,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { formatMoney } from '../../../src/protocol/format';
 import { ApiError } from '../../../src/protocol/api';
 import { OrgInvoice, OrgInvoices, OrgUser } from '../../../src/protocol/org';
-import { issueOrganizationInvoices } from '../../../src/server/organizations/invoices';
+import { issueOrganizationInvoices } from '../../../src/server/organizations/monthly-invoices';
 import {
   createTestGroup,
   createTestOrganization,

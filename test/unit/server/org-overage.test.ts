@@ -3,7 +3,7 @@ import { usedBetween } from '../../../src/engine/ledger';
 import { AccountState, ApiError } from '../../../src/protocol/api';
 import { LeaseGrant, LeaseRefusal } from '../../../src/protocol/leases';
 import { OrgAudit, OrgCaps, OrgUser } from '../../../src/protocol/org';
-import { runLeaseOperation } from '../../../src/server/billing/leases';
+import { runLeaseOperation } from '../../../src/server/leases/lease-service';
 import type { LeaseChange } from '../../../src/store/store';
 import { openPortal, textOf } from '../../support/portal-client';
 import {

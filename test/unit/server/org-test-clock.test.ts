@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { AccountState, ApiError } from '../../../src/protocol/api';
 import { OrgInvoices, OrgSettings, OrgUsersPage } from '../../../src/protocol/org';
-import { issueOrganizationInvoices } from '../../../src/server/organizations/invoices';
+import { issueOrganizationInvoices } from '../../../src/server/organizations/monthly-invoices';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD } from '../../support/organization';
 import {
   apiRequest,

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ApiError } from '../../../src/protocol/api';
 import { CreatedApiToken, OrgApiTokens, OrgAudit, OrgUsersPage } from '../../../src/protocol/org';
-import { sha256Hex } from '../../../src/server/secrets';
+import { sha256Hex } from '../../../src/server/platform/secrets';
 import { createTestOrganization, type TestOrganization } from '../../support/organization';
 import {
   apiRequest,

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseCapDollars } from '../../../src/server/routes/portal-overage';
+import { parseCapDollars } from '../../../src/server/portal/overage-routes';
 import { AccountState } from '../../../src/protocol/api';
 import {
   apiRequest,

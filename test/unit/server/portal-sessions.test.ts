@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { loadCatalogFile } from '../../../src/server/catalog-file';
-import { defaultCatalogPath } from '../../../src/server/config';
+import { loadCatalogFile } from '../../../src/server/platform/catalog-file';
+import { defaultCatalogPath } from '../../../src/server/platform/config';
 import {
   apiRequest,
   freshServerForEachTest,

@@ -8,7 +8,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../../support/server';
-import { sha256Hex } from '../../../src/server/secrets';
+import { sha256Hex } from '../../../src/server/platform/secrets';
 import { openPortal, PortalBrowser, textOf } from '../../support/portal-client';
 
 describe('server: billing portal', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ApiError } from '../../../src/protocol/api';
-import { SIGN_IN_LIMITS } from '../../../src/server/throttle/limits';
+import { SIGN_IN_LIMITS } from '../../../src/server/identity/signin-limits';
 import {
   decodeHtml,
   exchangeCode,

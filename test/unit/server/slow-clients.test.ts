@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { ServerTimeouts } from '../../../src/server/timeouts';
+import type { ServerTimeouts } from '../../../src/server/platform/timeouts';
 import { startTestServer, type TestServer } from '../../support/server';
 
 // The production deadlines scaled down 10×: headers 1 s, the whole request 2 s, checked every 100 ms.

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { extractText, getDocumentProxy } from 'unpdf';
 import type { Catalog } from '../../../src/engine/catalog';
 import { AccountState } from '../../../src/protocol/api';
-import { loadCatalogFile } from '../../../src/server/catalog-file';
-import { defaultCatalogPath } from '../../../src/server/config';
+import { loadCatalogFile } from '../../../src/server/platform/catalog-file';
+import { defaultCatalogPath } from '../../../src/server/platform/config';
 import { createTestGroup, createTestOrganization, expectApi, TEST_PASSWORD } from '../../support/organization';
 import { openPortal, textOf } from '../../support/portal-client';
 import {

@@ -1,0 +1,55 @@
+// The organization's invoices in the admin API (src/protocol/org.ts), admins only:
+//   GET /api/org/invoices          → OrgInvoices (the month so far as a draft, issued invoices newest first)
+//   GET /api/org/invoices/:id      → OrgInvoice
+//   GET /api/org/invoices/:id/pdf  → application/pdf
+// Invoices are looked up within the admin's organization: another organization's id is a 404.
+import type { FastifyInstance } from 'fastify';
+import { OrgInvoice, type OrgInvoices } from '../../../protocol/org';
+import { organizationClock, type ServerContext } from '../../platform/server-context';
+import { renderOrganizationInvoicePdf } from '../../invoices/organization-invoice-pdf';
+import { OrganizationError } from '../change';
+import { draftInvoiceView, issuedInvoiceView } from '../invoice-view';
+import { draftOrganizationInvoice } from '../monthly-invoices';
+import { sendJson } from '../../platform/respond';
+import { asAdmin } from './admin-api';
+
+export function orgInvoiceRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.get('/api/org/invoices', (request, reply) =>
+    asAdmin(context, request, reply, async (organizationId) => {
+      const organization = await context.store.findOrganization(organizationId);
+      if (!organization) throw new OrganizationError(404, 'no_organization', 'There is no such organization.');
+      const draft = await draftOrganizationInvoice(context, organization, organizationClock(context, organization));
+      const issued = await context.store.listOrganizationInvoices(organizationId);
+      const body: OrgInvoices = {
+        current: draftInvoiceView(draft),
+        issued: issued.map((invoice) => OrgInvoice.omit({ lines: true }).parse(issuedInvoiceView(invoice))),
+      };
+      return sendJson(reply, 200, body);
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/api/org/invoices/:id', (request, reply) =>
+    asAdmin(context, request, reply, async (organizationId) => {
+      const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
+      if (!invoice) throw noInvoice();
+      return sendJson(reply, 200, issuedInvoiceView(invoice));
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/api/org/invoices/:id/pdf', (request, reply) =>
+    asAdmin(context, request, reply, async (organizationId) => {
+      const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
+      if (!invoice) throw noInvoice();
+      const document = await renderOrganizationInvoicePdf(invoice);
+      return reply
+        .code(200)
+        .type('application/pdf')
+        .header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`)
+        .send(document);
+    }),
+  );
+}
+
+function noInvoice(): OrganizationError {
+  return new OrganizationError(404, 'no_invoice', 'This organization has no invoice with that id.', 'id');
+}

@@ -1,0 +1,32 @@
+// POST /api/org/test-clock/advance (admins; only when TALLY_TEST_CLOCKS is on, absent otherwise):
+// moves the organization's clock forward, with every member's own clock, and issues the invoices
+// due by then (organizations/test-clock.ts). Answers the organization's settings and its clock.
+import type { FastifyInstance } from 'fastify';
+import { TestClockAdvanceRequest } from '../../../protocol/api';
+import { organizationClock, type ServerContext } from '../../platform/server-context';
+import { advanceOrganizationClock } from '../test-clock';
+import { sendApiError, sendJson } from '../../platform/respond';
+import { asAdmin, withBody } from './admin-api';
+import { organizationById, toOrgSettings } from './organization-api';
+import { advanceShapeError, advanceTarget } from '../../billing/test-clock-routes';
+
+export function orgTestClockRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.post('/api/org/test-clock/advance', (request, reply) =>
+    withBody(TestClockAdvanceRequest, request, reply, async (body) => {
+      const shape = advanceShapeError(body);
+      if (shape) return sendApiError(reply, 400, 'invalid_request', shape, 'to');
+      return asAdmin(context, request, reply, async (organizationId) => {
+        const organization = await organizationById(context, organizationId);
+        const target = advanceTarget(
+          body,
+          organizationClock(context, organization),
+          organization.timeZone,
+          "the organization's clock",
+        );
+        if ('error' in target) return sendApiError(reply, 400, 'invalid_request', target.error, 'to');
+        const moved = await advanceOrganizationClock(context, organizationId, target.at);
+        return sendJson(reply, 200, toOrgSettings(moved));
+      });
+    }),
+  );
+}

@@ -1,0 +1,36 @@
+// Admin API tokens over the admin API (src/protocol/org.ts): list, create (the secret in this one
+// answer only), revoke. Admins only, like every /api/org route.
+import type { FastifyInstance } from 'fastify';
+import { CreateApiTokenRequest, type CreatedApiToken, type OrgApiTokens } from '../../../protocol/org';
+import type { ServerContext } from '../../platform/server-context';
+import { createApiToken, revokeApiToken, toOrgApiToken } from '../api-tokens';
+import { sendJson } from '../../platform/respond';
+import { asAdmin, withBody } from './admin-api';
+
+export function orgTokenRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.get('/api/org/tokens', (request, reply) =>
+    asAdmin(context, request, reply, async (organizationId) => {
+      const body: OrgApiTokens = { tokens: (await context.store.listOrganizationApiTokens(organizationId)).map(toOrgApiToken) };
+      return sendJson(reply, 200, body);
+    }),
+  );
+
+  app.post('/api/org/tokens', (request, reply) =>
+    withBody(CreateApiTokenRequest, request, reply, (body) =>
+      asAdmin(context, request, reply, async (organizationId, actorId) => {
+        const { token, secret } = await createApiToken(context, organizationId, actorId, body.name);
+        const created: CreatedApiToken = { ...toOrgApiToken(token), token: secret };
+        // Never cached anywhere on the way: this answer is the only place the secret ever appears.
+        reply.header('Cache-Control', 'no-store');
+        return sendJson(reply, 201, created);
+      }),
+    ),
+  );
+
+  app.delete<{ Params: { id: string } }>('/api/org/tokens/:id', (request, reply) =>
+    asAdmin(context, request, reply, async (organizationId, actorId) => {
+      await revokeApiToken(context, organizationId, actorId, request.params.id);
+      return reply.code(204).send();
+    }),
+  );
+}
