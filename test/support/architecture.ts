@@ -40,6 +40,20 @@ export interface ArchitectureFindings {
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const layerNames = Object.keys(layers) as Layer[];
 
+/**
+ * Server features that must not import each other: bringing an account up to date uses billing
+ * and organizations both, so it lives in account-cycle/ and neither needs the other.
+ */
+const featuresApart: Array<{ name: string; from: string; to: string; reason: string }> = [
+  ['billing', 'organizations'],
+  ['organizations', 'billing'],
+].map(([from, to]) => ({
+  name: `apart-${from}-${to}`,
+  from: `^src/server/${from}/`,
+  to: `^src/server/${to}/`,
+  reason: `server/${from} may not import server/${to} (what needs both belongs in server/account-cycle)`,
+}));
+
 function ruleSet(): IFlattenedRuleSet {
   const forbidden: IForbiddenRuleType[] = [
     { name: 'cycle', severity: 'error', from: { path: '^(src|webview)/' }, to: { circular: true } },
@@ -49,6 +63,7 @@ function ruleSet(): IFlattenedRuleSet {
       from: { path: '^(src|webview)/' },
       to: { path: '^(test|scripts)/' },
     },
+    ...featuresApart.map(({ name, from, to }) => ({ name, severity: 'error' as const, from: { path: from }, to: { path: to } })),
   ];
   for (const name of layerNames) {
     const { dir, mayImport } = layers[name];
@@ -74,6 +89,8 @@ function ruleSet(): IFlattenedRuleSet {
 }
 
 function allowedFor(rule: string): string {
+  const apart = featuresApart.find(({ name }) => name === rule);
+  if (apart) return apart.reason;
   const name = rule.replace(/^layer-/, '') as Layer;
   const layer = layers[name];
   if (!layer) return 'src/ and webview/ import nothing from test/ or scripts/';
