@@ -2,8 +2,6 @@
 // an organization reach their organization's data: anyone else gets 403 before anything is read.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import type { Seat } from '../../../engine/organization';
 import {
   AddMemberRequest,
   AssignPlanRequest,
@@ -14,23 +12,21 @@ import {
   type OrgAudit,
   type OrgGroup,
   type OrgGroups,
-  type OrgSettings,
-  type OrgUser,
   type OrgUsersPage,
 } from '../../../protocol/org';
-import type { OrganizationGroupRecord, OrganizationUserRecord } from '../../../store/store';
-import { organizationClock, type ServerContext } from '../../platform/server-context';
+import type { OrganizationGroupRecord } from '../../../store/store';
+import type { ServerContext } from '../../platform/server-context';
 import { DomainError } from '../../../protocol/error-codes';
 import { addGroupMember, addMember, createGroup } from '../members';
 import { assignPlan, deactivateSeats, setOverage } from '../seats';
 import { sendJson } from '../../platform/respond';
 import { currentOrgAdmin } from './admin-api-guard';
+import { IdParams } from './id-params';
+import { organizationNow, toOrgUser, userById, usersById } from '../org-users';
+import { organizationById, toOrgSettings } from '../org-settings';
 
 const PAGE_SIZE = 50;
 const AUDIT_LIMIT = 200;
-
-/** An :id in the path. */
-export const IdParams = z.object({ id: z.string() });
 
 export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -99,16 +95,7 @@ export function orgAdminRoutes(app: FastifyInstance, context: ServerContext): vo
   api.put('/api/org/overage', { schema: { body: OverageSwitchRequest } }, (request, reply) =>
     asAdmin(request, reply, async (organizationId, actorId) => {
       await setOverage(context, organizationId, actorId, request.body.enabled);
-      const organization = await context.store.findOrganization(organizationId);
-      if (!organization) throw new DomainError('no_organization', 'There is no such organization.');
-      const settings: OrgSettings = {
-        id: organization.id,
-        name: organization.name,
-        timeZone: organization.timeZone,
-        overageEnabled: organization.overageEnabled,
-        testClockAt: organization.testClockAt,
-      };
-      return sendJson(reply, 200, settings);
+      return sendJson(reply, 200, toOrgSettings(await organizationById(context, organizationId)));
     }),
   );
 
@@ -140,55 +127,11 @@ export async function asAdmin(
   return handle(organizationId, actorId);
 }
 
-/** Exactly these members (the ones an action touched), in email order. */
-export async function usersById(context: ServerContext, organizationId: string, ids: readonly string[]): Promise<OrgUsersPage> {
-  const accountIds = [...new Set(ids)];
-  const found = await context.store.listOrganizationUsers(organizationId, {
-    search: '',
-    offset: 0,
-    limit: accountIds.length,
-    accountIds,
-  });
-  const now = await organizationNow(context, organizationId);
-  const users = found.users.map((u) => toOrgUser(u, now));
-  return { users, total: users.length, page: 1, pageSize: accountIds.length };
-}
-
-async function userById(context: ServerContext, organizationId: string, accountId: string): Promise<OrgUser> {
-  const user = (await usersById(context, organizationId, [accountId])).users[0];
-  if (!user) throw new DomainError('not_a_member', `${accountId} is not a member of this organization.`, 'userIds');
-  return user;
-}
-
 async function groupById(context: ServerContext, organizationId: string, groupId: string): Promise<OrgGroup> {
   const snapshot = await context.store.loadOrganizationSnapshot(organizationId);
   const group = snapshot?.groups.find((g) => g.id === groupId);
   if (!group) throw new DomainError('no_group', 'There is no such group in this organization.', 'id');
   return toOrgGroup(group);
-}
-
-/** The organization's "now" (organizationClock) by id; the real clock if it has gone. */
-async function organizationNow(context: ServerContext, organizationId: string): Promise<Date> {
-  const organization = await context.store.findOrganization(organizationId);
-  return organization ? organizationClock(context, organization) : context.clock();
-}
-
-export function toOrgUser(user: OrganizationUserRecord, now: Date): OrgUser {
-  const seat: Seat | null = user.seat;
-  // A downgrade that has come due shows as the current plan (settled on the next write).
-  const due = seat?.scheduledChange && seat.scheduledChange.effectiveAt <= now ? seat.scheduledChange : null;
-  return {
-    id: user.accountId,
-    email: user.email,
-    role: user.role,
-    status: seat?.status ?? null,
-    planId: due?.planId ?? seat?.plans.at(-1)?.planId ?? null,
-    scheduledChange:
-      seat?.scheduledChange && !due
-        ? { planId: seat.scheduledChange.planId, effectiveAt: seat.scheduledChange.effectiveAt.toISOString() }
-        : null,
-    lastActiveAt: seat?.lastActiveAt?.toISOString() ?? null,
-  };
 }
 
 export function toOrgGroup(group: OrganizationGroupRecord): OrgGroup {

@@ -12,7 +12,8 @@ import { DomainError } from '../../../protocol/error-codes';
 import { draftInvoiceView, issuedInvoiceView } from '../invoice-view';
 import { draftOrganizationInvoice } from '../monthly-invoices';
 import { sendJson } from '../../platform/respond';
-import { asAdmin, IdParams } from './admin-api';
+import { asAdmin } from './admin-api';
+import { IdParams } from './id-params';
 
 export function orgInvoiceRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -3,14 +3,13 @@
 //   GET  /api/org/settings   its name, zone and overage switch (admins: registered behind requireOrgApiAdmin)
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { CreateOrganizationRequest, type OrgSettings } from '../../../protocol/org';
-import type { OrganizationRecord } from '../../../store/store';
+import { CreateOrganizationRequest } from '../../../protocol/org';
 import { currentAccount } from '../../identity/bearer-auth';
 import type { ServerContext } from '../../platform/server-context';
-import { DomainError } from '../../../protocol/error-codes';
 import { createOrganizationFor } from '../members';
 import { sendJson } from '../../platform/respond';
 import { asAdmin } from './admin-api';
+import { organizationById, toOrgSettings } from '../org-settings';
 
 export function orgCreationRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -27,20 +26,4 @@ export function orgSettingsRoutes(app: FastifyInstance, context: ServerContext):
       sendJson(reply, 200, toOrgSettings(await organizationById(context, organizationId))),
     ),
   );
-}
-
-export async function organizationById(context: ServerContext, organizationId: string): Promise<OrganizationRecord> {
-  const organization = await context.store.findOrganization(organizationId);
-  if (!organization) throw new DomainError('no_organization', 'There is no such organization.');
-  return organization;
-}
-
-export function toOrgSettings(organization: OrganizationRecord): OrgSettings {
-  return {
-    id: organization.id,
-    name: organization.name,
-    timeZone: organization.timeZone,
-    overageEnabled: organization.overageEnabled,
-    testClockAt: organization.testClockAt,
-  };
 }

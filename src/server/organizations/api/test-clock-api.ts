@@ -8,7 +8,7 @@ import { organizationClock, type ServerContext } from '../../platform/server-con
 import { advanceOrganizationClock } from '../test-clock';
 import { sendApiError, sendJson } from '../../platform/respond';
 import { asAdmin } from './admin-api';
-import { organizationById, toOrgSettings } from './organization-api';
+import { organizationById, toOrgSettings } from '../org-settings';
 import { advanceShapeError, advanceTarget } from '../../../engine/clock-advance';
 
 export function orgTestClockRoutes(app: FastifyInstance, context: ServerContext): void {

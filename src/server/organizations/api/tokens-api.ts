@@ -6,7 +6,8 @@ import { CreateApiTokenRequest, type CreatedApiToken, type OrgApiTokens } from '
 import type { ServerContext } from '../../platform/server-context';
 import { createApiToken, revokeApiToken, toOrgApiToken } from '../api-tokens';
 import { sendJson } from '../../platform/respond';
-import { asAdmin, IdParams } from './admin-api';
+import { asAdmin } from './admin-api';
+import { IdParams } from './id-params';
 
 export function orgTokenRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -9,7 +9,8 @@ import { organizationClock, type ServerContext } from '../../platform/server-con
 import { DomainError } from '../../../protocol/error-codes';
 import { memberUsage } from '../member-usage';
 import { sendApiError, sendJson } from '../../platform/respond';
-import { asAdmin, toOrgUser } from './admin-api';
+import { asAdmin } from './admin-api';
+import { toOrgUser } from '../org-users';
 
 export function orgUsageRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -4,7 +4,7 @@ import { auditLine } from './audit-lines';
 import { openConsole, sendConsolePage } from './console-frame';
 import type { ServerContext } from '../../platform/server-context';
 import { consoleAuditBody } from './audit-page';
-import { usersById } from '../api/admin-api';
+import { usersById } from '../org-users';
 
 const AUDIT_LIMIT = 200;
 

@@ -12,8 +12,8 @@ import type { ServerContext } from '../../platform/server-context';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { deactivateSeats } from '../seats';
 import { consoleDeactivateBody } from './deactivate-page';
-import { showUsers } from './users-routes';
-import { usersById } from '../api/admin-api';
+import { showUsers } from './users-view';
+import { usersById } from '../org-users';
 
 export function consoleDeactivateRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/org/deactivate', async (request, reply) => showReview(context, request, reply, 200, selectedUserIds(request.query)));

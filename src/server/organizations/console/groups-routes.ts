@@ -14,7 +14,7 @@ import { textField } from '../../platform/form-body';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { addGroupMember, createGroup } from '../members';
 import { consoleGroupBody, consoleGroupsBody, type ConsoleGroupModel, type ConsoleGroupsModel } from './groups-page';
-import { usersById } from '../api/admin-api';
+import { usersById } from '../org-users';
 
 type GroupsNotes = Partial<Pick<ConsoleGroupsModel, 'flash' | 'formError' | 'create'>>;
 type GroupNotes = Partial<Pick<ConsoleGroupModel, 'flash' | 'formError' | 'addMember'>>;

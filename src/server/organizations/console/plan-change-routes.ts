@@ -15,8 +15,8 @@ import { textField } from '../../platform/form-body';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { assignPlan } from '../seats';
 import { consolePlanBody, type PlanTarget } from './plan-change-page';
-import { showUsers } from './users-routes';
-import { usersById } from '../api/admin-api';
+import { showUsers } from './users-view';
+import { usersById } from '../org-users';
 
 const NOTHING_TICKED = 'Tick at least one user, then choose Change plan or Deactivate plan.';
 

@@ -3,27 +3,18 @@
 //   POST /org/users/members         Add member (email)
 //   POST /org/users/:id/undo        withdraws a scheduled lower tier (the current plan chosen again)
 // Every change goes through the same server functions as the admin API.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AddMemberRequest, UsersQuery } from '../../../protocol/org';
 import { consoleFlash, consoleFlashPath } from './console-flash';
-import { pageRange } from './console-format';
 import { memberEmailMessage } from './member-email';
-import { openConsole, sendConsolePage } from './console-frame';
-import { userRow } from './user-rows';
-import { organizationClock, type ServerContext } from '../../platform/server-context';
+import { openConsole } from './console-frame';
+import type { ServerContext } from '../../platform/server-context';
 import { textField } from '../../platform/form-body';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { addMember } from '../members';
 import { assignPlan } from '../seats';
-import { consoleUsersBody, type ConsoleUsersModel } from './users-page';
-import { toOrgUser, usersById } from '../api/admin-api';
-
-export const USERS_PAGE_SIZE = 50;
-
-type UsersNotes = Partial<Pick<ConsoleUsersModel, 'formError' | 'searchError' | 'addMember' | 'flash'>> & {
-  search?: string;
-  page?: number;
-};
+import { usersById } from '../org-users';
+import { showUsers } from './users-view';
 
 export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/org/users', async (request, reply) => {
@@ -66,37 +57,4 @@ export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext)
     }
     return reply.redirect(consoleFlashPath('/org/users', 'change-undone'), 303);
   });
-}
-
-/** The Users tab (page 1 unless told), with whatever a refused form has to say. */
-export async function showUsers(
-  context: ServerContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  notes: UsersNotes = {},
-): Promise<FastifyReply> {
-  const visit = await openConsole(context, request, reply);
-  const search = notes.search ?? '';
-  const page = notes.page ?? 1;
-  const found = await context.store.listOrganizationUsers(visit.organization.id, {
-    search,
-    offset: (page - 1) * USERS_PAGE_SIZE,
-    limit: USERS_PAGE_SIZE,
-  });
-  const now = organizationClock(context, visit.organization);
-  const body = consoleUsersBody({
-    rows: found.users.map((user) => userRow(toOrgUser(user, now), context.catalog, visit.organization.timeZone)),
-    search,
-    page,
-    pageSize: USERS_PAGE_SIZE,
-    total: found.total,
-    range: pageRange(page, USERS_PAGE_SIZE, found.total),
-    csrfToken: visit.csrfToken,
-    flash: notes.flash ?? null,
-    ...(notes.formError ? { formError: notes.formError } : {}),
-    ...(notes.searchError ? { searchError: notes.searchError } : {}),
-    ...(notes.addMember ? { addMember: notes.addMember } : {}),
-  });
-  return sendConsolePage(context, reply, status, visit, { tab: 'users', title: 'Users', body });
 }
