@@ -7,18 +7,18 @@ import { SetCapRequest } from '../../../protocol/org';
 import type { ServerContext } from '../../platform/server-context';
 import { organizationCaps, setOverageCap } from '../cap-settings';
 import { sendJson } from '../../platform/respond';
-import { asAdmin } from './admin-api';
+import { currentOrgAdmin } from './admin-api-guard';
 
 export function orgCapsRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.get('/api/org/caps', (request, reply) =>
-    asAdmin(request, reply, async (organizationId) => sendJson(reply, 200, await organizationCaps(context, organizationId))),
-  );
+  api.get('/api/org/caps', async (request, reply) => {
+    const { organizationId } = currentOrgAdmin(request);
+    return sendJson(reply, 200, await organizationCaps(context, organizationId));
+  });
 
-  api.put('/api/org/caps', { schema: { body: SetCapRequest } }, (request, reply) =>
-    asAdmin(request, reply, async (organizationId, actorId) => {
-      await setOverageCap(context, organizationId, actorId, request.body.target, request.body.capCents);
-      return sendJson(reply, 200, await organizationCaps(context, organizationId));
-    }),
-  );
+  api.put('/api/org/caps', { schema: { body: SetCapRequest } }, async (request, reply) => {
+    const { organizationId, actorId } = currentOrgAdmin(request);
+    await setOverageCap(context, organizationId, actorId, request.body.target, request.body.capCents);
+    return sendJson(reply, 200, await organizationCaps(context, organizationId));
+  });
 }

@@ -12,45 +12,42 @@ import { DomainError } from '../../../protocol/error-codes';
 import { draftInvoiceView, issuedInvoiceView } from '../invoice-view';
 import { draftOrganizationInvoice } from '../monthly-invoices';
 import { sendJson } from '../../platform/respond';
-import { asAdmin } from './admin-api';
+import { currentOrgAdmin } from './admin-api-guard';
 import { IdParams } from './id-params';
 
 export function orgInvoiceRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.get('/api/org/invoices', (request, reply) =>
-    asAdmin(request, reply, async (organizationId) => {
-      const organization = await context.store.findOrganization(organizationId);
-      if (!organization) throw new DomainError('no_organization', 'There is no such organization.');
-      const draft = await draftOrganizationInvoice(context, organization, organizationClock(context, organization));
-      const issued = await context.store.listOrganizationInvoices(organizationId);
-      const body: OrgInvoices = {
-        current: draftInvoiceView(draft),
-        issued: issued.map((invoice) => OrgInvoice.omit({ lines: true }).parse(issuedInvoiceView(invoice))),
-      };
-      return sendJson(reply, 200, body);
-    }),
-  );
+  api.get('/api/org/invoices', async (request, reply) => {
+    const { organizationId } = currentOrgAdmin(request);
+    const organization = await context.store.findOrganization(organizationId);
+    if (!organization) throw new DomainError('no_organization', 'There is no such organization.');
+    const draft = await draftOrganizationInvoice(context, organization, organizationClock(context, organization));
+    const issued = await context.store.listOrganizationInvoices(organizationId);
+    const body: OrgInvoices = {
+      current: draftInvoiceView(draft),
+      issued: issued.map((invoice) => OrgInvoice.omit({ lines: true }).parse(issuedInvoiceView(invoice))),
+    };
+    return sendJson(reply, 200, body);
+  });
 
-  api.get('/api/org/invoices/:id', { schema: { params: IdParams } }, (request, reply) =>
-    asAdmin(request, reply, async (organizationId) => {
-      const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
-      if (!invoice) throw noInvoice();
-      return sendJson(reply, 200, issuedInvoiceView(invoice));
-    }),
-  );
+  api.get('/api/org/invoices/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const { organizationId } = currentOrgAdmin(request);
+    const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
+    if (!invoice) throw noInvoice();
+    return sendJson(reply, 200, issuedInvoiceView(invoice));
+  });
 
-  api.get('/api/org/invoices/:id/pdf', { schema: { params: IdParams } }, (request, reply) =>
-    asAdmin(request, reply, async (organizationId) => {
-      const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
-      if (!invoice) throw noInvoice();
-      const document = await renderOrganizationInvoicePdf(invoice);
-      return reply
-        .code(200)
-        .type('application/pdf')
-        .header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`)
-        .send(document);
-    }),
-  );
+  api.get('/api/org/invoices/:id/pdf', { schema: { params: IdParams } }, async (request, reply) => {
+    const { organizationId } = currentOrgAdmin(request);
+    const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
+    if (!invoice) throw noInvoice();
+    const document = await renderOrganizationInvoicePdf(invoice);
+    return reply
+      .code(200)
+      .type('application/pdf')
+      .header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`)
+      .send(document);
+  });
 }
 
 function noInvoice(): DomainError {

@@ -8,7 +8,7 @@ import { currentAccount } from '../../identity/bearer-auth';
 import type { ServerContext } from '../../platform/server-context';
 import { createOrganizationFor } from '../members';
 import { sendJson } from '../../platform/respond';
-import { asAdmin } from './admin-api';
+import { currentOrgAdmin } from './admin-api-guard';
 import { organizationById, toOrgSettings } from '../org-settings';
 
 export function orgCreationRoutes(app: FastifyInstance, context: ServerContext): void {
@@ -21,9 +21,8 @@ export function orgCreationRoutes(app: FastifyInstance, context: ServerContext):
 }
 
 export function orgSettingsRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get('/api/org/settings', (request, reply) =>
-    asAdmin(request, reply, async (organizationId) =>
-      sendJson(reply, 200, toOrgSettings(await organizationById(context, organizationId))),
-    ),
-  );
+  app.get('/api/org/settings', async (request, reply) => {
+    const { organizationId } = currentOrgAdmin(request);
+    return sendJson(reply, 200, toOrgSettings(await organizationById(context, organizationId)));
+  });
 }

@@ -7,7 +7,7 @@ import { TestClockAdvanceRequest } from '../../../protocol/api';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
 import { advanceOrganizationClock } from '../test-clock';
 import { sendApiError, sendJson } from '../../platform/respond';
-import { asAdmin } from './admin-api';
+import { currentOrgAdmin } from './admin-api-guard';
 import { organizationById, toOrgSettings } from '../org-settings';
 import { advanceShapeError, advanceTarget } from '../../../engine/clock-advance';
 
@@ -17,17 +17,16 @@ export function orgTestClockRoutes(app: FastifyInstance, context: ServerContext)
     const { body } = request;
     const shape = advanceShapeError(body);
     if (shape) return sendApiError(reply, 'invalid_request', shape, 'to');
-    return asAdmin(request, reply, async (organizationId) => {
-      const organization = await organizationById(context, organizationId);
-      const target = advanceTarget(
-        body,
-        organizationClock(context, organization),
-        organization.timeZone,
-        "the organization's clock",
-      );
-      if ('error' in target) return sendApiError(reply, 'invalid_request', target.error, 'to');
-      const moved = await advanceOrganizationClock(context, organizationId, target.at);
-      return sendJson(reply, 200, toOrgSettings(moved));
-    });
+    const { organizationId } = currentOrgAdmin(request);
+    const organization = await organizationById(context, organizationId);
+    const target = advanceTarget(
+      body,
+      organizationClock(context, organization),
+      organization.timeZone,
+      "the organization's clock",
+    );
+    if ('error' in target) return sendApiError(reply, 'invalid_request', target.error, 'to');
+    const moved = await advanceOrganizationClock(context, organizationId, target.at);
+    return sendJson(reply, 200, toOrgSettings(moved));
   });
 }
