@@ -4,13 +4,12 @@
 //   GET  /org/groups/:id           one group's members; Add member; Change plan (/org/plan?group=)
 //   POST /org/groups/:id/members   addGroupMember (subscribed at once when the group has a plan)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AddMemberRequest, CreateGroupRequest } from '../../../protocol/org';
 import { consoleFlash, consoleFlashPath } from './console-flash';
 import { seatPlanName } from './console-format';
-import { memberEmailMessage } from './member-email';
+import { readMemberForm, validateMemberForm } from './member-form';
+import { readCreateGroupForm, validateCreateGroupForm } from './groups-form';
 import { openConsole, sendConsoleNotFound, sendConsolePage } from './console-frame';
 import type { ServerContext } from '../../platform/server-context';
-import { textField } from '../../platform/form-body';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { addGroupMember, createGroup } from '../members';
 import { consoleGroupBody, consoleGroupsBody, type ConsoleGroupModel, type ConsoleGroupsModel } from './groups-page';
@@ -25,18 +24,15 @@ export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext
   );
 
   app.post('/org/groups', async (request, reply) => {
-    const name = textField(request.body, 'name');
-    const parsed = CreateGroupRequest.safeParse({ name });
-    if (!parsed.success)
-      return showGroups(context, request, reply, 400, {
-        create: { name, error: `The group ${parsed.error.issues[0]?.message ?? 'name is not valid'}.` },
-      });
+    const form = readCreateGroupForm(request.body);
+    const checked = validateCreateGroupForm(form);
+    if (!checked.ok) return showGroups(context, request, reply, 400, { create: { name: form.name, error: checked.errors.name } });
     const { admin } = await openConsole(context, request, reply);
     try {
-      await createGroup(context, admin.organizationId, admin.account.id, parsed.data.name);
+      await createGroup(context, admin.organizationId, admin.account.id, checked.value.name);
     } catch (error) {
       const refused = domainErrorOf(error);
-      return showGroups(context, request, reply, refused.status, { create: { name, error: refused.message } });
+      return showGroups(context, request, reply, refused.status, { create: { name: form.name, error: refused.message } });
     }
     return reply.redirect(consoleFlashPath('/org/groups', 'group-created'), 303);
   });
@@ -47,18 +43,18 @@ export function consoleGroupsRoutes(app: FastifyInstance, context: ServerContext
 
   app.post<{ Params: { id: string } }>('/org/groups/:id/members', async (request, reply) => {
     const groupId = request.params.id;
-    const email = textField(request.body, 'email').trim();
-    const parsed = AddMemberRequest.safeParse({ email });
-    if (!parsed.success)
-      return showGroup(context, request, reply, 400, groupId, {
-        addMember: { email, error: memberEmailMessage(email, 'Enter the email address of a member, like name@example.com.') },
-      });
+    const form = readMemberForm(request.body);
+    const checked = validateMemberForm(form, 'Enter the email address of a member, like name@example.com.');
+    if (!checked.ok)
+      return showGroup(context, request, reply, 400, groupId, { addMember: { email: form.email, error: checked.errors.email } });
     const { admin } = await openConsole(context, request, reply);
     try {
-      await addGroupMember(context, admin.organizationId, admin.account.id, groupId, parsed.data.email);
+      await addGroupMember(context, admin.organizationId, admin.account.id, groupId, checked.value.email);
     } catch (error) {
       const refused = domainErrorOf(error);
-      return showGroup(context, request, reply, refused.status, groupId, { addMember: { email, error: refused.message } });
+      return showGroup(context, request, reply, refused.status, groupId, {
+        addMember: { email: form.email, error: refused.message },
+      });
     }
     return reply.redirect(consoleFlashPath(`/org/groups/${encodeURIComponent(groupId)}`, 'group-member-added'), 303);
   });

@@ -4,12 +4,11 @@
 //   POST /org/users/:id/undo        withdraws a scheduled lower tier (the current plan chosen again)
 // Every change goes through the same server functions as the admin API.
 import type { FastifyInstance } from 'fastify';
-import { AddMemberRequest, UsersQuery } from '../../../protocol/org';
+import { UsersQuery } from '../../../protocol/org';
 import { consoleFlash, consoleFlashPath } from './console-flash';
-import { memberEmailMessage } from './member-email';
+import { readMemberForm, validateMemberForm } from './member-form';
 import { openConsole } from './console-frame';
 import type { ServerContext } from '../../platform/server-context';
-import { textField } from '../../platform/form-body';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { addMember } from '../members';
 import { assignPlan } from '../seats';
@@ -27,18 +26,16 @@ export function consoleUsersRoutes(app: FastifyInstance, context: ServerContext)
   });
 
   app.post('/org/users/members', async (request, reply) => {
-    const email = textField(request.body, 'email').trim();
-    const parsed = AddMemberRequest.safeParse({ email });
-    if (!parsed.success)
-      return showUsers(context, request, reply, 400, {
-        addMember: { email, error: memberEmailMessage(email, 'Enter the email address of an account, like name@example.com.') },
-      });
+    const form = readMemberForm(request.body);
+    const checked = validateMemberForm(form, 'Enter the email address of an account, like name@example.com.');
+    if (!checked.ok)
+      return showUsers(context, request, reply, 400, { addMember: { email: form.email, error: checked.errors.email } });
     const { admin } = await openConsole(context, request, reply);
     try {
-      await addMember(context, admin.organizationId, admin.account.id, parsed.data.email);
+      await addMember(context, admin.organizationId, admin.account.id, checked.value.email);
     } catch (error) {
       const refused = domainErrorOf(error);
-      return showUsers(context, request, reply, refused.status, { addMember: { email, error: refused.message } });
+      return showUsers(context, request, reply, refused.status, { addMember: { email: form.email, error: refused.message } });
     }
     return reply.redirect(consoleFlashPath('/org/users', 'member-added'), 303);
   });
