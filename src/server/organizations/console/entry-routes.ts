@@ -3,12 +3,11 @@
 //               "Create an organization" form
 //   POST /org   creates it (createOrganizationFor), the visitor as its first admin → the Users tab
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CreateOrganizationRequest } from '../../../protocol/org';
 import { sendAdminsOnly } from './admin-visit';
 import { consoleFlashPath } from './console-flash';
 import { secureCookies, type ServerContext } from '../../platform/server-context';
 import { issueCsrfToken } from '../../platform/csrf';
-import { textField } from '../../platform/form-body';
+import { readCreateOrganizationForm, validateCreateOrganizationForm } from './create-form';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { createOrganizationFor } from '../members';
 import { createOrganizationPage, type CreateOrganizationModel } from './create-page';
@@ -29,25 +28,16 @@ export function consoleEntryRoutes(app: FastifyInstance, context: ServerContext)
 
   app.post('/org', async (request, reply) => {
     const { account } = currentVisit(request);
-    const name = textField(request.body, 'name');
-    const timeZone = textField(request.body, 'timeZone').trim();
-    const parsed = CreateOrganizationRequest.safeParse({ name, ...(timeZone === '' ? {} : { timeZone }) });
-    if (!parsed.success) {
-      const errors: CreateNotes['errors'] = {};
-      for (const issue of parsed.error.issues) {
-        const field = issue.path[0];
-        if (field === 'name') errors.name = `The organization ${issue.message}.`;
-        if (field === 'timeZone') errors.timeZone = `The ${issue.message}.`;
-      }
-      return showCreateForm(context, request, reply, 400, { name, timeZone, errors });
-    }
+    const form = readCreateOrganizationForm(request.body);
+    const checked = validateCreateOrganizationForm(form);
+    if (!checked.ok) return showCreateForm(context, request, reply, 400, { ...form, errors: checked.errors });
     try {
-      await createOrganizationFor(context, account, parsed.data);
+      await createOrganizationFor(context, account, checked.value);
     } catch (error) {
       const refused = domainErrorOf(error);
       const notes: CreateNotes =
         refused.field === 'timeZone' ? { errors: { timeZone: refused.message } } : { formError: refused.message };
-      return showCreateForm(context, request, reply, refused.status, { name, timeZone, ...notes });
+      return showCreateForm(context, request, reply, refused.status, { ...form, ...notes });
     }
     return reply.redirect(consoleFlashPath('/org/users', 'organization-created'), 303);
   });

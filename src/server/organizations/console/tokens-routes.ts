@@ -1,11 +1,10 @@
 // The console's API tokens tab (/org/tokens): list, create (the secret on the answer page, once),
 // revoke. Forms carry the CSRF double-submit; the rules are the API's (organizations/api-tokens.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CreateApiTokenRequest } from '../../../protocol/org';
 import { currentAdminVisit } from './admin-visit';
 import { secureCookies, type ServerContext } from '../../platform/server-context';
 import { issueCsrfToken } from '../../platform/csrf';
-import { textField } from '../../platform/form-body';
+import { readCreateTokenForm, validateCreateTokenForm } from './tokens-form';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { createApiToken, revokeApiToken, toOrgApiToken } from '../api-tokens';
 import { createdTokenPage, tokensPage, type TokensPageModel } from './tokens-page';
@@ -42,11 +41,10 @@ export function consoleTokenRoutes(app: FastifyInstance, context: ServerContext)
 
   app.post('/org/tokens', async (request, reply) => {
     const visit = currentAdminVisit(request);
-    const name = textField(request.body, 'name');
-    const parsed = CreateApiTokenRequest.safeParse({ name });
-    if (!parsed.success)
-      return show(request, reply, 400, { name, nameError: parsed.error.issues[0]?.message ?? 'Enter a name.' });
-    const { token, secret } = await createApiToken(context, visit.organizationId, visit.account.id, parsed.data.name);
+    const form = readCreateTokenForm(request.body);
+    const checked = validateCreateTokenForm(form);
+    if (!checked.ok) return show(request, reply, 400, { name: form.name, nameError: checked.errors.name ?? 'Enter a name.' });
+    const { token, secret } = await createApiToken(context, visit.organizationId, visit.account.id, checked.value.name);
     const organization = await context.store.findOrganization(visit.organizationId);
     // The only page that ever holds the secret: kept out of every cache and the browser's history cache.
     reply.header('Cache-Control', 'no-store');
