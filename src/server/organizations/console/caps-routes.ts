@@ -1,17 +1,14 @@
 // GET/POST /org/caps: the admin console's overage caps. The form posts a target and an amount in
 // dollars; it sets the cap through the same rule as PUT /api/org/caps (organizations/cap-settings.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SetCapRequest } from '../../../protocol/org';
-import type { OverageCapTarget } from '../../../store/store';
 import { currentAdminVisit } from './admin-visit';
 import { secureCookies, type ServerContext } from '../../platform/server-context';
 import { issueCsrfToken } from '../../platform/csrf';
-import { textField } from '../../platform/form-body';
+import { readCapForm, validateCapForm } from './caps-form';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { organizationCaps, setOverageCap } from '../cap-settings';
 import { capsFlashMessage, capsFlashPath, capsPage, type CapsPageModel } from './caps-page';
 import { sendPage } from '../../platform/respond';
-import { parseCapDollars } from '../../../protocol/dollars';
 
 /** The most members the form lists; a larger organization caps the rest through the API or the CLI. */
 const FORM_USER_LIMIT = 500;
@@ -25,20 +22,12 @@ export function consoleCapsRoutes(app: FastifyInstance, context: ServerContext):
 
   app.post('/org/caps', async (request, reply) => {
     const { account, organizationId } = currentAdminVisit(request);
-    const form = { target: textField(request.body, 'target'), amount: textField(request.body, 'amount') };
-    const target = parseTarget(form.target);
-    if (!target)
-      return showCaps(context, request, reply, 400, { form, errors: { target: 'Choose the organization, a group or a user.' } });
-    const dollars = parseCapDollars(form.amount);
-    const capCents = dollars === undefined ? undefined : SetCapRequest.shape.capCents.safeParse(dollars);
-    if (!capCents?.success) {
-      return showCaps(context, request, reply, 400, {
-        form,
-        errors: { amount: 'Enter the cap in dollars, like 25 or 25.50 (at most $1,000,000), or leave it empty to remove it.' },
-      });
-    }
+    const form = readCapForm(request.body);
+    const checked = validateCapForm(form);
+    if (!checked.ok) return showCaps(context, request, reply, 400, { form, errors: checked.errors });
+    const { target, capCents } = checked.value;
     try {
-      await setOverageCap(context, organizationId, account.id, target, capCents.data);
+      await setOverageCap(context, organizationId, account.id, target, capCents);
     } catch (error) {
       const refused = domainErrorOf(error);
       const errors = refused.field === 'target.id' ? { target: refused.message } : {};
@@ -48,16 +37,8 @@ export function consoleCapsRoutes(app: FastifyInstance, context: ServerContext):
         ...(refused.field === 'target.id' ? {} : { formError: refused.message }),
       });
     }
-    return reply.redirect(capsFlashPath(capCents.data === null ? 'cap-removed' : 'cap-set'), 303);
+    return reply.redirect(capsFlashPath(capCents === null ? 'cap-removed' : 'cap-set'), 303);
   });
-}
-
-/** "organization", "group:<id>" or "user:<id>" → the target; anything else → undefined. */
-function parseTarget(raw: string): OverageCapTarget | undefined {
-  if (raw === 'organization') return { kind: 'organization' };
-  const match = /^(group|user):(.+)$/.exec(raw);
-  if (!match) return undefined;
-  return { kind: match[1] as 'group' | 'user', id: match[2] as string };
 }
 
 async function showCaps(
