@@ -8,7 +8,7 @@ import { organizationMonth } from '../../../engine/organization';
 import { consoleFlash, consoleFlashPath } from './console-flash';
 import { openConsole, sendConsolePage } from './console-frame';
 import { organizationClock, type ServerContext } from '../../platform/server-context';
-import { textField } from '../../platform/form-body';
+import { readOverageForm, readTestClockForm, validateOverageForm, validateTestClockForm } from './settings-form';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { setOverage } from '../seats';
 import { advanceOrganizationClock } from '../test-clock';
@@ -20,13 +20,9 @@ export function consoleSettingsRoutes(app: FastifyInstance, context: ServerConte
   );
 
   app.post('/org/settings/overage', async (request, reply) => {
-    const raw = textField(request.body, 'enabled');
-    // An unticked checkbox sends nothing; anything else than "yes" is not this form.
-    if (raw !== '' && raw !== 'yes')
-      return showSettings(context, request, reply, 400, {
-        formError: 'Overages are either on or off: tick the box or leave it empty.',
-      });
-    const enabled = raw === 'yes';
+    const checked = validateOverageForm(readOverageForm(request.body));
+    if (!checked.ok) return showSettings(context, request, reply, 400, { formError: checked.errors.enabled });
+    const { enabled } = checked.value;
     const { admin } = await openConsole(context, request, reply);
     try {
       await setOverage(context, admin.organizationId, admin.account.id, enabled);
@@ -40,31 +36,26 @@ export function consoleSettingsRoutes(app: FastifyInstance, context: ServerConte
   // Absent (404) when test clocks are off, like POST /api/org/test-clock/advance.
   if (context.config.testClocks) {
     app.post('/org/settings/test-clock', async (request, reply) => {
-      const advance = textField(request.body, 'advance');
-      const days = textField(request.body, 'days').trim();
-      if (advance !== 'month-start' && advance !== 'days')
-        return showSettings(context, request, reply, 400, { formError: 'Choose how far to move the test clock.' });
-      if (advance === 'days' && !(/^\d{1,3}$/.test(days) && Number(days) >= 1 && Number(days) <= MAX_DAYS)) {
-        return showSettings(context, request, reply, 400, {
-          days,
-          daysError: `Days must be a whole number from 1 to ${MAX_DAYS}.`,
-        });
+      const form = readTestClockForm(request.body);
+      const checked = validateTestClockForm(form);
+      if (!checked.ok) {
+        const { errors } = checked;
+        const notes = errors.advance ? { formError: errors.advance } : { days: form.days, daysError: errors.days };
+        return showSettings(context, request, reply, 400, notes);
       }
+      const move = checked.value;
       const { organization } = await openConsole(context, request, reply);
       const now = organizationClock(context, organization);
       // Days on the organization's wall calendar, so a DST day counts once.
       const to =
-        advance === 'month-start'
+        move.advance === 'month-start'
           ? organizationMonth(organization.timeZone, now).end
-          : addOnWallCalendar(now, organization.timeZone, { days: Number(days) });
+          : addOnWallCalendar(now, organization.timeZone, { days: move.days });
       await advanceOrganizationClock(context, organization.id, to);
       return reply.redirect(consoleFlashPath('/org/settings', 'test-clock'), 303);
     });
   }
 }
-
-/** The API's limit for a relative advance (TestClockAdvanceRequest.days). */
-const MAX_DAYS = 730;
 
 interface SettingsNotes {
   flash?: string | null;
