@@ -7,7 +7,8 @@ import type { OrgUser } from '../../../protocol/org';
 import { deactivatedFlashPath } from './console-flash';
 import { seatPlanName } from './console-format';
 import { openConsole, sendConsolePage } from './console-frame';
-import { carriedUserIds, carryUserIds, selectedUserIds } from './selection';
+import { carryUserIds, selectedUserIds } from './selection';
+import { readDeactivateForm } from './deactivate-form';
 import type { ServerContext } from '../../platform/server-context';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { deactivateSeats } from '../seats';
@@ -19,7 +20,7 @@ export function consoleDeactivateRoutes(app: FastifyInstance, context: ServerCon
   app.get('/org/deactivate', async (request, reply) => showReview(context, request, reply, 200, selectedUserIds(request.query)));
 
   app.post('/org/deactivate', async (request, reply) => {
-    const ids = carriedUserIds(request.body);
+    const ids = readDeactivateForm(request.body).userIds;
     const { admin } = await openConsole(context, request, reply);
     const users = (await usersById(context, admin.organizationId, ids)).users.filter(canBeDeactivated);
     if (users.length === 0)

@@ -15,6 +15,7 @@ import { textField } from '../../platform/form-body';
 import { domainErrorOf } from '../../platform/error-statuses';
 import { assignPlan } from '../seats';
 import { consolePlanBody, type PlanTarget } from './plan-change-page';
+import { readPlanForm, validatePlanForm } from './plan-change-form';
 import { showUsers } from './users-view';
 import { usersById } from '../org-users';
 
@@ -30,10 +31,11 @@ export function consolePlanRoutes(app: FastifyInstance, context: ServerContext):
   });
 
   app.post('/org/plan', async (request, reply) => {
-    const groupId = textField(request.body, 'group');
-    const choice: Choice = groupId !== '' ? { groupId } : { userIds: carriedUserIds(request.body) };
-    const planId = textField(request.body, 'plan');
-    if (planId === '') return showPlanPage(context, request, reply, 400, choice, { planError: 'Choose a plan.' });
+    const form = readPlanForm(request.body);
+    const choice: Choice = form.group !== '' ? { groupId: form.group } : { userIds: carriedUserIds(form.users) };
+    const checked = validatePlanForm(form);
+    if (!checked.ok) return showPlanPage(context, request, reply, 400, choice, { planError: checked.errors.plan });
+    const planId = checked.value.plan;
     const visit = await openConsole(context, request, reply);
     const { admin } = visit;
     let touched: string[];

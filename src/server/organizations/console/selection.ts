@@ -10,10 +10,9 @@ export function selectedUserIds(query: unknown): string[] {
   return unique(values.filter((value): value is string => typeof value === 'string' && value !== ''));
 }
 
-/** The ids carried by a form's `users` field. */
-export function carriedUserIds(body: unknown): string[] {
-  const raw = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).users : undefined;
-  return typeof raw === 'string' ? unique(raw.split(',').filter((id) => id !== '')) : [];
+/** The ids carried by a form's `users` field (its text). */
+export function carriedUserIds(users: string): string[] {
+  return unique(users.split(',').filter((id) => id !== ''));
 }
 
 export function carryUserIds(ids: readonly string[]): string {
