@@ -2,7 +2,7 @@
 // name instead of surfacing later as a strange failure.
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { isMailbox, parseSmtpUrl, type SmtpSettings } from '../email/smtp-settings';
+import { isMailbox, parseSmtpUrl, type SmtpSettings } from './smtp-settings';
 import type { SessionLifetimes } from '../identity/session-lifetimes';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

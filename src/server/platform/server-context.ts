@@ -3,7 +3,7 @@
 import type { Catalog } from '../../engine/catalog';
 import type { AccountRecord, OrganizationRecord, Store } from '../../store/store';
 import type { ServerConfig } from './config';
-import type { Mailer } from '../email/mailer';
+import type { Mailer } from './mailer-port';
 import type { PaymentProcessor } from '../payments/processor';
 
 export interface ServerContext {
