@@ -16,7 +16,7 @@ import { OutboxMailer } from './email/mailer';
 import type { Mailer } from './platform/mailer-port';
 import { serializeRequest } from './platform/log-redaction';
 import { messagePage } from './platform/message-page';
-import type { PaymentProcessor } from './payments/processor';
+import type { PaymentProcessor } from './platform/payment-processor';
 import { SandboxProcessor } from './payments/sandbox';
 import { sendApiError, sendPage } from './platform/respond';
 import { ERROR_STATUSES } from './platform/error-statuses';
