@@ -9,7 +9,7 @@
 import { createBuilderIdAccount } from '../src/server/identity/accounts';
 import { setOverageCap } from '../src/server/organizations/cap-settings';
 import { addMember, createOrganization } from '../src/server/organizations/members';
-import { accountOverage } from '../src/server/leases/overage-authority';
+import { accountOverage } from '../src/server/account-cycle/overage-authority';
 import { setOverage } from '../src/server/organizations/seats';
 import type { LedgerEntry } from '../src/engine/ledger';
 import { manualClock, startTestServer } from '../test/support/server';

@@ -10,12 +10,15 @@ import type { Writable } from 'node:stream';
 import type { Catalog } from '../engine/catalog';
 import type { Store } from '../store/store';
 import { authenticate } from './identity/bearer-auth';
+import { checkApiToken, isApiTokenText } from './organizations/api-tokens';
+import { activateOnSignIn } from './organizations/seats';
 import { originFor, type ServerConfig } from './platform/config';
 import type { ServerContext } from './platform/server-context';
-import { OutboxMailer, type Mailer } from './email/mailer';
+import { OutboxMailer } from './email/mailer';
+import type { Mailer } from './platform/mailer-port';
 import { serializeRequest } from './platform/log-redaction';
 import { messagePage } from './platform/message-page';
-import type { PaymentProcessor } from './payments/processor';
+import type { PaymentProcessor } from './platform/payment-processor';
 import { SandboxProcessor } from './payments/sandbox';
 import { sendApiError, sendPage } from './platform/respond';
 import { ERROR_STATUSES } from './platform/error-statuses';
@@ -169,7 +172,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
     const throttle = new SignInThrottle(publicApi, options.signInLimits ?? SIGN_IN_LIMITS);
     signInRoutes(publicApi, context, throttle, new TrustedDevices());
     authorizationRequestRoutes(publicApi, context);
-    tokenRoutes(publicApi, context, throttle);
+    // Signing in from the editor activates a pending organization seat.
+    tokenRoutes(publicApi, context, throttle, activateOnSignIn);
     tokenRevocationRoutes(publicApi, context);
     catalogRoutes(publicApi, context);
     checkoutPageRoutes(publicApi, context);
@@ -204,7 +208,8 @@ export function buildServerWithContext(options: BuildServerOptions): { app: Fast
   });
   app.register(async (signedIn) => {
     // Before the route's schema (preValidation): a request without a valid token gets 401, whatever its body.
-    signedIn.addHook('preValidation', authenticate(context));
+    // An admin API token is a bearer too, on the /api/org/… routes only.
+    signedIn.addHook('preValidation', authenticate(context, { isApiTokenText, checkApiToken }));
     accountRoutes(signedIn, context);
     checkoutApiRoutes(signedIn, context);
     portalApiRoutes(signedIn, context);

@@ -1,8 +1,9 @@
 // The house's rules over a source tree (the repository, or a fixture laid out like it): no import
-// cycles, imports only down the layers, no file over 500 lines, no two files of one name.
-// dependency-cruiser reads and resolves every import (type-only ones too) and finds the cycles; this
-// file states the layers and words each finding so that a reader knows which file to change.
-import type { ICruiseResult, IFlattenedRuleSet, IForbiddenRuleType, IViolation } from 'dependency-cruiser';
+// cycles between files nor between the folders of src/server/, imports only down the layers, no
+// file over 500 lines, no two files of one name. dependency-cruiser reads and resolves every import
+// (type-only ones too) and finds the file cycles; this file finds the folder cycles from the same
+// imports, states the layers and words each finding so that a reader knows which file to change.
+import type { ICruiseResult, IFlattenedRuleSet, IForbiddenRuleType, IModule, IViolation } from 'dependency-cruiser';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -27,6 +28,8 @@ export const maxLinesPerFile = 500;
 export interface ArchitectureFindings {
   /** One line per cycle: "a.ts → b.ts → a.ts", type-only edges marked. */
   cycles: string[];
+  /** One line per cycle of src/server/ folders (the shortest through each folder caught in one): an import per step. */
+  folderCycles: string[];
   /** One line per import against the layers: "from → to: why". */
   layering: string[];
   /** Files under src/ that sit in no layer's folder. */
@@ -111,6 +114,106 @@ function describeCycle(violation: IViolation): { key: string; text: string } {
   return { key: order.map((i) => members[i]).join(' '), text };
 }
 
+/**
+ * The folder of src/server/ a file counts in: its first folder there (organizations/api/ is part of
+ * organizations/), or (root) for app.ts and main.ts; undefined outside src/server/.
+ */
+function serverFolder(file: string): string | undefined {
+  const match = /^src\/server\/(.+)$/.exec(file);
+  if (!match) return undefined;
+  const parts = (match[1] as string).split('/');
+  return parts.length === 1 ? '(root)' : `${parts[0]}/`;
+}
+
+/** Folder → folder it imports → one file import that makes it (the first by path, so the wording is stable). */
+type FolderGraph = Map<string, Map<string, string>>;
+
+function folderGraph(modules: readonly IModule[]): FolderGraph {
+  const graph: FolderGraph = new Map();
+  for (const module of [...modules].sort((a, b) => a.source.localeCompare(b.source))) {
+    const from = serverFolder(module.source);
+    if (!from) continue;
+    const targets = graph.get(from) ?? new Map<string, string>();
+    graph.set(from, targets);
+    for (const dependency of [...module.dependencies].sort((a, b) => a.resolved.localeCompare(b.resolved))) {
+      const to = serverFolder(dependency.resolved);
+      if (!to || to === from || targets.has(to)) continue;
+      targets.set(to, `${module.source} →${typeOnly(dependency.dependencyTypes)} ${dependency.resolved}`);
+    }
+  }
+  return graph;
+}
+
+/** Tarjan's strongly connected components: the groups of folders that reach each other. */
+function knots(graph: FolderGraph): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (folder: string) => {
+    index.set(folder, index.size);
+    low.set(folder, index.get(folder) as number);
+    stack.push(folder);
+    for (const next of graph.get(folder)?.keys() ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(folder, Math.min(low.get(folder) as number, low.get(next) as number));
+      } else if (stack.includes(next)) {
+        low.set(folder, Math.min(low.get(folder) as number, index.get(next) as number));
+      }
+    }
+    if (low.get(folder) !== index.get(folder)) return;
+    const knot: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop() as string;
+      knot.push(member);
+    } while (member !== folder);
+    if (knot.length > 1) found.push(knot.sort());
+  };
+  for (const folder of [...graph.keys()].sort()) if (!index.has(folder)) visit(folder);
+  return found;
+}
+
+/** The folders on the shortest way from `start` back to itself inside its knot, `start` first. */
+function shortestCycle(start: string, knot: readonly string[], graph: FolderGraph): string[] {
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0 && !cameFrom.has(start)) {
+    const folder = queue.shift() as string;
+    for (const next of graph.get(folder)?.keys() ?? []) {
+      if (!knot.includes(next) || cameFrom.has(next)) continue;
+      cameFrom.set(next, folder);
+      queue.push(next);
+    }
+  }
+  const round: string[] = [];
+  for (let folder = cameFrom.get(start) as string; folder !== start; folder = cameFrom.get(folder) as string)
+    round.unshift(folder);
+  return [start, ...round];
+}
+
+/**
+ * One line per cycle: the shortest one through each folder of each knot, once each, told from its
+ * first folder by name, each step with an import that makes it:
+ * "a/ → b/ (src/server/a/x.ts → src/server/b/y.ts) → a/ (src/server/b/z.ts → src/server/a/w.ts)".
+ */
+function folderCycles(modules: readonly IModule[]): string[] {
+  const graph = folderGraph(modules);
+  const lines = new Set<string>();
+  for (const knot of knots(graph)) {
+    for (const folder of knot) {
+      const members = shortestCycle(folder, knot, graph);
+      const first = members.indexOf([...members].sort()[0] as string);
+      const round = [...members.slice(first), ...members.slice(0, first)];
+      round.push(round[0] as string);
+      const steps = round.slice(1).map((to, i) => `${to} (${graph.get(round[i] as string)?.get(to)})`);
+      lines.add(`${round[0]} → ${steps.join(' → ')}`);
+    }
+  }
+  return [...lines];
+}
+
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -146,7 +249,8 @@ export async function checkArchitecture(
     },
     { extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
   );
-  const violations = (output as ICruiseResult).summary.violations;
+  const { modules, summary } = output as ICruiseResult;
+  const violations = summary.violations;
 
   const cycles = new Map<string, string>();
   const layering: string[] = [];
@@ -179,6 +283,7 @@ export async function checkArchitecture(
 
   return {
     cycles: [...cycles.values()].sort(),
+    folderCycles: folderCycles(modules).sort(),
     layering: layering.sort(),
     unlayered: unlayered.sort(),
     longFiles: longFiles.sort(),

@@ -13,13 +13,18 @@ import type { FastifyInstance } from 'fastify';
 import { buildServerWithContext } from '../../src/server/app';
 import type { ServerContext } from '../../src/server/platform/server-context';
 import { loadCatalogFile } from '../../src/server/platform/catalog-file';
-import { DEFAULT_MAIL_FROM, DEFAULT_SALES_EMAIL, defaultCatalogPath, type ServerConfig } from '../../src/server/platform/config';
-import { parseSmtpUrl } from '../../src/server/email/smtp-settings';
+import {
+  DEFAULT_MAIL_FROM,
+  DEFAULT_SALES_EMAIL,
+  defaultCatalogPath,
+  type ServerConfig,
+  type SessionLifetimes,
+} from '../../src/server/platform/config';
+import { parseSmtpUrl } from '../../src/server/platform/smtp-settings';
 import { DATABASE_FILE } from '../../src/store/sqlite/open';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import type { SignInLimits } from '../../src/server/identity/signin-limits';
 import type { ServerTimeouts } from '../../src/server/platform/timeouts';
-import type { SessionLifetimes } from '../../src/server/identity/session-lifetimes';
 
 export interface TestServer {
   /** e.g. http://127.0.0.1:41234 */

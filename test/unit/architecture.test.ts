@@ -1,4 +1,5 @@
-// The house keeps its shape: no import cycles, imports only down the layers (engine → protocol;
+// The house keeps its shape: no import cycles, between files or between the folders of src/server/
+// (organizations/api/ counts as organizations/), imports only down the layers (engine → protocol;
 // store → engine, protocol; server → store, engine, protocol; extension → engine, protocol;
 // cli → protocol; webview → protocol), no file over 500 lines, no two files of one name in src/.
 // Type-only imports count: a type still ties one file to another. The checker is
@@ -23,7 +24,7 @@ describe('architecture', () => {
       const findings = await checkArchitecture(path.join(fixtures, 'clean'));
       assert.deepEqual(
         findings,
-        { cycles: [], layering: [], unlayered: [], longFiles: [], duplicateNames: [] },
+        { cycles: [], folderCycles: [], layering: [], unlayered: [], longFiles: [], duplicateNames: [] },
         JSON.stringify(findings, null, 2),
       );
     });
@@ -35,6 +36,9 @@ describe('architecture', () => {
         cycles: [
           'src/protocol/left.ts → (type-only) src/protocol/right.ts → (type-only) src/protocol/left.ts',
           'src/server/renewals.ts → src/server/takeover.ts → src/server/renewals.ts',
+        ],
+        folderCycles: [
+          'identity/ → organizations/ (src/server/identity/bearer.ts → src/server/organizations/seats.ts) → identity/ (src/server/organizations/api/tokens-api.ts → src/server/identity/bearer.ts)',
         ],
         layering: [
           'src/cli/main.ts → src/engine/overage.ts: cli may import only cli, protocol',
@@ -66,6 +70,10 @@ describe('architecture', () => {
 
     it('has no import cycles', () => {
       none('import cycles', findings.cycles);
+    });
+
+    it('has no import cycles between the folders of src/server/', () => {
+      none('cycles between folders of src/server/', findings.folderCycles);
     });
 
     it('imports only down the layers', () => {

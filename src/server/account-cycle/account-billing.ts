@@ -6,7 +6,7 @@ import type { LedgerEntry } from '../../engine/ledger';
 import type { ChangeContext } from '../../engine/plan-change';
 import type { AccountRecord, LeaseRecord, OrganizationContact, OverageSwitch, SubscriptionRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
-import { accountOverage } from '../leases/overage-authority';
+import { accountOverage } from './overage-authority';
 import { calculatedInvoices, outstandingInvoices, sumOf } from '../../engine/open-invoices';
 import { allowanceRemaining } from '../../engine/allowance';
 import { bringUpToDate } from './bring-up-to-date';

@@ -2,15 +2,15 @@
 // give their rest back (inside their period, so no renewal bills unused overage); then either the
 // organization pays for the account — its own period up to the seat's activation is settled once
 // (takeover.ts) and the seat's plan and month are applied (member-seat.ts) — or the account's own
-// renewals, in-arrears calculations and payment retries due by T run (billing/renewals.ts).
+// renewals, in-arrears calculations and payment retries due by T run (renewals.ts).
 // Loading an account (account-billing.ts), the renewals job (due-renewals.ts), test clocks and
 // organization changes all come through here; billing/ and organizations/ do not call each other.
 import { nextRetryAt } from '../../engine/dunning';
 import { organizationPays } from '../../engine/seat-entitlement';
 import { pendingArrearsCalculation } from '../../engine/renewal';
 import type { AccountRecord, InvoiceRecord, SubscriptionRecord } from '../../store/store';
-import { runDueBilling, type AdvanceOptions } from '../billing/renewals';
-import { reclaimExpiredLeases } from '../leases/lease-service';
+import { runDueBilling, type AdvanceOptions } from './renewals';
+import { reclaimExpiredLeases } from './lease-reclaim';
 import { clockFor, type ServerContext } from '../platform/server-context';
 import { applySeat } from './member-seat';
 import { settleTakeover } from './takeover';

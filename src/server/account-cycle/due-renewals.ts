@@ -1,7 +1,7 @@
 // The renewals job: accounts on the real clock with a renewal or a payment retry due, brought up to
 // date one by one through the account cycle (bring-up-to-date.ts).
 import { nextRetryAt } from '../../engine/dunning';
-import type { BillingEvent } from '../billing/billing-events';
+import type { BillingEvent } from './billing-events';
 import { clockFor, type ServerContext } from '../platform/server-context';
 import { advanceAccount } from './bring-up-to-date';
 

@@ -8,11 +8,11 @@
 import { settleAtTakeover } from '../../engine/member-takeover';
 import type { NewInvoice, NewPayment, RenewalInput } from '../../store/store';
 import { clockFor, type ServerContext } from '../platform/server-context';
-import { announceRenewalInvoice } from '../billing/billing-notices';
-import { chargeDefaultCard } from '../billing/charges';
+import { announceRenewalInvoice } from './billing-notices';
+import { chargeDefaultCard } from './charges';
 import { calculatedInvoices } from '../../engine/open-invoices';
-import { reclaimExpiredLeases } from '../leases/lease-service';
-import { runDueBilling } from '../billing/renewals';
+import { reclaimExpiredLeases } from './lease-reclaim';
+import { runDueBilling } from './renewals';
 import { randomId, sha256Hex } from '../platform/secrets';
 import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
 

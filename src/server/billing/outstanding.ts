@@ -18,12 +18,12 @@ import type { ServerContext } from '../platform/server-context';
 import { sha256Hex } from '../platform/secrets';
 import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
 import { loadAccountBilling } from '../account-cycle/account-billing';
-import type { BillingEvent } from './billing-events';
-import { collectOutstanding, NO_CARD_MESSAGE } from './collect';
+import type { BillingEvent } from '../account-cycle/billing-events';
+import { collectOutstanding, NO_CARD_MESSAGE } from '../account-cycle/collect';
 import { sumOf } from '../../engine/open-invoices';
-import { allowanceGrant } from './ledger-entries';
+import { allowanceGrant } from '../account-cycle/ledger-entries';
 import { invoiceSummary } from './plan-changes';
-import { announceBillingEvent } from './billing-notices';
+import { announceBillingEvent } from '../account-cycle/billing-notices';
 
 export const OUTSTANDING_PAYMENT_ENDPOINT = 'POST /api/billing/outstanding-payment';
 /** The request has no body: every request for this endpoint is the same request. */

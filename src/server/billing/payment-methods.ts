@@ -8,7 +8,7 @@ import { needsPaymentMethod } from '../../engine/payment-method-policy';
 import type { AccountRecord, PaymentMethodRecord } from '../../store/store';
 import { clockFor, type ServerContext } from '../platform/server-context';
 import { isExpired } from '../../engine/card';
-import type { ReusableCard } from '../payments/processor';
+import type { ReusableCard } from '../platform/payment-processor';
 import { randomId } from '../platform/secrets';
 
 const NOT_FOUND = () => new DomainError('not_found', 'There is no such card on your account.', 'paymentMethodId');

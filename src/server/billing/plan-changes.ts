@@ -12,7 +12,7 @@ import type { ServerContext } from '../platform/server-context';
 import { sendPlanChanged, sendReceipt } from '../email/notifications';
 import { newLedgerId, randomId } from '../platform/secrets';
 import { changeContextOf, type AccountBilling } from '../account-cycle/account-billing';
-import { chargeDefaultCard } from './charges';
+import { chargeDefaultCard } from '../account-cycle/charges';
 
 /** The preview as the API shows it. */
 export function toPreviewResponse(preview: ChangePreview): PlanChangePreview {

@@ -21,7 +21,7 @@ import { html } from '../platform/html';
 import { checkoutPage, checkoutSuccessPage, type CheckoutPageModel } from './checkout-page';
 import { messagePage } from '../platform/message-page';
 import { authenticationOwnerOf, finishAuthentication, startAuthentication } from '../payments/authentication';
-import type { ReusableCard } from '../payments/processor';
+import type { ReusableCard } from '../platform/payment-processor';
 import { sendPage } from '../platform/respond';
 import { newLedgerId, randomId, sha256Hex } from '../platform/secrets';
 import { checkUpgrade } from './upgrade-rules';

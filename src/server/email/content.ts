@@ -2,22 +2,7 @@
 // simple HTML (escaped through the `html` template, styled inline because mail clients drop
 // stylesheets). Messages are written as blocks, so the two renderings can never say different things.
 import { html, type SafeHtml } from '../platform/html';
-
-export type Block =
-  /** A paragraph of prose. */
-  | { kind: 'paragraph'; text: string }
-  /** Label: value pairs (invoice number, card, dates). */
-  | { kind: 'facts'; rows: ReadonlyArray<readonly [string, string]> }
-  /** Invoice lines with their amounts, and the total. */
-  | { kind: 'lines'; rows: ReadonlyArray<readonly [string, string]>; total: readonly [string, string] }
-  /** Numbered steps the reader takes. */
-  | { kind: 'steps'; items: readonly string[] };
-
-export interface EmailContent {
-  subject: string;
-  heading: string;
-  blocks: readonly Block[];
-}
+import type { Block, EmailContent } from '../platform/mailer-port';
 
 export interface RenderedEmail {
   subject: string;

@@ -8,45 +8,11 @@
 // outbox id, so in the rare case of a crash between the accept and the mark, the copy sent again
 // has the same Message-ID and mail systems can tell it is the same message.
 import { createTransport } from 'nodemailer';
-import type { EmailKind, EmailRecord, Store } from '../../store/store';
+import type { EmailRecord, Store } from '../../store/store';
+import type { DeliveryRun, Mailer, MailerLog, OutgoingEmail } from '../platform/mailer-port';
 import { randomToken } from '../platform/secrets';
-import { renderEmail, type EmailContent } from './content';
-import type { SmtpSettings } from './smtp-settings';
-
-export interface OutgoingEmail {
-  /** The account the message is about; null for the operator's own addresses (sales). */
-  accountId: string | null;
-  kind: EmailKind;
-  to: string;
-  replyTo?: string | null;
-  content: EmailContent;
-}
-
-export interface DeliveryRun {
-  attempted: number;
-  delivered: number;
-}
-
-export interface Mailer {
-  /** True when messages leave the outbox through SMTP; otherwise they are kept there only. */
-  readonly smtpConfigured: boolean;
-  /** Where delivery problems are reported (the server's log). */
-  readonly log: MailerLog;
-  /** Writes the message to the outbox and starts its delivery; resolves once it is written. */
-  send(email: OutgoingEmail): Promise<EmailRecord>;
-  /** Attempts every delivery that is due (the retry job). */
-  deliverDue(): Promise<DeliveryRun>;
-  /** Resolves when the deliveries started so far have finished. */
-  idle(): Promise<void>;
-  /** Waits for deliveries in progress, then closes the SMTP connection. */
-  close(): Promise<void>;
-}
-
-/** Fastify's logger fits; nothing here ever logs a message body, an address's password or the SMTP URL. */
-export interface MailerLog {
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
+import { renderEmail } from './content';
+import type { SmtpSettings } from '../platform/smtp-settings';
 
 /**
  * Waits after the 1st, 2nd, … failed attempt. After the last one the message stays in the outbox,

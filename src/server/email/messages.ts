@@ -4,7 +4,7 @@
 // formatters the pages and the editor use, so an email never disagrees with the portal. Dates are
 // read in the `timeZone` each input names: the recipient account's.
 import { formatDate, formatMoney } from '../../protocol/format';
-import type { EmailContent } from './content';
+import type { EmailContent } from '../platform/mailer-port';
 
 export interface CardSummary {
   /** As the processor names it: 'visa', 'mastercard', 'amex', 'discover' or 'card'. */

@@ -5,8 +5,7 @@ import { planName } from '../../engine/catalog';
 import type { AccountRecord, EmailRecord, InvoiceRecord } from '../../store/store';
 import { accountTimeZone } from './account-zone';
 import type { ServerContext } from '../platform/server-context';
-import type { EmailContent } from './content';
-import type { OutgoingEmail } from './mailer';
+import type { EmailContent, OutgoingEmail } from '../platform/mailer-port';
 import {
   paymentFailedEmail,
   paymentRecoveredEmail,

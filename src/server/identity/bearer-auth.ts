@@ -1,10 +1,10 @@
 // Bearer-token authentication for the API. Tokens are opaque random strings; the store holds only
 // their SHA-256, so the lookup hashes what the client sent. Two kinds: the editor's access tokens
-// (every signed-in route) and admin API tokens (`tally_org_…`, the organization admin API only).
+// (every signed-in route) and admin API tokens (`tally_org_…`, the organization admin API only),
+// which organizations/api-tokens.ts recognises and checks: app.ts hands it in (ApiTokenBearer).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokenCheck, AccountRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
-import { checkApiToken, isApiTokenText } from '../organizations/api-tokens';
 import { sendApiError } from '../platform/respond';
 import { sha256Hex } from '../platform/secrets';
 
@@ -17,6 +17,16 @@ declare module 'fastify' {
   }
 }
 
+/** The admin API token as a bearer: how its text looks and who it acts as (organizations/api-tokens.ts). */
+export interface ApiTokenBearer {
+  isApiTokenText(bearer: string): boolean;
+  checkApiToken(context: ServerContext, bearer: string): Promise<ApiTokenVerdict>;
+}
+
+export type ApiTokenVerdict =
+  | { ok: true; account: AccountRecord; token: { id: string } }
+  | { ok: false; code: 'unauthorized' | 'not_an_admin'; message: string };
+
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i;
 
 /**
@@ -28,7 +38,7 @@ export function acceptsApiTokens(request: FastifyRequest): boolean {
   return request.routeOptions.url?.startsWith('/api/org/') ?? false;
 }
 
-export function authenticate(context: ServerContext) {
+export function authenticate(context: ServerContext, { isApiTokenText, checkApiToken }: ApiTokenBearer) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (match && isApiTokenText(match[1] as string) && acceptsApiTokens(request)) {

@@ -2,16 +2,9 @@
 // worthless and a revocation needs no lookup beyond the token's own row; the refresh token keeps
 // the editor signed in while it is used at least once a month, and the session ends 90 days after
 // the sign-in whatever happens (OAuth 2.1 BCP: rotating refresh tokens with an absolute lifetime).
-// Every instant comes from the server's clock (`context.clock()`), never the machine's date.
-
-export interface SessionLifetimes {
-  /** An access token works this long after it was issued. */
-  accessTokenMs: number;
-  /** A refresh token not traded within this long expires (the idle limit). */
-  refreshTokenIdleMs: number;
-  /** No token of a session works past this long after its sign-in (the absolute limit). */
-  sessionMs: number;
-}
+// Every instant comes from the server's clock (`context.clock()`), never the machine's date. The
+// setting's shape (SessionLifetimes) is part of the server's config (platform/config.ts).
+import type { SessionLifetimes } from '../platform/config';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;

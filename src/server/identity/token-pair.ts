@@ -2,7 +2,8 @@
 import type { TokenResponse } from '../../protocol/api';
 import type { AccountRecord, IssuedTokenPair } from '../../store/store';
 import { randomToken, sha256Hex } from '../platform/secrets';
-import { pairExpiries, type SessionLifetimes } from './session-lifetimes';
+import type { SessionLifetimes } from '../platform/config';
+import { pairExpiries } from './session-lifetimes';
 
 /** Prefixes let secret scanners recognise a leaked token, and tell the two kinds apart. */
 export const ACCESS_TOKEN_PREFIX = 'tly_';

@@ -8,14 +8,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { TokenRequest, type AuthorizationCodeGrant, type RefreshTokenGrant } from '../../protocol/api';
 import type { ServerContext } from '../platform/server-context';
-import { activateOnSignIn } from '../organizations/seats';
 import { sendApiError, sendJson } from '../platform/respond';
 import type { SignInThrottle } from './signin-throttle';
 import { pkceChallenge, randomId, sha256Hex } from '../platform/secrets';
 import { DEFAULT_SESSION_LIFETIMES, MAX_CODE_VERIFIER_ATTEMPTS, REFRESH_REUSE_GRACE_MS } from './session-lifetimes';
 import { mintPair, tokenResponse } from './token-pair';
 
-export function tokenRoutes(app: FastifyInstance, context: ServerContext, throttle: SignInThrottle): void {
+/** What else a sign-in does once its pair is issued (organizations/seats.ts activates a pending seat); app.ts hands it in. */
+export type OnSignIn = (context: ServerContext, accountId: string) => Promise<void>;
+
+export function tokenRoutes(app: FastifyInstance, context: ServerContext, throttle: SignInThrottle, onSignIn: OnSignIn): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // Every refused exchange (a bad body, a code that does not redeem) counts against the address,
   // before the answer leaves: guessing codes stops at the limit; editors that sign in are never held.
@@ -30,12 +32,18 @@ export function tokenRoutes(app: FastifyInstance, context: ServerContext, thrott
   };
   api.post('/api/token', { schema: { body: TokenRequest }, preValidation, onSend }, async (request, reply) => {
     return request.body.grantType === 'authorization_code'
-      ? codeGrant(context, request, reply, request.body)
+      ? codeGrant(context, onSignIn, request, reply, request.body)
       : refreshGrant(context, reply, request.body);
   });
 }
 
-async function codeGrant(context: ServerContext, request: FastifyRequest, reply: FastifyReply, body: AuthorizationCodeGrant) {
+async function codeGrant(
+  context: ServerContext,
+  onSignIn: OnSignIn,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: AuthorizationCodeGrant,
+) {
   const lifetimes = context.config.sessionLifetimes ?? DEFAULT_SESSION_LIFETIMES;
   const now = context.clock();
   const invalidCode = (message: string) => sendApiError(reply, 'invalid_grant', message, 'code');
@@ -86,7 +94,7 @@ async function codeGrant(context: ServerContext, request: FastifyRequest, reply:
   // An organization seat becomes Active at the member's first sign-in from the editor. The code is
   // spent and the token stored by now: a failure here is logged (the next sign-in activates),
   // never turned into a failed sign-in.
-  await activateOnSignIn(context, account.id).catch((error: unknown) =>
+  await onSignIn(context, account.id).catch((error: unknown) =>
     request.log.error({ err: { message: (error as Error).message } }, 'could not activate the organization seat at sign-in'),
   );
   return sendJson(reply, 200, tokenResponse(pair, now, account));

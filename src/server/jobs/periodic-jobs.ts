@@ -3,7 +3,7 @@
 // tick while its previous run is still going, so a slow run never overlaps itself.
 import type { FastifyBaseLogger } from 'fastify';
 import { renewDueAccounts } from '../account-cycle/due-renewals';
-import { reclaimDueLeases } from '../leases/lease-service';
+import { reclaimDueLeases } from '../account-cycle/lease-reclaim';
 import { issueOrganizationInvoices } from '../organizations/monthly-invoices';
 import type { ServerContext } from '../platform/server-context';
 

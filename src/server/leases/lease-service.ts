@@ -1,8 +1,9 @@
 // Credit leases on the server: the imperative shell around the engine's lease rules. Every
-// operation (grant, report, return, renew, reclaim) reads the account afresh, lets the engine
+// operation (grant, report, return, renew) reads the account afresh, lets the engine
 // compute the ledger entries, and writes them with the lease rows in one conditional transaction
 // (Store.applyLeaseChange). When another request wrote first, nothing was written: read again and
 // retry. So two editors can never be granted the same credits, and a report is recorded once.
+// Expired leases are reclaimed as time passes, by account-cycle/lease-reclaim.ts.
 import { effectivePlanId, type BillingState } from '../../engine/billing-state';
 import { planById } from '../../engine/catalog';
 import { closeLease, grantLease, leaseExpiry, overagePolicyFor, refusalFor, type LeaseRefusalReason } from '../../engine/lease';
@@ -10,12 +11,9 @@ import { notBeforeLatest, spend, type LedgerEntry } from '../../engine/ledger';
 import type { UsageReport } from '../../protocol/leases';
 import type { AccountRecord, LeaseChange, LeaseRecord } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
-import { accountOverage, type AccountOverage } from './overage-authority';
+import { accountOverage, type AccountOverage } from '../account-cycle/overage-authority';
 import { newLedgerId, randomId } from '../platform/secrets';
 import { LOST_RACE, RACE_LIMITS, retryOnConflict } from '../platform/retry-conflicts';
-
-/** Leases reclaimed plus lost races allowed in one sweep of an account: more means something is wrong, not busy. */
-const MAX_ATTEMPTS = RACE_LIMITS.leaseLedger;
 
 export interface LeaseOperation {
   /** The lease the reports are for (and which `close` returns); none for a plain grant. */
@@ -227,45 +225,4 @@ function refusalOf(
     timeZone: state.calendar.timeZone,
     ...(overage.organizationMonth ? { organization: { capResetsAt: overage.organizationMonth.end } } : {}),
   });
-}
-
-/**
- * Reclaims the account's leases that expired at or before `now`: each one's unreported rest goes
- * back, dated at its expiry (inside its period, so the renewal that follows bills only the overage
- * actually reported). Runs before any renewal, from every load of the account and the minute job.
- */
-export async function reclaimExpiredLeases(context: ServerContext, accountId: string, now: Date): Promise<number> {
-  let reclaimed = 0;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const expired = (await context.store.listActiveLeases(accountId)).filter((l) => Date.parse(l.expiresAt) <= now.getTime());
-    const lease = expired[0];
-    if (!lease) return reclaimed;
-    const ledger = await context.store.listLedgerEntries(accountId);
-    const entries = closeLease(
-      ledger,
-      { id: lease.id, granted: lease.granted, reported: lease.reported, expiresAt: new Date(lease.expiresAt) },
-      now,
-      'reclaimed',
-      newLedgerId,
-    );
-    const result = await context.store.applyLeaseChange({
-      accountId,
-      now: now.toISOString(),
-      ledger: entries,
-      ...(entries.length > 0 ? { expectedLedgerLength: ledger.length } : {}),
-      close: { leaseId: lease.id, status: 'reclaimed', returned: sumOf(entries), expectedReported: lease.reported },
-    });
-    if (result === 'applied') reclaimed++;
-  }
-  throw new Error(`account ${accountId}: the ledger kept changing while leases were reclaimed`);
-}
-
-/** The minute job: leases of accounts on the real clock that expired without being renewed or returned. */
-export async function reclaimDueLeases(context: ServerContext): Promise<number> {
-  const now = context.clock();
-  let reclaimed = 0;
-  for (const accountId of await context.store.listAccountsWithExpiredLeases(now.toISOString())) {
-    reclaimed += await reclaimExpiredLeases(context, accountId, now);
-  }
-  return reclaimed;
 }

@@ -24,7 +24,7 @@ import type { FastifyReply } from 'fastify';
 import type { PaymentAuthenticationPurpose } from '../../store/store';
 import type { ServerContext } from '../platform/server-context';
 import { textField } from '../platform/form-body';
-import type { AuthenticatedChargeResult, AuthenticationOwner, AuthenticationRequired } from './processor';
+import type { AuthenticatedChargeResult, AuthenticationOwner, AuthenticationRequired } from '../platform/payment-processor';
 
 /** The query parameter the browser brings back to the flow's return path. */
 export const AUTHENTICATION_PARAM = 'authentication';

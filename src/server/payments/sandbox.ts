@@ -23,7 +23,7 @@ import type {
   ReusableCard,
   SavedCardChargeRequest,
   SavedCardChargeResult,
-} from './processor';
+} from '../platform/payment-processor';
 import { isLocalPath } from './return-path';
 
 export const SANDBOX_CARDS = {

@@ -2,8 +2,7 @@
 // name instead of surfacing later as a strange failure.
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { isMailbox, parseSmtpUrl, type SmtpSettings } from '../email/smtp-settings';
-import type { SessionLifetimes } from '../identity/session-lifetimes';
+import { isMailbox, parseSmtpUrl, type SmtpSettings } from './smtp-settings';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -40,6 +39,16 @@ export interface ServerConfig {
   // --- Editor sessions
   /** How long editor tokens and sessions last; DEFAULT_SESSION_LIFETIMES (1 h, 30 days idle, 90 days) when absent. */
   sessionLifetimes?: SessionLifetimes;
+}
+
+/** How long an editor's tokens and session last (identity/session-lifetimes.ts holds the defaults and the rules). */
+export interface SessionLifetimes {
+  /** An access token works this long after it was issued. */
+  accessTokenMs: number;
+  /** A refresh token not traded within this long expires (the idle limit). */
+  refreshTokenIdleMs: number;
+  /** No token of a session works past this long after its sign-in (the absolute limit). */
+  sessionMs: number;
 }
 
 export const DEFAULT_MAIL_FROM = 'Tally Billing <billing@tally.localhost>';

@@ -9,9 +9,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { textField } from './form-body';
-import { PORTAL_COOKIE } from '../portal/browser-session';
 import { randomToken } from './secrets';
 
+/** The portal's browser session (portal/browser-session.ts sets it): its secret keys that browser's forms. */
+export const PORTAL_COOKIE = 'tally_portal';
 export const CSRF_COOKIE = 'tally_csrf';
 export const CSRF_FIELD = 'csrf';
 const SECRET_SHAPE = /^[A-Za-z0-9_-]{43}$/;

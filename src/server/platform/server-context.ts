@@ -3,8 +3,8 @@
 import type { Catalog } from '../../engine/catalog';
 import type { AccountRecord, OrganizationRecord, Store } from '../../store/store';
 import type { ServerConfig } from './config';
-import type { Mailer } from '../email/mailer';
-import type { PaymentProcessor } from '../payments/processor';
+import type { Mailer } from './mailer-port';
+import type { PaymentProcessor } from './payment-processor';
 
 export interface ServerContext {
   config: ServerConfig;

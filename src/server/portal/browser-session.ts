@@ -6,8 +6,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountRecord, BrowserSessionRecord, PortalLinkRedemption } from '../../store/store';
 import { secureCookies, type ServerContext } from '../platform/server-context';
 import { randomToken, sha256Hex } from '../platform/secrets';
+import { PORTAL_COOKIE } from '../platform/csrf';
 
-export const PORTAL_COOKIE = 'tally_portal';
 /** Long enough to change a plan and add a card; a new Manage Plan from the editor opens a fresh one. */
 const SESSION_LIFETIME_MS = 2 * 60 * 60 * 1000;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;

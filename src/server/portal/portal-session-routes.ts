@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { secureCookies, type ServerContext } from '../platform/server-context';
 import { messagePage } from '../platform/message-page';
-import { PORTAL_COOKIE } from './browser-session';
+import { PORTAL_COOKIE } from '../platform/csrf';
 import { flashPath } from './portal-flash';
 import { showPortalHome } from './show-home';
 import { currentVisit } from './portal-visit';

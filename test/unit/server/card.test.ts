@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { openAccount } from '../../../src/engine/billing-state';
 import { cardBrand, isExpired, isLuhnValid, isValidCvc, normalizeCardNumber, parseExpiry } from '../../../src/engine/card';
-import type { ChargeRequest } from '../../../src/server/payments/processor';
+import type { ChargeRequest } from '../../../src/server/platform/payment-processor';
 import { isLocalPath, withQueryParam } from '../../../src/server/payments/return-path';
 import {
   AUTHENTICATION_FAILED_MESSAGE,

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ApiError, OutstandingPaymentResult } from '../../../src/protocol/api';
-import type { BillingEvent } from '../../../src/server/billing/billing-events';
+import type { BillingEvent } from '../../../src/server/account-cycle/billing-events';
 import { addCard } from '../../../src/server/billing/payment-methods';
 import { advanceAccount } from '../../../src/server/account-cycle/bring-up-to-date';
 import { renewDueAccounts } from '../../../src/server/account-cycle/due-renewals';

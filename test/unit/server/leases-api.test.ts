@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { balanceAt } from '../../../src/engine/ledger';
 import { AccountState, ApiError, TestClockAdvanceResult } from '../../../src/protocol/api';
 import { LeaseGrant, LeaseRefusal, LeaseReturned, UsageRecorded, type UsageReport } from '../../../src/protocol/leases';
-import { reclaimDueLeases } from '../../../src/server/leases/lease-service';
+import { reclaimDueLeases } from '../../../src/server/account-cycle/lease-reclaim';
 import { apiRequest, signUpAndGetToken, signUpAndUpgrade, freshServerForEachTest, type TestServer } from '../../support/server';
 
 // Day 16 of November; the period ends on Dec 1. Free: 50 credits + the 500-credit welcome bonus.

@@ -1,12 +1,13 @@
 // What the server needs from a payment processor: charge a card typed into the checkout (and keep
 // what is needed to charge it again), and charge a saved card later (plan changes, renewals). The
-// sandbox implements it today. Both honour `idempotencyKey` (a retried charge is made only once),
-// and a charge the server took but could not record is refunded.
+// sandbox (payments/sandbox.ts) implements it today; the server context carries it, so the port is
+// declared here, below every feature. Both charges honour `idempotencyKey` (a retried charge is made
+// only once), and a charge the server took but could not record is refunded.
 //
 // A typed card may ask for 3-D Secure (Stripe: a PaymentIntent in `requires_action`): `charge` then
 // answers `requiresAuthentication` with a challenge URL, the browser goes there and comes back to
 // `authentication.returnPath`, and the flow calls `confirmAuthenticated` to take the payment. Off-
-// session charges of a saved card (`chargeSaved`) never ask. See authentication.ts for the flow.
+// session charges of a saved card (`chargeSaved`) never ask. See payments/authentication.ts for the flow.
 import type { PaymentAuthenticationPurpose, PaymentMethodRecord } from '../../store/store';
 import type { Expiry } from '../../engine/card';
 
