@@ -16,6 +16,15 @@ export function sendPage(reply: FastifyReply, status: number, page: Page, formTa
     .send(renderPage(page));
 }
 
+/** A PDF to download, named after what it is (an invoice's number). */
+export function sendPdf(reply: FastifyReply, fileName: string, document: Buffer): FastifyReply {
+  return reply
+    .code(200)
+    .type('application/pdf')
+    .header('Content-Disposition', `attachment; filename="${fileName}.pdf"`)
+    .send(document);
+}
+
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

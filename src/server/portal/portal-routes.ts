@@ -19,12 +19,18 @@ import { findPortalVisit, redeemPortalLink } from './browser-session';
 import { flashMessage } from './portal-flash';
 import { showPortalHome } from './show-home';
 import { currentVisit } from './portal-visit';
-import { sendApiError, sendJson, sendPage } from '../platform/respond';
+import { sendApiError, sendJson, sendPage, sendPdf } from '../platform/respond';
 import { randomId, randomToken, sha256Hex } from '../platform/secrets';
 
 const LINK_LIFETIME_MS = 60 * 60 * 1000;
 // The body is optional: no callback means no "Return to the editor" link.
 const PortalSessionBody = z.preprocess((body) => body ?? {}, CreatePortalSessionRequest);
+
+/** A link that was never issued, or whose session is gone: the way to a new one. */
+const LINK_NOT_FOUND = messagePage(
+  'Billing link not found',
+  'This billing link is not valid. Open Manage Plan in your editor to get a new one.',
+);
 
 export function portalApiRoutes(app: FastifyInstance, context: ServerContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -58,14 +64,7 @@ export function portalLinkRoutes(app: FastifyInstance, context: ServerContext): 
   app.get<{ Params: { token: string } }>('/portal/:token', async (request, reply) => {
     const link = await context.store.findPortalSessionByTokenHash(sha256Hex(request.params.token));
     if (!link) {
-      return sendPage(
-        reply,
-        404,
-        messagePage(
-          'Billing link not found',
-          'This billing link is not valid. Open Manage Plan in your editor to get a new one.',
-        ),
-      );
+      return sendPage(reply, 404, LINK_NOT_FOUND);
     }
     // A reload after the link was spent: this browser already holds the session it opened.
     const visit = await findPortalVisit(context, request);
@@ -94,14 +93,7 @@ export function portalLinkRoutes(app: FastifyInstance, context: ServerContext): 
           ),
         );
       case 'unknown':
-        return sendPage(
-          reply,
-          404,
-          messagePage(
-            'Billing link not found',
-            'This billing link is not valid. Open Manage Plan in your editor to get a new one.',
-          ),
-        );
+        return sendPage(reply, 404, LINK_NOT_FOUND);
     }
   });
 }
@@ -132,10 +124,6 @@ export function portalHomeRoutes(app: FastifyInstance, context: ServerContext): 
     const timeZone = await accountTimeZone(context, account.id);
     if (!pdf) return sendPage(reply, 200, invoicePage({ invoice, timeZone, testMode: context.processor.testMode }));
     const document = await renderInvoicePdf(invoice, timeZone);
-    return reply
-      .code(200)
-      .type('application/pdf')
-      .header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`)
-      .send(document);
+    return sendPdf(reply, invoice.number, document);
   });
 }

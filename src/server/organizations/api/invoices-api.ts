@@ -11,7 +11,7 @@ import { renderOrganizationInvoicePdf } from '../../invoices/organization-invoic
 import { DomainError } from '../../../protocol/error-codes';
 import { draftInvoiceView, issuedInvoiceView } from '../invoice-view';
 import { draftOrganizationInvoice } from '../monthly-invoices';
-import { sendJson } from '../../platform/respond';
+import { sendJson, sendPdf } from '../../platform/respond';
 import { currentOrgAdmin } from './admin-api-guard';
 import { IdParams } from './id-params';
 
@@ -42,11 +42,7 @@ export function orgInvoiceRoutes(app: FastifyInstance, context: ServerContext): 
     const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
     if (!invoice) throw noInvoice();
     const document = await renderOrganizationInvoicePdf(invoice);
-    return reply
-      .code(200)
-      .type('application/pdf')
-      .header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`)
-      .send(document);
+    return sendPdf(reply, invoice.number, document);
   });
 }
 

@@ -12,7 +12,7 @@ import { draftInvoiceView, issuedInvoiceView } from '../invoice-view';
 import { draftOrganizationInvoice } from '../monthly-invoices';
 import { consoleInvoicePage, consoleInvoicesPage } from './invoices-page';
 import { messagePage } from '../../platform/message-page';
-import { sendPage } from '../../platform/respond';
+import { sendPage, sendPdf } from '../../platform/respond';
 
 export function consoleInvoiceRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/org/invoices', async (request, reply) => {
@@ -59,11 +59,7 @@ export function consoleInvoiceRoutes(app: FastifyInstance, context: ServerContex
     const invoice = await context.store.findOrganizationInvoice(organizationId, request.params.id);
     if (!invoice) return notFound(reply);
     const document = await renderOrganizationInvoicePdf(invoice);
-    return reply
-      .code(200)
-      .type('application/pdf')
-      .header('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`)
-      .send(document);
+    return sendPdf(reply, invoice.number, document);
   });
 }
 
